@@ -1,0 +1,3 @@
+using Pgward.Cli;
+
+return await PgwardApp.RunAsync(args, CliEnvironment.FromProcess(), CancellationToken.None);
