@@ -1,0 +1,7 @@
+namespace Pgward.Core.Config;
+
+/// <summary>
+/// The type and allowed range of a setting: how to read it, how to write it back, and what to tell the user
+/// when the text does not fit (<see cref="Expected"/> completes "expected ...").
+/// </summary>
+public sealed record ConfigType<T>(string Expected, ConfigTryParse<T> TryParse, Func<T, string> Format);

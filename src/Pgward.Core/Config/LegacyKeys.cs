@@ -1,0 +1,35 @@
+namespace Pgward.Core.Config;
+
+/// <summary>repmgr.conf names that pgward reads differently or not at all, so a repmgr.conf loads with warnings, not errors.</summary>
+public static class LegacyKeys
+{
+    /// <summary>Old repmgr names and the names that replaced them.</summary>
+    public static IReadOnlyDictionary<string, string> Renamed { get; } = new Dictionary<string, string>
+    {
+        ["node"] = "node_id",
+        ["loglevel"] = "log_level",
+        ["logfile"] = "log_file",
+    };
+
+    /// <summary>Accepted and dropped without a word: repmgr itself ignores them.</summary>
+    public static IReadOnlySet<string> IgnoredSilently { get; } = new HashSet<string> { "cluster" };
+
+    /// <summary>repmgr settings with no meaning in pgward (SSH, rsync, Barman, repmgrd-only knobs ...).</summary>
+    public static IReadOnlySet<string> Unused { get; } = new HashSet<string>
+    {
+        "replication_type", "restore_command", "archive_cleanup_command", "recovery_min_apply_delay",
+        "tablespace_mapping", "use_primary_conninfo_password", "passfile", "witness_sync_interval",
+        "repmgr_bindir", "pg_ctl_options", "rsync_options", "ssh_options",
+        "barman_host", "barman_server", "barman_config",
+        "pg_backupapi_host", "pg_backupapi_node_name", "pg_backupapi_backup_id", "pg_backupapi_remote_ssh_command",
+        "repmgrd_service_start_command", "repmgrd_service_stop_command", "repmgrd_pid_file",
+        "repmgrd_exit_on_inactive_node", "repmgrd_standby_startup_timeout", "standby_follow_restart",
+        "async_query_timeout", "primary_notification_timeout", "standby_disconnect_on_failover",
+        "sibling_nodes_disconnect_timeout", "primary_visibility_consensus", "always_promote",
+        "failover_validation_command", "election_rerun_interval", "child_nodes_check_interval",
+        "child_nodes_connected_min_count", "child_nodes_disconnect_min_count", "child_nodes_connected_include_witness",
+        "child_nodes_disconnect_timeout", "child_nodes_disconnect_command", "connection_check_query",
+        "reconnect_loop_sync", "promote_delay", "failover_delay", "log_facility", "logfacility",
+        "log_status_interval", "master_response_timeout", "retry_promote_interval_secs",
+    };
+}

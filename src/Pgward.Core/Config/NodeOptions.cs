@@ -1,0 +1,190 @@
+using System.Text;
+
+namespace Pgward.Core.Config;
+
+/// <summary>
+/// The root section of <c>pgward.conf</c> for one node. Names in the file are repmgr.conf's, so a repmgr.conf
+/// can be read as is. Every setting, its type and range are listed once in <see cref="ConfigKeys"/>.
+/// </summary>
+public sealed record NodeOptions
+{
+    // --- required ---
+
+    /// <summary><c>node_id</c>: unique id of this node in the cluster, at least 1. Required.</summary>
+    public int NodeId { get; init; }
+
+    /// <summary><c>node_name</c>: unique name, 1-63 printable ASCII characters; also the <c>application_name</c>. Required.</summary>
+    public string NodeName { get; init; } = "";
+
+    /// <summary><c>conninfo</c>: libpq connection string every node can use to reach this node. Required. Passwords in it are never printed.</summary>
+    public string Conninfo { get; init; } = "";
+
+    /// <summary><c>data_directory</c>: this node's PostgreSQL data directory, needed when the server is down. Required.</summary>
+    public string DataDirectory { get; init; } = "";
+
+    // --- server and replication ---
+
+    /// <summary><c>config_directory</c>: where postgresql.conf lives when it is outside the data directory. Default "" (in the data directory).</summary>
+    public string ConfigDirectory { get; init; } = "";
+
+    /// <summary><c>location</c>: failure domain (data centre) of this node; elections prefer the primary's location. Default "default".</summary>
+    public string Location { get; init; } = "default";
+
+    /// <summary><c>priority</c>: election preference, higher wins among equally advanced standbys; 0 = never promote. Default 100.</summary>
+    public int Priority { get; init; } = 100;
+
+    /// <summary><c>pg_bindir</c>: directory of the PostgreSQL binaries (pg_ctl, pg_basebackup, pg_rewind). Default "" (search PATH).</summary>
+    public string PgBindir { get; init; } = "";
+
+    /// <summary><c>use_replication_slots</c>: give each standby a physical replication slot on its upstream. Default false.</summary>
+    public bool UseReplicationSlots { get; init; }
+
+    /// <summary><c>replication_user</c>: user for replication connections. Default "" (the user in <see cref="Conninfo"/>).</summary>
+    public string ReplicationUser { get; init; } = "";
+
+    /// <summary><c>pg_basebackup_options</c>: extra options for pg_basebackup during <c>standby clone</c>. Default "".</summary>
+    public string PgBasebackupOptions { get; init; } = "";
+
+    // --- event notifications ---
+
+    /// <summary><c>event_notification_command</c>: run on every event with repmgr's placeholders (%n %e %s %t %d %p %c %a). Default "" (none).</summary>
+    public string EventNotificationCommand { get; init; } = "";
+
+    /// <summary><c>event_notifications</c>: comma-separated event names to notify. Default empty = all events.</summary>
+    public IReadOnlyList<string> EventNotifications { get; init; } = [];
+
+    /// <summary><c>event_notification_timeout</c>: how long the notification command may run before it is killed. Seconds (units allowed), 1 s-3600 s, default 10 s.</summary>
+    public TimeSpan EventNotificationTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    // --- node check thresholds ---
+
+    /// <summary><c>replication_lag_warning</c>: <c>node check</c> warns above this replay lag. Seconds (units allowed), default 300 s.</summary>
+    public TimeSpan ReplicationLagWarning { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary><c>replication_lag_critical</c>: <c>node check</c> is critical above this replay lag; must exceed the warning. Seconds (units allowed), default 600 s.</summary>
+    public TimeSpan ReplicationLagCritical { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary><c>archive_ready_warning</c>: <c>node check</c> warns above this many WAL files waiting to be archived. Default 16.</summary>
+    public int ArchiveReadyWarning { get; init; } = 16;
+
+    /// <summary><c>archive_ready_critical</c>: critical above this many WAL files waiting to be archived; must exceed the warning. Default 128.</summary>
+    public int ArchiveReadyCritical { get; init; } = 128;
+
+    // --- CLI timeouts ---
+
+    /// <summary><c>promote_check_timeout</c>: how long <c>standby promote</c> waits for the promotion to finish. Seconds (units allowed), default 60 s.</summary>
+    public TimeSpan PromoteCheckTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>promote_check_interval</c>: how often <c>standby promote</c> checks whether the promotion finished. Seconds (units allowed), default 1 s.</summary>
+    public TimeSpan PromoteCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>primary_follow_timeout</c>: how long <c>standby follow</c> waits for the new primary to be reachable. Seconds (units allowed), default 60 s.</summary>
+    public TimeSpan PrimaryFollowTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>standby_follow_timeout</c>: how long <c>standby follow</c> waits for the standby to connect to its new upstream. Seconds (units allowed), default 30 s.</summary>
+    public TimeSpan StandbyFollowTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>shutdown_check_timeout</c>: how long a switchover waits for the old primary to shut down. Seconds (units allowed), default 60 s.</summary>
+    public TimeSpan ShutdownCheckTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>standby_reconnect_timeout</c>: how long to wait for a restarted standby to reconnect; at least <see cref="NodeRejoinTimeout"/>. Seconds (units allowed), default 60 s.</summary>
+    public TimeSpan StandbyReconnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>wal_receive_check_timeout</c>: how long a switchover waits for the standby to receive the old primary's last WAL. Seconds (units allowed), default 30 s.</summary>
+    public TimeSpan WalReceiveCheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>node_rejoin_timeout</c>: how long <c>node rejoin</c> waits for the node to connect to its upstream. Seconds (units allowed), default 60 s.</summary>
+    public TimeSpan NodeRejoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    // --- daemon ---
+
+    /// <summary><c>failover</c>: <c>automatic</c> or <c>manual</c> (the daemon only monitors). Default manual.</summary>
+    public FailoverMode Failover { get; init; } = FailoverMode.Manual;
+
+    /// <summary><c>monitor_interval_secs</c>: interval between upstream checks and monitoring-history rows. Seconds (units allowed), 1 s-3600 s, default 1 s.</summary>
+    public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>reconnect_attempts</c>: failed checks in a row before the upstream is declared down, 0-100. Default 2.</summary>
+    public int ReconnectAttempts { get; init; } = 2;
+
+    /// <summary><c>reconnect_interval</c>: pause between reconnect attempts. Seconds (units allowed), 0 s-3600 s, default 1 s.</summary>
+    public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>connection_check_type</c>: <c>ping</c>, <c>connection</c> or <c>query</c>. Default ping.</summary>
+    public ConnectionCheckType ConnectionCheckType { get; init; } = ConnectionCheckType.Ping;
+
+    /// <summary><c>promote_command</c>: command the daemon runs to promote this node. Default "" (pgward promotes by itself).</summary>
+    public string PromoteCommand { get; init; } = "";
+
+    /// <summary><c>follow_command</c>: command the daemon runs to follow a new primary (%n = its node id). Default "" (pgward follows by itself).</summary>
+    public string FollowCommand { get; init; } = "";
+
+    /// <summary><c>monitoring_history</c>: write a monitoring-history row every <see cref="MonitorInterval"/>. Default false.</summary>
+    public bool MonitoringHistory { get; init; }
+
+    /// <summary><c>degraded_monitoring_timeout</c>: seconds in degraded monitoring after which the daemon exits; -1 = never. Default -1.</summary>
+    public int DegradedMonitoringTimeout { get; init; } = -1;
+
+    /// <summary><c>auto_rejoin</c>: a failed former primary rejoins as a standby by itself (pg_rewind). Default false.</summary>
+    public bool AutoRejoin { get; init; }
+
+    /// <summary><c>fence_timeout</c>: how long a primary may go without seeing a majority of voters before it fences itself. Seconds (units allowed), 1 s-3600 s, default 2 s.</summary>
+    public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>replication_mode</c>: <c>async</c> or <c>sync</c>. Default async.</summary>
+    public ReplicationMode ReplicationMode { get; init; } = ReplicationMode.Async;
+
+    /// <summary><c>maximum_lag_on_failover</c>: in async mode, a standby further behind than this is not promoted. Bytes (units kB, MB, GB allowed), default 16 MB.</summary>
+    public long MaximumLagOnFailover { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary><c>agent_address</c>: address the daemon's HTTP API listens on. Default 127.0.0.1.</summary>
+    public string AgentAddress { get; init; } = "127.0.0.1";
+
+    /// <summary><c>agent_port</c>: TCP port of the daemon's HTTP API, 1-65535. Default 8008.</summary>
+    public int AgentPort { get; init; } = 8008;
+
+    /// <summary><c>agent_token</c>: shared secret for the daemon's control endpoints. A secret: never printed. Default "".</summary>
+    public string AgentToken { get; init; } = "";
+
+    /// <summary><c>log_level</c>: DEBUG, INFO, NOTICE, WARNING or ERROR. Default NOTICE.</summary>
+    public LogSeverity LogLevel { get; init; } = LogSeverity.Notice;
+
+    /// <summary><c>log_file</c>: file to log to. Default "" (standard error).</summary>
+    public string LogFile { get; init; } = "";
+
+    /// <summary><c>pid_file</c>: the daemon's PID file. Default "" (none).</summary>
+    public string PidFile { get; init; } = "";
+
+    // --- service commands (run as is, without pg_bindir; use full paths) ---
+
+    /// <summary><c>service_start_command</c>: starts PostgreSQL, e.g. through systemd. Default "" (pg_ctl start).</summary>
+    public string ServiceStartCommand { get; init; } = "";
+
+    /// <summary><c>service_stop_command</c>: stops PostgreSQL. Default "" (pg_ctl stop -m fast).</summary>
+    public string ServiceStopCommand { get; init; } = "";
+
+    /// <summary><c>service_restart_command</c>: restarts PostgreSQL. Default "" (pg_ctl restart).</summary>
+    public string ServiceRestartCommand { get; init; } = "";
+
+    /// <summary><c>service_reload_command</c>: reloads PostgreSQL's configuration. Default "" (pg_ctl reload).</summary>
+    public string ServiceReloadCommand { get; init; } = "";
+
+    /// <summary><c>service_promote_command</c>: a package-level promote such as pg_ctlcluster. Default "" (pg_ctl promote).</summary>
+    public string ServicePromoteCommand { get; init; } = "";
+
+    /// <summary>Absolute path of the file these options were read from; null when not read from a file.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary>All settings as <c>name = value</c>, with secrets and conninfo passwords masked.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder("NodeOptions { ");
+        foreach (var key in ConfigKeys.All)
+        {
+            var value = key.Name == "conninfo" ? ConninfoMask.Mask(Conninfo) : key.Show(this);
+            sb.Append(key.Name).Append(" = '").Append(value).Append("', ");
+        }
+
+        return sb.Append("config_file = '").Append(ConfigFile).Append("' }").ToString();
+    }
+}
