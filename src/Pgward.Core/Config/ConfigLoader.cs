@@ -1,0 +1,48 @@
+namespace Pgward.Core.Config;
+
+/// <summary>Finds, reads and checks <c>pgward.conf</c>. The only part of configuration that touches the file system.</summary>
+public static class ConfigLoader
+{
+    /// <summary>Locates the file (see <see cref="ConfigLocator"/>) and loads it.</summary>
+    public static ConfigLoadResult Load(string? explicitPath, Func<string, string?> getEnv, string currentDirectory)
+    {
+        var location = ConfigLocator.Locate(explicitPath, getEnv, currentDirectory, File.Exists);
+        return location.Path is null
+            ? ConfigLoadResult.Failed(null, location.Problem!)
+            : LoadFile(location.Path);
+    }
+
+    /// <summary>Loads the file at <paramref name="path"/> (made absolute), following includes.</summary>
+    public static ConfigLoadResult LoadFile(string path) => LoadFile(path, ReadIfExists);
+
+    /// <summary>Loads through <paramref name="readFile"/> (text, or null when missing), so tests need no disk.</summary>
+    public static ConfigLoadResult LoadFile(string path, Func<string, string?> readFile)
+    {
+        var fullPath = Path.GetFullPath(path);
+        string? text;
+        try
+        {
+            text = readFile(fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ConfigLoadResult.Failed(fullPath, new ConfigProblem(fullPath, 0, null, $"cannot read configuration file: {ex.Message}"));
+        }
+
+        if (text is null)
+        {
+            return ConfigLoadResult.Failed(fullPath, new ConfigProblem(fullPath, 0, null, "configuration file does not exist"));
+        }
+
+        var parsed = ConfigIncludeExpander.Expand(fullPath, text, readFile);
+        var bound = ConfigBinder.Bind(parsed.Entries, fullPath);
+        if (parsed.Errors.Count == 0)
+        {
+            return bound;
+        }
+
+        return bound with { Options = null, Errors = [.. parsed.Errors, .. bound.Errors] };
+    }
+
+    private static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+}

@@ -1,0 +1,48 @@
+namespace Pgward.Core.Config;
+
+/// <summary>
+/// Finds <c>pgward.conf</c>: the <c>-f</c> path if given, else <c>$PGWARD_CONF</c>, else <c>./pgward.conf</c>,
+/// else <c>/etc/pgward.conf</c>. A path the user named (<c>-f</c> or <c>PGWARD_CONF</c>) that does not exist is an
+/// error, never a reason to read some other file.
+/// </summary>
+public static class ConfigLocator
+{
+    public const string EnvironmentVariable = "PGWARD_CONF";
+    public const string FileName = "pgward.conf";
+    public const string SystemPath = "/etc/pgward.conf";
+
+    public static ConfigLocation Locate(
+        string? explicitPath, Func<string, string?> getEnv, string currentDirectory, Func<string, bool> fileExists)
+    {
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            return Named(Path.GetFullPath(explicitPath, currentDirectory), "given with -f", fileExists);
+        }
+
+        var fromEnv = getEnv(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return Named(Path.GetFullPath(fromEnv, currentDirectory), $"named by {EnvironmentVariable}", fileExists);
+        }
+
+        string[] candidates = [Path.Combine(currentDirectory, FileName), SystemPath];
+        var found = candidates.FirstOrDefault(fileExists);
+        if (found is not null)
+        {
+            return new ConfigLocation(found, null);
+        }
+
+        var searched = string.Join(", ", candidates);
+        return new ConfigLocation(null, new ConfigProblem(
+            FileName,
+            0,
+            null,
+            $"no configuration file found; searched {searched} ({EnvironmentVariable} not set). "
+            + $"Name the file with -f FILE or set {EnvironmentVariable}"));
+    }
+
+    private static ConfigLocation Named(string path, string how, Func<string, bool> fileExists) =>
+        fileExists(path)
+            ? new ConfigLocation(path, null)
+            : new ConfigLocation(null, new ConfigProblem(path, 0, null, $"configuration file {how} does not exist"));
+}
