@@ -1,0 +1,199 @@
+using Pgward.Core.Config;
+using Xunit;
+
+namespace Pgward.UnitTests.Config;
+
+public class ConfigBinderTests
+{
+    private const string Required = """
+        node_id = 1
+        node_name = 'node1'
+        conninfo = 'host=node1 dbname=pgward user=pgward connect_timeout=2'
+        data_directory = '/var/lib/postgresql/15/main'
+
+        """;
+
+    internal static ConfigLoadResult Bind(string text)
+    {
+        var parsed = ConfigParser.Parse(text, "/etc/pgward.conf");
+        Assert.Empty(parsed.Errors);
+        return ConfigBinder.Bind(parsed.Entries, "/etc/pgward.conf");
+    }
+
+    [Fact]
+    public void Bind_uses_defaults_when_only_required_keys_are_set()
+    {
+        var result = Bind(Required);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Empty(result.Warnings);
+        var o = result.Options!;
+        Assert.Equal(1, o.NodeId);
+        Assert.Equal("node1", o.NodeName);
+        Assert.Equal(100, o.Priority);
+        Assert.Equal(FailoverMode.Manual, o.Failover);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.EventNotificationTimeout);
+        Assert.Equal(16L * 1024 * 1024, o.MaximumLagOnFailover);
+        Assert.Equal(8008, o.AgentPort);
+        Assert.Equal(LogSeverity.Notice, o.LogLevel);
+        Assert.Equal("/etc/pgward.conf", o.ConfigFile);
+        Assert.Empty(o.EventNotifications);
+    }
+
+    [Fact]
+    public void Bind_reads_every_type_when_values_are_valid()
+    {
+        var o = Bind(Required + """
+            failover = Automatic
+            use_replication_slots = yes
+            monitor_interval_secs = 2
+            reconnect_interval = 500ms
+            fence_timeout = '3s'
+            maximum_lag_on_failover = 1GB
+            event_notifications = 'standby_promote, standby_follow,'
+            connection_check_type = query
+            replication_mode = sync
+            log_level = debug
+            degraded_monitoring_timeout = -1
+            agent_port = 0x1F90
+            """).Options!;
+
+        Assert.Equal(FailoverMode.Automatic, o.Failover);
+        Assert.True(o.UseReplicationSlots);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.MonitorInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), o.ReconnectInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.FenceTimeout);
+        Assert.Equal(1L << 30, o.MaximumLagOnFailover);
+        Assert.Equal(["standby_promote", "standby_follow"], o.EventNotifications);
+        Assert.Equal(ConnectionCheckType.Query, o.ConnectionCheckType);
+        Assert.Equal(ReplicationMode.Sync, o.ReplicationMode);
+        Assert.Equal(LogSeverity.Debug, o.LogLevel);
+        Assert.Equal(8080, o.AgentPort);
+    }
+
+    [Fact]
+    public void Bind_names_key_expected_and_found_when_type_is_wrong()
+    {
+        var result = Bind(Required + "priority = high\n");
+
+        Assert.False(result.Succeeded);
+        Assert.Null(result.Options);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(
+            "/etc/pgward.conf:5: \"priority\": expected an integer from 0 to 2147483647, got \"high\"",
+            error.ToString());
+    }
+
+    [Theory]
+    [InlineData("priority = -1", "priority")]
+    [InlineData("node_id = 0", "node_id")]
+    [InlineData("agent_port = 70000", "agent_port")]
+    [InlineData("reconnect_attempts = 101", "reconnect_attempts")]
+    [InlineData("monitor_interval_secs = 0", "monitor_interval_secs")]
+    [InlineData("event_notification_timeout = 2h", "event_notification_timeout")]
+    [InlineData("use_replication_slots = maybe", "use_replication_slots")]
+    [InlineData("failover = sometimes", "failover")]
+    [InlineData("maximum_lag_on_failover = 16XB", "maximum_lag_on_failover")]
+    [InlineData("node_name = 'a name that is far too long for postgresql application_name, over 63'", "node_name")]
+    public void Bind_reports_key_and_range_when_value_is_out_of_range(string line, string key)
+    {
+        var result = Bind(Required + line + "\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(key, error.Key);
+        Assert.Equal(5, error.Line);
+        Assert.StartsWith("expected ", error.Message);
+    }
+
+    [Fact]
+    public void Bind_collects_all_problems_when_several_values_are_bad()
+    {
+        var result = Bind(Required + "priority = high\nagent_port = 0\nfailover = maybe\n");
+
+        Assert.Equal(["priority", "agent_port", "failover"], result.Errors.Select(e => e.Key));
+    }
+
+    [Fact]
+    public void Bind_lists_every_missing_required_key_when_file_is_empty()
+    {
+        var result = Bind("# nothing here\n");
+
+        Assert.Equal(["node_id", "node_name", "conninfo", "data_directory"], result.Errors.Select(e => e.Key));
+        Assert.All(result.Errors, e => Assert.Equal(0, e.Line));
+        Assert.All(result.Errors, e => Assert.Contains("required", e.Message));
+    }
+
+    [Fact]
+    public void Bind_warns_and_continues_when_key_is_unknown_or_unused_repmgr_key()
+    {
+        var result = Bind(Required + "ssh_options = '-q'\nmade_up_key = 1\n");
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(["ssh_options", "made_up_key"], result.Warnings.Select(w => w.Key));
+        Assert.Contains("repmgr", result.Warnings[0].Message);
+        Assert.Contains("unknown", result.Warnings[1].Message);
+        Assert.Equal(6, result.Warnings[1].Line);
+    }
+
+    [Fact]
+    public void Bind_maps_deprecated_repmgr_names_and_ignores_cluster()
+    {
+        var result = Bind("""
+            node = 3
+            node_name = 'node3'
+            conninfo = 'host=node3'
+            data_directory = '/data'
+            loglevel = WARNING
+            logfile = '/var/log/pgward.log'
+            cluster = 'main'
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(3, result.Options!.NodeId);
+        Assert.Equal(LogSeverity.Warning, result.Options.LogLevel);
+        Assert.Equal("/var/log/pgward.log", result.Options.LogFile);
+        Assert.Equal(["node", "loglevel", "logfile"], result.Warnings.Select(w => w.Key));
+    }
+
+    [Fact]
+    public void Bind_keeps_last_value_when_key_is_repeated()
+    {
+        var result = Bind(Required + "priority = oops\npriority = 10\n");
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(10, result.Options!.Priority);
+    }
+
+    [Theory]
+    [InlineData("replication_lag_warning = 600\nreplication_lag_critical = 300", "replication_lag_critical", "replication_lag_warning")]
+    [InlineData("archive_ready_warning = 200", "archive_ready_critical", "archive_ready_warning")]
+    [InlineData("node_rejoin_timeout = 2min", "standby_reconnect_timeout", "node_rejoin_timeout")]
+    public void Bind_reports_both_keys_when_cross_check_fails(string lines, string key, string otherKey)
+    {
+        var result = Bind(Required + lines + "\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(key, error.Key);
+        Assert.Contains(otherKey, error.Message);
+        Assert.True(error.Line >= 5);
+    }
+
+    [Fact]
+    public void Bind_accepts_critical_equal_reconnect_and_rejoin_timeouts()
+    {
+        Assert.True(Bind(Required + "standby_reconnect_timeout = 90\nnode_rejoin_timeout = 90s\n").Succeeded);
+    }
+
+    [Fact]
+    public void Bind_keeps_other_sections_raw_without_validation_or_warnings()
+    {
+        var result = Bind(Required + "[backup]\nretention_policy = 'REDUNDANCY 2'\npriority = high\n");
+
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(100, result.Options!.Priority);
+        Assert.Equal("REDUNDANCY 2", result.Sections["backup"]["retention_policy"]);
+        Assert.Equal("high", result.Sections["backup"]["priority"]);
+        Assert.Equal("node1", result.Sections[""]["node_name"]);
+    }
+}
