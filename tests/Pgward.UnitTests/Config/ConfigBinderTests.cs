@@ -196,4 +196,27 @@ public class ConfigBinderTests
         Assert.Equal("high", result.Sections["backup"]["priority"]);
         Assert.Equal("node1", result.Sections[""]["node_name"]);
     }
+
+    [Fact]
+    public void Bind_accepts_a_repmgr_conf_with_warnings_for_repmgr_only_keys()
+    {
+        var result = Bind("""
+            node_id=1
+            node_name= node1
+            conninfo ='host=node1 dbname=repmgr user=repmgr connect_timeout=2'
+            data_directory = '/var/lib/pgsql/12/data'
+            failover=automatic
+            promote_command='/usr/bin/repmgr standby promote -f /etc/repmgr.conf --log-to-file'
+            follow_command='/usr/bin/repmgr standby follow -f /etc/repmgr.conf --log-to-file --upstream-node-id=%n'
+            reconnect_attempts=6
+            reconnect_interval=10
+            monitor_interval_secs=2
+            log_facility=STDERR
+            repmgrd_service_start_command='sudo systemctl start repmgrd'
+            """);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+        Assert.Equal(TimeSpan.FromSeconds(10), result.Options!.ReconnectInterval);
+        Assert.Equal(["log_facility", "repmgrd_service_start_command"], result.Warnings.Select(w => w.Key));
+    }
 }
