@@ -53,7 +53,8 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
         var bindirHint = pgBindirGiven
             ? "or correct pg_bindir in the configuration file"
             : "or set pg_bindir in the configuration file to the directory holding pg_ctl and postgres";
-        return $"PostgreSQL 15 binaries not found (looked in {where}, and for pg_config on PATH). "
+        var pgConfig = pgBindirGiven ? "" : ", and for pg_config on PATH";
+        return $"PostgreSQL 15 binaries not found (looked in {where}{pgConfig}). "
             + "Install them with: sudo apt-get update && sudo apt-get install -y postgresql-15 "
             + $"({bindirHint}).";
     }

@@ -7,6 +7,8 @@ namespace Pgward.Core.Processes;
 /// timeout or cancellation.</summary>
 public sealed class ProcessRunner(TimeProvider timeProvider) : IProcessRunner
 {
+    private static readonly TimeSpan AfterKillWait = TimeSpan.FromSeconds(5);
+
     public ProcessRunner() : this(TimeProvider.System)
     {
     }
@@ -37,7 +39,7 @@ public sealed class ProcessRunner(TimeProvider timeProvider) : IProcessRunner
         catch (OperationCanceledException)
         {
             KillTree(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await WaitAfterKillAsync(process).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             return output.ToResult(-1, timedOut: true, commandLine);
         }
@@ -75,6 +77,20 @@ public sealed class ProcessRunner(TimeProvider timeProvider) : IProcessRunner
         }
 
         return startInfo;
+    }
+
+    // A grandchild that left the tree (a daemon) may still hold our stdout pipe; do not wait for its EOF forever.
+    private async Task WaitAfterKillAsync(Process process)
+    {
+        using var limit = new CancellationTokenSource(AfterKillWait, timeProvider);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Output collected so far is returned.
+        }
     }
 
     private static void KillTree(Process process)

@@ -25,7 +25,7 @@ public sealed class PgBinariesTests
         var lookup = PgBinaries.Locate("/nonexistent/pgward/bin");
 
         Assert.False(lookup.Found);
-        Assert.Contains("looked in /nonexistent/pgward/bin,", lookup.Problem, StringComparison.Ordinal);
+        Assert.Contains("(looked in /nonexistent/pgward/bin). Install them with:", lookup.Problem, StringComparison.Ordinal);
         Assert.DoesNotContain(PgBinaries.DebianDefaultBinDirectory, lookup.Problem, StringComparison.Ordinal);
     }
 
