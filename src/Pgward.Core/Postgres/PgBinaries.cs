@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Pgward.Core.Postgres;
+
+/// <summary>A directory of PostgreSQL server binaries and their major version.</summary>
+public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
+{
+    /// <summary>Where Debian's postgresql-15 package puts its binaries.</summary>
+    public const string DebianDefaultBinDirectory = "/usr/lib/postgresql/15/bin";
+
+    private static readonly TimeSpan VersionProbeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Full path of a tool in <see cref="BinDirectory"/>: initdb, pg_ctl, pg_basebackup, pg_rewind, postgres ...</summary>
+    public string Tool(string name) => Path.Combine(BinDirectory, name);
+
+    /// <summary>Finds the binaries: <paramref name="pgBindir"/> when given (no fallback: a configured directory that
+    /// is wrong is a problem to report), else <see cref="DebianDefaultBinDirectory"/>, else <c>pg_config --bindir</c>
+    /// from PATH. Runs <c>postgres --version</c> to learn the major version; caches nothing.</summary>
+    public static PgBinariesLookup Locate(string? pgBindir)
+    {
+        var candidates = new List<string>();
+        if (!string.IsNullOrWhiteSpace(pgBindir))
+        {
+            candidates.Add(pgBindir);
+        }
+        else
+        {
+            candidates.Add(DebianDefaultBinDirectory);
+            if (RunForFirstLine("pg_config", "--bindir") is { Length: > 0 } fromPgConfig)
+            {
+                candidates.Add(fromPgConfig);
+            }
+        }
+
+        foreach (var dir in candidates)
+        {
+            var postgres = Path.Combine(dir, "postgres");
+            if (File.Exists(postgres) && ParseMajorVersion(RunForFirstLine(postgres, "--version")) is { } major)
+            {
+                return new PgBinariesLookup(new PgBinaries(dir, major), null);
+            }
+        }
+
+        return new PgBinariesLookup(null, NotFoundProblem(candidates, pgBindirGiven: !string.IsNullOrWhiteSpace(pgBindir)));
+    }
+
+    /// <summary>The message for binaries that cannot be found; says how to install them.</summary>
+    public static string NotFoundProblem(IEnumerable<string> lookedIn, bool pgBindirGiven)
+    {
+        var where = string.Join(", ", lookedIn.DefaultIfEmpty("(nowhere)"));
+        var bindirHint = pgBindirGiven
+            ? "or correct pg_bindir in the configuration file"
+            : "or set pg_bindir in the configuration file to the directory holding pg_ctl and postgres";
+        var pgConfig = pgBindirGiven ? "" : ", and for pg_config on PATH";
+        return $"PostgreSQL 15 binaries not found (looked in {where}{pgConfig}). "
+            + "Install them with: sudo apt-get update && sudo apt-get install -y postgresql-15 "
+            + $"({bindirHint}).";
+    }
+
+    /// <summary>Major version from <c>postgres --version</c> or <c>pg_config --version</c> output,
+    /// e.g. "postgres (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" gives 15.</summary>
+    public static int? ParseMajorVersion(string? versionOutput)
+    {
+        var match = versionOutput is null ? Match.Empty : VersionPattern().Match(versionOutput);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    [GeneratedRegex(@"PostgreSQL\)?\s+(\d+)")]
+    private static partial Regex VersionPattern();
+
+    // Synchronous on purpose: a version probe is a few milliseconds, and Locate is called from configuration loading.
+    private static string? RunForFirstLine(string fileName, string argument)
+    {
+        try
+        {
+            var startInfo = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+            startInfo.ArgumentList.Add(argument);
+            using var process = Process.Start(startInfo);
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEnd();
+            if (!process.WaitForExit(VersionProbeTimeout) || process.ExitCode != 0)
+            {
+                process.Kill(entireProcessTree: true);
+                return null;
+            }
+
+            return output.Split('\n', 2)[0].Trim();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // Not on PATH or not executable.
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Pgward.Core.Processes;
+
+namespace Pgward.Core.Postgres;
+
+/// <summary>Thin adapter over initdb and pg_ctl, run as the server account. Failures are returned, not thrown.</summary>
+public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRunner runner)
+{
+    /// <summary>Extra time given to the process beyond pg_ctl's own <c>-t</c> wait, before it is killed.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan ShortCommandTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>initdb -D DIR -U SUPERUSER [args]</c>; pass e.g. <c>["-A", "trust"]</c> for trust authentication.</summary>
+    public Task<PgCtlResult> InitdbAsync(string dataDirectory, string superuser, IReadOnlyList<string> extraArguments,
+        CancellationToken cancellationToken) =>
+        RunAsync("initdb", "initdb", ["-D", dataDirectory, "-U", superuser, .. extraArguments],
+            TimeSpan.FromMinutes(5), cancellationToken);
+
+    /// <summary><c>pg_ctl -w -t N -D DIR -l LOG start</c>: waits until the server accepts connections.</summary>
+    public Task<PgCtlResult> StartAsync(string dataDirectory, string logFile, TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl start", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"],
+            timeout + Slack, cancellationToken);
+
+    /// <summary><c>pg_ctl -w -t N -D DIR -m MODE stop</c>.</summary>
+    public Task<PgCtlResult> StopAsync(string dataDirectory, ShutdownMode mode, TimeSpan timeout,
+        CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl stop", "pg_ctl",
+            ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-m", mode.ToString().ToLowerInvariant(), "stop"],
+            timeout + Slack, cancellationToken);
+
+    /// <summary><c>pg_ctl -D DIR reload</c>: the server rereads its configuration files.</summary>
+    public Task<PgCtlResult> ReloadAsync(string dataDirectory, CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl reload", "pg_ctl", ["-D", dataDirectory, "reload"], ShortCommandTimeout, cancellationToken);
+
+    /// <summary><c>pg_ctl -w -t N -D DIR promote</c>: waits until the standby has left recovery.</summary>
+    public Task<PgCtlResult> PromoteAsync(string dataDirectory, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl promote", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "promote"],
+            timeout + Slack, cancellationToken);
+
+    /// <summary><c>pg_ctl -D DIR status</c>. Exit 0 means running; 3 not running; 4 no usable data directory.</summary>
+    public async Task<PgCtlStatus> StatusAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync("pg_ctl status", "pg_ctl", ["-D", dataDirectory, "status"], ShortCommandTimeout,
+            cancellationToken).ConfigureAwait(false);
+        var running = result.Process.ExitCode == 0 && !result.Process.TimedOut;
+        var pid = running ? ParseStatusPid(result.Process.StandardOutput) ?? PostmasterPid.Read(dataDirectory) : null;
+        return new PgCtlStatus(running, pid, result);
+    }
+
+    /// <summary>PID from "pg_ctl: server is running (PID: 1234)".</summary>
+    public static int? ParseStatusPid(string statusOutput)
+    {
+        var match = StatusPidPattern().Match(statusOutput);
+        return match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    [GeneratedRegex(@"\(PID: (\d+)\)")]
+    private static partial Regex StatusPidPattern();
+
+    private static string Seconds(TimeSpan timeout) =>
+        ((int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private async Task<PgCtlResult> RunAsync(string action, string tool, IReadOnlyList<string> arguments,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var request = new ProcessRequest(binaries.Tool(tool), arguments) { RunAs = runAs, Timeout = timeout };
+        var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        return new PgCtlResult(action, result);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Pgward.Core.Postgres;
+
+/// <summary>Reads <c>postmaster.pid</c> (first line: the postmaster's PID) and checks whether a PID is alive.</summary>
+public static class PostmasterPid
+{
+    /// <summary>PID from <c>DATADIR/postmaster.pid</c>, or null when the file is missing or unreadable.</summary>
+    public static int? Read(string dataDirectory)
+    {
+        try
+        {
+            return Parse(File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>PID from the contents of postmaster.pid. A negative value (a single-user backend) counts too.</summary>
+    public static int? Parse(string contents)
+    {
+        var firstLine = contents.Split('\n', 2)[0].Trim();
+        return int.TryParse(firstLine, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pid) && pid != 0
+            ? Math.Abs(pid)
+            : null;
+    }
+
+    /// <summary>Whether a process with this PID exists and is not a zombie (Linux /proc).</summary>
+    public static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            return IsLiveState(File.ReadAllText($"/proc/{pid}/stat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>From /proc/PID/stat: alive unless the state after "(comm)" is Z (zombie) or X (dead).</summary>
+    public static bool IsLiveState(string procStat)
+    {
+        var afterComm = procStat.LastIndexOf(')');
+        var state = afterComm >= 0 && afterComm + 2 < procStat.Length ? procStat[afterComm + 2] : '?';
+        return state is not ('Z' or 'X' or '?');
+    }
+}

@@ -1,0 +1,4 @@
+using Xunit;
+
+// The machine has 2 cores and each integration test runs one or more PostgreSQL clusters: at most two tests at once.
+[assembly: CollectionBehavior(MaxParallelThreads = 2)]

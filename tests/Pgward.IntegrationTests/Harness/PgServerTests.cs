@@ -1,0 +1,50 @@
+using Pgward.Core.Postgres;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Harness;
+
+public sealed class PgServerTests : PgIntegrationTest
+{
+    [Fact]
+    public async Task PgServer_starts_and_answers_queries_as_postgres_user()
+    {
+        var server = await StartServerAsync("primary");
+
+        Assert.Equal(1, await server.QueryScalarAsync<int>("select 1", Token));
+        Assert.Equal("postgres", await server.QueryScalarAsync<string>("select current_user", Token));
+        Assert.Equal("15", (await server.QueryScalarAsync<string>("show server_version", Token)).Split('.')[0]);
+        var pid = PostmasterPid.Read(server.DataDirectory);
+        Assert.NotNull(pid);
+        var uidLine = File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+        var realUid = uidLine.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.NotEqual("0", realUid);
+    }
+
+    [Fact]
+    public async Task PgServer_applies_guc_overrides_from_settings()
+    {
+        var server = await StartServerAsync("nowal", PgServerSettings.Default.WithGuc("max_wal_senders", "0"));
+
+        Assert.Equal("0", await server.QueryScalarAsync<string>("show max_wal_senders", Token));
+        Assert.Equal(Directory.Path + "/nowal", await server.QueryScalarAsync<string>("show unix_socket_directories", Token));
+    }
+
+    [Fact]
+    public async Task PgCtl_status_reports_running_server_with_postmaster_pid_and_stop_ends_it()
+    {
+        var server = await StartServerAsync("primary");
+        var ctl = PgTestEnvironment.Require().PgCtl;
+
+        var running = await ctl.StatusAsync(server.DataDirectory, Token);
+        var pidFromFile = PostmasterPid.Read(server.DataDirectory);
+        await server.StopAsync(immediate: false, Token);
+        var stopped = await ctl.StatusAsync(server.DataDirectory, Token);
+
+        Assert.True(running.Running, running.Command.Describe());
+        Assert.NotNull(running.Pid);
+        Assert.Equal(pidFromFile, running.Pid);
+        Assert.False(stopped.Running);
+        Assert.Null(stopped.Pid);
+    }
+}
