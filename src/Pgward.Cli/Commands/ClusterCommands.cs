@@ -1,0 +1,154 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pgward.Cli.Json;
+using Pgward.Cli.Output;
+using Pgward.Cluster;
+using Pgward.Cluster.Operations;
+using Pgward.Cluster.Show;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cli.Commands;
+
+public static class ClusterCommands
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var cluster = new Command("cluster", "show the cluster and its event log");
+        cluster.Add(BuildShow(runner));
+        cluster.Add(BuildEvent(runner));
+        return cluster;
+    }
+
+    private static Command BuildShow(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var csv = CommonOptions.Csv();
+        var compact = new Option<bool>("--compact") { Description = "narrower table without the connection string" };
+        var terse = new Option<bool>("--terse", "-t") { Description = "do not list the warnings (the exit code still says there are some)" };
+        var show = new Command("show", "every registered node: role, observed status, upstream, timeline") { json, csv, compact, terse };
+        show.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (report, outcome) = await new ClusterShow(ctx).RunAsync(token);
+            if (report is null)
+            {
+                return outcome;
+            }
+            var output = runner.Environment.Out;
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(
+                    new ClusterShowJson(report.ReadFrom, report.Rows, report.Warnings), PgwardJsonContext.Default.ClusterShowJson));
+            }
+            else
+            {
+                if (!parse.GetValue(terse))
+                {
+                    WriteWarnings(ctx.Reporter, report);
+                }
+                if (parse.GetValue(csv))
+                {
+                    WriteCsv(output, report);
+                }
+                else
+                {
+                    WriteTable(output, report, parse.GetValue(compact));
+                }
+            }
+            return report.Warnings.Count > 0 ? new Outcome(ExitCodes.NodeStatus) : Outcome.Ok;
+        }, ct));
+        return show;
+    }
+
+    private static void WriteWarnings(IReporter reporter, ClusterReport report)
+    {
+        if (report.Warnings.Count == 0)
+        {
+            return;
+        }
+        reporter.Warning("following issues were detected\n" + string.Join('\n', report.Warnings.Select(w => "  - " + w)));
+    }
+
+    private static void WriteTable(TextWriter output, ClusterReport report, bool compact)
+    {
+        string[] headers = compact
+            ? ["ID", "Name", "Role", "Status", "Upstream", "Location", "Prio.", "TLI"]
+            : ["ID", "Name", "Role", "Status", "Upstream", "Location", "Priority", "Timeline", "Connection string"];
+        TableWriter.Write(output, headers, report.Rows.Select(r =>
+        {
+            string[] cells = [r.Id.ToString(CultureInfo.InvariantCulture), r.Name, r.Role, r.Status, r.Upstream, r.Location,
+                r.Priority.ToString(CultureInfo.InvariantCulture), r.Timeline];
+            return compact ? cells : [.. cells, r.Conninfo];
+        }));
+    }
+
+    /// <summary>repmgr's CSV: node_id, availability (0 available, -1 not), recovery (0 primary, 1 standby, -1 unknown).</summary>
+    private static void WriteCsv(TextWriter output, ClusterReport report)
+    {
+        foreach (var row in report.Rows)
+        {
+            var recovery = row.InRecovery switch { true => "1", false => "0", null => "-1" };
+            output.WriteLine(Csv.Line(row.Id.ToString(CultureInfo.InvariantCulture), row.Reachable ? "0" : "-1", row.Reachable ? recovery : "-1"));
+        }
+    }
+
+    private static Command BuildEvent(CommandRunner runner)
+    {
+        var limit = new Option<int>("--limit") { Description = "show at most this many events", DefaultValueFactory = _ => 20 };
+        var all = new Option<bool>("--all") { Description = "show every event (overrides --limit)" };
+        var eventType = new Option<string?>("--event") { Description = "only events of this type, e.g. standby_register" };
+        var nodeId = CommonOptions.NodeId("only events of this node");
+        var nodeName = new Option<string?>("--node-name") { Description = "only events of the node with this name" };
+        var json = CommonOptions.Json();
+        var csv = CommonOptions.Csv();
+        var compact = new Option<bool>("--compact") { Description = "leave out the details" };
+        var command = new Command("event", "the event log, newest first") { limit, all, eventType, nodeId, nodeName, json, csv, compact };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--limit must be at least 1 (use --all for every event)");
+            }
+        });
+        command.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var filter = new EventFilter(parse.GetValue(all) ? null : parse.GetValue(limit), parse.GetValue(eventType),
+                parse.GetValue(nodeId), parse.GetValue(nodeName));
+            var (events, outcome) = await new ClusterEvents(ctx).RunAsync(filter, token);
+            if (events is null)
+            {
+                return outcome;
+            }
+            WriteEvents(runner.Environment.Out, events, parse.GetValue(json), parse.GetValue(csv), parse.GetValue(compact));
+            return Outcome.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static void WriteEvents(TextWriter output, IReadOnlyList<EventRecord> events, bool json, bool csv, bool compact)
+    {
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(events, PgwardJsonContext.Default.IReadOnlyListEventRecord));
+            return;
+        }
+        static string Time(EventRecord e) => e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        static string Ok(EventRecord e) => e.Successful ? "t" : "f";
+        if (csv)
+        {
+            foreach (var e in events)
+            {
+                output.WriteLine(Csv.Line(e.NodeId.ToString(CultureInfo.InvariantCulture), e.NodeName ?? "", e.Event, Ok(e), Time(e)));
+            }
+            return;
+        }
+        string[] headers = compact ? ["Node ID", "Name", "Event", "OK", "Timestamp"] : ["Node ID", "Name", "Event", "OK", "Timestamp", "Details"];
+        TableWriter.Write(output, headers, events.Select(e =>
+        {
+            string[] cells = [e.NodeId.ToString(CultureInfo.InvariantCulture), e.NodeName ?? "", e.Event, Ok(e), Time(e)];
+            return compact ? cells : [.. cells, e.Details ?? ""];
+        }));
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json;
+using Pgward.Cli.Json;
+using Pgward.Cluster;
+using Pgward.Cluster.Checks;
+using Pgward.Core;
+
+namespace Pgward.Cli.Commands;
+
+public static class NodeCommands
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var node = new Command("node", "status and health checks of the local node");
+        node.Add(BuildStatus(runner));
+        node.Add(BuildCheck(runner));
+        return node;
+    }
+
+    private static Command BuildStatus(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var status = new Command("status", "overview of the local node: version, role, replication, lag") { json };
+        status.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var input = await NodeInspection.InspectAsync(ctx, token);
+            var view = NodeStatusView.From(input);
+            if (parse.GetValue(json))
+            {
+                runner.Environment.Out.WriteLine(JsonSerializer.Serialize(view, PgwardJsonContext.Default.NodeStatusJson));
+            }
+            else
+            {
+                NodeStatusView.WriteText(runner.Environment.Out, view);
+            }
+            return view.Running ? Outcome.Ok : new Outcome(ExitCodes.NodeStatus);
+        }, ct));
+        return status;
+    }
+
+    private static Command BuildCheck(CommandRunner runner)
+    {
+        var single = new (CheckKind Kind, Option<bool> Option)[]
+        {
+            (CheckKind.Role, new("--role") { Description = "registered role matches the running role" }),
+            (CheckKind.ReplicationLag, new("--replication-lag") { Description = "standby replay lag against replication_lag_warning/critical" }),
+            (CheckKind.ArchiveReady, new("--archive-ready") { Description = "WAL files waiting to be archived against archive_ready_warning/critical" }),
+            (CheckKind.Downstream, new("--downstream") { Description = "registered standbys of this node are attached" }),
+            (CheckKind.Upstream, new("--upstream") { Description = "this standby streams from its registered upstream" }),
+            (CheckKind.Slots, new("--slots") { Description = "no inactive physical replication slots" }),
+            (CheckKind.DataDirectoryConfig, new("--data-directory-config") { Description = "data_directory in pgward.conf is the server's" }),
+        };
+        var nagios = CommonOptions.Nagios();
+        var json = CommonOptions.Json();
+        var check = new Command("check", "health checks: all of them, or one with Nagios exit codes 0/1/2/3") { nagios, json };
+        foreach (var (_, option) in single)
+        {
+            check.Add(option);
+        }
+        check.Validators.Add(result =>
+        {
+            var chosen = single.Count(s => result.GetValue(s.Option));
+            if (chosen > 1)
+            {
+                result.AddError("give at most one individual check");
+            }
+            if (result.GetValue(nagios) && chosen != 1)
+            {
+                result.AddError("--nagios can only be used with one individual check, e.g. --replication-lag --nagios");
+            }
+        });
+        check.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var input = await NodeInspection.InspectAsync(ctx, token);
+            var chosen = single.Where(s => parse.GetValue(s.Option)).Select(s => (CheckKind?)s.Kind).FirstOrDefault();
+            var results = chosen is { } kind ? [NodeCheckEvaluator.Evaluate(kind, input)] : NodeCheckEvaluator.EvaluateAll(input);
+            NodeCheckOutput.Write(runner.Environment.Out, ctx.Options, results,
+                single: chosen is not null, nagios: parse.GetValue(nagios), json: parse.GetValue(json));
+            return new Outcome((int)results.Max(r => r.Status));
+        }, ct));
+        return check;
+    }
+}

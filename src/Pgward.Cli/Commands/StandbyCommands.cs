@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Pgward.Cluster.Clone;
+using Pgward.Cluster.Operations;
+
+namespace Pgward.Cli.Commands;
+
+public static class StandbyCommands
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var standby = new Command("standby", "clone, register and unregister standbys");
+        standby.Add(BuildClone(runner));
+        standby.Add(BuildRegister(runner));
+        standby.Add(BuildUnregister(runner));
+        return standby;
+    }
+
+    private static Command BuildClone(CommandRunner runner)
+    {
+        var host = new Option<string>("--host", "-h") { Description = "the upstream to clone from", Required = true };
+        var port = new Option<int?>("--port", "-p") { Description = "its port (default 5432)" };
+        var user = new Option<string?>("--username", "-U") { Description = "database user (default: the user in conninfo)" };
+        var dbname = new Option<string?>("--dbname", "-d") { Description = "database holding the metadata (default: the one in conninfo)" };
+        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node to follow (default: the primary)" };
+        var fast = new Option<bool>("--fast-checkpoint", "-c") { Description = "start the backup with an immediate checkpoint" };
+        var dryRun = CommonOptions.DryRun();
+        var force = CommonOptions.Force();
+        var clone = new Command("clone", "copy the upstream with pg_basebackup and configure this node as its standby")
+        {
+            host, port, user, dbname, upstream, fast, dryRun, force,
+        };
+        clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
+            new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
+                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force)), token), ct));
+        return clone;
+    }
+
+    private static Command BuildRegister(CommandRunner runner)
+    {
+        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node this standby follows (default: the primary)" };
+        var waitStart = new Option<int>("--wait-start")
+        {
+            Description = "seconds to wait for the local server to accept connections",
+            DefaultValueFactory = _ => 30,
+        };
+        var force = CommonOptions.Force();
+        var dryRun = CommonOptions.DryRun();
+        var register = new Command("register", "record the local standby in the cluster metadata") { upstream, waitStart, force, dryRun };
+        waitStart.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--wait-start must be 0 or more seconds");
+            }
+        });
+        register.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyRegister(ctx).RunAsync(
+            parse.GetValue(upstream), TimeSpan.FromSeconds(parse.GetValue(waitStart)), parse.GetValue(force), parse.GetValue(dryRun), token), ct));
+        return register;
+    }
+
+    private static Command BuildUnregister(CommandRunner runner)
+    {
+        var nodeId = CommonOptions.NodeId("the standby to unregister (default: the local node)");
+        var dryRun = CommonOptions.DryRun();
+        var unregister = new Command("unregister", "remove a standby's record; replication is untouched") { nodeId, dryRun };
+        unregister.SetAction((parse, ct) => runner.RunAsync(parse,
+            (ctx, token) => new StandbyUnregister(ctx).RunAsync(parse.GetValue(nodeId), parse.GetValue(dryRun), token), ct));
+        return unregister;
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+using Pgward.Core.Metadata;
+
+namespace Pgward.Cli.Json;
+
+/// <summary>Source-generated JSON for every <c>--json</c> output (the executable is compiled ahead of time: no reflection).</summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ClusterShowJson))]
+[JsonSerializable(typeof(IReadOnlyList<EventRecord>))]
+[JsonSerializable(typeof(NodeCheckJson))]
+[JsonSerializable(typeof(NodeStatusJson))]
+internal sealed partial class PgwardJsonContext : JsonSerializerContext;

@@ -1,0 +1,10 @@
+namespace Pgward.Cli.Output;
+
+/// <summary>RFC 4180 fields: quoted when they hold a comma, quote or line break.</summary>
+public static class Csv
+{
+    public static string Line(params IEnumerable<string> fields) => string.Join(',', fields.Select(Field));
+
+    public static string Field(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"' : value;
+}

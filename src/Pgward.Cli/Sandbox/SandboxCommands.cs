@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Pgward.Cli.Commands;
+
+namespace Pgward.Cli.Sandbox;
+
+public static class SandboxCommands
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var sandbox = new Command("sandbox", "a whole local cluster on 127.0.0.1 for trying pgward out");
+
+        var nodes = new Option<int>("--nodes") { Description = "number of nodes: one primary, the rest standbys", DefaultValueFactory = _ => 3 };
+        var dir = DirectoryOption();
+        var port = new Option<int>("--port") { Description = "port of the first node; the others follow", DefaultValueFactory = _ => 5501 };
+        var up = new Command("up", "start a primary and its standbys, built with pgward's own register and clone commands") { nodes, dir, port };
+        nodes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 9)
+            {
+                result.AddError("--nodes must be from 1 to 9");
+            }
+        });
+        port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1024 or > 65000)
+            {
+                result.AddError("--port must be from 1024 to 65000");
+            }
+        });
+        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), ct));
+        sandbox.Add(up);
+
+        var statusDir = DirectoryOption();
+        var status = new Command("status", "which sandbox servers run, and cluster show") { statusDir };
+        status.SetAction((parse, ct) => new SandboxStatus(runner, parse, new SandboxLayout(parse.GetValue(statusDir)!)).RunAsync(ct));
+        sandbox.Add(status);
+
+        var downDir = DirectoryOption();
+        var purge = new Option<bool>("--purge") { Description = "also delete the sandbox directory" };
+        var down = new Command("down", "stop every sandbox server") { downDir, purge };
+        down.SetAction((parse, ct) => new SandboxDown(runner, parse, new SandboxLayout(parse.GetValue(downDir)!)).RunAsync(parse.GetValue(purge), ct));
+        sandbox.Add(down);
+        return sandbox;
+    }
+
+    private static Option<string> DirectoryOption() => new("--dir")
+    {
+        Description = "sandbox directory",
+        DefaultValueFactory = _ => SandboxLayout.DefaultDirectory,
+    };
+}

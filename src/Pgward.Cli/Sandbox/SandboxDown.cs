@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Pgward.Cli.Commands;
+using Pgward.Core;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cli.Sandbox;
+
+/// <summary><c>pgward sandbox down [--dir DIR] [--purge]</c>: stops every server of the sandbox, standbys first.</summary>
+public sealed class SandboxDown(CommandRunner runner, ParseResult parse, SandboxLayout layout)
+{
+    public async Task<int> RunAsync(bool purge, CancellationToken ct)
+    {
+        var reporter = runner.CreateReporter(parse, configured: null);
+        var nodes = layout.ExistingNodes();
+        if (nodes.Count == 0)
+        {
+            reporter.Error($"no sandbox in \"{layout.Directory}\"");
+            reporter.Hint("give the directory of the sandbox with --dir");
+            return ExitCodes.BadConfig;
+        }
+        var (servers, _, problem) = SandboxServers.Create(layout);
+        if (servers is null)
+        {
+            reporter.Error(problem!);
+            return ExitCodes.BadConfig;
+        }
+        // Standbys first, so the primary's shutdown checkpoint is not waiting on WAL senders of standbys about to go.
+        foreach (var node in nodes.OrderByDescending(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))).ThenByDescending(n => n.NodeId))
+        {
+            reporter.Notice($"{node.NodeName}: {await servers.StopAsync(node, ct)}");
+        }
+        var stillRunning = nodes.Where(n => SandboxServers.RunningPid(n) is not null).ToList();
+        if (stillRunning.Count > 0)
+        {
+            reporter.Error("still running: " + string.Join(", ", stillRunning.Select(n => n.NodeName)));
+            return ExitCodes.LocalCommand;
+        }
+        if (purge)
+        {
+            Directory.Delete(layout.Directory, recursive: true);
+            reporter.Notice($"deleted \"{layout.Directory}\"");
+        }
+        else
+        {
+            reporter.Notice($"the sandbox is stopped; its files stay in \"{layout.Directory}\" (\"sandbox up\" starts it again, \"sandbox down --purge\" deletes it)");
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Pgward.Cli.Commands;
+using Pgward.Core;
+using Pgward.Core.Config;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cli.Sandbox;
+
+/// <summary>
+/// <c>pgward sandbox up</c>: from nothing to a primary and its standbys on 127.0.0.1, built by running pgward's own
+/// <c>primary register</c>, <c>standby clone</c> and <c>standby register</c> commands against each node's pgward.conf.
+/// </summary>
+public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLayout layout)
+{
+    /// <summary>The database user and database every sandbox node uses (trust authentication, loopback only).</summary>
+    public const string User = "pgward";
+
+    private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
+
+    public async Task<int> RunAsync(int nodeCount, int basePort, CancellationToken ct)
+    {
+        var (servers, account, problem) = SandboxServers.Create(layout);
+        if (servers is null || account is null)
+        {
+            reporter.Error(problem!);
+            return ExitCodes.BadConfig;
+        }
+        var existing = layout.ExistingNodes();
+        if (existing.Count > 0)
+        {
+            return await ResumeAsync(servers, existing, ct);
+        }
+        if (BusyPorts(basePort, nodeCount) is { Count: > 0 } busy)
+        {
+            reporter.Error($"port{(busy.Count > 1 ? "s" : "")} {string.Join(", ", busy)} on 127.0.0.1 already in use");
+            reporter.Hint("choose other ports with --port");
+            return ExitCodes.BadConfig;
+        }
+
+        Directory.CreateDirectory(layout.Directory);
+        if (await account.CheckTraversableAsync(layout.Directory, ct) is { } denied)
+        {
+            reporter.Error(denied);
+            reporter.Hint("choose a directory that the server's OS user can reach with --dir, e.g. under /tmp");
+            return ExitCodes.BadConfig;
+        }
+        var builder = new SandboxBuilder(runner, servers, account, layout, reporter);
+        var code = await builder.BuildAsync(nodeCount, basePort, ct);
+        if (code != ExitCodes.Success)
+        {
+            foreach (var node in layout.ExistingNodes())
+            {
+                await servers.StopAsync(node, CancellationToken.None);
+            }
+            reporter.Hint($"the servers are stopped; remove what was built with \"pgward sandbox down --purge --dir {layout.Directory}\"");
+            return code;
+        }
+        await PgwardApp.RunAsync(["-f", layout.ConfigFile(1), "cluster", "show"], runner.Environment, ct);
+        WhatNext(nodeCount, basePort);
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> ResumeAsync(SandboxServers servers, IReadOnlyList<NodeOptions> nodes, CancellationToken ct)
+    {
+        var stopped = nodes.Where(n => SandboxServers.RunningPid(n) is null).ToList();
+        if (stopped.Count == 0)
+        {
+            reporter.Notice($"the sandbox in \"{layout.Directory}\" already runs ({nodes.Count} nodes)");
+            return await PgwardApp.RunAsync(["-f", nodes[0].ConfigFile!, "cluster", "show"], runner.Environment, ct) switch
+            {
+                ExitCodes.NodeStatus => ExitCodes.NodeStatus,
+                _ => ExitCodes.Success,
+            };
+        }
+        // The primary first, so standbys find their upstream when they start.
+        foreach (var node in stopped.OrderBy(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))))
+        {
+            reporter.Notice($"starting {node.NodeName}");
+            var started = await servers.StartAsync(node.NodeId, ct);
+            if (!started.Succeeded)
+            {
+                reporter.Error(started.Describe());
+                return ExitCodes.LocalCommand;
+            }
+        }
+        return await PgwardApp.RunAsync(["-f", nodes[0].ConfigFile!, "cluster", "show"], runner.Environment, ct);
+    }
+
+    private static List<int> BusyPorts(int basePort, int count)
+    {
+        var busy = new List<int>();
+        for (var port = basePort; port < basePort + count; port++)
+        {
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+            }
+            catch (SocketException)
+            {
+                busy.Add(port);
+            }
+        }
+        return busy;
+    }
+
+    private void WhatNext(int nodeCount, int basePort)
+    {
+        var output = runner.Environment.Out;
+        var conf1 = layout.ConfigFile(1);
+        output.WriteLine();
+        output.WriteLine($"The sandbox runs in {layout.Directory}: node1 is the primary on port {basePort}"
+            + (nodeCount > 1 ? $", node2..node{nodeCount} are its standbys on ports {basePort + 1}..{basePort + nodeCount - 1}." : "."));
+        output.WriteLine("Try:");
+        output.WriteLine($"  pgward -f {conf1} cluster show");
+        output.WriteLine($"  pgward -f {conf1} cluster event");
+        if (nodeCount > 1)
+        {
+            output.WriteLine($"  pgward -f {layout.ConfigFile(2)} node check");
+            output.WriteLine($"  pgward -f {layout.ConfigFile(2)} node check --replication-lag --nagios");
+        }
+        output.WriteLine($"  psql -h 127.0.0.1 -p {basePort.ToString(CultureInfo.InvariantCulture)} -U {User} {User}");
+        output.WriteLine($"Stop it with:  pgward sandbox down --dir {layout.Directory}");
+    }
+}

@@ -1,0 +1,86 @@
+using Pgward.Core;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Cluster.Clone;
+
+/// <summary>The local data directory before a clone: it is only ever written when empty, or emptied with -F.</summary>
+public sealed class DataDirectoryState
+{
+    private DataDirectoryState(string path, bool exists, bool isEmpty, int? runningPid)
+    {
+        Path = path;
+        Exists = exists;
+        IsEmpty = isEmpty;
+        RunningPid = runningPid;
+    }
+
+    public string Path { get; }
+    public bool Exists { get; }
+    public bool IsEmpty { get; }
+
+    /// <summary>The PID of a live postmaster that owns this directory, if any.</summary>
+    public int? RunningPid { get; }
+
+    public static DataDirectoryState Inspect(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return new DataDirectoryState(path, exists: false, isEmpty: true, runningPid: null);
+        }
+        var empty = !Directory.EnumerateFileSystemEntries(path).Any();
+        var pid = PostmasterPid.Read(path);
+        return new DataDirectoryState(path, exists: true, empty, pid is { } p && PostmasterPid.ProcessAlive(p) ? p : null);
+    }
+
+    /// <summary>Why the clone may not write here, or null.</summary>
+    public Outcome? Refusal(bool force)
+    {
+        if (RunningPid is { } pid)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"a PostgreSQL server (PID {pid}) is running in data directory \"{Path}\"",
+                hint: "stop that server first; pgward never clones over a running server, not even with -F/--force");
+        }
+        if (!IsEmpty && !force)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"data directory \"{Path}\" exists and is not empty",
+                detail: "nothing was changed",
+                hint: "use -F/--force to delete its contents and clone into it, or set \"data_directory\" to an empty directory");
+        }
+        return null;
+    }
+
+    /// <summary>Empties the directory (when forced) and makes it exist, private to the server's OS user.</summary>
+    public async Task PrepareAsync(ServerAccount account, CancellationToken ct)
+    {
+        if (Exists)
+        {
+            Empty();
+        }
+        Directory.CreateDirectory(Path);
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (await account.ChownAsync(Path, ct) is { Succeeded: false } chown)
+        {
+            throw new IOException($"cannot give \"{Path}\" to the server's OS user: {chown.Describe()}");
+        }
+    }
+
+    /// <summary>Deletes everything inside the directory, keeping the directory itself.</summary>
+    public void Empty()
+    {
+        if (!Directory.Exists(Path))
+        {
+            return;
+        }
+        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo dir && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                dir.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cluster.Clone;
+
+/// <summary>
+/// <c>pgward standby clone -h HOST ...</c>: checks the upstream and the local data directory, then runs
+/// pg_basebackup with streamed WAL and writes the standby configuration. It does not start the standby.
+/// </summary>
+public sealed class StandbyClone(OperationContext ctx)
+{
+    public async Task<Outcome> RunAsync(CloneRequest request, CancellationToken ct)
+    {
+        var options = ctx.Options;
+        var lookup = PgBinaries.Locate(options.PgBindir is { Length: > 0 } dir ? dir : null);
+        if (!lookup.Found)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, lookup.Problem);
+        }
+        var binaries = lookup.Binaries;
+        var accountLookup = ServerAccount.Detect(ctx.Processes);
+        if (!accountLookup.Found)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, accountLookup.Problem);
+        }
+        var account = accountLookup.Account;
+        var dataDirectory = DataDirectoryState.Inspect(options.DataDirectory);
+        if (dataDirectory.Refusal(request.Force) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var source = SourceConninfo(request);
+        // application_name is always node_name: the upstream's pg_stat_replication names its standbys by it.
+        var replication = source
+            .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
+            .With("application_name", options.NodeName);
+        var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the upstream at {source.ToMaskedString()}: {attempt.Error}",
+                hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host");
+        }
+        await using var _ = connection;
+        var facts = await ServerProbe.ReadAsync(connection, ct);
+        var slotName = NodeRecords.SlotName(options.NodeId);
+        var checks = UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force).ToList();
+        checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
+        var failed = checks.Where(c => !c.Passed).ToList();
+        foreach (var check in checks.Where(c => c.Passed))
+        {
+            ctx.Reporter.Info($"{check.Name}: {check.Message}");
+        }
+        foreach (var check in failed)
+        {
+            ctx.Reporter.Error($"check \"{check.Name}\" failed: {check.Message}");
+        }
+        if (failed.Count > 0)
+        {
+            return Outcome.Fail(ExitCodes.BadBaseBackup,
+                $"the upstream is not ready to be cloned from ({failed.Count} failed check{(failed.Count == 1 ? "" : "s")}: {string.Join(", ", failed.Select(c => c.Name))})",
+                detail: "nothing was written");
+        }
+
+        var metadata = new MetadataStore(connection);
+        var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
+        var useSlot = options.UseReplicationSlots;
+        var args = BaseBackupArguments(options.DataDirectory, replication, request.FastCheckpoint, useSlot ? slotName : null);
+        if (request.DryRun)
+        {
+            ctx.Reporter.Info($"would run: {binaries.Tool("pg_basebackup")} {string.Join(' ', args)}");
+            ctx.Reporter.Info("prerequisites for cloning are met");
+            if (!request.FastCheckpoint)
+            {
+                ctx.Reporter.Hint("consider using -c/--fast-checkpoint");
+            }
+            return Outcome.Ok;
+        }
+
+        if (useSlot && facts.Slots.Any(s => s.SlotName == slotName))
+        {
+            await DropSlotAsync(connection, slotName, ct);
+        }
+        var result = await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct);
+        var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: pg_basebackup; --force: {(request.Force ? "Y" : "N")}";
+        if (!result.Succeeded)
+        {
+            await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
+                new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", false, details + "; pg_basebackup failed", upstreamRecord), ct);
+            return Outcome.Fail(ExitCodes.BadBaseBackup, "pg_basebackup failed; the data directory was emptied again",
+                detail: result.StandardError.Trim());
+        }
+
+        await StandbyConfiguration.WriteAsync(options.DataDirectory, replication, useSlot ? slotName : null, ct);
+        await account.ChownAsync(options.DataDirectory, ct);
+        await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
+            new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
+        ctx.Reporter.Notice($"standby clone (using pg_basebackup) complete in \"{options.DataDirectory}\"");
+        ctx.Reporter.Hint("start the standby, then register it with \"pgward standby register\"");
+        return Outcome.Ok;
+    }
+
+    private Conninfo SourceConninfo(CloneRequest request)
+    {
+        var local = Conninfo.Parse(ctx.Options.Conninfo);
+        var source = Conninfo.Parse("")
+            .With("host", request.Host)
+            .With("port", (request.Port ?? 5432).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With("user", request.User ?? local.User)
+            .With("dbname", request.DbName ?? local.DbName ?? "postgres")
+            .With("connect_timeout", local["connect_timeout"] ?? "2");
+        return source;
+    }
+
+    private static async Task<NodeRecord?> FindUpstreamRecordAsync(MetadataStore metadata, CloneRequest request, CancellationToken ct)
+    {
+        if (!await metadata.SchemaExistsAsync(ct))
+        {
+            return null;
+        }
+        var nodes = await metadata.GetNodesAsync(ct);
+        return request.UpstreamNodeId is { } id
+            ? nodes.FirstOrDefault(n => n.NodeId == id)
+            : nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.Active);
+    }
+
+    private static IReadOnlyList<string> BaseBackupArguments(string dataDirectory, Conninfo replication, bool fastCheckpoint, string? slot)
+    {
+        var args = new List<string>
+        {
+            "--pgdata", dataDirectory,
+            "--dbname", replication.ToString(),
+            "--wal-method", "stream",
+            "--checkpoint", fastCheckpoint ? "fast" : "spread",
+            "--label", "pgward base backup",
+            "--progress",
+            "--no-password",
+        };
+        if (slot is not null)
+        {
+            args.AddRange(["--slot", slot, "--create-slot"]);
+        }
+        return args;
+    }
+
+    private async Task<ProcessResult> RunBaseBackupAsync(
+        PgBinaries binaries, ServerAccount account, IReadOnlyList<string> args, DataDirectoryState directory, CancellationToken ct)
+    {
+        await directory.PrepareAsync(account, ct);
+        ctx.Reporter.Notice($"starting backup (using pg_basebackup) into \"{directory.Path}\"");
+        ProcessResult result;
+        try
+        {
+            result = await ctx.Processes.RunAsync(
+                new ProcessRequest(binaries.Tool("pg_basebackup"), args)
+                {
+                    RunAs = account.UserName,
+                    OnOutputLine = line => ctx.Reporter.Progress(line.Trim()),
+                },
+                ct);
+        }
+        catch (OperationCanceledException)
+        {
+            directory.Empty();
+            throw;
+        }
+        if (!result.Succeeded)
+        {
+            directory.Empty();
+        }
+        return result;
+    }
+
+    private static async Task DropSlotAsync(Npgsql.NpgsqlConnection connection, string slotName, CancellationToken ct)
+    {
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT pg_drop_replication_slot($1)", connection);
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = slotName });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

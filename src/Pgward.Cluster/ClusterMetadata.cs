@@ -1,0 +1,86 @@
+using Npgsql;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+
+namespace Pgward.Cluster;
+
+/// <summary>Finds the cluster's metadata and its primary from wherever they can be reached.</summary>
+public static class ClusterMetadata
+{
+    /// <summary>
+    /// Reads the node records from the local node, or, when it is down or has no metadata, from the first
+    /// reachable node this host has seen before (<see cref="KnownNodesCache"/>).
+    /// </summary>
+    public static async Task<(MetadataSource? Source, Outcome Outcome)> ReadAsync(OperationContext ctx, CancellationToken ct)
+    {
+        var local = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        string? localProblem = local.Error;
+        if (local.Connection is { } connection)
+        {
+            await using (connection)
+            {
+                var store = new MetadataStore(connection);
+                if (await store.SchemaExistsAsync(ct))
+                {
+                    var nodes = await store.GetNodesAsync(ct);
+                    KnownNodesCache.Save(ctx.Options.ConfigFile, nodes);
+                    return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true), Outcome.Ok);
+                }
+                localProblem = "schema \"pgward\" does not exist in its database";
+            }
+        }
+
+        foreach (var (nodeId, conninfo) in KnownNodesCache.Load(ctx.Options.ConfigFile).Where(n => n.NodeId != ctx.Options.NodeId))
+        {
+            var remote = await ctx.Db.TryOpenAsync(conninfo, ct);
+            if (remote.Connection is not { } remoteConnection)
+            {
+                continue;
+            }
+            await using (remoteConnection)
+            {
+                var store = new MetadataStore(remoteConnection);
+                if (await store.SchemaExistsAsync(ct))
+                {
+                    return (new MetadataSource(await store.GetNodesAsync(ct), $"node ID {nodeId}", FromLocalNode: false), Outcome.Ok);
+                }
+            }
+        }
+
+        return (null, Outcome.Fail(
+            ExitCodes.DbConnection,
+            $"unable to read the cluster metadata from the local {ctx.LocalNode}: {localProblem}",
+            hint: "check \"conninfo\" in pgward.conf and that the server is running; the primary must be registered first (pgward primary register)"));
+    }
+
+    /// <summary>
+    /// Connects to the node that is running as primary: the active registered primary if it is, else any
+    /// registered node that is not in recovery. Null when none can be reached.
+    /// </summary>
+    public static async Task<PrimaryConnection?> ConnectPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    {
+        var ordered = nodes
+            .Where(n => n.Type != NodeType.Witness)
+            .OrderByDescending(n => n.Type == NodeType.Primary && n.Active);
+        foreach (var node in ordered)
+        {
+            var attempt = await ctx.Db.TryOpenAsync(node.Conninfo, ct);
+            if (attempt.Connection is not { } connection)
+            {
+                continue;
+            }
+            if (!await IsInRecoveryAsync(connection, ct))
+            {
+                return new PrimaryConnection(node, connection);
+            }
+            await connection.DisposeAsync();
+        }
+        return null;
+    }
+
+    public static async Task<bool> IsInRecoveryAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Pgward.Core.Metadata;
+
+namespace Pgward.Cluster;
+
+/// <summary>
+/// The conninfo of every registered node, saved beside pgward.conf whenever the metadata is read, so that
+/// <c>cluster show</c> still finds the metadata on another node when the local server is down.
+/// A cache only: losing it or failing to write it changes nothing but that fallback.
+/// </summary>
+public static class KnownNodesCache
+{
+    public static string? PathFor(string? configFile) =>
+        configFile is null ? null : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(configFile) ?? ".", "pgward.nodes.cache");
+
+    public static void Save(string? configFile, IEnumerable<NodeRecord> nodes)
+    {
+        if (PathFor(configFile) is not { } path)
+        {
+            return;
+        }
+        try
+        {
+            var lines = nodes.Select(n => $"{n.NodeId.ToString(CultureInfo.InvariantCulture)}\t{n.Conninfo}");
+            var temp = path + ".tmp";
+            File.WriteAllLines(temp, lines);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // Read-only configuration directory: the fallback is simply not available.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    public static IReadOnlyList<(int NodeId, string Conninfo)> Load(string? configFile)
+    {
+        if (PathFor(configFile) is not { } path || !File.Exists(path))
+        {
+            return [];
+        }
+        return File.ReadAllLines(path)
+            .Select(line => line.Split('\t', 2))
+            .Where(parts => parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out _))
+            .Select(parts => (int.Parse(parts[0], CultureInfo.InvariantCulture), parts[1]))
+            .ToList();
+    }
+}

@@ -1,0 +1,29 @@
+using Pgward.Core.Config;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Cluster;
+
+/// <summary>Builds the metadata record of the local node from its configuration.</summary>
+public static class NodeRecords
+{
+    public static NodeRecord FromOptions(NodeOptions options, NodeType type, int? upstreamNodeId) => new(
+        NodeId: options.NodeId,
+        UpstreamNodeId: upstreamNodeId,
+        Active: true,
+        NodeName: options.NodeName,
+        Type: type,
+        Location: options.Location,
+        Priority: type == NodeType.Witness ? 0 : options.Priority,
+        Conninfo: options.Conninfo,
+        ReplUser: ReplicationUser(options),
+        SlotName: options.UseReplicationSlots ? SlotName(options.NodeId) : null,
+        ConfigFile: options.ConfigFile ?? "");
+
+    /// <summary><c>replication_user</c>, else the user of <c>conninfo</c>, else PostgreSQL's default.</summary>
+    public static string ReplicationUser(NodeOptions options) =>
+        options.ReplicationUser is { Length: > 0 } user ? user : Conninfo.Parse(options.Conninfo).User ?? "postgres";
+
+    /// <summary>The physical replication slot a standby streams through on its upstream.</summary>
+    public static string SlotName(int nodeId) => $"pgward_slot_{nodeId}";
+}

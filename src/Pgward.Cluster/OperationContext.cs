@@ -1,0 +1,27 @@
+using Pgward.Cluster.Events;
+using Pgward.Core.Config;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cluster;
+
+/// <summary>What every operation on the local node needs: its configuration and the adapters to the outside world.</summary>
+public sealed class OperationContext(
+    NodeOptions options,
+    IReporter reporter,
+    DbConnector db,
+    IProcessRunner processes,
+    EventRecorder events,
+    TimeProvider time)
+{
+    public NodeOptions Options => options;
+    public IReporter Reporter => reporter;
+    public DbConnector Db => db;
+    public IProcessRunner Processes => processes;
+    public EventRecorder Events => events;
+    public TimeProvider Time => time;
+
+    /// <summary>The local node as <c>node "name" (ID: n)</c>.</summary>
+    public string LocalNode => $"node \"{options.NodeName}\" (ID: {options.NodeId})";
+}

@@ -1,0 +1,46 @@
+using Npgsql;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Cluster.Show;
+
+/// <summary>Connects to every registered node at once and records what it sees.</summary>
+public static class ClusterObserver
+{
+    private const string Sql = """
+        SELECT pg_is_in_recovery(),
+               CASE WHEN pg_is_in_recovery()
+                    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
+                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup')
+        """;
+
+    public static async Task<IReadOnlyList<NodeObservation>> ObserveAsync(
+        DbConnector db, IReadOnlyList<NodeRecord> nodes, CancellationToken ct) =>
+        await Task.WhenAll(nodes.Select(n => ObserveAsync(db, n, ct)));
+
+    public static async Task<NodeObservation> ObserveAsync(DbConnector db, NodeRecord node, CancellationToken ct)
+    {
+        var attempt = await db.TryOpenAsync(node.Conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            var reachability = attempt.Failure == ConnectFailureKind.Rejected ? Reachability.Rejected : Reachability.Unreachable;
+            return NodeObservation.Failed(node, reachability, attempt.Error);
+        }
+        await using (connection)
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand(Sql, connection);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                await r.ReadAsync(ct);
+                var attached = r.IsDBNull(2) ? [] : r.GetString(2).Split('\n');
+                return new NodeObservation(node, Reachability.Reachable, r.GetBoolean(0), r.GetInt32(1), attached, null);
+            }
+            catch (NpgsqlException e)
+            {
+                return NodeObservation.Failed(node, Reachability.Rejected, e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Pgward.Core.Metadata;
+
+namespace Pgward.Cluster.Show;
+
+/// <summary>What connecting to one registered node showed.</summary>
+public sealed record NodeObservation(
+    NodeRecord Node,
+    Reachability Reachability,
+    bool? InRecovery,
+    int? Timeline,
+    IReadOnlyList<string> AttachedStandbys,
+    string? Error)
+{
+    public static NodeObservation Failed(NodeRecord node, Reachability reachability, string? error) =>
+        new(node, reachability, null, null, [], error);
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Pgward.Core.Postgres;
+
+/// <summary>
+/// Opens connections from libpq conninfo strings (what pgward.conf and pgward.nodes hold).
+/// Data sources are built with <see cref="NpgsqlSlimDataSourceBuilder"/> so the native executable stays small,
+/// and without pooling: a pooled connection to a server that has since died would hide the failure.
+/// </summary>
+public sealed class DbConnector : IAsyncDisposable
+{
+    /// <summary>Connect timeout when the conninfo has no <c>connect_timeout</c>: long enough for a busy server, short enough for a dead host.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, NpgsqlDataSource> dataSources = new(StringComparer.Ordinal);
+
+    /// <summary>Opens a connection or throws <see cref="NpgsqlException"/>/<see cref="FormatException"/>.</summary>
+    public async Task<NpgsqlConnection> OpenAsync(string conninfo, CancellationToken ct)
+    {
+        var source = dataSources.GetOrAdd(conninfo, BuildDataSource);
+        return await source.OpenConnectionAsync(ct);
+    }
+
+    /// <summary>Opens a connection; an expected failure comes back as a value that says which kind it was.</summary>
+    public async Task<ConnectResult> TryOpenAsync(string conninfo, CancellationToken ct)
+    {
+        try
+        {
+            return ConnectResult.Ok(await OpenAsync(conninfo, ct));
+        }
+        catch (FormatException e)
+        {
+            return ConnectResult.Failed(ConnectFailureKind.Invalid, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            return ConnectResult.Failed(ConnectFailureKind.Invalid, e.Message);
+        }
+        catch (PostgresException e)
+        {
+            return ConnectResult.Failed(ConnectFailureKind.Rejected, e.MessageText);
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            return ConnectResult.Failed(ConnectFailureKind.Unreachable, Describe(e));
+        }
+        catch (TimeoutException e) when (!ct.IsCancellationRequested)
+        {
+            return ConnectResult.Failed(ConnectFailureKind.Unreachable, e.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in dataSources.Values)
+        {
+            await source.DisposeAsync();
+        }
+        dataSources.Clear();
+    }
+
+    private static NpgsqlDataSource BuildDataSource(string conninfo)
+    {
+        var info = Conninfo.Parse(conninfo);
+        var builder = new NpgsqlConnectionStringBuilder(info.ToNpgsqlConnectionString())
+        {
+            Pooling = false,
+            IncludeErrorDetail = true,
+        };
+        if (info["connect_timeout"] is null)
+        {
+            builder.Timeout = (int)DefaultConnectTimeout.TotalSeconds;
+        }
+        builder.ApplicationName ??= "pgward";
+        return new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private static string Describe(NpgsqlException e) => e.InnerException switch
+    {
+        SocketException s => $"{e.Message}: {s.Message}",
+        TimeoutException => $"{e.Message}: connect timeout expired",
+        { } inner => $"{e.Message}: {inner.Message}",
+        null => e.Message,
+    };
+}

@@ -1,0 +1,3 @@
+namespace Pgward.Core.Postgres;
+
+public sealed record SlotInfo(string SlotName, string SlotType, bool Active);
