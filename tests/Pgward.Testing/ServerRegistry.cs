@@ -45,7 +45,11 @@ public static class ServerRegistry
             return null;
         }
 
-        Kill(pid.Value);
+        if (CommandLine(pid.Value) is { } args && args.Contains(fullPath))
+        {
+            Kill(pid.Value);
+        }
+
         if (await ExitedAsync(pid.Value, fullPath, cancellationToken).ConfigureAwait(false))
         {
             Tracked.TryRemove(fullPath, out _);
@@ -83,7 +87,7 @@ public static class ServerRegistry
     {
         var time = TimeProvider.System;
         var start = time.GetTimestamp();
-        while (IsPostmasterOf(pid, dataDirectory))
+        while (MayBePostmasterOf(pid, dataDirectory))
         {
             if (time.GetElapsedTime(start) > ExitWait)
             {
@@ -96,22 +100,29 @@ public static class ServerRegistry
         return true;
     }
 
-    // A stale postmaster.pid may name a PID that now belongs to another process: only a live process whose
-    // command line names this data directory counts (pg_ctl starts "postgres -D DATADIR").
-    private static bool IsPostmasterOf(int pid, string dataDirectory)
+    // A stale postmaster.pid may name a PID that now belongs to another process: only a process whose command line
+    // names this data directory is ours (pg_ctl starts "postgres -D DATADIR"). A dying process has an empty command
+    // line before it becomes a zombie; it still counts as alive until then.
+    private static bool MayBePostmasterOf(int pid, string dataDirectory)
     {
         if (!PostmasterPid.ProcessAlive(pid))
         {
             return false;
         }
 
+        var args = CommandLine(pid);
+        return args is null || args.Length == 0 || args.Contains(dataDirectory);
+    }
+
+    private static string[]? CommandLine(int pid)
+    {
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(dataDirectory);
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 
