@@ -1,6 +1,8 @@
 using Npgsql;
+using Pgward.Cluster.Clone;
 using Pgward.Core;
 using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
 
 namespace Pgward.Cluster;
 
@@ -30,7 +32,7 @@ public static class ClusterMetadata
             }
         }
 
-        foreach (var (nodeId, conninfo) in KnownNodesCache.Load(ctx.Options.ConfigFile).Where(n => n.NodeId != ctx.Options.NodeId))
+        foreach (var (nodeId, conninfo) in FallbackSources(ctx))
         {
             var remote = await ctx.Db.TryOpenAsync(conninfo, ct);
             if (remote.Connection is not { } remoteConnection)
@@ -42,7 +44,8 @@ public static class ClusterMetadata
                 var store = new MetadataStore(remoteConnection);
                 if (await store.SchemaExistsAsync(ct))
                 {
-                    return (new MetadataSource(await store.GetNodesAsync(ct), $"node ID {nodeId}", FromLocalNode: false), Outcome.Ok);
+                    var from = nodeId is { } id ? $"node ID {id}" : "the upstream in primary_conninfo";
+                    return (new MetadataSource(await store.GetNodesAsync(ct), from, FromLocalNode: false), Outcome.Ok);
                 }
             }
         }
@@ -51,6 +54,25 @@ public static class ClusterMetadata
             ExitCodes.DbConnection,
             $"unable to read the cluster metadata from the local {ctx.LocalNode}: {localProblem}",
             hint: "check \"conninfo\" in pgward.conf and that the server is running; the primary must be registered first (pgward primary register)"));
+    }
+
+    /// <summary>
+    /// Where else the metadata may be read when the local node cannot serve it: the nodes this host saw last time,
+    /// then the upstream this node streams from (a standby's primary_conninfo, readable while the server is down).
+    /// </summary>
+    private static IEnumerable<(int? NodeId, string Conninfo)> FallbackSources(OperationContext ctx)
+    {
+        foreach (var (nodeId, conninfo) in KnownNodesCache.Load(ctx.Options.ConfigFile).Where(n => n.NodeId != ctx.Options.NodeId))
+        {
+            yield return (nodeId, conninfo);
+        }
+        if (PrimaryConninfo.Read(ctx.Options.DataDirectory) is { } upstream
+            && Conninfo.TryParse(upstream, out var parsed, out _)
+            && Conninfo.TryParse(ctx.Options.Conninfo, out var local, out _))
+        {
+            // primary_conninfo names the replication user; the metadata is read as the local conninfo's user.
+            yield return (null, parsed!.With("user", local!.User).With("dbname", local.DbName).With("application_name", null).ToString());
+        }
     }
 
     /// <summary>

@@ -1,0 +1,86 @@
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+public sealed class CloneTests : PgIntegrationTest
+{
+    [Fact]
+    public async Task Clone_refuses_a_non_empty_data_directory_without_force_and_leaves_it_unchanged()
+    {
+        var primary = await StartServerAsync("primary");
+        var target = await Directory.CreateSubdirectoryAsync("standby/data", Token);
+        var keep = Path.Combine(target, "precious.txt");
+        await File.WriteAllTextAsync(keep, "do not delete", Token);
+        var config = await StandbyConfigAsync(primary, target);
+
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres");
+
+        Assert.NotEqual(0, clone.ExitCode);
+        Assert.Contains($"data directory \"{target}\" exists and is not empty", clone.Error, StringComparison.Ordinal);
+        Assert.Contains("-F/--force", clone.Error, StringComparison.Ordinal);
+        Assert.Equal([keep], System.IO.Directory.GetFileSystemEntries(target));
+        Assert.Equal("do not delete", await File.ReadAllTextAsync(keep, Token));
+    }
+
+    [Fact]
+    public async Task Clone_with_force_replaces_a_non_empty_data_directory_with_a_standby()
+    {
+        var primary = await StartServerAsync("primary");
+        var target = await Directory.CreateSubdirectoryAsync("standby/data", Token);
+        await File.WriteAllTextAsync(Path.Combine(target, "stale.txt"), "old", Token);
+        var config = await StandbyConfigAsync(primary, target);
+
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}",
+            "-U", "postgres", "--fast-checkpoint", "-F");
+
+        Assert.True(clone.ExitCode == 0, clone.ToString());
+        Assert.False(File.Exists(Path.Combine(target, "stale.txt")));
+        Assert.True(File.Exists(Path.Combine(target, "standby.signal")));
+        var autoConf = await File.ReadAllTextAsync(Path.Combine(target, "postgresql.auto.conf"), Token);
+        Assert.Contains("application_name=node2", autoConf, StringComparison.Ordinal);
+        Assert.Contains("primary_slot_name = 'pgward_slot_2'", autoConf, StringComparison.Ordinal);
+        Assert.Equal(1L, await primary.QueryScalarAsync<long>(
+            "select count(*) from pg_replication_slots where slot_name = 'pgward_slot_2'", Token));
+    }
+
+    [Fact]
+    public async Task Clone_names_the_failed_check_when_the_upstream_has_no_wal_senders()
+    {
+        var primary = await StartServerAsync("primary", PgServerSettings.Default.WithGuc("max_wal_senders", "0"));
+        var target = Path.Combine(Directory.Path, "standby", "data");
+        var config = await StandbyConfigAsync(primary, target);
+
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres");
+
+        Assert.Equal(14, clone.ExitCode);
+        Assert.Contains("check \"max_wal_senders\" failed: max_wal_senders is 0 on the upstream", clone.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", clone.Error, StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task Clone_names_the_failed_check_when_pg_hba_refuses_replication_connections()
+    {
+        var primary = await StartServerAsync("primary", PgServerSettings.Default with
+        {
+            AllowReplication = false,
+            ExtraHbaLines = ["host replication all 127.0.0.1/32 reject"],
+        });
+        var target = Path.Combine(Directory.Path, "standby", "data");
+        var config = await StandbyConfigAsync(primary, target);
+
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres");
+
+        Assert.Equal(14, clone.ExitCode);
+        Assert.Contains("check \"replication connection\" failed", clone.Error, StringComparison.Ordinal);
+        Assert.Contains("pg_hba.conf", clone.Error, StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target));
+        Assert.Equal(0L, await primary.QueryScalarAsync<long>("select count(*) from pg_replication_slots", Token));
+    }
+
+    private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory) =>
+        NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
+            $"host=127.0.0.1 port={FreePort.Next()} user=postgres dbname=postgres connect_timeout=2", dataDirectory, Token,
+            ("use_replication_slots", "true"));
+}

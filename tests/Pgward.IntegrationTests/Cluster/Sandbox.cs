@@ -1,0 +1,51 @@
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+/// <summary>A sandbox built by <c>pgward sandbox up</c> inside a test's directory; its servers are tracked for teardown.</summary>
+public sealed class Sandbox
+{
+    private Sandbox(string directory, int basePort, int nodes)
+    {
+        Directory = directory;
+        BasePort = basePort;
+        Nodes = nodes;
+    }
+
+    public string Directory { get; }
+    public int BasePort { get; }
+    public int Nodes { get; }
+
+    public string Config(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "pgward.conf");
+
+    public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
+
+    public string ConnectionString(int nodeId) =>
+        $"Host=127.0.0.1;Port={BasePort + nodeId - 1};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+
+    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct)
+    {
+        var directory = Path.Combine(testDirectory.Path, "sandbox");
+        for (var attempt = 1; ; attempt++)
+        {
+            // Consecutive ports above an ephemeral one the kernel just gave out; sandbox up refuses busy ones.
+            var basePort = FreePort.Next();
+            if (basePort + nodes > 65000)
+            {
+                continue;
+            }
+            var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}");
+            var sandbox = new Sandbox(directory, basePort, nodes);
+            for (var id = 1; id <= nodes; id++)
+            {
+                ServerRegistry.Track(sandbox.DataDirectory(id));
+            }
+            if (run.ExitCode == 0)
+            {
+                return sandbox;
+            }
+            Assert.True(attempt < 3 && run.Error.Contains("already in use", StringComparison.Ordinal), run.ToString());
+        }
+    }
+}
