@@ -57,6 +57,32 @@ public static class ClusterMetadata
     }
 
     /// <summary>
+    /// Reads the metadata and the record of <paramref name="nodeId"/> (default: the local node), which must be
+    /// registered as <paramref name="type"/>: what the unregister commands start from.
+    /// </summary>
+    public static async Task<(MetadataSource? Source, NodeRecord? Node, Outcome Outcome)> FindNodeAsync(
+        OperationContext ctx, int? nodeId, NodeType type, CancellationToken ct)
+    {
+        var (source, outcome) = await ReadAsync(ctx, ct);
+        if (source is null)
+        {
+            return (null, null, outcome);
+        }
+        var targetId = nodeId ?? ctx.Options.NodeId;
+        if (source.Nodes.FirstOrDefault(n => n.NodeId == targetId) is not { } target)
+        {
+            return (source, null, Outcome.Fail(ExitCodes.BadConfig, $"no node with ID {targetId} is registered"));
+        }
+        if (target.Type != type)
+        {
+            return (source, null, Outcome.Fail(ExitCodes.BadConfig,
+                $"{target.Describe()} is registered as {target.Type.ToName()}, not {type.ToName()}",
+                hint: $"use \"pgward {target.Type.ToName()} unregister\""));
+        }
+        return (source, target, Outcome.Ok);
+    }
+
+    /// <summary>
     /// Where else the metadata may be read when the local node cannot serve it: the nodes this host saw last time,
     /// then the upstream this node streams from (a standby's primary_conninfo, readable while the server is down).
     /// </summary>

@@ -30,6 +30,11 @@ public sealed class ConsoleReporter(TextWriter error, bool isTerminal, ReportLev
         {
             if (!isTerminal)
             {
+                // Progress is what long work is for: shown at the default level, hidden only by --quiet or a higher -L.
+                if (minimum > ReportLevel.Notice)
+                {
+                    return;
+                }
                 error.WriteLine($"INFO: {message}");
                 return;
             }

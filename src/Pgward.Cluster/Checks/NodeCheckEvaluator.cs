@@ -60,7 +60,8 @@ public static class NodeCheckEvaluator
     {
         if (!facts.InRecovery || input.Self?.Type == NodeType.Witness)
         {
-            return new CheckResult(CheckKind.ReplicationLag, CheckStatus.Ok, $"N/A - node is {(facts.InRecovery ? "witness" : "primary")}");
+            return new CheckResult(CheckKind.ReplicationLag, CheckStatus.Ok,
+                $"N/A - node is {(input.Self?.Type == NodeType.Witness ? "witness" : "primary")}");
         }
         var warning = (long)input.Options.ReplicationLagWarning.TotalSeconds;
         var critical = (long)input.Options.ReplicationLagCritical.TotalSeconds;

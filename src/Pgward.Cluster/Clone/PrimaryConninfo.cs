@@ -19,7 +19,7 @@ public static class PrimaryConninfo
         }
     }
 
-    /// <summary>The value of a <c>primary_conninfo = '...'</c> line (quotes doubled inside), else null.</summary>
+    /// <summary>The value of a <c>primary_conninfo = '...'</c> line, else null.</summary>
     public static string? ParseLine(string line)
     {
         var trimmed = line.Trim();
@@ -33,6 +33,18 @@ public static class PrimaryConninfo
         {
             return null;
         }
-        return rest[1..^1].Replace("''", "'", StringComparison.Ordinal);
+        return Unquote(rest[1..^1]);
+    }
+
+    /// <summary>Undoes <see cref="StandbyConfiguration.Quote"/>: <c>''</c> and <c>\x</c> stand for the character itself.</summary>
+    private static string Unquote(string quoted)
+    {
+        var value = new System.Text.StringBuilder(quoted.Length);
+        for (var i = 0; i < quoted.Length; i++)
+        {
+            var escaped = (quoted[i] == '\\' || (quoted[i] == '\'' && i + 1 < quoted.Length && quoted[i + 1] == '\'')) && i + 1 < quoted.Length;
+            value.Append(escaped ? quoted[++i] : quoted[i]);
+        }
+        return value.ToString();
     }
 }

@@ -31,8 +31,12 @@ public static class StandbyConfiguration
         await File.WriteAllLinesAsync(file, lines, ct);
     }
 
-    /// <summary>A value as PostgreSQL's configuration files quote it: in single quotes, a quote doubled.</summary>
-    public static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>
+    /// A value as ALTER SYSTEM writes it: in single quotes, with quotes and backslashes doubled (a backslash escapes
+    /// inside a quoted value, so a password holding one would otherwise reach the server changed).
+    /// </summary>
+    public static string Quote(string value) =>
+        "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static string SettingName(string line)
     {

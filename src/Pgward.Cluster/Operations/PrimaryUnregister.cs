@@ -12,20 +12,10 @@ public sealed class PrimaryUnregister(OperationContext ctx)
 {
     public async Task<Outcome> RunAsync(int? nodeId, bool force, bool dryRun, CancellationToken ct)
     {
-        var (source, readOutcome) = await ClusterMetadata.ReadAsync(ctx, ct);
-        if (source is null)
+        var (source, target, outcome) = await ClusterMetadata.FindNodeAsync(ctx, nodeId, NodeType.Primary, ct);
+        if (source is null || target is null)
         {
-            return readOutcome;
-        }
-        var targetId = nodeId ?? ctx.Options.NodeId;
-        if (source.Nodes.FirstOrDefault(n => n.NodeId == targetId) is not { } target)
-        {
-            return Outcome.Fail(ExitCodes.BadConfig, $"no node with ID {targetId} is registered");
-        }
-        if (target.Type != NodeType.Primary)
-        {
-            return Outcome.Fail(ExitCodes.BadConfig, $"{target.Describe()} is registered as {target.Type.ToName()}, not primary",
-                hint: $"use \"pgward {target.Type.ToName()} unregister\"");
+            return outcome;
         }
 
         await using var primary = await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);

@@ -12,22 +12,12 @@ public sealed class StandbyUnregister(OperationContext ctx)
 {
     public async Task<Outcome> RunAsync(int? nodeId, bool dryRun, CancellationToken ct)
     {
-        var (source, readOutcome) = await ClusterMetadata.ReadAsync(ctx, ct);
-        if (source is null)
+        var (source, target, outcome) = await ClusterMetadata.FindNodeAsync(ctx, nodeId, NodeType.Standby, ct);
+        if (source is null || target is null)
         {
-            return readOutcome;
+            return outcome;
         }
-        var targetId = nodeId ?? ctx.Options.NodeId;
-        if (source.Nodes.FirstOrDefault(n => n.NodeId == targetId) is not { } target)
-        {
-            return Outcome.Fail(ExitCodes.BadConfig, $"no node with ID {targetId} is registered");
-        }
-        if (target.Type != NodeType.Standby)
-        {
-            return Outcome.Fail(ExitCodes.BadConfig, $"{target.Describe()} is registered as {target.Type.ToName()}, not standby",
-                hint: $"use \"pgward {target.Type.ToName()} unregister\"");
-        }
-        var followers = source.Nodes.Where(n => n.UpstreamNodeId == targetId && n.Type == NodeType.Standby).ToList();
+        var followers = source.Nodes.Where(n => n.UpstreamNodeId == target.NodeId && n.Type == NodeType.Standby).ToList();
         if (followers.Count > 0)
         {
             return Outcome.Fail(ExitCodes.BadConfig,
@@ -45,7 +35,7 @@ public sealed class StandbyUnregister(OperationContext ctx)
             ctx.Reporter.Info($"would unregister standby {target.Describe()}");
             return Outcome.Ok;
         }
-        await primary.Store.DeleteNodeAsync(targetId, ct);
+        await primary.Store.DeleteNodeAsync(target.NodeId, ct);
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(target.NodeId, target.NodeName, "standby_unregister", true,
             $"standby {target.Describe()} unregistered"), ct);
         ctx.Reporter.Notice($"standby {target.Describe()} unregistered");

@@ -61,8 +61,8 @@ public class ConsoleReporterTests
         Assert.Equal("\rcopied 100 MB\rdone         \nNOTICE: clone finished\n", _error.ToString());
     }
 
-    [Fact(Skip = "bug: Progress on a non-terminal writes INFO: lines even when the minimum level (--quiet, -L WARNING) hides INFO")]
-    public void Progress_is_hidden_when_minimum_is_above_info_and_not_a_terminal()
+    [Fact]
+    public void Progress_is_hidden_when_quiet_and_not_a_terminal()
     {
         Reporter(ReportLevel.Warning).Progress("copied 10%");
 
