@@ -61,4 +61,23 @@ public sealed class EventTests : PgIntegrationTest
         Assert.False(File.Exists("/pwned"));
         Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "pwned")));
     }
+
+    [Fact]
+    public async Task A_hanging_or_failing_notification_command_does_not_fail_the_operation()
+    {
+        var primary = await StartServerAsync("primary");
+        var hanging = await NodeConfig.WriteAsync(Path.Combine(Directory.Path, "hanging.conf"), 1, "node1",
+            primary.Conninfo, primary.DataDirectory, Token, ("event_notification_command", "sleep 60"), ("event_notification_timeout", "1"));
+
+        var register = await PgwardCli.RunAsync(Token, "-f", hanging, "primary", "register");
+
+        Assert.True(register.ExitCode == 0, register.ToString());
+        Assert.Contains("was stopped after 1 seconds", register.Error, StringComparison.Ordinal);
+
+        var failing = await NodeConfig.WriteAsync(Path.Combine(Directory.Path, "failing.conf"), 1, "node1",
+            primary.Conninfo, primary.DataDirectory, Token, ("event_notification_command", "exit 3"));
+        var again = await PgwardCli.RunAsync(Token, "-f", failing, "primary", "register", "-F");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("exited with code 3", again.Error, StringComparison.Ordinal);
+    }
 }

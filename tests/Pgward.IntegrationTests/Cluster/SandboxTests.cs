@@ -102,4 +102,17 @@ public sealed class SandboxTests : PgIntegrationTest
         Assert.StartsWith("PGWARD_REPLICATION_LAG WARNING:", lagging.Out, StringComparison.Ordinal);
         Assert.Contains("| lag=", lagging.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cluster_show_works_from_a_standby_when_the_primary_is_down()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        Assert.Null(await ServerRegistry.StopAsync(sandbox.DataDirectory(1), Core.Postgres.ShutdownMode.Immediate, Token));
+
+        var show = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "cluster", "show", "--compact");
+
+        Assert.Equal(25, show.ExitCode);
+        Assert.Contains("| primary | ? unreachable |", show.Out, StringComparison.Ordinal);
+        Assert.Contains("| standby |   running     | ? node1", show.Out, StringComparison.Ordinal);
+    }
 }
