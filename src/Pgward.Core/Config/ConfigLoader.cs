@@ -44,5 +44,17 @@ public static class ConfigLoader
         return bound with { Options = null, Errors = [.. parsed.Errors, .. bound.Errors] };
     }
 
-    private static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+    // One open, no File.Exists first: the locator has already checked the main file, and a missing include is
+    // reported from the exception rather than from a second look at the disk.
+    private static string? ReadIfExists(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
 }

@@ -8,6 +8,8 @@ namespace Pgward.Core.Postgres;
 /// Opens connections from libpq conninfo strings (what pgward.conf and pgward.nodes hold).
 /// Data sources are built with <see cref="NpgsqlSlimDataSourceBuilder"/> so the native executable stays small,
 /// and without pooling: a pooled connection to a server that has since died would hide the failure.
+/// Npgsql does not load the server's type catalogue: pgward reads only built-in types, and with one data source per
+/// conninfo and no pooling that catalogue query would be an extra round trip on every node <c>cluster show</c> visits.
 /// </summary>
 public sealed class DbConnector : IAsyncDisposable
 {
@@ -74,7 +76,9 @@ public sealed class DbConnector : IAsyncDisposable
             builder.Timeout = (int)DefaultConnectTimeout.TotalSeconds;
         }
         builder.ApplicationName ??= "pgward";
-        return new NpgsqlSlimDataSourceBuilder(builder.ConnectionString).Build();
+        var dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
+        dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return dataSource.Build();
     }
 
     private static string Describe(NpgsqlException e) => e.InnerException switch

@@ -20,22 +20,12 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
     /// from PATH. Runs <c>postgres --version</c> to learn the major version; caches nothing.</summary>
     public static PgBinariesLookup Locate(string? pgBindir)
     {
-        var candidates = new List<string>();
-        if (!string.IsNullOrWhiteSpace(pgBindir))
+        var pgBindirGiven = !string.IsNullOrWhiteSpace(pgBindir);
+        var lookedIn = new List<string>();
+        // pg_config is asked only when the default directory fails: each probe is a process start.
+        foreach (var dir in Candidates(pgBindirGiven ? pgBindir! : null))
         {
-            candidates.Add(pgBindir);
-        }
-        else
-        {
-            candidates.Add(DebianDefaultBinDirectory);
-            if (RunForFirstLine("pg_config", "--bindir") is { Length: > 0 } fromPgConfig)
-            {
-                candidates.Add(fromPgConfig);
-            }
-        }
-
-        foreach (var dir in candidates)
-        {
+            lookedIn.Add(dir);
             var postgres = Path.Combine(dir, "postgres");
             if (File.Exists(postgres) && ParseMajorVersion(RunForFirstLine(postgres, "--version")) is { } major)
             {
@@ -43,7 +33,21 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
             }
         }
 
-        return new PgBinariesLookup(null, NotFoundProblem(candidates, pgBindirGiven: !string.IsNullOrWhiteSpace(pgBindir)));
+        return new PgBinariesLookup(null, NotFoundProblem(lookedIn, pgBindirGiven));
+    }
+
+    private static IEnumerable<string> Candidates(string? pgBindir)
+    {
+        if (pgBindir is not null)
+        {
+            yield return pgBindir;
+            yield break;
+        }
+        yield return DebianDefaultBinDirectory;
+        if (RunForFirstLine("pg_config", "--bindir") is { Length: > 0 } fromPgConfig)
+        {
+            yield return fromPgConfig;
+        }
     }
 
     /// <summary>The message for binaries that cannot be found; says how to install them.</summary>
