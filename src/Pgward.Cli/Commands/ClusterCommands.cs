@@ -40,7 +40,7 @@ public static class ClusterCommands
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(
-                    new ClusterShowJson(report.ReadFrom, report.Rows, report.Warnings), PgwardJsonContext.Default.ClusterShowJson));
+                    new ClusterShowJson(report.ReadFrom, report.Rows, report.Warnings), PgwardJson.Context.ClusterShowJson));
             }
             else
             {
@@ -131,7 +131,7 @@ public static class ClusterCommands
     {
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(events, PgwardJsonContext.Default.IReadOnlyListEventRecord));
+            output.WriteLine(JsonSerializer.Serialize(events, PgwardJson.Context.IReadOnlyListEventRecord));
             return;
         }
         static string Time(EventRecord e) => e.Timestamp.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ public static class NodeCheckOutput
             var worst = results.Max(r => r.Status);
             var items = results.Select(r => new NodeCheckItemJson(r.Label, Word(r.Status), r.Details, r.Perfdata)).ToList();
             output.WriteLine(JsonSerializer.Serialize(new NodeCheckJson(options.NodeId, options.NodeName, Word(worst), items),
-                PgwardJsonContext.Default.NodeCheckJson));
+                PgwardJson.Context.NodeCheckJson));
             return;
         }
         if (nagios)

@@ -27,7 +27,7 @@ public static class NodeCommands
             var view = NodeStatusView.From(input);
             if (parse.GetValue(json))
             {
-                runner.Environment.Out.WriteLine(JsonSerializer.Serialize(view, PgwardJsonContext.Default.NodeStatusJson));
+                runner.Environment.Out.WriteLine(JsonSerializer.Serialize(view, PgwardJson.Context.NodeStatusJson));
             }
             else
             {

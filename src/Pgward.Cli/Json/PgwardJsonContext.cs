@@ -3,12 +3,10 @@ using Pgward.Core.Metadata;
 
 namespace Pgward.Cli.Json;
 
-/// <summary>Source-generated JSON for every <c>--json</c> output (the executable is compiled ahead of time: no reflection).</summary>
-[JsonSourceGenerationOptions(
-    WriteIndented = true,
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>
+/// Source-generated JSON for every <c>--json</c> output (the executable is compiled ahead of time: no reflection).
+/// Serialize through <see cref="PgwardJson.Context"/>, which carries the output options.
+/// </summary>
 [JsonSerializable(typeof(ClusterShowJson))]
 [JsonSerializable(typeof(IReadOnlyList<EventRecord>))]
 [JsonSerializable(typeof(NodeCheckJson))]
