@@ -21,10 +21,20 @@ public static class ExitCodes
     /// <summary>pg_basebackup failed, or the upstream is not fit to clone from.</summary>
     public const int BadBaseBackup = 14;
     public const int Internal = 15;
+    /// <summary>A switchover failed; the cluster was rolled back to the old primary.</summary>
+    public const int SwitchoverFailed = 18;
     /// <summary>Registration could not be confirmed on the standby in time.</summary>
     public const int RegistrationSync = 20;
+    /// <summary>The switchover promoted the new primary, but a later step (re-pointing a node) did not finish.</summary>
+    public const int SwitchoverIncomplete = 22;
+    public const int FollowFailed = 23;
+    public const int RejoinFailed = 24;
     /// <summary>The command worked, but what it reports contains problems (<c>cluster show</c> warnings).</summary>
     public const int NodeStatus = 25;
+    /// <summary>The daemons are paused; no automatic action was taken.</summary>
+    public const int DaemonPaused = 26;
+    /// <summary>The node agent (daemon) could not be reached or refused the request.</summary>
+    public const int AgentUnavailable = 27;
     /// <summary>Interrupted by SIGINT (128 + 2).</summary>
     public const int Interrupted = 130;
 }

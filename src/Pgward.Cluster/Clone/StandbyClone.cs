@@ -15,18 +15,13 @@ public sealed class StandbyClone(OperationContext ctx)
     public async Task<Outcome> RunAsync(CloneRequest request, CancellationToken ct)
     {
         var options = ctx.Options;
-        var lookup = PgBinaries.Locate(options.PgBindir is { Length: > 0 } dir ? dir : null);
-        if (!lookup.Found)
+        var (local, problem) = LocalServer.Create(ctx);
+        if (local is null)
         {
-            return Outcome.Fail(ExitCodes.BadConfig, lookup.Problem);
+            return problem;
         }
-        var binaries = lookup.Binaries;
-        var accountLookup = ServerAccount.Detect(ctx.Processes);
-        if (!accountLookup.Found)
-        {
-            return Outcome.Fail(ExitCodes.BadConfig, accountLookup.Problem);
-        }
-        var account = accountLookup.Account;
+        var binaries = local.Binaries;
+        var account = local.Account;
         var dataDirectory = DataDirectoryState.Inspect(options.DataDirectory);
         if (dataDirectory.Refusal(request.Force) is { } refusal)
         {
