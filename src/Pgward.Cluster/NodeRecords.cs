@@ -18,7 +18,17 @@ public static class NodeRecords
         Conninfo: options.Conninfo,
         ReplUser: ReplicationUser(options),
         SlotName: options.UseReplicationSlots ? SlotName(options.NodeId) : null,
-        ConfigFile: options.ConfigFile ?? "");
+        ConfigFile: options.ConfigFile ?? "")
+    {
+        AgentUrl = AgentUrl(options),
+    };
+
+    /// <summary>Where this node's agent listens, from <c>agent_address</c> and <c>agent_port</c>.</summary>
+    public static string AgentUrl(NodeOptions options)
+    {
+        var host = options.AgentAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.AgentAddress}]" : options.AgentAddress;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{host}:{options.AgentPort}");
+    }
 
     /// <summary><c>replication_user</c>, else the user of <c>conninfo</c>, else PostgreSQL's default.</summary>
     public static string ReplicationUser(NodeOptions options) =>

@@ -11,6 +11,9 @@ namespace Pgward.Cli.Sandbox;
 /// <summary>Builds a new sandbox node by node; each step reports what failed and returns an exit code.</summary>
 public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter)
 {
+    /// <summary>Each node's agent listens on its PostgreSQL port plus this.</summary>
+    public const int AgentPortOffset = 1000;
+
     // Unix socket paths are limited to 107 bytes by the kernel; a longer sandbox path uses TCP only.
     private const int MaxSocketDirectoryLength = 90;
 
@@ -122,6 +125,7 @@ public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers,
             ["use_replication_slots"] = "true",
             ["pg_bindir"] = binaries.BinDirectory,
             ["log_level"] = "NOTICE",
+            ["agent_port"] = Invariant(port + AgentPortOffset),
         });
         await File.WriteAllTextAsync(layout.ConfigFile(nodeId), "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);
     }

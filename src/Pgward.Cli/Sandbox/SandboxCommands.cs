@@ -22,9 +22,10 @@ public static class SandboxCommands
         });
         port.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1024 or > 65000)
+            // Each node's agent listens 1000 above its server (SandboxBuilder.AgentPortOffset).
+            if (result.GetValueOrDefault<int>() is < 1024 or > 64000)
             {
-                result.AddError("--port must be from 1024 to 65000");
+                result.AddError("--port must be from 1024 to 64000");
             }
         });
         up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), ct));

@@ -48,8 +48,9 @@ public sealed class PrimaryRegister(OperationContext ctx)
             if (!schemaExists)
             {
                 ctx.Reporter.Notice("creating schema \"pgward\"");
-                await store.CreateSchemaAsync(ct);
             }
+            // Idempotent: also adds what a newer pgward needs to a schema an older one created.
+            await store.CreateSchemaAsync(ct);
             foreach (var stale in existing.Where(n => n.Type == NodeType.Primary && n.NodeId != record.NodeId && n.Active))
             {
                 await store.UpsertNodeAsync(stale with { Active = false }, ct);

@@ -27,6 +27,9 @@ public static class MetadataSchema
           config_file      TEXT        NOT NULL
         );
 
+        -- pgward's one addition to repmgr's columns: where the node's agent listens.
+        ALTER TABLE pgward.nodes ADD COLUMN IF NOT EXISTS agent_url TEXT NULL;
+
         CREATE TABLE IF NOT EXISTS pgward.events (
           node_id          INTEGER     NOT NULL,
           event            TEXT        NOT NULL,

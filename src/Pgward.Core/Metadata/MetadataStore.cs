@@ -6,7 +6,7 @@ namespace Pgward.Core.Metadata;
 public sealed class MetadataStore(NpgsqlConnection connection)
 {
     private const string NodeColumns =
-        "node_id, upstream_node_id, active, node_name, type, location, priority, conninfo, repluser, slot_name, config_file";
+        "node_id, upstream_node_id, active, node_name, type, location, priority, conninfo, repluser, slot_name, config_file, agent_url";
 
     public NpgsqlConnection Connection => connection;
 
@@ -40,12 +40,12 @@ public sealed class MetadataStore(NpgsqlConnection connection)
     {
         await using var cmd = new NpgsqlCommand(
             $"""
-            INSERT INTO pgward.nodes ({NodeColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            INSERT INTO pgward.nodes ({NodeColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             ON CONFLICT (node_id) DO UPDATE SET
               upstream_node_id = EXCLUDED.upstream_node_id, active = EXCLUDED.active, node_name = EXCLUDED.node_name,
               type = EXCLUDED.type, location = EXCLUDED.location, priority = EXCLUDED.priority,
               conninfo = EXCLUDED.conninfo, repluser = EXCLUDED.repluser, slot_name = EXCLUDED.slot_name,
-              config_file = EXCLUDED.config_file
+              config_file = EXCLUDED.config_file, agent_url = EXCLUDED.agent_url
             """,
             connection);
         cmd.Parameters.Add(new NpgsqlParameter { Value = node.NodeId });
@@ -59,6 +59,7 @@ public sealed class MetadataStore(NpgsqlConnection connection)
         cmd.Parameters.Add(new NpgsqlParameter { Value = node.ReplUser });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = node.SlotName, DataTypeName = "text" });
         cmd.Parameters.Add(new NpgsqlParameter { Value = node.ConfigFile });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = node.AgentUrl, DataTypeName = "text" });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -133,7 +134,10 @@ public sealed class MetadataStore(NpgsqlConnection connection)
                 Conninfo: reader.GetString(7),
                 ReplUser: reader.GetString(8),
                 SlotName: reader.IsDBNull(9) ? null : reader.GetString(9),
-                ConfigFile: reader.GetString(10)));
+                ConfigFile: reader.GetString(10))
+            {
+                AgentUrl = reader.IsDBNull(11) ? null : reader.GetString(11),
+            });
         }
         return nodes;
     }

@@ -31,7 +31,7 @@ public sealed class Sandbox
         {
             // Consecutive ports above an ephemeral one the kernel just gave out; sandbox up refuses busy ones.
             var basePort = FreePort.Next();
-            if (basePort + nodes > 65000)
+            if (basePort + nodes > 64000)
             {
                 continue;
             }
