@@ -19,7 +19,29 @@ public static class ClusterCommands
         var cluster = new Command("cluster", "show the cluster and its event log");
         cluster.Add(BuildShow(runner));
         cluster.Add(BuildEvent(runner));
+        cluster.Add(BuildCleanup(runner));
         return cluster;
+    }
+
+    private static Command BuildCleanup(CommandRunner runner)
+    {
+        var keep = new Option<int>("--keep-history", "-k")
+        {
+            Description = "keep the monitoring history of the last DAYS days (0: delete all)",
+            DefaultValueFactory = _ => 0,
+        };
+        keep.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError("--keep-history must be 0 or more days");
+            }
+        });
+        var nodeId = CommonOptions.NodeId("only the history of this standby");
+        var cleanup = new Command("cleanup", "delete old monitoring history on the primary") { keep, nodeId };
+        cleanup.SetAction((parse, ct) => runner.RunAsync(parse,
+            (ctx, token) => new ClusterCleanup(ctx).RunAsync(parse.GetValue(keep), parse.GetValue(nodeId), token), ct));
+        return cleanup;
     }
 
     private static Command BuildShow(CommandRunner runner)

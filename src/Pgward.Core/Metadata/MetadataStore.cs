@@ -84,6 +84,24 @@ public sealed class MetadataStore(NpgsqlConnection connection)
         return new DateTimeOffset(DateTime.SpecifyKind(timestamp, DateTimeKind.Utc));
     }
 
+    /// <summary>
+    /// Deletes <c>monitoring_history</c> rows older than <paramref name="keepHistory"/> (all of them for zero),
+    /// of one standby when <paramref name="standbyNodeId"/> is given; returns how many went.
+    /// </summary>
+    public async Task<long> DeleteMonitoringHistoryAsync(TimeSpan keepHistory, int? standbyNodeId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            DELETE FROM pgward.monitoring_history
+             WHERE last_monitor_time < now() - make_interval(secs => $1)
+               AND ($2::int IS NULL OR standby_node_id = $2)
+            """,
+            connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = keepHistory.TotalSeconds });
+        cmd.Parameters.Add(new NpgsqlParameter<int?> { TypedValue = standbyNodeId, DataTypeName = "integer" });
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Events, newest first.</summary>
     public async Task<IReadOnlyList<EventRecord>> GetEventsAsync(EventFilter filter, CancellationToken ct)
     {
