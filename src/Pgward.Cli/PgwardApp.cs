@@ -26,6 +26,7 @@ public static class PgwardApp
         var runner = new CommandRunner(env, globals);
         root.Add(PrimaryCommands.Build(runner));
         root.Add(StandbyCommands.Build(runner));
+        root.Add(WitnessCommands.Build(runner));
         root.Add(NodeCommands.Build(runner));
         root.Add(ClusterCommands.Build(runner));
         root.Add(SandboxCommands.Build(runner));

@@ -8,7 +8,10 @@ using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Sandbox;
 
-/// <summary>Builds a new sandbox node by node; each step reports what failed and returns an exit code.</summary>
+/// <summary>
+/// Builds a new sandbox node by node with pgward's own commands; each step reports what failed and returns an exit
+/// code. Nodes 1..N are the primary and its standbys on ports P..P+N-1; the witness is node N+1 on port P+N.
+/// </summary>
 public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter)
 {
     /// <summary>Each node's agent listens on its PostgreSQL port plus this.</summary>
@@ -17,109 +20,128 @@ public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers,
     // Unix socket paths are limited to 107 bytes by the kernel; a longer sandbox path uses TCP only.
     private const int MaxSocketDirectoryLength = 90;
 
-    private static readonly string[] SharedSettings =
+    private static readonly string[] ReplicationSettings =
     [
-        "listen_addresses = '127.0.0.1'",
         "wal_level = replica",
         "max_wal_senders = 10",
         "max_replication_slots = 10",
         "hot_standby = on",
         "wal_log_hints = on",
         "shared_buffers = 32MB",
-        "max_connections = 50",
-        $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
     ];
 
-    public async Task<int> BuildAsync(int nodeCount, int basePort, CancellationToken ct)
+    public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
     {
         var code = await BuildPrimaryAsync(basePort, ct);
         for (var nodeId = 2; nodeId <= nodeCount && code == ExitCodes.Success; nodeId++)
         {
             code = await BuildStandbyAsync(nodeId, basePort, ct);
         }
+        if (witness && code == ExitCodes.Success)
+        {
+            code = await BuildWitnessAsync(nodeCount + 1, basePort + nodeCount, basePort, ct);
+        }
         return code;
     }
 
-    private async Task<int> BuildPrimaryAsync(int basePort, CancellationToken ct)
+    private async Task<int> BuildPrimaryAsync(int port, CancellationToken ct)
     {
-        reporter.Notice($"initialising node1 (primary) on port {basePort}");
-        await CreateNodeDirectoryAsync(1, ct);
-        var initdb = await servers.PgCtl.InitdbAsync(layout.DataDirectory(1), SandboxUp.User,
-            ["--auth=trust", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
-        if (!initdb.Succeeded)
-        {
-            return Failed(initdb.Describe());
-        }
-        await File.AppendAllLinesAsync(Path.Combine(layout.DataDirectory(1), "postgresql.conf"),
-            ["", "# pgward sandbox", .. SharedSettings], ct);
-        await WriteNodeSettingsAsync(1, basePort, ct);
-        if (await StartAsync(1, ct) is { } failure)
-        {
-            return failure;
-        }
-        await using (var db = new DbConnector())
-        {
-            await using var connection = await db.OpenAsync(Conninfo(basePort, "postgres"), ct);
-            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {SandboxUp.User}", connection);
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await WriteConfigAsync(1, basePort, ct);
-        return await PgwardAsync(1, ["primary", "register"], ct);
+        var name = SandboxLayout.NodeName(1);
+        reporter.Notice($"initialising {name} (primary) on port {port}");
+        await CreateNodeDirectoryAsync(name, ct);
+        var node = await WriteConfigAsync(1, name, port, ct);
+        return await InitServerAsync(node, port, ReplicationSettings, ct)
+            ?? await PgwardAsync(name, ["primary", "register"], ct);
     }
 
     private async Task<int> BuildStandbyAsync(int nodeId, int basePort, CancellationToken ct)
     {
+        var name = SandboxLayout.NodeName(nodeId);
         var port = basePort + nodeId - 1;
-        reporter.Notice($"cloning node{nodeId} (standby) on port {port}");
-        await CreateNodeDirectoryAsync(nodeId, ct);
-        await WriteConfigAsync(nodeId, port, ct);
-        var cloned = await PgwardAsync(nodeId, ["standby", "clone", "-h", "127.0.0.1", "-p", Invariant(basePort),
+        reporter.Notice($"cloning {name} (standby) on port {port}");
+        await CreateNodeDirectoryAsync(name, ct);
+        var node = await WriteConfigAsync(nodeId, name, port, ct);
+        var cloned = await PgwardAsync(name, ["standby", "clone", "-h", "127.0.0.1", "-p", Invariant(basePort),
             "-U", SandboxUp.User, "-d", SandboxUp.User, "--fast-checkpoint"], ct);
         if (cloned != ExitCodes.Success)
         {
             return cloned;
         }
-        await WriteNodeSettingsAsync(nodeId, port, ct);
-        if (await StartAsync(nodeId, ct) is { } failure)
+        await WriteNodeSettingsAsync(node, port, ct);
+        return await StartAsync(node, ct) ?? await PgwardAsync(name, ["standby", "register"], ct);
+    }
+
+    /// <summary>The witness: a small server of its own (initdb, not a clone) that holds a copy of the node records.</summary>
+    private async Task<int> BuildWitnessAsync(int nodeId, int port, int primaryPort, CancellationToken ct)
+    {
+        const string name = SandboxLayout.WitnessName;
+        reporter.Notice($"initialising the witness on port {port}");
+        await CreateNodeDirectoryAsync(name, ct);
+        var node = await WriteConfigAsync(nodeId, name, port, ct);
+        return await InitServerAsync(node, port, ["shared_buffers = 16MB"], ct)
+            ?? await PgwardAsync(name, ["witness", "register", "-h", "127.0.0.1", "-p", Invariant(primaryPort),
+                "-U", SandboxUp.User, "-d", SandboxUp.User], ct);
+    }
+
+    /// <summary>initdb, the sandbox's settings, start, and the <c>pgward</c> database; null when it all worked.</summary>
+    private async Task<int?> InitServerAsync(NodeOptions node, int port, IReadOnlyList<string> settings, CancellationToken ct)
+    {
+        var initdb = await servers.PgCtl.InitdbAsync(node.DataDirectory, SandboxUp.User,
+            ["--auth=trust", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
+        if (!initdb.Succeeded)
+        {
+            return Failed(initdb.Describe());
+        }
+        await File.AppendAllLinesAsync(Path.Combine(node.DataDirectory, "postgresql.conf"),
+        [
+            "", "# pgward sandbox", "listen_addresses = '127.0.0.1'", "max_connections = 50", .. settings,
+            $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
+        ], ct);
+        await WriteNodeSettingsAsync(node, port, ct);
+        if (await StartAsync(node, ct) is { } failure)
         {
             return failure;
         }
-        return await PgwardAsync(nodeId, ["standby", "register"], ct);
+        await using var db = new DbConnector();
+        await using var connection = await db.OpenAsync(Conninfo(port, "postgres"), ct);
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {SandboxUp.User}", connection);
+        await create.ExecuteNonQueryAsync(ct);
+        return null;
     }
 
-    private async Task CreateNodeDirectoryAsync(int nodeId, CancellationToken ct)
+    private async Task CreateNodeDirectoryAsync(string name, CancellationToken ct)
     {
-        if (await account.CreateOwnedDirectoryAsync(layout.NodeDirectory(nodeId), ct) is { Succeeded: false } chown)
+        if (await account.CreateOwnedDirectoryAsync(layout.NodeDirectory(name), ct) is { Succeeded: false } chown)
         {
             throw new IOException(chown.Describe());
         }
     }
 
     /// <summary>The settings that differ between nodes; a clone copies the primary's file, so each node writes its own.</summary>
-    private async Task WriteNodeSettingsAsync(int nodeId, int port, CancellationToken ct)
+    private async Task WriteNodeSettingsAsync(NodeOptions node, int port, CancellationToken ct)
     {
-        var nodeDirectory = layout.NodeDirectory(nodeId);
+        var nodeDirectory = layout.NodeDirectory(node.NodeName);
         var socketDirectory = nodeDirectory.Length <= MaxSocketDirectoryLength ? nodeDirectory : "";
-        var file = Path.Combine(layout.DataDirectory(nodeId), SandboxLayout.NodeSettingsFile);
+        var file = Path.Combine(node.DataDirectory, SandboxLayout.NodeSettingsFile);
         await File.WriteAllLinesAsync(file,
         [
             "# settings of this node only (pgward sandbox)",
             $"port = {Invariant(port)}",
             $"unix_socket_directories = {StandbyConfiguration.Quote(socketDirectory)}",
-            $"cluster_name = 'node{Invariant(nodeId)}'",
+            $"cluster_name = {StandbyConfiguration.Quote(node.NodeName)}",
         ], ct);
         await account.ChownAsync(file, ct);
     }
 
-    private async Task WriteConfigAsync(int nodeId, int port, CancellationToken ct)
+    private async Task<NodeOptions> WriteConfigAsync(int nodeId, string name, int port, CancellationToken ct)
     {
         var binaries = PgBinaries.Locate(null).Binaries!;
         var text = ConfigWriter.Format(new Dictionary<string, string>
         {
             ["node_id"] = Invariant(nodeId),
-            ["node_name"] = $"node{Invariant(nodeId)}",
+            ["node_name"] = name,
             ["conninfo"] = Conninfo(port, SandboxUp.User),
-            ["data_directory"] = layout.DataDirectory(nodeId),
+            ["data_directory"] = layout.DataDirectory(name),
             ["location"] = "default",
             ["priority"] = "100",
             ["use_replication_slots"] = "true",
@@ -127,17 +149,19 @@ public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers,
             ["log_level"] = "NOTICE",
             ["agent_port"] = Invariant(port + AgentPortOffset),
         });
-        await File.WriteAllTextAsync(layout.ConfigFile(nodeId), "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);
+        var path = layout.ConfigFile(name);
+        await File.WriteAllTextAsync(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);
+        return ConfigLoader.LoadFile(path).Options!;
     }
 
-    private async Task<int?> StartAsync(int nodeId, CancellationToken ct)
+    private async Task<int?> StartAsync(NodeOptions node, CancellationToken ct)
     {
-        var started = await servers.StartAsync(nodeId, ct);
-        return started.Succeeded ? null : Failed(started.Describe() + $"\n(see {layout.LogFile(nodeId)})");
+        var started = await servers.StartAsync(node, ct);
+        return started.Succeeded ? null : Failed(started.Describe() + $"\n(see {SandboxLayout.LogFile(node)})");
     }
 
-    private Task<int> PgwardAsync(int nodeId, string[] args, CancellationToken ct) =>
-        PgwardApp.RunAsync(["-f", layout.ConfigFile(nodeId), .. args], runner.Environment, ct);
+    private Task<int> PgwardAsync(string name, string[] args, CancellationToken ct) =>
+        PgwardApp.RunAsync(["-f", layout.ConfigFile(name), .. args], runner.Environment, ct);
 
     private int Failed(string message)
     {

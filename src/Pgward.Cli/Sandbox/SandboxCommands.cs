@@ -12,7 +12,15 @@ public static class SandboxCommands
         var nodes = new Option<int>("--nodes") { Description = "number of nodes: one primary, the rest standbys", DefaultValueFactory = _ => 3 };
         var dir = DirectoryOption();
         var port = new Option<int>("--port") { Description = "port of the first node; the others follow", DefaultValueFactory = _ => 5501 };
-        var up = new Command("up", "start a primary and its standbys, built with pgward's own register and clone commands") { nodes, dir, port };
+        var witness = new Option<bool>("--witness")
+        {
+            Description = "also start a witness, a separate server that holds a copy of the metadata (--witness false to leave it out)",
+            DefaultValueFactory = _ => true,
+        };
+        var up = new Command("up", "start a primary, its standbys and a witness, built with pgward's own register and clone commands")
+        {
+            nodes, dir, port, witness,
+        };
         nodes.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 9)
@@ -28,7 +36,7 @@ public static class SandboxCommands
                 result.AddError("--port must be from 1024 to 64000");
             }
         });
-        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), ct));
+        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), ct));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

@@ -18,7 +18,7 @@ public sealed class SandboxDown(CommandRunner runner, ParseResult parse, Sandbox
             reporter.Hint("give the directory of the sandbox with --dir");
             return ExitCodes.BadConfig;
         }
-        var (servers, _, problem) = SandboxServers.Create(layout);
+        var (servers, _, problem) = SandboxServers.Create();
         if (servers is null)
         {
             reporter.Error(problem!);

@@ -4,7 +4,8 @@ using Pgward.Core.Config;
 namespace Pgward.Cli.Sandbox;
 
 /// <summary>
-/// Where a sandbox keeps its nodes: <c>DIR/nodeN/</c> holds <c>pgward.conf</c>, <c>data/</c> and <c>postgresql.log</c>.
+/// Where a sandbox keeps its nodes: <c>DIR/nodeN/</c> (and <c>DIR/witness/</c>) holds <c>pgward.conf</c>, <c>data/</c>
+/// and <c>postgresql.log</c>.
 /// Everything status and down need is read back from those files; there is no other state.
 /// </summary>
 public sealed class SandboxLayout(string directory)
@@ -16,13 +17,22 @@ public sealed class SandboxLayout(string directory)
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
-    public string NodeDirectory(int nodeId) => Path.Combine(Directory, "node" + nodeId.ToString(CultureInfo.InvariantCulture));
+    /// <summary>The witness's directory name; data nodes are <c>node1</c>, <c>node2</c> ...</summary>
+    public const string WitnessName = "witness";
 
-    public string DataDirectory(int nodeId) => Path.Combine(NodeDirectory(nodeId), "data");
+    public static string NodeName(int nodeId) => "node" + nodeId.ToString(CultureInfo.InvariantCulture);
 
-    public string ConfigFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "pgward.conf");
+    public string NodeDirectory(string name) => Path.Combine(Directory, name);
 
-    public string LogFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "postgresql.log");
+    public string DataDirectory(string name) => Path.Combine(NodeDirectory(name), "data");
+
+    public string ConfigFile(string name) => Path.Combine(NodeDirectory(name), "pgward.conf");
+
+    public string ConfigFile(int nodeId) => ConfigFile(NodeName(nodeId));
+
+    /// <summary>The server log pg_ctl writes when the sandbox starts a node: beside its data directory.</summary>
+    public static string LogFile(NodeOptions node) =>
+        Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(node.DataDirectory))!, "postgresql.log");
 
     /// <summary>The nodes found on disk, by node_id; a node whose pgward.conf does not load is skipped.</summary>
     public IReadOnlyList<NodeOptions> ExistingNodes()
@@ -32,6 +42,7 @@ public sealed class SandboxLayout(string directory)
             return [];
         }
         return System.IO.Directory.GetDirectories(Directory, "node*")
+            .Append(NodeDirectory(WitnessName))
             .Select(dir => Path.Combine(dir, "pgward.conf"))
             .Where(File.Exists)
             .Select(ConfigLoader.LoadFile)

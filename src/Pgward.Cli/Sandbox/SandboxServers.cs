@@ -5,12 +5,12 @@ using Pgward.Core.Processes;
 namespace Pgward.Cli.Sandbox;
 
 /// <summary>Starts and stops the sandbox's servers with pg_ctl, as the server's OS user.</summary>
-public sealed class SandboxServers(PgCtl pgCtl, SandboxLayout layout)
+public sealed class SandboxServers(PgCtl pgCtl)
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
-    public static (SandboxServers? Servers, ServerAccount? Account, string? Problem) Create(SandboxLayout layout)
+    public static (SandboxServers? Servers, ServerAccount? Account, string? Problem) Create()
     {
         var runner = new ProcessRunner();
         var binaries = PgBinaries.Locate(null);
@@ -23,7 +23,7 @@ public sealed class SandboxServers(PgCtl pgCtl, SandboxLayout layout)
         {
             return (null, null, account.Problem);
         }
-        return (new SandboxServers(new PgCtl(binaries.Binaries, account.Account.UserName, runner), layout), account.Account, null);
+        return (new SandboxServers(new PgCtl(binaries.Binaries, account.Account.UserName, runner)), account.Account, null);
     }
 
     public PgCtl PgCtl => pgCtl;
@@ -32,8 +32,8 @@ public sealed class SandboxServers(PgCtl pgCtl, SandboxLayout layout)
     public static int? RunningPid(NodeOptions node) =>
         PostmasterPid.Read(node.DataDirectory) is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
 
-    public Task<PgCtlResult> StartAsync(int nodeId, CancellationToken ct) =>
-        pgCtl.StartAsync(layout.DataDirectory(nodeId), layout.LogFile(nodeId), StartTimeout, ct);
+    public Task<PgCtlResult> StartAsync(NodeOptions node, CancellationToken ct) =>
+        pgCtl.StartAsync(node.DataDirectory, SandboxLayout.LogFile(node), StartTimeout, ct);
 
     /// <summary>
     /// Stops a node: a fast shutdown, then an immediate one, then SIGKILL of the postmaster PID it had, so that

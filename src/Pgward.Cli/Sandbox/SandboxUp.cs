@@ -20,9 +20,9 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
 
-    public async Task<int> RunAsync(int nodeCount, int basePort, CancellationToken ct)
+    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
     {
-        var (servers, account, problem) = SandboxServers.Create(layout);
+        var (servers, account, problem) = SandboxServers.Create();
         if (servers is null || account is null)
         {
             reporter.Error(problem!);
@@ -33,7 +33,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         {
             return await ResumeAsync(servers, existing, ct);
         }
-        if (BusyPorts(basePort, nodeCount) is { Count: > 0 } busy)
+        if (BusyPorts(basePort, nodeCount + (witness ? 1 : 0)) is { Count: > 0 } busy)
         {
             reporter.Error($"port{(busy.Count > 1 ? "s" : "")} {string.Join(", ", busy)} on 127.0.0.1 already in use");
             reporter.Hint("choose other ports with --port");
@@ -48,7 +48,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             return ExitCodes.BadConfig;
         }
         var builder = new SandboxBuilder(runner, servers, account, layout, reporter);
-        var code = await builder.BuildAsync(nodeCount, basePort, ct);
+        var code = await builder.BuildAsync(nodeCount, basePort, witness, ct);
         if (code != ExitCodes.Success)
         {
             foreach (var node in layout.ExistingNodes())
@@ -59,7 +59,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             return code;
         }
         await PgwardApp.RunAsync(["-f", layout.ConfigFile(1), "cluster", "show"], runner.Environment, ct);
-        WhatNext(nodeCount, basePort);
+        WhatNext(nodeCount, basePort, witness);
         return ExitCodes.Success;
     }
 
@@ -79,7 +79,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         foreach (var node in stopped.OrderBy(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))))
         {
             reporter.Notice($"starting {node.NodeName}");
-            var started = await servers.StartAsync(node.NodeId, ct);
+            var started = await servers.StartAsync(node, ct);
             if (!started.Succeeded)
             {
                 reporter.Error(started.Describe());
@@ -108,13 +108,14 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         return busy;
     }
 
-    private void WhatNext(int nodeCount, int basePort)
+    private void WhatNext(int nodeCount, int basePort, bool witness)
     {
         var output = runner.Environment.Out;
         var conf1 = layout.ConfigFile(1);
         output.WriteLine();
         output.WriteLine($"The sandbox runs in {layout.Directory}: node1 is the primary on port {basePort}"
-            + (nodeCount > 1 ? $", node2..node{nodeCount} are its standbys on ports {basePort + 1}..{basePort + nodeCount - 1}." : "."));
+            + (nodeCount > 1 ? $", node2..node{nodeCount} are its standbys on ports {basePort + 1}..{basePort + nodeCount - 1}" : "")
+            + (witness ? $", the witness is on port {basePort + nodeCount}." : "."));
         output.WriteLine("Try:");
         output.WriteLine($"  pgward -f {conf1} cluster show");
         output.WriteLine($"  pgward -f {conf1} cluster event");

@@ -63,6 +63,24 @@ public sealed class MetadataStore(NpgsqlConnection connection)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Makes <c>pgward.nodes</c> hold exactly <paramref name="nodes"/>, in one transaction: how a witness, which does
+    /// not replicate, keeps its copy of the primary's records.
+    /// </summary>
+    public async Task ReplaceNodesAsync(IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var defer = new NpgsqlCommand("SET CONSTRAINTS ALL DEFERRED; DELETE FROM pgward.nodes", connection))
+        {
+            await defer.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var node in nodes)
+        {
+            await UpsertNodeAsync(node, ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<bool> DeleteNodeAsync(int nodeId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("DELETE FROM pgward.nodes WHERE node_id = $1", connection);

@@ -21,26 +21,37 @@ public sealed class Sandbox
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
 
+    public string WitnessConfig => Path.Combine(Directory, "witness", "pgward.conf");
+
+    public string WitnessDataDirectory => Path.Combine(Directory, "witness", "data");
+
+    /// <summary>The witness listens right after the last data node.</summary>
+    public string WitnessConnectionString =>
+        $"Host=127.0.0.1;Port={BasePort + Nodes};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+
     public string ConnectionString(int nodeId) =>
         $"Host=127.0.0.1;Port={BasePort + nodeId - 1};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
 
-    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct)
+    /// <summary>Runs <c>sandbox up</c>; the witness (node N+1, in <c>DIR/witness</c>) only when asked, to keep tests lean.</summary>
+    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false)
     {
         var directory = Path.Combine(testDirectory.Path, "sandbox");
         for (var attempt = 1; ; attempt++)
         {
             // Consecutive ports above an ephemeral one the kernel just gave out; sandbox up refuses busy ones.
             var basePort = FreePort.Next();
-            if (basePort + nodes > 64000)
+            if (basePort + nodes + 1 > 64000)
             {
                 continue;
             }
-            var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}");
+            var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
+                "--witness", witness ? "true" : "false");
             var sandbox = new Sandbox(directory, basePort, nodes);
             for (var id = 1; id <= nodes; id++)
             {
                 ServerRegistry.Track(sandbox.DataDirectory(id));
             }
+            ServerRegistry.Track(sandbox.WitnessDataDirectory);
             if (run.ExitCode == 0)
             {
                 return sandbox;
