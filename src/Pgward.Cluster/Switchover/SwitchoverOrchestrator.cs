@@ -1,0 +1,107 @@
+using Pgward.Core;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cluster.Switchover;
+
+/// <summary>
+/// Runs the steps of a switchover in order and decides what to undo when one fails. Until the candidate is
+/// promoted, any failure restarts the old primary: the cluster is as it was. Once the candidate may be a primary,
+/// the old primary is never started as one again (that would make two); later failures leave a working new
+/// primary and say which node still needs attention.
+/// </summary>
+public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter reporter)
+{
+    public async Task<SwitchoverResult> RunAsync(SwitchoverPlan plan, CancellationToken ct)
+    {
+        var primary = plan.Primary.Describe();
+        var candidate = plan.Candidate.Describe();
+
+        reporter.Notice($"stopping current primary {primary}");
+        var (stopped, checkpoint) = await actions.StopPrimaryAsync(ct);
+        if (!stopped.Succeeded)
+        {
+            return await RollBackAsync(SwitchoverPhase.StoppingPrimary, $"stopping the primary failed: {stopped.Error}", ct);
+        }
+        reporter.Notice($"current primary has been cleanly shut down at location {checkpoint}");
+
+        var received = await actions.WaitUntilCandidateReceivedAsync(checkpoint, ct);
+        if (!received.Succeeded)
+        {
+            return await RollBackAsync(SwitchoverPhase.WaitingForShutdownCheckpoint,
+                $"{candidate} did not receive the shutdown checkpoint {checkpoint}: {received.Error}", ct);
+        }
+
+        reporter.Notice($"promoting standby {candidate} to primary");
+        var promoted = await actions.PromoteCandidateAsync(ct);
+        if (!promoted.Succeeded)
+        {
+            // The promotion may have happened even though the step failed (e.g. it timed out while waiting for
+            // writes): starting the old primary then would make two primaries. Leave both as they are.
+            return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed,
+                $"promoting {candidate} failed: {promoted.Error}",
+                $"the old primary {primary} was left stopped; check {candidate} with \"pgward cluster show\", then either promote it or start the old primary", ct);
+        }
+
+        var incomplete = new List<string>();
+        if (await actions.UpdateMetadataAsync(ct) is { Succeeded: false } metadata)
+        {
+            incomplete.Add($"the metadata could not be updated: {metadata.Error}");
+        }
+
+        reporter.Notice($"starting {primary} as a standby of {candidate}");
+        if (await actions.RejoinOldPrimaryAsync(ct) is { Succeeded: false } rejoined)
+        {
+            incomplete.Add($"{primary} did not rejoin as a standby: {rejoined.Error} (run \"pgward node rejoin\" on it)");
+        }
+
+        if (plan.SiblingsFollow)
+        {
+            foreach (var sibling in plan.Siblings)
+            {
+                reporter.Notice($"re-pointing {sibling.Describe()} to {candidate}");
+                if (await actions.FollowNewPrimaryAsync(sibling, ct) is { Succeeded: false } followed)
+                {
+                    incomplete.Add($"{sibling.Describe()} does not follow the new primary: {followed.Error} (run \"pgward standby follow\" on it)");
+                }
+            }
+        }
+
+        var details = $"{candidate} promoted to primary, {primary} demoted to standby";
+        if (incomplete.Count > 0)
+        {
+            await actions.RecordAsync("standby_switchover", false, details + "; " + string.Join("; ", incomplete), ct);
+            return new SwitchoverResult(SwitchoverPhase.Done, Outcome.Fail(ExitCodes.SwitchoverIncomplete,
+                $"switchover completed with issues: {candidate} is the new primary, but " + string.Join("; ", incomplete)));
+        }
+        await actions.RecordAsync("standby_switchover", true, details, ct);
+        reporter.Notice($"switchover was successful: {candidate} is now primary and {primary} is attached as standby");
+        return new SwitchoverResult(SwitchoverPhase.Done, Outcome.Ok);
+    }
+
+    private async Task<SwitchoverResult> RollBackAsync(SwitchoverPhase phase, string error, CancellationToken ct)
+    {
+        reporter.Warning($"{error}; restarting the old primary");
+        var restarted = await actions.RestartOldPrimaryAsync(ct);
+        var rollback = restarted.Succeeded
+            ? "the old primary was restarted and the cluster is as it was"
+            : $"restarting the old primary failed too: {restarted.Error}; start it by hand (pgward node service --action=start)";
+        return await FailAsync(phase, ExitCodes.SwitchoverFailed, error, rollback, ct);
+    }
+
+    private async Task<SwitchoverResult> FailAsync(SwitchoverPhase phase, int exitCode, string error, string detail, CancellationToken ct)
+    {
+        await actions.RecordAsync("standby_switchover", false, $"failed while {Describe(phase)}: {error}; {detail}", ct);
+        return new SwitchoverResult(phase, Outcome.Fail(exitCode, $"switchover failed while {Describe(phase)}: {error}", detail: detail));
+    }
+
+    public static string Describe(SwitchoverPhase phase) => phase switch
+    {
+        SwitchoverPhase.Checking => "checking the prerequisites",
+        SwitchoverPhase.StoppingPrimary => "stopping the primary",
+        SwitchoverPhase.WaitingForShutdownCheckpoint => "waiting for the candidate to receive the shutdown checkpoint",
+        SwitchoverPhase.PromotingCandidate => "promoting the candidate",
+        SwitchoverPhase.RejoiningOldPrimary => "rejoining the old primary",
+        SwitchoverPhase.SiblingsFollowing => "re-pointing the siblings",
+        _ => "finishing",
+    };
+}

@@ -1,0 +1,40 @@
+using Pgward.Cluster.Switchover;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.UnitTests.Cluster.Switchover;
+
+/// <summary>Records the steps taken; a step named in <see cref="Failing"/> fails.</summary>
+internal sealed class FakeSwitchoverActions : ISwitchoverActions
+{
+    public HashSet<string> Failing { get; } = [];
+    public List<string> Steps { get; } = [];
+    public List<(string Event, bool Success, string Details)> Events { get; } = [];
+
+    public Task<(StepResult Result, Lsn ShutdownCheckpoint)> StopPrimaryAsync(CancellationToken ct) =>
+        Task.FromResult((Step("stop"), new Lsn(0x6000028)));
+
+    public Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct) => Task.FromResult(Step($"wait {lsn}"));
+
+    public Task<StepResult> PromoteCandidateAsync(CancellationToken ct) => Task.FromResult(Step("promote"));
+
+    public Task<StepResult> UpdateMetadataAsync(CancellationToken ct) => Task.FromResult(Step("metadata"));
+
+    public Task<StepResult> RejoinOldPrimaryAsync(CancellationToken ct) => Task.FromResult(Step("rejoin"));
+
+    public Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) => Task.FromResult(Step($"follow {sibling.NodeName}"));
+
+    public Task<StepResult> RestartOldPrimaryAsync(CancellationToken ct) => Task.FromResult(Step("restart"));
+
+    public Task RecordAsync(string eventName, bool success, string details, CancellationToken ct)
+    {
+        Events.Add((eventName, success, details));
+        return Task.CompletedTask;
+    }
+
+    private StepResult Step(string name)
+    {
+        Steps.Add(name);
+        return Failing.Any(name.StartsWith) ? StepResult.Fail($"{name} broke") : StepResult.Ok;
+    }
+}

@@ -1,0 +1,93 @@
+using Pgward.Cluster.Switchover;
+using Pgward.Core;
+using Pgward.Core.Reporting;
+using Xunit;
+
+namespace Pgward.UnitTests.Cluster.Switchover;
+
+public sealed class SwitchoverOrchestratorTests
+{
+    private static readonly SwitchoverPlan Plan = new(
+        TestData.Primary(1), TestData.Standby(2, upstream: 1), [TestData.Standby(3, upstream: 1)], SiblingsFollow: true);
+
+    private readonly FakeSwitchoverActions _actions = new();
+
+    private Task<SwitchoverResult> RunAsync(SwitchoverPlan? plan = null) =>
+        new SwitchoverOrchestrator(_actions, new SilentReporter()).RunAsync(plan ?? Plan, CancellationToken.None);
+
+    [Fact]
+    public async Task Switchover_runs_every_step_in_order_when_nothing_fails()
+    {
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.Success, result.Outcome.ExitCode);
+        Assert.Equal(["stop", "wait 0/6000028", "promote", "metadata", "rejoin", "follow node3"], _actions.Steps);
+        Assert.Equal(("standby_switchover", true, "node \"node2\" (ID: 2) promoted to primary, node \"node1\" (ID: 1) demoted to standby"),
+            Assert.Single(_actions.Events));
+    }
+
+    [Fact]
+    public async Task Switchover_leaves_siblings_alone_without_siblings_follow()
+    {
+        await RunAsync(Plan with { SiblingsFollow = false });
+
+        Assert.DoesNotContain(_actions.Steps, s => s.StartsWith("follow", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("stop", SwitchoverPhase.StoppingPrimary)]
+    [InlineData("wait", SwitchoverPhase.WaitingForShutdownCheckpoint)]
+    public async Task Switchover_restarts_the_old_primary_and_promotes_nobody_when_a_step_before_promotion_fails(
+        string failing, SwitchoverPhase phase)
+    {
+        _actions.Failing.Add(failing);
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
+        Assert.Equal(phase, result.Phase);
+        Assert.Equal("restart", _actions.Steps[^1]);
+        Assert.DoesNotContain("promote", _actions.Steps);
+        Assert.Contains("the cluster is as it was", result.Outcome.Detail, StringComparison.Ordinal);
+        Assert.False(Assert.Single(_actions.Events).Success);
+    }
+
+    [Fact]
+    public async Task Switchover_never_restarts_the_old_primary_when_the_promotion_step_fails()
+    {
+        _actions.Failing.Add("promote");
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
+        Assert.Equal(SwitchoverPhase.PromotingCandidate, result.Phase);
+        Assert.DoesNotContain("restart", _actions.Steps);
+        Assert.Contains("left stopped", result.Outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("rejoin", "node \"node1\" (ID: 1) did not rejoin")]
+    [InlineData("follow", "node \"node3\" (ID: 3) does not follow the new primary")]
+    public async Task Switchover_reports_incomplete_but_keeps_the_new_primary_when_a_later_step_fails(string failing, string message)
+    {
+        _actions.Failing.Add(failing);
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverIncomplete, result.Outcome.ExitCode);
+        Assert.Contains(message, result.Outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("restart", _actions.Steps);
+        Assert.False(Assert.Single(_actions.Events).Success);
+    }
+
+    private sealed class SilentReporter : IReporter
+    {
+        public void Report(ReportLevel level, string message)
+        {
+        }
+
+        public void Progress(string message)
+        {
+        }
+    }
+}
