@@ -106,7 +106,13 @@ public sealed class StandbyFollow(OperationContext ctx)
 
     private async Task<Outcome?> CheckAsync(ServerFacts local, NodeRecord target, Conninfo replication, CancellationToken ct)
     {
-        var (identity, error) = await ReplicationProbe.ReadAsync(replication, ct);
+        var attempt = await ctx.Db.TryOpenAsync(target.Conninfo, ct);
+        if (attempt.Connection is not { } sql)
+        {
+            return Fail($"unable to connect to {target.Describe()}: {attempt.Error}");
+        }
+        await using var _ = sql;
+        var (identity, error) = await ReplicationProbe.ReadAsync(replication, sql, ct);
         if (identity is null)
         {
             return Fail($"unable to open a replication connection to {target.Describe()}: {error}",
