@@ -16,7 +16,7 @@ public static class ClusterCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var cluster = new Command("cluster", "show the cluster and its event log");
+        var cluster = new Command("cluster", "show the cluster, its event log, and clean up history");
         cluster.Add(BuildShow(runner));
         cluster.Add(BuildEvent(runner));
         cluster.Add(BuildCleanup(runner));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pgward.Cli.Json;
 using Pgward.Cluster;
 using Pgward.Cluster.Checks;
+using Pgward.Cluster.Operations;
 using Pgward.Core;
 
 namespace Pgward.Cli.Commands;
@@ -11,10 +12,45 @@ public static class NodeCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var node = new Command("node", "status and health checks of the local node");
+        var node = new Command("node", "status, health checks and service control of the local node");
         node.Add(BuildStatus(runner));
         node.Add(BuildCheck(runner));
+        node.Add(BuildService(runner));
         return node;
+    }
+
+    private static Command BuildService(CommandRunner runner)
+    {
+        var action = new Option<ServiceAction?>("--action") { Description = "start, stop, restart, reload or promote" };
+        var listActions = new Option<bool>("--list-actions") { Description = "show the command each action runs" };
+        var checkpoint = new Option<bool>("--checkpoint") { Description = "run CHECKPOINT before stop or restart, so the shutdown is quick" };
+        var dryRun = CommonOptions.DryRun();
+        var service = new Command("service", "start, stop, restart, reload or promote the local server (service_*_command or pg_ctl)")
+        {
+            action, listActions, checkpoint, dryRun,
+        };
+        service.Validators.Add(result =>
+        {
+            if (result.GetValue(action) is null == !result.GetValue(listActions))
+            {
+                result.AddError("give either --action or --list-actions");
+            }
+        });
+        service.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var operation = new NodeService(ctx);
+            if (parse.GetValue(action) is { } chosen)
+            {
+                return await operation.RunAsync(chosen, parse.GetValue(checkpoint), parse.GetValue(dryRun), token);
+            }
+            var (commands, outcome) = operation.ListActions();
+            foreach (var (each, command) in commands)
+            {
+                runner.Environment.Out.WriteLine($"{each.ToString().ToLowerInvariant()}: {command}");
+            }
+            return outcome;
+        }, ct));
+        return service;
     }
 
     private static Command BuildStatus(CommandRunner runner)

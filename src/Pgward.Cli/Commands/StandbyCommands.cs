@@ -8,11 +8,38 @@ public static class StandbyCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var standby = new Command("standby", "clone, register and unregister standbys");
+        var standby = new Command("standby", "clone, register, unregister, promote and re-point standbys");
         standby.Add(BuildClone(runner));
         standby.Add(BuildRegister(runner));
         standby.Add(BuildUnregister(runner));
+        standby.Add(BuildPromote(runner));
+        standby.Add(BuildFollow(runner));
         return standby;
+    }
+
+    private static Command BuildPromote(CommandRunner runner)
+    {
+        var dryRun = CommonOptions.DryRun();
+        var force = CommonOptions.Force();
+        force.Description = "promote even though the recorded primary still runs (two primaries would then take writes)";
+        var promote = new Command("promote", "promote the local standby to primary once the primary has failed") { dryRun, force };
+        promote.SetAction((parse, ct) => runner.RunAsync(parse,
+            (ctx, token) => new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token), ct));
+        return promote;
+    }
+
+    private static Command BuildFollow(CommandRunner runner)
+    {
+        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node to follow (default: the current primary)" };
+        var wait = new Option<bool>("--wait", "-w") { Description = "wait up to primary_follow_timeout for a primary to appear" };
+        var dryRun = CommonOptions.DryRun();
+        var follow = new Command("follow", "re-point the running local standby at the current primary or another node")
+        {
+            upstream, wait, dryRun,
+        };
+        follow.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyFollow(ctx).RunAsync(
+            parse.GetValue(upstream), parse.GetValue(wait), parse.GetValue(dryRun), token), ct));
+        return follow;
     }
 
     private static Command BuildClone(CommandRunner runner)

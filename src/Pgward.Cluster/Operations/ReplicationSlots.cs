@@ -1,0 +1,32 @@
+using Npgsql;
+
+namespace Pgward.Cluster.Operations;
+
+/// <summary>Creates and drops a standby's physical replication slot on its upstream.</summary>
+public static class ReplicationSlots
+{
+    /// <summary>Creates the slot unless it exists; it reserves WAL at once, so nothing the standby needs is removed meanwhile.</summary>
+    public static async Task EnsureAsync(NpgsqlConnection upstream, string slotName, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT pg_create_physical_replication_slot($1, true)
+             WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)
+            """, upstream);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = slotName });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Drops the slot when it exists and nothing streams through it; true when it was dropped.</summary>
+    public static async Task<bool> DropIfInactiveAsync(NpgsqlConnection upstream, string slotName, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT slot_name, pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+             WHERE slot_name = $1 AND slot_type = 'physical' AND NOT active
+            """, upstream);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = slotName });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct);
+    }
+}

@@ -1,0 +1,107 @@
+using Npgsql;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cluster.Operations;
+
+/// <summary>
+/// <c>pgward standby promote [--dry-run] [-F]</c>: turns the local standby into the primary, after making sure the
+/// recorded primary is gone (unless forced), and records the change in the metadata on the new primary.
+/// </summary>
+/// <remarks>
+/// Ctrl-C before the promotion is requested stops cleanly. Once it is requested the server promotes regardless, so
+/// the wait and the metadata update run on their own bounded deadline: stopping half-way would leave a primary the
+/// metadata still calls a standby.
+/// </remarks>
+public sealed class StandbyPromote(OperationContext ctx)
+{
+    private static readonly TimeSpan MetadataSlack = TimeSpan.FromSeconds(30);
+
+    public async Task<Outcome> RunAsync(bool force, bool dryRun, CancellationToken ct)
+    {
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is not { } local)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the local {ctx.LocalNode}",
+                detail: attempt.Error, hint: "standby promote needs the local standby running");
+        }
+        await using var _ = local;
+        if (!await ClusterMetadata.IsInRecoveryAsync(local, ct))
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed, $"the local {ctx.LocalNode} is not a standby",
+                hint: "standby promote can only be executed on a standby node");
+        }
+        var store = new MetadataStore(local);
+        if (!await store.SchemaExistsAsync(ct))
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, "no cluster metadata on this standby",
+                hint: "register the primary and this standby first");
+        }
+        var nodes = await store.GetNodesAsync(ct);
+        if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { Type: NodeType.Standby } self)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} is not registered as a standby",
+                hint: "register it first with \"pgward standby register\"");
+        }
+        if (await RunningPrimaryAsync(nodes, ct) is { } primary && !force)
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed, "this cluster already has an active primary",
+                detail: $"current primary is \"{primary.NodeName}\" (ID: {primary.NodeId})",
+                hint: "promote only after the primary has failed; -F/--force promotes anyway and leaves two primaries");
+        }
+
+        var method = ctx.Options.ServicePromoteCommand is { Length: > 0 } command
+            ? $"service_promote_command \"{command}\""
+            : "pg_promote()";
+        if (dryRun)
+        {
+            ctx.Reporter.Info($"no active primary found; {ctx.LocalNode} can be promoted");
+            ctx.Reporter.Notice($"would promote {ctx.LocalNode} with {method}");
+            return Outcome.Ok;
+        }
+
+        ctx.Reporter.Notice($"promoting standby to primary with {method}");
+        using var finish = new CancellationTokenSource(ctx.Options.PromoteCheckTimeout + MetadataSlack, ctx.Time);
+        return await PromoteAsync(local, self, nodes, finish.Token);
+    }
+
+    /// <summary>The first other node (recorded primary first) that answers and is not in recovery.</summary>
+    private async Task<NodeRecord?> RunningPrimaryAsync(IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    {
+        await using var primary = await ClusterMetadata.ConnectPrimaryAsync(ctx, [.. nodes.Where(n => n.NodeId != ctx.Options.NodeId)], ct);
+        return primary?.Node;
+    }
+
+    private async Task<Outcome> PromoteAsync(NpgsqlConnection local, NodeRecord self, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    {
+        var requested = await new Promotion(ctx).RequestAsync(local, ct);
+        if (requested is not null)
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed, "unable to promote the local standby", detail: requested);
+        }
+        var writable = await Waiting.UntilAsync(async token => !await ClusterMetadata.IsInRecoveryAsync(local, token),
+            ctx.Options.PromoteCheckTimeout, ctx.Options.PromoteCheckInterval, ctx.Time, ct);
+        if (!writable)
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed,
+                $"the local {ctx.LocalNode} is still in recovery after {ctx.Options.PromoteCheckTimeout.TotalSeconds:0} seconds",
+                hint: "check the server log; promote_check_timeout sets how long to wait");
+        }
+
+        var store = new MetadataStore(local);
+        var former = nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.NodeId != self.NodeId && n.Active)
+            ?? nodes.FirstOrDefault(n => n.NodeId == self.UpstreamNodeId);
+        await store.UpsertNodeAsync(self with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
+        if (former is { Type: NodeType.Primary })
+        {
+            await store.UpsertNodeAsync(former with { Active = false }, ct);
+        }
+        KnownNodesCache.Save(ctx.Options.ConfigFile, await store.GetNodesAsync(ct));
+        var details = $"server \"{self.NodeName}\" (ID: {self.NodeId}) was successfully promoted to primary";
+        await ctx.Events.RecordAsync(store, new ClusterEvent(self.NodeId, self.NodeName, "standby_promote", true, details, Related: former), ct);
+        ctx.Reporter.Notice("STANDBY PROMOTE successful");
+        ctx.Reporter.Detail(details);
+        return Outcome.Ok;
+    }
+}

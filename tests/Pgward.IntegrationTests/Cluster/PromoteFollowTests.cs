@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Pgward.Core.Postgres;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+public sealed class PromoteFollowTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Promote_is_refused_while_primary_runs_then_promotes_after_kill_and_sibling_follows_new_timeline()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);
+
+        var refused = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote");
+        Assert.True(refused.ExitCode == 8, refused.ToString());
+        Assert.Contains("this cluster already has an active primary", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("current primary is \"node1\" (ID: 1)", refused.Error, StringComparison.Ordinal);
+        Assert.True(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "SELECT pg_is_in_recovery()", Token));
+
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE t (id int); INSERT INTO t VALUES (1)", Token);
+        var written = await Sql.ScalarAsync<string>(sandbox.ConnectionString(1), "SELECT pg_current_wal_lsn()::text", Token);
+        foreach (var standby in new[] { 2, 3 })
+        {
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(standby),
+                $"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn", Token), Token);
+        }
+        await KillPostmasterAsync(sandbox.DataDirectory(1));
+
+        var promote = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote");
+        Assert.True(promote.ExitCode == 0, promote.ToString());
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2), "INSERT INTO t VALUES (2)", Token);
+        Assert.Equal("1:primary:f,2:primary:t,3:standby:t", await NodesAsync(sandbox.ConnectionString(2)));
+
+        var follow = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(3), "standby", "follow");
+        Assert.True(follow.ExitCode == 0, follow.ToString());
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(3),
+            "SELECT coalesce((SELECT status || ':' || sender_port || ':' || received_tli FROM pg_stat_wal_receiver), '')", Token)
+            == $"streaming:{sandbox.BasePort + 1}:2", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2), "INSERT INTO t VALUES (3)", Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(sandbox.ConnectionString(3),
+            "SELECT count(*) FROM t WHERE id = 3", Token) == 1, Token);
+
+        var show = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(3), "cluster", "show");
+        Assert.Equal("- failed", Row(show, "node1")[3]);
+        Assert.Equal(["primary", "* running"], Row(show, "node2")[2..4]);
+        Assert.Equal(["standby", "running", "node2"], Row(show, "node3")[2..5]);
+        var events = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "cluster", "event", "--csv");
+        Assert.Contains("2,node2,standby_promote,t,", events.Out, StringComparison.Ordinal);
+        Assert.Contains("3,node3,standby_follow,t,", events.Out, StringComparison.Ordinal);
+        Assert.Equal("standby attached to upstream node \"node2\" (ID: 2)", await Sql.ScalarAsync<string>(sandbox.ConnectionString(2),
+            "SELECT details FROM pgward.events WHERE event = 'standby_follow'", Token));
+    }
+
+    [Fact]
+    public async Task Node_service_stops_a_standby_with_checkpoint_and_starts_it_again()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+
+        var list = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--list-actions");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("-m fast stop", list.Out, StringComparison.Ordinal);
+
+        var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop", "--checkpoint");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Null(PostmasterPid.Read(sandbox.DataDirectory(2)));
+
+        var start = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(2),
+            "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), '')", Token) == "streaming", Token);
+    }
+
+    /// <summary><c>kill -9</c> of the postmaster only, as a crash would; its children notice and exit on their own.</summary>
+    private async Task KillPostmasterAsync(string dataDirectory)
+    {
+        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
+        using (var process = Process.GetProcessById(pid))
+        {
+            process.Kill(entireProcessTree: false);
+        }
+        await Sql.WaitUntilAsync(() => Task.FromResult(!PostmasterPid.ProcessAlive(pid)), Token);
+    }
+
+    private async Task<string> NodesAsync(string connectionString) =>
+        await Sql.ScalarAsync<string>(connectionString,
+            "SELECT string_agg(node_id || ':' || type || ':' || CASE WHEN active THEN 't' ELSE 'f' END, ',' ORDER BY node_id) FROM pgward.nodes",
+            Token);
+
+    private static string[] Row(CliRun show, string nodeName) =>
+        show.Out.Split('\n')
+            .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
+            .FirstOrDefault(cells => cells.Length > 3 && cells[1] == nodeName)
+        ?? throw new Xunit.Sdk.XunitException($"no row for {nodeName}\n{show}");
+}
