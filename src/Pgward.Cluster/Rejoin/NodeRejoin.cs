@@ -51,6 +51,12 @@ public sealed class NodeRejoin(OperationContext ctx)
         LocalServer local, PrimaryConnection primary, RejoinRequest request, CancellationToken ct)
     {
         var options = ctx.Options;
+        // A just-promoted primary's pg_control names the new timeline only after its first checkpoint, which PostgreSQL
+        // spreads out; until then pg_rewind reads "same timeline" and answers "no rewind required" for a forked node.
+        await using (var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", primary.Connection))
+        {
+            await checkpoint.ExecuteNonQueryAsync(ct);
+        }
         var facts = await ServerProbe.ReadAsync(primary.Connection, ct);
         var tool = new RewindTool(local, ctx.Processes);
         var (control, controlProblem) = await tool.ReadControlDataAsync(ct);

@@ -27,6 +27,7 @@ public static class RejoinPolicy
             case RewindProbeResult.MissingWal:
                 return CannotRewind(facts, "pg_rewind cannot rewind this node: WAL it needs is no longer in its pg_wal",
                     facts.Probe.Message);
+            case RewindProbeResult.NotShutDownCleanly when local.ShutDownCleanly:
             case RewindProbeResult.Failed:
                 return new RejoinVerdict.Refuse("pg_rewind --dry-run failed", facts.Probe.Message,
                     "check that the rejoin target accepts the connection pg_rewind makes as a superuser");
@@ -40,8 +41,9 @@ public static class RejoinPolicy
     {
         var local = facts.Local;
         var fork = facts.Probe.DivergedAt is { } at ? $" at {at}" : "";
-        // After a crash, pg_rewind's dry run only sees WAL up to the last checkpoint; the real run first replays the rest
-        // (crash recovery), which ends beyond the fork. Treat it as diverged, as repmgr does for an unclean shutdown.
+        // After a crash the WAL past the last checkpoint is unknown until crash recovery replays it, and pg_rewind's dry
+        // run skips that recovery (PostgreSQL 15 then refuses; older ones judged from the checkpoint alone). The real run
+        // recovers first, which ends the node's timeline beyond the fork: treat it as diverged, as repmgr does.
         var detail = local.ShutDownCleanly
             ? Invariant($"rejoin target server's timeline {facts.PrimaryTimeline} forked off current database system timeline {local.CheckpointTimeline}{fork} before current recovery point {local.CheckpointLocation}")
             : Invariant($"this node was not shut down cleanly (database cluster state \"{local.ClusterState}\"): its WAL past the last checkpoint {local.CheckpointLocation} on timeline {local.CheckpointTimeline} may reach beyond the fork of timeline {facts.PrimaryTimeline}{fork}; pg_rewind completes crash recovery first");

@@ -29,6 +29,11 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
     {
         var reporter = ctx.Reporter;
         var options = ctx.Options;
+        if (StaleLockFile.Find(local.DataDirectory) is { } zombie)
+        {
+            reporter.Warning($"removing the stale postmaster.pid and socket lock file: PID {zombie} has exited but was not reaped, and no process works in the data directory");
+            StaleLockFile.Remove(local.DataDirectory, zombie);
+        }
         var keep = plan.Verdict is not RejoinVerdict.NoRewind;
         if (keep)
         {
@@ -89,6 +94,10 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         {
             return await FailAsync(ExitCodes.RejoinFailed, "pg_rewind failed", "pg_rewind",
                 $"{result.Describe()}\nthe node's configuration files are kept in \"{_archive.Directory}\"");
+        }
+        foreach (var line in (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            ctx.Reporter.Info(line);
         }
         ctx.Reporter.Notice($"pg_rewind copied the changed blocks from {primary.Node.Describe()} into \"{local.DataDirectory}\"");
         return null;

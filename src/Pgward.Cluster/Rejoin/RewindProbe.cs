@@ -28,6 +28,10 @@ public sealed partial record RewindProbe(RewindProbeResult Result, Lsn? Diverged
                 ? RewindProbeResult.NoRewindRequired
                 : RewindProbeResult.RewindRequired;
         }
+        if (output.Contains("target server must be shut down cleanly", StringComparison.Ordinal))
+        {
+            return RewindProbeResult.NotShutDownCleanly;
+        }
         if (output.Contains("data checksums or \"wal_log_hints = on\"", StringComparison.Ordinal))
         {
             return RewindProbeResult.NoHints;

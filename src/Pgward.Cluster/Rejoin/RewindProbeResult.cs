@@ -11,6 +11,11 @@ public enum RewindProbeResult
     NoHints,
     /// <summary>WAL that pg_rewind must read on the target is gone.</summary>
     MissingWal,
+    /// <summary>
+    /// The target was not shut down cleanly. pg_rewind's real run completes crash recovery first (PostgreSQL 13+), but its
+    /// dry run skips that and then stops at this check (seen on PostgreSQL 15), so it cannot tell more.
+    /// </summary>
+    NotShutDownCleanly,
     /// <summary>Any other failure (connection, permissions, different system).</summary>
     Failed,
 }
