@@ -4,6 +4,7 @@ using Pgward.Cli.Json;
 using Pgward.Cluster;
 using Pgward.Cluster.Checks;
 using Pgward.Cluster.Operations;
+using Pgward.Cluster.Rejoin;
 using Pgward.Core;
 
 namespace Pgward.Cli.Commands;
@@ -12,10 +13,11 @@ public static class NodeCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var node = new Command("node", "status, health checks and service control of the local node");
+        var node = new Command("node", "status, health checks, service control and rejoining of the local node");
         node.Add(BuildStatus(runner));
         node.Add(BuildCheck(runner));
         node.Add(BuildService(runner));
+        node.Add(BuildRejoin(runner));
         return node;
     }
 
@@ -52,6 +54,29 @@ public static class NodeCommands
         }, ct));
         return service;
     }
+
+    private static Command BuildRejoin(CommandRunner runner)
+    {
+        var dbname = new Option<string>("--dbname", "-d") { Description = "conninfo of any reachable node of the cluster", Required = true };
+        var forceRewind = new Option<bool>("--force-rewind") { Description = "run pg_rewind when this node's timeline has forked off the primary's" };
+        var configFiles = new Option<string?>("--config-files")
+        {
+            Description = "comma-separated extra files to keep across pg_rewind (relative to the data directory, or absolute)",
+        };
+        var reclone = new Option<bool>("--reclone") { Description = "clone this node afresh from the primary when it cannot be rewound" };
+        var dryRun = CommonOptions.DryRun();
+        var rejoin = new Command("rejoin", "bring the stopped local node back as a standby of the current primary")
+        {
+            dbname, forceRewind, configFiles, reclone, dryRun,
+        };
+        rejoin.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new NodeRejoin(ctx).RunAsync(
+            new RejoinRequest(parse.GetValue(dbname)!, parse.GetValue(forceRewind), SplitList(parse.GetValue(configFiles)),
+                parse.GetValue(dryRun), parse.GetValue(reclone)), token), ct));
+        return rejoin;
+    }
+
+    private static string[] SplitList(string? list) =>
+        list is null ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static Command BuildStatus(CommandRunner runner)
     {

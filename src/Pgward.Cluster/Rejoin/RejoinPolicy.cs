@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Pgward.Cluster.Rejoin;
+
+/// <summary>Decides how a stopped node rejoins the primary. Pure: no files, processes or connections.</summary>
+public static class RejoinPolicy
+{
+    public const string RecloneHint = "use --reclone to clone this node afresh from the primary";
+
+    public static RejoinVerdict Decide(RejoinFacts facts)
+    {
+        var local = facts.Local;
+        if (local.SystemIdentifier != facts.PrimarySystemIdentifier)
+        {
+            // A data directory of another cluster: never rewound, and never wiped by --reclone on a guess.
+            return new RejoinVerdict.Refuse("local and rejoin target system identifiers do not match",
+                Invariant($"local system identifier is {local.SystemIdentifier}, rejoin target's is {facts.PrimarySystemIdentifier}"),
+                "-d must reach a node of the replication cluster this node belongs to");
+        }
+        if (!local.RewindPossible || facts.Probe.Result == RewindProbeResult.NoHints)
+        {
+            return CannotRewind(facts, "pg_rewind cannot be used on this node: neither \"wal_log_hints\" nor data checksums are enabled",
+                "pg_rewind needs one of them to find the pages changed after the fork; they must have been on before it");
+        }
+        switch (facts.Probe.Result)
+        {
+            case RewindProbeResult.MissingWal:
+                return CannotRewind(facts, "pg_rewind cannot rewind this node: WAL it needs is no longer in its pg_wal",
+                    facts.Probe.Message);
+            case RewindProbeResult.NotShutDownCleanly when local.ShutDownCleanly:
+            case RewindProbeResult.Failed:
+                return new RejoinVerdict.Refuse("pg_rewind --dry-run failed", facts.Probe.Message,
+                    "check that the rejoin target accepts the connection pg_rewind makes as a superuser");
+            case RewindProbeResult.NoRewindRequired when local.ShutDownCleanly:
+                return new RejoinVerdict.NoRewind("pg_rewind reports no rewind required: this node can attach as it is");
+        }
+        return Diverged(facts);
+    }
+
+    private static RejoinVerdict Diverged(RejoinFacts facts)
+    {
+        var local = facts.Local;
+        var fork = facts.Probe.DivergedAt is { } at ? $" at {at}" : "";
+        // After a crash the WAL past the last checkpoint is unknown until crash recovery replays it, and pg_rewind's dry
+        // run skips that recovery (PostgreSQL 15 then refuses; older ones judged from the checkpoint alone). The real run
+        // recovers first, which ends the node's timeline beyond the fork: treat it as diverged, as repmgr does.
+        var detail = local.ShutDownCleanly
+            ? Invariant($"rejoin target server's timeline {facts.PrimaryTimeline} forked off current database system timeline {local.CheckpointTimeline}{fork} before current recovery point {local.CheckpointLocation}")
+            : Invariant($"this node was not shut down cleanly (database cluster state \"{local.ClusterState}\"): its WAL past the last checkpoint {local.CheckpointLocation} on timeline {local.CheckpointTimeline} may reach beyond the fork of timeline {facts.PrimaryTimeline}{fork}; pg_rewind completes crash recovery first");
+        if (facts.ForceRewind)
+        {
+            return new RejoinVerdict.Rewind(detail);
+        }
+        if (facts.Reclone)
+        {
+            return new RejoinVerdict.Reclone(detail);
+        }
+        return new RejoinVerdict.Refuse(Invariant($"this node cannot attach to rejoin target node {facts.PrimaryNodeId}"), detail,
+            "use --force-rewind to execute pg_rewind");
+    }
+
+    private static RejoinVerdict CannotRewind(RejoinFacts facts, string reason, string detail) =>
+        facts.Reclone
+            ? new RejoinVerdict.Reclone(reason)
+            : new RejoinVerdict.Refuse(reason, detail, RecloneHint);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

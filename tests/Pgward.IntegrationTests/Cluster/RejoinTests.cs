@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pgward.Core.Postgres;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+public sealed class RejoinTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromSeconds(240);
+
+    [Fact]
+    public async Task Node_rejoin_rewinds_a_killed_primary_into_a_standby_of_the_new_primary_keeping_its_own_port()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);
+        var node1Settings = Path.Combine(sandbox.DataDirectory(1), "pgward-node.conf");
+        var settingsBefore = await File.ReadAllTextAsync(node1Settings, Token);
+        await KillPostmasterAsync(sandbox.DataDirectory(1));
+        await PromoteNode2Async(sandbox);
+        var node2 = string.Create(CultureInfo.InvariantCulture,
+            $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=5");
+
+        var refused = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "rejoin", "-d", node2);
+        Assert.True(refused.ExitCode == 24, refused.ToString());
+        Assert.True(refused.Error.Contains("rejoin target is node \"node2\" (ID: 2)", StringComparison.Ordinal), refused.ToString());
+        Assert.True(refused.Error.Contains("this node cannot attach to rejoin target node 2", StringComparison.Ordinal), refused.ToString());
+        Assert.True(refused.Error.Contains("HINT: use --force-rewind to execute pg_rewind", StringComparison.Ordinal), refused.ToString());
+        await AssertUnchangedAsync(sandbox);
+
+        var dryRun = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "rejoin", "-d", node2, "--force-rewind", "--dry-run");
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.True(dryRun.Error.Contains("pg_rewind execution required", StringComparison.Ordinal), dryRun.ToString());
+        await AssertUnchangedAsync(sandbox);
+
+        var rejoin = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "-v", "node", "rejoin", "-d", node2, "--force-rewind");
+        Assert.True(rejoin.ExitCode == 0, rejoin.ToString());
+        Assert.True(rejoin.Error.Contains("NODE REJOIN successful", StringComparison.Ordinal), rejoin.ToString());
+        Assert.True(rejoin.Error.Contains("node 1 is now attached to node 2", StringComparison.Ordinal), rejoin.ToString());
+
+        Assert.Equal(settingsBefore, await File.ReadAllTextAsync(node1Settings, Token));
+        var node1 = sandbox.ConnectionString(1);
+        Assert.True(await Sql.ScalarAsync<bool>(node1, "SELECT pg_is_in_recovery()", Token));
+        Assert.Equal(sandbox.BasePort.ToString(CultureInfo.InvariantCulture), await Sql.ScalarAsync<string>(node1, "SHOW port", Token));
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node1,
+            "SELECT coalesce(bool_or(status = 'streaming' AND received_tli = 2), false) FROM pg_stat_wal_receiver", Token), Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2), "INSERT INTO rejoin_probe VALUES (2)", Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node1, "SELECT count(*) FROM rejoin_probe WHERE id = 2", Token) == 1, Token);
+
+        Assert.Equal("standby|2|True", await Node1RecordAsync(sandbox));
+        var events = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "cluster", "event", "--event", "node_rejoin", "--csv");
+        Assert.StartsWith("1,node1,node_rejoin,t,", events.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
+    private async Task KillPostmasterAsync(string dataDirectory)
+    {
+        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
+        var children = ChildPids(pid);
+        using (var postmaster = Process.GetProcessById(pid))
+        {
+            postmaster.Kill();
+        }
+        await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), Token);
+    }
+
+    private static List<int> ChildPids(int parent) =>
+        [.. System.IO.Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentPid(pid) == parent)];
+
+    private static int? ParentPid(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces: split after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What <c>standby promote</c> does, done by hand: promote node2 and record it; node2 then takes writes.</summary>
+    private async Task PromoteNode2Async(Sandbox sandbox)
+    {
+        var node2 = sandbox.ConnectionString(2);
+        Assert.True(await Sql.ScalarAsync<bool>(node2, "SELECT pg_promote(true, 60)", Token));
+        await Sql.ExecuteAsync(node2, "UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2;"
+            + " UPDATE pgward.nodes SET active = false WHERE node_id = 1;"
+            + " UPDATE pgward.nodes SET upstream_node_id = 2 WHERE node_id = 3;", Token);
+        await Sql.ExecuteAsync(node2, "CREATE TABLE rejoin_probe (id int); INSERT INTO rejoin_probe SELECT generate_series(100, 200)", Token);
+    }
+
+    private async Task AssertUnchangedAsync(Sandbox sandbox)
+    {
+        Assert.False(File.Exists(Path.Combine(sandbox.DataDirectory(1), "standby.signal")));
+        Assert.Null(PostmasterPid.Read(sandbox.DataDirectory(1)) is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null);
+        Assert.Equal("primary||False", await Node1RecordAsync(sandbox));
+    }
+
+    private async Task<string> Node1RecordAsync(Sandbox sandbox) => await Sql.ScalarAsync<string>(sandbox.ConnectionString(2),
+        "SELECT concat_ws('|', type, coalesce(upstream_node_id::text, ''), CASE WHEN active THEN 'True' ELSE 'False' END)"
+        + " FROM pgward.nodes WHERE node_id = 1", Token);
+}

@@ -1,0 +1,78 @@
+using Pgward.Cluster.Rejoin;
+using Pgward.Core.Postgres;
+using Xunit;
+
+namespace Pgward.UnitTests.Cluster.Rejoin;
+
+public sealed class RejoinPolicyTests
+{
+    private static readonly ControlData CleanPrimary = new(42, "shut down", Lsn.Parse("0/6000028"), 1, WalLogHints: true, DataChecksumVersion: 0);
+    private static readonly RewindProbe Diverged = RewindProbe.Parse(true, "pg_rewind: servers diverged at WAL location 0/5000000 on timeline 1");
+    private static readonly RewindProbe NotNeeded = RewindProbe.Parse(true, "pg_rewind: no rewind required");
+
+    private static RejoinVerdict Decide(ControlData local, RewindProbe probe, bool force = false, bool reclone = false, ulong primarySystem = 42) =>
+        RejoinPolicy.Decide(new RejoinFacts(local, 2, primarySystem, 2, probe, force, reclone));
+
+    [Fact]
+    public void Decide_refuses_with_force_rewind_hint_when_timeline_forked_and_force_rewind_not_given()
+    {
+        var refuse = Assert.IsType<RejoinVerdict.Refuse>(Decide(CleanPrimary, Diverged));
+
+        Assert.Equal("this node cannot attach to rejoin target node 2", refuse.Reason);
+        Assert.Equal("rejoin target server's timeline 2 forked off current database system timeline 1 at 0/5000000 before current recovery point 0/6000028", refuse.Detail);
+        Assert.Equal("use --force-rewind to execute pg_rewind", refuse.Hint);
+    }
+
+    [Fact]
+    public void Decide_rewinds_when_timeline_forked_and_force_rewind_given() =>
+        Assert.IsType<RejoinVerdict.Rewind>(Decide(CleanPrimary, Diverged, force: true));
+
+    [Fact]
+    public void Decide_reclones_when_timeline_forked_and_only_reclone_given() =>
+        Assert.IsType<RejoinVerdict.Reclone>(Decide(CleanPrimary, Diverged, reclone: true));
+
+    [Fact]
+    public void Decide_attaches_without_rewind_when_pg_rewind_finds_none_required_after_clean_shutdown() =>
+        Assert.IsType<RejoinVerdict.NoRewind>(Decide(CleanPrimary, NotNeeded, force: true));
+
+    [Fact]
+    public void Decide_treats_a_crashed_node_as_diverged_even_when_dry_run_cannot_tell()
+    {
+        var crashed = CleanPrimary with { ClusterState = "in production" };
+        var probe = RewindProbe.Parse(false, "pg_rewind: error: target server must be shut down cleanly");
+
+        var refuse = Assert.IsType<RejoinVerdict.Refuse>(Decide(crashed, probe));
+        Assert.Contains("not shut down cleanly", refuse.Detail, StringComparison.Ordinal);
+        Assert.IsType<RejoinVerdict.Rewind>(Decide(crashed, probe, force: true));
+        Assert.IsType<RejoinVerdict.Rewind>(Decide(crashed, NotNeeded, force: true));
+    }
+
+    [Fact]
+    public void Decide_refuses_with_reclone_hint_when_neither_wal_log_hints_nor_checksums()
+    {
+        var noHints = CleanPrimary with { WalLogHints = false, DataChecksumVersion = 0 };
+
+        var refuse = Assert.IsType<RejoinVerdict.Refuse>(Decide(noHints, Diverged, force: true));
+        Assert.Contains("neither \"wal_log_hints\" nor data checksums", refuse.Reason, StringComparison.Ordinal);
+        Assert.Equal(RejoinPolicy.RecloneHint, refuse.Hint);
+        Assert.IsType<RejoinVerdict.Reclone>(Decide(noHints, Diverged, force: true, reclone: true));
+    }
+
+    [Fact]
+    public void Decide_refuses_with_reclone_hint_when_pg_rewind_misses_wal()
+    {
+        var probe = RewindProbe.Parse(false, "pg_rewind: error: could not find previous WAL record at 0/3000060");
+
+        var refuse = Assert.IsType<RejoinVerdict.Refuse>(Decide(CleanPrimary, probe, force: true));
+        Assert.Equal(RejoinPolicy.RecloneHint, refuse.Hint);
+        Assert.IsType<RejoinVerdict.Reclone>(Decide(CleanPrimary, probe, force: true, reclone: true));
+    }
+
+    [Fact]
+    public void Decide_refuses_even_with_reclone_when_system_identifiers_differ()
+    {
+        var refuse = Assert.IsType<RejoinVerdict.Refuse>(Decide(CleanPrimary, Diverged, force: true, reclone: true, primarySystem: 7));
+
+        Assert.Equal("local and rejoin target system identifiers do not match", refuse.Reason);
+    }
+}
