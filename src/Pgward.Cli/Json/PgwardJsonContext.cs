@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pgward.Cluster.Show;
 using Pgward.Core.Metadata;
 
 namespace Pgward.Cli.Json;
