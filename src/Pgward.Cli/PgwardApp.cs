@@ -28,6 +28,7 @@ public static class PgwardApp
         root.Add(StandbyCommands.Build(runner));
         root.Add(NodeCommands.Build(runner));
         root.Add(ClusterCommands.Build(runner));
+        root.Add(DaemonCommands.Build(runner));
         root.Add(SandboxCommands.Build(runner));
         return root;
     }

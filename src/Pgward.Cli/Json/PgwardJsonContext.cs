@@ -9,6 +9,7 @@ namespace Pgward.Cli.Json;
 /// Serialize through <see cref="PgwardJson.Context"/>, which carries the output options.
 /// </summary>
 [JsonSerializable(typeof(ClusterShowJson))]
+[JsonSerializable(typeof(IReadOnlyList<DaemonStatusJson>))]
 [JsonSerializable(typeof(IReadOnlyList<EventRecord>))]
 [JsonSerializable(typeof(NodeCheckJson))]
 [JsonSerializable(typeof(NodeStatusJson))]
