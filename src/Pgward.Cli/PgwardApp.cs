@@ -29,6 +29,7 @@ public static class PgwardApp
         root.Add(WitnessCommands.Build(runner));
         root.Add(NodeCommands.Build(runner));
         root.Add(ClusterCommands.Build(runner));
+        root.Add(DaemonCommands.Build(runner));
         root.Add(SandboxCommands.Build(runner));
         return root;
     }

@@ -62,7 +62,7 @@ public static class ClusterCommands
             if (parse.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(
-                    new ClusterShowJson(report.ReadFrom, report.Rows, report.Warnings), PgwardJson.Context.ClusterShowJson));
+                    ClusterShowJson.From(report), PgwardJson.Context.ClusterShowJson));
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pgward.Cluster.Show;
 using Pgward.Core.Metadata;
 
 namespace Pgward.Cli.Json;
@@ -8,6 +9,7 @@ namespace Pgward.Cli.Json;
 /// Serialize through <see cref="PgwardJson.Context"/>, which carries the output options.
 /// </summary>
 [JsonSerializable(typeof(ClusterShowJson))]
+[JsonSerializable(typeof(IReadOnlyList<DaemonStatusJson>))]
 [JsonSerializable(typeof(IReadOnlyList<EventRecord>))]
 [JsonSerializable(typeof(NodeCheckJson))]
 [JsonSerializable(typeof(NodeStatusJson))]

@@ -1,0 +1,87 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pgward.Agent.Control;
+using Pgward.Agent.Health;
+using Pgward.Agent.Http;
+using Pgward.Cluster;
+using Pgward.Core;
+
+namespace Pgward.Agent;
+
+/// <summary>
+/// The node agent: Kestrel on <c>agent_address:agent_port</c> serving the health checks and control endpoints until
+/// the token is cancelled. Idle it does nothing: the server is probed only when a check asks.
+/// </summary>
+public static class AgentHost
+{
+    /// <summary>How long in-flight requests may finish when the agent stops: 5 s.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
+    public static string ListenUrl(Core.Config.NodeOptions options) =>
+        $"http://{(options.AgentAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.AgentAddress}]" : options.AgentAddress)}:{options.AgentPort}";
+
+    public static async Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct)
+    {
+        var options = ctx.Options;
+        await using var app = Build(ctx);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pgward.Agent");
+        using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, logger);
+        using var control = new LocalNodeControl(ctx, logger);
+        HealthRoutes.Map(app, options, probes, ctx);
+        new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            return Outcome.Fail(ExitCodes.SystemFailure, $"the agent cannot listen on {ListenUrl(options)}: {e.Message}",
+                hint: "another agent may run on this port; check agent_address and agent_port in pgward.conf");
+        }
+        AgentLog.Listening(logger, options.NodeName, options.NodeId, ListenUrl(options));
+        try
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.Time, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            AgentLog.Stopping(logger);
+        }
+        await app.StopAsync(CancellationToken.None);
+        return Outcome.Ok;
+    }
+
+    private static WebApplication Build(OperationContext ctx)
+    {
+        var options = ctx.Options;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSingleton<IHostLifetime, AgentLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        builder.Logging.ClearProviders()
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            })
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (IPAddress.TryParse(options.AgentAddress, out var address))
+            {
+                kestrel.Listen(address, options.AgentPort);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(options.AgentPort);
+            }
+        });
+        return builder.Build();
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pgward.Agent;
+
+/// <summary>The agent's log lines. Event ids 3000-3099. Information only for state changes and control actions.</summary>
+internal static partial class AgentLog
+{
+    [LoggerMessage(3000, LogLevel.Information, "agent of node {NodeName} (ID: {NodeId}) listening on {Url}")]
+    public static partial void Listening(ILogger logger, string nodeName, int nodeId, string url);
+
+    [LoggerMessage(3001, LogLevel.Information, "agent stopping")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(3010, LogLevel.Information, "local server: {Before} -> {After} {Error}")]
+    public static partial void ServerStateChanged(ILogger logger, string before, string after, string error);
+
+    [LoggerMessage(3020, LogLevel.Information, "control {Action} succeeded")]
+    public static partial void ControlSucceeded(ILogger logger, string action);
+
+    [LoggerMessage(3021, LogLevel.Error, "control {Action} failed: {Error}")]
+    public static partial void ControlFailed(ILogger logger, string action, string error);
+
+    [LoggerMessage(3022, LogLevel.Warning, "control {Action} refused from {Remote}: {Reason}")]
+    public static partial void ControlRefused(ILogger logger, string action, string remote, string reason);
+}

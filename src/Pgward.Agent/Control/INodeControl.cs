@@ -1,0 +1,20 @@
+using Pgward.Cluster.Agents;
+
+namespace Pgward.Agent.Control;
+
+/// <summary>
+/// The actions other nodes' CLIs ask this node's agent for. Each one runs to its end once started (a stop cut in half
+/// by a dropped HTTP connection would leave the server in an unknown state) and is recorded as an event.
+/// Adding an action: a method here, its implementation, and one <c>ControlRoutes.Map</c> line.
+/// </summary>
+public interface INodeControl
+{
+    /// <summary>CHECKPOINT when asked, then pg_ctl stop in the requested mode. Event <c>agent_stop</c>.</summary>
+    Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct);
+
+    /// <summary>pg_ctl start, waiting until the server accepts connections. Event <c>agent_start</c>.</summary>
+    Task<ControlResponse> StartAsync(CancellationToken ct);
+
+    /// <summary>Stop (fast) and start again. Event <c>agent_restart</c>.</summary>
+    Task<ControlResponse> RestartAsync(CancellationToken ct);
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Pgward.Cluster;
+using Pgward.Cluster.Agents;
+using Pgward.Core;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Control;
+
+/// <summary>
+/// <see cref="INodeControl"/> on the local data directory through pg_ctl (as the server's OS user). One action at a
+/// time: a second request waits for the first to finish.
+/// </summary>
+public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INodeControl, IDisposable
+{
+    /// <summary>How long pg_ctl start waits for the server to accept connections: 60 s.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+
+    public Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct) =>
+        RunAsync("agent_stop", server => StopServerAsync(server, request, ct), ct);
+
+    public Task<ControlResponse> StartAsync(CancellationToken ct) =>
+        RunAsync("agent_start", server => StartServerAsync(server, ct), ct);
+
+    public Task<ControlResponse> RestartAsync(CancellationToken ct) =>
+        RunAsync("agent_restart", async server =>
+        {
+            var stopped = await StopServerAsync(server, new StopRequest(), ct);
+            return stopped.Succeeded ? await StartServerAsync(server, ct) : stopped;
+        }, ct);
+
+    public void Dispose() => oneAtATime.Dispose();
+
+    private async Task<ControlResponse> RunAsync(string eventName, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    {
+        await oneAtATime.WaitAsync(ct);
+        try
+        {
+            var (server, problem) = LocalServer.Create(ctx);
+            var outcome = server is null ? problem : await action(server);
+            if (outcome.Succeeded)
+            {
+                AgentLog.ControlSucceeded(logger, eventName);
+            }
+            else
+            {
+                AgentLog.ControlFailed(logger, eventName, outcome.Error ?? "");
+            }
+            await RecordAsync(eventName, outcome, ct);
+            return ControlResponse.From(outcome);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    private async Task<Outcome> StopServerAsync(LocalServer server, StopRequest request, CancellationToken ct)
+    {
+        if (!Enum.TryParse<ShutdownMode>(request.Mode, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"invalid shutdown mode \"{request.Mode}\"", hint: "use smart, fast or immediate");
+        }
+        if (server.RunningPid() is null)
+        {
+            return Outcome.Ok;
+        }
+        if (request.Checkpoint && await CheckpointAsync(ct) is { } failed)
+        {
+            return failed;
+        }
+        var result = await server.PgCtl.StopAsync(server.DataDirectory, mode, ctx.Options.ShutdownCheckTimeout, ct);
+        return result.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, result.Describe());
+    }
+
+    private async Task<Outcome> StartServerAsync(LocalServer server, CancellationToken ct)
+    {
+        if (server.RunningPid() is not null)
+        {
+            return Outcome.Ok;
+        }
+        var result = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, StartTimeout, ct);
+        return result.Succeeded
+            ? Outcome.Ok
+            : Outcome.Fail(ExitCodes.LocalCommand, result.Describe(), hint: $"see the server log {server.LogFile}");
+    }
+
+    // A CHECKPOINT before a fast shutdown writes most dirty buffers while clients still work, so the shutdown
+    // checkpoint (during which nothing is served) is short.
+    private async Task<Outcome?> CheckpointAsync(CancellationToken ct)
+    {
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to run CHECKPOINT: {attempt.Error}");
+        }
+        await using (connection)
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand("CHECKPOINT", connection) { CommandTimeout = 0 };
+                await cmd.ExecuteNonQueryAsync(ct);
+                return null;
+            }
+            catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+            {
+                return Outcome.Fail(ExitCodes.DbQuery, $"CHECKPOINT failed: {e.Message}");
+            }
+        }
+    }
+
+    // The event goes to the primary when one is reachable; after stopping the primary itself none is, and the
+    // event is then only passed to event_notification_command.
+    private async Task RecordAsync(string eventName, Outcome outcome, CancellationToken ct)
+    {
+        var details = outcome.Succeeded ? $"{eventName.Replace('_', ' ')} succeeded" : $"{outcome.Error}";
+        var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
+        await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);
+        await ctx.Events.RecordAsync(primary?.Store,
+            new ClusterEvent(ctx.Options.NodeId, ctx.Options.NodeName, eventName, outcome.Succeeded, details), ct);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Pgward.Agent.Health;
+
+/// <summary>Patroni's answers to its health checks, decided from one probe of the local server: 200 or 503.</summary>
+public static class HealthDecision
+{
+    public const int Ok = 200;
+    public const int Unavailable = 503;
+
+    /// <summary>Whether the endpoint needs a probe of the server at all (<c>/liveness</c> only asks the agent).</summary>
+    public static bool NeedsProbe(HealthEndpoint endpoint) => endpoint != HealthEndpoint.Liveness;
+
+    public static int Evaluate(HealthEndpoint endpoint, ServerState state, HealthQuery query)
+    {
+        var ok = endpoint switch
+        {
+            HealthEndpoint.Primary => IsWritablePrimary(state),
+            HealthEndpoint.Replica => IsStreamingStandbyWithinLag(state, query),
+            HealthEndpoint.ReadOnly => state.Running,
+            HealthEndpoint.Health => state.Running,
+            HealthEndpoint.Liveness => true,
+            HealthEndpoint.Readiness => IsWritablePrimary(state) || IsStreamingStandbyWithinLag(state, query),
+            _ => false,
+        };
+        return ok ? Ok : Unavailable;
+    }
+
+    // A fenced primary still runs and serves reads, but must not be sent writes: after a failover it may be the
+    // old primary that lost its majority.
+    private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced;
+
+    // With a lag limit and no known lag (no LSNs yet) the standby cannot show it is within the limit: unavailable.
+    private static bool IsStreamingStandbyWithinLag(ServerState state, HealthQuery query) =>
+        state.Running && state.InRecovery && state.Streaming
+        && (query.MaxLagBytes is not { } max || state.LagBytes is { } lag && lag <= max);
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Npgsql;
+using Pgward.Core.Config;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Health;
+
+/// <summary>
+/// Reads <see cref="ServerState"/> from the local server with one short query; on a standby also asks its upstream
+/// for its current position. The lag is the standby's replay position behind the upstream's current one, what a
+/// client reading from the standby misses. The upstream is the node the metadata names (the standby's replicated
+/// copy of <c>pgward.nodes</c>); when it cannot be reached, receive − replay is used instead (<see cref="LagSource.Receive"/>).
+/// </summary>
+public sealed class LocalProbe(NodeOptions options, DbConnector db)
+{
+    /// <summary>How long a probe waits to connect: HAProxy checks every few seconds and must not queue behind a dead server.</summary>
+    public const int ConnectTimeoutSeconds = 2;
+
+    private const string StateSql = """
+        SELECT pg_is_in_recovery(),
+               CASE WHEN pg_is_in_recovery()
+                    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
+                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn() END::text,
+               pg_last_wal_receive_lsn()::text,
+               pg_last_wal_replay_lsn()::text,
+               (SELECT status FROM pg_stat_wal_receiver),
+               CASE WHEN pg_is_in_recovery() AND to_regclass('pgward.nodes') IS NOT NULL
+                    THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END
+        """;
+
+    // A cascading upstream is itself in recovery: its position is what it has received.
+    private const string UpstreamSql =
+        "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END)::text";
+
+    private readonly string conninfo = Shorten(options.Conninfo);
+
+    public async Task<ServerState> ReadAsync(CancellationToken ct)
+    {
+        var attempt = await db.TryOpenAsync(conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return ServerState.Stopped with { Error = attempt.Error };
+        }
+        await using (connection)
+        {
+            try
+            {
+                return await ReadStateAsync(connection, ct);
+            }
+            catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+            {
+                return ServerState.Stopped with { Error = e.Message };
+            }
+        }
+    }
+
+    private async Task<ServerState> ReadStateAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(StateSql, connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = options.NodeId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var inRecovery = r.GetBoolean(0);
+        var receive = LsnAt(r, 3);
+        var replay = LsnAt(r, 4);
+        var receiver = r.IsDBNull(5) ? null : r.GetString(5);
+        var upstreamConninfo = r.IsDBNull(6) ? null : r.GetString(6);
+        var state = new ServerState(Running: true, inRecovery, Streaming: receiver == "streaming", LagBytes: null, Fenced: false)
+        {
+            Timeline = r.IsDBNull(1) ? null : r.GetInt32(1),
+            CurrentLsn = LsnAt(r, 2),
+            ReceiveLsn = receive,
+            ReplayLsn = replay,
+            WalReceiverStatus = receiver,
+        };
+        await r.DisposeAsync();
+        if (!inRecovery || replay is not { } replayed)
+        {
+            return state;
+        }
+        if (upstreamConninfo is not null && await UpstreamPositionAsync(upstreamConninfo, ct) is { } upstream)
+        {
+            return state with { LagBytes = Math.Max(0, upstream - replayed), LagSource = LagSource.Upstream };
+        }
+        return receive is { } received
+            ? state with { LagBytes = Math.Max(0, received - replayed), LagSource = LagSource.Receive }
+            : state;
+    }
+
+    private async Task<Lsn?> UpstreamPositionAsync(string upstreamConninfo, CancellationToken ct)
+    {
+        var attempt = await db.TryOpenAsync(Shorten(upstreamConninfo), ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return null;
+        }
+        await using (connection)
+        {
+            try
+            {
+                await using var cmd = new NpgsqlCommand(UpstreamSql, connection);
+                return await cmd.ExecuteScalarAsync(ct) is string text && Lsn.TryParse(text, out var lsn) ? lsn : null;
+            }
+            catch (NpgsqlException) when (!ct.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static Lsn? LsnAt(NpgsqlDataReader r, int ordinal) =>
+        r.IsDBNull(ordinal) ? null : Lsn.Parse(r.GetString(ordinal));
+
+    private static string Shorten(string conninfo) =>
+        Conninfo.TryParse(conninfo, out var parsed, out _)
+            ? parsed!.With("connect_timeout", ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture))
+                .With("application_name", "pgward agent").ToString()
+            : conninfo;
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Pgward.Agent.Control;
+using Pgward.Cluster.Agents;
+using Pgward.Core;
+
+namespace Pgward.Agent.Http;
+
+/// <summary>
+/// <c>POST /control/{action}</c>: authenticated with <c>Authorization: Bearer &lt;agent_token&gt;</c> before the body
+/// is read; nothing is done without the right token. The action runs with the agent's lifetime token, not the
+/// request's: a client that hangs up must not cut a pg_ctl stop in half.
+/// </summary>
+public sealed class ControlRoutes(string token, INodeControl control, ILogger logger, CancellationToken agentStopping)
+{
+    public void MapAll(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/control");
+        Map(group, "stop", AgentJson.Context.StopRequest, new StopRequest(), (c, body, ct) => c.StopAsync(body, ct));
+        Map(group, "start", (c, ct) => c.StartAsync(ct));
+        Map(group, "restart", (c, ct) => c.RestartAsync(ct));
+    }
+
+    /// <summary>An action without a body.</summary>
+    public void Map(IEndpointRouteBuilder group, string action, Func<INodeControl, CancellationToken, Task<ControlResponse>> run) =>
+        group.MapPost("/" + action, (RequestDelegate)(async http =>
+        {
+            if (await AuthorizeAsync(http, action))
+            {
+                await AnswerAsync(http, await run(control, agentStopping));
+            }
+        }));
+
+    /// <summary>An action with a JSON body; an empty body means <paramref name="empty"/>.</summary>
+    public void Map<TBody>(IEndpointRouteBuilder group, string action, JsonTypeInfo<TBody> bodyType, TBody empty,
+        Func<INodeControl, TBody, CancellationToken, Task<ControlResponse>> run) =>
+        group.MapPost("/" + action, (RequestDelegate)(async http =>
+        {
+            if (!await AuthorizeAsync(http, action))
+            {
+                return;
+            }
+            TBody body;
+            try
+            {
+                body = http.Request.ContentLength is 0 or null && !http.Request.Headers.TransferEncoding.Any()
+                    ? empty
+                    : await JsonSerializer.DeserializeAsync(http.Request.Body, bodyType, http.RequestAborted) ?? empty;
+            }
+            catch (JsonException e)
+            {
+                await AnswerAsync(http, new ControlResponse(false, ExitCodes.BadConfig, $"invalid request body: {e.Message}"),
+                    StatusCodes.Status400BadRequest);
+                return;
+            }
+            await AnswerAsync(http, await run(control, body, agentStopping));
+        }));
+
+    private async Task<bool> AuthorizeAsync(HttpContext http, string action)
+    {
+        var check = AgentToken.Check(token, http.Request.Headers.Authorization);
+        if (check == TokenCheck.Valid)
+        {
+            return true;
+        }
+        AgentLog.ControlRefused(logger, action, http.Connection.RemoteIpAddress?.ToString() ?? "?", check.ToString());
+        if (check == TokenCheck.Disabled)
+        {
+            await AnswerAsync(http, new ControlResponse(false, ExitCodes.AgentUnavailable, "control endpoints are disabled",
+                "set agent_token in pgward.conf on this node (and the same token on the nodes that call it)"), StatusCodes.Status403Forbidden);
+            return false;
+        }
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        await AnswerAsync(http, new ControlResponse(false, ExitCodes.AgentUnavailable,
+            check == TokenCheck.Missing ? "missing bearer token" : "wrong token",
+            "send \"Authorization: Bearer <agent_token>\" with the agent_token of this node's pgward.conf"), StatusCodes.Status401Unauthorized);
+        return false;
+    }
+
+    private static Task AnswerAsync(HttpContext http, ControlResponse response, int? status = null)
+    {
+        http.Response.StatusCode = status ?? (response.Ok ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError);
+        return http.Response.WriteAsJsonAsync(response, AgentJson.Context.ControlResponse, cancellationToken: http.RequestAborted);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Pgward.Agent.Health;
+using Pgward.Cluster;
+using Pgward.Cluster.Agents;
+using Pgward.Cluster.Show;
+using Pgward.Core.Config;
+
+namespace Pgward.Agent.Http;
+
+/// <summary>Patroni's health checks (GET with the node's JSON; HEAD and OPTIONS without a body), <c>/node</c> and <c>/cluster</c>.</summary>
+public static class HealthRoutes
+{
+    private static readonly string[] CheckMethods = [HttpMethods.Get, HttpMethods.Head, HttpMethods.Options];
+
+    public static string AgentVersion { get; } =
+        typeof(HealthRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx)
+    {
+        foreach (var (path, endpoint) in HealthPaths.All)
+        {
+            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, options, probes)));
+        }
+        app.MapGet("/node", (RequestDelegate)(async http =>
+        {
+            var state = await probes.GetAsync(http.RequestAborted);
+            await http.Response.WriteAsJsonAsync(Report(options, state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
+        }));
+        app.MapGet("/cluster", (RequestDelegate)(async http =>
+        {
+            var (report, outcome) = await new ClusterShow(ctx).RunAsync(http.RequestAborted);
+            if (report is null)
+            {
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await http.Response.WriteAsJsonAsync(ControlResponse.From(outcome), AgentJson.Context.ControlResponse, cancellationToken: http.RequestAborted);
+                return;
+            }
+            await http.Response.WriteAsJsonAsync(ClusterShowJson.From(report), AgentJson.Context.ClusterShowJson, cancellationToken: http.RequestAborted);
+        }));
+    }
+
+    public static NodeReport Report(NodeOptions options, ServerState state) => new(
+        options.NodeId,
+        options.NodeName,
+        !state.Running ? "unknown" : state.InRecovery ? "standby" : "primary",
+        state.Running,
+        state.Error,
+        state.Timeline,
+        (state.InRecovery ? state.ReplayLsn : state.CurrentLsn)?.ToString(),
+        state.ReceiveLsn?.ToString(),
+        state.ReplayLsn?.ToString(),
+        state.WalReceiverStatus,
+        state.LagBytes,
+        state.LagSource switch { LagSource.Upstream => "upstream", LagSource.Receive => "receive", _ => null },
+        state.Fenced,
+        AgentVersion,
+        Environment.ProcessId);
+
+    private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, NodeOptions options, ProbeCache probes)
+    {
+        if (!HealthQuery.TryParse(http.Request.Query["lag"], out var query, out var error))
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync(error + "\n", http.RequestAborted);
+            return;
+        }
+        var state = HealthDecision.NeedsProbe(endpoint) ? await probes.GetAsync(http.RequestAborted) : null;
+        http.Response.StatusCode = HealthDecision.Evaluate(endpoint, state ?? ServerState.Stopped, query);
+        if (HttpMethods.IsGet(http.Request.Method) && state is not null)
+        {
+            await http.Response.WriteAsJsonAsync(Report(options, state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pgward.Agent;
+using Pgward.Cli.Daemon;
+using Pgward.Cli.Json;
+using Pgward.Cli.Output;
+using Pgward.Cluster;
+using Pgward.Cluster.Agents;
+using Pgward.Core.Metadata;
+
+namespace Pgward.Cli.Commands;
+
+/// <summary><c>pgward daemon run|start|stop|status</c>: the per-node agent in the foreground or the background.</summary>
+public static class DaemonCommands
+{
+    /// <summary>Environment variable naming the executable <c>daemon start</c> runs; default: this process's own.</summary>
+    public const string ExecutableVariable = "PGWARD_EXECUTABLE";
+
+    public static Command Build(CommandRunner runner)
+    {
+        var daemon = new Command("daemon", "the node agent: health checks and control endpoints over HTTP");
+        daemon.Add(BuildRun(runner));
+        daemon.Add(BuildStart(runner));
+        daemon.Add(BuildStop(runner));
+        daemon.Add(BuildStatus(runner));
+        return daemon;
+    }
+
+    private static Command BuildRun(CommandRunner runner)
+    {
+        var run = new Command("run", "run the agent in the foreground (for systemd); Ctrl-C or SIGTERM stops it");
+        run.SetAction((parse, ct) => runner.RunAsync(parse, AgentHost.RunAsync, ct));
+        return run;
+    }
+
+    private static Command BuildStart(CommandRunner runner)
+    {
+        var start = new Command("start", "start the agent in the background, with a PID file, and wait until it answers");
+        start.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
+            Process(ctx, runner.Environment).StartAsync(token), ct));
+        return start;
+    }
+
+    private static Command BuildStop(CommandRunner runner)
+    {
+        var timeout = new Option<int>("--timeout") { Description = "seconds to wait after SIGTERM before SIGKILL", DefaultValueFactory = _ => 30 };
+        var stop = new Command("stop", "stop the background agent (SIGTERM, then SIGKILL after --timeout)") { timeout };
+        stop.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
+            Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), token), ct));
+        return stop;
+    }
+
+    private static Command BuildStatus(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var status = new Command("status", "every registered node's agent: reachable, PID, URL") { json };
+        status.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, token);
+            if (source is null)
+            {
+                return outcome;
+            }
+            using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+            var rows = await Task.WhenAll(source.Nodes.Select(node => StatusOfAsync(client, node, token)));
+            Write(runner.Environment.Out, rows, parse.GetValue(json));
+            return Outcome.Ok;
+        }, ct));
+        return status;
+    }
+
+    private static async Task<DaemonStatusJson> StatusOfAsync(AgentClient client, NodeRecord node, CancellationToken ct)
+    {
+        if (node.AgentUrl is not { Length: > 0 } url)
+        {
+            return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), false, null, null, "no agent URL registered");
+        }
+        var reply = await client.GetNodeAsync(url, ct);
+        return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), reply.Succeeded, reply.Body?.AgentPid, url,
+            reply.Succeeded ? null : reply.Error);
+    }
+
+    private static void Write(TextWriter output, IReadOnlyList<DaemonStatusJson> rows, bool json)
+    {
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(rows, PgwardJson.Context.IReadOnlyListDaemonStatusJson));
+            return;
+        }
+        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "URL"], rows.Select(r => new[]
+        {
+            r.NodeId.ToString(CultureInfo.InvariantCulture), r.NodeName, r.Role, r.AgentReachable ? "running" : "not reachable",
+            r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Url ?? "",
+        }));
+    }
+
+    private static DaemonProcess Process(OperationContext ctx, CliEnvironment env) =>
+        new(ctx, DaemonFiles.For(ctx.Options), Executable(env));
+
+    // Under `dotnet pgward.dll` the process is dotnet itself, which needs the assembly to run.
+    private static IReadOnlyList<string> Executable(CliEnvironment env)
+    {
+        if (env.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } configured)
+        {
+            return [configured];
+        }
+        var path = Environment.ProcessPath ?? "pgward";
+        return Path.GetFileNameWithoutExtension(path) == "dotnet" ? [path, Path.Combine(AppContext.BaseDirectory, "pgward.dll")] : [path];
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using Pgward.Core.Config;
+
+namespace Pgward.Cli.Daemon;
+
+/// <summary>Where a background daemon keeps its PID and output: <c>pid_file</c>/<c>log_file</c>, else beside pgward.conf.</summary>
+public sealed record DaemonFiles(string PidFile, string LogFile)
+{
+    public static DaemonFiles For(NodeOptions options)
+    {
+        var directory = Path.GetDirectoryName(options.ConfigFile) is { Length: > 0 } dir ? dir : Environment.CurrentDirectory;
+        return new DaemonFiles(
+            options.PidFile is { Length: > 0 } pid ? pid : Path.Combine(directory, "pgward-daemon.pid"),
+            options.LogFile is { Length: > 0 } log ? log : Path.Combine(directory, "pgward-daemon.log"));
+    }
+
+    /// <summary>The PID in the PID file, or null when there is none or it is unreadable.</summary>
+    public int? ReadPid()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0
+                ? pid
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public void WritePid(int pid) => File.WriteAllText(PidFile, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+
+    public void RemovePid() => File.Delete(PidFile);
+}

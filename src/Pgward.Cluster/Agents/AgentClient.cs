@@ -1,0 +1,102 @@
+using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Pgward.Cluster.Agents;
+
+/// <summary>
+/// Calls another node's agent at its <c>NodeRecord.AgentUrl</c>. Expected failures (refused, timed out, 401, bad JSON)
+/// come back as <see cref="AgentReply{T}"/> values; only the caller's own cancellation throws.
+/// </summary>
+/// <param name="token">The <c>agent_token</c> sent as <c>Authorization: Bearer</c> to control endpoints; "" sends none.</param>
+public sealed class AgentClient(string token, TimeProvider time) : IDisposable
+{
+    /// <summary>How long a call may take to connect and answer unless the caller gives its own timeout: 5 s.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = DefaultTimeout,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        UseProxy = false,
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary><c>GET /node</c>: the node's role, positions and lag as its agent sees them.</summary>
+    public Task<AgentReply<NodeReport>> GetNodeAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, agentUrl, "node", null, AgentJson.Context.NodeReport, timeout, ct);
+
+    /// <summary>A health endpoint such as <c>primary</c>, <c>replica?lag=16MB</c> or <c>liveness</c>: look at the status code.</summary>
+    public Task<AgentReply<NodeReport>> GetHealthAsync(string agentUrl, string endpoint, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, agentUrl, endpoint, null, AgentJson.Context.NodeReport, timeout, ct);
+
+    /// <summary><c>GET /cluster</c>: the <c>cluster show</c> report as that node sees the cluster.</summary>
+    public Task<AgentReply<Show.ClusterShowJson>> GetClusterAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, agentUrl, "cluster", null, AgentJson.Context.ClusterShowJson, timeout, ct);
+
+    /// <summary><c>POST /control/{action}</c> with a JSON body. Give long actions (stop, rejoin) a longer timeout.</summary>
+    public Task<AgentReply<ControlResponse>> PostControlAsync<TBody>(string agentUrl, string action, TBody body,
+        JsonTypeInfo<TBody> bodyType, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Post, agentUrl, "control/" + action, JsonContent.Create(body, bodyType),
+            AgentJson.Context.ControlResponse, timeout, ct);
+
+    /// <summary><c>POST /control/{action}</c> without a body (start, restart, promote).</summary>
+    public Task<AgentReply<ControlResponse>> PostControlAsync(string agentUrl, string action, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Post, agentUrl, "control/" + action, null, AgentJson.Context.ControlResponse, timeout, ct);
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<AgentReply<T>> SendAsync<T>(HttpMethod method, string agentUrl, string path, HttpContent? content,
+        JsonTypeInfo<T> answerType, TimeSpan? timeout, CancellationToken ct)
+        where T : class
+    {
+        var limit = timeout ?? DefaultTimeout;
+        using var deadline = new CancellationTokenSource(limit, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        using var request = new HttpRequestMessage(method, agentUrl.TrimEnd('/') + "/" + path) { Content = content };
+        if (method == HttpMethod.Post && token.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        try
+        {
+            using var response = await http.SendAsync(request, linked.Token);
+            var text = await response.Content.ReadAsStringAsync(linked.Token);
+            var (body, problem) = Parse(text, answerType);
+            var error = response.IsSuccessStatusCode ? problem : $"agent answered {(int)response.StatusCode} {response.ReasonPhrase}";
+            return new AgentReply<T>(true, (int)response.StatusCode, body, error);
+        }
+        catch (HttpRequestException e)
+        {
+            return AgentReply<T>.Unreachable($"agent at {agentUrl} unreachable: {e.Message}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return AgentReply<T>.Unreachable($"agent at {agentUrl} did not answer within {limit.TotalSeconds:0.#} s");
+        }
+        catch (UriFormatException e)
+        {
+            return AgentReply<T>.Unreachable($"invalid agent URL \"{agentUrl}\": {e.Message}");
+        }
+    }
+
+    private static (T? Body, string? Problem) Parse<T>(string text, JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (text.Length == 0)
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (JsonSerializer.Deserialize(text, type), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"unexpected answer: {e.Message}");
+        }
+    }
+}

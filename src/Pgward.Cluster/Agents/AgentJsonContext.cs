@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Pgward.Cluster.Show;
+
+namespace Pgward.Cluster.Agents;
+
+/// <summary>Source-generated JSON for the agent's requests and answers; use it through <see cref="AgentJson.Context"/>.</summary>
+[JsonSerializable(typeof(ControlResponse))]
+[JsonSerializable(typeof(StopRequest))]
+[JsonSerializable(typeof(NodeReport))]
+[JsonSerializable(typeof(ClusterShowJson))]
+public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -1,0 +1,25 @@
+namespace Pgward.Cluster.Agents;
+
+/// <summary>
+/// What the agent's <c>GET /node</c> answers (and the health endpoints' body): the local server as the agent last saw it.
+/// </summary>
+/// <param name="Role"><c>primary</c>, <c>standby</c>, or <c>unknown</c> when the server is not running.</param>
+/// <param name="Lsn">The primary's current write position, or the standby's last replayed one.</param>
+/// <param name="LagBytes">A standby's replay lag behind its upstream; null on a primary or when unknown.</param>
+/// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
+public sealed record NodeReport(
+    int NodeId,
+    string NodeName,
+    string Role,
+    bool PgRunning,
+    string? Error,
+    int? Timeline,
+    string? Lsn,
+    string? ReceiveLsn,
+    string? ReplayLsn,
+    string? WalReceiver,
+    long? LagBytes,
+    string? LagSource,
+    bool Fenced,
+    string AgentVersion,
+    int AgentPid);

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Pgward.Cli;
+using Pgward.Cli.Commands;
+using Pgward.Cluster.Agents;
+using Pgward.Core.Postgres;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Agent;
+
+/// <summary>The node agent against a real 2-node sandbox; the agents run in-process (<c>daemon run</c> with a token we cancel).</summary>
+public sealed class AgentTests : PgIntegrationTest
+{
+    private const string AgentSecret = "it-s3cret";
+
+    [Fact]
+    public async Task Health_checks_answer_by_role_and_control_needs_the_token_and_records_events()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, 2, Token);
+        using var agents = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var runs = new List<Task<CliRun>>();
+        try
+        {
+            for (var id = 1; id <= 2; id++)
+            {
+                await File.AppendAllTextAsync(sandbox.Config(id), $"agent_token = {AgentSecret}\n", Token);
+                runs.Add(PgwardCli.RunAsync(agents.Token, "-f", sandbox.Config(id), "daemon", "run"));
+            }
+            using var client = new AgentClient(AgentSecret, TimeProvider.System);
+            var primary = AgentUrl(sandbox, 1);
+            var standby = AgentUrl(sandbox, 2);
+            await WaitForAgentAsync(client, primary, runs[0]);
+            await WaitForAgentAsync(client, standby, runs[1]);
+
+            Assert.Equal(200, await StatusAsync(client, primary, "primary"));
+            Assert.Equal(503, await StatusAsync(client, standby, "primary"));
+            Assert.Equal(503, await StatusAsync(client, primary, "replica"));
+            Assert.Equal(200, await StatusAsync(client, standby, "replica"));
+            Assert.Equal(200, await StatusAsync(client, standby, "replica?lag=16MB"));
+            Assert.Equal(400, await StatusAsync(client, standby, "replica?lag=plenty"));
+            Assert.Equal(200, await StatusAsync(client, primary, "health"));
+            Assert.Equal(200, await StatusAsync(client, standby, "read-only"));
+            var node = await client.GetNodeAsync(standby, Token);
+            Assert.Equal(("standby", "upstream"), (node.Body!.Role, node.Body.LagSource));
+
+            using var noToken = new AgentClient("", TimeProvider.System);
+            using var wrongToken = new AgentClient("not-" + AgentSecret, TimeProvider.System);
+            var stop = new StopRequest(Checkpoint: true, Mode: "fast");
+            var refused = await noToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
+            Assert.Equal((401, false), (refused.StatusCode, refused.Body!.Ok));
+            refused = await wrongToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
+            Assert.Equal(401, refused.StatusCode);
+            Assert.NotNull(PostmasterPid.Read(sandbox.DataDirectory(2)));
+            Assert.Equal(200, await StatusAsync(client, standby, "health"));
+
+            var stopped = await client.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token, TimeSpan.FromSeconds(60));
+            Assert.True(stopped.Succeeded, stopped.ToString());
+            Assert.Null(PostmasterPid.Read(sandbox.DataDirectory(2)));
+            await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "health") == 503, Token);
+
+            var events = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "event", "--event", "agent_stop", "--json");
+            using var log = JsonDocument.Parse(events.Out);
+            var recorded = Assert.Single(log.RootElement.EnumerateArray());
+            Assert.Equal((2, true), (recorded.GetProperty("node_id").GetInt32(), recorded.GetProperty("successful").GetBoolean()));
+
+            var started = await client.PostControlAsync(standby, "start", Token, TimeSpan.FromSeconds(90));
+            Assert.True(started.Succeeded, started.ToString());
+            await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "replica") == 200, Token);
+        }
+        finally
+        {
+            await agents.CancelAsync();
+            foreach (var run in runs)
+            {
+                var result = await run;
+                Assert.True(result.ExitCode == 0, result.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Daemon_start_runs_the_agent_in_the_background_and_daemon_stop_ends_it()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
+        var executable = Path.Combine(AppContext.BaseDirectory, "pgward");
+        Assert.True(File.Exists(executable), $"{executable} is missing: the CLI's apphost is copied beside the tests when they build");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var env = new CliEnvironment(output, error, name => name == DaemonCommands.ExecutableVariable ? executable : null,
+            Path.GetTempPath(), TimeProvider.System, IsTerminal: false);
+        var pidFile = Path.Combine(Path.GetDirectoryName(sandbox.Config(1))!, "pgward-daemon.pid");
+        int? pid = null;
+        try
+        {
+            var start = await PgwardApp.RunAsync(["-f", sandbox.Config(1), "daemon", "start"], env, Token);
+            Assert.True(start == 0, error.ToString());
+            pid = int.Parse(await File.ReadAllTextAsync(pidFile, Token), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(PostmasterPid.ProcessAlive(pid.Value));
+
+            var again = await PgwardApp.RunAsync(["-f", sandbox.Config(1), "daemon", "start"], env, Token);
+            Assert.NotEqual(0, again);
+            Assert.Contains("already runs", error.ToString(), StringComparison.Ordinal);
+
+            var status = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "daemon", "status", "--json");
+            using var json = JsonDocument.Parse(status.Out);
+            var row = Assert.Single(json.RootElement.EnumerateArray());
+            Assert.Equal((true, pid.Value), (row.GetProperty("agent_reachable").GetBoolean(), row.GetProperty("pid").GetInt32()));
+
+            var stop = await PgwardApp.RunAsync(["-f", sandbox.Config(1), "daemon", "stop"], env, Token);
+            Assert.True(stop == 0, error.ToString());
+            Assert.False(PostmasterPid.ProcessAlive(pid.Value));
+            Assert.False(File.Exists(pidFile));
+        }
+        finally
+        {
+            if (pid is { } left && PostmasterPid.ProcessAlive(left))
+            {
+                System.Diagnostics.Process.GetProcessById(left).Kill();
+            }
+        }
+    }
+
+    private static string AgentUrl(Sandbox sandbox, int nodeId) => $"http://127.0.0.1:{sandbox.BasePort + nodeId - 1 + 1000}";
+
+    private async Task<int?> StatusAsync(AgentClient client, string url, string endpoint) =>
+        (await client.GetHealthAsync(url, endpoint, Token)).StatusCode;
+
+    private async Task WaitForAgentAsync(AgentClient client, string url, Task<CliRun> run) =>
+        await Sql.WaitUntilAsync(async () =>
+        {
+            Assert.False(run.IsCompleted, run.IsCompleted ? (await run).ToString() : null);
+            return (await client.GetHealthAsync(url, "liveness", Token, TimeSpan.FromSeconds(1))).Succeeded;
+        }, Token);
+}
