@@ -9,7 +9,10 @@ namespace Pgward.Agent.Control;
 /// </summary>
 public interface INodeControl
 {
-    /// <summary>CHECKPOINT when asked, then pg_ctl stop in the requested mode. Event <c>agent_stop</c>.</summary>
+    /// <summary>
+    /// CHECKPOINT when asked, then pg_ctl stop in the requested mode; the answer carries the shutdown checkpoint's
+    /// LSN. Event <c>agent_stop</c>.
+    /// </summary>
     Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct);
 
     /// <summary>pg_ctl start, waiting until the server accepts connections. Event <c>agent_start</c>.</summary>
@@ -17,4 +20,13 @@ public interface INodeControl
 
     /// <summary>Stop (fast) and start again. Event <c>agent_restart</c>.</summary>
     Task<ControlResponse> RestartAsync(CancellationToken ct);
+
+    /// <summary><c>pgward standby promote</c> on this node. Event <c>standby_promote</c>.</summary>
+    Task<ControlResponse> PromoteAsync(CancellationToken ct);
+
+    /// <summary><c>pgward standby follow [--upstream-node-id N] --wait</c> on this node. Event <c>standby_follow</c>.</summary>
+    Task<ControlResponse> FollowAsync(FollowRequest request, CancellationToken ct);
+
+    /// <summary><c>pgward node rejoin -d CONNINFO [--force-rewind]</c> on this (stopped) node. Event <c>node_rejoin</c>.</summary>
+    Task<ControlResponse> RejoinAsync(RejoinBody request, CancellationToken ct);
 }

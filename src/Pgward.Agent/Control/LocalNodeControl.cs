@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
+using Pgward.Cluster.Operations;
+using Pgward.Cluster.Rejoin;
 using Pgward.Core;
 using Pgward.Core.Postgres;
 
@@ -18,8 +20,27 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
 
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    public Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct) =>
-        RunAsync("agent_stop", server => StopServerAsync(server, request, ct), ct);
+    public async Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct)
+    {
+        var response = await RunAsync("agent_stop", server => StopServerAsync(server, request, ct), ct);
+        if (!response.Ok || LocalServer.Create(ctx) is not ({ } server, _))
+        {
+            return response;
+        }
+        // A switchover waits until the candidate has received this checkpoint: nothing acknowledged comes after it.
+        var (data, _) = await new RewindTool(server, ctx.Processes).ReadControlDataAsync(ct);
+        return response with { CheckpointLsn = data?.CheckpointLocation.ToString() };
+    }
+
+    public Task<ControlResponse> PromoteAsync(CancellationToken ct) =>
+        RunAsync(null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
+
+    public Task<ControlResponse> FollowAsync(FollowRequest request, CancellationToken ct) =>
+        RunAsync(null, _ => new StandbyFollow(ctx).RunAsync(request.UpstreamNodeId, wait: true, dryRun: false, ct), ct);
+
+    public Task<ControlResponse> RejoinAsync(RejoinBody request, CancellationToken ct) =>
+        RunAsync(null, _ => new NodeRejoin(ctx).RunAsync(
+            new RejoinRequest(request.Conninfo, request.ForceRewind, [], DryRun: false, Reclone: false), ct), ct);
 
     public Task<ControlResponse> StartAsync(CancellationToken ct) =>
         RunAsync("agent_start", server => StartServerAsync(server, ct), ct);
@@ -33,22 +54,27 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
 
     public void Dispose() => oneAtATime.Dispose();
 
-    private async Task<ControlResponse> RunAsync(string eventName, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    /// <param name="eventName">The agent's event for the action; null when the operation records its own.</param>
+    private async Task<ControlResponse> RunAsync(string? eventName, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
     {
         await oneAtATime.WaitAsync(ct);
         try
         {
             var (server, problem) = LocalServer.Create(ctx);
             var outcome = server is null ? problem : await action(server);
+            var name = eventName ?? "control action";
             if (outcome.Succeeded)
             {
-                AgentLog.ControlSucceeded(logger, eventName);
+                AgentLog.ControlSucceeded(logger, name);
             }
             else
             {
-                AgentLog.ControlFailed(logger, eventName, outcome.Error ?? "");
+                AgentLog.ControlFailed(logger, name, outcome.Error ?? "");
             }
-            await RecordAsync(eventName, outcome, ct);
+            if (eventName is not null)
+            {
+                await RecordAsync(eventName, outcome, ct);
+            }
             return ControlResponse.From(outcome);
         }
         finally

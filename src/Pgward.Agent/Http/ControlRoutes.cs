@@ -23,6 +23,9 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         Map(group, "stop", AgentJson.Context.StopRequest, new StopRequest(), (c, body, ct) => c.StopAsync(body, ct));
         Map(group, "start", (c, ct) => c.StartAsync(ct));
         Map(group, "restart", (c, ct) => c.RestartAsync(ct));
+        Map(group, "promote", (c, ct) => c.PromoteAsync(ct));
+        Map(group, "follow", AgentJson.Context.FollowRequest, new FollowRequest(), (c, body, ct) => c.FollowAsync(body, ct));
+        Map(group, "rejoin", AgentJson.Context.RejoinBody, new RejoinBody(), (c, body, ct) => c.RejoinAsync(body, ct));
     }
 
     /// <summary>An action without a body.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pgward.Cluster.Clone;
 using Pgward.Cluster.Operations;
+using Pgward.Cluster.Switchover;
 
 namespace Pgward.Cli.Commands;
 
@@ -12,6 +13,7 @@ public static class StandbyCommands
         standby.Add(BuildClone(runner));
         standby.Add(BuildRegister(runner));
         standby.Add(BuildUnregister(runner));
+        standby.Add(BuildSwitchover(runner));
         standby.Add(BuildPromote(runner));
         standby.Add(BuildFollow(runner));
         return standby;
@@ -93,5 +95,21 @@ public static class StandbyCommands
         unregister.SetAction((parse, ct) => runner.RunAsync(parse,
             (ctx, token) => new StandbyUnregister(ctx).RunAsync(parse.GetValue(nodeId), parse.GetValue(dryRun), token), ct));
         return unregister;
+    }
+
+    private static Command BuildSwitchover(CommandRunner runner)
+    {
+        var candidate = new Option<string?>("--candidate") { Description = "the standby to promote, by node ID or name (default: the local node)" };
+        var siblingsFollow = new Option<bool>("--siblings-follow") { Description = "re-point the other standbys of the old primary to the new one" };
+        var forceRewind = new Option<bool>("--force-rewind") { Description = "let the old primary run pg_rewind when it cannot follow as it is" };
+        var dryRun = CommonOptions.DryRun();
+        var switchover = new Command("switchover", "promote a streaming standby and make the primary its standby, through the agents (no SSH)")
+        {
+            candidate, siblingsFollow, forceRewind, dryRun,
+        };
+        switchover.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbySwitchover(ctx).RunAsync(
+            new SwitchoverRequest(parse.GetValue(candidate), parse.GetValue(siblingsFollow), parse.GetValue(dryRun), parse.GetValue(forceRewind)),
+            token), ct));
+        return switchover;
     }
 }

@@ -6,6 +6,8 @@ namespace Pgward.Cluster.Agents;
 /// <summary>Source-generated JSON for the agent's requests and answers; use it through <see cref="AgentJson.Context"/>.</summary>
 [JsonSerializable(typeof(ControlResponse))]
 [JsonSerializable(typeof(StopRequest))]
+[JsonSerializable(typeof(FollowRequest))]
+[JsonSerializable(typeof(RejoinBody))]
 [JsonSerializable(typeof(NodeReport))]
 [JsonSerializable(typeof(ClusterShowJson))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

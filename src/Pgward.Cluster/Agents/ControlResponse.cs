@@ -1,7 +1,8 @@
 namespace Pgward.Cluster.Agents;
 
 /// <summary>The answer of every <c>POST /control/...</c> endpoint: whether the action worked, and if not why and what to do.</summary>
-public sealed record ControlResponse(bool Ok, int ExitCode, string? Error = null, string? Hint = null)
+/// <param name="CheckpointLsn">After <c>stop</c>: where the server's last (shutdown) checkpoint is, from pg_controldata.</param>
+public sealed record ControlResponse(bool Ok, int ExitCode, string? Error = null, string? Hint = null, string? CheckpointLsn = null)
 {
     public static ControlResponse From(Outcome outcome) =>
         new(outcome.Succeeded, outcome.ExitCode, outcome.Error is { } e && outcome.Detail is { } d ? $"{e}: {d}" : outcome.Error, outcome.Hint);

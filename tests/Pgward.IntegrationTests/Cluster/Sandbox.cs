@@ -21,6 +21,13 @@ public sealed class Sandbox
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
 
+    /// <summary>The sandbox gives node N's agent its PostgreSQL port plus 1000.</summary>
+    public string AgentUrl(int nodeId) => $"http://127.0.0.1:{BasePort + nodeId - 1 + 1000}";
+
+    /// <summary>All data nodes, the way an application reaches the primary whichever node it is.</summary>
+    public string MultiHostConnectionString => "Host=" + string.Join(',', Enumerable.Range(0, Nodes).Select(i => $"127.0.0.1:{BasePort + i}"))
+        + ";Username=pgward;Database=pgward;Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false";
+
     public string WitnessConfig => Path.Combine(Directory, "witness", "pgward.conf");
 
     public string WitnessDataDirectory => Path.Combine(Directory, "witness", "data");

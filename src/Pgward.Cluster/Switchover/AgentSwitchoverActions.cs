@@ -1,0 +1,108 @@
+using Npgsql;
+using Pgward.Cluster.Agents;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Cluster.Switchover;
+
+/// <summary>
+/// The switchover's steps carried out through each node's agent (no SSH): stop and rejoin on the old primary,
+/// promote on the candidate, follow on the siblings. Only the wait for the shutdown checkpoint is done from here,
+/// over a plain connection to the candidate.
+/// </summary>
+public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient agents, SwitchoverPlan plan, bool forceRewind)
+    : ISwitchoverActions
+{
+    /// <summary>How often the candidate's received position is polled: the write outage lasts at least this long.</summary>
+    private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(10);
+
+    // Actions that run pg_ctl or pg_rewind on the far side get their own bound plus slack for the HTTP round trip.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
+
+    public async Task<(StepResult Result, Lsn ShutdownCheckpoint)> StopPrimaryAsync(CancellationToken ct)
+    {
+        var reply = await agents.PostControlAsync(plan.Primary.AgentUrl!, "stop", new StopRequest(Checkpoint: true, Mode: "fast"),
+            AgentJson.Context.StopRequest, ct, ctx.Options.ShutdownCheckTimeout + Slack);
+        if (Failure(reply) is { } failure)
+        {
+            return (failure, Lsn.Invalid);
+        }
+        return Lsn.TryParse(reply.Body!.CheckpointLsn, out var checkpoint)
+            ? (StepResult.Ok, checkpoint)
+            : (StepResult.Fail("the agent did not report the shutdown checkpoint's location"), Lsn.Invalid);
+    }
+
+    public async Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct)
+    {
+        var attempt = await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return StepResult.Fail($"unable to connect to the candidate: {attempt.Error}");
+        }
+        await using (connection)
+        {
+            // The shutdown checkpoint record starts at lsn; a receive position past it means the whole record,
+            // and with it every commit the old primary acknowledged, is on the candidate.
+            var received = await Waiting.UntilAsync(async token => await ReceivedAsync(connection, token) > lsn,
+                ctx.Options.WalReceiveCheckTimeout, ReceivePoll, ctx.Time, ct);
+            return received
+                ? StepResult.Ok
+                : StepResult.Fail($"not received within {ctx.Options.WalReceiveCheckTimeout.TotalSeconds:0} seconds (wal_receive_check_timeout)");
+        }
+    }
+
+    public async Task<StepResult> PromoteCandidateAsync(CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(plan.Candidate.AgentUrl!, "promote", ct, ctx.Options.PromoteCheckTimeout + Slack)) ?? StepResult.Ok;
+
+    public async Task<StepResult> UpdateMetadataAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await ctx.Db.OpenAsync(plan.Candidate.Conninfo, ct);
+            var store = new MetadataStore(connection);
+            // The old primary is recorded as the candidate's standby now; rejoin marks it active once it streams.
+            await store.UpsertNodeAsync(plan.Primary with { Type = NodeType.Standby, UpstreamNodeId = plan.Candidate.NodeId, Active = false }, ct);
+            await store.UpsertNodeAsync(plan.Candidate with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
+            return StepResult.Ok;
+        }
+        catch (NpgsqlException e)
+        {
+            return StepResult.Fail(e.Message);
+        }
+    }
+
+    public async Task<StepResult> RejoinOldPrimaryAsync(CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin", new RejoinBody(plan.Candidate.Conninfo, forceRewind),
+            AgentJson.Context.RejoinBody, ct, ctx.Options.NodeRejoinTimeout + Slack)) ?? StepResult.Ok;
+
+    public async Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(sibling.AgentUrl!, "follow", new FollowRequest(plan.Candidate.NodeId),
+            AgentJson.Context.FollowRequest, ct, ctx.Options.StandbyFollowTimeout + Slack)) ?? StepResult.Ok;
+
+    public async Task<StepResult> RestartOldPrimaryAsync(CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "start", ct, TimeSpan.FromSeconds(60) + Slack)) ?? StepResult.Ok;
+
+    public async Task RecordAsync(string eventName, bool success, string details, CancellationToken ct)
+    {
+        // Record where the writes are: the new primary when it is one, else the old primary if it runs again.
+        var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
+        await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);
+        await ctx.Events.RecordAsync(primary?.Store,
+            new ClusterEvent(plan.Candidate.NodeId, plan.Candidate.NodeName, eventName, success, details, Related: plan.Primary), ct);
+    }
+
+    private static StepResult? Failure(AgentReply<ControlResponse> reply) => reply switch
+    {
+        { Reachable: false } => StepResult.Fail($"the agent did not answer: {reply.Error}"),
+        { Body: { Ok: true } } => null,
+        { Body: { } body } => StepResult.Fail(body.Error ?? $"the agent answered {reply.StatusCode}"),
+        _ => StepResult.Fail($"the agent answered {reply.StatusCode}: {reply.Error}"),
+    };
+
+    private static async Task<Lsn> ReceivedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_last_wal_receive_lsn()::text", connection);
+        return await cmd.ExecuteScalarAsync(ct) is string text && Lsn.TryParse(text, out var lsn) ? lsn : Lsn.Invalid;
+    }
+}

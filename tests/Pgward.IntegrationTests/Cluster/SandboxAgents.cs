@@ -1,0 +1,52 @@
+using Pgward.Cluster.Agents;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+/// <summary>
+/// Runs <c>pgward daemon run</c> in-process for chosen nodes of a sandbox, with a shared agent token, and stops
+/// them all when disposed.
+/// </summary>
+public sealed class SandboxAgents : IAsyncDisposable
+{
+    public const string Token = "sandbox-agent-token";
+
+    private readonly CancellationTokenSource stop;
+    private readonly List<Task<CliRun>> runs = [];
+
+    private SandboxAgents(CancellationToken testToken) => stop = CancellationTokenSource.CreateLinkedTokenSource(testToken);
+
+    public AgentClient Client { get; } = new(Token, TimeProvider.System);
+
+    /// <summary>Gives every node the token (agents and the CLI read it from pgward.conf), then starts the agents of <paramref name="running"/>.</summary>
+    public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct)
+    {
+        var agents = new SandboxAgents(ct);
+        for (var id = 1; id <= sandbox.Nodes; id++)
+        {
+            await File.AppendAllTextAsync(sandbox.Config(id), $"agent_token = {Token}\n", ct);
+        }
+        foreach (var id in running)
+        {
+            var run = PgwardCli.RunAsync(agents.stop.Token, "-f", sandbox.Config(id), "daemon", "run");
+            agents.runs.Add(run);
+            await Sql.WaitUntilAsync(async () =>
+            {
+                Assert.False(run.IsCompleted, run.IsCompleted ? (await run).ToString() : null);
+                return (await agents.Client.GetHealthAsync(sandbox.AgentUrl(id), "liveness", ct, TimeSpan.FromSeconds(1))).Succeeded;
+            }, ct);
+        }
+        return agents;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        foreach (var run in runs)
+        {
+            await run;
+        }
+        Client.Dispose();
+        stop.Dispose();
+    }
+}
