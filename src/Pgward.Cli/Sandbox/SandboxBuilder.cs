@@ -12,7 +12,8 @@ namespace Pgward.Cli.Sandbox;
 /// Builds a new sandbox node by node with pgward's own commands; each step reports what failed and returns an exit
 /// code. Nodes 1..N are the primary and its standbys on ports P..P+N-1; the witness is node N+1 on port P+N.
 /// </summary>
-public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter)
+public sealed class SandboxBuilder(
+    CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter, string agentToken)
 {
     /// <summary>Each node's agent listens on its PostgreSQL port plus this.</summary>
     public const int AgentPortOffset = 1000;
@@ -148,6 +149,7 @@ public sealed class SandboxBuilder(CommandRunner runner, SandboxServers servers,
             ["pg_bindir"] = binaries.BinDirectory,
             ["log_level"] = "NOTICE",
             ["agent_port"] = Invariant(port + AgentPortOffset),
+            ["agent_token"] = agentToken,
         });
         var path = layout.ConfigFile(name);
         await File.WriteAllTextAsync(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);

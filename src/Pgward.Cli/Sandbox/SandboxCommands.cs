@@ -17,9 +17,14 @@ public static class SandboxCommands
             Description = "also start a witness, a separate server that holds a copy of the metadata (--witness false to leave it out)",
             DefaultValueFactory = _ => true,
         };
-        var up = new Command("up", "start a primary, its standbys and a witness, built with pgward's own register and clone commands")
+        var agents = new Option<bool>("--agents")
         {
-            nodes, dir, port, witness,
+            Description = "also start each node's agent (pgward daemon start) on its port plus 1000 (--agents false to leave them out)",
+            DefaultValueFactory = _ => true,
+        };
+        var up = new Command("up", "start a primary, its standbys, a witness and their agents, built with pgward's own commands")
+        {
+            nodes, dir, port, witness, agents,
         };
         nodes.Validators.Add(result =>
         {
@@ -36,7 +41,7 @@ public static class SandboxCommands
                 result.AddError("--port must be from 1024 to 64000");
             }
         });
-        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), ct));
+        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents), ct));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

@@ -24,12 +24,18 @@ public sealed class SandboxDown(CommandRunner runner, ParseResult parse, Sandbox
             reporter.Error(problem!);
             return ExitCodes.BadConfig;
         }
+        // Agents first: a running agent could be asked to start a server again while the sandbox goes down.
+        foreach (var node in nodes.Where(n => SandboxServers.AgentPid(n) is not null))
+        {
+            var stopped = await PgwardApp.RunAsync(["-f", node.ConfigFile!, "-q", "daemon", "stop"], runner.Environment, ct);
+            reporter.Notice($"{node.NodeName}: agent {(stopped == ExitCodes.Success ? "stopped" : "did not stop")}");
+        }
         // Standbys first, so the primary's shutdown checkpoint is not waiting on WAL senders of standbys about to go.
         foreach (var node in nodes.OrderByDescending(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))).ThenByDescending(n => n.NodeId))
         {
             reporter.Notice($"{node.NodeName}: {await servers.StopAsync(node, ct)}");
         }
-        var stillRunning = nodes.Where(n => SandboxServers.RunningPid(n) is not null).ToList();
+        var stillRunning = nodes.Where(n => SandboxServers.RunningPid(n) is not null || SandboxServers.AgentPid(n) is not null).ToList();
         if (stillRunning.Count > 0)
         {
             reporter.Error("still running: " + string.Join(", ", stillRunning.Select(n => n.NodeName)));

@@ -32,6 +32,10 @@ public sealed class SandboxServers(PgCtl pgCtl)
     public static int? RunningPid(NodeOptions node) =>
         PostmasterPid.Read(node.DataDirectory) is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
 
+    /// <summary>The PID of the node's agent (<c>pgward daemon start</c>), or null when it does not run.</summary>
+    public static int? AgentPid(NodeOptions node) =>
+        Daemon.DaemonFiles.For(node).ReadPid() is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
+
     public Task<PgCtlResult> StartAsync(NodeOptions node, CancellationToken ct) =>
         pgCtl.StartAsync(node.DataDirectory, SandboxLayout.LogFile(node), StartTimeout, ct);
 

@@ -23,12 +23,14 @@ public sealed class SandboxStatus(CommandRunner runner, ParseResult parse, Sandb
         }
         var output = runner.Environment.Out;
         output.WriteLine($"Sandbox in {layout.Directory}:");
-        TableWriter.Write(output, ["ID", "Name", "Port", "Server", "PID", "Config file"], nodes.Select(n =>
+        TableWriter.Write(output, ["ID", "Name", "Port", "Server", "PID", "Agent", "Agent PID", "Config file"], nodes.Select(n =>
         {
             var pid = SandboxServers.RunningPid(n);
+            var agent = SandboxServers.AgentPid(n);
             return (IReadOnlyList<string>)[n.NodeId.ToString(CultureInfo.InvariantCulture), n.NodeName,
                 Conninfo.Parse(n.Conninfo).Port.ToString(CultureInfo.InvariantCulture), pid is null ? "stopped" : "running",
-                pid?.ToString(CultureInfo.InvariantCulture) ?? "", n.ConfigFile ?? ""];
+                pid?.ToString(CultureInfo.InvariantCulture) ?? "", agent is null ? "stopped" : $"running :{n.AgentPort}",
+                agent?.ToString(CultureInfo.InvariantCulture) ?? "", n.ConfigFile ?? ""];
         }));
         output.WriteLine();
         var running = nodes.FirstOrDefault(n => SandboxServers.RunningPid(n) is not null);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Pgward.Cli.Commands;
 using Pgward.Core;
 using Pgward.Core.Config;
@@ -20,7 +21,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
 
-    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
+    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, CancellationToken ct)
     {
         var (servers, account, problem) = SandboxServers.Create();
         if (servers is null || account is null)
@@ -31,9 +32,13 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         var existing = layout.ExistingNodes();
         if (existing.Count > 0)
         {
-            return await ResumeAsync(servers, existing, ct);
+            return await ResumeAsync(servers, existing, agents, ct);
         }
-        if (BusyPorts(basePort, nodeCount + (witness ? 1 : 0)) is { Count: > 0 } busy)
+        var serverCount = nodeCount + (witness ? 1 : 0);
+        var busy = BusyPorts(basePort, serverCount)
+            .Concat(agents ? BusyPorts(basePort + SandboxBuilder.AgentPortOffset, serverCount) : [])
+            .ToList();
+        if (busy.Count > 0)
         {
             reporter.Error($"port{(busy.Count > 1 ? "s" : "")} {string.Join(", ", busy)} on 127.0.0.1 already in use");
             reporter.Hint("choose other ports with --port");
@@ -47,7 +52,8 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             reporter.Hint("choose a directory that the server's OS user can reach with --dir, e.g. under /tmp");
             return ExitCodes.BadConfig;
         }
-        var builder = new SandboxBuilder(runner, servers, account, layout, reporter);
+        // One token for the sandbox: every node's CLI may call every node's agent.
+        var builder = new SandboxBuilder(runner, servers, account, layout, reporter, RandomNumberGenerator.GetHexString(32, lowercase: true));
         var code = await builder.BuildAsync(nodeCount, basePort, witness, ct);
         if (code != ExitCodes.Success)
         {
@@ -58,15 +64,20 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             reporter.Hint($"the servers are stopped; remove what was built with \"pgward sandbox down --purge --dir {layout.Directory}\"");
             return code;
         }
+        if (agents && await StartAgentsAsync(layout.ExistingNodes(), ct) is { } agentFailure)
+        {
+            return agentFailure;
+        }
         await PgwardApp.RunAsync(["-f", layout.ConfigFile(1), "cluster", "show"], runner.Environment, ct);
         WhatNext(nodeCount, basePort, witness);
         return ExitCodes.Success;
     }
 
-    private async Task<int> ResumeAsync(SandboxServers servers, IReadOnlyList<NodeOptions> nodes, CancellationToken ct)
+    private async Task<int> ResumeAsync(SandboxServers servers, IReadOnlyList<NodeOptions> nodes, bool agents, CancellationToken ct)
     {
         var stopped = nodes.Where(n => SandboxServers.RunningPid(n) is null).ToList();
-        if (stopped.Count == 0)
+        var agentsDown = agents ? nodes.Where(n => SandboxServers.AgentPid(n) is null).ToList() : [];
+        if (stopped.Count == 0 && agentsDown.Count == 0)
         {
             reporter.Notice($"the sandbox in \"{layout.Directory}\" already runs ({nodes.Count} nodes)");
             return await PgwardApp.RunAsync(["-f", nodes[0].ConfigFile!, "cluster", "show"], runner.Environment, ct) switch
@@ -86,7 +97,26 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
                 return ExitCodes.LocalCommand;
             }
         }
+        if (await StartAgentsAsync(agentsDown, ct) is { } agentFailure)
+        {
+            return agentFailure;
+        }
         return await PgwardApp.RunAsync(["-f", nodes[0].ConfigFile!, "cluster", "show"], runner.Environment, ct);
+    }
+
+    /// <summary>Starts each node's agent in the background with <c>pgward daemon start</c>; null when all run.</summary>
+    private async Task<int?> StartAgentsAsync(IReadOnlyList<NodeOptions> nodes, CancellationToken ct)
+    {
+        foreach (var node in nodes)
+        {
+            reporter.Notice($"starting the agent of {node.NodeName} on port {node.AgentPort}");
+            var code = await PgwardApp.RunAsync(["-f", node.ConfigFile!, "-q", "daemon", "start"], runner.Environment, ct);
+            if (code != ExitCodes.Success)
+            {
+                return code;
+            }
+        }
+        return null;
     }
 
     private static List<int> BusyPorts(int basePort, int count)

@@ -7,11 +7,9 @@ namespace Pgward.Cluster.Show;
 /// <summary>Connects to every registered node at once and records what it sees.</summary>
 public static class ClusterObserver
 {
-    private const string Sql = """
+    private static readonly string Sql = $"""
         SELECT pg_is_in_recovery(),
-               CASE WHEN pg_is_in_recovery()
-                    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
-                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               {TimelineSql.Expression},
                (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup')
         """;
 

@@ -64,6 +64,10 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
             // The old primary is recorded as the candidate's standby now; rejoin marks it active once it streams.
             await store.UpsertNodeAsync(plan.Primary with { Type = NodeType.Standby, UpstreamNodeId = plan.Candidate.NodeId, Active = false }, ct);
             await store.UpsertNodeAsync(plan.Candidate with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
+            foreach (var witness in (await store.GetNodesAsync(ct)).Where(n => n.Type == NodeType.Witness))
+            {
+                await store.UpsertNodeAsync(witness with { UpstreamNodeId = plan.Candidate.NodeId }, ct);
+            }
             return StepResult.Ok;
         }
         catch (NpgsqlException e)

@@ -51,7 +51,26 @@ public sealed class StandbySwitchover(OperationContext ctx)
         // deadlines (each bounded by its pgward.conf timeout) and roll back or finish.
         var result = await new SwitchoverOrchestrator(new AgentSwitchoverActions(ctx, agents, plan, request.ForceRewind), ctx.Reporter)
             .RunAsync(plan, CancellationToken.None);
+        if (result.Phase == SwitchoverPhase.Done)
+        {
+            await SyncWitnessesAsync(plan, CancellationToken.None);
+        }
         return result.Outcome;
+    }
+
+    private async Task SyncWitnessesAsync(SwitchoverPlan plan, CancellationToken ct)
+    {
+        var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
+        await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);
+        if (primary is null)
+        {
+            ctx.Reporter.Warning($"the witness's copy of the node records was not updated: no primary reachable after the switchover to {plan.Candidate.Describe()}");
+            return;
+        }
+        foreach (var problem in await Witness.WitnessSync.SyncAsync(ctx, primary, ct))
+        {
+            ctx.Reporter.Warning($"the witness's copy of the node records was not updated: {problem}");
+        }
     }
 
     private (SwitchoverPlan? Plan, Outcome? Refusal) Plan(IReadOnlyList<NodeRecord> nodes, SwitchoverRequest request)

@@ -6,16 +6,12 @@ namespace Pgward.Core.Postgres;
 /// <summary>Reads <see cref="ServerFacts"/> from a running server.</summary>
 public static class ServerProbe
 {
-    // The timeline: a standby reports the one its WAL receiver streams, or the last checkpoint's when it streams
-    // nothing; a primary's current WAL file name starts with its timeline, which, unlike pg_control_checkpoint(),
-    // is right as soon as a promotion ends (the end-of-recovery checkpoint may still be running).
-    private const string Sql = """
+    // The timeline expression is shared with every probe: see TimelineSql.
+    private static readonly string Sql = $"""
         SELECT current_setting('server_version'),
                current_setting('server_version_num')::int,
                pg_is_in_recovery(),
-               CASE WHEN pg_is_in_recovery()
-                    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
-                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               {TimelineSql.Expression},
                (SELECT system_identifier::text FROM pg_control_system()),
                current_setting('data_directory'),
                current_setting('wal_level'),

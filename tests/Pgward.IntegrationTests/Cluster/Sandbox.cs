@@ -52,7 +52,7 @@ public sealed class Sandbox
                 continue;
             }
             var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
-                "--witness", witness ? "true" : "false");
+                "--witness", witness ? "true" : "false", "--agents", "false");
             var sandbox = new Sandbox(directory, basePort, nodes);
             for (var id = 1; id <= nodes; id++)
             {

@@ -36,7 +36,7 @@ public sealed class SandboxTests : PgIntegrationTest
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
 
-        var again = await PgwardCli.RunAsync(Token, "sandbox", "up", "--dir", sandbox.Directory);
+        var again = await PgwardCli.RunAsync(Token, "sandbox", "up", "--dir", sandbox.Directory, "--agents", "false");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already runs", again.Error, StringComparison.Ordinal);
 
