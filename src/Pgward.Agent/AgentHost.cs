@@ -8,6 +8,7 @@ using Pgward.Agent.Control;
 using Pgward.Agent.Health;
 using Pgward.Agent.Http;
 using Pgward.Cluster;
+using Pgward.Cluster.Agents;
 using Pgward.Core;
 
 namespace Pgward.Agent;
@@ -32,7 +33,9 @@ public static class AgentHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pgward.Agent");
         using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, logger);
         using var control = new LocalNodeControl(ctx, logger);
+        using var agents = new AgentClient(options.AgentToken, ctx.Time);
         HealthRoutes.Map(app, options, probes, ctx);
+        ConnectivityRoutes.Map(app, ctx, agents);
         new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pgward.Cli.Json;
 using Pgward.Cli.Output;
 using Pgward.Cluster;
+using Pgward.Cluster.Matrix;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Show;
 using Pgward.Core;
@@ -16,8 +17,10 @@ public static class ClusterCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var cluster = new Command("cluster", "show the cluster, its event log, and clean up history");
+        var cluster = new Command("cluster", "show the cluster and which node reaches which, its event log, and clean up history");
         cluster.Add(BuildShow(runner));
+        cluster.Add(BuildMatrix(runner));
+        cluster.Add(BuildCrosscheck(runner));
         cluster.Add(BuildEvent(runner));
         cluster.Add(BuildCleanup(runner));
         return cluster;
@@ -82,6 +85,46 @@ public static class ClusterCommands
             return report.Warnings.Count > 0 ? new Outcome(ExitCodes.NodeStatus) : Outcome.Ok;
         }, ct));
         return show;
+    }
+
+    private static Command BuildMatrix(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var csv = CommonOptions.Csv();
+        var matrix = new Command("matrix", "which node can connect to which node's PostgreSQL, asked of every node's agent") { json, csv };
+        matrix.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (result, outcome) = await new ClusterMatrix(ctx).MatrixAsync(token);
+            if (result is null)
+            {
+                return outcome;
+            }
+            MatrixOutput.Write(runner.Environment.Out, result, [], parse.GetValue(csv), parse.GetValue(json));
+            return result.AllOk() ? Outcome.Ok : new Outcome(ExitCodes.NodeStatus);
+        }, ct));
+        return matrix;
+    }
+
+    private static Command BuildCrosscheck(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var csv = CommonOptions.Csv();
+        var crosscheck = new Command("crosscheck", "like matrix, merging every agent's view so one unreachable agent hides less") { json, csv };
+        crosscheck.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (result, outcome) = await new ClusterMatrix(ctx).CrosscheckAsync(token);
+            if (result is null)
+            {
+                return outcome;
+            }
+            if (!parse.GetValue(json) && result.Warnings.Count > 0)
+            {
+                ctx.Reporter.Warning("following problems detected:\n" + string.Join('\n', result.Warnings.Select(w => "  " + w)));
+            }
+            MatrixOutput.Write(runner.Environment.Out, result.Matrix, result.Warnings, parse.GetValue(csv), parse.GetValue(json));
+            return result.Matrix.AllOk() ? Outcome.Ok : new Outcome(ExitCodes.NodeStatus);
+        }, ct));
+        return crosscheck;
     }
 
     private static void WriteWarnings(IReporter reporter, ClusterReport report)

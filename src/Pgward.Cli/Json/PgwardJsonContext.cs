@@ -11,6 +11,7 @@ namespace Pgward.Cli.Json;
 [JsonSerializable(typeof(ClusterShowJson))]
 [JsonSerializable(typeof(IReadOnlyList<DaemonStatusJson>))]
 [JsonSerializable(typeof(IReadOnlyList<EventRecord>))]
+[JsonSerializable(typeof(MatrixJson))]
 [JsonSerializable(typeof(NodeCheckJson))]
 [JsonSerializable(typeof(NodeStatusJson))]
 internal sealed partial class PgwardJsonContext : JsonSerializerContext;

@@ -37,6 +37,14 @@ public sealed class AgentClient(string token, TimeProvider time) : IDisposable
     public Task<AgentReply<Show.ClusterShowJson>> GetClusterAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
         SendAsync(HttpMethod.Get, agentUrl, "cluster", null, AgentJson.Context.ClusterShowJson, timeout, ct);
 
+    /// <summary><c>GET /connectivity</c>: which registered nodes' PostgreSQL that node can connect to.</summary>
+    public Task<AgentReply<Matrix.ConnectivityReport>> GetConnectivityAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, agentUrl, "connectivity", null, AgentJson.Context.ConnectivityReport, timeout, ct);
+
+    /// <summary><c>GET /connectivity/matrix</c>: the whole matrix as that node's agent gathers it from its host.</summary>
+    public Task<AgentReply<Matrix.ConnectivityMatrix>> GetConnectivityMatrixAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Get, agentUrl, "connectivity/matrix", null, AgentJson.Context.ConnectivityMatrix, timeout, ct);
+
     /// <summary><c>POST /control/{action}</c> with a JSON body. Give long actions (stop, rejoin) a longer timeout.</summary>
     public Task<AgentReply<ControlResponse>> PostControlAsync<TBody>(string agentUrl, string action, TBody body,
         JsonTypeInfo<TBody> bodyType, CancellationToken ct, TimeSpan? timeout = null) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pgward.Cluster.Matrix;
 using Pgward.Cluster.Show;
 
 namespace Pgward.Cluster.Agents;
@@ -10,4 +11,6 @@ namespace Pgward.Cluster.Agents;
 [JsonSerializable(typeof(RejoinBody))]
 [JsonSerializable(typeof(NodeReport))]
 [JsonSerializable(typeof(ClusterShowJson))]
+[JsonSerializable(typeof(ConnectivityReport))]
+[JsonSerializable(typeof(ConnectivityMatrix))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;
