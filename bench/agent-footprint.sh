@@ -104,7 +104,7 @@ pgward="$("$repo/scripts/publish" -q)"
 echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
-run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false
+run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
 declare -a pids
 for ((n = 1; n <= nodes; n++)); do
     echo "agent_token = $token" >>"$dir/node$n/pgward.conf"

@@ -112,13 +112,13 @@ echo "jit:    ${jit[*]}"
 echo "== (a) sandbox up --nodes $nodes, $up_runs runs (ports $port_up..$((port_up + nodes - 1)))"
 for ((i = 1; i <= up_runs; i++)); do
     reset_up_dir
-    time_into "$work/up.ms" "$pgward" sandbox up --dir "$up_dir" --port "$port_up" --nodes "$nodes"
+    time_into "$work/up.ms" "$pgward" sandbox up --dir "$up_dir" --port "$port_up" --nodes "$nodes" --witness false --agents false
     echo "   run $i: $(tail -n 1 "$work/up.ms") ms"
 done
 reset_up_dir
 
 echo "== (b) cluster show against a running $nodes-node sandbox (ports $port_show..$((port_show + nodes - 1)))"
-run_quiet "$pgward" sandbox up --dir "$show_dir" --port "$port_show" --nodes "$nodes"
+run_quiet "$pgward" sandbox up --dir "$show_dir" --port "$port_show" --nodes "$nodes" --witness false --agents false
 conf="$show_dir/node1/pgward.conf"
 # Sanity before timing: every node up, and the baseline sees one primary and the standbys.
 running="$("$pgward" -f "$conf" cluster show | grep -c 'running' || true)"

@@ -10,8 +10,7 @@
 #   - the longest gap between two acknowledged writes (the write outage), and the acknowledged writes,
 #   - lost writes: acknowledged ids missing on the new primary afterwards (`verify`; must be 0),
 #   - the exit status of `cluster show` afterwards (must be 0).
-# Before the next switchover it waits until both standbys stream from the new primary (and, see
-# restartpoints_on_timeline_of, until their pg_control is on its timeline).
+# Before the next switchover it waits until both standbys stream from the new primary.
 # Environment: PGWARD_BENCH_PORT_SWITCHOVER (default 5741: PostgreSQL 5741-5743, agents 6741-6743),
 # PGWARD_BENCH_SWITCHOVER_RUNS (5), PGWARD_BENCH_WRITE_INTERVAL_MS (5).
 set -euo pipefail
@@ -98,19 +97,6 @@ standbys_stream_from() { # primary
     done
 }
 
-# Works around a pgward issue found by this benchmark: a standby whose WAL receiver is down (its upstream is being
-# switched over) reports the timeline of its last restartpoint (pg_control_checkpoint()); until it has made one on the
-# timeline it now replays, `standby follow` takes it for a node still on the old timeline past the fork point and
-# refuses, so a second switchover within checkpoint_timeout fails for the siblings. A CHECKPOINT on the primary and then
-# on each standby (a restartpoint) brings pg_control up to date between runs. PGWARD_BENCH_SETTLE_CHECKPOINT=0 skips it.
-restartpoints_on_timeline_of() { # primary
-    local n timeline
-    timeline="$(psql_node "$1" 'checkpoint; select timeline_id from pg_control_checkpoint()')"
-    for ((n = 1; n <= nodes; n++)); do
-        [[ "$n" -eq "$1" ]] && continue
-        [[ "$(psql_node "$n" 'checkpoint; select timeline_id from pg_control_checkpoint()')" == "$timeline" ]] || return 1
-    done
-}
 
 echo "== publishing"
 pgward="$("$repo/scripts/publish" -q)"
@@ -123,7 +109,7 @@ fi
 bench=(dotnet "$bench_dir/pgward-bench.dll")
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
-run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false
+run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
 for ((n = 1; n <= nodes; n++)); do
     echo "agent_token = $token" >>"$dir/node$n/pgward.conf"
 done
@@ -186,9 +172,6 @@ for ((i = 1; i <= runs; i++)); do
         cat "$work/show.$i.out" >&2
     fi
     wait_for "standbys streaming from node$target after switchover $i" 60 standbys_stream_from "$target"
-    if [[ "${PGWARD_BENCH_SETTLE_CHECKPOINT:-1}" != 0 ]]; then
-        wait_for "standbys' restartpoints on node$target's timeline" 60 restartpoints_on_timeline_of "$target"
-    fi
 done
 
 echo

@@ -85,14 +85,15 @@ public sealed class RejoinTests : PgIntegrationTest
     }
 
     /// <summary>What <c>standby promote</c> does, done by hand: promote node2 and record it; node2 then takes writes.</summary>
+    /// <summary>What a DBA does after losing the primary: promote a standby, re-point the other, write on.</summary>
     private async Task PromoteNode2Async(Sandbox sandbox)
     {
-        var node2 = sandbox.ConnectionString(2);
-        Assert.True(await Sql.ScalarAsync<bool>(node2, "SELECT pg_promote(true, 60)", Token));
-        await Sql.ExecuteAsync(node2, "UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2;"
-            + " UPDATE pgward.nodes SET active = false WHERE node_id = 1;"
-            + " UPDATE pgward.nodes SET upstream_node_id = 2 WHERE node_id = 3;", Token);
-        await Sql.ExecuteAsync(node2, "CREATE TABLE rejoin_probe (id int); INSERT INTO rejoin_probe SELECT generate_series(100, 200)", Token);
+        var promote = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote");
+        Assert.True(promote.ExitCode == 0, promote.ToString());
+        var follow = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(3), "standby", "follow");
+        Assert.True(follow.ExitCode == 0, follow.ToString());
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2),
+            "CREATE TABLE rejoin_probe (id int); INSERT INTO rejoin_probe SELECT generate_series(100, 200)", Token);
     }
 
     private async Task AssertUnchangedAsync(Sandbox sandbox)

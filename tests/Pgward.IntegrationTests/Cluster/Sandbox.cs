@@ -40,17 +40,44 @@ public sealed class Sandbox
         $"Host=127.0.0.1;Port={BasePort + nodeId - 1};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
 
     /// <summary>Runs <c>sandbox up</c>; the witness (node N+1, in <c>DIR/witness</c>) only when asked, to keep tests lean.</summary>
+    // Below the kernel's ephemeral range (32768 and up), so that neither the servers (P..P+N) nor their agents
+    // (P+1000..P+1000+N) collide with the client ports of other connections; sandbox up refuses busy server ports.
+    private const int LowestBasePort = 20000;
+    private const int HighestBasePort = 31000;
+    private const int AgentPortOffset = 1000;
+
+    private static int BasePortCandidate(int servers)
+    {
+        while (true)
+        {
+            var candidate = Random.Shared.Next(LowestBasePort, HighestBasePort);
+            if (Enumerable.Range(candidate, servers).Concat(Enumerable.Range(candidate + AgentPortOffset, servers)).All(IsFree))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
     public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false)
     {
         var directory = Path.Combine(testDirectory.Path, "sandbox");
         for (var attempt = 1; ; attempt++)
         {
-            // Consecutive ports above an ephemeral one the kernel just gave out; sandbox up refuses busy ones.
-            var basePort = FreePort.Next();
-            if (basePort + nodes + 1 > 64000)
-            {
-                continue;
-            }
+            var basePort = BasePortCandidate(nodes + 1);
             var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
                 "--witness", witness ? "true" : "false", "--agents", "false");
             var sandbox = new Sandbox(directory, basePort, nodes);
