@@ -40,21 +40,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-run_quiet() {
-    if ! "$@" >"$work/last.out" 2>&1; then
-        echo "failed: $*" >&2
-        cat "$work/last.out" >&2
-        exit 1
-    fi
-}
 
-# Prints "samples median min max" of the numbers in file $1.
-stats() {
-    sort -g "$1" | awk '{ v[NR] = $1 } END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%d %.1f %.1f %.1f\n", NR, m, v[1], v[NR] }'
-}
 
 # utime + stime of process $1, in clock ticks. The fields are counted after the ")" that ends the command name,
 # which may itself contain spaces.

@@ -41,15 +41,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-# Runs a command with output discarded; on failure shows its stderr and stops the benchmark.
-run_quiet() {
-    if ! "$@" >/dev/null 2>"$work/last.err"; then
-        echo "failed: $*" >&2
-        cat "$work/last.err" >&2
-        exit 1
-    fi
-}
 
 # Times one run of a command, appending milliseconds to file $1. EPOCHREALTIME is a bash builtin: no fork.
 time_into() {
@@ -62,14 +56,7 @@ time_into() {
     awk -v us="$((t1 - t0))" 'BEGIN { printf "%.1f\n", us / 1000 }' >>"$file"
 }
 
-# Prints "runs median min max" of the milliseconds in file $1.
-stats() {
-    sort -n "$1" | awk '{ v[NR] = $1 } END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%d %.1f %.1f %.1f\n", NR, m, v[1], v[NR] }'
-}
 
-median() { stats "$1" | awk '{ print $2 }'; }
 
 reset_up_dir() {
     if [[ -d "$up_dir" ]]; then

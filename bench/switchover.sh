@@ -47,6 +47,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
 fail() {
     echo "failed: $*" >&2
@@ -54,22 +56,8 @@ fail() {
 }
 
 # Runs a command with output discarded; on failure shows its output and stops the benchmark.
-run_quiet() {
-    if ! "$@" >"$work/last.out" 2>&1; then
-        echo "failed: $*" >&2
-        cat "$work/last.out" >&2
-        exit 1
-    fi
-}
 
-# Prints "runs median min max" of the numbers in file $1.
-stats() {
-    sort -g "$1" | awk '{ v[NR] = $1 } END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-        printf "%d %.1f %.1f %.1f\n", NR, m, v[1], v[NR] }'
-}
 
-median() { stats "$1" | awk '{ print $2 }'; }
 
 psql_node() { # node sql
     psql -X -h 127.0.0.1 -p "$((port + $1 - 1))" -U pgward -d pgward -Atc "$2"

@@ -1,0 +1,19 @@
+# Shared by the benchmark scripts: source it after setting $work (a scratch directory the script removes).
+
+# Runs a command with its output in $work/last.out; on failure prints that output and exits.
+run_quiet() {
+    if ! "$@" >"$work/last.out" 2>&1; then
+        echo "failed: $*" >&2
+        cat "$work/last.out" >&2
+        exit 1
+    fi
+}
+
+# Prints "samples median min max" of the numbers in file $1.
+stats() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%d %.1f %.1f %.1f\n", NR, m, v[1], v[NR] }'
+}
+
+median() { stats "$1" | awk '{ print $2 }'; }
