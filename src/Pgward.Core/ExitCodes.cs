@@ -31,8 +31,8 @@ public static class ExitCodes
     public const int RejoinFailed = 24;
     /// <summary>The command worked, but what it reports contains problems (<c>cluster show</c> warnings).</summary>
     public const int NodeStatus = 25;
-    /// <summary>The daemons are paused; no automatic action was taken.</summary>
-    public const int DaemonPaused = 26;
+    /// <summary><c>daemon pause</c> / <c>unpause</c> did not reach every node's agent (repmgr's ERR_REPMGRD_PAUSE).</summary>
+    public const int PauseFailed = 26;
     /// <summary>The node agent (daemon) could not be reached or refused the request.</summary>
     public const int AgentUnavailable = 27;
     /// <summary>Interrupted by SIGINT (128 + 2).</summary>

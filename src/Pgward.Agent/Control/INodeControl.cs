@@ -21,6 +21,9 @@ public interface INodeControl
     /// <summary>Stop (fast) and start again. Event <c>agent_restart</c>.</summary>
     Task<ControlResponse> RestartAsync(CancellationToken ct);
 
+    /// <summary>Sets or clears this node's durable pause flag. Events <c>daemon_pause</c> / <c>daemon_unpause</c>.</summary>
+    Task<ControlResponse> SetPausedAsync(bool paused, CancellationToken ct);
+
     /// <summary><c>pgward standby promote</c> on this node. Event <c>standby_promote</c>.</summary>
     Task<ControlResponse> PromoteAsync(CancellationToken ct);
 

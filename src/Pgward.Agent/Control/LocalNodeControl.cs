@@ -32,6 +32,21 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         return response with { CheckpointLsn = data?.CheckpointLocation.ToString() };
     }
 
+    public Task<ControlResponse> SetPausedAsync(bool paused, CancellationToken ct) =>
+        RunAsync(paused ? "daemon_pause" : "daemon_unpause", _ =>
+        {
+            var flag = PauseFlag.For(ctx.Options);
+            if (paused)
+            {
+                flag.Pause(ctx.Time.GetLocalNow());
+            }
+            else
+            {
+                flag.Unpause();
+            }
+            return Task.FromResult(Outcome.Ok);
+        }, ct);
+
     public Task<ControlResponse> PromoteAsync(CancellationToken ct) =>
         RunAsync(null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
 

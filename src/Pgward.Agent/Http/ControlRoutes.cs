@@ -24,6 +24,8 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         Map(group, "start", (c, ct) => c.StartAsync(ct));
         Map(group, "restart", (c, ct) => c.RestartAsync(ct));
         Map(group, "promote", (c, ct) => c.PromoteAsync(ct));
+        Map(group, "pause", (c, ct) => c.SetPausedAsync(paused: true, ct));
+        Map(group, "unpause", (c, ct) => c.SetPausedAsync(paused: false, ct));
         Map(group, "follow", AgentJson.Context.FollowRequest, new FollowRequest(), (c, body, ct) => c.FollowAsync(body, ct));
         Map(group, "rejoin", AgentJson.Context.RejoinBody, new RejoinBody(), (c, body, ct) => c.RejoinAsync(body, ct));
     }

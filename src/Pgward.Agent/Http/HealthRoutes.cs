@@ -57,7 +57,8 @@ public static class HealthRoutes
         state.LagSource switch { LagSource.Upstream => "upstream", LagSource.Receive => "receive", _ => null },
         state.Fenced,
         AgentVersion,
-        Environment.ProcessId);
+        Environment.ProcessId,
+        PauseFlag.For(options).IsPaused);
 
     private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, NodeOptions options, ProbeCache probes)
     {

@@ -7,7 +7,9 @@ using Pgward.Cli.Json;
 using Pgward.Cli.Output;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
+using Pgward.Core;
 using Pgward.Core.Metadata;
+using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
 
@@ -24,6 +26,8 @@ public static class DaemonCommands
         daemon.Add(BuildStart(runner));
         daemon.Add(BuildStop(runner));
         daemon.Add(BuildStatus(runner));
+        daemon.Add(BuildPause(runner, paused: true));
+        daemon.Add(BuildPause(runner, paused: false));
         return daemon;
     }
 
@@ -70,6 +74,47 @@ public static class DaemonCommands
         return status;
     }
 
+    /// <summary>
+    /// <c>daemon pause</c> / <c>unpause</c>: sets the durable pause flag on every registered node's agent, as repmgr's
+    /// <c>service pause</c> does on every node; a node whose agent does not answer is named and the exit code is 26.
+    /// </summary>
+    private static Command BuildPause(CommandRunner runner, bool paused)
+    {
+        var word = paused ? "pause" : "unpause";
+        var command = new Command(word, paused
+            ? "stop every node's daemon from taking automatic action (survives restarts)"
+            : "let every node's daemon act again");
+        command.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, token);
+            if (source is null)
+            {
+                return outcome;
+            }
+            using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+            var failed = new List<string>();
+            foreach (var node in source.Nodes)
+            {
+                var reply = node.AgentUrl is { Length: > 0 } url
+                    ? await client.PostControlAsync(url, word, token)
+                    : AgentReply<ControlResponse>.Unreachable("no agent URL registered");
+                if (reply.Succeeded)
+                {
+                    ctx.Reporter.Notice($"node {node.NodeId} ({node.NodeName}) {word}d");
+                }
+                else
+                {
+                    failed.Add($"node {node.NodeId} ({node.NodeName}): {reply.Body?.Error ?? reply.Error ?? $"agent answered {reply.StatusCode}"}");
+                }
+            }
+            return failed.Count == 0
+                ? Outcome.Ok
+                : Outcome.Fail(ExitCodes.PauseFailed, $"unable to {word} {failed.Count} of {source.Nodes.Count} nodes: {string.Join("; ", failed)}",
+                    hint: "start the missing agents (pgward daemon start) and run the command again");
+        }, ct));
+        return command;
+    }
+
     private static async Task<DaemonStatusJson> StatusOfAsync(AgentClient client, NodeRecord node, CancellationToken ct)
     {
         if (node.AgentUrl is not { Length: > 0 } url)
@@ -78,7 +123,7 @@ public static class DaemonCommands
         }
         var reply = await client.GetNodeAsync(url, ct);
         return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), reply.Succeeded, reply.Body?.AgentPid, url,
-            reply.Succeeded ? null : reply.Error);
+            reply.Succeeded ? null : reply.Error, reply.Succeeded ? reply.Body?.Paused : null);
     }
 
     private static void Write(TextWriter output, IReadOnlyList<DaemonStatusJson> rows, bool json)
@@ -88,10 +133,10 @@ public static class DaemonCommands
             output.WriteLine(JsonSerializer.Serialize(rows, PgwardJson.Context.IReadOnlyListDaemonStatusJson));
             return;
         }
-        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "URL"], rows.Select(r => new[]
+        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "Paused?", "URL"], rows.Select(r => new[]
         {
             r.NodeId.ToString(CultureInfo.InvariantCulture), r.NodeName, r.Role, r.AgentReachable ? "running" : "not reachable",
-            r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Url ?? "",
+            r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Paused switch { true => "yes", false => "no", null => "n/a" }, r.Url ?? "",
         }));
     }
 

@@ -6,6 +6,7 @@ namespace Pgward.Cluster.Agents;
 /// <param name="Role"><c>primary</c>, <c>standby</c>, or <c>unknown</c> when the server is not running.</param>
 /// <param name="Lsn">The primary's current write position, or the standby's last replayed one.</param>
 /// <param name="LagBytes">A standby's replay lag behind its upstream; null on a primary or when unknown.</param>
+/// <param name="Paused">The daemon is paused (<c>pgward daemon pause</c>): it takes no automatic action.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(
     int NodeId,
@@ -22,4 +23,5 @@ public sealed record NodeReport(
     string? LagSource,
     bool Fenced,
     string AgentVersion,
-    int AgentPid);
+    int AgentPid,
+    bool Paused = false);

@@ -19,10 +19,11 @@ public sealed class SandboxAgents : IAsyncDisposable
     public AgentClient Client { get; } = new(Token, TimeProvider.System);
 
     /// <summary>Gives every node the token (agents and the CLI read it from pgward.conf), then starts the agents of <paramref name="running"/>.</summary>
-    public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct)
+    /// <param name="writeToken">False when an earlier call already gave the nodes the token.</param>
+    public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct, bool writeToken = true)
     {
         var agents = new SandboxAgents(ct);
-        for (var id = 1; id <= sandbox.Nodes; id++)
+        for (var id = 1; id <= sandbox.Nodes && writeToken; id++)
         {
             await File.AppendAllTextAsync(sandbox.Config(id), $"agent_token = {Token}\n", ct);
         }
