@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
 using Pgward.Agent.Health;
 using Pgward.Agent.Http;
+using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
@@ -15,7 +16,8 @@ namespace Pgward.Agent;
 
 /// <summary>
 /// The node agent: Kestrel on <c>agent_address:agent_port</c> serving the health checks and control endpoints until
-/// the token is cancelled. Idle it does nothing: the server is probed only when a check asks.
+/// the token is cancelled, and the monitoring loop (<see cref="MonitorLoop"/>): one probe of the local server (and a
+/// standby's upstream) every <c>monitor_interval</c>.
 /// </summary>
 public static class AgentHost
 {
@@ -34,7 +36,8 @@ public static class AgentHost
         using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, logger);
         using var control = new LocalNodeControl(ctx, logger);
         using var agents = new AgentClient(options.AgentToken, ctx.Time);
-        HealthRoutes.Map(app, options, probes, ctx);
+        var monitor = new MonitorLoop(ctx, probes, logger);
+        HealthRoutes.Map(app, options, probes, ctx, monitor);
         ConnectivityRoutes.Map(app, ctx, agents);
         new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
         try
@@ -47,14 +50,9 @@ public static class AgentHost
                 hint: "another agent may run on this port; check agent_address and agent_port in pgward.conf");
         }
         AgentLog.Listening(logger, options.NodeName, options.NodeId, ListenUrl(options));
-        try
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.Time, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            AgentLog.Stopping(logger);
-        }
+        // Runs until the agent stops; it handles its own cancellation.
+        await monitor.RunAsync(ct);
+        AgentLog.Stopping(logger);
         await app.StopAsync(CancellationToken.None);
         return Outcome.Ok;
     }

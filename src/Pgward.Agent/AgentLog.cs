@@ -14,6 +14,9 @@ internal static partial class AgentLog
     [LoggerMessage(3010, LogLevel.Information, "local server: {Before} -> {After} {Error}")]
     public static partial void ServerStateChanged(ILogger logger, string before, string after, string error);
 
+    [LoggerMessage(3030, LogLevel.Warning, "monitoring history not recorded: {Error}")]
+    public static partial void MonitoringHistoryFailed(ILogger logger, string error);
+
     [LoggerMessage(3020, LogLevel.Information, "control {Action} succeeded")]
     public static partial void ControlSucceeded(ILogger logger, string action);
 

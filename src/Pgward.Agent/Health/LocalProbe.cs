@@ -16,11 +16,9 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
     /// <summary>How long a probe waits to connect: HAProxy checks every few seconds and must not queue behind a dead server.</summary>
     public const int ConnectTimeoutSeconds = 2;
 
-    private const string StateSql = """
+    private static readonly string StateSql = $"""
         SELECT pg_is_in_recovery(),
-               CASE WHEN pg_is_in_recovery()
-                    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
-                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+               {TimelineSql.Expression},
                CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn() END::text,
                pg_last_wal_receive_lsn()::text,
                pg_last_wal_replay_lsn()::text,

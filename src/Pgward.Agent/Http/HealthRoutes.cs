@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Pgward.Agent.Health;
+using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Cluster.Show;
@@ -18,16 +19,17 @@ public static class HealthRoutes
     public static string AgentVersion { get; } =
         typeof(HealthRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx)
+    public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx, MonitorLoop monitor)
     {
+        NodeReport ReportOf(ServerState state) => Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow());
         foreach (var (path, endpoint) in HealthPaths.All)
         {
-            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, options, probes)));
+            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, ReportOf)));
         }
         app.MapGet("/node", (RequestDelegate)(async http =>
         {
             var state = await probes.GetAsync(http.RequestAborted);
-            await http.Response.WriteAsJsonAsync(Report(options, state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
+            await http.Response.WriteAsJsonAsync(ReportOf(state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
         }));
         app.MapGet("/cluster", (RequestDelegate)(async http =>
         {
@@ -42,7 +44,7 @@ public static class HealthRoutes
         }));
     }
 
-    public static NodeReport Report(NodeOptions options, ServerState state) => new(
+    public static NodeReport Report(NodeOptions options, ServerState state, DateTimeOffset? upstreamLastSeen = null, DateTimeOffset? now = null) => new(
         options.NodeId,
         options.NodeName,
         !state.Running ? "unknown" : state.InRecovery ? "standby" : "primary",
@@ -58,9 +60,10 @@ public static class HealthRoutes
         state.Fenced,
         AgentVersion,
         Environment.ProcessId,
-        PauseFlag.For(options).IsPaused);
+        PauseFlag.For(options).IsPaused,
+        upstreamLastSeen is { } seen && now is { } at ? Math.Round((at - seen).TotalSeconds, 1) : null);
 
-    private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, NodeOptions options, ProbeCache probes)
+    private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, ProbeCache probes, Func<ServerState, NodeReport> report)
     {
         if (!HealthQuery.TryParse(http.Request.Query["lag"], out var query, out var error))
         {
@@ -72,7 +75,7 @@ public static class HealthRoutes
         http.Response.StatusCode = HealthDecision.Evaluate(endpoint, state ?? ServerState.Stopped, query);
         if (HttpMethods.IsGet(http.Request.Method) && state is not null)
         {
-            await http.Response.WriteAsJsonAsync(Report(options, state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
+            await http.Response.WriteAsJsonAsync(report(state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
         }
     }
 }

@@ -6,6 +6,7 @@ namespace Pgward.Cluster.Agents;
 /// <param name="Role"><c>primary</c>, <c>standby</c>, or <c>unknown</c> when the server is not running.</param>
 /// <param name="Lsn">The primary's current write position, or the standby's last replayed one.</param>
 /// <param name="LagBytes">A standby's replay lag behind its upstream; null on a primary or when unknown.</param>
+/// <param name="UpstreamLastSeenSecondsAgo">A standby's seconds since its upstream last answered the daemon's monitoring; null otherwise.</param>
 /// <param name="Paused">The daemon is paused (<c>pgward daemon pause</c>): it takes no automatic action.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(
@@ -24,4 +25,5 @@ public sealed record NodeReport(
     bool Fenced,
     string AgentVersion,
     int AgentPid,
-    bool Paused = false);
+    bool Paused = false,
+    double? UpstreamLastSeenSecondsAgo = null);
