@@ -1,3 +1,19 @@
+using System.Runtime.InteropServices;
 using Pgward.Cli;
 
-return await PgwardApp.RunAsync(args, CliEnvironment.FromProcess(), CancellationToken.None);
+// The first SIGINT/SIGTERM asks the running command to stop the way it chooses: a clone empties the directory it
+// was filling, a switchover rolls back or finishes, the daemon stops its loops. A second one ends the process.
+using var cancellation = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+return await PgwardApp.RunAsync(args, CliEnvironment.FromProcess(), cancellation.Token);
+
+void Cancel(PosixSignalContext context)
+{
+    if (cancellation.IsCancellationRequested)
+    {
+        return;
+    }
+    context.Cancel = true;
+    cancellation.Cancel();
+}
