@@ -1,0 +1,20 @@
+namespace Pgward.Failover;
+
+/// <summary>What the agent last observed of its local PostgreSQL (a witness has none).</summary>
+/// <param name="IsRunning">Whether the server answers at all.</param>
+/// <param name="IsPrimary">Not in recovery.</param>
+/// <param name="Timeline">The server's current timeline.</param>
+/// <param name="Lsn">On a primary its current WAL end; on a standby the last WAL location received.</param>
+/// <param name="AckedLsn">On a primary, the highest commit acknowledged to clients: in sync mode what
+/// <c>ANY k</c> standbys flushed, in async mode the WAL end.</param>
+/// <param name="UpstreamId">On a standby, the node it streams from, if any.</param>
+public sealed record LocalStatus(
+    bool IsRunning,
+    bool IsPrimary,
+    int Timeline,
+    ulong Lsn,
+    ulong AckedLsn = 0,
+    int? UpstreamId = null)
+{
+    public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
+}
