@@ -24,6 +24,10 @@ public sealed partial class FailoverNode
             {
                 LoseRound(now, actions);
             }
+            else
+            {
+                Progress(now, actions);
+            }
 
             return;
         }
@@ -75,6 +79,12 @@ public sealed partial class FailoverNode
         else if (election.Refused.Add(from))
         {
             election.Reasons.Add(reply.Reason ?? $"node {from} refused");
+            if (VotePolicy.IsPrecedence(reply.Reason))
+            {
+                // A better candidate is alive and will stand: defer to it rather than split the vote.
+                LoseRound(now, actions);
+                return;
+            }
         }
 
         Progress(now, actions);
@@ -91,7 +101,12 @@ public sealed partial class FailoverNode
         {
             if (election.Phase == ElectionPhase.PreVote)
             {
-                StartRound(ElectionPhase.Vote, election.Term, now, actions);
+                // Why wait: a better candidate's refusal may still be on its way; moving on would split the vote.
+                var everyoneAnswered = election.Granted.Count + election.Refused.Count == voters.Count;
+                if (everyoneAnswered || now >= election.StartedAt + options.PreVoteWindow)
+                {
+                    StartRound(ElectionPhase.Vote, election.Term, now, actions);
+                }
             }
             else
             {

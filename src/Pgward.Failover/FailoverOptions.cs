@@ -27,6 +27,11 @@ public sealed record FailoverOptions
     /// <summary>How long a candidate waits for the replies of one election round. Default 500 ms.</summary>
     public TimeSpan ElectionTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A candidate with a majority of pre-votes still waits this long (from the round's start) for the
+    /// other replies, so that it defers to a better candidate instead of splitting the vote. Default 100 ms:
+    /// many round trips on a LAN.</summary>
+    public TimeSpan PreVoteWindow { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>After a lost round a candidate waits a random time up to this before the next. Default 500 ms.</summary>
     public TimeSpan ElectionBackoffMax { get; init; } = TimeSpan.FromMilliseconds(500);
 

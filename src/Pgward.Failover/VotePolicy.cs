@@ -20,6 +20,11 @@ internal static class VotePolicy
             return $"node {me.Self.Id} is in term {me.Voter.CurrentTerm} and voted for {me.Voter.VotedFor?.ToString() ?? "nobody"}";
         }
 
+        if (DataRefusal(candidate, me, options) is string refusal)
+        {
+            return refusal;
+        }
+
         if (me.Now < me.LeaseUntil)
         {
             // Why: this voter acknowledged the primary's lease; the primary may still take writes until its
@@ -27,7 +32,7 @@ internal static class VotePolicy
             return $"node {me.Self.Id} heard the primary recently (lease for another {(me.LeaseUntil - me.Now).TotalMilliseconds:0} ms)";
         }
 
-        return DataRefusal(candidate, me, options);
+        return null;
     }
 
     /// <summary>Refusals about the candidate's data, which a candidate also applies to itself.</summary>
@@ -77,11 +82,17 @@ internal static class VotePolicy
             || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id);
         if (theirs == mine && me.Self.CanStand && precedes)
         {
-            return $"node {me.Self.Id} is as advanced as node {candidate.Id} and takes precedence (priority, then node id)";
+            return $"node {me.Self.Id} is as advanced as node {candidate.Id} and {PrecedenceSuffix}";
         }
 
         return null;
     }
+
+    /// <summary>Whether a refusal says that the voter itself is the better candidate: the candidate then defers
+    /// to it instead of splitting the vote.</summary>
+    public static bool IsPrecedence(string? reason) => reason?.EndsWith(PrecedenceSuffix, StringComparison.Ordinal) == true;
+
+    private const string PrecedenceSuffix = "takes precedence (priority, then node id)";
 
     public static string Format(ulong lsn) => $"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}";
 }
