@@ -33,26 +33,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var slow = new List<string>();
         for (var seed = 1; seed <= Seeds; seed++)
         {
-            var random = new Random(seed);
-            var settings = BenignSettings(random);
-            var cluster = new SimCluster(settings, seed);
-            cluster.RunFor(TimeSpan.FromMilliseconds(random.Next(3000, 10000)));
-            var primary = cluster.WritablePrimary ?? 0;
-            cluster.Crash(primary);
-            var limit = settings.Options.FailoverTimeout + 4 * settings.Options.HeartbeatInterval;
-            if (!cluster.RunUntil(() => cluster.WritablePrimary is not null, limit))
-            {
-                slow.Add($"seed {seed}: no primary {limit.TotalSeconds} s after the primary crashed");
-            }
-
-            cluster.Restart(primary);
-            cluster.RunFor(TimeSpan.FromSeconds(5));
-            if (cluster.Node(primary).Postgres.IsPrimary)
-            {
-                slow.Add($"seed {seed}: old primary {primary} did not rejoin");
-            }
-
-            slow.AddRange(cluster.Violations);
+            slow.AddRange(BenignCrash(seed));
         }
 
         Assert.True(slow.Count == 0, string.Join("\n", slow));
@@ -83,6 +64,34 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(3)));
+    }
+
+    /// <summary>Crashes the primary of a healthy cluster: a new primary must be writable within the failover
+    /// timeout plus four heartbeats, and the old primary must rejoin when restarted. Returns what went wrong.</summary>
+    internal static List<string> BenignCrash(int seed)
+    {
+        var problems = new List<string>();
+        var random = new Random(seed);
+        var settings = BenignSettings(random);
+        var cluster = new SimCluster(settings, seed);
+        cluster.RunFor(TimeSpan.FromMilliseconds(random.Next(3000, 10000)));
+        var primary = cluster.WritablePrimary ?? 0;
+        cluster.Crash(primary);
+        var limit = settings.Options.FailoverTimeout + 4 * settings.Options.HeartbeatInterval;
+        if (!cluster.RunUntil(() => cluster.WritablePrimary is not null, limit))
+        {
+            problems.Add($"seed {seed}: no primary {limit.TotalSeconds} s after the primary crashed");
+        }
+
+        cluster.Restart(primary);
+        cluster.RunFor(TimeSpan.FromSeconds(5));
+        if (cluster.Node(primary).Postgres.IsPrimary)
+        {
+            problems.Add($"seed {seed}: old primary {primary} did not rejoin");
+        }
+
+        problems.AddRange(cluster.Violations);
+        return problems;
     }
 
     /// <summary>A healthy network (1–20 ms, no loss) and 3 to 5 voters.</summary>

@@ -55,7 +55,7 @@ public sealed partial class SimCluster
 
     public SimNode Node(int id) => Nodes[id - 1];
 
-    public int? WritablePrimary => Nodes.SingleOrDefault(node => node.Writable)?.Id;
+    public int? WritablePrimary => Nodes.FirstOrDefault(node => node.Writable)?.Id;
 
     public void RunFor(TimeSpan duration)
     {
