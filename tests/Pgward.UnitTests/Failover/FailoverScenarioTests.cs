@@ -218,6 +218,41 @@ public sealed class FailoverScenarioTests
         AssertSafe(cluster);
     }
 
+    [Theory]
+    [InlineData(0.92, 1.08)]
+    [InlineData(1.08, 0.92)]
+    public void Primary_cut_off_is_fenced_in_time_when_clock_rates_differ_by_up_to_eight_percent(double primaryRate, double othersRate)
+    {
+        var cluster = ClusterWithClockRates(primaryRate, othersRate);
+        cluster.Isolate(1);
+        cluster.RunFor(TimeSpan.FromSeconds(5));
+
+        Assert.Single(cluster.Promotions);
+        AssertSafe(cluster);
+    }
+
+    /// <summary>The bounded-drift assumption is needed: a primary whose clock runs 30 % slow, among voters
+    /// whose clocks run 30 % fast, is still writable when the new primary is promoted.</summary>
+    [Fact]
+    public void Primary_cut_off_is_fenced_too_late_when_clock_rates_differ_by_sixty_percent()
+    {
+        var cluster = ClusterWithClockRates(0.7, 1.3);
+        cluster.Isolate(1);
+        cluster.RunFor(TimeSpan.FromSeconds(5));
+
+        Assert.Contains(cluster.Violations, violation => violation.Contains("all writable", StringComparison.Ordinal));
+    }
+
+    private static SimCluster ClusterWithClockRates(double primaryRate, double othersRate)
+    {
+        var cluster = new SimCluster(new SimSettings(), seed: 14);
+        cluster.Node(1).ClockRate = primaryRate;
+        cluster.Node(2).ClockRate = othersRate;
+        cluster.Node(3).ClockRate = othersRate;
+        cluster.RunFor(Settle);
+        return cluster;
+    }
+
     internal static void AssertSafe(SimCluster cluster) =>
         Assert.True(cluster.Violations.Count == 0, string.Join("\n", cluster.Violations) + "\n" + Dump(cluster));
 

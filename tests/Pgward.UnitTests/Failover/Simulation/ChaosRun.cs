@@ -8,7 +8,9 @@ public static class ChaosRun
 {
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
 
-    public static SimCluster Run(int seed)
+    /// <param name="maxDrift">Clock rates differ by up to ± this; the default 5 % is within the ~10 % the
+    /// default timings tolerate.</param>
+    public static SimCluster Run(int seed, double maxDrift = 0.05)
     {
         var random = new Random(seed);
         var settings = new SimSettings
@@ -17,6 +19,7 @@ public static class ChaosRun
             Witness = random.Next(2) == 0,
             MaxDelay = TimeSpan.FromMilliseconds(random.Next(2, 200)),
             Loss = random.NextDouble() * 0.2,
+            ClockDrift = random.NextDouble() * maxDrift,
             Options = new FailoverOptions
             {
                 ReplicationMode = random.Next(2) == 0 ? ReplicationMode.Sync : ReplicationMode.Async,

@@ -19,7 +19,7 @@ public sealed partial class SimCluster
             }
             else
             {
-                Apply(node, node.Agent!.Receive(agentMessage.From, agentMessage.Message, now), now);
+                Apply(node, node.Agent!.Receive(agentMessage.From, agentMessage.Message, LocalNow(node)), now);
             }
         }
         else if (!node.Frozen && !node.Profile.IsWitness)
@@ -74,7 +74,7 @@ public sealed partial class SimCluster
         node.Held.Clear();
         foreach (var message in held)
         {
-            Apply(node, node.Agent!.Receive(message.From, message.Message, Now), Now);
+            Apply(node, node.Agent!.Receive(message.From, message.Message, LocalNow(node)), Now);
         }
 
         TickAgent(node, Now);

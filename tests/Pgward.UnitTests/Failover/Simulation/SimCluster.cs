@@ -14,7 +14,8 @@ public sealed partial class SimCluster
     public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
     private const ulong StartLsn = 0x3000000;
 
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider time = new(Epoch);
     private readonly Random random;
     private readonly int seed;
     private readonly PauseFlag pause = new();
@@ -31,7 +32,10 @@ public sealed partial class SimCluster
         {
             var store = new InMemoryAgreementStore(pause);
             store.Save(new VoterState(1, null, 1));
-            var node = new SimNode(settings.Profile(id), store);
+            var node = new SimNode(settings.Profile(id), store)
+            {
+                ClockRate = 1 + (random.NextDouble() * 2 - 1) * settings.ClockDrift,
+            };
             node.Postgres.IsPrimary = id == 1;
             node.Postgres.UpstreamId = id == 1 || node.Profile.IsWitness ? null : 1;
             node.Postgres.Lsn = StartLsn;
@@ -44,7 +48,10 @@ public sealed partial class SimCluster
     public SimNetwork Network { get; }
     public List<SimNode> Nodes { get; } = [];
     public DateTimeOffset Now => time.GetUtcNow();
-    public TimeSpan Elapsed => Now - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public TimeSpan Elapsed => Now - Epoch;
+
+    /// <summary>The time on <paramref name="node"/>'s own clock, which may run fast or slow.</summary>
+    public DateTimeOffset LocalNow(SimNode node) => Epoch + Elapsed * node.ClockRate;
     public List<string> Violations { get; } = [];
     public List<string> Log { get; } = [];
     public List<(TimeSpan At, int Node, long Term)> Promotions { get; } = [];
@@ -102,14 +109,14 @@ public sealed partial class SimCluster
 
     private void TickAgent(SimNode node, DateTimeOffset now)
     {
-        node.NextTick = now + Settings.Options.TickInterval;
-        Apply(node, node.Agent!.Tick(now, node.Local), now);
+        node.NextTick = now + Settings.Options.TickInterval / node.ClockRate;
+        Apply(node, node.Agent!.Tick(LocalNow(node), node.Local), now);
     }
 
     private void StartAgent(SimNode node)
     {
         node.Agent = new FailoverNode(
-            node.Profile, voterIds, Settings.Options, node.Store, new Random(seed * 7919 + node.Id + Log.Count), Now);
+            node.Profile, voterIds, Settings.Options, node.Store, new Random(seed * 7919 + node.Id + Log.Count), LocalNow(node));
         node.NextTick = Now + TimeSpan.FromMilliseconds(random.Next(0, 100));
     }
 

@@ -19,6 +19,9 @@ public sealed class SimNode(NodeProfile profile, InMemoryAgreementStore store)
 
     public DateTimeOffset NextTick { get; set; }
 
+    /// <summary>How fast this node's clock runs relative to true time.</summary>
+    public double ClockRate { get; set; } = 1;
+
     public bool Writable => !Profile.IsWitness && !Crashed && Postgres.Writable(Frozen);
 
     public LocalStatus Local => Profile.IsWitness || Crashed

@@ -13,6 +13,9 @@ public sealed record SimSettings
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(20);
     public double Loss { get; init; }
 
+    /// <summary>Each node's clock runs at a rate within 1 ± this of true time (0.05: ±5 %).</summary>
+    public double ClockDrift { get; init; }
+
     /// <summary>WAL bytes a writable primary generates per 10 ms step, at most.</summary>
     public int WriteBytesPerStep { get; init; } = 2000;
 
