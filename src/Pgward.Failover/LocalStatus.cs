@@ -1,6 +1,8 @@
 namespace Pgward.Failover;
 
-/// <summary>What the agent last observed of its local PostgreSQL (a witness has none).</summary>
+/// <summary>What the agent last observed of its local PostgreSQL (a witness has none). When the server is down,
+/// report what is on disk (role, timeline and LSN from <c>pg_controldata</c>) with <c>IsRunning = false</c>, or
+/// <see cref="None"/> when nothing is known.</summary>
 /// <param name="IsRunning">Whether the server answers at all.</param>
 /// <param name="IsPrimary">Not in recovery.</param>
 /// <param name="Timeline">The server's current timeline.</param>

@@ -38,8 +38,10 @@ internal static class VotePolicy
     /// <summary>Refusals about the candidate's data, which a candidate also applies to itself.</summary>
     public static string? DataRefusal(Candidacy candidate, VoterKnowledge me, FailoverOptions options)
     {
-        var runsServer = !me.Self.IsWitness && me.Local.IsRunning;
-        if (runsServer && me.Local.IsPrimary && me.Self.Id != candidate.Id)
+        // A data node whose server is down still holds its WAL on disk: the host reports the last known state
+        // (timeline 0 when it knows none), and the voter judges with it as if the server ran.
+        var holdsData = !me.Self.IsWitness && me.Local.Timeline > 0;
+        if (holdsData && me.Local.IsPrimary && me.Self.Id != candidate.Id)
         {
             return $"node {me.Self.Id} runs a primary (it holds WAL no standby may have)";
         }
@@ -61,7 +63,7 @@ internal static class VotePolicy
             return $"node {candidate.Id} is {me.KnownPrimaryLsn - candidate.Lsn} bytes behind the primary (maximum_lag_on_failover {maxLag})";
         }
 
-        if (runsServer && !me.Local.IsPrimary && me.Self.Id != candidate.Id)
+        if (holdsData && !me.Local.IsPrimary && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me);
         }

@@ -89,6 +89,17 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Voter_whose_server_is_down_judges_with_the_WAL_on_its_disk()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { IsRunning = false, Lsn = 0x8000 });
+
+        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        Assert.Contains("behind node 3", reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Primary_starts_fenced_unfences_on_a_majority_and_fences_when_acks_stop()
     {
         var node = NewNode(1, StoreAt(1, 1));
