@@ -1,3 +1,4 @@
+using Pgward.UnitTests.Failover.Simulation;
 using Xunit;
 
 namespace Pgward.UnitTests.Failover;
@@ -10,6 +11,18 @@ public sealed class FailoverSeedTests
     [Fact]
     public void Seed_27_equal_standbys_do_not_split_the_vote() =>
         Assert.Empty(FailoverRandomizedTests.BenignCrash(27));
+
+    /// <summary>Found in a 5,000-seed sweep. Sync mode, 3 data nodes: the fenced old primary's WAL reached
+    /// node 2 after node 2 had voted for node 3 (their link healed in between), so at the promotion node 2 held
+    /// more than the winner. No acknowledged commit was lost: the checker was wrong, not the protocol. It now
+    /// compares with what a majority held at the last instant a primary was writable.</summary>
+    [Fact]
+    public void Seed_849_WAL_a_voter_receives_after_its_vote_from_the_fenced_primary_is_not_held_against_the_winner()
+    {
+        var cluster = ChaosRun.Run(849);
+        FailoverScenarioTests.AssertSafe(cluster);
+        Assert.NotEmpty(cluster.Promotions);
+    }
 
     [Theory]
     [InlineData(54)]

@@ -104,6 +104,7 @@ public sealed partial class SimCluster
         }
 
         RunPostgres(now);
+        SnapshotWhileWritable();
         CheckOneWritablePrimary();
     }
 
