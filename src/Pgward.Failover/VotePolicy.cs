@@ -63,7 +63,9 @@ internal static class VotePolicy
             return $"node {candidate.Id} is {me.KnownPrimaryLsn - candidate.Lsn} bytes behind the primary (maximum_lag_on_failover {maxLag})";
         }
 
-        if (holdsData && !me.Local.IsPrimary && me.Self.Id != candidate.Id)
+        // A standby that may never stand (priority 0, manual, other location) does not hold back a candidate for
+        // being behind it, as in Patroni: else a most-advanced priority-0 standby would block every failover.
+        if (holdsData && !me.Local.IsPrimary && me.Self.CanStand && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me);
         }
@@ -82,7 +84,7 @@ internal static class VotePolicy
 
         var precedes = me.Self.Priority > candidate.Priority
             || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id);
-        if (theirs == mine && me.Self.CanStand && precedes)
+        if (theirs == mine && precedes)
         {
             return $"node {me.Self.Id} is as advanced as node {candidate.Id} and {PrecedenceSuffix}";
         }

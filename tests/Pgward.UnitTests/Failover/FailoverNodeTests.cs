@@ -89,6 +89,18 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Standby_that_may_never_stand_does_not_hold_back_a_candidate_behind_it()
+    {
+        var node = new FailoverNode(
+            new NodeProfile(3, Priority: 0), Voters, new FailoverOptions(), StoreAt(1, 1), new Random(1), time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { Lsn = 0x8000 });
+
+        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        Assert.True(reply.Granted, reply.Reason);
+    }
+
+    [Fact]
     public void Voter_whose_server_is_down_judges_with_the_WAL_on_its_disk()
     {
         var node = NewNode(3, StoreAt(1, 1));
