@@ -5,7 +5,9 @@ namespace Pgward.Failover;
 /// <see cref="None"/> when nothing is known.</summary>
 /// <param name="IsRunning">Whether the server answers at all.</param>
 /// <param name="IsPrimary">Not in recovery.</param>
-/// <param name="Timeline">The server's current timeline.</param>
+/// <param name="Timeline">The timeline of the last WAL record the server wrote or received (on a standby
+/// <c>pg_stat_wal_receiver.received_tli</c>, not the upstream's timeline): a standby still catching up to a
+/// fork point is on the old timeline, and judging it by the new one would let it win with less WAL.</param>
 /// <param name="Lsn">On a primary its current WAL end; on a standby the last WAL location received.</param>
 /// <param name="AckedLsn">On a primary, the highest commit acknowledged to clients: in sync mode what
 /// <c>ANY k</c> standbys flushed, in async mode the WAL end.</param>

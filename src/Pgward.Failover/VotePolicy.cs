@@ -63,9 +63,11 @@ internal static class VotePolicy
             return $"node {candidate.Id} is {me.KnownPrimaryLsn - candidate.Lsn} bytes behind the primary (maximum_lag_on_failover {maxLag})";
         }
 
-        // A standby that may never stand (priority 0, manual, other location) does not hold back a candidate for
-        // being behind it, as in Patroni: else a most-advanced priority-0 standby would block every failover.
-        if (holdsData && !me.Local.IsPrimary && me.Self.CanStand && me.Self.Id != candidate.Id)
+        // In async mode a standby that may never stand (priority 0, manual, other location) does not hold back a
+        // candidate for being behind it, as in Patroni: else a most-advanced priority-0 standby would block every
+        // failover. In sync mode it must: it may be the standby that flushed the last acknowledged commits.
+        var judgesData = me.Self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
+        if (holdsData && !me.Local.IsPrimary && judgesData && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me);
         }

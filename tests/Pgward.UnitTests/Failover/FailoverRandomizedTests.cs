@@ -7,7 +7,9 @@ namespace Pgward.UnitTests.Failover;
 /// <summary>Seeded randomized runs. A seed that ever failed becomes a named test in <see cref="FailoverSeedTests"/>.</summary>
 public sealed class FailoverRandomizedTests(ITestOutputHelper output)
 {
-    private const int Seeds = 200;
+    /// <summary>200 by default (a few seconds); set <c>PGWARD_FAILOVER_SEEDS</c> for a longer sweep.</summary>
+    private static readonly int Seeds =
+        int.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_SEEDS"), out var seeds) ? seeds : 200;
 
     [Fact]
     public void Chaos_runs_never_have_two_writable_primaries_nor_promote_behind_acknowledged_or_majority_held_WAL()

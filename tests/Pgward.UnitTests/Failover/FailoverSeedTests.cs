@@ -24,6 +24,20 @@ public sealed class FailoverSeedTests
         Assert.NotEmpty(cluster.Promotions);
     }
 
+    /// <summary>Sync mode with a priority-0 standby that flushed the last acknowledged commits: it granted its
+    /// vote to a candidate behind it, and acknowledged commits were lost. In sync mode a standby that may
+    /// never stand still refuses candidates behind it. (4056 and 4632 failed only while the simulation also put
+    /// a standby on its new upstream's timeline before it had received past the fork point.)</summary>
+    [Theory]
+    [InlineData(34, 0.05)]
+    [InlineData(398, 0.05)]
+    [InlineData(1357, 0.05)]
+    [InlineData(2808, 0.09)]
+    [InlineData(4056, 0.09)]
+    [InlineData(4632, 0.09)]
+    public void Seeds_where_a_priority_0_sync_standby_held_the_last_acknowledged_commits(int seed, double drift) =>
+        FailoverScenarioTests.AssertSafe(ChaosRun.Run(seed, drift));
+
     [Theory]
     [InlineData(54)]
     [InlineData(79)]

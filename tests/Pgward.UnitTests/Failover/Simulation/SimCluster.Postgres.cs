@@ -56,6 +56,18 @@ public sealed partial class SimCluster
                 pg.Lsn = Math.Max(pg.Lsn, wal.Lsn);
                 Network.Send(new WalFlushed(node.Id, wal.From, pg.Timeline, pg.Lsn), now);
                 break;
+            case WalData wal when !pg.IsPrimary && pg.UpstreamId == wal.From && pg.Timeline < wal.Timeline:
+                // Streams the old timeline up to the fork first; the standby's timeline is that of the last
+                // record it received, so it switches only once it receives past the fork.
+                var fork = Divergence(pg.Timeline, wal.Timeline);
+                pg.Lsn = Math.Max(pg.Lsn, Math.Min(wal.Lsn, fork));
+                if (pg.Lsn == fork && wal.Lsn > fork)
+                {
+                    pg.Timeline = wal.Timeline;
+                    pg.Lsn = wal.Lsn;
+                }
+
+                break;
             case WalFlushed flushed when pg.IsPrimary && pg.Timeline == flushed.Timeline:
                 pg.Flushed[flushed.From] = Math.Max(pg.Flushed.GetValueOrDefault(flushed.From), flushed.Lsn);
                 break;
@@ -85,8 +97,9 @@ public sealed partial class SimCluster
         var target = Node(primaryId).Postgres.Timeline;
         if (target != pg.Timeline)
         {
+            // Past the fork its WAL is on an abandoned branch: pg_rewind takes it back to the fork, on its
+            // timeline; streaming then carries it onto the new one.
             pg.Lsn = Math.Min(pg.Lsn, Divergence(pg.Timeline, target));
-            pg.Timeline = target;
         }
 
         pg.UpstreamId = primaryId;
