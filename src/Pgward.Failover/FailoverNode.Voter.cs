@@ -1,0 +1,62 @@
+using Pgward.Failover.Actions;
+using Pgward.Failover.Messages;
+
+namespace Pgward.Failover;
+
+/// <summary>The voter's side, which every agent plays: acknowledging heartbeats and granting votes.</summary>
+public sealed partial class FailoverNode
+{
+    private int? followRequested;
+
+    private void OnHeartbeat(int from, Heartbeat heartbeat, DateTimeOffset now, List<FailoverAction> actions)
+    {
+        if (heartbeat.Term < voter.CurrentTerm || heartbeat.PrimaryId == self.Id)
+        {
+            actions.Add(new Send(from, new HeartbeatReply(voter.CurrentTerm, Accepted: false, heartbeat.SentAt)));
+            return;
+        }
+
+        var votedFor = heartbeat.Term == voter.CurrentTerm ? voter.VotedFor : null;
+        Save(new VoterState(heartbeat.Term, votedFor, heartbeat.PrimaryId));
+        lastHeard = now;
+        leaseUntil = now + options.LeaseDuration;
+        knownTimeline = Math.Max(knownTimeline, heartbeat.Timeline);
+        knownPrimaryLsn = heartbeat.PrimaryLsn;
+        knownAckedLsn = Math.Max(knownAckedLsn, heartbeat.AckedLsn);
+        lastRefusal = null;
+        election = null;
+        actions.Add(new Send(from, new HeartbeatReply(heartbeat.Term, Accepted: true, heartbeat.SentAt)));
+
+        if (leaderTerm is long mine && mine < heartbeat.Term)
+        {
+            StepDown(heartbeat.Term, heartbeat.PrimaryId, actions);
+        }
+        else if (!self.IsWitness && local.IsRunning && local.IsPrimary)
+        {
+            FenceOnce($"node {heartbeat.PrimaryId} is the primary of term {heartbeat.Term}", actions);
+            RequestRejoin(heartbeat.PrimaryId, actions);
+        }
+        else if (!self.IsWitness && local.IsRunning && local.UpstreamId != heartbeat.PrimaryId
+            && followRequested != heartbeat.PrimaryId && !store.IsPaused)
+        {
+            followRequested = heartbeat.PrimaryId;
+            actions.Add(new Follow(heartbeat.PrimaryId, heartbeat.Term));
+        }
+    }
+
+    private void OnVoteRequest(int from, VoteRequest request, DateTimeOffset now, List<FailoverAction> actions)
+    {
+        var refusal = VotePolicy.Refusal(request, Knowledge(now), options);
+        if (refusal is null && !request.PreVote)
+        {
+            // Saved before the reply leaves: a voter that forgot its vote could vote twice in this term.
+            Save(new VoterState(request.Term, request.Candidate.Id, null));
+            lastHeard = now;
+            leaseUntil = now + options.LeaseDuration;
+            election = null;
+        }
+
+        var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal);
+        actions.Add(new Send(from, reply));
+    }
+}

@@ -1,0 +1,130 @@
+using Pgward.Failover.Actions;
+using Pgward.Failover.Agreement;
+using Pgward.Failover.Messages;
+
+namespace Pgward.Failover;
+
+/// <summary>
+/// One agent's failover decisions as a state machine: fed ticks (with what the agent observed of its local
+/// PostgreSQL) and messages from other agents, each with the current time; returns the actions to take.
+/// No I/O and no clock of its own. The host must tick it at least every <see cref="FailoverOptions.TickInterval"/>
+/// and must start a local primary fenced: the node lifts the fence once a majority acknowledges it.
+/// </summary>
+public sealed partial class FailoverNode
+{
+    private readonly NodeProfile self;
+    private readonly IReadOnlyList<int> voters;
+    private readonly FailoverOptions options;
+    private readonly IAgreementStore store;
+    private readonly Random random;
+    private readonly int majority;
+
+    private VoterState voter;
+    private LocalStatus local = LocalStatus.None;
+    private DateTimeOffset lastHeard;
+    private DateTimeOffset leaseUntil;
+    private int knownTimeline;
+    private ulong knownPrimaryLsn;
+    private ulong knownAckedLsn;
+    private string? lastRefusal;
+
+    /// <param name="voters">Every voter's node id, this node's included.</param>
+    /// <param name="random">Seeded in tests; draws the backoff after a lost election round.</param>
+    /// <param name="startedAt">Start time: a restarted voter keeps the lease promise it may have given before
+    /// its crash (it does not remember), and a standby waits a full failover timeout before suspecting anyone.</param>
+    public FailoverNode(
+        NodeProfile self, IReadOnlyList<int> voters, FailoverOptions options, IAgreementStore store, Random random,
+        DateTimeOffset startedAt)
+    {
+        options.Validate();
+        if (!voters.Contains(self.Id))
+        {
+            throw new ArgumentException($"node {self.Id} is not among the voters", nameof(voters));
+        }
+
+        this.self = self;
+        this.voters = voters;
+        this.options = options;
+        this.store = store;
+        this.random = random;
+        majority = voters.Count / 2 + 1;
+        voter = store.Load();
+        lastHeard = startedAt;
+        leaseUntil = startedAt + options.LeaseDuration;
+    }
+
+    public int Id => self.Id;
+
+    public FailoverStatus Status => new(
+        voter.CurrentTerm, voter.PrimaryId, leaderTerm is not null && !superseded, fenced, store.IsPaused,
+        election?.Phase ?? ElectionPhase.None, lastHeard, lastRefusal);
+
+    /// <summary>Periodic step: renew the lease and check the fence on a primary, detect a failed primary and
+    /// run elections on a standby.</summary>
+    public IReadOnlyList<FailoverAction> Tick(DateTimeOffset now, LocalStatus local)
+    {
+        this.local = local;
+        var actions = new List<FailoverAction>();
+        if (self.IsWitness)
+        {
+            return actions;
+        }
+
+        if (local.IsRunning && local.IsPrimary)
+        {
+            PrimaryTick(now, actions);
+        }
+        else
+        {
+            StandbyTick(now, actions);
+        }
+
+        return actions;
+    }
+
+    /// <summary>Handles a message from another agent.</summary>
+    public IReadOnlyList<FailoverAction> Receive(int from, FailoverMessage message, DateTimeOffset now)
+    {
+        var actions = new List<FailoverAction>();
+        switch (message)
+        {
+            case Heartbeat heartbeat:
+                OnHeartbeat(from, heartbeat, now, actions);
+                break;
+            case HeartbeatReply reply:
+                OnHeartbeatReply(from, reply, actions);
+                break;
+            case VoteRequest request:
+                OnVoteRequest(from, request, now, actions);
+                break;
+            case VoteReply reply:
+                OnVoteReply(from, reply, now, actions);
+                break;
+        }
+
+        return actions;
+    }
+
+    private void Save(VoterState state)
+    {
+        if (state != voter)
+        {
+            store.Save(state);
+            voter = state;
+        }
+    }
+
+    private void Report(string reason, List<FailoverAction> actions)
+    {
+        if (reason != lastRefusal)
+        {
+            lastRefusal = reason;
+            actions.Add(new Refused(reason));
+        }
+    }
+
+    private IEnumerable<int> Others => voters.Where(id => id != self.Id);
+
+    private VoterKnowledge Knowledge(DateTimeOffset now) => new(
+        self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn);
+}

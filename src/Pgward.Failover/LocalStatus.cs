@@ -1,0 +1,24 @@
+namespace Pgward.Failover;
+
+/// <summary>What the agent last observed of its local PostgreSQL (a witness has none). When the server is down,
+/// report what is on disk (role, timeline and LSN from <c>pg_controldata</c>) with <c>IsRunning = false</c>, or
+/// <see cref="None"/> when nothing is known.</summary>
+/// <param name="IsRunning">Whether the server answers at all.</param>
+/// <param name="IsPrimary">Not in recovery.</param>
+/// <param name="Timeline">The timeline of the last WAL record the server wrote or received (on a standby
+/// <c>pg_stat_wal_receiver.received_tli</c>, not the upstream's timeline): a standby still catching up to a
+/// fork point is on the old timeline, and judging it by the new one would let it win with less WAL.</param>
+/// <param name="Lsn">On a primary its current WAL end; on a standby the last WAL location received.</param>
+/// <param name="AckedLsn">On a primary, the highest commit acknowledged to clients: in sync mode what
+/// <c>ANY k</c> standbys flushed, in async mode the WAL end.</param>
+/// <param name="UpstreamId">On a standby, the node it streams from, if any.</param>
+public sealed record LocalStatus(
+    bool IsRunning,
+    bool IsPrimary,
+    int Timeline,
+    ulong Lsn,
+    ulong AckedLsn = 0,
+    int? UpstreamId = null)
+{
+    public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
+}

@@ -1,0 +1,7 @@
+namespace Pgward.Failover.Messages;
+
+/// <summary>A request for a vote in <see cref="FailoverMessage.Term"/>. A pre-vote asks "would you vote for me?"
+/// and changes nothing on the voter, so that a standby which merely lost its own link to the primary cannot
+/// raise the term and depose a healthy primary.</summary>
+/// <param name="Round">The candidate's round number, echoed so that late replies of old rounds are ignored.</param>
+public sealed record VoteRequest(long Term, bool PreVote, int Round, Candidacy Candidate) : FailoverMessage(Term);

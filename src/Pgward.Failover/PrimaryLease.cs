@@ -1,0 +1,24 @@
+namespace Pgward.Failover;
+
+/// <summary>The primary's view of its lease: for each voter, the send time of the newest heartbeat (or vote
+/// request) it acknowledged in the primary's term.</summary>
+internal sealed class PrimaryLease
+{
+    private readonly Dictionary<int, DateTimeOffset> acknowledged = [];
+
+    public void Acknowledged(int voter, DateTimeOffset sentAt)
+    {
+        if (!acknowledged.TryGetValue(voter, out var known) || sentAt > known)
+        {
+            acknowledged[voter] = sentAt;
+        }
+    }
+
+    /// <summary>Whether a majority acknowledged something sent less than <paramref name="fenceTimeout"/> ago.
+    /// Each of those voters promised, when it acknowledged (no earlier than the send time), not to vote for a
+    /// lease duration, longer than the fence timeout: while this holds, no candidate can win.</summary>
+    public bool HoldsMajority(DateTimeOffset now, TimeSpan fenceTimeout, int majority) =>
+        acknowledged.Values.Count(sentAt => now - sentAt < fenceTimeout) >= majority;
+
+    public void Clear() => acknowledged.Clear();
+}

@@ -1,0 +1,104 @@
+using Pgward.Failover.Messages;
+
+namespace Pgward.Failover;
+
+/// <summary>Whether a voter grants a (pre-)vote: a pure function of the request and what the voter knows.</summary>
+internal static class VotePolicy
+{
+    /// <summary>Null when the vote is granted, else the reason for refusing it.</summary>
+    public static string? Refusal(VoteRequest request, VoterKnowledge me, FailoverOptions options)
+    {
+        var candidate = request.Candidate;
+        if (me.Paused)
+        {
+            return "the cluster is paused";
+        }
+
+        if (request.Term < me.Voter.CurrentTerm
+            || (request.Term == me.Voter.CurrentTerm && me.Voter.VotedFor != candidate.Id))
+        {
+            return $"node {me.Self.Id} is in term {me.Voter.CurrentTerm} and voted for {me.Voter.VotedFor?.ToString() ?? "nobody"}";
+        }
+
+        if (DataRefusal(candidate, me, options) is string refusal)
+        {
+            return refusal;
+        }
+
+        if (me.Now < me.LeaseUntil)
+        {
+            // Why: this voter acknowledged the primary's lease; the primary may still take writes until its
+            // fence timeout, which ends before this promise does.
+            return $"node {me.Self.Id} heard the primary recently (lease for another {(me.LeaseUntil - me.Now).TotalMilliseconds:0} ms)";
+        }
+
+        return null;
+    }
+
+    /// <summary>Refusals about the candidate's data, which a candidate also applies to itself.</summary>
+    public static string? DataRefusal(Candidacy candidate, VoterKnowledge me, FailoverOptions options)
+    {
+        // A data node whose server is down still holds its WAL on disk: the host reports the last known state
+        // (timeline 0 when it knows none), and the voter judges with it as if the server ran.
+        var holdsData = !me.Self.IsWitness && me.Local.Timeline > 0;
+        if (holdsData && me.Local.IsPrimary && me.Self.Id != candidate.Id)
+        {
+            return $"node {me.Self.Id} runs a primary (it holds WAL no standby may have)";
+        }
+
+        if (candidate.Timeline < me.KnownTimeline)
+        {
+            return $"node {candidate.Id} is on timeline {candidate.Timeline}, older than the primary's {me.KnownTimeline}";
+        }
+
+        if (options.ReplicationMode == ReplicationMode.Sync && candidate.Lsn < me.KnownAckedLsn)
+        {
+            // Why: promoting a standby behind an acknowledged commit would lose that commit.
+            return $"sync mode: node {candidate.Id} received {Format(candidate.Lsn)} but commits were acknowledged up to {Format(me.KnownAckedLsn)}";
+        }
+
+        if (options.MaximumLagOnFailover is ulong maxLag && me.KnownPrimaryLsn > candidate.Lsn
+            && me.KnownPrimaryLsn - candidate.Lsn > maxLag)
+        {
+            return $"node {candidate.Id} is {me.KnownPrimaryLsn - candidate.Lsn} bytes behind the primary (maximum_lag_on_failover {maxLag})";
+        }
+
+        // In async mode a standby that may never stand (priority 0, manual, other location) does not hold back a
+        // candidate for being behind it, as in Patroni: else a most-advanced priority-0 standby would block every
+        // failover. In sync mode it must: it may be the standby that flushed the last acknowledged commits.
+        var judgesData = me.Self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
+        if (holdsData && !me.Local.IsPrimary && judgesData && me.Self.Id != candidate.Id)
+        {
+            return Compare(candidate, me);
+        }
+
+        return null;
+    }
+
+    private static string? Compare(Candidacy candidate, VoterKnowledge me)
+    {
+        var mine = (me.Local.Timeline, me.Local.Lsn);
+        var theirs = (candidate.Timeline, candidate.Lsn);
+        if (theirs.CompareTo(mine) < 0)
+        {
+            return $"node {candidate.Id} ({theirs.Timeline}, {Format(theirs.Lsn)}) is behind node {me.Self.Id} ({mine.Timeline}, {Format(mine.Lsn)})";
+        }
+
+        var precedes = me.Self.Priority > candidate.Priority
+            || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id);
+        if (theirs == mine && precedes)
+        {
+            return $"node {me.Self.Id} is as advanced as node {candidate.Id} and {PrecedenceSuffix}";
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a refusal says that the voter itself is the better candidate: the candidate then defers
+    /// to it instead of splitting the vote.</summary>
+    public static bool IsPrecedence(string? reason) => reason?.EndsWith(PrecedenceSuffix, StringComparison.Ordinal) == true;
+
+    private const string PrecedenceSuffix = "takes precedence (priority, then node id)";
+
+    public static string Format(ulong lsn) => $"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}";
+}

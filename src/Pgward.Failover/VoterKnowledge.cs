@@ -1,0 +1,17 @@
+namespace Pgward.Failover;
+
+/// <summary>What a voter knows when it judges a vote request.</summary>
+/// <param name="LeaseUntil">The voter promised the primary not to vote before this time.</param>
+/// <param name="KnownTimeline">The timeline of the newest primary the voter heard from.</param>
+/// <param name="KnownPrimaryLsn">The primary's WAL end in its last heartbeat.</param>
+/// <param name="KnownAckedLsn">The highest commit LSN any primary reported as acknowledged.</param>
+internal sealed record VoterKnowledge(
+    NodeProfile Self,
+    VoterState Voter,
+    LocalStatus Local,
+    bool Paused,
+    DateTimeOffset Now,
+    DateTimeOffset LeaseUntil,
+    int KnownTimeline,
+    ulong KnownPrimaryLsn,
+    ulong KnownAckedLsn);

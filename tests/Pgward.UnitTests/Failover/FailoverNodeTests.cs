@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Time.Testing;
+using Pgward.Failover;
+using Pgward.Failover.Actions;
+using Pgward.Failover.Agreement;
+using Pgward.Failover.Messages;
+using Xunit;
+
+namespace Pgward.UnitTests.Failover;
+
+/// <summary>One <see cref="FailoverNode"/> driven by hand with a fake clock: the actions it decides.</summary>
+public sealed class FailoverNodeTests
+{
+    private static readonly int[] Voters = [1, 2, 3];
+    private static readonly LocalStatus Standby = new(IsRunning: true, IsPrimary: false, Timeline: 1, Lsn: 0x5000, UpstreamId: 1);
+    private static readonly LocalStatus Primary = new(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x6000, AckedLsn: 0x6000);
+    private readonly FakeTimeProvider time = new();
+
+    private FailoverNode NewNode(int id, IAgreementStore store, FailoverOptions? options = null) =>
+        new(new NodeProfile(id), Voters, options ?? new FailoverOptions(), store, new Random(1), time.GetUtcNow());
+
+    private static InMemoryAgreementStore StoreAt(long term, int? primary)
+    {
+        var store = new InMemoryAgreementStore();
+        store.Save(new VoterState(term, null, primary));
+        return store;
+    }
+
+    private static VoteRequest Vote(long term, int candidate, ulong lsn = 0x5000, int timeline = 1) =>
+        new(term, PreVote: false, Round: 1, new Candidacy(candidate, timeline, lsn, 100));
+
+    private Heartbeat HeartbeatFrom(int primary, long term) => new(term, primary, 1, 0x6000, 0x6000, time.GetUtcNow());
+
+    [Fact]
+    public void Voter_acknowledges_a_heartbeat_and_refuses_votes_until_its_lease_ends()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Standby);
+        var ack = Assert.IsType<Send>(Assert.Single(node.Receive(1, HeartbeatFrom(1, 1), time.GetUtcNow())));
+        Assert.Equal(new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), ack.Message);
+
+        time.Advance(TimeSpan.FromMilliseconds(1900));
+        var refused = (VoteReply)((Send)node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow())[0]).Message;
+        Assert.False(refused.Granted);
+        Assert.Contains("lease", refused.Reason, StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var granted = (VoteReply)((Send)node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow())[0]).Message;
+        Assert.True(granted.Granted);
+    }
+
+    [Fact]
+    public void Voter_grants_one_vote_per_term_even_after_a_restart()
+    {
+        var store = StoreAt(1, 1);
+        var node = NewNode(3, store);
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
+        Assert.True(((VoteReply)((Send)node.Receive(2, Vote(2, 2), time.GetUtcNow())[0]).Message).Granted);
+
+        var restarted = NewNode(3, store);
+        time.Advance(TimeSpan.FromSeconds(3));
+        restarted.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
+        var reply = (VoteReply)((Send)restarted.Receive(1, Vote(2, 1), time.GetUtcNow())[0]).Message;
+        Assert.False(reply.Granted);
+        Assert.Equal(new VoterState(2, 2, null), store.Load());
+    }
+
+    [Fact]
+    public void Restarted_voter_keeps_the_lease_it_may_have_promised_before_its_crash()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
+        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2), time.GetUtcNow())[0]).Message;
+        Assert.False(reply.Granted);
+    }
+
+    [Fact]
+    public void Voter_refuses_a_candidate_behind_itself_or_on_an_older_timeline()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { Timeline = 2 });
+
+        var older = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x9000, timeline: 1), time.GetUtcNow())[0]).Message;
+        var behind = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x4000, timeline: 2), time.GetUtcNow())[0]).Message;
+
+        Assert.Contains("behind node 3", older.Reason, StringComparison.Ordinal);
+        Assert.Contains("behind node 3", behind.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Standby_that_may_never_stand_does_not_hold_back_a_candidate_behind_it()
+    {
+        var node = new FailoverNode(
+            new NodeProfile(3, Priority: 0), Voters, new FailoverOptions(), StoreAt(1, 1), new Random(1), time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { Lsn = 0x8000 });
+
+        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        Assert.True(reply.Granted, reply.Reason);
+    }
+
+    [Fact]
+    public void Voter_whose_server_is_down_judges_with_the_WAL_on_its_disk()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { IsRunning = false, Lsn = 0x8000 });
+
+        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        Assert.Contains("behind node 3", reply.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Primary_starts_fenced_unfences_on_a_majority_and_fences_when_acks_stop()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        var first = node.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(2, first.OfType<Send>().Count());
+        Assert.DoesNotContain(first, action => action is Unfence);
+
+        var sentAt = time.GetUtcNow();
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, sentAt), time.GetUtcNow());
+        Assert.Contains(new Unfence(1), node.Tick(time.GetUtcNow(), Primary));
+
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        var fence = Assert.Single(node.Tick(time.GetUtcNow(), Primary).OfType<Fence>());
+        Assert.Contains("no majority", fence.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Primary_told_of_a_higher_term_stays_fenced_and_rejoins_the_new_primary()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Primary);
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+
+        Assert.Contains(node.Receive(3, new HeartbeatReply(2, Accepted: false, time.GetUtcNow()), time.GetUtcNow()), a => a is Fence);
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), time.GetUtcNow());
+        Assert.DoesNotContain(node.Tick(time.GetUtcNow(), Primary), a => a is Unfence);
+
+        var actions = node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow());
+        Assert.Contains(new Rejoin(2, 2), actions);
+    }
+
+    [Fact]
+    public void Heartbeat_of_an_older_term_is_rejected_with_the_current_term()
+    {
+        var node = NewNode(3, StoreAt(5, 2));
+        var reply = Assert.IsType<Send>(Assert.Single(node.Receive(1, HeartbeatFrom(1, 4), time.GetUtcNow())));
+        Assert.Equal(new HeartbeatReply(5, Accepted: false, time.GetUtcNow()), reply.Message);
+    }
+
+    [Fact]
+    public void Standby_that_hears_a_new_primary_follows_it()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Standby);
+        Assert.Contains(new Follow(2, 2), node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Options_refuse_a_fence_timeout_that_does_not_end_before_the_lease()
+    {
+        var options = new FailoverOptions { FenceTimeout = TimeSpan.FromSeconds(2) };
+        Assert.Throws<ArgumentException>(options.Validate);
+        new FailoverOptions().Validate();
+    }
+}

@@ -1,0 +1,70 @@
+using Pgward.Failover;
+
+namespace Pgward.UnitTests.Failover.Simulation;
+
+/// <summary>Safety invariants, checked as the simulation runs.</summary>
+public sealed partial class SimCluster
+{
+    private void CheckOneWritablePrimary()
+    {
+        var writable = Nodes.Where(node => node.Writable).Select(node => node.Id).ToList();
+        if (writable.Count > 1)
+        {
+            Violate($"nodes {string.Join(", ", writable)} are all writable");
+        }
+    }
+
+    private (int Timeline, ulong Lsn)[] lastWritable = [];
+    private int lastWriterTimeline = 1;
+
+    /// <summary>What every node held at the last instant some primary was writable. WAL written before a fence
+    /// may still reach a standby after it voted; what counts is what a majority held while writes were taken.</summary>
+    private void SnapshotWhileWritable()
+    {
+        if (Nodes.FirstOrDefault(node => node.Writable) is { } writer)
+        {
+            lastWriterTimeline = writer.Postgres.Timeline;
+            lastWritable = Nodes.Select(node => node.Profile.IsWitness ? (0, 0UL) : (node.Postgres.Timeline, node.Postgres.Lsn)).ToArray();
+        }
+    }
+
+    /// <summary>Before a promotion: in sync mode the candidate holds every acknowledged commit; in any mode,
+    /// when every data node may stand, its history contains all WAL a majority of voters held at the last
+    /// instant a primary was writable.</summary>
+    private void CheckPromotion(SimNode candidate)
+    {
+        var lsn = candidate.Postgres.Lsn;
+        if (Settings.Options.ReplicationMode == ReplicationMode.Sync && lsn < AckedCommitLsn)
+        {
+            Violate($"node {candidate.Id} promoted at {lsn:X}, behind acknowledged commit {AckedCommitLsn:X}");
+        }
+
+        if (lastWritable.Length > 0 && Nodes.Where(node => !node.Profile.IsWitness).All(node => node.Profile.CanStand))
+        {
+            var held = lastWritable.Select(HeldOnWriterHistory).OrderDescending().ToList();
+            var majorityHeld = held[Settings.VoterCount / 2];
+            var candidateHeld = HeldOnWriterHistory((candidate.Postgres.Timeline, lsn));
+            if (candidateHeld < majorityHeld)
+            {
+                Violate($"node {candidate.Id} promoted holding {candidateHeld:X} of the last writer's history, behind {majorityHeld:X} held by a majority");
+            }
+        }
+    }
+
+    /// <summary>How much of the last writer's WAL history a node at (timeline, lsn) holds.</summary>
+    private ulong HeldOnWriterHistory((int Timeline, ulong Lsn) state) =>
+        state.Timeline == 0 ? 0
+        : state.Timeline == lastWriterTimeline ? state.Lsn
+        : Math.Min(state.Lsn, Divergence(state.Timeline, lastWriterTimeline));
+
+    private void Violate(string what)
+    {
+        var line = $"seed {seed} at {Elapsed.TotalSeconds:0.000} s: {what}";
+        if (Violations.Count < 20)
+        {
+            Violations.Add(line);
+        }
+
+        Record("VIOLATION " + what);
+    }
+}

@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Time.Testing;
+using Pgward.Failover;
+using Pgward.Failover.Actions;
+using Pgward.Failover.Agreement;
+
+namespace Pgward.UnitTests.Failover.Simulation;
+
+/// <summary>
+/// A cluster of <see cref="FailoverNode"/>s over a simulated network and PostgreSQL model, driven in 10 ms steps
+/// of a fake clock. Safety invariants are checked at every step and every promotion; violations are collected.
+/// </summary>
+public sealed partial class SimCluster
+{
+    public static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+    private const ulong StartLsn = 0x3000000;
+
+    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider time = new(Epoch);
+    private readonly Random random;
+    private readonly int seed;
+    private readonly PauseFlag pause = new();
+    private readonly List<int> voterIds;
+
+    public SimCluster(SimSettings settings, int seed)
+    {
+        Settings = settings;
+        this.seed = seed;
+        random = new Random(seed);
+        Network = new SimNetwork(settings, new Random(seed ^ 0x5eed));
+        voterIds = Enumerable.Range(1, settings.VoterCount).ToList();
+        foreach (var id in voterIds)
+        {
+            var store = new InMemoryAgreementStore(pause);
+            store.Save(new VoterState(1, null, 1));
+            var node = new SimNode(settings.Profile(id), store)
+            {
+                ClockRate = 1 + (random.NextDouble() * 2 - 1) * settings.ClockDrift,
+            };
+            node.Postgres.IsPrimary = id == 1;
+            node.Postgres.UpstreamId = id == 1 || node.Profile.IsWitness ? null : 1;
+            node.Postgres.Lsn = StartLsn;
+            Nodes.Add(node);
+            StartAgent(node);
+        }
+    }
+
+    public SimSettings Settings { get; }
+    public SimNetwork Network { get; }
+    public List<SimNode> Nodes { get; } = [];
+    public DateTimeOffset Now => time.GetUtcNow();
+    public TimeSpan Elapsed => Now - Epoch;
+
+    /// <summary>The time on <paramref name="node"/>'s own clock, which may run fast or slow.</summary>
+    public DateTimeOffset LocalNow(SimNode node) => Epoch + Elapsed * node.ClockRate;
+    public List<string> Violations { get; } = [];
+    public List<string> Log { get; } = [];
+    public List<(TimeSpan At, int Node, long Term)> Promotions { get; } = [];
+    public List<(TimeSpan At, int Node, string Reason)> Refusals { get; } = [];
+
+    /// <summary>The highest commit LSN any primary acknowledged to a client.</summary>
+    public ulong AckedCommitLsn { get; private set; }
+
+    public SimNode Node(int id) => Nodes[id - 1];
+
+    public int? WritablePrimary => Nodes.FirstOrDefault(node => node.Writable)?.Id;
+
+    public void RunFor(TimeSpan duration)
+    {
+        var end = Now + duration;
+        while (Now < end)
+        {
+            StepOnce();
+        }
+    }
+
+    /// <summary>Runs until the condition holds or the time is up; returns whether it held.</summary>
+    public bool RunUntil(Func<bool> condition, TimeSpan limit)
+    {
+        var end = Now + limit;
+        while (Now < end)
+        {
+            StepOnce();
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void StepOnce()
+    {
+        time.Advance(Step);
+        var now = Now;
+        foreach (var message in Network.Due(now).ToList())
+        {
+            Deliver(message, now);
+        }
+
+        foreach (var node in Nodes.Where(node => !node.Crashed && !node.Frozen && now >= node.NextTick))
+        {
+            TickAgent(node, now);
+        }
+
+        RunPostgres(now);
+        SnapshotWhileWritable();
+        CheckOneWritablePrimary();
+    }
+
+    private void TickAgent(SimNode node, DateTimeOffset now)
+    {
+        node.NextTick = now + Settings.Options.TickInterval / node.ClockRate;
+        Apply(node, node.Agent!.Tick(LocalNow(node), node.Local), now);
+    }
+
+    private void StartAgent(SimNode node)
+    {
+        node.Agent = new FailoverNode(
+            node.Profile, voterIds, Settings.Options, node.Store, new Random(seed * 7919 + node.Id + Log.Count), LocalNow(node));
+        node.NextTick = Now + TimeSpan.FromMilliseconds(random.Next(0, 100));
+    }
+
+    private void Apply(SimNode node, IReadOnlyList<FailoverAction> actions, DateTimeOffset now)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case Send send:
+                    Network.Send(new AgentMessage(node.Id, send.To, send.Message), now);
+                    break;
+                case Promote promote:
+                    PromotePostgres(node, promote.Term);
+                    break;
+                case Fence fence:
+                    node.Postgres.Fenced = true;
+                    Record($"node {node.Id} fenced: {fence.Reason}");
+                    break;
+                case Unfence:
+                    node.Postgres.Fenced = false;
+                    Record($"node {node.Id} unfenced");
+                    break;
+                case Follow follow:
+                    FollowPostgres(node, follow.PrimaryId);
+                    break;
+                case Rejoin rejoin:
+                    node.Postgres.IsPrimary = false;
+                    node.Postgres.Fenced = true;
+                    FollowPostgres(node, rejoin.PrimaryId);
+                    Record($"node {node.Id} rejoined as standby of {rejoin.PrimaryId}");
+                    break;
+                case Refused refused:
+                    Refusals.Add((Elapsed, node.Id, refused.Reason));
+                    Record($"node {node.Id} refused: {refused.Reason}");
+                    break;
+            }
+        }
+    }
+
+    private void Record(string line)
+    {
+        if (Log.Count < 2000)
+        {
+            Log.Add($"{Elapsed.TotalSeconds:0.000} {line}");
+        }
+    }
+}
