@@ -69,7 +69,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             return agentFailure;
         }
         await PgwardApp.RunAsync(["-f", layout.ConfigFile(1), "cluster", "show"], runner.Environment, ct);
-        WhatNext(nodeCount, basePort, witness);
+        WhatNext(nodeCount, basePort, witness, agents);
         return ExitCodes.Success;
     }
 
@@ -138,7 +138,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         return busy;
     }
 
-    private void WhatNext(int nodeCount, int basePort, bool witness)
+    private void WhatNext(int nodeCount, int basePort, bool witness, bool agents)
     {
         var output = runner.Environment.Out;
         var conf1 = layout.ConfigFile(1);
@@ -146,13 +146,19 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         output.WriteLine($"The sandbox runs in {layout.Directory}: node1 is the primary on port {basePort}"
             + (nodeCount > 1 ? $", node2..node{nodeCount} are its standbys on ports {basePort + 1}..{basePort + nodeCount - 1}" : "")
             + (witness ? $", the witness is on port {basePort + nodeCount}." : "."));
-        output.WriteLine("Try:");
+        output.WriteLine(Environment.ProcessPath is { } self && Path.GetFileName(self) == "pgward"
+            ? $"Try ({self}; add its directory to PATH):"
+            : "Try:");
         output.WriteLine($"  pgward -f {conf1} cluster show");
         output.WriteLine($"  pgward -f {conf1} cluster event");
         if (nodeCount > 1)
         {
             output.WriteLine($"  pgward -f {layout.ConfigFile(2)} node check");
             output.WriteLine($"  pgward -f {layout.ConfigFile(2)} node check --replication-lag --nagios");
+        }
+        if (nodeCount > 1 && agents)
+        {
+            output.WriteLine($"  pgward -f {layout.ConfigFile(2)} standby switchover --siblings-follow");
         }
         output.WriteLine($"  psql -h 127.0.0.1 -p {basePort.ToString(CultureInfo.InvariantCulture)} -U {User} {User}");
         output.WriteLine($"Stop it with:  pgward sandbox down --dir {layout.Directory}");
