@@ -27,14 +27,7 @@ pgward=""
 
 cleanup() {
     local status=$?
-    if [[ -n "$pgward" && -d "$dir" ]]; then
-        for ((n = 1; n <= nodes; n++)); do
-            if [[ -f "$dir/node$n/pgward.conf" ]]; then
-                "$pgward" -f "$dir/node$n/pgward.conf" daemon stop >/dev/null 2>&1 || echo "warning: daemon stop failed for node$n" >&2
-            fi
-        done
-        "$pgward" sandbox down --dir "$dir" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $dir" >&2
-    fi
+    purge_sandbox "$pgward" "$dir"
     rm -rf "$work"
     exit "$status"
 }

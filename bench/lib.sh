@@ -17,3 +17,9 @@ stats() {
 }
 
 median() { stats "$1" | awk '{ print $2 }'; }
+
+# Stops a sandbox (its agents first, then its servers) and deletes it: purge_sandbox PGWARD DIR.
+purge_sandbox() {
+    [[ -n "$1" && -d "$2" ]] || return 0
+    "$1" sandbox down --dir "$2" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $2" >&2
+}

@@ -34,14 +34,7 @@ cleanup() {
         kill -TERM "$load_pid" 2>/dev/null || true
         wait "$load_pid" 2>/dev/null || true
     fi
-    if [[ -n "$pgward" && -d "$dir" ]]; then
-        for ((n = 1; n <= nodes; n++)); do
-            if [[ -f "$dir/node$n/pgward.conf" ]]; then
-                "$pgward" -f "$dir/node$n/pgward.conf" daemon stop >/dev/null 2>&1 || echo "warning: daemon stop failed for node$n" >&2
-            fi
-        done
-        "$pgward" sandbox down --dir "$dir" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $dir" >&2
-    fi
+    purge_sandbox "$pgward" "$dir"
     rm -rf "$work"
     exit "$status"
 }
