@@ -89,10 +89,7 @@ echo "== publishing"
 pgward="$("$repo/scripts/publish" -q)"
 echo "native: $pgward"
 jit_dir="$repo/artifacts/jit"
-if ! dotnet build "$repo/src/Pgward.Cli" -c Release -o "$jit_dir" -nologo -v quiet >"$work/jit-build.log" 2>&1; then
-    cat "$work/jit-build.log" >&2
-    exit 1
-fi
+build_into "$repo/src/Pgward.Cli" "$jit_dir"
 jit=(dotnet "$jit_dir/pgward.dll")
 echo "jit:    ${jit[*]}"
 

@@ -23,3 +23,11 @@ purge_sandbox() {
     [[ -n "$1" && -d "$2" ]] || return 0
     "$1" sandbox down --dir "$2" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $2" >&2
 }
+
+# Builds a .NET project in Release into a directory: build_into PROJECT DIR (the log is shown only on failure).
+build_into() {
+    if ! dotnet build "$1" -c Release -o "$2" -nologo -v quiet >"$work/build.log" 2>&1; then
+        cat "$work/build.log" >&2
+        exit 1
+    fi
+}

@@ -83,10 +83,7 @@ echo "== publishing"
 pgward="$("$repo/scripts/publish" -q)"
 echo "native: $pgward"
 bench_dir="$repo/artifacts/bench"
-if ! dotnet build "$repo/bench/Pgward.Bench" -c Release -o "$bench_dir" -nologo -v quiet >"$work/bench-build.log" 2>&1; then
-    cat "$work/bench-build.log" >&2
-    exit 1
-fi
+build_into "$repo/bench/Pgward.Bench" "$bench_dir"
 bench=(dotnet "$bench_dir/pgward-bench.dll")
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"

@@ -25,8 +25,7 @@ public static class AgentHost
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
-    public static string ListenUrl(Core.Config.NodeOptions options) =>
-        $"http://{(options.AgentAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.AgentAddress}]" : options.AgentAddress)}:{options.AgentPort}";
+    public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
     public static async Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 
 namespace Pgward.Cluster;
@@ -11,7 +12,7 @@ namespace Pgward.Cluster;
 public static class KnownNodesCache
 {
     public static string? PathFor(string? configFile) =>
-        configFile is null ? null : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(configFile) ?? ".", "pgward.nodes.cache");
+        configFile is null ? null : ConfigFiles.Beside(configFile, "pgward.nodes.cache");
 
     public static void Save(string? configFile, IEnumerable<NodeRecord> nodes)
     {
@@ -21,7 +22,12 @@ public static class KnownNodesCache
         }
         try
         {
-            var lines = nodes.Select(n => $"{n.NodeId.ToString(CultureInfo.InvariantCulture)}\t{n.Conninfo}");
+            var lines = nodes.Select(n => $"{n.NodeId.ToString(CultureInfo.InvariantCulture)}\t{n.Conninfo}").ToList();
+            // Read on every cluster show: write only when the nodes changed.
+            if (File.Exists(path) && File.ReadAllLines(path).SequenceEqual(lines))
+            {
+                return;
+            }
             var temp = path + ".tmp";
             File.WriteAllLines(temp, lines);
             File.Move(temp, path, overwrite: true);

@@ -36,6 +36,5 @@ public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCt
     }
 
     /// <summary>The postmaster PID serving the data directory, or null when no server runs in it.</summary>
-    public int? RunningPid() =>
-        PostmasterPid.Read(dataDirectory) is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
+    public int? RunningPid() => PostmasterPid.RunningPid(dataDirectory);
 }

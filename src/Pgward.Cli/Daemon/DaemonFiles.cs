@@ -8,10 +8,9 @@ public sealed record DaemonFiles(string PidFile, string LogFile)
 {
     public static DaemonFiles For(NodeOptions options)
     {
-        var directory = Path.GetDirectoryName(options.ConfigFile) is { Length: > 0 } dir ? dir : Environment.CurrentDirectory;
         return new DaemonFiles(
-            options.PidFile is { Length: > 0 } pid ? pid : Path.Combine(directory, "pgward-daemon.pid"),
-            options.LogFile is { Length: > 0 } log ? log : Path.Combine(directory, "pgward-daemon.log"));
+            options.PidFile is { Length: > 0 } pid ? pid : ConfigFiles.Beside(options.ConfigFile, "pgward-daemon.pid"),
+            options.LogFile is { Length: > 0 } log ? log : ConfigFiles.Beside(options.ConfigFile, "pgward-daemon.log"));
     }
 
     /// <summary>The PID in the PID file, or null when there is none or it is unreadable.</summary>

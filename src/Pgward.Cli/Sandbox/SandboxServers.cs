@@ -29,8 +29,7 @@ public sealed class SandboxServers(PgCtl pgCtl)
     public PgCtl PgCtl => pgCtl;
 
     /// <summary>The postmaster PID serving the node's data directory, or null when it does not run.</summary>
-    public static int? RunningPid(NodeOptions node) =>
-        PostmasterPid.Read(node.DataDirectory) is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
+    public static int? RunningPid(NodeOptions node) => PostmasterPid.RunningPid(node.DataDirectory);
 
     /// <summary>The PID of the node's agent (<c>pgward daemon start</c>), or null when it does not run.</summary>
     public static int? AgentPid(NodeOptions node) =>

@@ -119,7 +119,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         return null;
     }
 
-    private static List<int> BusyPorts(int basePort, int count)
+    internal static List<int> BusyPorts(int basePort, int count)
     {
         var busy = new List<int>();
         for (var port = basePort; port < basePort + count; port++)

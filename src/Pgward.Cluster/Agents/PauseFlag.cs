@@ -12,7 +12,7 @@ public sealed class PauseFlag(string path)
     public string Path => path;
 
     public static PauseFlag For(NodeOptions options) =>
-        new(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(options.ConfigFile) is { Length: > 0 } dir ? dir : ".", "pgward-daemon.paused"));
+        new(ConfigFiles.Beside(options.ConfigFile, "pgward-daemon.paused"));
 
     public bool IsPaused => File.Exists(path);
 

@@ -28,8 +28,7 @@ public sealed class DataDirectoryState
             return new DataDirectoryState(path, exists: false, isEmpty: true, runningPid: null);
         }
         var empty = !Directory.EnumerateFileSystemEntries(path).Any();
-        var pid = PostmasterPid.Read(path);
-        return new DataDirectoryState(path, exists: true, empty, pid is { } p && PostmasterPid.ProcessAlive(p) ? p : null);
+        return new DataDirectoryState(path, exists: true, empty, PostmasterPid.RunningPid(path));
     }
 
     /// <summary>Why the clone may not write here, or null.</summary>

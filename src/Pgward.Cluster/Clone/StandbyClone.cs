@@ -77,7 +77,7 @@ public sealed class StandbyClone(OperationContext ctx)
 
         if (useSlot && facts.Slots.Any(s => s.SlotName == slotName))
         {
-            await DropSlotAsync(connection, slotName, ct);
+            await ReplicationSlots.DropIfInactiveAsync(connection, slotName, ct);
         }
         var result = await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct);
         var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: pg_basebackup; --force: {(request.Force ? "Y" : "N")}";
@@ -167,12 +167,5 @@ public sealed class StandbyClone(OperationContext ctx)
             directory.Empty();
         }
         return result;
-    }
-
-    private static async Task DropSlotAsync(Npgsql.NpgsqlConnection connection, string slotName, CancellationToken ct)
-    {
-        await using var cmd = new Npgsql.NpgsqlCommand("SELECT pg_drop_replication_slot($1)", connection);
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = slotName });
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

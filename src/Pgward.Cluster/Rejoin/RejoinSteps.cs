@@ -62,7 +62,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         {
             return await FailAsync(ExitCodes.NoRestart, "unable to start server", "start", $"{started.Describe()}\n(see {local.LogFile})");
         }
-        var streaming = await Waiting.UntilAsync(token => ReplicationSlot.IsStreamingAsync(primary.Connection, options.NodeName, token),
+        var streaming = await Waiting.UntilAsync(token => Downstream.IsStreamingAsync(primary.Connection, options.NodeName, token),
             options.NodeRejoinTimeout, PollInterval, ctx.Time, ct);
         if (!streaming)
         {
@@ -84,7 +84,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         if (plan.SlotName is { } slot)
         {
             // Before the rewind, so the WAL the node will ask for after it is reserved.
-            await ReplicationSlot.RecreateAsync(primary.Connection, slot, ct);
+            await ReplicationSlots.RecreateAsync(primary.Connection, slot, ct);
         }
         var tool = new RewindTool(local, ctx.Processes);
         ctx.Reporter.Notice("executing pg_rewind");
@@ -125,7 +125,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         await StandbyConfiguration.WriteAsync(dataDirectory, plan.Replication, plan.SlotName, ct);
         if (plan.SlotName is { } slot && plan.Verdict is RejoinVerdict.NoRewind)
         {
-            await ReplicationSlot.RecreateAsync(primary.Connection, slot, ct);
+            await ReplicationSlots.RecreateAsync(primary.Connection, slot, ct);
         }
         await local.Account.ChownAsync(dataDirectory, ct);
     }

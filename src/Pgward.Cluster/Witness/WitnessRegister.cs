@@ -66,16 +66,18 @@ public sealed class WitnessRegister(OperationContext ctx)
         NpgsqlConnection witness, NpgsqlConnection primary, bool force, CancellationToken ct)
     {
         var options = ctx.Options;
-        if (await ClusterMetadata.IsInRecoveryAsync(witness, ct))
+        var witnessFacts = await ServerProbe.ReadAsync(witness, ct);
+        var primaryFacts = await ServerProbe.ReadAsync(primary, ct);
+        if (witnessFacts.InRecovery)
         {
             return (null, null, Outcome.Fail(ExitCodes.BadConfig, $"{ctx.LocalNode} is a standby; a witness is a separate, non-replicating server"));
         }
-        if (await ClusterMetadata.IsInRecoveryAsync(primary, ct))
+        if (primaryFacts.InRecovery)
         {
             return (null, null, Outcome.Fail(ExitCodes.BadConfig, "the server given with -h is a standby",
                 hint: "give the host and port of the primary"));
         }
-        if (await SystemIdentifierAsync(witness, ct) == await SystemIdentifierAsync(primary, ct))
+        if (witnessFacts.SystemIdentifier == primaryFacts.SystemIdentifier)
         {
             return (null, null, Outcome.Fail(ExitCodes.BadConfig,
                 "the witness server belongs to the replication cluster (same system identifier as the primary)",
@@ -102,11 +104,5 @@ public sealed class WitnessRegister(OperationContext ctx)
                 hint: existing.Type == NodeType.Witness ? "use -F/--force to register the witness again" : "give the witness its own node_id"));
         }
         return (primaryRecord, nodes, null);
-    }
-
-    private static async Task<string> SystemIdentifierAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("SELECT system_identifier::text FROM pg_control_system()", connection);
-        return (string)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

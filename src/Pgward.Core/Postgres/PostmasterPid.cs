@@ -18,6 +18,9 @@ public static class PostmasterPid
         }
     }
 
+    /// <summary>The PID of a live postmaster serving <paramref name="dataDirectory"/>, or null when none runs.</summary>
+    public static int? RunningPid(string dataDirectory) => Read(dataDirectory) is { } pid && ProcessAlive(pid) ? pid : null;
+
     /// <summary>PID from the contents of postmaster.pid. A negative value (a single-user backend) counts too.</summary>
     public static int? Parse(string contents)
     {

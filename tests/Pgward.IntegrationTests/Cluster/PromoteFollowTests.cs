@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pgward.Core.Postgres;
 using Pgward.Testing;
 using Xunit;
@@ -27,7 +26,7 @@ public sealed class PromoteFollowTests : PgIntegrationTest
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(standby),
                 $"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn", Token), Token);
         }
-        await KillPostmasterAsync(sandbox.DataDirectory(1));
+        await sandbox.KillPostmasterAsync(1, Token);
 
         var promote = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote");
         Assert.True(promote.ExitCode == 0, promote.ToString());
@@ -71,17 +70,6 @@ public sealed class PromoteFollowTests : PgIntegrationTest
         Assert.True(start.ExitCode == 0, start.ToString());
         await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(2),
             "SELECT coalesce((SELECT status FROM pg_stat_wal_receiver), '')", Token) == "streaming", Token);
-    }
-
-    /// <summary><c>kill -9</c> of the postmaster only, as a crash would; its children notice and exit on their own.</summary>
-    private async Task KillPostmasterAsync(string dataDirectory)
-    {
-        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
-        using (var process = Process.GetProcessById(pid))
-        {
-            process.Kill(entireProcessTree: false);
-        }
-        await Sql.WaitUntilAsync(() => Task.FromResult(!PostmasterPid.ProcessAlive(pid)), Token);
     }
 
     private async Task<string> NodesAsync(string connectionString) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Pgward.Core.Postgres;
 using Pgward.Testing;
@@ -16,7 +15,7 @@ public sealed class RejoinTests : PgIntegrationTest
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);
         var node1Settings = Path.Combine(sandbox.DataDirectory(1), "pgward-node.conf");
         var settingsBefore = await File.ReadAllTextAsync(node1Settings, Token);
-        await KillPostmasterAsync(sandbox.DataDirectory(1));
+        await sandbox.KillPostmasterAsync(1, Token);
         await PromoteNode2Async(sandbox);
         var node2 = string.Create(CultureInfo.InvariantCulture,
             $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=5");
@@ -52,39 +51,6 @@ public sealed class RejoinTests : PgIntegrationTest
         Assert.StartsWith("1,node1,node_rejoin,t,", events.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
-    private async Task KillPostmasterAsync(string dataDirectory)
-    {
-        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
-        var children = ChildPids(pid);
-        using (var postmaster = Process.GetProcessById(pid))
-        {
-            postmaster.Kill();
-        }
-        await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), Token);
-    }
-
-    private static List<int> ChildPids(int parent) =>
-        [.. System.IO.Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ParentPid(pid) == parent)];
-
-    private static int? ParentPid(int pid)
-    {
-        try
-        {
-            // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces: split after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>What <c>standby promote</c> does, done by hand: promote node2 and record it; node2 then takes writes.</summary>
     /// <summary>What a DBA does after losing the primary: promote a standby, re-point the other, write on.</summary>
     private async Task PromoteNode2Async(Sandbox sandbox)
     {

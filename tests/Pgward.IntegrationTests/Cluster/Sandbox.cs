@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Globalization;
+using Pgward.Cli.Sandbox;
+using Pgward.Core.Postgres;
 using Pgward.Testing;
 using Xunit;
 
@@ -51,24 +55,10 @@ public sealed class Sandbox
         while (true)
         {
             var candidate = Random.Shared.Next(LowestBasePort, HighestBasePort);
-            if (Enumerable.Range(candidate, servers).Concat(Enumerable.Range(candidate + AgentPortOffset, servers)).All(IsFree))
+            if (SandboxUp.BusyPorts(candidate, servers).Count == 0 && SandboxUp.BusyPorts(candidate + AgentPortOffset, servers).Count == 0)
             {
                 return candidate;
             }
-        }
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
         }
     }
 
@@ -91,6 +81,39 @@ public sealed class Sandbox
                 return sandbox;
             }
             Assert.True(attempt < 3 && run.Error.Contains("already in use", StringComparison.Ordinal), run.ToString());
+        }
+    }
+
+    /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
+    public async Task KillPostmasterAsync(int nodeId, CancellationToken ct)
+    {
+        var dataDirectory = DataDirectory(nodeId);
+        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
+        var children = ChildPids(pid);
+        using (var postmaster = Process.GetProcessById(pid))
+        {
+            postmaster.Kill();
+        }
+        await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), ct);
+    }
+
+    private static List<int> ChildPids(int parent) =>
+        [.. System.IO.Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentPid(pid) == parent)];
+
+    private static int? ParentPid(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces: split after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Pgward.Core.Events;
+using Pgward.Core.Postgres;
 using Xunit;
 
 namespace Pgward.UnitTests.Events;
@@ -128,8 +129,7 @@ public sealed class EventNotifierTests : IDisposable
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(2))
         {
-            var stat = $"/proc/{pid}/stat";
-            if (!File.Exists(stat) || (await File.ReadAllTextAsync(stat)).Split(") ")[^1].StartsWith('Z'))
+            if (!PostmasterPid.ProcessAlive(pid))
             {
                 return true;
             }

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Pgward.Cluster.Operations;
+namespace Pgward.Cluster;
 
 /// <summary>Creates and drops a standby's physical replication slot on its upstream.</summary>
 public static class ReplicationSlots
@@ -28,5 +28,13 @@ public static class ReplicationSlots
         cmd.Parameters.Add(new NpgsqlParameter { Value = slotName });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct);
+    }
+
+    /// <summary>Drops an inactive slot of that name and creates it again, reserving WAL from now: what a node that was
+    /// rewound or re-cloned needs, since the old slot's position no longer matches it.</summary>
+    public static async Task RecreateAsync(NpgsqlConnection upstream, string slotName, CancellationToken ct)
+    {
+        await DropIfInactiveAsync(upstream, slotName, ct);
+        await EnsureAsync(upstream, slotName, ct);
     }
 }
