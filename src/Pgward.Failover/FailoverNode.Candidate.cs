@@ -7,12 +7,21 @@ namespace Pgward.Failover;
 public sealed partial class FailoverNode
 {
     private ElectionRound? election;
+    private bool manualPending;
     private int round;
     private DateTimeOffset backoffUntil = DateTimeOffset.MinValue;
 
     private void StandbyTick(DateTimeOffset now, List<FailoverAction> actions)
     {
-        if (store.IsPaused)
+        if (manualPending && election is null && now >= leaseUntil)
+        {
+            // Why wait: this node promised the primary's lease too, and counts its own vote.
+            manualPending = false;
+            StartRound(ElectionPhase.PreVote, voter.CurrentTerm + 1, now, actions, manual: true);
+            return;
+        }
+
+        if (store.IsPaused && election is not { Manual: true })
         {
             election = null;
             return;
@@ -46,20 +55,49 @@ public sealed partial class FailoverNode
             return;
         }
 
-        StartRound(ElectionPhase.PreVote, voter.CurrentTerm + 1, now, actions);
+        StartRound(ElectionPhase.PreVote, voter.CurrentTerm + 1, now, actions, manual: false);
     }
 
-    private void StartRound(ElectionPhase phase, long term, DateTimeOffset now, List<FailoverAction> actions)
+    /// <summary>
+    /// An operator asks to promote this standby (<c>standby switchover</c>, <c>standby promote</c>): run an election
+    /// now, without waiting for the failover timeout. It wins only as an automatic one would (a majority, no lease
+    /// held, not behind any voter), except that it ignores pause, <c>failover = manual</c> and priority. The outcome
+    /// is a <see cref="Promote"/> or a <see cref="Refused"/> action, from this call or a later one.
+    /// </summary>
+    public IReadOnlyList<FailoverAction> RequestPromotion(DateTimeOffset now)
+    {
+        var actions = new List<FailoverAction>();
+        if (self.IsWitness || !local.IsRunning || local.IsPrimary)
+        {
+            actions.Add(new Refused($"node {self.Id} cannot be promoted: it is not a running standby"));
+        }
+        else if (election is not null || manualPending)
+        {
+            actions.Add(new Refused($"node {self.Id} is already running an election"));
+        }
+        else if (now < leaseUntil)
+        {
+            manualPending = true;
+        }
+        else
+        {
+            StartRound(ElectionPhase.PreVote, voter.CurrentTerm + 1, now, actions, manual: true);
+        }
+
+        return actions;
+    }
+
+    private void StartRound(ElectionPhase phase, long term, DateTimeOffset now, List<FailoverAction> actions, bool manual)
     {
         if (phase == ElectionPhase.Vote)
         {
             Save(new VoterState(term, self.Id, null));
         }
 
-        election = new ElectionRound(phase, term, ++round, now, now + options.ElectionTimeout);
+        election = new ElectionRound(phase, term, ++round, now, now + options.ElectionTimeout, manual);
         election.Granted.Add(self.Id);
         var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority);
-        var request = new VoteRequest(term, phase == ElectionPhase.PreVote, round, candidacy);
+        var request = new VoteRequest(term, phase == ElectionPhase.PreVote, round, candidacy, manual);
         actions.AddRange(Others.Select(id => new Send(id, request)));
         Progress(now, actions);
     }
@@ -79,7 +117,7 @@ public sealed partial class FailoverNode
         else if (election.Refused.Add(from))
         {
             election.Reasons.Add(reply.Reason ?? $"node {from} refused");
-            if (VotePolicy.IsPrecedence(reply.Reason))
+            if (VotePolicy.IsPrecedence(reply.Reason) && !election.Manual)
             {
                 // A better candidate is alive and will stand: defer to it rather than split the vote.
                 LoseRound(now, actions);
@@ -105,7 +143,7 @@ public sealed partial class FailoverNode
                 var everyoneAnswered = election.Granted.Count + election.Refused.Count == voters.Count;
                 if (everyoneAnswered || now >= election.StartedAt + options.PreVoteWindow)
                 {
-                    StartRound(ElectionPhase.Vote, election.Term, now, actions);
+                    StartRound(ElectionPhase.Vote, election.Term, now, actions, election.Manual);
                 }
             }
             else
@@ -146,6 +184,15 @@ public sealed partial class FailoverNode
         var lost = election!;
         election = null;
         backoffUntil = now + random.NextDouble() * options.ElectionBackoffMax;
+        if (lost.Manual)
+        {
+            // The operator waits for an answer: always give one, with every reason, the lease included.
+            var why = lost.Reasons.Count > 0 ? string.Join("; ", lost.Reasons.Order(StringComparer.Ordinal)) : "no majority answered in time";
+            lastRefusal = $"node {self.Id} not promoted in term {lost.Term}: {why}";
+            actions.Add(new Refused(lastRefusal));
+            return;
+        }
+
         var reasons = lost.Reasons.Where(reason => !reason.Contains("lease", StringComparison.Ordinal)).ToList();
         if (reasons.Count > 0)
         {

@@ -12,6 +12,39 @@ public sealed partial class FailoverNode
     private bool superseded;
     private DateTimeOffset lastHeartbeatSent = DateTimeOffset.MinValue;
     private int? rejoinRequested;
+    private DateTimeOffset graceUntil = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// The host found the local primary already taking writes when the agent started (the agent restarted, the
+    /// server did not): treat it as unfenced and give it one fence timeout to be acknowledged by a majority before
+    /// fencing it, instead of interrupting a healthy primary at every agent restart. While the agent was down
+    /// nothing fenced it anyway; a primary that is not the leader of the current term is fenced at once.
+    /// </summary>
+    public void AssumeWritable(DateTimeOffset now)
+    {
+        fenced = false;
+        graceUntil = now + options.FenceTimeout;
+    }
+
+    /// <summary>
+    /// The local primary was stopped cleanly for a switchover: give up the lease so that voters may elect the
+    /// successor at once. The node stays the leader of its term, so if the server is started again before anyone
+    /// wins, a majority's acknowledgement lifts its fence as after any restart.
+    /// </summary>
+    public IReadOnlyList<FailoverAction> Release(DateTimeOffset now)
+    {
+        var actions = new List<FailoverAction>();
+        if (leaderTerm is long term && !superseded)
+        {
+            fenced = true;
+            lease.Clear();
+            leaseUntil = now;
+            var release = new LeaseRelease(term, self.Id, now);
+            actions.AddRange(Others.Select(id => new Send(id, release)));
+        }
+
+        return actions;
+    }
 
     private void PrimaryTick(DateTimeOffset now, List<FailoverAction> actions)
     {
@@ -39,7 +72,7 @@ public sealed partial class FailoverNode
         }
 
         lease.Acknowledged(self.Id, now);
-        var holds = lease.HoldsMajority(now, options.FenceTimeout, majority);
+        var holds = lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil;
         if (!holds)
         {
             FenceOnce($"no majority of voters acknowledged node {self.Id} within {options.FenceTimeout.TotalMilliseconds:0} ms", actions);
@@ -92,6 +125,14 @@ public sealed partial class FailoverNode
             {
                 RequestRejoin(id, actions);
             }
+        }
+        else
+        {
+            // The server is a standby or stopped (after a switchover): nothing to fence; from now on this node
+            // follows the new primary like any standby.
+            leaderTerm = null;
+            superseded = false;
+            lease.Clear();
         }
     }
 

@@ -7,6 +7,7 @@ namespace Pgward.Failover;
 public sealed partial class FailoverNode
 {
     private int? followRequested;
+    private DateTimeOffset lastAcknowledgedSentAt = DateTimeOffset.MinValue;
 
     private void OnHeartbeat(int from, Heartbeat heartbeat, DateTimeOffset now, List<FailoverAction> actions)
     {
@@ -23,8 +24,10 @@ public sealed partial class FailoverNode
         knownTimeline = Math.Max(knownTimeline, heartbeat.Timeline);
         knownPrimaryLsn = heartbeat.PrimaryLsn;
         knownAckedLsn = Math.Max(knownAckedLsn, heartbeat.AckedLsn);
+        lastAcknowledgedSentAt = heartbeat.SentAt;
         lastRefusal = null;
         election = null;
+        manualPending = false;
         actions.Add(new Send(from, new HeartbeatReply(heartbeat.Term, Accepted: true, heartbeat.SentAt)));
 
         if (leaderTerm is long mine && mine < heartbeat.Term)
@@ -41,6 +44,17 @@ public sealed partial class FailoverNode
         {
             followRequested = heartbeat.PrimaryId;
             actions.Add(new Follow(heartbeat.PrimaryId, heartbeat.Term));
+        }
+    }
+
+    private void OnLeaseRelease(int from, LeaseRelease release, DateTimeOffset now)
+    {
+        // Only the primary this voter follows can release its own lease, and only with a release sent after the
+        // newest heartbeat acknowledged here (same clock, the primary's), so a late one cannot undo a newer lease.
+        if (from == release.PrimaryId && release.Term == voter.CurrentTerm && voter.PrimaryId == from
+            && release.SentAt > lastAcknowledgedSentAt)
+        {
+            leaseUntil = now;
         }
     }
 

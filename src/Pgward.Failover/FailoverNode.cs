@@ -100,6 +100,9 @@ public sealed partial class FailoverNode
             case VoteReply reply:
                 OnVoteReply(from, reply, now, actions);
                 break;
+            case LeaseRelease release:
+                OnLeaseRelease(from, release, now);
+                break;
         }
 
         return actions;

@@ -9,7 +9,7 @@ internal static class VotePolicy
     public static string? Refusal(VoteRequest request, VoterKnowledge me, FailoverOptions options)
     {
         var candidate = request.Candidate;
-        if (me.Paused)
+        if (me.Paused && !request.Manual)
         {
             return "the cluster is paused";
         }
@@ -20,7 +20,7 @@ internal static class VotePolicy
             return $"node {me.Self.Id} is in term {me.Voter.CurrentTerm} and voted for {me.Voter.VotedFor?.ToString() ?? "nobody"}";
         }
 
-        if (DataRefusal(candidate, me, options) is string refusal)
+        if (DataRefusal(candidate, me, options, request.Manual) is string refusal)
         {
             return refusal;
         }
@@ -36,7 +36,8 @@ internal static class VotePolicy
     }
 
     /// <summary>Refusals about the candidate's data, which a candidate also applies to itself.</summary>
-    public static string? DataRefusal(Candidacy candidate, VoterKnowledge me, FailoverOptions options)
+    /// <param name="manual">An operator chose the candidate: priority and node id do not hold it back.</param>
+    public static string? DataRefusal(Candidacy candidate, VoterKnowledge me, FailoverOptions options, bool manual = false)
     {
         // A data node whose server is down still holds its WAL on disk: the host reports the last known state
         // (timeline 0 when it knows none), and the voter judges with it as if the server ran.
@@ -69,13 +70,13 @@ internal static class VotePolicy
         var judgesData = me.Self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
         if (holdsData && !me.Local.IsPrimary && judgesData && me.Self.Id != candidate.Id)
         {
-            return Compare(candidate, me);
+            return Compare(candidate, me, manual);
         }
 
         return null;
     }
 
-    private static string? Compare(Candidacy candidate, VoterKnowledge me)
+    private static string? Compare(Candidacy candidate, VoterKnowledge me, bool manual)
     {
         var mine = (me.Local.Timeline, me.Local.Lsn);
         var theirs = (candidate.Timeline, candidate.Lsn);
@@ -86,7 +87,7 @@ internal static class VotePolicy
 
         var precedes = me.Self.Priority > candidate.Priority
             || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id);
-        if (theirs == mine && precedes)
+        if (theirs == mine && precedes && !manual)
         {
             return $"node {me.Self.Id} is as advanced as node {candidate.Id} and {PrecedenceSuffix}";
         }
