@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
+using Pgward.Agent.Failover;
 using Pgward.Agent.Health;
 using Pgward.Agent.Http;
 using Pgward.Agent.Monitoring;
@@ -16,8 +17,8 @@ namespace Pgward.Agent;
 
 /// <summary>
 /// The node agent: Kestrel on <c>agent_address:agent_port</c> serving the health checks and control endpoints until
-/// the token is cancelled, and the monitoring loop (<see cref="MonitorLoop"/>): one probe of the local server (and a
-/// standby's upstream) every <c>monitor_interval</c>.
+/// the token is cancelled, the monitoring loop (<see cref="MonitorLoop"/>): one probe of the local server (and a
+/// standby's upstream) every <c>monitor_interval</c>, and automatic failover (<see cref="FailoverDriver"/>).
 /// </summary>
 public static class AgentHost
 {
@@ -36,8 +37,11 @@ public static class AgentHost
         using var control = new LocalNodeControl(ctx, logger);
         using var agents = new AgentClient(options.AgentToken, ctx.Time);
         var monitor = new MonitorLoop(ctx, probes, logger);
-        HealthRoutes.Map(app, options, probes, ctx, monitor);
+        var failover = new FailoverDriver(ctx, control, logger);
+        control.Failover = failover;
+        HealthRoutes.Map(app, options, probes, ctx, monitor, failover);
         ConnectivityRoutes.Map(app, ctx, agents);
+        FailoverRoutes.Map(app, options.AgentToken, failover);
         new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
         try
         {
@@ -49,8 +53,8 @@ public static class AgentHost
                 hint: "another agent may run on this port; check agent_address and agent_port in pgward.conf");
         }
         AgentLog.Listening(logger, options.NodeName, options.NodeId, ListenUrl(options));
-        // Runs until the agent stops; it handles its own cancellation.
-        await monitor.RunAsync(ct);
+        // Both run until the agent stops; they handle their own cancellation.
+        await Task.WhenAll(monitor.RunAsync(ct), failover.RunAsync(ct));
         AgentLog.Stopping(logger);
         await app.StopAsync(CancellationToken.None);
         return Outcome.Ok;

@@ -24,6 +24,11 @@ public sealed partial class FailoverNode
         if (store.IsPaused && election is not { Manual: true })
         {
             election = null;
+            if (self.CanStand && local.IsRunning && now - lastHeard >= options.FailoverTimeout)
+            {
+                Report($"node {self.Id} hears no primary, but the cluster is paused: no automatic failover (pgward daemon unpause)", actions);
+            }
+
             return;
         }
 

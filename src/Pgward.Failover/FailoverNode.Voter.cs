@@ -26,6 +26,11 @@ public sealed partial class FailoverNode
         knownAckedLsn = Math.Max(knownAckedLsn, heartbeat.AckedLsn);
         lastAcknowledgedSentAt = heartbeat.SentAt;
         lastRefusal = null;
+        if (manualPending || election is { Manual: true })
+        {
+            actions.Add(new Refused($"node {self.Id} not promoted: node {heartbeat.PrimaryId} is the primary of term {heartbeat.Term} and answers"));
+        }
+
         election = null;
         manualPending = false;
         actions.Add(new Send(from, new HeartbeatReply(heartbeat.Term, Accepted: true, heartbeat.SentAt)));

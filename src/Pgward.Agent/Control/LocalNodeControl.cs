@@ -20,6 +20,9 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
 
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
+    /// <summary>The agent's failover loop: promotions go through its election, a stopped primary releases its lease.</summary>
+    public Failover.FailoverDriver? Failover { get; set; }
+
     public async Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct)
     {
         var response = await RunAsync("agent_stop", server => StopServerAsync(server, request, ct), ct);
@@ -27,6 +30,8 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         {
             return response;
         }
+        // A cleanly stopped primary takes no writes: its successor need not wait out the lease.
+        Failover?.ReleaseLease();
         // A switchover waits until the candidate has received this checkpoint: nothing acknowledged comes after it.
         var (data, _) = await new RewindTool(server, ctx.Processes).ReadControlDataAsync(ct);
         return response with { CheckpointLsn = data?.CheckpointLocation.ToString() };
@@ -47,8 +52,16 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
             return Task.FromResult(Outcome.Ok);
         }, ct);
 
-    public Task<ControlResponse> PromoteAsync(CancellationToken ct) =>
-        RunAsync(null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
+    public async Task<ControlResponse> PromoteAsync(CancellationToken ct)
+    {
+        // With failover on, a promotion must win an election first, or this node's own agent would fence the result.
+        // It takes the one-at-a-time lock itself when it promotes, so it must not be taken here.
+        if (Failover is { } failover && await failover.PromoteOnRequestAsync(ct) is { } elected)
+        {
+            return ControlResponse.From(elected);
+        }
+        return await RunAsync(null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
+    }
 
     public Task<ControlResponse> FollowAsync(FollowRequest request, CancellationToken ct) =>
         RunAsync(null, _ => new StandbyFollow(ctx).RunAsync(request.UpstreamNodeId, wait: true, dryRun: false, ct), ct);
@@ -68,6 +81,21 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         }, ct);
 
     public void Dispose() => oneAtATime.Dispose();
+
+    /// <summary>Runs an action of the failover loop on the local server, one at a time with the control actions.</summary>
+    public async Task<Outcome> ExclusiveAsync(Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    {
+        await oneAtATime.WaitAsync(ct);
+        try
+        {
+            var (server, problem) = LocalServer.Create(ctx);
+            return server is null ? problem : await action(server);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
 
     /// <param name="eventName">The agent's event for the action; null when the operation records its own.</param>
     private async Task<ControlResponse> RunAsync(string? eventName, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
@@ -152,14 +180,7 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         }
     }
 
-    // The event goes to the primary when one is reachable; after stopping the primary itself none is, and the
-    // event is then only passed to event_notification_command.
-    private async Task RecordAsync(string eventName, Outcome outcome, CancellationToken ct)
-    {
-        var details = outcome.Succeeded ? $"{eventName.Replace('_', ' ')} succeeded" : $"{outcome.Error}";
-        var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
-        await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);
-        await ctx.Events.RecordAsync(primary?.Store,
-            new ClusterEvent(ctx.Options.NodeId, ctx.Options.NodeName, eventName, outcome.Succeeded, details), ct);
-    }
+    private Task RecordAsync(string eventName, Outcome outcome, CancellationToken ct) =>
+        new AgentEvents(ctx).RecordAsync(eventName, outcome.Succeeded,
+            outcome.Succeeded ? $"{eventName.Replace('_', ' ')} succeeded" : $"{outcome.Error}", ct);
 }

@@ -2,12 +2,14 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Pgward.Agent.Failover;
 using Pgward.Agent.Health;
 using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Cluster.Show;
 using Pgward.Core.Config;
+using Pgward.Failover;
 
 namespace Pgward.Agent.Http;
 
@@ -19,16 +21,19 @@ public static class HealthRoutes
     public static string AgentVersion { get; } =
         typeof(HealthRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx, MonitorLoop monitor)
+    public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx, MonitorLoop monitor,
+        FailoverDriver failover)
     {
-        NodeReport ReportOf(ServerState state) => Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow());
+        NodeReport ReportOf(ServerState state) => WithFailover(
+            Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow()), failover);
+        ServerState Fenced(ServerState state) => failover.LocalFenced ? state with { Fenced = true } : state;
         foreach (var (path, endpoint) in HealthPaths.All)
         {
-            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, ReportOf)));
+            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, Fenced, ReportOf)));
         }
         app.MapGet("/node", (RequestDelegate)(async http =>
         {
-            var state = await probes.GetAsync(http.RequestAborted);
+            var state = Fenced(await probes.GetAsync(http.RequestAborted));
             await http.Response.WriteAsJsonAsync(ReportOf(state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);
         }));
         app.MapGet("/cluster", (RequestDelegate)(async http =>
@@ -63,7 +68,24 @@ public static class HealthRoutes
         PauseFlag.For(options).IsPaused,
         upstreamLastSeen is { } seen && now is { } at ? Math.Round((at - seen).TotalSeconds, 1) : null);
 
-    private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, ProbeCache probes, Func<ServerState, NodeReport> report)
+    private static NodeReport WithFailover(NodeReport report, FailoverDriver failover) => failover.Status is { } status
+        ? report with
+        {
+            FailoverTerm = status.Term,
+            FailoverState = status switch
+            {
+                _ when failover.IsWitness => "witness",
+                { Fenced: true } when failover.LocalFenced => "fenced",
+                { IsLeader: true } => "primary",
+                { Election: not ElectionPhase.None } => "candidate",
+                _ => report.Role == "primary" ? "fenced" : "standby",
+            },
+            FailoverNote = status.LastRefusal,
+        }
+        : report with { FailoverState = "off", FailoverNote = failover.DisabledReason };
+
+    private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, ProbeCache probes, Func<ServerState, ServerState> fenced,
+        Func<ServerState, NodeReport> report)
     {
         if (!HealthQuery.TryParse(http.Request.Query["lag"], out var query, out var error))
         {
@@ -71,7 +93,7 @@ public static class HealthRoutes
             await http.Response.WriteAsync(error + "\n", http.RequestAborted);
             return;
         }
-        var state = HealthDecision.NeedsProbe(endpoint) ? await probes.GetAsync(http.RequestAborted) : null;
+        var state = HealthDecision.NeedsProbe(endpoint) ? fenced(await probes.GetAsync(http.RequestAborted)) : null;
         http.Response.StatusCode = HealthDecision.Evaluate(endpoint, state ?? ServerState.Stopped, query);
         if (HttpMethods.IsGet(http.Request.Method) && state is not null)
         {

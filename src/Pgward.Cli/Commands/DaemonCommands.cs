@@ -123,7 +123,8 @@ public static class DaemonCommands
         }
         var reply = await client.GetNodeAsync(url, ct);
         return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), reply.Succeeded, reply.Body?.AgentPid, url,
-            reply.Succeeded ? null : reply.Error, reply.Succeeded ? reply.Body?.Paused : null, reply.Body?.UpstreamLastSeenSecondsAgo);
+            reply.Succeeded ? null : reply.Error, reply.Succeeded ? reply.Body?.Paused : null, reply.Body?.UpstreamLastSeenSecondsAgo,
+            reply.Body?.FailoverTerm, reply.Body?.FailoverState, reply.Body?.FailoverNote);
     }
 
     private static void Write(TextWriter output, IReadOnlyList<DaemonStatusJson> rows, bool json)
@@ -133,13 +134,18 @@ public static class DaemonCommands
             output.WriteLine(JsonSerializer.Serialize(rows, PgwardJson.Context.IReadOnlyListDaemonStatusJson));
             return;
         }
-        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "Paused?", "Upstream last seen", "URL"], rows.Select(r => new[]
+        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "Paused?", "Upstream last seen", "Term", "Failover", "URL"], rows.Select(r => new[]
         {
             r.NodeId.ToString(CultureInfo.InvariantCulture), r.NodeName, r.Role, r.AgentReachable ? "running" : "not reachable",
             r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Paused switch { true => "yes", false => "no", null => "n/a" },
             r.UpstreamLastSeenSecondsAgo is { } ago ? string.Create(CultureInfo.InvariantCulture, $"{ago:0.0} s ago") : "n/a",
+            r.Term?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Failover ?? "n/a",
             r.Url ?? "",
         }));
+        foreach (var note in rows.Where(r => r.FailoverNote is not null))
+        {
+            output.WriteLine($"node {note.NodeId} ({note.NodeName}): {note.FailoverNote}");
+        }
     }
 
     private static DaemonProcess Process(OperationContext ctx, CliEnvironment env) =>

@@ -13,7 +13,8 @@ namespace Pgward.Cli.Sandbox;
 /// code. Nodes 1..N are the primary and its standbys on ports P..P+N-1; the witness is node N+1 on port P+N.
 /// </summary>
 public sealed class SandboxBuilder(
-    CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter, string agentToken)
+    CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter, string agentToken,
+    bool automaticFailover)
 {
     /// <summary>Each node's agent listens on its PostgreSQL port plus this.</summary>
     public const int AgentPortOffset = 1000;
@@ -150,6 +151,8 @@ public sealed class SandboxBuilder(
             ["log_level"] = "NOTICE",
             ["agent_port"] = Invariant(port + AgentPortOffset),
             ["agent_token"] = agentToken,
+            ["failover"] = automaticFailover ? "automatic" : "manual",
+            ["auto_rejoin"] = automaticFailover ? "true" : "false",
         });
         var path = layout.ConfigFile(name);
         await File.WriteAllTextAsync(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);

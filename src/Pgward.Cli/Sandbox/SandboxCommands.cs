@@ -22,9 +22,15 @@ public static class SandboxCommands
             Description = "also start each node's agent (pgward daemon start) on its port plus 1000 (--agents false to leave them out)",
             DefaultValueFactory = _ => true,
         };
+        var failover = new Option<string>("--failover")
+        {
+            Description = "failover in every node's pgward.conf: automatic (with auto_rejoin) or manual",
+            DefaultValueFactory = _ => "automatic",
+        };
+        failover.AcceptOnlyFromAmong("automatic", "manual");
         var up = new Command("up", "start a primary, its standbys, a witness and their agents, built with pgward's own commands")
         {
-            nodes, dir, port, witness, agents,
+            nodes, dir, port, witness, agents, failover,
         };
         nodes.Validators.Add(result =>
         {
@@ -41,7 +47,8 @@ public static class SandboxCommands
                 result.AddError("--port must be from 1024 to 64000");
             }
         });
-        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents), ct));
+        up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents),
+            parse.GetValue(failover) == "automatic", ct));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

@@ -8,6 +8,9 @@ namespace Pgward.Cluster.Agents;
 /// <param name="LagBytes">A standby's replay lag behind its upstream; null on a primary or when unknown.</param>
 /// <param name="UpstreamLastSeenSecondsAgo">A standby's seconds since its upstream last answered the daemon's monitoring; null otherwise.</param>
 /// <param name="Paused">The daemon is paused (<c>pgward daemon pause</c>): it takes no automatic action.</param>
+/// <param name="FailoverTerm">The failover term this agent is in; null while failover is off.</param>
+/// <param name="FailoverState"><c>primary</c>, <c>fenced</c>, <c>standby</c>, <c>candidate</c>, <c>witness</c> or <c>off</c>.</param>
+/// <param name="FailoverNote">Why failover is off, or the last reason a promotion was refused.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(
     int NodeId,
@@ -26,4 +29,7 @@ public sealed record NodeReport(
     string AgentVersion,
     int AgentPid,
     bool Paused = false,
-    double? UpstreamLastSeenSecondsAgo = null);
+    double? UpstreamLastSeenSecondsAgo = null,
+    long? FailoverTerm = null,
+    string? FailoverState = null,
+    string? FailoverNote = null);

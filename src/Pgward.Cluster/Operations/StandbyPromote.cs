@@ -18,7 +18,16 @@ public sealed class StandbyPromote(OperationContext ctx)
 {
     private static readonly TimeSpan MetadataSlack = TimeSpan.FromSeconds(30);
 
-    public async Task<Outcome> RunAsync(bool force, bool dryRun, CancellationToken ct)
+    public Task<Outcome> RunAsync(bool force, bool dryRun, CancellationToken ct) => RunAsync(force, dryRun, elected: false, ct);
+
+    /// <summary>
+    /// The daemon's promotion of a standby that won an election: the election, not a connection attempt, settled
+    /// that no other primary takes writes (the old one is fenced, maybe unreachable), so nobody is asked, and a
+    /// frozen old primary cannot hold the promotion up.
+    /// </summary>
+    public Task<Outcome> RunElectedAsync(CancellationToken ct) => RunAsync(force: true, dryRun: false, elected: true, ct);
+
+    private async Task<Outcome> RunAsync(bool force, bool dryRun, bool elected, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
         if (attempt.Connection is not { } local)
@@ -44,7 +53,7 @@ public sealed class StandbyPromote(OperationContext ctx)
             return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} is not registered as a standby",
                 hint: "register it first with \"pgward standby register\"");
         }
-        if (await RunningPrimaryAsync(nodes, ct) is { } primary && !force)
+        if (!elected && await RunningPrimaryAsync(nodes, ct) is { } primary && !force)
         {
             return Outcome.Fail(ExitCodes.PromotionFailed, "this cluster already has an active primary",
                 detail: $"current primary is \"{primary.NodeName}\" (ID: {primary.NodeId})",

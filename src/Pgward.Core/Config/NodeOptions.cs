@@ -128,8 +128,10 @@ public sealed record NodeOptions
     /// <summary><c>auto_rejoin</c>: a failed former primary rejoins as a standby by itself (pg_rewind). Default false.</summary>
     public bool AutoRejoin { get; init; }
 
-    /// <summary><c>fence_timeout</c>: how long a primary may go without seeing a majority of voters before it fences itself. Seconds (units allowed), 1 s-3600 s, default 2 s.</summary>
-    public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary><c>fence_timeout</c>: how long a primary may go without seeing a majority of voters before it fences itself.
+    /// Voters promise a lease of 4/3 of it, so it must stay below the failover detection time
+    /// (<c>reconnect_attempts × reconnect_interval</c>). Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
+    public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary><c>replication_mode</c>: <c>async</c> or <c>sync</c>. Default async.</summary>
     public ReplicationMode ReplicationMode { get; init; } = ReplicationMode.Async;

@@ -62,14 +62,16 @@ public sealed class Sandbox
         }
     }
 
-    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false)
+    /// <param name="failover">Automatic failover (with auto_rejoin) in every node's pgward.conf; off by default so that
+    /// tests of manual operations see no automatic action.</param>
+    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false, bool failover = false)
     {
         var directory = Path.Combine(testDirectory.Path, "sandbox");
         for (var attempt = 1; ; attempt++)
         {
             var basePort = BasePortCandidate(nodes + 1);
             var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
-                "--witness", witness ? "true" : "false", "--agents", "false");
+                "--witness", witness ? "true" : "false", "--agents", "false", "--failover", failover ? "automatic" : "manual");
             var sandbox = new Sandbox(directory, basePort, nodes);
             for (var id = 1; id <= nodes; id++)
             {

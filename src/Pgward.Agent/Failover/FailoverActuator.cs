@@ -1,0 +1,144 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Pgward.Agent.Control;
+using Pgward.Cluster;
+using Pgward.Cluster.Operations;
+using Pgward.Cluster.Rejoin;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// Carries out the failover loop's decisions on the local server, one at a time with the agent's control actions,
+/// and records each as an event (repmgrd's names where repmgrd has one).
+/// </summary>
+public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl control, PrimaryGuard guard, ILogger logger)
+{
+    /// <summary>How long a fenced server may take to start again read-only, or a promotion to finish: 60 s.</summary>
+    public static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly AgentEvents events = new(ctx);
+
+    /// <summary>
+    /// Stops the local primary taking writes: the guard makes it start in recovery, an immediate stop ends every
+    /// session at once (a fast stop could wait for a walsender to an unreachable standby), and it starts again
+    /// read-only so that its agent can see the newer primary and rejoin it. Event <c>pgward_fence</c>.
+    /// </summary>
+    public Task<Outcome> FenceAsync(string reason, CancellationToken ct) =>
+        RunAsync("pgward_fence", $"fenced: {reason}", async server =>
+        {
+            guard.Set();
+            if (server.RunningPid() is not null)
+            {
+                var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Immediate, ServerTimeout, ct);
+                if (!stopped.Succeeded)
+                {
+                    return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
+                }
+            }
+            var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+            return started.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, started.Describe());
+        }, ct);
+
+    /// <summary>A majority acknowledges this primary again: a server the guard started read-only is promoted.
+    /// Event <c>pgward_unfence</c>.</summary>
+    public Task<Outcome> UnfenceAsync(long term, CancellationToken ct) =>
+        RunAsync("pgward_unfence", $"a majority acknowledges node {ctx.Options.NodeId} as the primary of term {term}", async server =>
+        {
+            var promoted = await server.PgCtl.PromoteAsync(server.DataDirectory, ServerTimeout, ct);
+            return promoted.Succeeded ? await KeepGuardAsync(ct) : Outcome.Fail(ExitCodes.PromotionFailed, promoted.Describe());
+        }, ct);
+
+    /// <summary>This standby won the election: promote it (<c>promote_command</c> when set). Event
+    /// <c>repmgrd_failover_promote</c>.</summary>
+    public Task<Outcome> PromoteAsync(long term, CancellationToken ct) =>
+        RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", async _ =>
+        {
+            var outcome = ctx.Options.PromoteCommand is { Length: > 0 } command
+                ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct), "promote_command")
+                : await new StandbyPromote(ctx).RunElectedAsync(ct);
+            return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
+        }, ct);
+
+    /// <summary>Re-points this standby at the new primary (<c>follow_command</c> with <c>%n</c> when set). Event
+    /// <c>repmgrd_failover_follow</c>.</summary>
+    public Task<Outcome> FollowAsync(int primaryId, CancellationToken ct) =>
+        RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}", async _ =>
+            ctx.Options.FollowCommand is { Length: > 0 } command
+                ? ToOutcome(await ShellCommand.RunAsync(ctx, command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), ServerTimeout, ct), "follow_command")
+                : await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct), ct);
+
+    /// <summary>
+    /// This old primary rejoins the new one as a standby: stopped, rewound when its history forked (or re-cloned when
+    /// pg_rewind cannot work), started as a standby. Event <c>pgward_auto_rejoin</c>.
+    /// </summary>
+    public Task<Outcome> RejoinAsync(NodeRecord primary, CancellationToken ct) =>
+        RunAsync("pgward_auto_rejoin", $"node {ctx.Options.NodeId} rejoined as a standby of {primary.Describe()}", async server =>
+        {
+            if (server.RunningPid() is not null)
+            {
+                var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+                if (!stopped.Succeeded)
+                {
+                    return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
+                }
+            }
+            var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: false), ct);
+            if (rewound.Succeeded)
+            {
+                return rewound;
+            }
+            FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
+            return await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
+        }, ct);
+
+    /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
+    public Task RecordRefusalAsync(string reason, CancellationToken ct) =>
+        events.RecordAsync("repmgrd_failover_aborted", false, reason, ct);
+
+    private async Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    {
+        FailoverLog.Decided(logger, eventName.Replace('_', ' ') + ": " + details);
+        var outcome = await control.ExclusiveAsync(action, ct);
+        if (outcome.Succeeded)
+        {
+            FailoverLog.Done(logger, eventName);
+        }
+        else
+        {
+            FailoverLog.Failed(logger, eventName, outcome.Error ?? "");
+        }
+        await events.RecordAsync(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}", ct);
+        return outcome;
+    }
+
+    // A promoted server lost its standby.signal: write the guard again, and drop primary_conninfo so that a guard
+    // start does not stream from a former upstream.
+    private async Task<Outcome> KeepGuardAsync(CancellationToken ct)
+    {
+        guard.Set();
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is { } connection)
+        {
+            await using (connection)
+            {
+                try
+                {
+                    await using var reset = new NpgsqlCommand("ALTER SYSTEM RESET primary_conninfo", connection);
+                    await reset.ExecuteNonQueryAsync(ct);
+                }
+                catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+                {
+                    FailoverLog.Failed(logger, "ALTER SYSTEM RESET primary_conninfo", e.Message);
+                }
+            }
+        }
+        return Outcome.Ok;
+    }
+
+    private static Outcome ToOutcome(string? failure, string key) =>
+        failure is null ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, $"{key} failed: {failure}");
+}

@@ -1,0 +1,138 @@
+using Pgward.Cluster;
+using Pgward.Core;
+using Pgward.Failover;
+using Pgward.Failover.Actions;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>The loop's handling of one input, the decisions' dispatch, and bringing the server in line.</summary>
+public sealed partial class FailoverDriver
+{
+    /// <summary>Every this many ticks a leader checks <c>synchronous_standby_names</c> (sync mode): about 1 s.</summary>
+    private const int SyncCheckTicks = 10;
+
+    private void Handle(FailoverInput input)
+    {
+        var now = ctx.Time.GetUtcNow();
+        var decider = node!;
+        switch (input)
+        {
+            case FailoverInput.Tick:
+                Dispatch(decider.Tick(now, Local(now)));
+                Reconcile(decider.Status);
+                break;
+            case FailoverInput.Message message:
+                Dispatch(decider.Receive(message.From, message.Body, now));
+                break;
+            case FailoverInput.PromoteRequest request when operatorRequest is not null:
+                request.Done.TrySetResult(Outcome.Fail(ExitCodes.PromotionFailed, "another promotion request is in progress"));
+                break;
+            case FailoverInput.PromoteRequest request:
+                operatorRequest = request.Done;
+                Dispatch(decider.RequestPromotion(now));
+                break;
+            case FailoverInput.Release:
+                Dispatch(decider.Release(now));
+                break;
+        }
+        Status = decider.Status;
+    }
+
+    private LocalStatus Local(DateTimeOffset now)
+    {
+        var current = seen;
+        if (promotingTerm is not null)
+        {
+            // Being promoted: it is the primary now, for the decisions (else it would stand for election again).
+            return new LocalStatus(true, true, current.Timeline, current.Lsn.Value, current.Lsn.Value);
+        }
+        if (now - seenAt > StaleProbe)
+        {
+            return LocalStatus.None;
+        }
+        var sync = setup!.Options.ReplicationMode == ReplicationMode.Sync
+            ? ((IReadOnlyCollection<string>)SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
+            : ((IReadOnlyCollection<string>, int)?)null;
+        return LocalStatusMapper.Map(current, setup.Voters, sync);
+    }
+
+    private void Dispatch(IReadOnlyList<FailoverAction> actions)
+    {
+        foreach (var action in actions)
+        {
+            switch (action)
+            {
+                case Send send:
+                    transport!.Send(send.To, send.Message);
+                    break;
+                case Promote promote:
+                    promotingTerm = promote.Term;
+                    Run(async ct =>
+                    {
+                        var outcome = await actuator!.PromoteAsync(promote.Term, ct);
+                        promotingTerm = null;
+                        Finish(outcome);
+                    });
+                    break;
+                case Follow follow:
+                    Run(ct => actuator!.FollowAsync(follow.PrimaryId, ct));
+                    break;
+                case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
+                    Run(ct => actuator!.RejoinAsync(primary, ct));
+                    break;
+                case Fence fence:
+                    lastFenceReason = fence.Reason;
+                    break;
+                case Refused refused:
+                    FailoverLog.Refused(logger, refused.Reason);
+                    Finish(Outcome.Fail(ExitCodes.PromotionFailed, refused.Reason));
+                    Run(ct => actuator!.RecordRefusalAsync(refused.Reason, ct));
+                    break;
+            }
+        }
+    }
+
+    private void Finish(Outcome outcome)
+    {
+        operatorRequest?.TrySetResult(outcome);
+        operatorRequest = null;
+    }
+
+    /// <summary>Makes the server match the decision; each correction is queued once until it finishes.</summary>
+    private void Reconcile(FailoverStatus status)
+    {
+        if (setup!.Profile.IsWitness || promotingTerm is not null)
+        {
+            return;
+        }
+        var current = seen;
+        if (status.Fenced && current.Writable && !fencing)
+        {
+            fencing = true;
+            var reason = lastFenceReason;
+            Run(async ct =>
+            {
+                await actuator!.FenceAsync(reason, ct);
+                fencing = false;
+            });
+        }
+        else if (!status.Fenced && status.IsLeader && current.Guarded && !unfencing)
+        {
+            unfencing = true;
+            Run(async ct =>
+            {
+                await actuator!.UnfenceAsync(status.Term, ct);
+                unfencing = false;
+            });
+        }
+        else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
+            && ++ticks % SyncCheckTicks == 0)
+        {
+            var wanted = SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount);
+            if (current.SynchronousStandbyNames != wanted)
+            {
+                Run(ct => SyncStandbys.EnsureAsync(ctx.Db, ctx.Options.Conninfo, current.SynchronousStandbyNames, wanted, ct));
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Pgward.Agent.Control;
+using Pgward.Cluster;
+using Pgward.Core;
+using Pgward.Failover;
+using Pgward.Failover.Messages;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. One loop
+/// handles ticks (every <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests,
+/// strictly one at a time; a probe task keeps the latest look at the local server; sends go through
+/// <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
+/// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
+/// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
+/// </summary>
+public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, ILogger logger)
+{
+    /// <summary>A probe older than this counts as "server not answering": 3 s.</summary>
+    private static readonly TimeSpan StaleProbe = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long an operator's promotion may take, election and promotion together: 90 s.</summary>
+    private static readonly TimeSpan OperatorTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Channel<FailoverInput> inbox = Channel.CreateUnbounded<FailoverInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
+    private FailoverNode? node;
+    private FailoverSetup? setup;
+    private FailoverTransport? transport;
+    private FailoverActuator? actuator;
+    private volatile LocalObservation seen = LocalObservation.Down("not probed yet");
+    private DateTimeOffset seenAt = DateTimeOffset.MinValue;
+    private long? promotingTerm;
+    private bool fencing;
+    private bool unfencing;
+    private string lastFenceReason = "no majority of voters acknowledges this primary";
+    private TaskCompletionSource<Outcome>? operatorRequest;
+    private int ticks;
+
+    /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
+    public FailoverStatus? Status { get; private set; }
+
+    /// <summary>Why failover is off on this node, or null when it runs.</summary>
+    public string? DisabledReason { get; private set; } = "starting";
+
+    /// <summary>Whether the local server is a primary that must not take writes (for <c>/primary</c>).</summary>
+    public bool LocalFenced => Status is { Fenced: true } && node is not null && seen.Running && (!seen.InRecovery || seen.Guarded);
+
+    /// <summary>Whether this node is a witness: it votes, it holds no data.</summary>
+    public bool IsWitness => setup?.Profile.IsWitness == true;
+
+    /// <summary>Hands a message from another agent to the loop.</summary>
+    public void Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
+
+    /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
+    public void ReleaseLease()
+    {
+        if (node is not null)
+        {
+            inbox.Writer.TryWrite(new FailoverInput.Release());
+        }
+    }
+
+    /// <summary>
+    /// Promotes the local standby through an election (a switchover's or an operator's promotion); null when failover
+    /// is off here, and the caller promotes directly.
+    /// </summary>
+    public async Task<Outcome?> PromoteOnRequestAsync(CancellationToken ct)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done));
+        try
+        {
+            return await done.Task.WaitAsync(OperatorTimeout, ctx.Time, ct);
+        }
+        catch (TimeoutException)
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed, $"no election result within {OperatorTimeout.TotalSeconds:0} s",
+                hint: "see the agent's log and pgward daemon status");
+        }
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (await SetUpAsync(ct) is not { } ready)
+        {
+            return;
+        }
+        setup = ready;
+        await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard);
+        await using var sender = new FailoverTransport(ctx.Options.NodeId,
+            ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
+            ctx.Options.AgentToken, ctx.Time, logger);
+        transport = sender;
+        actuator = new FailoverActuator(ctx, control, guard, logger);
+        await ObserveAsync(probe, ct);
+        var now = ctx.Time.GetUtcNow();
+        var created = new FailoverNode(ready.Profile, [.. ready.Voters.Select(v => v.NodeId)], ready.Options,
+            AgentAgreementStore.For(ctx.Options, ctx.Time), new Random(), now);
+        if (!ready.Profile.IsWitness && seen.Writable)
+        {
+            created.AssumeWritable(now);
+            guard.Set();
+        }
+        node = created;
+        Status = created.Status;
+        DisabledReason = null;
+        FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = new[] { ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token) };
+        try
+        {
+            await foreach (var input in inbox.Reader.ReadAllAsync(ct))
+            {
+                Handle(input);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        await stop.CancelAsync();
+        await Task.WhenAll(tasks);
+        operatorRequest?.TrySetResult(Outcome.Fail(ExitCodes.AgentUnavailable, "the agent is stopping"));
+        if (seen.Writable)
+        {
+            // Without its agent nobody fences this primary anyway; let an unmanaged restart bring it up writable.
+            guard.Clear();
+        }
+    }
+
+    private async Task<FailoverSetup?> SetUpAsync(CancellationToken ct)
+    {
+        using var retry = new PeriodicTimer(TimeSpan.FromSeconds(1), ctx.Time);
+        do
+        {
+            var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, ct);
+            if (source is null)
+            {
+                DisabledReason = $"waiting for the cluster metadata: {outcome.Error}";
+                continue;
+            }
+            var (ready, problem) = FailoverSetup.From(ctx.Options, source.Nodes);
+            if (ready is null)
+            {
+                DisabledReason = problem;
+                FailoverLog.Disabled(logger, problem!);
+                return null;
+            }
+            Bootstrap(ready);
+            return ready;
+        }
+        while (await Waits(retry, ct));
+        return null;
+    }
+
+    // A voter that never took part starts in term 1 with the registered primary as its primary, as every voter does.
+    private void Bootstrap(FailoverSetup ready)
+    {
+        var store = AgentAgreementStore.For(ctx.Options, ctx.Time);
+        if (store.Load().CurrentTerm == 0)
+        {
+            store.Save(new VoterState(1, null, ready.PrimaryId));
+        }
+    }
+
+    private static async Task<bool> Waits(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task ObserveAsync(FailoverProbe probe, CancellationToken ct)
+    {
+        seen = await probe.ReadAsync(ct);
+        seenAt = ctx.Time.GetUtcNow();
+    }
+
+    private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(setup!.Options.TickInterval, ctx.Time);
+        while (await Waits(timer, ct))
+        {
+            await ObserveAsync(probe, ct);
+        }
+    }
+
+    private async Task TickLoopAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval, ctx.Time);
+        while (await Waits(timer, ct))
+        {
+            inbox.Writer.TryWrite(new FailoverInput.Tick());
+        }
+    }
+
+    private async Task ExecuteLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var job in work.Reader.ReadAllAsync(ct))
+            {
+                await job(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Run(Func<CancellationToken, Task> job) => work.Writer.TryWrite(job);
+}

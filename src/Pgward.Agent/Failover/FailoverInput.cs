@@ -1,0 +1,18 @@
+using Pgward.Cluster;
+using Pgward.Failover.Messages;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>What the failover loop handles, one at a time.</summary>
+internal abstract record FailoverInput
+{
+    public sealed record Tick : FailoverInput;
+
+    public sealed record Message(int From, FailoverMessage Body) : FailoverInput;
+
+    /// <summary>An operator's promotion (through <c>POST /control/promote</c>); completed when it is done or refused.</summary>
+    public sealed record PromoteRequest(TaskCompletionSource<Outcome> Done) : FailoverInput;
+
+    /// <summary>The local primary was stopped through the agent: release its lease.</summary>
+    public sealed record Release : FailoverInput;
+}

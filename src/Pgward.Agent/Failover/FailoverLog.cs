@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>The failover loop's log lines. Event ids 3100-3199. Information for every decision and action.</summary>
+internal static partial class FailoverLog
+{
+    [LoggerMessage(3100, LogLevel.Information, "failover: voters {Voters}, term {Term}, primary {Primary}")]
+    public static partial void Started(ILogger logger, string voters, long term, string primary);
+
+    [LoggerMessage(3101, LogLevel.Warning, "failover is off: {Reason}")]
+    public static partial void Disabled(ILogger logger, string reason);
+
+    [LoggerMessage(3110, LogLevel.Warning, "agent of node {Peer} unreachable: {Error}")]
+    public static partial void PeerUnreachable(ILogger logger, int peer, string error);
+
+    [LoggerMessage(3111, LogLevel.Information, "agent of node {Peer} reachable again")]
+    public static partial void PeerReachable(ILogger logger, int peer);
+
+    [LoggerMessage(3120, LogLevel.Information, "{Action}")]
+    public static partial void Decided(ILogger logger, string action);
+
+    [LoggerMessage(3121, LogLevel.Information, "{Action} done")]
+    public static partial void Done(ILogger logger, string action);
+
+    [LoggerMessage(3122, LogLevel.Error, "{Action} failed: {Error}")]
+    public static partial void Failed(ILogger logger, string action, string error);
+
+    [LoggerMessage(3123, LogLevel.Warning, "not promoted: {Reason}")]
+    public static partial void Refused(ILogger logger, string reason);
+}

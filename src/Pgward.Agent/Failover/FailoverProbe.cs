@@ -1,0 +1,82 @@
+using Npgsql;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// Reads <see cref="LocalObservation"/> on one kept-open connection with a 1 s connect and statement timeout, so
+/// the failover loop can look at its server every tick and a frozen server cannot hold it up for long.
+/// </summary>
+public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard guard) : IAsyncDisposable
+{
+    private static readonly string Sql = $"""
+        SELECT pg_is_in_recovery(),
+               {TimelineSql.Expression},
+               (CASE WHEN pg_is_in_recovery() THEN GREATEST(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())
+                     ELSE pg_current_wal_lsn() END)::text,
+               current_setting('primary_conninfo'),
+               (SELECT status FROM pg_stat_wal_receiver),
+               current_setting('synchronous_standby_names'),
+               CASE WHEN NOT pg_is_in_recovery()
+                    THEN (SELECT string_agg(application_name || '=' || flush_lsn::text, E'\n')
+                          FROM pg_stat_replication WHERE flush_lsn IS NOT NULL) END
+        """;
+
+    private readonly string shortConninfo = Shorten(conninfo);
+    private NpgsqlConnection? connection;
+
+    public async Task<LocalObservation> ReadAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (connection is null)
+            {
+                var attempt = await db.TryOpenAsync(shortConninfo, ct);
+                if (attempt.Connection is null)
+                {
+                    return LocalObservation.Down(attempt.Error);
+                }
+                connection = attempt.Connection;
+            }
+            await using var cmd = new NpgsqlCommand(Sql, connection) { CommandTimeout = 1 };
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            var inRecovery = r.GetBoolean(0);
+            return new LocalObservation(
+                Running: true,
+                InRecovery: inRecovery,
+                Guarded: inRecovery && guard.IsSet,
+                Timeline: r.IsDBNull(1) ? 0 : r.GetInt32(1),
+                Lsn: r.IsDBNull(2) ? Lsn.Invalid : Lsn.Parse(r.GetString(2)),
+                PrimaryConninfo: r.GetString(3),
+                Streaming: !r.IsDBNull(4) && r.GetString(4) == "streaming",
+                SynchronousStandbyNames: r.GetString(5),
+                Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            await DropAsync();
+            return LocalObservation.Down(e.Message);
+        }
+    }
+
+    public ValueTask DisposeAsync() => DropAsync();
+
+    private async ValueTask DropAsync()
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+            connection = null;
+        }
+    }
+
+    private static List<(string, Lsn)> ParseFlushed(string text) =>
+        [.. text.Split('\n').Select(line => line.Split('=', 2)).Where(p => p.Length == 2 && Lsn.TryParse(p[1], out _))
+            .Select(p => (p[0], Lsn.Parse(p[1])))];
+
+    private static string Shorten(string conninfo) =>
+        Conninfo.TryParse(conninfo, out var parsed, out _)
+            ? parsed!.With("connect_timeout", "1").With("application_name", "pgward failover").ToString()
+            : conninfo;
+}

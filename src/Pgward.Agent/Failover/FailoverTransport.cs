@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Pgward.Failover.Messages;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// Sends failover messages to the other voters' agents (<c>POST {agent_url}/failover/message</c>, Bearer token).
+/// Best effort, as the protocol allows: each peer has its own small queue and sender, so a frozen or unreachable
+/// peer delays only its own messages, and when its queue is full the oldest message is dropped (a newer
+/// heartbeat or vote request supersedes it).
+/// </summary>
+public sealed class FailoverTransport : IAsyncDisposable
+{
+    /// <summary>How long one message may take to be delivered: 1 s, well under the lease.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly int self;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly HttpClient http;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Dictionary<int, Channel<FailoverMessage>> queues = [];
+    private readonly List<Task> senders = [];
+
+    public FailoverTransport(int self, IReadOnlyDictionary<int, string> peerUrls, string token, TimeProvider time, ILogger logger)
+    {
+        this.self = self;
+        this.time = time;
+        this.logger = logger;
+        http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectTimeout = SendTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            UseProxy = false,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (id, url) in peerUrls)
+        {
+            var queue = Channel.CreateBounded<FailoverMessage>(new BoundedChannelOptions(8)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+            });
+            queues[id] = queue;
+            senders.Add(SendLoopAsync(id, url.TrimEnd('/') + "/failover/message", queue.Reader, stopping.Token));
+        }
+    }
+
+    public void Send(int to, FailoverMessage message)
+    {
+        if (queues.TryGetValue(to, out var queue))
+        {
+            queue.Writer.TryWrite(message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        foreach (var queue in queues.Values)
+        {
+            queue.Writer.TryComplete();
+        }
+        await Task.WhenAll(senders);
+        http.Dispose();
+        stopping.Dispose();
+    }
+
+    private async Task SendLoopAsync(int peer, string url, ChannelReader<FailoverMessage> reader, CancellationToken ct)
+    {
+        var failing = false;
+        try
+        {
+            await foreach (var message in reader.ReadAllAsync(ct))
+            {
+                var error = await PostAsync(url, message, ct);
+                if (error is not null && !failing)
+                {
+                    FailoverLog.PeerUnreachable(logger, peer, error);
+                }
+                else if (error is null && failing)
+                {
+                    FailoverLog.PeerReachable(logger, peer);
+                }
+                failing = error is not null;
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<string?> PostAsync(string url, FailoverMessage message, CancellationToken ct)
+    {
+        using var deadline = new CancellationTokenSource(SendTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            using var content = JsonContent.Create(new FailoverEnvelope(self, message), FailoverJson.Default.FailoverEnvelope);
+            using var response = await http.PostAsync(url, content, linked.Token);
+            return response.IsSuccessStatusCode ? null : $"answered {(int)response.StatusCode}";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.Message;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return $"no answer within {SendTimeout.TotalSeconds:0.#} s";
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>What one failover probe saw of the local server.</summary>
+/// <param name="Guarded">In recovery only because of the <see cref="PrimaryGuard"/>: a primary that restarted.</param>
+/// <param name="Lsn">A primary's WAL end; a standby's furthest received or replayed position.</param>
+/// <param name="PrimaryConninfo">The standby's <c>primary_conninfo</c>, "" when none.</param>
+/// <param name="Flushed">On a primary, each connected standby's <c>application_name</c> and flush position.</param>
+public sealed record LocalObservation(
+    bool Running,
+    bool InRecovery,
+    bool Guarded,
+    int Timeline,
+    Lsn Lsn,
+    string PrimaryConninfo,
+    bool Streaming,
+    string SynchronousStandbyNames,
+    IReadOnlyList<(string Name, Lsn Flushed)> Flushed,
+    string? Error = null)
+{
+    public static LocalObservation Down(string? error) =>
+        new(false, false, false, 0, Lsn.Invalid, "", false, "", [], error);
+
+    /// <summary>Writable: running and not in recovery.</summary>
+    public bool Writable => Running && !InRecovery;
+}

@@ -1,0 +1,52 @@
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// Keeps a primary's data directory ready to start fenced: a <c>standby.signal</c> holding a marker. PostgreSQL
+/// reads the file only when it starts, so a running primary is not affected; but whatever restarts it (a crash and
+/// systemd, an operator's pg_ctl, the host's reboot) brings it up in recovery, read-only, and no client can make it
+/// writable. Its agent then promotes it again only if a majority still acknowledges it as the primary; an old
+/// primary stays read-only and rejoins. The marker tells such a server from an ordinary standby, whose
+/// <c>standby.signal</c> pgward writes empty.
+/// </summary>
+public sealed class PrimaryGuard(string dataDirectory)
+{
+    public const string Marker = "pgward: primary guard";
+
+    private string SignalFile => Path.Combine(dataDirectory, "standby.signal");
+
+    /// <summary>Whether the data directory would start fenced (or did: a server in recovery because of the guard).</summary>
+    public bool IsSet
+    {
+        get
+        {
+            try
+            {
+                return File.Exists(SignalFile) && File.ReadAllText(SignalFile).StartsWith(Marker, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    public void Set()
+    {
+        var temporary = SignalFile + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(Marker + "\n"));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, SignalFile, overwrite: true);
+    }
+
+    /// <summary>Removes the guard (when the agent stops cleanly): a primary without its agent restarts as a primary.</summary>
+    public void Clear()
+    {
+        if (IsSet)
+        {
+            File.Delete(SignalFile);
+        }
+    }
+}

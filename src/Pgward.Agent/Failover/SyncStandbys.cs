@@ -1,0 +1,44 @@
+using System.Text;
+using Npgsql;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// <c>replication_mode = sync</c>: the primary's <c>synchronous_standby_names</c> is <c>ANY k (…)</c> over the other
+/// data nodes, so that a commit is acknowledged only once k of them flushed it, and set again when that changes.
+/// </summary>
+public static class SyncStandbys
+{
+    public static IReadOnlyList<string> Names(IReadOnlyList<NodeRecord> voters, int self) =>
+        [.. voters.Where(n => n.NodeId != self && n.Type != NodeType.Witness).Select(n => n.NodeName).Order(StringComparer.Ordinal)];
+
+    /// <summary>The setting's value, e.g. <c>ANY 1 ("node2", "node3")</c>.</summary>
+    public static string Setting(IReadOnlyList<string> names, int k)
+    {
+        var list = new StringBuilder();
+        foreach (var name in names)
+        {
+            list.Append(list.Length == 0 ? "" : ", ").Append('"').Append(name.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+        }
+        return $"ANY {Math.Min(k, names.Count)} ({list})";
+    }
+
+    /// <summary>Sets and reloads the value when the server has another one.</summary>
+    public static async Task EnsureAsync(DbConnector db, string conninfo, string current, string wanted, CancellationToken ct)
+    {
+        if (current == wanted)
+        {
+            return;
+        }
+        await using var connection = await db.OpenAsync(conninfo, ct);
+        var literal = "'" + wanted.Replace("'", "''", StringComparison.Ordinal) + "'";
+        await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET synchronous_standby_names = {literal}", connection))
+        {
+            await set.ExecuteNonQueryAsync(ct);
+        }
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Pgward.Agent.Control;
+using Pgward.Agent.Failover;
+
+namespace Pgward.Agent.Http;
+
+/// <summary>
+/// <c>POST /failover/message</c>: heartbeats, votes and their replies from the other voters' agents, authenticated
+/// with the agent token like the control endpoints. The message is queued for the failover loop and answered 202 at
+/// once; replies travel as messages of their own.
+/// </summary>
+public static class FailoverRoutes
+{
+    public static void Map(IEndpointRouteBuilder app, string token, FailoverDriver driver) =>
+        app.MapPost("/failover/message", (RequestDelegate)(async http =>
+        {
+            if (AgentToken.Check(token, http.Request.Headers.Authorization) != TokenCheck.Valid)
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            FailoverEnvelope? envelope;
+            try
+            {
+                envelope = await JsonSerializer.DeserializeAsync(http.Request.Body, FailoverJson.Default.FailoverEnvelope, http.RequestAborted);
+            }
+            catch (JsonException)
+            {
+                envelope = null;
+            }
+            if (envelope?.Message is null)
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            driver.Deliver(envelope.From, envelope.Message);
+            http.Response.StatusCode = StatusCodes.Status202Accepted;
+        }));
+}
