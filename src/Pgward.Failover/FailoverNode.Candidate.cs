@@ -52,6 +52,14 @@ public sealed partial class FailoverNode
             return;
         }
 
+        if (!heardSinceStart && local.Streaming)
+        {
+            // Why: agents start one by one; a standby whose server still streams from its upstream while that
+            // primary's agent is not up yet must not depose a primary that works. Once any primary has been heard,
+            // only heartbeats count.
+            return;
+        }
+
         var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority);
         if (VotePolicy.DataRefusal(candidacy, Knowledge(now), options) is string refusal)
         {

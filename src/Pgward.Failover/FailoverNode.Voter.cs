@@ -7,6 +7,7 @@ namespace Pgward.Failover;
 public sealed partial class FailoverNode
 {
     private int? followRequested;
+    private bool heardSinceStart;
     private DateTimeOffset lastAcknowledgedSentAt = DateTimeOffset.MinValue;
 
     private void OnHeartbeat(int from, Heartbeat heartbeat, DateTimeOffset now, List<FailoverAction> actions)
@@ -25,6 +26,7 @@ public sealed partial class FailoverNode
         knownPrimaryLsn = heartbeat.PrimaryLsn;
         knownAckedLsn = Math.Max(knownAckedLsn, heartbeat.AckedLsn);
         lastAcknowledgedSentAt = heartbeat.SentAt;
+        heardSinceStart = true;
         lastRefusal = null;
         if (manualPending || election is { Manual: true })
         {

@@ -12,13 +12,15 @@ namespace Pgward.Failover;
 /// <param name="AckedLsn">On a primary, the highest commit acknowledged to clients: in sync mode what
 /// <c>ANY k</c> standbys flushed, in async mode the WAL end.</param>
 /// <param name="UpstreamId">On a standby, the node it streams from, if any.</param>
+/// <param name="Streaming">On a standby, its WAL receiver streams from its upstream right now.</param>
 public sealed record LocalStatus(
     bool IsRunning,
     bool IsPrimary,
     int Timeline,
     ulong Lsn,
     ulong AckedLsn = 0,
-    int? UpstreamId = null)
+    int? UpstreamId = null,
+    bool Streaming = false)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
 }

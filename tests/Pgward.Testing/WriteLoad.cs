@@ -16,7 +16,7 @@ public sealed class WriteLoad : IAsyncDisposable
     private readonly string connectionString;
     private readonly TimeSpan interval;
     private readonly CancellationTokenSource stop = new(MaximumDuration);
-    private readonly List<(long Id, long AckedAt)> acknowledged = [];
+    private readonly List<(long Id, long AckedAt, int Port)> acknowledged = [];
     private readonly List<long> unknown = [];
     private long failed;
     private Task? loop;
@@ -72,7 +72,10 @@ public sealed class WriteLoad : IAsyncDisposable
         {
             var gaps = acknowledged.Zip(acknowledged.Skip(1), (a, b) => b.AckedAt - a.AckedAt);
             var longest = acknowledged.Count < 2 ? TimeSpan.Zero : TimeSpan.FromTicks(gaps.Max() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
-            return new WriteLoadResult(acknowledged.Select(a => a.Id).ToList(), unknown.ToList(), failed, longest);
+            return new WriteLoadResult(acknowledged.Select(a => a.Id).ToList(), unknown.ToList(), failed, longest)
+            {
+                AcknowledgedBy = acknowledged.Select(a => (a.Id, a.Port, TimeSpan.FromTicks(a.AckedAt * TimeSpan.TicksPerSecond / Stopwatch.Frequency))).ToList(),
+            };
         }
     }
 
@@ -112,11 +115,12 @@ public sealed class WriteLoad : IAsyncDisposable
 
     private async Task WriteAsync(NpgsqlConnection connection, long id, CancellationToken ct)
     {
-        await using var insert = new NpgsqlCommand("INSERT INTO load_rows (id) VALUES ($1)", connection);
+        await using var insert = new NpgsqlCommand("INSERT INTO load_rows (id) VALUES ($1) RETURNING inet_server_port()", connection);
         insert.Parameters.Add(new NpgsqlParameter { Value = id });
+        int port;
         try
         {
-            await insert.ExecuteNonQueryAsync(ct);
+            port = await insert.ExecuteScalarAsync(ct) is int value ? value : 0;
         }
         catch (PostgresException)
         {
@@ -134,7 +138,7 @@ public sealed class WriteLoad : IAsyncDisposable
         }
         lock (acknowledged)
         {
-            acknowledged.Add((id, Stopwatch.GetTimestamp()));
+            acknowledged.Add((id, Stopwatch.GetTimestamp(), port));
         }
     }
 

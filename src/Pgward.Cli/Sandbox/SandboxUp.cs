@@ -107,7 +107,10 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
     /// <summary>Starts each node's agent in the background with <c>pgward daemon start</c>; null when all run.</summary>
     private async Task<int?> StartAgentsAsync(IReadOnlyList<NodeOptions> nodes, CancellationToken ct)
     {
-        foreach (var node in nodes)
+        // The primary's agent last: it must hear from a majority within fence_timeout of its start, so the voters
+        // should be listening by then (standbys, then the witness, then the primary).
+        var order = nodes.OrderByDescending(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))).ThenByDescending(n => n.NodeId);
+        foreach (var node in order)
         {
             reporter.Notice($"starting the agent of {node.NodeName} on port {node.AgentPort}");
             var code = await PgwardApp.RunAsync(["-f", node.ConfigFile!, "-q", "daemon", "start"], runner.Environment, ct);

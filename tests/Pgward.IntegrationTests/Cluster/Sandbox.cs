@@ -99,6 +99,20 @@ public sealed class Sandbox
         await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), ct);
     }
 
+    /// <summary>The postmaster of node <paramref name="nodeId"/> and its children, e.g. to freeze them all.</summary>
+    public IReadOnlyList<int> PostgresPids(int nodeId)
+    {
+        var pid = PostmasterPid.RunningPid(DataDirectory(nodeId)) ?? throw new InvalidOperationException($"node {nodeId} is not running");
+        return [pid, .. ChildPids(pid)];
+    }
+
+    /// <summary>Starts node <paramref name="nodeId"/>'s server as it is on disk (pg_ctl start as the postgres user).</summary>
+    public async Task StartServerAsync(int nodeId, CancellationToken ct)
+    {
+        var run = await PgwardCli.RunAsync(ct, "-f", Config(nodeId), "node", "service", "--action=start");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
     private static List<int> ChildPids(int parent) =>
         [.. System.IO.Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)

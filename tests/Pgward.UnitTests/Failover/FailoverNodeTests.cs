@@ -168,4 +168,20 @@ public sealed class FailoverNodeTests
         Assert.Throws<ArgumentException>(options.Validate);
         new FailoverOptions().Validate();
     }
+
+    [Fact]
+    public void Standby_still_streaming_from_its_primary_does_not_stand_before_it_has_heard_any_primary()
+    {
+        var node = NewNode(2, StoreAt(1, 1));
+        var streaming = Standby with { Streaming = true };
+        for (var i = 0; i < 50; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            Assert.DoesNotContain(node.Tick(time.GetUtcNow(), streaming), a => a is Send { Message: VoteRequest });
+        }
+
+        // Not streaming: its primary is gone, and it stands.
+        var actions = node.Tick(time.GetUtcNow(), Standby);
+        Assert.Contains(actions, a => a is Send { Message: VoteRequest { PreVote: true } });
+    }
 }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Npgsql;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Failover;
+
+/// <summary>Issue 4's scenarios against real servers and agents, with a client writing through a multi-host string.</summary>
+public sealed class FailoverTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromMinutes(4);
+
+    [Theory]
+    [InlineData("async")]
+    [InlineData("sync")]
+    public async Task Host_death_of_the_primary_promotes_a_standby_the_other_follows_and_the_restarted_old_primary_rejoins_without_taking_writes(string mode)
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token, $"replication_mode = {mode}");
+        if (mode == "sync")
+        {
+            // Four voters, a majority of three: a commit waits for one of the two standbys.
+            await cluster.WaitAsync(async () => await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(1),
+                "SHOW synchronous_standby_names", Token) == "ANY 1 (\"node2\", \"node3\")", TimeSpan.FromSeconds(10), "synchronous_standby_names", Token);
+        }
+        await using var load = await WriteLoad.StartAsync(cluster.Sandbox.MultiHostConnectionString, TimeSpan.FromMilliseconds(10), Token);
+        await load.WaitForAcknowledgedAsync(50, Token);
+
+        await cluster.Agents.KillAsync(1);
+        await cluster.Sandbox.KillPostmasterAsync(1, Token);
+        var killedAt = Now();
+        var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+        var other = primary == 2 ? 3 : 2;
+        await cluster.WaitForStandbyAsync(other, primary, TimeSpan.FromSeconds(30), Token);
+
+        // The old primary comes back, server first, then its agent: it must never acknowledge a write.
+        await cluster.Sandbox.StartServerAsync(1, Token);
+        cluster.Agents.Start(1, cluster.Config(1));
+        await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+
+        var result = await load.StopAsync();
+        Assert.Empty(result.InterleavedPrimaries());
+        var failoverTime = result.AcknowledgedBy.First(a => a.Port != cluster.Port(1) && a.At > killedAt).At - killedAt;
+        var lost = result.Acknowledged.Except(await RowsAsync(cluster, primary)).ToList();
+        if (mode == "sync")
+        {
+            Assert.True(lost.Count == 0, $"{lost.Count} acknowledged rows lost: {string.Join(",", lost.Take(20))}");
+        }
+        Assert.True(failoverTime < TimeSpan.FromSeconds(10), $"writes resumed {failoverTime.TotalSeconds:0.0} s after the kill\n{cluster.Agents.Logs()}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{mode}: writes resumed {failoverTime.TotalSeconds:0.00} s after the kill, {lost.Count} acknowledged rows lost, longest gap {result.LongestGap.TotalSeconds:0.00} s");
+    }
+
+    /// <summary>The clock of <see cref="WriteLoadResult.AcknowledgedBy"/>.</summary>
+    internal static TimeSpan Now() => TimeSpan.FromTicks(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+
+    internal static async Task<HashSet<long>> RowsAsync(FailoverCluster cluster, int nodeId)
+    {
+        await using var connection = new NpgsqlConnection(cluster.Sandbox.ConnectionString(nodeId));
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var select = new NpgsqlCommand("SELECT id FROM load_rows", connection);
+        await using var reader = await select.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var rows = new HashSet<long>();
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            rows.Add(reader.GetInt64(0));
+        }
+        return rows;
+    }
+}
