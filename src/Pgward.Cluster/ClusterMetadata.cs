@@ -105,11 +105,18 @@ public static class ClusterMetadata
     /// Connects to the node that is running as primary: the active registered primary if it is, else any
     /// registered node that is not in recovery. Null when none can be reached.
     /// </summary>
-    public static async Task<PrimaryConnection?> ConnectPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    public static Task<PrimaryConnection?> ConnectPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, CancellationToken ct) =>
+        ConnectPrimaryAsync(ctx, nodes, preferredNodeId: null, ct);
+
+    /// <param name="preferredNodeId">A node to try first (then the recorded primary): the one expected to be the
+    /// primary now, e.g. the winner of a failover, while the recorded one may hang the attempt for its connect timeout.</param>
+    public static async Task<PrimaryConnection?> ConnectPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, int? preferredNodeId,
+        CancellationToken ct)
     {
         var ordered = nodes
             .Where(n => n.Type != NodeType.Witness)
-            .OrderByDescending(n => n.Type == NodeType.Primary && n.Active);
+            .OrderByDescending(n => n.NodeId == preferredNodeId)
+            .ThenByDescending(n => n.Type == NodeType.Primary && n.Active);
         foreach (var node in ordered)
         {
             var attempt = await ctx.Db.TryOpenAsync(node.Conninfo, ct);

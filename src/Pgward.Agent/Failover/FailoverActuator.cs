@@ -15,12 +15,10 @@ namespace Pgward.Agent.Failover;
 /// Carries out the failover loop's decisions on the local server, one at a time with the agent's control actions,
 /// and records each as an event (repmgrd's names where repmgrd has one).
 /// </summary>
-public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl control, PrimaryGuard guard, ILogger logger)
+public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl control, PrimaryGuard guard, EventQueue events, ILogger logger)
 {
     /// <summary>How long a fenced server may take to start again read-only, or a promotion to finish: 60 s.</summary>
     public static readonly TimeSpan ServerTimeout = TimeSpan.FromSeconds(60);
-
-    private readonly AgentEvents events = new(ctx);
 
     /// <summary>
     /// Stops the local primary taking writes: the guard makes it start in recovery, an immediate stop ends every
@@ -96,8 +94,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         }, ct);
 
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
-    public Task RecordRefusalAsync(string reason, CancellationToken ct) =>
-        events.RecordAsync("repmgrd_failover_aborted", false, reason, ct);
+    public void RecordRefusal(string reason) => events.Record("repmgrd_failover_aborted", false, reason);
 
     private async Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
     {
@@ -111,7 +108,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         {
             FailoverLog.Failed(logger, eventName, outcome.Error ?? "");
         }
-        await events.RecordAsync(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}", ct);
+        events.Record(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}");
         return outcome;
     }
 

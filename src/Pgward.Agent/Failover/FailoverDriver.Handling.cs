@@ -41,7 +41,7 @@ public sealed partial class FailoverDriver
     private LocalStatus Local(DateTimeOffset now)
     {
         var current = seen;
-        if (promotingTerm is not null)
+        if (Volatile.Read(ref promotingTerm) != 0)
         {
             // Being promoted: it is the primary now, for the decisions (else it would stand for election again).
             return new LocalStatus(true, true, current.Timeline, current.Lsn.Value, current.Lsn.Value);
@@ -66,12 +66,19 @@ public sealed partial class FailoverDriver
                     transport!.Send(send.To, send.Message);
                     break;
                 case Promote promote:
-                    promotingTerm = promote.Term;
+                    Volatile.Write(ref promotingTerm, promote.Term);
                     Run(async ct =>
                     {
-                        var outcome = await actuator!.PromoteAsync(promote.Term, ct);
-                        promotingTerm = null;
-                        Finish(outcome);
+                        var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
+                        try
+                        {
+                            outcome = await actuator!.PromoteAsync(promote.Term, ct);
+                        }
+                        finally
+                        {
+                            Volatile.Write(ref promotingTerm, 0);
+                            Finish(outcome);
+                        }
                     });
                     break;
                 case Follow follow:
@@ -86,22 +93,18 @@ public sealed partial class FailoverDriver
                 case Refused refused:
                     FailoverLog.Refused(logger, refused.Reason);
                     Finish(Outcome.Fail(ExitCodes.PromotionFailed, refused.Reason));
-                    Run(ct => actuator!.RecordRefusalAsync(refused.Reason, ct));
+                    actuator!.RecordRefusal(refused.Reason);
                     break;
             }
         }
     }
 
-    private void Finish(Outcome outcome)
-    {
-        operatorRequest?.TrySetResult(outcome);
-        operatorRequest = null;
-    }
+    private void Finish(Outcome outcome) => Interlocked.Exchange(ref operatorRequest, null)?.TrySetResult(outcome);
 
     /// <summary>Makes the server match the decision; each correction is queued once until it finishes.</summary>
     private void Reconcile(FailoverStatus status)
     {
-        if (setup!.Profile.IsWitness || promotingTerm is not null)
+        if (setup!.Profile.IsWitness || Volatile.Read(ref promotingTerm) != 0)
         {
             return;
         }
@@ -112,8 +115,14 @@ public sealed partial class FailoverDriver
             var reason = lastFenceReason;
             Run(async ct =>
             {
-                await actuator!.FenceAsync(reason, ct);
-                fencing = false;
+                try
+                {
+                    await actuator!.FenceAsync(reason, ct);
+                }
+                finally
+                {
+                    fencing = false;
+                }
             });
         }
         else if (!status.Fenced && status.IsLeader && current.Guarded && !unfencing)
@@ -121,8 +130,14 @@ public sealed partial class FailoverDriver
             unfencing = true;
             Run(async ct =>
             {
-                await actuator!.UnfenceAsync(status.Term, ct);
-                unfencing = false;
+                try
+                {
+                    await actuator!.UnfenceAsync(status.Term, ct);
+                }
+                finally
+                {
+                    unfencing = false;
+                }
             });
         }
         else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync

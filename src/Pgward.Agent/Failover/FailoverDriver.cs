@@ -33,9 +33,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private FailoverActuator? actuator;
     private volatile LocalObservation seen = LocalObservation.Down("not probed yet");
     private DateTimeOffset seenAt = DateTimeOffset.MinValue;
-    private long? promotingTerm;
-    private bool fencing;
-    private bool unfencing;
+    // Written by the executor when an action ends, read by the loop: volatile (0 = not promoting).
+    private long promotingTerm;
+    private volatile bool fencing;
+    private volatile bool unfencing;
     private string lastFenceReason = "no majority of voters acknowledges this primary";
     private TaskCompletionSource<Outcome>? operatorRequest;
     private int ticks;
@@ -99,7 +100,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
             ctx.Options.AgentToken, ctx.Time, logger);
         transport = sender;
-        actuator = new FailoverActuator(ctx, control, guard, logger);
+        var events = new EventQueue(new AgentEvents(ctx));
+        actuator = new FailoverActuator(ctx, control, guard, events, logger);
         await ObserveAsync(probe, ct);
         var now = ctx.Time.GetUtcNow();
         var created = new FailoverNode(ready.Profile, [.. ready.Voters.Select(v => v.NodeId)], ready.Options,
@@ -115,7 +117,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var tasks = new[] { ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token) };
+        var tasks = new[]
+        {
+            ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),
+        };
         try
         {
             await foreach (var input in inbox.Reader.ReadAllAsync(ct))
@@ -213,7 +218,15 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             await foreach (var job in work.Reader.ReadAllAsync(ct))
             {
-                await job(ct);
+                try
+                {
+                    await job(ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failed action is logged and the loop goes on: the next tick decides again.
+                    FailoverLog.Failed(logger, "failover action", e.ToString());
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -45,13 +45,13 @@ public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord
     }
 
     /// <summary>
-    /// The protocol's timings from repmgr's keys: heartbeats at half of <c>monitor_interval_secs</c>, the fence after
+    /// The protocol's timings from repmgr's keys: heartbeats at a quarter of <c>monitor_interval_secs</c> (a 1 s stall then leaves the primary acknowledged within the fence timeout), the fence after
     /// <c>fence_timeout</c>, voters' leases 4/3 of that (2 s for 1.5 s: clocks may run 10 % apart), detection after
     /// <c>reconnect_attempts × reconnect_interval</c>.
     /// </summary>
     public static FailoverOptions Timings(NodeOptions options) => new()
     {
-        HeartbeatInterval = options.MonitorInterval / 2,
+        HeartbeatInterval = options.MonitorInterval / 4,
         FenceTimeout = options.FenceTimeout,
         LeaseDuration = options.FenceTimeout * 4 / 3,
         FailoverTimeout = options.ReconnectInterval * options.ReconnectAttempts,

@@ -26,7 +26,9 @@ public static class StandbyCommands
         force.Description = "promote even though the recorded primary still runs (two primaries would then take writes)";
         var promote = new Command("promote", "promote the local standby to primary once the primary has failed") { dryRun, force };
         promote.SetAction((parse, ct) => runner.RunAsync(parse,
-            (ctx, token) => new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token), ct));
+            async (ctx, token) => !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent
+                ? viaAgent
+                : await new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token), ct));
         return promote;
     }
 

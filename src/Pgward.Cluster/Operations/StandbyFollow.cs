@@ -37,7 +37,7 @@ public sealed class StandbyFollow(OperationContext ctx)
         {
             return Fail("no cluster metadata on this standby", hint: "register the primary and this standby first");
         }
-        await using var primary = await FindPrimaryAsync(await localStore.GetNodesAsync(ct), wait, ct);
+        await using var primary = await FindPrimaryAsync(await localStore.GetNodesAsync(ct), upstreamNodeId, wait, ct);
         if (primary is null)
         {
             return Fail("unable to find a reachable primary to follow",
@@ -64,13 +64,15 @@ public sealed class StandbyFollow(OperationContext ctx)
         return await FollowAsync(local, primary, new FollowPlan(self!, target, replication, nodes), ct);
     }
 
-    private async Task<PrimaryConnection?> FindPrimaryAsync(IReadOnlyList<NodeRecord> nodes, bool wait, CancellationToken ct)
+    // The chosen upstream is asked first: after a failover the old primary may hang a connection attempt for its
+    // whole connect timeout.
+    private async Task<PrimaryConnection?> FindPrimaryAsync(IReadOnlyList<NodeRecord> nodes, int? upstreamNodeId, bool wait, CancellationToken ct)
     {
         var others = nodes.Where(n => n.NodeId != ctx.Options.NodeId).ToList();
         PrimaryConnection? found = null;
         await Waiting.UntilAsync(async token =>
         {
-            found = await ClusterMetadata.ConnectPrimaryAsync(ctx, others, token);
+            found = await ClusterMetadata.ConnectPrimaryAsync(ctx, others, upstreamNodeId, token);
             return found is not null;
         }, wait ? ctx.Options.PrimaryFollowTimeout : TimeSpan.Zero, ctx.Options.PromoteCheckInterval, ctx.Time, ct);
         return found;

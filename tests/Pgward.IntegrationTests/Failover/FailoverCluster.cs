@@ -28,6 +28,18 @@ public sealed class FailoverCluster : IAsyncDisposable
 
     public int Port(int nodeId) => Sandbox.BasePort + nodeId - 1;
 
+    /// <summary>How the test's client reaches the primary: every data node, read-write only, and a 2 s statement
+    /// timeout, so that a write stuck on a frozen server ends as "unknown" instead of hanging.</summary>
+    public string ClientConnectionString => Sandbox.MultiHostConnectionString + ";Command Timeout=2";
+
+    /// <summary>SIGSTOP (or SIGCONT) of node <paramref name="nodeId"/>'s PostgreSQL processes and agent: a frozen host.</summary>
+    public void Freeze(int nodeId, bool frozen) =>
+        AgentProcesses.Signal([.. Sandbox.PostgresPids(nodeId), Agents.Pid(nodeId)], frozen ? "STOP" : "CONT");
+
+    /// <summary>Every agent's failover term.</summary>
+    public async Task<long?[]> TermsAsync(CancellationToken ct) =>
+        [.. (await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)))).Select(r => r?.FailoverTerm)];
+
     public string Config(int nodeId) => nodeId == Sandbox.Nodes + 1 ? Sandbox.WitnessConfig : Sandbox.Config(nodeId);
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+using static Pgward.IntegrationTests.Failover.FailoverTests;
+
+namespace Pgward.IntegrationTests.Failover;
+
+/// <summary>Issue 4's freeze, stall, pause and witness scenarios.</summary>
+public sealed class FailoverFaultTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Primary_frozen_longer_than_detection_is_replaced_then_fenced_and_rejoined_and_no_acknowledged_write_is_lost_in_sync_mode()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token, "replication_mode = sync");
+        await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
+        await load.WaitForAcknowledgedAsync(50, Token);
+
+        cluster.Freeze(1, frozen: true);
+        var frozenAt = Now();
+        int primary;
+        try
+        {
+            primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
+            await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+        }
+        finally
+        {
+            cluster.Freeze(1, frozen: false);
+        }
+        await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+
+        var result = await load.StopAsync();
+        Assert.Empty(result.InterleavedPrimaries());
+        var lost = result.Acknowledged.Except(await RowsAsync(cluster, primary)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged rows lost: {string.Join(",", lost.Take(20))}\n{cluster.Agents.Logs()}");
+        var resumed = result.AcknowledgedBy.First(a => a.Port != cluster.Port(1) && a.At > frozenAt).At - frozenAt;
+        TestContext.Current.TestOutputHelper?.WriteLine($"writes resumed {resumed.TotalSeconds:0.00} s after the freeze; longest gap {result.LongestGap.TotalSeconds:0.00} s");
+    }
+
+    [Fact]
+    public async Task A_one_second_stall_of_the_primary_causes_no_failover()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
+        var terms = await cluster.TermsAsync(Token);
+        await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
+        await load.WaitForAcknowledgedAsync(50, Token);
+
+        cluster.Freeze(1, frozen: true);
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, Token);
+        cluster.Freeze(1, frozen: false);
+        // Longer than detection and a promotion would take.
+        await Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, Token);
+
+        Assert.Equal(terms, await cluster.TermsAsync(Token));
+        Assert.Equal("primary", (await cluster.ReportAsync(1, Token))?.FailoverState);
+        var before = load.Acknowledged;
+        await load.WaitForAcknowledgedAsync(before + 20, Token);
+        var result = await load.StopAsync();
+        Assert.All(result.AcknowledgedBy, a => Assert.Equal(cluster.Port(1), a.Port));
+        Assert.Equal(terms, await cluster.TermsAsync(Token));
+    }
+
+    [Fact]
+    public async Task Paused_cluster_promotes_nobody_when_the_primary_dies_says_why_and_fails_over_once_unpaused()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
+        var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "pause");
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+
+        await cluster.Agents.KillAsync(1);
+        await cluster.Sandbox.KillPostmasterAsync(1, Token);
+        await Task.Delay(TimeSpan.FromSeconds(6), TimeProvider.System, Token);
+        foreach (var id in new[] { 2, 3 })
+        {
+            Assert.Equal("standby", (await cluster.ReportAsync(id, Token))?.Role);
+        }
+        var status = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "status", "--json");
+        using (var rows = JsonDocument.Parse(status.Out))
+        {
+            var node2 = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("node_id").GetInt32() == 2);
+            Assert.True(node2.GetProperty("paused").GetBoolean(), status.ToString());
+            Assert.Contains("paused", node2.GetProperty("failover_note").GetString(), StringComparison.Ordinal);
+        }
+
+        var unpause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "unpause");
+        Assert.Equal(26, unpause.ExitCode); // node 1's agent is gone
+        await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
+    }
+
+    [Fact]
+    public async Task Two_data_nodes_and_a_witness_fail_over_when_the_primary_dies()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
+        await cluster.Agents.KillAsync(1);
+        await cluster.Sandbox.KillPostmasterAsync(1, Token);
+        Assert.Equal(2, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token));
+    }
+}
