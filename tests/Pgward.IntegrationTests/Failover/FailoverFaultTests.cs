@@ -65,7 +65,7 @@ public sealed class FailoverFaultTests : PgIntegrationTest
     }
 
     [Fact]
-    public async Task Paused_cluster_promotes_nobody_when_the_primary_dies_says_why_and_fails_over_once_unpaused()
+    public async Task Paused_cluster_promotes_nobody_when_the_primary_dies_says_why_and_an_operator_promotion_still_goes_through_the_election()
     {
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
         var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "pause");
@@ -86,9 +86,16 @@ public sealed class FailoverFaultTests : PgIntegrationTest
             Assert.Contains("paused", node2.GetProperty("failover_note").GetString(), StringComparison.Ordinal);
         }
 
+        // The operator promotes node 3 by hand: through its agent, which wins an election even while paused.
+        var promote = await PgwardCli.RunAsync(Token, "-f", cluster.Config(3), "standby", "promote");
+        Assert.True(promote.ExitCode == 0, promote + "\n" + cluster.Agents.Logs());
+        Assert.Contains("asking the local agent", promote.Error, StringComparison.Ordinal);
+        Assert.Equal(3, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token));
+
+        // Unpaused, node 2 follows the new primary by itself.
         var unpause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "unpause");
         Assert.Equal(26, unpause.ExitCode); // node 1's agent is gone
-        await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
+        await cluster.WaitForStandbyAsync(2, 3, TimeSpan.FromSeconds(30), Token);
     }
 
     [Fact]
