@@ -5,6 +5,7 @@ using Pgward.Agent.Control;
 using Pgward.Cluster;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Rejoin;
+using Pgward.Cluster.Witness;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -59,7 +60,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct), "promote_command")
                 : await new StandbyPromote(ctx).RunElectedAsync(ct);
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
-        }, ct);
+        }, ct, syncWitnessesFrom: ctx.Options.NodeId);
 
     /// <summary>Re-points this standby at the new primary (<c>follow_command</c> with <c>%n</c> when set). Event
     /// <c>repmgrd_failover_follow</c>.</summary>
@@ -67,7 +68,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}", async _ =>
             ctx.Options.FollowCommand is { Length: > 0 } command
                 ? ToOutcome(await ShellCommand.RunAsync(ctx, command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), ServerTimeout, ct), "follow_command")
-                : await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct), ct);
+                : await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct), ct, syncWitnessesFrom: primaryId);
 
     /// <summary>
     /// This old primary rejoins the new one as a standby: stopped, rewound when its history forked (or re-cloned when
@@ -91,12 +92,15 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
             FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
             return await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
-        }, ct);
+        }, ct, syncWitnessesFrom: primary.NodeId);
 
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
     public void RecordRefusal(string reason) => events.Record("repmgrd_failover_aborted", false, reason);
 
-    private async Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    /// <param name="syncWitnessesFrom">After a change of roles, the witnesses' copies of the node records are refreshed
+    /// from the primary (this node id is tried first).</param>
+    private async Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct,
+        int? syncWitnessesFrom = null)
     {
         FailoverLog.Decided(logger, eventName.Replace('_', ' ') + ": " + details);
         var outcome = await control.ExclusiveAsync(action, ct);
@@ -109,7 +113,25 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             FailoverLog.Failed(logger, eventName, outcome.Error ?? "");
         }
         events.Record(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}");
+        if (outcome.Succeeded && syncWitnessesFrom is { } from)
+        {
+            await SyncWitnessesAsync(from, ct);
+        }
         return outcome;
+    }
+
+    private async Task SyncWitnessesAsync(int primaryId, CancellationToken ct)
+    {
+        var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
+        await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, primaryId, ct);
+        if (primary is null)
+        {
+            return;
+        }
+        foreach (var problem in await WitnessSync.SyncAsync(ctx, primary, ct))
+        {
+            FailoverLog.Failed(logger, "witness sync", problem);
+        }
     }
 
     // A promoted server lost its standby.signal: write the guard again, and drop primary_conninfo so that a guard
