@@ -457,18 +457,23 @@ range() {
     awk -v m="$1" -v l="$2" -v h="$3" -v f="$4" 'BEGIN { if (m == "-") print "-"; else printf f " (" f "-" f ")", m, l, h }'
 }
 
+# ", N in all": the sum of the numbers in a file, if any.
+total() {
+    [[ -s "$1" ]] && awk '{ s += $1 } END { printf ", %d in all", s }' "$1"
+}
+
 echo
 echo "machine: $(nproc) cores, $(uname -r), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-15s | %9s | %-29s | %-19s | %-29s |\n' "configuration" "failovers" "first write, s: med (min-max)" "lost: med (min-max)" "standbys, s: med (min-max)"
-printf '|-----------------|----------:|-------------------------------|---------------------|-------------------------------|\n'
+printf '| %-15s | %9s | %-29s | %-28s | %-29s |\n' "configuration" "failovers" "first write, s: med (min-max)" "lost: med (min-max), in all" "standbys, s: med (min-max)"
+printf '|-----------------|----------:|-------------------------------|------------------------------|-------------------------------|\n'
 for config in "${configs[@]}"; do
     read -r wm wl wh < <(summary "$work/$config.write")
     read -r lm ll lh < <(summary "$work/$config.lost")
     read -r sm sl sh < <(summary "$work/$config.stream")
     done_count="$(awk '{ s += $1 } END { print s + 0 }' "$work/$config.failovers")"
-    printf '| %-15s | %4d of %2d | %-29s | %-19s | %-29s |\n' "$config" "$done_count" "$rounds" \
-        "$(range "$wm" "$wl" "$wh" %.2f)" "$(range "$lm" "$ll" "$lh" %d)" "$(range "$sm" "$sl" "$sh" %.2f)"
+    printf '| %-15s | %4d of %2d | %-29s | %-28s | %-29s |\n' "$config" "$done_count" "$rounds" \
+        "$(range "$wm" "$wl" "$wh" %.2f)" "$(range "$lm" "$ll" "$lh" %d)$(total "$work/$config.lost")" "$(range "$sm" "$sl" "$sh" %.2f)"
 done
 
 # Ratios of pgward's medians against each repmgr baseline that ran (below 1: pgward is faster).
