@@ -77,6 +77,7 @@ cleanup() {
         echo "kept $work" >&2
     else
         rm -rf "$work"
+        [[ "$status" -eq 0 ]] || echo "(PGWARD_BENCH_KEEP=1 keeps the servers' and daemons' logs)" >&2
     fi
     exit "$status"
 }
@@ -90,7 +91,8 @@ fail() {
     exit 1
 }
 
-as_postgres() { runuser -u postgres -- "$@"; }
+# Runs a command as the postgres OS user, bounded in time (a daemon it starts in the background stays).
+as_postgres() { timeout 300 runuser -u postgres -- "$@"; }
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
 
@@ -105,7 +107,7 @@ wait_for() {
         fi
         sleep 0.1
     done
-    fail "$what (waited $seconds s; files in $round_dir)"
+    fail "$what (waited $seconds s)"
 }
 
 port_free() { [[ -z "$(ss -Htln "sport = :$1")" ]]; }
@@ -137,7 +139,7 @@ postmaster_pid() {
 }
 
 psql_at() { # port sql
-    PGCONNECT_TIMEOUT=1 psql -X -h 127.0.0.1 -p "$1" -U "$db_user" -d "$db_name" -Atc "$2"
+    PGCONNECT_TIMEOUT=1 PGOPTIONS="-c statement_timeout=2000" psql -X -h 127.0.0.1 -p "$1" -U "$db_user" -d "$db_name" -Atc "$2"
 }
 
 # True when exactly one of the given ports is a primary, every other streams from it (its WAL receiver) and the
@@ -289,7 +291,7 @@ setup_pgward() {
     ports=("$base" "$((base + 1))" "$((base + 2))")
     db_user=pgward db_name=pgward
     teardown=teardown_pgward
-    run_quiet "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3
+    run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3
     wait_for "standbys streaming from node1" 60 streaming_from_one_primary "${ports[@]}"
     wait_for "every agent answering (pgward daemon status)" 30 "$pgward" -f "$round_dir/sandbox/node1/pgward.conf" daemon status
     for n in 1 2 3; do
@@ -305,7 +307,11 @@ teardown_pgward() {
     done
     pid="$(cat "$round_dir/sandbox/witness/pgward-daemon.pid" 2>/dev/null)" && kill -0 "$pid" 2>/dev/null && agents+=("$pid")
     mapfile -t -O "${#orphans[@]}" orphans < <(descendants "${agents[@]}")
-    purge_sandbox "$pgward" "$round_dir/sandbox"
+    if [[ "${PGWARD_BENCH_KEEP:-0}" == 1 ]]; then
+        "$pgward" sandbox down --dir "$round_dir/sandbox" >/dev/null 2>&1 || echo "warning: sandbox down failed for $round_dir/sandbox" >&2
+    else
+        purge_sandbox "$pgward" "$round_dir/sandbox"
+    fi
     kill_orphans
 }
 
