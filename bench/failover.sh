@@ -19,12 +19,14 @@
 # A round with no write on a new primary within the deadline (default 120 s) counts as "no failover".
 # Per round it also prints the client's acknowledged writes, "unknown" ones (the connection broke while the commit
 # was in flight), "old after kill" (writes the killed primary acknowledged after the kill's timestamp: answers
-# already on their way) and the new primary's port. Then medians with min and max per configuration over the
+# already on their way; "in flight" after the lost count: how many of the lost writes were such) and the new
+# primary's port. Then medians with min and max per configuration over the
 # rounds that failed over, and pgward's medians as ratios of the repmgr ones.
 # Environment: PGWARD_BENCH_PORT_FAILOVER (default 5761: where the search for free ports starts; pgward's agents
 # use the ports + 1000), PGWARD_BENCH_WRITE_INTERVAL_MS (5), PGWARD_BENCH_SETTLE_SECONDS (2: time the daemons
 # get to monitor a healthy cluster before the kill), PGWARD_BENCH_KEEP=1 keeps the scratch directory (logs).
 set -euo pipefail
+export LC_ALL=C # decimal points in printf and awk
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 first_port="${PGWARD_BENCH_PORT_FAILOVER:-5761}"
@@ -363,7 +365,7 @@ run_repmgr_round() {
 
 # With the round's cluster running: load, kill, measure, tear down. Appends to $work/CONFIG.{write,lost,stream,failovers}.
 measure_round() {
-    local config="$1" round="$2" t0 t1 stream_s="" load_status=0 write_ms new_port lost="-" result verify_status
+    local config="$1" round="$2" t0 t1 stream_s="" load_status=0 write_ms new_port lost="-" in_flight="" write_s="" result verify_status
     [[ -n "${victims[0]}" && -n "${victims[1]}" ]] || fail "$config round $round: no PID for node1's postmaster or daemon"
 
     local hosts connection
@@ -403,7 +405,11 @@ measure_round() {
             --ids "$round_dir/ids" >"$round_dir/verify.json" 2>"$round_dir/verify.err" || verify_status=$?
         [[ "$verify_status" -le 1 ]] || { cat "$round_dir/verify.err" >&2; fail "$config round $round: verify exited with $verify_status"; }
         lost="$(jq -r .missing "$round_dir/verify.json")"
-        awk -v ms="$write_ms" 'BEGIN { printf "%.3f\n", ms / 1000 }' >>"$work/$config.write"
+        in_flight="$(jq -s '.[0].old_primary_after_kill as $o | [.[1].missing_ids[] as $m | select($o | any(.[]; . == $m))] | length' \
+            "$result" "$round_dir/verify.json")"
+        echo "$in_flight" >>"$work/$config.inflight"
+        write_s="$(awk -v ms="$write_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
+        echo "$write_s" >>"$work/$config.write"
         echo "$lost" >>"$work/$config.lost"
         [[ -n "$stream_s" ]] && echo "$stream_s" >>"$work/$config.stream"
         echo 1 >>"$work/$config.failovers"
@@ -411,10 +417,10 @@ measure_round() {
         echo 0 >>"$work/$config.failovers"
     fi
 
-    printf '| %-15s | %5d | %14s | %6s | %11s | %12s | %7s | %14s | %8s |\n' "$config" "$round" \
-        "$(if [[ -n "$write_ms" ]]; then awk -v ms="$write_ms" 'BEGIN { printf "%.2f", ms / 1000 }'; else echo "no failover"; fi)" \
-        "$lost" "${stream_s:-none}" "$(jq -r .acknowledged "$result")" "$(jq -r .unknown "$result")" \
-        "$(jq -r .old_primary_after_kill "$result")" "${new_port:--}"
+    printf '| %-15s | %5d | %14s | %16s | %11s | %12s | %7s | %14s | %8s |\n' "$config" "$round" \
+        "$(if [[ -n "$write_s" ]]; then printf '%.2f' "$write_s"; else echo "no failover"; fi)" \
+        "$lost${in_flight:+ ($in_flight)}" "${stream_s:-none}" "$(jq -r .acknowledged "$result")" "$(jq -r .unknown "$result")" \
+        "$(jq -r '.old_primary_after_kill | length' "$result")" "${new_port:--}"
 
     $teardown
     teardown=""
@@ -438,9 +444,9 @@ build_into "$repo/bench/Pgward.Bench" "$bench_dir"
 bench=(dotnet "$bench_dir/pgward-bench.dll")
 
 echo "== ${configs[*]}: $rounds round(s) each, deadline $deadline s, a write every $interval_ms ms"
-printf '\n| %-15s | %5s | %14s | %6s | %11s | %12s | %7s | %14s | %8s |\n' \
-    "configuration" "round" "first write, s" "lost" "standbys, s" "acknowledged" "unknown" "old after kill" "new port"
-printf '|-----------------|------:|---------------:|-------:|------------:|-------------:|--------:|---------------:|---------:|\n'
+printf '\n| %-15s | %5s | %14s | %16s | %11s | %12s | %7s | %14s | %8s |\n' \
+    "configuration" "round" "first write, s" "lost (in flight)" "standbys, s" "acknowledged" "unknown" "old after kill" "new port"
+printf '|-----------------|------:|---------------:|-----------------:|------------:|-------------:|--------:|---------------:|---------:|\n'
 for ((round = 1; round <= rounds; round++)); do
     for config in "${configs[@]}"; do
         case "$config" in
@@ -463,23 +469,23 @@ range() {
     awk -v m="$1" -v l="$2" -v h="$3" -v f="$4" 'BEGIN { if (m == "-") print "-"; else printf f " (" f "-" f ")", m, l, h }'
 }
 
-# ", N in all": the sum of the numbers in a file, if any.
+# ", N in all (M in flight)": the sums of the numbers in two files, if any: total LOST IN_FLIGHT.
 total() {
-    [[ -s "$1" ]] && awk '{ s += $1 } END { printf ", %d in all", s }' "$1"
+    [[ -s "$1" ]] && awk -v f="$(awk '{ s += $1 } END { print s + 0 }' "$2")" '{ s += $1 } END { printf ", %d in all (%d in flight)", s, f }' "$1"
 }
 
 echo
 echo "machine: $(nproc) cores, $(uname -r), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-15s | %9s | %-29s | %-28s | %-29s |\n' "configuration" "failovers" "first write, s: med (min-max)" "lost: med (min-max), in all" "standbys, s: med (min-max)"
-printf '|-----------------|----------:|-------------------------------|------------------------------|-------------------------------|\n'
+printf '| %-15s | %9s | %-29s | %-38s | %-29s |\n' "configuration" "failovers" "first write, s: med (min-max)" "lost: med (min-max), in all" "standbys, s: med (min-max)"
+printf '|-----------------|----------:|-------------------------------|----------------------------------------|-------------------------------|\n'
 for config in "${configs[@]}"; do
     read -r wm wl wh < <(summary "$work/$config.write")
     read -r lm ll lh < <(summary "$work/$config.lost")
     read -r sm sl sh < <(summary "$work/$config.stream")
     done_count="$(awk '{ s += $1 } END { print s + 0 }' "$work/$config.failovers")"
-    printf '| %-15s | %4d of %2d | %-29s | %-28s | %-29s |\n' "$config" "$done_count" "$rounds" \
-        "$(range "$wm" "$wl" "$wh" %.2f)" "$(range "$lm" "$ll" "$lh" %d)$(total "$work/$config.lost")" "$(range "$sm" "$sl" "$sh" %.2f)"
+    printf '| %-15s | %4d of %2d | %-29s | %-38s | %-29s |\n' "$config" "$done_count" "$rounds" \
+        "$(range "$wm" "$wl" "$wh" %.2f)" "$(range "$lm" "$ll" "$lh" %d)$(total "$work/$config.lost" "$work/$config.inflight")" "$(range "$sm" "$sl" "$sh" %.2f)"
 done
 
 # Ratios of pgward's medians against each repmgr baseline that ran (below 1: pgward is faster).

@@ -18,7 +18,12 @@ public sealed record FailoverReport(int Acknowledged, int Unknown, long Failed, 
             WriteOptional(json, "new_port", Timeline?.FirstOnNewPrimary?.Port);
             WriteOptional(json, "kill_to_first_write_ms", Timeline?.KillToFirstWriteMs is { } ms ? Math.Round(ms, 1) : null);
             json.WriteNumber("acknowledged_after_first", Timeline?.AcknowledgedAfterFirst ?? 0);
-            json.WriteNumber("old_primary_after_kill", Timeline?.OldPrimaryAfterKill ?? 0);
+            json.WriteStartArray("old_primary_after_kill");
+            foreach (var id in Timeline?.OldPrimaryAfterKill ?? [])
+            {
+                json.WriteNumberValue(id);
+            }
+            json.WriteEndArray();
             json.WriteNumber("longest_gap_ms", Math.Round(Timeline?.LongestGapMs ?? 0, 1));
             json.WriteString("stopped_by", StoppedBy);
             json.WriteEndObject();

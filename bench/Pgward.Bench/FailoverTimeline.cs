@@ -7,10 +7,10 @@ namespace Pgward.Bench;
 /// <param name="OldPort">The port of the last write acknowledged before the kill: the primary that was killed.</param>
 /// <param name="FirstOnNewPrimary">The first write acknowledged after the kill by another server, if any.</param>
 /// <param name="AcknowledgedAfterFirst">Writes acknowledged after that first one (the tail).</param>
-/// <param name="OldPrimaryAfterKill">Writes the old port acknowledged after the kill (answers already on their way, or a primary that did not die).</param>
+/// <param name="OldPrimaryAfterKill">Ids of the writes the old port acknowledged after the kill (answers already on their way, or a primary that did not die).</param>
 /// <param name="LongestGapMs">The longest time between two consecutive acknowledged writes.</param>
 public sealed record FailoverTimeline(int? OldPort, AcknowledgedWrite? FirstOnNewPrimary, int AcknowledgedAfterFirst,
-    int OldPrimaryAfterKill, double LongestGapMs, long KillMicros)
+    IReadOnlyList<long> OldPrimaryAfterKill, double LongestGapMs, long KillMicros)
 {
     public double? KillToFirstWriteMs => FirstOnNewPrimary is { } first ? (first.AtMicros - KillMicros) / 1000.0 : null;
 
@@ -18,7 +18,7 @@ public sealed record FailoverTimeline(int? OldPort, AcknowledgedWrite? FirstOnNe
     {
         int? oldPort = null;
         var firstIndex = -1;
-        var oldAfterKill = 0;
+        var oldAfterKill = new List<long>();
         for (var i = 0; i < acknowledged.Count; i++)
         {
             var write = acknowledged[i];
@@ -28,7 +28,7 @@ public sealed record FailoverTimeline(int? OldPort, AcknowledgedWrite? FirstOnNe
             }
             else if (write.Port == oldPort)
             {
-                oldAfterKill++;
+                oldAfterKill.Add(write.Id);
             }
             else if (firstIndex < 0)
             {
