@@ -39,6 +39,9 @@ public sealed class BenchArguments
             usage:
               pgward-bench write-load --connection CS --stop-file PATH [--interval-ms 5] [--max-seconds 120]
                                       [--ready-file PATH] [--ready-after 100] [--tail 100] [--ids-out PATH]
+              pgward-bench failover-load --connection CS --kill-file PATH [--interval-ms 5] [--ready-file PATH]
+                                         [--ready-after 100] [--tail 100] [--deadline-seconds 120]
+                                         [--max-seconds 600] [--ids-out PATH]
               pgward-bench verify --connection CS --ids PATH
             """);
         return UsageExitCode;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Npgsql;
 using Pgward.Testing;
 
 namespace Pgward.Bench;
@@ -35,7 +34,7 @@ public static class WriteLoadCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(signalled.Token, deadline.Token);
 
         var started = time.GetTimestamp();
-        await ResetTableAsync(connectionString, stop.Token);
+        await LoadTable.ResetAsync(connectionString, create: false, stop.Token);
         var load = await WriteLoad.StartAsync(connectionString, interval, stop.Token);
         await using (load)
         {
@@ -76,18 +75,6 @@ public static class WriteLoadCommand
         {
             return false;
         }
-    }
-
-    /// <summary>
-    /// Drops <c>load_rows</c>, the table <see cref="WriteLoad"/> creates: its ids start at 1 in every load, so rows of an
-    /// earlier run would collide with the new ones.
-    /// </summary>
-    private static async Task ResetTableAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var drop = new NpgsqlCommand("DROP TABLE IF EXISTS load_rows", connection);
-        await drop.ExecuteNonQueryAsync(ct);
     }
 
     private static void Cancel(PosixSignalContext context, CancellationTokenSource signalled)
