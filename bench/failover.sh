@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of automatic failover after the primary's host dies (issue 4; see BENCHMARKS.md, "Failover (issue 4)").
-# One command:  bench/failover.sh [--only all|repmgr|repmgr-defaults|repmgr-tuned|pgward] [--rounds N] [--deadline SECONDS]
+# One command:  bench/failover.sh [--only all|repmgr|repmgr-defaults|repmgr-tuned|pgward|pgward-sync] [--rounds N] [--deadline SECONDS]
 #
 # Configurations (run round by round in turn, so that load from other work falls on all of them alike):
 #   pgward          `pgward sandbox up --nodes 3` (primary, 2 standbys, witness, an agent per node) with its defaults;
@@ -51,10 +51,10 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 case "$only" in
-    all) configs=(pgward repmgr-defaults repmgr-tuned) ;;
+    all) configs=(pgward pgward-sync repmgr-defaults repmgr-tuned) ;;
     repmgr) configs=(repmgr-defaults repmgr-tuned) ;;
-    pgward | repmgr-defaults | repmgr-tuned) configs=("$only") ;;
-    *) echo "--only must be all, repmgr, repmgr-defaults, repmgr-tuned or pgward, not \"$only\"" >&2; exit 2 ;;
+    pgward | pgward-sync | repmgr-defaults | repmgr-tuned) configs=("$only") ;;
+    *) echo "--only must be all, repmgr, repmgr-defaults, repmgr-tuned, pgward or pgward-sync, not \"$only\"" >&2; exit 2 ;;
 esac
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive number, not \"$rounds\"" >&2; exit 2; }
 [[ "$deadline" =~ ^[1-9][0-9]*$ ]] || { echo "--deadline must be a positive number of seconds, not \"$deadline\"" >&2; exit 2; }
@@ -287,19 +287,36 @@ teardown_repmgr() {
 # ---------------------------------------------------------------------------------------------------------------
 # pgward: `pgward sandbox up --nodes 3` (primary, two standbys, a witness and their agents), pgward's defaults.
 
+# setup_pgward async|sync: the sandbox's defaults; in sync mode each pgward.conf also gets replication_mode = sync
+# before the agents start (standbys and witness first, the primary's last, as sandbox up does).
 setup_pgward() {
-    local n
+    local n conf
     find_ports 4 # three data nodes and the witness; their agents listen on the ports + 1000
     ports=("$base" "$((base + 1))" "$((base + 2))")
     db_user=pgward db_name=pgward
     teardown=teardown_pgward
-    run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3
+    if [[ "$1" == sync ]]; then
+        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3 --agents false
+        for conf in witness node3 node2 node1; do
+            echo "replication_mode = sync" >>"$round_dir/sandbox/$conf/pgward.conf"
+        done
+        for conf in witness node3 node2 node1; do
+            run_quiet "$pgward" -f "$round_dir/sandbox/$conf/pgward.conf" daemon start
+        done
+        wait_for "synchronous_standby_names set on node1" 30 sync_names_set "${ports[0]}"
+    else
+        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3
+    fi
     wait_for "standbys streaming from node1" 60 streaming_from_one_primary "${ports[@]}"
     wait_for "every agent answering (pgward daemon status)" 30 "$pgward" -f "$round_dir/sandbox/node1/pgward.conf" daemon status
     for n in 1 2 3; do
         [[ -s "$round_dir/sandbox/node$n/pgward-daemon.pid" ]] || fail "no agent PID file for node$n in $round_dir/sandbox"
     done
     victims=("$(postmaster_pid "$round_dir/sandbox/node1/data")" "$(cat "$round_dir/sandbox/node1/pgward-daemon.pid")")
+}
+
+sync_names_set() {
+    [[ "$(psql_at "$1" "SHOW synchronous_standby_names")" == ANY* ]]
 }
 
 teardown_pgward() {
@@ -351,9 +368,10 @@ new_round() {
 # The pgward case: run_pgward_round ROUND. Until `pgward daemon run` fails over by itself, its rounds end at the
 # deadline as "no failover".
 run_pgward_round() {
-    new_round pgward "$1"
-    setup_pgward
-    measure_round pgward "$1"
+    local config="pgward$([[ "$1" == sync ]] && echo -sync)"
+    new_round "$config" "$2"
+    setup_pgward "$1"
+    measure_round "$config" "$2"
 }
 
 # A repmgrd case: run_repmgr_round defaults|tuned ROUND.
@@ -434,7 +452,7 @@ for config in "${configs[@]}"; do
             fail "repmgr 5.3 is not installed: apt-get install -y repmgr postgresql-15-repmgr (or run with --only pgward)"
     fi
 done
-if [[ " ${configs[*]} " == *" pgward "* ]]; then
+if [[ " ${configs[*]} " == *" pgward"* ]]; then
     echo "== publishing"
     pgward="$("$repo/scripts/publish" -q)"
     echo "native: $pgward"
@@ -450,7 +468,8 @@ printf '|-----------------|------:|---------------:|-----------------:|---------
 for ((round = 1; round <= rounds; round++)); do
     for config in "${configs[@]}"; do
         case "$config" in
-            pgward) run_pgward_round "$round" ;;
+            pgward) run_pgward_round async "$round" ;;
+            pgward-sync) run_pgward_round sync "$round" ;;
             repmgr-*) run_repmgr_round "${config#repmgr-}" "$round" ;;
         esac
     done

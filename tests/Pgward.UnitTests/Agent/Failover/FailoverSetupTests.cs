@@ -1,0 +1,79 @@
+using Pgward.Agent.Failover;
+using Pgward.Core.Config;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+using Xunit;
+
+namespace Pgward.UnitTests.Agent.Failover;
+
+public sealed class FailoverSetupTests
+{
+    private static NodeRecord Node(int id, NodeType type, string location = "default", int port = 5500) =>
+        new(id, type == NodeType.Primary ? null : 1, true, $"node{id}", type, location, 100,
+            $"host=127.0.0.1 port={port + id} user=pgward dbname=pgward", "pgward", null, "")
+        { AgentUrl = $"http://127.0.0.1:{6500 + id}" };
+
+    private static readonly NodeRecord[] Cluster =
+        [Node(1, NodeType.Primary), Node(2, NodeType.Standby), Node(3, NodeType.Standby), Node(4, NodeType.Witness)];
+
+    private static NodeOptions Options(int id) => new() { NodeId = id, NodeName = $"node{id}", AgentToken = "t", Failover = FailoverMode.Automatic };
+
+    [Fact]
+    public void Defaults_give_a_quarter_second_heartbeat_a_one_and_a_half_second_fence_a_two_second_lease_and_detection()
+    {
+        var timings = FailoverSetup.Timings(new NodeOptions());
+        Assert.Equal(TimeSpan.FromMilliseconds(250), timings.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), timings.FenceTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), timings.LeaseDuration);
+        Assert.Equal(TimeSpan.FromSeconds(2), timings.FailoverTimeout);
+        timings.Validate();
+    }
+
+    [Fact]
+    public void Every_registered_node_with_an_agent_votes_and_the_witness_never_stands()
+    {
+        var (setup, problem) = FailoverSetup.From(Options(4), Cluster);
+        Assert.Null(problem);
+        Assert.Equal([1, 2, 3, 4], setup!.Voters.Select(v => v.NodeId));
+        Assert.True(setup.Profile.IsWitness);
+        Assert.False(setup.Profile.CanStand);
+        Assert.Equal(3, setup.Majority);
+        Assert.Equal(1, setup.SyncStandbyCount);
+        Assert.Equal(1, setup.PrimaryId);
+    }
+
+    [Fact]
+    public void A_node_outside_the_primarys_location_never_stands()
+    {
+        var (setup, _) = FailoverSetup.From(Options(2) with { Location = "dc2" }, Cluster);
+        Assert.False(setup!.Profile.CanStand);
+    }
+
+    [Fact]
+    public void Without_an_agent_token_or_with_timings_that_break_the_guarantee_failover_is_off_with_the_fix()
+    {
+        Assert.Contains("agent_token", FailoverSetup.From(Options(2) with { AgentToken = "" }, Cluster).Problem, StringComparison.Ordinal);
+        var slowDetection = Options(2) with { FenceTimeout = TimeSpan.FromSeconds(5) };
+        Assert.Contains("fence_timeout", FailoverSetup.From(slowDetection, Cluster).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sync_mode_names_the_other_data_nodes_and_counts_what_k_of_them_flushed()
+    {
+        var names = SyncStandbys.Names(Cluster, 1);
+        Assert.Equal("ANY 1 (\"node2\", \"node3\")", SyncStandbys.Setting(names, 1));
+        var seen = new LocalObservation(true, false, false, 1, Lsn.Parse("0/5000"), "", false, "",
+            [("node2", Lsn.Parse("0/4000")), ("node3", Lsn.Parse("0/3000")), ("backup", Lsn.Parse("0/4800"))]);
+        Assert.Equal(Lsn.Parse("0/4000"), LocalStatusMapper.SyncAcknowledged(seen, names, 1));
+        Assert.Equal(Lsn.Parse("0/3000"), LocalStatusMapper.SyncAcknowledged(seen, names, 2));
+        Assert.Equal(Lsn.Invalid, LocalStatusMapper.SyncAcknowledged(seen, names, 3));
+    }
+
+    [Fact]
+    public void A_standby_upstream_is_the_node_whose_host_and_port_its_primary_conninfo_names()
+    {
+        Assert.Equal(2, LocalStatusMapper.UpstreamOf("host=127.0.0.1 port=5502 user=repl application_name=node3", Cluster));
+        Assert.Null(LocalStatusMapper.UpstreamOf("", Cluster));
+        Assert.Null(LocalStatusMapper.UpstreamOf("host=10.0.0.9 port=5502", Cluster));
+    }
+}
