@@ -14,6 +14,10 @@ public sealed partial class FailoverNode
     private int? rejoinRequested;
     private DateTimeOffset graceUntil = DateTimeOffset.MinValue;
 
+    // Set by Release until the host reports the server down: a heartbeat sent after the release on a stale view of
+    // the server would renew the voters' leases and hold the successor up for a whole lease.
+    private bool released;
+
     /// <summary>
     /// The host found the local primary already taking writes when the agent started (the agent restarted, the
     /// server did not): treat it as unfenced and give it one fence timeout to be acknowledged by a majority before
@@ -36,6 +40,7 @@ public sealed partial class FailoverNode
         var actions = new List<FailoverAction>();
         if (leaderTerm is long term && !superseded)
         {
+            released = true;
             fenced = true;
             lease.Clear();
             leaseUntil = now;
@@ -53,6 +58,11 @@ public sealed partial class FailoverNode
             // A restarted primary: the store says it leads the current term. It starts fenced and unfences
             // only once a majority acknowledges it in that same term.
             leaderTerm = voter.CurrentTerm;
+        }
+
+        if (released)
+        {
+            return;
         }
 
         if (leaderTerm is null || superseded)

@@ -70,6 +70,11 @@ public sealed partial class FailoverNode
             return actions;
         }
 
+        if (!local.IsRunning)
+        {
+            released = false;
+        }
+
         if (local.IsRunning && local.IsPrimary)
         {
             PrimaryTick(now, actions);

@@ -184,4 +184,21 @@ public sealed class FailoverNodeTests
         var actions = node.Tick(time.GetUtcNow(), Standby);
         Assert.Contains(actions, a => a is Send { Message: VoteRequest { PreVote: true } });
     }
+
+    [Fact]
+    public void Primary_that_released_its_lease_sends_no_heartbeat_on_a_stale_view_until_its_server_was_seen_down()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Primary);
+        var releases = node.Release(time.GetUtcNow());
+        Assert.Equal(2, releases.OfType<Send>().Count(send => send.Message is LeaseRelease));
+
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(node.Tick(time.GetUtcNow(), Primary).OfType<Send>());
+
+        // Seen stopped, then started again (a switchover rolled back): heartbeats resume.
+        node.Tick(time.GetUtcNow(), LocalStatus.None);
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Contains(node.Tick(time.GetUtcNow(), Primary), action => action is Send { Message: Heartbeat });
+    }
 }
