@@ -1,0 +1,18 @@
+namespace Pgward.Backup.Wal;
+
+/// <summary>Timings of the WAL receiver. Defaults suit a receiver on the same network as the cluster.</summary>
+public sealed record WalStreamerSettings
+{
+    /// <summary>How often received WAL is fsynced and the flush position reported to the server. Default 200 ms:
+    /// the archive is at most this far behind what the server sent, at ~5 fsyncs a second.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Wait before reconnecting after the primary was lost or could not be found. Default 2 s.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Status updates to the server at least this often even when nothing arrives (wal_receiver_status_interval). Default 10 s.</summary>
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The application_name the receiver connects with, as pg_stat_replication shows it.</summary>
+    public string ApplicationName { get; init; } = "pgward_receive_wal";
+}
