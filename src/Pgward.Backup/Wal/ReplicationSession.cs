@@ -13,7 +13,8 @@ namespace Pgward.Backup.Wal;
 /// exists, archives the timeline history files, works out where to start (<see cref="StreamingStart"/>,
 /// <see cref="TimelinePlan"/>) and streams the first leg of the plan.
 /// </summary>
-internal sealed class ReplicationSession(BackupLayout layout, string slotName, IReporter reporter, TimeProvider time, WalStreamerSettings settings)
+internal sealed class ReplicationSession(
+    BackupLayout layout, string slotName, DbConnector db, IReporter reporter, TimeProvider time, WalStreamerSettings settings)
 {
     public async Task<SessionEnd> RunAsync(PrimaryNode primary, CancellationToken ct)
     {
@@ -31,7 +32,7 @@ internal sealed class ReplicationSession(BackupLayout layout, string slotName, I
         }
         var archive = new WalArchive(layout, segmentSize);
         var slot = await EnsureSlotAsync(connection, primary, ct);
-        var history = await ArchiveHistoriesAsync(connection, archive, system.Timeline, ct);
+        var history = await ArchiveHistoriesAsync(primary, archive, system.Timeline, ct);
 
         var start = StreamingStart.Choose(
             ReadMarker(), LatestPartial(segmentSize), archive.Segments().LastOrDefault() is { Timeline: > 0 } last ? last : null,
@@ -77,13 +78,13 @@ internal sealed class ReplicationSession(BackupLayout layout, string slotName, I
     /// <summary>Archives the history file of every timeline up to the server's (before any WAL of a new timeline, and
     /// so before the old timeline's last segment is closed); returns the entries of the server's own.</summary>
     private async Task<IReadOnlyList<TimelineHistoryEntry>> ArchiveHistoriesAsync(
-        PhysicalReplicationConnection connection, WalArchive archive, uint serverTimeline, CancellationToken ct)
+        PrimaryNode primary, WalArchive archive, uint serverTimeline, CancellationToken ct)
     {
         IReadOnlyList<TimelineHistoryEntry> entries = [];
         for (var timeline = 2u; timeline <= serverTimeline; timeline++)
         {
-            var file = await connection.TimelineHistory(timeline, ct);
-            var result = await archive.ArchiveHistoryAsync(timeline, file.Content, ct);
+            var content = await ReadHistoryFileAsync(primary, timeline, ct);
+            var result = await archive.ArchiveHistoryAsync(timeline, content, ct);
             if (result == WalArchiveResult.Conflict)
             {
                 throw new WalStreamException(
@@ -96,10 +97,31 @@ internal sealed class ReplicationSession(BackupLayout layout, string slotName, I
             }
             if (timeline == serverTimeline)
             {
-                entries = TimelineHistory.Parse(Encoding.UTF8.GetString(file.Content));
+                entries = TimelineHistory.Parse(Encoding.UTF8.GetString(content));
             }
         }
         return entries;
+    }
+
+    /// <summary>
+    /// The server's history file of <paramref name="timeline"/>. Not through TIMELINE_HISTORY: PostgreSQL 15 sends its
+    /// content column as text and Npgsql 10's <c>TimelineHistory</c> casts it to byte[] and throws. Read from pg_wal
+    /// over SQL instead, which needs a superuser or pg_read_server_files.
+    /// </summary>
+    private async Task<byte[]> ReadHistoryFileAsync(PrimaryNode primary, uint timeline, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(primary.Conninfo, ct);
+        await using var cmd = new NpgsqlCommand("SELECT pg_read_binary_file('pg_wal/' || $1)", connection);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = WalFileName.HistoryName(timeline) });
+        try
+        {
+            return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        catch (PostgresException e)
+        {
+            throw new WalStreamException($"cannot read timeline history file {WalFileName.HistoryName(timeline)} on {primary.Name}: {e.MessageText}",
+                "the receiver's user needs to be a superuser or a member of pg_read_server_files");
+        }
     }
 
     private StreamPosition? ReadMarker() =>

@@ -40,7 +40,7 @@ public sealed class WalStreamer(BackupOptions options, DbConnector db, IReporter
     private async Task<Outcome> LoopAsync(BackupLayout layout, CancellationToken ct)
     {
         var locator = new PrimaryLocator(options.Conninfo, layout, db);
-        var session = new ReplicationSession(layout, options.SlotName, reporter, time, _settings);
+        var session = new ReplicationSession(layout, options.SlotName, db, reporter, time, _settings);
         string? lastProblem = null;
         while (!ct.IsCancellationRequested)
         {
