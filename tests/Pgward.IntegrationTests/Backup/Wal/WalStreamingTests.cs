@@ -111,6 +111,72 @@ public sealed class WalStreamingTests : PgIntegrationTest
         Assert.False(System.IO.Directory.Exists(layout.WalDirectory) && System.IO.Directory.EnumerateFileSystemEntries(layout.WalDirectory).Any());
     }
 
+    [Fact]
+    public async Task Receiver_stops_at_a_gap_the_server_cannot_fill_and_reset_restarts_it_at_the_servers_position()
+    {
+        var server = await StartServerAsync("primary", PgServerSettings.Default.WithGuc("wal_keep_size", "0"));
+        var config = ReceiverRun.WriteConfig(Directory.Path, server.Conninfo);
+        string archivedLast;
+        await using (var receiver = ReceiverRun.Start(config, Token))
+        {
+            archivedLast = await SwitchAsync(config, receiver);
+            Assert.True((await receiver.StopAsync()).Succeeded, receiver.Log);
+        }
+
+        // Without its slot the server recycles the WAL the archive needs next.
+        await server.ExecuteAsync("SELECT pg_drop_replication_slot('pgward_backup')", Token);
+        for (var i = 0; i < 4; i++)
+        {
+            await server.ExecuteAsync($"CREATE TABLE gap{i} AS SELECT g FROM generate_series(1, 10000) g; SELECT pg_switch_wal(); CHECKPOINT", Token);
+        }
+
+        await using (var receiver = ReceiverRun.Start(config, Token))
+        {
+            var outcome = await receiver.Running.WaitAsync(TimeSpan.FromSeconds(60), Token);
+            Assert.False(outcome.Succeeded, receiver.Log);
+            Assert.Contains("has already been removed", outcome.Error, StringComparison.Ordinal);
+            Assert.Contains("--reset", outcome.Hint, StringComparison.Ordinal);
+        }
+
+        var reset = await PgwardCli.RunAsync(Token, "-f", config, "backup", "receive-wal", "--reset");
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.Contains("take a new base backup", reset.Error, StringComparison.Ordinal);
+        await using (var receiver = ReceiverRun.Start(config, Token))
+        {
+            var after = await SwitchAsync(config, receiver);
+            Assert.True(WalSegment.TryParse(archivedLast, WalSegment.DefaultSize, out var before));
+            Assert.True(WalSegment.TryParse(after, WalSegment.DefaultSize, out var resumed));
+            var gap = await receiver.Archive.MissingSegmentsAsync(1, before.Start(WalSegment.DefaultSize), resumed.Start(WalSegment.DefaultSize), readContents: false, Token);
+            Assert.NotEmpty(gap);
+            Assert.Equal(before.Next.Name(WalSegment.DefaultSize), gap[0]);
+        }
+    }
+
+    [Fact]
+    public async Task Create_slot_is_idempotent_and_stop_without_a_receiver_says_so()
+    {
+        var server = await StartServerAsync("primary");
+        var config = ReceiverRun.WriteConfig(Directory.Path, server.Conninfo);
+        for (var i = 0; i < 2; i++)
+        {
+            var create = await PgwardCli.RunAsync(Token, "-f", config, "backup", "receive-wal", "--create-slot");
+            Assert.True(create.ExitCode == 0, create.ToString());
+        }
+        Assert.Equal(1L, await server.QueryScalarAsync<long>("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pgward_backup' AND restart_lsn IS NOT NULL", Token));
+        var stop = await PgwardCli.RunAsync(Token, "-f", config, "backup", "receive-wal", "--stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.Contains("no WAL receiver is running", stop.Error, StringComparison.Ordinal);
+        var both = await PgwardCli.RunAsync(Token, "-f", config, "backup", "receive-wal", "--stop", "--reset");
+        Assert.Equal(1, both.ExitCode);
+    }
+
+    private async Task<string> SwitchAsync(string config, ReceiverRun receiver)
+    {
+        var run = await PgwardCli.RunAsync(Token, "-f", config, "backup", "switch-wal", "--force", "--archive", "--archive-timeout", "60");
+        Assert.True(run.ExitCode == 0, run + "\n" + receiver.Log);
+        return run.Error.Split("WAL file ")[1][..24];
+    }
+
     private static string Next(string segment)
     {
         Assert.True(WalSegment.TryParse(segment, WalSegment.DefaultSize, out var parsed));
