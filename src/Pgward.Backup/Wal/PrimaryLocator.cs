@@ -12,6 +12,9 @@ namespace Pgward.Backup.Wal;
 /// </summary>
 public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layout, DbConnector db)
 {
+    /// <summary>Standbys (by conninfo) seen during the last <see cref="FindAsync"/>.</summary>
+    public IReadOnlyList<PrimaryNode> Standbys { get; private set; } = [];
+
     public async Task<(PrimaryNode? Primary, string? Problem)> FindAsync(CancellationToken ct)
     {
         var (nodes, problem) = await ReadNodesAsync(ct);
@@ -25,6 +28,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
 
         PrimaryNode? best = null;
         var seen = new List<string>();
+        var standbys = new List<PrimaryNode>();
         foreach (var candidate in candidates)
         {
             var attempt = await db.TryOpenAsync(candidate.Conninfo, ct);
@@ -41,6 +45,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
                 if (reader.GetBoolean(0))
                 {
                     seen.Add($"{candidate.Name}: in recovery");
+                    standbys.Add(candidate);
                 }
                 else if (best is null || reader.GetInt32(1) > best.Timeline)
                 {
@@ -48,6 +53,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
                 }
             }
         }
+        Standbys = standbys;
         return best is null ? (null, "no node of the cluster is running as primary (" + string.Join("; ", seen) + ")") : (best, null);
     }
 

@@ -47,6 +47,10 @@ public sealed class WalStreamer(BackupOptions options, DbConnector db, IReporter
             try
             {
                 var (primary, problem) = await locator.FindAsync(ct);
+                if (primary is not null)
+                {
+                    await DropStaleSlotsAsync(locator.Standbys, ct);
+                }
                 var end = primary is null ? SessionEnd.Disconnected : await session.RunAsync(primary, ct);
                 if (problem is not null && problem != lastProblem)
                 {
@@ -86,5 +90,28 @@ public sealed class WalStreamer(BackupOptions options, DbConnector db, IReporter
         }
         reporter.Notice("WAL receiver stopped");
         return Outcome.Ok;
+    }
+
+    /// <summary>
+    /// The receiver's slot left on a node that is now a standby (a former primary that rejoined without pg_rewind,
+    /// which would have emptied pg_replslot) holds WAL there forever, since nothing streams through it: drop it.
+    /// </summary>
+    private async Task DropStaleSlotsAsync(IReadOnlyList<PrimaryNode> standbys, CancellationToken ct)
+    {
+        foreach (var standby in standbys)
+        {
+            var attempt = await db.TryOpenAsync(standby.Conninfo, ct);
+            if (attempt.Connection is not { } connection)
+            {
+                continue;
+            }
+            await using (connection)
+            {
+                if (await ReplicationSlots.DropIfInactiveAsync(connection, options.SlotName, ct))
+                {
+                    reporter.Notice($"dropped replication slot \"{options.SlotName}\" on {standby.Name}, now a standby: it kept WAL nobody streams");
+                }
+            }
+        }
     }
 }

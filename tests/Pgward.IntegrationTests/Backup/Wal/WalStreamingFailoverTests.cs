@@ -66,6 +66,22 @@ public sealed class WalStreamingFailoverTests : PgIntegrationTest
         Assert.Contains("created replication slot \"pgward_backup\" on node \"node2\" (ID: 2)", receiver.Log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Receiver_drops_its_slot_left_on_a_standby_and_streams_from_the_primary_found_through_any_node()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2), "SELECT pg_create_physical_replication_slot('pgward_backup', true)", Token);
+        // Configured with the standby's conninfo: the primary is found from the metadata.
+        var config = ReceiverRun.WriteConfig(Directory.Path, $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=2");
+        await using var receiver = ReceiverRun.Start(config, Token);
+
+        await SwitchAsync(config, receiver);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(sandbox.ConnectionString(2), "SELECT count(*) FROM pg_replication_slots", Token));
+        Assert.True(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(1),
+            "SELECT active FROM pg_replication_slots WHERE slot_name = 'pgward_backup'", Token));
+        Assert.Contains("dropped replication slot \"pgward_backup\" on node \"node2\" (ID: 2), now a standby", receiver.Log, StringComparison.Ordinal);
+    }
+
     private async Task<string> SwitchAsync(string config, ReceiverRun receiver)
     {
         var run = await PgwardCli.RunAsync(Token, "-f", config, "backup", "switch-wal", "--archive", "--archive-timeout", "60");
