@@ -35,7 +35,7 @@ internal sealed class ReplicationSession(
         var history = await ArchiveHistoriesAsync(primary, archive, system.Timeline, ct);
 
         var start = StreamingStart.Choose(
-            ReadMarker(), LatestPartial(segmentSize), archive.Segments().LastOrDefault() is { Timeline: > 0 } last ? last : null,
+            ReadMarker(), LatestPartial(segmentSize), StreamingStart.Newest(archive.Segments()),
             slot.RestartLsn is { } restart ? new StreamPosition(slot.RestartTimeline ?? system.Timeline, new Lsn((ulong)restart)) : null,
             new StreamPosition(system.Timeline, new Lsn((ulong)system.XLogPos)), segmentSize);
         var plan = TimelinePlan.Make(start, system.Timeline, history, segmentSize);
@@ -132,7 +132,7 @@ internal sealed class ReplicationSession(
         WalSegment? latest = null;
         foreach (var path in Directory.Exists(layout.StreamingDirectory) ? Directory.GetFiles(layout.StreamingDirectory, "*.partial") : [])
         {
-            if (WalSegment.TryParse(Path.GetFileNameWithoutExtension(path), segmentSize, out var segment) && (latest is null || segment > latest))
+            if (WalSegment.TryParse(Path.GetFileNameWithoutExtension(path), segmentSize, out var segment) && (latest is not { } l || StreamingStart.Later(segment, l)))
             {
                 latest = segment;
             }

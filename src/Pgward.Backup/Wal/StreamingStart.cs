@@ -8,7 +8,7 @@ public static class StreamingStart
 {
     /// <param name="marker">A position set explicitly: by <c>receive-wal --reset</c>, or at the end of an old timeline.</param>
     /// <param name="partial">The segment being received when the receiver stopped (<c>streaming/*.partial</c>).</param>
-    /// <param name="latestArchived">The last archived completed segment.</param>
+    /// <param name="latestArchived">The last archived completed segment of the newest timeline (see <see cref="Later"/>).</param>
     /// <param name="slotRestart">The slot's restart position, when the slot exists and has one.</param>
     /// <param name="server">The server's timeline and current WAL position.</param>
     public static StreamPosition Choose(
@@ -18,7 +18,7 @@ public static class StreamingStart
         {
             return Aligned(marker, segmentSize);
         }
-        if (partial is { } p && (latestArchived is not { } l || p > l))
+        if (partial is { } p && (latestArchived is not { } l || Later(p, l)))
         {
             return new StreamPosition(p.Timeline, p.Start(segmentSize));
         }
@@ -27,6 +27,27 @@ public static class StreamingStart
             return new StreamPosition(last.Timeline, last.End(segmentSize));
         }
         return Aligned(slotRestart is { Lsn.IsValid: true } ? slotRestart : server, segmentSize);
+    }
+
+    /// <summary>
+    /// The receiver's progress order: timeline first, then position. Streaming only ever moves to newer timelines, so
+    /// a segment of timeline 1 past the switch point (WAL the old primary wrote after the promotion) is behind every
+    /// segment of timeline 2, whatever its position.
+    /// </summary>
+    public static bool Later(WalSegment a, WalSegment b) => a.Timeline != b.Timeline ? a.Timeline > b.Timeline : a.Number > b.Number;
+
+    /// <summary>The newest of <paramref name="segments"/> in progress order.</summary>
+    public static WalSegment? Newest(IEnumerable<WalSegment> segments)
+    {
+        WalSegment? newest = null;
+        foreach (var segment in segments)
+        {
+            if (newest is not { } n || Later(segment, n))
+            {
+                newest = segment;
+            }
+        }
+        return newest;
     }
 
     private static StreamPosition Aligned(StreamPosition position, long segmentSize) =>

@@ -34,6 +34,16 @@ public sealed class StreamingStartTests
     }
 
     [Fact]
+    public void Progress_is_ordered_by_timeline_first_so_old_timeline_wal_past_the_switch_does_not_pull_the_start_back()
+    {
+        var diverged = FakeSegment.Parse("000000010000000000000009");
+        var onNewTimeline = FakeSegment.Parse("000000020000000000000006");
+        Assert.Equal(onNewTimeline, StreamingStart.Newest([diverged, onNewTimeline, FakeSegment.Parse("000000020000000000000005")]));
+        var partial = FakeSegment.Parse("000000020000000000000007");
+        Assert.Equal(new StreamPosition(2, Lsn.Parse("0/7000000")), StreamingStart.Choose(null, partial, diverged, null, Server, Size));
+    }
+
+    [Fact]
     public void An_explicit_position_wins_and_is_aligned_to_its_segment()
     {
         var marker = new StreamPosition(2, Lsn.Parse("0/8123456"));
