@@ -5,7 +5,8 @@
 # Builds a one-node sandbox (its primary has pgward's metadata, so the receiver finds it the way it would in a
 # cluster), initializes pgbench (scale PGWARD_BENCH_WAL_SCALE, 10), then starts three receivers, each through its
 # own physical replication slot, and runs `pgbench -T PGWARD_BENCH_WAL_SECONDS (30) -c 4 -j 2`:
-#   - pgward:                  `pgward backup receive-wal` (native), fsync + flush report every 200 ms, zstd per segment;
+#   - pgward:                  `pgward backup receive-wal` (native): fsync + flush report as soon as WAL is written
+#                              (WAL arriving during an fsync waits for the next, at most one per 10 ms), zstd per segment;
 #   - pg_receivewal:           default (fsyncs, and reports a flush position, when a segment is complete);
 #   - pg_receivewal --synchronous: fsyncs and reports after every write.
 # Every 0.5 s it samples pg_stat_replication on the primary: bytes behind = pg_current_wal_lsn() - flush_lsn, and

@@ -8,11 +8,13 @@ namespace Pgward.Backup.Wal;
 
 /// <summary>
 /// Streams one <see cref="TimelineLeg"/> through an open replication connection into a <see cref="SegmentWriter"/>,
-/// with a flusher beside it that fsyncs and reports the flush position every <see cref="WalStreamerSettings.FlushInterval"/>.
+/// with a flusher beside it that fsyncs and reports the flush position as soon as WAL was written (group commit: WAL
+/// arriving during one fsync is covered by the next, at most one per <see cref="WalStreamerSettings.FlushInterval"/>).
 /// </summary>
 internal sealed class LegStreamer(
     WalArchive archive, PhysicalReplicationConnection connection, PhysicalReplicationSlot slot, IReporter reporter, TimeProvider time, WalStreamerSettings settings)
 {
+    private readonly SemaphoreSlim _written = new(0, 1);
     private byte[] _scratch = new byte[1 << 20];
 
     public async Task<SessionEnd> StreamAsync(TimelineLeg leg, CancellationToken ct)
@@ -28,6 +30,7 @@ internal sealed class LegStreamer(
         {
             await stopFlusher.CancelAsync();
             await flusher;
+            _written.Dispose();
         }
     }
 
@@ -40,6 +43,7 @@ internal sealed class LegStreamer(
             {
                 var length = await ReadAllAsync(message.Data, ct);
                 await writer.AppendAsync(new Lsn((ulong)message.WalStart), _scratch.AsMemory(0, length), ct);
+                WakeFlusher();
                 ReportArchived(writer);
                 if (leg.Until is { } until && writer.Written >= until)
                 {
@@ -111,6 +115,21 @@ internal sealed class LegStreamer(
         writer.Archived.Clear();
     }
 
+    private void WakeFlusher()
+    {
+        if (_written.CurrentCount == 0)
+        {
+            try
+            {
+                _written.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // The flusher was already woken: the next fsync covers this WAL too.
+            }
+        }
+    }
+
     /// <summary>fsync and report the flush position: the server may recycle WAL up to it once the slot moves.</summary>
     private async Task FlushLoopAsync(SegmentWriter writer, CancellationToken ct)
     {
@@ -119,7 +138,7 @@ internal sealed class LegStreamer(
         {
             while (true)
             {
-                await Task.Delay(settings.FlushInterval, time, ct);
+                await _written.WaitAsync(ct);
                 var flushed = await writer.FlushAsync(ct);
                 if (flushed > reported)
                 {
@@ -127,6 +146,7 @@ internal sealed class LegStreamer(
                     await connection.SendStatusUpdate(ct);
                     reported = flushed;
                 }
+                await Task.Delay(settings.FlushInterval, time, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
