@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Pgward.Core.Config;
+
+namespace Pgward.Backup;
+
+/// <summary>
+/// The <c>[backup]</c> section of pgward.conf: what a backup server keeps for one cluster and how it reaches it.
+/// <code>
+/// [backup]
+/// backup_directory = '/var/lib/pgward/backup'
+/// conninfo = 'host=10.0.0.1 user=pgward dbname=pgward'
+/// retention_policy = 'RECOVERY WINDOW OF 7 DAYS'
+/// </code>
+/// </summary>
+public sealed partial record BackupOptions
+{
+    /// <summary><c>backup_directory</c>: absolute path of the backup server's directory for this cluster (base/, wals/, streaming/). Required.</summary>
+    public string BackupDirectory { get; init; } = "";
+
+    /// <summary><c>conninfo</c>: libpq connection string of any node of the cluster; the primary is found from its metadata (pgward.nodes). Required. Passwords in it are never printed.</summary>
+    public string Conninfo { get; init; } = "";
+
+    /// <summary><c>slot_name</c>: the physical replication slot WAL is streamed through, created on whichever node is primary. Default <c>pgward_backup</c>.</summary>
+    public string SlotName { get; init; } = DefaultSlotName;
+
+    /// <summary><c>compression</c>: how archived WAL and base backups are compressed. Only <c>zstd</c> (the default).</summary>
+    public string Compression { get; init; } = "zstd";
+
+    /// <summary><c>retention_policy</c>: <c>REDUNDANCY n</c> or <c>RECOVERY WINDOW OF n DAYS|WEEKS|MONTHS</c> (Barman's syntax). Default "" (keep everything).</summary>
+    public string RetentionPolicy { get; init; } = "";
+
+    /// <summary><c>minimum_redundancy</c>: retention never leaves fewer backups than this. Default 0.</summary>
+    public int MinimumRedundancy { get; init; }
+
+    /// <summary>The configuration file the options came from.</summary>
+    public string ConfigFile { get; init; } = "";
+
+    public const string DefaultSlotName = "pgward_backup";
+
+    public BackupLayout Layout => new(BackupDirectory);
+
+    /// <summary>Keys of the section, for "unknown setting" warnings.</summary>
+    public static IReadOnlyList<string> Keys { get; } =
+        ["backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy"];
+
+    /// <summary>
+    /// Binds the raw <c>[backup]</c> section (<see cref="ConfigLoadResult.Sections"/>). Pure: every problem is
+    /// collected and named by file and key; the options are null when there is any error.
+    /// </summary>
+    public static (BackupOptions? Options, IReadOnlyList<ConfigProblem> Errors, IReadOnlyList<ConfigProblem> Warnings) Bind(
+        IReadOnlyDictionary<string, string>? section, string configFile)
+    {
+        var errors = new List<ConfigProblem>();
+        var warnings = new List<ConfigProblem>();
+        if (section is null)
+        {
+            errors.Add(new ConfigProblem(configFile, 0, null,
+                "no [backup] section: this host is not configured as a backup server; add [backup] with backup_directory and conninfo"));
+            return (null, errors, warnings);
+        }
+
+        var options = new BackupOptions { ConfigFile = configFile };
+        void Fail(string key, string message) => errors.Add(new ConfigProblem(configFile, 0, key, message));
+
+        if (!section.TryGetValue("backup_directory", out var directory) || directory.Length == 0)
+        {
+            Fail("backup_directory", "required setting is missing; expected an absolute path");
+        }
+        else if (!Path.IsPathFullyQualified(directory))
+        {
+            Fail("backup_directory", $"expected an absolute path, got \"{directory}\"");
+        }
+        else
+        {
+            options = options with { BackupDirectory = Path.TrimEndingDirectorySeparator(directory) };
+        }
+
+        if (!section.TryGetValue("conninfo", out var conninfo) || conninfo.Length == 0)
+        {
+            Fail("conninfo", "required setting is missing; expected the libpq connection string of any node of the cluster");
+        }
+        else if (!Pgward.Core.Postgres.Conninfo.TryParse(conninfo, out _, out var conninfoError))
+        {
+            Fail("conninfo", $"expected a libpq connection string: {conninfoError}");
+        }
+        else
+        {
+            options = options with { Conninfo = conninfo };
+        }
+
+        if (section.TryGetValue("slot_name", out var slot))
+        {
+            if (!SlotNameRegex().IsMatch(slot))
+            {
+                Fail("slot_name", $"expected 1-63 lower-case letters, digits and underscores (a replication slot name), got \"{slot}\"");
+            }
+            else
+            {
+                options = options with { SlotName = slot };
+            }
+        }
+
+        if (section.TryGetValue("compression", out var compression) && !compression.Equals("zstd", StringComparison.OrdinalIgnoreCase))
+        {
+            Fail("compression", $"expected \"zstd\" (the only compression supported), got \"{compression}\"");
+        }
+
+        if (section.TryGetValue("retention_policy", out var retention) && retention.Length > 0)
+        {
+            if (!RetentionRegex().IsMatch(retention.Trim()))
+            {
+                Fail("retention_policy", $"expected \"REDUNDANCY n\" or \"RECOVERY WINDOW OF n DAYS|WEEKS|MONTHS\" (n at least 1), got \"{retention}\"");
+            }
+            else
+            {
+                options = options with { RetentionPolicy = string.Join(' ', retention.Trim().ToUpperInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)) };
+            }
+        }
+
+        if (section.TryGetValue("minimum_redundancy", out var minimum))
+        {
+            if (!int.TryParse(minimum, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 1000)
+            {
+                Fail("minimum_redundancy", $"expected an integer from 0 to 1000, got \"{minimum}\"");
+            }
+            else
+            {
+                options = options with { MinimumRedundancy = value };
+            }
+        }
+
+        foreach (var key in section.Keys.Where(k => !Keys.Contains(k)))
+        {
+            warnings.Add(new ConfigProblem(configFile, 0, key, "unknown setting in [backup]; ignored"));
+        }
+
+        return (errors.Count == 0 ? options : null, errors, warnings);
+    }
+
+    /// <summary>The conninfo with its password masked, for messages.</summary>
+    public string MaskedConninfo =>
+        Pgward.Core.Postgres.Conninfo.TryParse(Conninfo, out var parsed, out _) ? parsed!.ToMaskedString() : "(invalid conninfo)";
+
+    [GeneratedRegex("^[a-z0-9_]{1,63}$")]
+    private static partial Regex SlotNameRegex();
+
+    [GeneratedRegex(@"^(REDUNDANCY\s+[1-9][0-9]*|RECOVERY\s+WINDOW\s+OF\s+[1-9][0-9]*\s+(DAY|DAYS|WEEK|WEEKS|MONTH|MONTHS))$", RegexOptions.IgnoreCase)]
+    private static partial Regex RetentionRegex();
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Pgward.Backup;
+using Pgward.Cluster;
+using Pgward.Core;
+using Pgward.Core.Config;
+using Pgward.Core.Postgres;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cli.Commands;
+
+/// <summary>
+/// The <c>backup</c> command group of a backup server, shared by the WAL commands (<see cref="BackupWalCommands"/>)
+/// and the backup and catalog commands. Its commands read pgward.conf's <c>[backup]</c> section, not a node's settings:
+/// a backup server need not be a node, so missing node settings (node_id, data_directory ...) are not errors here.
+/// </summary>
+public static class BackupCommandGroup
+{
+    public static Command Build(CommandRunner runner)
+    {
+        var backup = new Command("backup", "back up the cluster and restore it to any point in time (on the backup server)");
+        BackupWalCommands.AddTo(backup, runner);
+        return backup;
+    }
+
+    /// <summary>Loads the <c>[backup]</c> section, builds the <see cref="BackupContext"/> and turns the outcome into an exit code.</summary>
+    public static async Task<int> RunAsync(
+        CommandRunner runner, ParseResult parse, Func<BackupContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct,
+        int configErrorExitCode = ExitCodes.BadConfig)
+    {
+        var env = runner.Environment;
+        var reporter = runner.CreateReporter(parse, configured: null);
+        var load = ConfigLoader.Load(parse.GetValue<string?>("--config-file"), env.GetEnvironmentVariable, env.CurrentDirectory);
+        var (options, errors, warnings) = BackupOptions.Bind(load.Sections.GetValueOrDefault("backup"), load.Path ?? "pgward.conf");
+        var loadErrors = load.Errors.Where(e => !IsMissingNodeSetting(e)).ToList();
+        foreach (var warning in load.Warnings.Concat(warnings))
+        {
+            reporter.Warning(warning.ToString());
+        }
+        if (loadErrors.Count > 0 || options is null)
+        {
+            foreach (var error in loadErrors.Count > 0 ? loadErrors : errors)
+            {
+                reporter.Error(error.ToString());
+            }
+            return configErrorExitCode;
+        }
+
+        await using var db = new DbConnector();
+        try
+        {
+            return CommandRunner.Finish(await operation(new BackupContext(options, reporter, db, env.Time), ct), reporter);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            reporter.Error("interrupted");
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static bool IsMissingNodeSetting(ConfigProblem problem) =>
+        problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
+}

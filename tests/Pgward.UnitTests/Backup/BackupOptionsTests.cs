@@ -1,0 +1,62 @@
+using Pgward.Backup;
+using Xunit;
+
+namespace Pgward.UnitTests.Backup;
+
+public sealed class BackupOptionsTests
+{
+    [Fact]
+    public void Defaults_apply_to_a_minimal_section()
+    {
+        var (options, errors, warnings) = BackupOptions.Bind(
+            new Dictionary<string, string> { ["backup_directory"] = "/var/lib/pgward/backup/", ["conninfo"] = "host=10.0.0.1 user=pgward" }, "/etc/pgward.conf");
+        Assert.Empty(errors);
+        Assert.Empty(warnings);
+        Assert.Equal("/var/lib/pgward/backup", options!.BackupDirectory);
+        Assert.Equal("pgward_backup", options.SlotName);
+        Assert.Equal("zstd", options.Compression);
+        Assert.Equal("", options.RetentionPolicy);
+        Assert.Equal(0, options.MinimumRedundancy);
+    }
+
+    [Fact]
+    public void Every_bad_value_is_named_with_what_was_expected()
+    {
+        var (options, errors, warnings) = BackupOptions.Bind(new Dictionary<string, string>
+        {
+            ["backup_directory"] = "relative/dir",
+            ["conninfo"] = "host='unterminated",
+            ["slot_name"] = "Bad-Slot",
+            ["compression"] = "gzip",
+            ["retention_policy"] = "KEEP 3",
+            ["minimum_redundancy"] = "-1",
+            ["colour"] = "blue",
+        }, "/etc/pgward.conf");
+        Assert.Null(options);
+        Assert.Equal(["backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy"], errors.Select(e => e.Key));
+        Assert.Contains("expected an absolute path, got \"relative/dir\"", errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal("colour", Assert.Single(warnings).Key);
+    }
+
+    [Theory]
+    [InlineData("redundancy 2", "REDUNDANCY 2")]
+    [InlineData("RECOVERY  WINDOW OF 7 days", "RECOVERY WINDOW OF 7 DAYS")]
+    [InlineData("RECOVERY WINDOW OF 1 MONTH", "RECOVERY WINDOW OF 1 MONTH")]
+    public void Retention_policies_use_barmans_syntax(string text, string normalized)
+    {
+        var (options, errors, _) = BackupOptions.Bind(new Dictionary<string, string>
+        {
+            ["backup_directory"] = "/b", ["conninfo"] = "host=a", ["retention_policy"] = text,
+        }, "pgward.conf");
+        Assert.Empty(errors);
+        Assert.Equal(normalized, options!.RetentionPolicy);
+    }
+
+    [Fact]
+    public void A_missing_section_says_how_to_configure_a_backup_server()
+    {
+        var (options, errors, _) = BackupOptions.Bind(null, "/etc/pgward.conf");
+        Assert.Null(options);
+        Assert.Contains("no [backup] section", Assert.Single(errors).Message, StringComparison.Ordinal);
+    }
+}
