@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Pgward.Agent;
+using Pgward.Backup;
+using Pgward.Core.Config;
 using Pgward.Cli.Daemon;
 using Pgward.Cli.Json;
 using Pgward.Cli.Output;
@@ -34,8 +36,17 @@ public static class DaemonCommands
     private static Command BuildRun(CommandRunner runner)
     {
         var run = new Command("run", "run the agent in the foreground (for systemd); Ctrl-C or SIGTERM stops it");
-        run.SetAction((parse, ct) => runner.RunAsync(parse, AgentHost.RunAsync, ct));
+        run.SetAction((parse, ct) => IsBackupServer(parse, runner.Environment)
+            ? BackupCommandGroup.RunAsync(runner, parse, BackupDaemon.RunAsync, ct)
+            : runner.RunAsync(parse, AgentHost.RunAsync, ct));
         return run;
+    }
+
+    // A backup server's pgward.conf has a [backup] section and none of a node's own settings.
+    private static bool IsBackupServer(ParseResult parse, CliEnvironment env)
+    {
+        var load = ConfigLoader.Load(parse.GetValue<string?>("--config-file"), env.GetEnvironmentVariable, env.CurrentDirectory);
+        return load.Options is null && load.Sections.ContainsKey("backup") && load.Sections.GetValueOrDefault("")?.ContainsKey("node_id") != true;
     }
 
     private static Command BuildStart(CommandRunner runner)
