@@ -30,6 +30,7 @@ public static class PgwardApp
         root.Add(NodeCommands.Build(runner));
         root.Add(ClusterCommands.Build(runner));
         root.Add(DaemonCommands.Build(runner));
+        root.Add(BackupCommandGroup.Build(runner));
         root.Add(SandboxCommands.Build(runner));
         return root;
     }

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Formats.Tar;
+using Pgward.Backup.Base;
+
+namespace Pgward.Backup.Recovery;
+
+/// <summary>
+/// Unpacks a backup's lz4 tar archives: <c>base.tar.lz4</c> into the destination, each tablespace's archive into the
+/// location its <c>tablespace_map</c> line names (where PostgreSQL recreates the pg_tblspc link at startup).
+/// </summary>
+public sealed class BackupRestorer(Action<string> progress)
+{
+    private const string TablespaceMap = "tablespace_map";
+
+    /// <summary>Unpacks every archive; returns the bytes written. Throws <see cref="InvalidDataException"/> when an
+    /// archive is damaged or a tablespace location is in use.</summary>
+    public async Task<long> RestoreAsync(string dataDirectory, string destination, CancellationToken ct)
+    {
+        var archives = BackupArchive.In(dataDirectory);
+        if (archives.Count == 0 || archives[0].TablespaceOid is not null)
+        {
+            throw new InvalidDataException($"{dataDirectory} holds no {BackupArchive.BaseArchiveName}");
+        }
+        var total = await ExtractAsync(archives[0], destination, ct);
+        var map = ReadTablespaceMap(destination);
+        foreach (var tablespace in archives.Skip(1))
+        {
+            if (!map.TryGetValue(tablespace.TablespaceOid!, out var location))
+            {
+                throw new InvalidDataException($"{tablespace.FileName}: tablespace {tablespace.TablespaceOid} is not in the backup's tablespace_map");
+            }
+            if (Directory.Exists(location) && Directory.EnumerateFileSystemEntries(location).Any())
+            {
+                throw new InvalidDataException($"tablespace {tablespace.TablespaceOid} restores to {location}, which is not empty");
+            }
+            total += await ExtractAsync(tablespace, location, ct);
+        }
+        return total;
+    }
+
+    private async Task<long> ExtractAsync(BackupArchive archive, string destination, CancellationToken ct)
+    {
+        Directory.CreateDirectory(destination);
+        var root = Path.GetFullPath(destination) + Path.DirectorySeparatorChar;
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var (stream, reader) = archive.Open();
+        var (written, reported) = (0L, 0L);
+        try
+        {
+            while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
+            {
+                var target = Path.GetFullPath(Path.Combine(destination, entry.Name));
+                if (!target.StartsWith(root, StringComparison.Ordinal) && target + Path.DirectorySeparatorChar != root)
+                {
+                    throw new InvalidDataException($"{archive.FileName}: entry \"{entry.Name}\" points outside the destination");
+                }
+                switch (entry.EntryType)
+                {
+                    case TarEntryType.Directory:
+                        Directory.CreateDirectory(target);
+                        break;
+                    case TarEntryType.SymbolicLink:
+                        File.CreateSymbolicLink(target, entry.LinkName);
+                        break;
+                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                        written += await WriteFileAsync(entry, target, buffer, ct);
+                        break;
+                }
+                if (written - reported >= 64L << 20)
+                {
+                    reported = written;
+                    progress($"{archive.FileName}: {written >> 20} MiB restored");
+                }
+            }
+        }
+        finally
+        {
+            await reader.DisposeAsync();
+            await stream.DisposeAsync();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return written;
+    }
+
+    private static async Task<long> WriteFileAsync(TarEntry entry, string target, byte[] buffer, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = entry.Length,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        await using var file = new FileStream(target, options);
+        var size = 0L;
+        if (entry.DataStream is { } data)
+        {
+            int read;
+            while ((read = await data.ReadAsync(buffer, ct)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                size += read;
+            }
+        }
+        if (size != entry.Length)
+        {
+            throw new InvalidDataException($"{entry.Name}: {size} bytes in the archive, its header says {entry.Length}");
+        }
+        return size;
+    }
+
+    /// <summary>tablespace_map lines are <c>&lt;oid&gt; &lt;location&gt;</c>; a backslash escapes the next character.</summary>
+    private static Dictionary<string, string> ReadTablespaceMap(string destination)
+    {
+        var path = Path.Combine(destination, TablespaceMap);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return map;
+        }
+        foreach (var line in File.ReadAllLines(path).Where(l => l.Length > 0))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                var location = new System.Text.StringBuilder();
+                for (var i = space + 1; i < line.Length; i++)
+                {
+                    location.Append(line[i] == '\\' && i + 1 < line.Length ? line[++i] : line[i]);
+                }
+                map[line[..space]] = location.ToString();
+            }
+        }
+        return map;
+    }
+}
