@@ -76,7 +76,9 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
         await Sql.ExecuteAsync(connectionString, "SELECT pg_switch_wal()", ct);
         // Not pg_walfile_name: at a segment boundary it names the previous segment.
         var flushed = Lsn.Parse(await Sql.ScalarAsync<string>(connectionString, "SELECT pg_current_wal_flush_lsn()::text", ct));
-        var open = WalSegment.Holding(1, flushed);
+        var timeline = Convert.ToUInt32(
+            (await Sql.ScalarAsync<string>(connectionString, "SELECT pg_walfile_name(pg_current_wal_lsn())", ct))[..8], 16);
+        var open = WalSegment.Holding(timeline, flushed);
         Directory.CreateDirectory(layout.WalDirectory);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(dataDirectory, "pg_wal")))
         {
