@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Backup.Base;
 using Pgward.Backup.Catalog;
+using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Checks;
 
@@ -54,10 +55,18 @@ public sealed class BackupChecker(BackupServer server)
             return [];
         }
         var gaps = new List<string>();
-        foreach (var timeline in segments.Select(s => s.Segment.Timeline).Where(t => t >= oldest.Timeline).Distinct().Order())
+        var kept = backups.Where(b => b.BeginWal is not null && b.EndWal is not null && b.Status != BackupStatus.Failed).ToList();
+        var timelines = segments.Select(s => s.Segment.Timeline).Concat(kept.Select(b => b.Timeline))
+            .Where(t => t >= oldest.Timeline).Distinct().Order();
+        foreach (var timeline in timelines)
         {
-            var last = segments.Where(s => s.Segment.Timeline == timeline).Max(s => s.Segment.Number);
-            var from = timeline == oldest.Timeline ? oldest.BeginLsn : scan.SwitchPoint(timeline);
+            // To the newest archived segment, or further when a backup on this timeline needs more.
+            var ends = segments.Where(s => s.Segment.Timeline == timeline).Select(s => s.Segment.Number)
+                .Concat(kept.Where(b => b.Timeline == timeline).Select(b => b.EndWal!.Value.Number));
+            var last = ends.Max();
+            var from = timeline == oldest.Timeline
+                ? oldest.BeginLsn
+                : scan.SwitchPoint(timeline) ?? kept.Where(b => b.Timeline == timeline).Select(b => (Lsn?)b.BeginLsn).Min();
             if (from is not { } begin || begin.Value / WalSegment.Size > last)
             {
                 continue;
