@@ -6,10 +6,11 @@ using Pgward.Testing;
 namespace Pgward.IntegrationTests.Backup;
 
 /// <summary>
-/// A backup server for one test: a pgward.conf with a <c>[backup]</c> section pointing at <paramref name="Primary"/>,
-/// the backup directory, and the test WAL archive the commands read.
+/// A backup server for one test: a pgward.conf with a <c>[backup]</c> section pointing at a node of the cluster, the
+/// backup directory, and the test WAL archive the commands read, fed from the primary's pg_wal.
 /// </summary>
-public sealed record BackupServerFixture(PgServer Primary, string ConfigFile, BackupLayout Layout, TestWalArchive Archive)
+public sealed record BackupServerFixture(
+    string PrimaryConnectionString, string PrimaryDataDirectory, string ConfigFile, BackupLayout Layout, TestWalArchive Archive)
 {
     static BackupServerFixture()
     {
@@ -23,23 +24,29 @@ public sealed record BackupServerFixture(PgServer Primary, string ConfigFile, Ba
         .WithGuc("wal_keep_size", "2GB")
         .WithGuc("track_commit_timestamp", "on");
 
-    public static async Task<BackupServerFixture> CreateAsync(TestDirectory directory, PgServer primary, CancellationToken ct,
-        params (string Key, string Value)[] backupSettings)
+    public static Task<BackupServerFixture> CreateAsync(TestDirectory directory, PgServer primary, CancellationToken ct,
+        params (string Key, string Value)[] backupSettings) =>
+        CreateAsync(directory, primary.Conninfo, primary.ConnectionString, primary.DataDirectory, ct, backupSettings);
+
+    /// <param name="clusterConninfo">The [backup] conninfo: any node of the cluster.</param>
+    /// <param name="primaryConnectionString">Where the test archive's WAL comes from.</param>
+    public static async Task<BackupServerFixture> CreateAsync(TestDirectory directory, string clusterConninfo,
+        string primaryConnectionString, string primaryDataDirectory, CancellationToken ct, params (string Key, string Value)[] backupSettings)
     {
         var root = Path.Combine(directory.Path, "backup-server");
         var layout = new BackupLayout(Path.Combine(root, "backups"));
         var config = Path.Combine(root, "pgward.conf");
-        await NodeConfig.WriteAsync(config, 100, "backup", primary.Conninfo, primary.DataDirectory, ct);
-        var section = "\n[backup]\nbackup_directory = '" + layout.Root + "'\nconninfo = '" + primary.Conninfo + "'\n"
+        await NodeConfig.WriteAsync(config, 100, "backup", clusterConninfo, primaryDataDirectory, ct);
+        var section = "\n[backup]\nbackup_directory = '" + layout.Root + "'\nconninfo = '" + clusterConninfo + "'\n"
             + string.Concat(backupSettings.Select(s => $"{s.Key} = '{s.Value}'\n"));
         await File.AppendAllTextAsync(config, section, ct);
-        return new BackupServerFixture(primary, config, layout, new TestWalArchive(layout));
+        return new BackupServerFixture(primaryConnectionString, primaryDataDirectory, config, layout, new TestWalArchive(layout));
     }
 
     public Task<CliRun> RunAsync(CancellationToken ct, params string[] args) => PgwardCli.RunAsync(ct, ["-f", ConfigFile, "backup", .. args]);
 
     /// <summary>What the receiver would have archived by now.</summary>
-    public Task ArchiveWalAsync(CancellationToken ct) => Archive.ArchiveFromPgWalAsync(Primary.ConnectionString, Primary.DataDirectory, ct);
+    public Task ArchiveWalAsync(CancellationToken ct) => Archive.ArchiveFromPgWalAsync(PrimaryConnectionString, PrimaryDataDirectory, ct);
 
     /// <summary>backup create, then the WAL it needs archived, so the backup becomes DONE; returns its id.</summary>
     public async Task<string> CreateDoneBackupAsync(CancellationToken ct, params string[] extra)
