@@ -23,7 +23,7 @@ public sealed class ArchivedWalScan(BackupLayout layout)
         foreach (var file in Directory.EnumerateFiles(layout.WalDirectory, "*" + SegmentSuffix, SearchOption.AllDirectories))
         {
             var info = new FileInfo(file);
-            if (WalSegment.TryParse(info.Name[..^SegmentSuffix.Length], out var segment))
+            if (WalSegmentId.TryParse(info.Name[..^SegmentSuffix.Length], out var segment))
             {
                 list.Add(new ArchivedSegment(segment, info.Length, info.LastWriteTimeUtc));
             }

@@ -49,10 +49,10 @@ public sealed record BackupInfo
     public string? Error { get; init; }
 
     /// <summary>First WAL segment the backup needs; null until the begin LSN is known.</summary>
-    public WalSegment? BeginWal => BeginLsn.IsValid ? WalSegment.Holding(Timeline, BeginLsn) : null;
+    public WalSegmentId? BeginWal => BeginLsn.IsValid ? WalSegmentId.Holding(Timeline, BeginLsn) : null;
 
     /// <summary>Last WAL segment the backup needs to be consistent; null until the end LSN is known.</summary>
-    public WalSegment? EndWal => EndLsn.IsValid ? WalSegment.HoldingLastByteBefore(Timeline, EndLsn) : null;
+    public WalSegmentId? EndWal => EndLsn.IsValid ? WalSegmentId.HoldingLastByteBefore(Timeline, EndLsn) : null;
 
     /// <summary>The time by which retention orders backups: the end, or the begin while unfinished.</summary>
     public DateTimeOffset OrderTime => EndTime ?? BeginTime;

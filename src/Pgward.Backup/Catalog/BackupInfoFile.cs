@@ -41,7 +41,7 @@ public static class BackupInfoFile
         Line("size", info.Size.ToString(CultureInfo.InvariantCulture));
         Line("data_size", info.DataSize.ToString(CultureInfo.InvariantCulture));
         Line("compression", "lz4");
-        Line("xlog_segment_size", WalSegment.Size.ToString(CultureInfo.InvariantCulture));
+        Line("xlog_segment_size", WalSegmentId.Size.ToString(CultureInfo.InvariantCulture));
         Line("error", info.Error);
         return sb.ToString();
     }

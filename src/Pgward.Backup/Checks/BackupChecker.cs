@@ -67,11 +67,11 @@ public sealed class BackupChecker(BackupServer server)
             var from = timeline == oldest.Timeline
                 ? oldest.BeginLsn
                 : scan.SwitchPoint(timeline) ?? kept.Where(b => b.Timeline == timeline).Select(b => (Lsn?)b.BeginLsn).Min();
-            if (from is not { } begin || begin.Value / WalSegment.Size > last)
+            if (from is not { } begin || begin.Value / WalSegmentId.Size > last)
             {
                 continue;
             }
-            gaps.AddRange(await server.Archive.MissingSegmentsAsync((int)timeline, begin, new WalSegment(timeline, last).Start, readContents: false, ct));
+            gaps.AddRange(await server.Archive.MissingSegmentsAsync((int)timeline, begin, new WalSegmentId(timeline, last).Start, readContents: false, ct));
         }
         return gaps;
     }

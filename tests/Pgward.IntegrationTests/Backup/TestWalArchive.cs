@@ -43,9 +43,9 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
     public async Task<IReadOnlyList<string>> MissingSegmentsAsync(int timeline, Lsn begin, Lsn end, bool readContents, CancellationToken ct)
     {
         var missing = new List<string>();
-        for (var n = begin.Value / WalSegment.Size; n <= end.Value / WalSegment.Size; n++)
+        for (var n = begin.Value / WalSegmentId.Size; n <= end.Value / WalSegmentId.Size; n++)
         {
-            var name = new WalSegment((uint)timeline, n).Name;
+            var name = new WalSegmentId((uint)timeline, n).Name;
             var path = PathOf(name);
             if (!File.Exists(path) || (readContents && Decompress(await File.ReadAllBytesAsync(path, ct)) is null))
             {
@@ -57,7 +57,7 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
 
     public int DeleteSegmentsBefore(string oldestNeeded)
     {
-        WalSegment.TryParse(oldestNeeded, out var limit);
+        WalSegmentId.TryParse(oldestNeeded, out var limit);
         var deleted = 0;
         foreach (var segment in new ArchivedWalScan(layout).Segments().Where(s => s.Segment.Number < limit.Number))
         {
@@ -78,7 +78,7 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
         var flushed = Lsn.Parse(await Sql.ScalarAsync<string>(connectionString, "SELECT pg_current_wal_flush_lsn()::text", ct));
         var timeline = Convert.ToUInt32(
             (await Sql.ScalarAsync<string>(connectionString, "SELECT pg_walfile_name(pg_current_wal_lsn())", ct))[..8], 16);
-        var open = WalSegment.Holding(timeline, flushed);
+        var open = WalSegmentId.Holding(timeline, flushed);
         Directory.CreateDirectory(layout.WalDirectory);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(dataDirectory, "pg_wal")))
         {
@@ -88,7 +88,7 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
                 File.Copy(file, PathOf(name), overwrite: true);
             }
             // Only segments before the one being written are complete; later names are recycled old files.
-            else if (WalSegment.TryParse(name, out var segment) && segment.Number < open.Number && !Contains(name))
+            else if (WalSegmentId.TryParse(name, out var segment) && segment.Number < open.Number && !Contains(name))
             {
                 Directory.CreateDirectory(layout.WalFolder(name));
                 using var compressor = new Compressor(1);
@@ -126,7 +126,7 @@ public sealed class TestWalArchive(BackupLayout layout) : IWalArchive
         {
             using var decompressor = new Decompressor();
             var bytes = decompressor.Unwrap(compressed).ToArray();
-            return bytes.Length == WalSegment.Size ? bytes : null;
+            return bytes.Length == WalSegmentId.Size ? bytes : null;
         }
         catch (ZstdException)
         {

@@ -16,8 +16,8 @@ internal static class BackupInfos
         Keep = keep,
         SystemIdentifier = "7712148033178158650",
         Timeline = timeline,
-        BeginLsn = new Lsn(beginSegment * (ulong)WalSegment.Size + 0x28),
-        EndLsn = new Lsn((beginSegment + 1) * (ulong)WalSegment.Size),
+        BeginLsn = new Lsn(beginSegment * (ulong)WalSegmentId.Size + 0x28),
+        EndLsn = new Lsn((beginSegment + 1) * (ulong)WalSegmentId.Size),
         BeginTime = end.AddMinutes(-1),
         EndTime = end,
     };

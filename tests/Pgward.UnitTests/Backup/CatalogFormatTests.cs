@@ -25,19 +25,19 @@ public sealed class CatalogFormatTests
     public void The_end_wal_is_the_segment_of_the_last_byte_not_of_the_end_lsn()
     {
         // Barman issue 250: a backup ending at 0/2A000000 needs ...29, and waiting for ...2A would never end on an idle server.
-        Assert.Equal("000000020000000000000029", WalSegment.HoldingLastByteBefore(2, Lsn.Parse("0/2A000000")).Name);
-        Assert.Equal("00000002000000000000002A", WalSegment.HoldingLastByteBefore(2, Lsn.Parse("0/2A000100")).Name);
-        Assert.Equal("000000020000000100000000", WalSegment.Holding(2, Lsn.Parse("1/00000028")).Name);
+        Assert.Equal("000000020000000000000029", WalSegmentId.HoldingLastByteBefore(2, Lsn.Parse("0/2A000000")).Name);
+        Assert.Equal("00000002000000000000002A", WalSegmentId.HoldingLastByteBefore(2, Lsn.Parse("0/2A000100")).Name);
+        Assert.Equal("000000020000000100000000", WalSegmentId.Holding(2, Lsn.Parse("1/00000028")).Name);
     }
 
     [Fact]
     public void Segment_names_parse_back_to_positions()
     {
-        Assert.True(WalSegment.TryParse("0000000200000001000000FF", out var segment));
+        Assert.True(WalSegmentId.TryParse("0000000200000001000000FF", out var segment));
         Assert.Equal(2u, segment.Timeline);
         Assert.Equal(Lsn.Parse("1/FF000000"), segment.Start);
-        Assert.False(WalSegment.TryParse("000000020000000100000100", out _));
-        Assert.False(WalSegment.TryParse("00000002.history", out _));
+        Assert.False(WalSegmentId.TryParse("000000020000000100000100", out _));
+        Assert.False(WalSegmentId.TryParse("00000002.history", out _));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class CatalogFormatTests
     public void Wal_size_of_a_backup_runs_to_the_next_backups_begin()
     {
         var backups = new[] { Done("a", Now.AddDays(-2), beginSegment: 2), Done("b", Now.AddDays(-1), beginSegment: 5) };
-        var segments = Enumerable.Range(2, 6).Select(n => new ArchivedSegment(new WalSegment(1, (ulong)n), 100, Now)).ToList();
+        var segments = Enumerable.Range(2, 6).Select(n => new ArchivedSegment(new WalSegmentId(1, (ulong)n), 100, Now)).ToList();
         var sizes = BackupWalSizes.Of(backups, segments);
         Assert.Equal(300, sizes["a"]);
         Assert.Equal(300, sizes["b"]);

@@ -17,9 +17,9 @@ internal sealed class FakeWalArchive : IWalArchive
     public Task<IReadOnlyList<string>> MissingSegmentsAsync(int timeline, Lsn begin, Lsn end, bool readContents, CancellationToken ct)
     {
         var missing = new List<string>();
-        for (var n = begin.Value / WalSegment.Size; n <= end.Value / WalSegment.Size; n++)
+        for (var n = begin.Value / WalSegmentId.Size; n <= end.Value / WalSegmentId.Size; n++)
         {
-            var name = new WalSegment((uint)timeline, n).Name;
+            var name = new WalSegmentId((uint)timeline, n).Name;
             if (!Segments.Contains(name))
             {
                 missing.Add(name);
@@ -30,8 +30,8 @@ internal sealed class FakeWalArchive : IWalArchive
 
     public int DeleteSegmentsBefore(string oldestNeeded)
     {
-        WalSegment.TryParse(oldestNeeded, out var limit);
-        return Segments.RemoveWhere(s => WalSegment.TryParse(s, out var seg) && seg.Number < limit.Number);
+        WalSegmentId.TryParse(oldestNeeded, out var limit);
+        return Segments.RemoveWhere(s => WalSegmentId.TryParse(s, out var seg) && seg.Number < limit.Number);
     }
 
     public long SizeOnDisk() => Segments.Count;

@@ -27,7 +27,7 @@ public sealed class RecoveryPlanTests
     [Fact]
     public void Latest_follows_an_lsn_target()
     {
-        var target = RecoveryTarget.From(null, null, null, new Lsn(4 * (ulong)WalSegment.Size).ToString(), false).Target!;
+        var target = RecoveryTarget.From(null, null, null, new Lsn(4 * (ulong)WalSegmentId.Size).ToString(), false).Target!;
         Assert.Equal("20260101T000000", RecoveryPlan.Choose(Backups, "latest", target).Backup!.Id);
     }
 

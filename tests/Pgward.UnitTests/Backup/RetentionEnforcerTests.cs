@@ -22,7 +22,7 @@ public sealed class RetentionEnforcerTests : IDisposable
         var archive = new FakeWalArchive();
         for (ulong n = 2; n <= 10; n++)
         {
-            archive.Segments.Add(new WalSegment(1, n).Name);
+            archive.Segments.Add(new WalSegmentId(1, n).Name);
         }
 
         var run = new RetentionEnforcer(catalog, archive, new NullReporter(), new FakeTimeProvider(Now))
@@ -43,7 +43,7 @@ public sealed class RetentionEnforcerTests : IDisposable
         catalog.Save(Done("a", Now.AddDays(-3)));
         catalog.Save(Done("b", Now.AddDays(-2)));
         var archive = new FakeWalArchive();
-        archive.Segments.Add(new WalSegment(1, 1).Name);
+        archive.Segments.Add(new WalSegmentId(1, 1).Name);
 
         var run = new RetentionEnforcer(catalog, archive, new NullReporter(), new FakeTimeProvider(Now))
             .Apply(new RedundancyPolicy(1), minimumRedundancy: 0, dryRun: true);

@@ -8,7 +8,7 @@ namespace Pgward.Backup.Catalog;
 /// (PostgreSQL's XLogFileName). Compares by segment number first, so positions on different timelines order by
 /// where they are in the WAL, not by timeline.
 /// </summary>
-public readonly record struct WalSegment(uint Timeline, ulong Number)
+public readonly record struct WalSegmentId(uint Timeline, ulong Number)
 {
     /// <summary>Bytes per segment; pgward serves clusters with the default <c>wal_segment_size</c> of 16 MiB.</summary>
     public const long Size = 16 * 1024 * 1024;
@@ -16,13 +16,13 @@ public readonly record struct WalSegment(uint Timeline, ulong Number)
     private const ulong SegmentsPerId = 0x1_0000_0000UL / Size;
 
     /// <summary>The segment holding <paramref name="lsn"/> on <paramref name="timeline"/>.</summary>
-    public static WalSegment Holding(uint timeline, Lsn lsn) => new(timeline, lsn.Value / Size);
+    public static WalSegmentId Holding(uint timeline, Lsn lsn) => new(timeline, lsn.Value / Size);
 
     /// <summary>The segment holding the last byte before <paramref name="end"/>: a backup ending at
     /// <c>0/2A000000</c> needs <c>...29</c>, not <c>...2A</c> (Barman's off-by-one, issue 250).</summary>
-    public static WalSegment HoldingLastByteBefore(uint timeline, Lsn end) => new(timeline, (end.Value - 1) / Size);
+    public static WalSegmentId HoldingLastByteBefore(uint timeline, Lsn end) => new(timeline, (end.Value - 1) / Size);
 
-    public static bool TryParse(string? name, out WalSegment segment)
+    public static bool TryParse(string? name, out WalSegmentId segment)
     {
         segment = default;
         if (name is not { Length: 24 }
@@ -33,7 +33,7 @@ public readonly record struct WalSegment(uint Timeline, ulong Number)
         {
             return false;
         }
-        segment = new WalSegment(tli, log * SegmentsPerId + seg);
+        segment = new WalSegmentId(tli, log * SegmentsPerId + seg);
         return true;
     }
 
