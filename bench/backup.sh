@@ -58,7 +58,7 @@ fail() {
 conninfo="host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2"
 psql_primary() { psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"; }
 now_us() { echo "${EPOCHREALTIME/./}"; }
-seconds_since() { awk -v us="$(($(now_us) - $1))" 'BEGIN { printf "%.2f", us / 1e6 }'; }
+seconds_since() { awk -v us="$(($(now_us) - $1))" 'BEGIN { printf "%.2f\n", us / 1e6 }'; }
 
 if [[ -n "${PGWARD_BIN:-}" ]]; then
     pgward="$PGWARD_BIN"
@@ -90,7 +90,8 @@ slot_name = 'bench_backup'
 CONF
 
 echo "== pgward backup receive-wal"
-"$pgward" -f "$work/backup.conf" backup receive-wal --create-slot >"$work/receive-wal.log" 2>&1 &
+run_quiet "$pgward" -f "$work/backup.conf" backup receive-wal --create-slot
+"$pgward" -f "$work/backup.conf" backup receive-wal >"$work/receive-wal.log" 2>&1 &
 pids+=($!)
 for ((i = 0; i < 300; i++)); do
     [[ "$(psql_primary "select count(*) from pg_stat_replication where state = 'streaming'")" == "1" ]] && break
@@ -151,19 +152,25 @@ CONF
     awk -v a="$unpack" -v b="$replay" 'BEGIN { printf "%.2f\n", a + b }' >>"$work/recover.s"
 done
 
+# stats with two decimals (lib.sh's keeps one): "samples median min max".
+stats2() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%d %.2f %.2f %.2f\n", NR, m, v[1], v[NR] }'
+}
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
-pgbb_med="$(median "$work/pgbb.s")"
-pgward_med="$(median "$work/pgward.s")"
+pgbb_med="$(stats2 "$work/pgbb.s" | cut -d" " -f2)"
+pgward_med="$(stats2 "$work/pgward.s" | cut -d" " -f2)"
 echo
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GB, $(uname -r); pgbench scale $scale, md5 filler;" \
     "databases $(mb "$db_bytes") MB, data directory in the backup $(mb "$data_bytes") MB, compressed $(mb "$size_bytes") MB"
 echo
 printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "full backup (median of $runs)" "runs" "median s" "min s" "max s" "MB/s"
 printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "------:" "---------:" "---------:" "---------:" "-------:"
-read -r n med min max < <(stats "$work/pgbb.s")
-printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pg_basebackup -Ft --compress=client-lz4 -X none" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
-read -r n med min max < <(stats "$work/pgward.s")
+read -r n med min max < <(stats2 "$work/pgbb.s")
+printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pg_basebackup -Ft --compress=client-lz4" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+read -r n med min max < <(stats2 "$work/pgward.s")
 printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward backup create" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
 echo
 awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%)\n", a - b, (a - b) / b * 100 }'
@@ -171,7 +178,7 @@ echo
 printf '| %-46s | %5s | %8s | %8s | %8s |\n' "recovery (median of $runs)" "runs" "median s" "min s" "max s"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "------:" "---------:" "---------:" "---------:"
 for what in unpack replay recover; do
-    read -r n med min max < <(stats "$work/$what.s")
+    read -r n med min max < <(stats2 "$work/$what.s")
     case "$what" in
         unpack) label="backup recover (unpack lz4 tar, configure)" ;;
         replay) label="pg_ctl start until promoted (WAL replay)" ;;

@@ -58,7 +58,7 @@ public sealed class BackupRecovery(BackupServer server)
         long bytes;
         try
         {
-            bytes = await new BackupRestorer(Ctx.Reporter.Progress).RestoreAsync(server.Catalog.DataDirectory(backup.Id), destination, ct);
+            bytes = new BackupRestorer(Ctx.Reporter.Progress).Restore(server.Catalog.DataDirectory(backup.Id), destination, ct);
             await ConfigureAsync(destination, backup, request, ct);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException or FormatException
