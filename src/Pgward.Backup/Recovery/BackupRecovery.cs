@@ -56,15 +56,21 @@ public sealed class BackupRecovery(BackupServer server)
         Ctx.Reporter.Notice($"restoring backup {backup.Id} (ended {backup.EndTime:yyyy-MM-dd HH:mm:ss}+00, LSN {backup.EndLsn}) into {destination}");
         var createdDestination = !Directory.Exists(destination);
         long bytes;
+        var restorer = new BackupRestorer(Ctx.Reporter.Progress);
         try
         {
-            bytes = new BackupRestorer(Ctx.Reporter.Progress).Restore(server.Catalog.DataDirectory(backup.Id), destination, ct);
+            bytes = restorer.Restore(server.Catalog.DataDirectory(backup.Id), destination, request.TablespaceLocations, ct);
             await ConfigureAsync(destination, backup, request, ct);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException or FormatException
             or InvalidOperationException or ArgumentException or UnauthorizedAccessException or OperationCanceledException)
         {
             Empty(destination, createdDestination);
+            foreach (var location in restorer.TablespaceLocations)
+            {
+                // Each was empty (or missing) before: only what the restore wrote goes.
+                Empty(location, created: false);
+            }
             if (ex is OperationCanceledException)
             {
                 throw;
@@ -73,11 +79,15 @@ public sealed class BackupRecovery(BackupServer server)
                 hint: $"check the backup with: pgward backup verify {backup.Id}; the destination was emptied again"));
         }
 
-        if (await owner.ChownAsync(destination, ct) is { Succeeded: false } chown)
+        foreach (var directory in restorer.TablespaceLocations.Prepend(destination))
         {
-            return (backup, Outcome.Fail(ExitCodes.LocalCommand, $"cannot give {destination} to the server account: {chown.Describe()}"));
+            if (await owner.ChownAsync(directory, ct) is { Succeeded: false } chown)
+            {
+                return (backup, Outcome.Fail(ExitCodes.LocalCommand, $"cannot give {directory} to the server account: {chown.Describe()}"));
+            }
+            // PostgreSQL refuses a data directory (and warns of a tablespace) that others can read.
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        File.SetUnixFileMode(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Ctx.Reporter.Notice($"restored {ByteSize.Format(bytes)}; recovery will replay WAL to {request.Target}");
         Ctx.Reporter.Hint($"start the server: pg_ctl -D {destination} start (as {owner.UserName ?? Environment.UserName})");
         return (backup, Outcome.Ok);

@@ -14,4 +14,8 @@ public sealed record RecoveryRequest(
     string? TargetTimeline,
     string? TargetAction,
     bool Exclusive,
-    string RestoreCommand);
+    string RestoreCommand)
+{
+    /// <summary>Tablespaces to restore somewhere else than where they were: OID to location (<c>--tablespace OID:LOCATION</c>).</summary>
+    public IReadOnlyDictionary<string, string> TablespaceLocations { get; init; } = new Dictionary<string, string>();
+}

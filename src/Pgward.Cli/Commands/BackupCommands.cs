@@ -254,15 +254,26 @@ public static class BackupCommands
         var action = new Option<string?>("--target-action") { Description = "at the target: pause (PostgreSQL's default), promote or shutdown" };
         action.AcceptOnlyFromAmong("pause", "promote", "shutdown");
         var exclusive = new Option<bool>("--exclusive") { Description = "stop just before the target instead of just after it" };
+        var tablespace = new Option<string[]>("--tablespace")
+        {
+            Description = "OID:LOCATION: restore that tablespace into LOCATION (an empty absolute directory) instead of where it was",
+        };
         var recover = new Command("recover", "restore a backup into a directory, set to replay archived WAL to a target")
         {
-            id, destination, time, xid, name, lsn, immediate, tli, action, exclusive,
+            id, destination, time, xid, name, lsn, immediate, tli, action, exclusive, tablespace,
         };
         recover.Validators.Add(result =>
         {
             if (result.GetValue(tli) is { } t && t is not ("latest" or "current") && !uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 result.AddError($"--target-tli {t}: expected latest, current or a timeline number");
+            }
+            foreach (var each in result.GetValue(tablespace) ?? [])
+            {
+                if (ParseTablespace(each) is null)
+                {
+                    result.AddError($"--tablespace {each}: expected OID:LOCATION with a numeric OID and an absolute LOCATION");
+                }
             }
         });
         recover.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
@@ -273,10 +284,22 @@ public static class BackupCommands
                 return Outcome.Fail(ExitCodes.BadConfig, error!);
             }
             var request = new RecoveryRequest(parse.GetValue(id)!, parse.GetValue(destination)!, target, parse.GetValue(tli),
-                parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable(), server.Context.Options.ConfigFile));
+                parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable(), server.Context.Options.ConfigFile))
+            {
+                TablespaceLocations = (parse.GetValue(tablespace) ?? []).Select(t => ParseTablespace(t)!.Value)
+                    .ToDictionary(t => t.Oid, t => t.Location, StringComparer.Ordinal),
+            };
             return (await new BackupRecovery(server).RunAsync(request, token)).Outcome;
         }, ct));
         return recover;
+    }
+
+    private static (string Oid, string Location)? ParseTablespace(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && text[..colon].All(char.IsAsciiDigit) && Path.IsPathFullyQualified(text[(colon + 1)..])
+            ? (text[..colon], Path.TrimEndingDirectorySeparator(text[(colon + 1)..]))
+            : null;
     }
 
     private static Argument<string> BackupId(string description) => new("ID") { Description = description };

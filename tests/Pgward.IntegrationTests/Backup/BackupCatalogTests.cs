@@ -46,4 +46,50 @@ public sealed class BackupCatalogTests : PgIntegrationTest
         Assert.Contains($"systemid={systemId}\n", info, StringComparison.Ordinal);
         Assert.Contains("status=DONE\n", info, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_checks_the_files_of_a_tablespace_archive_and_status_summarizes_the_server()
+    {
+        var primary = await StartServerAsync("primary", BackupServerFixture.PrimarySettings);
+        var location = await Directory.CreateSubdirectoryAsync("tablespace", Token);
+        await primary.ExecuteAsync($"CREATE TABLESPACE extra LOCATION '{location}'", Token);
+        await primary.ExecuteAsync("CREATE TABLE t TABLESPACE extra AS SELECT g AS id FROM generate_series(1, 10000) g", Token);
+        var server = await BackupServerFixture.CreateAsync(Directory, primary, Token);
+        var id = await server.CreateDoneBackupAsync(Token);
+        var oid = await primary.QueryScalarAsync<uint>("SELECT oid FROM pg_tablespace WHERE spcname = 'extra'", Token);
+        Assert.True(File.Exists(Path.Combine(server.Layout.Backup(id), "data", $"{oid}.tar.lz4")));
+
+        var verify = await server.RunAsync(Token, "verify", id);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+
+        var status = await server.RunAsync(Token, "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("\tBackups: 1 (1 DONE)", status.Out, StringComparison.Ordinal);
+        Assert.Contains("\tMinimum redundancy requirements: satisfied (1/0)", status.Out, StringComparison.Ordinal);
+        Assert.Contains("\tCluster: primary \"127.0.0.1:", status.Out, StringComparison.Ordinal);
+
+        // The tablespace's location is in use by the running primary: recovery refuses it, or restores it elsewhere.
+        var inUse = await server.RunAsync(Token, "recover", id, Path.Combine(Directory.Path, "refused"), "--target-immediate");
+        Assert.True(inUse.ExitCode == 5, inUse.ToString());
+        Assert.Contains($"restore it elsewhere with --tablespace {oid}:/new/location", inUse.Error, StringComparison.Ordinal);
+        var elsewhere = await Directory.CreateSubdirectoryAsync("tablespace-restored", Token);
+        var destination = await PgServer.DataDirectoryFor(Directory, "restored", Token);
+        var recover = await server.RunAsync(Token, "recover", id, destination, "--target-immediate", "--target-action", "promote",
+            "--tablespace", $"{oid}:{elsewhere}");
+        Assert.True(recover.ExitCode == 0, recover.ToString());
+        Assert.Equal($"{oid} {elsewhere}\n", await File.ReadAllTextAsync(Path.Combine(destination, "tablespace_map"), Token));
+        var script = server.Archive.WriteRestoreScript(Directory.Path);
+        var autoConf = Path.Combine(destination, "postgresql.auto.conf");
+        var lines = (await File.ReadAllLinesAsync(autoConf, Token))
+            .Select(l => l.StartsWith("restore_command = ", StringComparison.Ordinal) ? $"restore_command = '{script} %f %p'" : l);
+        await File.WriteAllLinesAsync(autoConf, lines, Token);
+        var restored = await PgServer.AdoptAsync(Directory, "restored", BackupServerFixture.PrimarySettings, Token);
+        await restored.StartAsync(Token);
+        while (await restored.QueryScalarAsync<bool>("SELECT pg_is_in_recovery()", Token))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, Token);
+        }
+        Assert.Equal(10000L, await restored.QueryScalarAsync<long>("SELECT count(*) FROM t", Token));
+        Assert.Equal(elsewhere, await restored.QueryScalarAsync<string>("SELECT pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname = 'extra'", Token));
+    }
 }
