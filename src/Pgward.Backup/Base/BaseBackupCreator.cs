@@ -61,7 +61,8 @@ public sealed class BaseBackupCreator(BackupServer server)
         Ctx.Reporter.Notice($"backup {id} copied: begin LSN {copied.BeginLsn} ({copied.BeginWal}), end LSN {copied.EndLsn} ({copied.EndWal}), "
             + $"timeline {copied.Timeline}, {ByteSize.Format(copied.Size)} on disk ({ByteSize.Format(copied.DataSize)} of data)");
 
-        var final = await SettleWalStatusAsync(copied, source, request.Wait, ct);
+        var waitTimeout = request.WaitTimeout ?? server.Settings.WalWaitTimeout;
+        var final = await SettleWalStatusAsync(copied, source, request.Wait, waitTimeout, ct);
         catalog.Save(final);
         if (final.Status == BackupStatus.Done)
         {
@@ -75,7 +76,7 @@ public sealed class BaseBackupCreator(BackupServer server)
             Ctx.Reporter.Notice(waiting + "; it becomes DONE when they arrive (backup list, backup cron)");
             return (final, Outcome.Ok);
         }
-        return (final, Outcome.Fail(ExitCodes.BadBaseBackup, $"{waiting} after waiting {server.Settings.WalWaitTimeout.TotalSeconds:0} s",
+        return (final, Outcome.Fail(ExitCodes.BadBaseBackup, $"{waiting} after waiting {waitTimeout.TotalSeconds:0} s",
             hint: "check that WAL streaming runs (pgward backup check); the backup becomes DONE by itself when the WAL arrives"));
     }
 
@@ -136,7 +137,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         return failed;
     }
 
-    private async Task<BackupInfo> SettleWalStatusAsync(BackupInfo backup, BackupSource source, bool wait, CancellationToken ct)
+    private async Task<BackupInfo> SettleWalStatusAsync(BackupInfo backup, BackupSource source, bool wait, TimeSpan timeout, CancellationToken ct)
     {
         var completion = new BackupWalCompletion(server.Catalog, server.Archive);
         if ((await completion.MissingAsync(backup, ct)).Count == 0)
@@ -153,8 +154,8 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             await SwitchWalAsync(primary, ct);
         }
-        Ctx.Reporter.Notice($"waiting up to {server.Settings.WalWaitTimeout.TotalSeconds:0} s for WAL segment {backup.EndWal} to be archived");
-        var deadline = Ctx.Time.GetUtcNow() + server.Settings.WalWaitTimeout;
+        Ctx.Reporter.Notice($"waiting up to {timeout.TotalSeconds:0} s for WAL segment {backup.EndWal} to be archived");
+        var deadline = Ctx.Time.GetUtcNow() + timeout;
         while (Ctx.Time.GetUtcNow() < deadline)
         {
             await Task.Delay(WalPollInterval, Ctx.Time, ct);

@@ -43,10 +43,21 @@ public static class BackupCommands
         var wait = new Option<bool>("--wait", "-w") { Description = "wait until every WAL segment the backup needs is archived (status DONE)" };
         var name = new Option<string?>("--name") { Description = "a name to refer to the backup by, besides its id" };
         var from = new Option<string?>("--from") { Description = "name or ID of the node to back up (default: the primary)" };
-        var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, name, from };
+        var waitTimeout = new Option<int?>("--wait-timeout") { Description = "seconds --wait waits for the WAL (default 60)" };
+        waitTimeout.Validators.Add(result =>
+        {
+            if (result.GetValue(waitTimeout) is < 1)
+            {
+                result.AddError("--wait-timeout must be at least 1 second");
+            }
+        });
+        var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
         create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
             (await new BaseBackupCreator(server).RunAsync(
-                new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from)), token)).Outcome, ct));
+                new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from))
+                {
+                    WaitTimeout = parse.GetValue(waitTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                }, token)).Outcome, ct));
         return create;
     }
 

@@ -92,4 +92,25 @@ public sealed class BackupCatalogTests : PgIntegrationTest
         Assert.Equal(10000L, await restored.QueryScalarAsync<long>("SELECT count(*) FROM t", Token));
         Assert.Equal(elsewhere, await restored.QueryScalarAsync<string>("SELECT pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname = 'extra'", Token));
     }
+
+    [Fact]
+    public async Task Create_wait_gives_up_after_its_timeout_and_the_backup_becomes_done_when_the_wal_arrives()
+    {
+        var primary = await StartServerAsync("primary", BackupServerFixture.PrimarySettings);
+        var server = await BackupServerFixture.CreateAsync(Directory, primary, Token);
+
+        var create = await server.RunAsync(Token, "create", "--wait", "--wait-timeout", "2");
+
+        Assert.True(create.ExitCode == 14, create.ToString());
+        Assert.Contains("is WAITING_FOR_WALS: 1 WAL segment(s) not archived yet, first 0000000100000000000000", create.Error, StringComparison.Ordinal);
+        Assert.Contains("after waiting 2 s", create.Error, StringComparison.Ordinal);
+        var recover = await server.RunAsync(Token, "recover", "latest", Path.Combine(Directory.Path, "r"));
+        Assert.Contains("there is no DONE backup to recover from", recover.Error, StringComparison.Ordinal);
+
+        await server.ArchiveWalAsync(Token);
+        var list = await server.RunAsync(Token, "list");
+        Assert.DoesNotContain("WAITING", list.Out, StringComparison.Ordinal);
+        Assert.Contains("status=DONE", await File.ReadAllTextAsync(Path.Combine(server.Layout.Backup(list.Out.Split(' ')[0]), "backup.info"), Token),
+            StringComparison.Ordinal);
+    }
 }
