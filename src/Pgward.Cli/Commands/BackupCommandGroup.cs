@@ -9,15 +9,16 @@ using Pgward.Core.Reporting;
 namespace Pgward.Cli.Commands;
 
 /// <summary>
-/// The <c>backup</c> command group of a backup server, shared by the WAL commands (<see cref="BackupWalCommands"/>)
-/// and the backup and catalog commands. Its commands read pgward.conf's <c>[backup]</c> section, not a node's settings:
+/// The <c>backup</c> command group of a backup server: base backups, catalog, retention and recovery
+/// (<see cref="BackupCommands"/>) and the WAL commands (<see cref="BackupWalCommands"/>). Its commands read pgward.conf's <c>[backup]</c> section, not a node's settings:
 /// a backup server need not be a node, so missing node settings (node_id, data_directory ...) are not errors here.
 /// </summary>
 public static class BackupCommandGroup
 {
     public static Command Build(CommandRunner runner)
     {
-        var backup = new Command("backup", "back up the cluster and restore it to any point in time (on the backup server)");
+        var backup = new Command("backup", "base backups, WAL archive, retention and point-in-time recovery on a backup server");
+        BackupCommands.AddTo(backup, runner);
         BackupWalCommands.AddTo(backup, runner);
         return backup;
     }

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# Benchmark of full base backups and recovery: `pgward backup create` beside `pg_basebackup --compress=client-lz4 -Ft`
+# in the same run, then `pgward backup recover` and the replay to a promoted server.
+# One command:  bench/backup.sh
+#
+# Builds a one-node sandbox and fills a pgbench database of scale PGWARD_BENCH_BACKUP_SCALE (50) whose filler column
+# holds md5 text (about 2.5:1 compressible with lz4, like real data; pgbench's blank filler would compress 20:1).
+# Starts `pgward backup receive-wal` (the archive recovery replays from), then alternates, PGWARD_BENCH_BACKUP_RUNS
+# (3) times each:
+#   - pg_basebackup -Ft --compress=client-lz4 -X none --manifest-checksums=CRC32C --checkpoint=fast (what pgward runs);
+#   - pgward backup create (the same pg_basebackup, plus finding the primary, backup.info, and the WAL check).
+# Wall time and MB/s (data directory bytes / wall time), median of the runs; pgward's fixed cost is the difference
+# of the medians. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover latest DEST --target-immediate
+# --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
+# Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
+# PGWARD_BIN (a pgward executable to use instead of publishing this tree).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+port="${PGWARD_BENCH_PORT_BACKUP:-5795}"
+scale="${PGWARD_BENCH_BACKUP_SCALE:-50}"
+runs="${PGWARD_BENCH_BACKUP_RUNS:-3}"
+bindir=/usr/lib/postgresql/15/bin
+
+work="$(mktemp -d /tmp/pgward-bench-backup.XXXXXX)"
+chmod 755 "$work" # the servers run as the postgres user and must reach their data directories
+dir="$work/sandbox"
+pgward=""
+pids=()
+restored_pgdata=""
+
+cleanup() {
+    local status=$?
+    if [[ -n "$restored_pgdata" && -f "$restored_pgdata/postmaster.pid" ]]; then
+        runuser -u postgres -- "$bindir/pg_ctl" -D "$restored_pgdata" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    if [[ -n "$pgward" && -f "$work/backup.conf" ]]; then
+        "$pgward" -f "$work/backup.conf" backup receive-wal --stop >/dev/null 2>&1 || true
+    fi
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    purge_sandbox "$pgward" "$dir"
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+
+fail() {
+    echo "failed: $*" >&2
+    exit 1
+}
+
+conninfo="host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2"
+psql_primary() { psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+seconds_since() { awk -v us="$(($(now_us) - $1))" 'BEGIN { printf "%.2f\n", us / 1e6 }'; }
+
+if [[ -n "${PGWARD_BIN:-}" ]]; then
+    pgward="$PGWARD_BIN"
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
+echo "pgward: $pgward"
+
+echo "== sandbox up --nodes 1 (port $port), pgbench scale $scale with md5 filler"
+run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes 1 --witness false --agents false
+run_quiet "$bindir/pgbench" -i -q -I dt -s "$scale" -h 127.0.0.1 -p "$port" -U pgward pgward
+run_quiet psql_primary "insert into pgbench_branches select b, 0 from generate_series(1, $scale) b;
+    insert into pgbench_tellers select t, (t - 1) / 10 + 1, 0 from generate_series(1, $scale * 10) t;
+    insert into pgbench_accounts select a, (a - 1) / 100000 + 1, 0, md5(a::text) from generate_series(1, $scale * 100000) a"
+run_quiet "$bindir/pgbench" -i -q -I vp -s "$scale" -h 127.0.0.1 -p "$port" -U pgward pgward
+db_bytes="$(psql_primary "select sum(pg_database_size(oid)) from pg_database")"
+
+cat >"$work/backup.conf" <<CONF
+node_id = 100
+node_name = 'backup'
+conninfo = '$conninfo'
+data_directory = '$dir/node1/data'
+
+[backup]
+backup_directory = '$work/backup'
+conninfo = '$conninfo'
+slot_name = 'bench_backup'
+CONF
+
+echo "== pgward backup receive-wal"
+run_quiet "$pgward" -f "$work/backup.conf" backup receive-wal --create-slot
+"$pgward" -f "$work/backup.conf" backup receive-wal >"$work/receive-wal.log" 2>&1 &
+pids+=($!)
+for ((i = 0; i < 300; i++)); do
+    [[ "$(psql_primary "select count(*) from pg_stat_replication where state = 'streaming'")" == "1" ]] && break
+    sleep 0.1
+done
+run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
+
+: >"$work/pgbb.s"
+: >"$work/pgward.s"
+for ((r = 1; r <= runs; r++)); do
+    echo "== run $r: pg_basebackup"
+    t0="$(now_us)"
+    run_quiet "$bindir/pg_basebackup" -D "$work/pgbb" -Ft --compress=client-lz4 -X none --manifest-checksums=CRC32C \
+        --checkpoint=fast -d "$conninfo" --no-password
+    seconds_since "$t0" >>"$work/pgbb.s"
+    pgbb_bytes="$(du -sb "$work/pgbb" | cut -f1)"
+    rm -rf "$work/pgbb"
+
+    echo "== run $r: pgward backup create"
+    t0="$(now_us)"
+    run_quiet "$pgward" -f "$work/backup.conf" backup create
+    seconds_since "$t0" >>"$work/pgward.s"
+done
+run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
+run_quiet "$pgward" -f "$work/backup.conf" backup list
+backup_line="$(head -1 "$work/last.out")"
+[[ "$backup_line" != *WAITING* ]] || fail "the last backup is not DONE: $backup_line"
+run_quiet "$pgward" -f "$work/backup.conf" backup list --json
+data_bytes="$(grep -m1 '"data_size_bytes"' "$work/last.out" | tr -dc 0-9)"
+size_bytes="$(grep -m1 '"size_bytes"' "$work/last.out" | tr -dc 0-9)"
+
+: >"$work/unpack.s"
+: >"$work/replay.s"
+: >"$work/recover.s"
+for ((r = 1; r <= runs; r++)); do
+    echo "== run $r: pgward backup recover latest --target-immediate, start until promoted"
+    restored_pgdata="$work/restored/data"
+    rm -rf "$work/restored"
+    mkdir -p "$work/restored" && chown postgres: "$work/restored"
+    t0="$(now_us)"
+    run_quiet "$pgward" -f "$work/backup.conf" backup recover latest "$restored_pgdata" --target-immediate --target-action promote
+    unpack="$(seconds_since "$t0")"
+    # Its own port and socket, beside the sandbox's primary.
+    cat >>"$restored_pgdata/postgresql.auto.conf" <<CONF
+port = $((port + 50))
+unix_socket_directories = '$work/restored'
+CONF
+    t1="$(now_us)"
+    run_quiet runuser -u postgres -- "$bindir/pg_ctl" -D "$restored_pgdata" -l "$work/restored/server.log" -w -t 300 start
+    for ((i = 0; i < 3000; i++)); do
+        [[ "$(psql -X -h 127.0.0.1 -p $((port + 50)) -U pgward -d pgward -Atc 'select pg_is_in_recovery()' 2>/dev/null)" == f ]] && break
+        sleep 0.1
+    done
+    replay="$(seconds_since "$t1")"
+    run_quiet runuser -u postgres -- "$bindir/pg_ctl" -D "$restored_pgdata" -m immediate stop
+    echo "$unpack" >>"$work/unpack.s"
+    echo "$replay" >>"$work/replay.s"
+    awk -v a="$unpack" -v b="$replay" 'BEGIN { printf "%.2f\n", a + b }' >>"$work/recover.s"
+done
+
+# stats with two decimals (lib.sh's keeps one): "samples median min max".
+stats2() {
+    sort -g "$1" | awk '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%d %.2f %.2f %.2f\n", NR, m, v[1], v[NR] }'
+}
+mb() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
+rate() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
+pgbb_med="$(stats2 "$work/pgbb.s" | cut -d" " -f2)"
+pgward_med="$(stats2 "$work/pgward.s" | cut -d" " -f2)"
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GB, $(uname -r); pgbench scale $scale, md5 filler;" \
+    "databases $(mb "$db_bytes") MB, data directory in the backup $(mb "$data_bytes") MB, compressed $(mb "$size_bytes") MB"
+echo
+printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "full backup (median of $runs)" "runs" "median s" "min s" "max s" "MB/s"
+printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "------:" "---------:" "---------:" "---------:" "-------:"
+read -r n med min max < <(stats2 "$work/pgbb.s")
+printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pg_basebackup -Ft --compress=client-lz4" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+read -r n med min max < <(stats2 "$work/pgward.s")
+printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward backup create" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+echo
+awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%)\n", a - b, (a - b) / b * 100 }'
+echo
+printf '| %-46s | %5s | %8s | %8s | %8s |\n' "recovery (median of $runs)" "runs" "median s" "min s" "max s"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "------:" "---------:" "---------:" "---------:"
+for what in unpack replay recover; do
+    read -r n med min max < <(stats2 "$work/$what.s")
+    case "$what" in
+        unpack) label="backup recover (unpack lz4 tar, configure)" ;;
+        replay) label="pg_ctl start until promoted (WAL replay)" ;;
+        recover) label="total" ;;
+    esac
+    printf '| %-46s | %5s | %8s | %8s | %8s |\n' "$label" "$n" "$med" "$min" "$max"
+done

@@ -1,0 +1,9 @@
+namespace Pgward.Backup.Base;
+
+/// <summary>The server a base backup is taken from, as found when the backup starts.</summary>
+/// <param name="Conninfo">libpq conninfo pg_basebackup connects with.</param>
+/// <param name="Name">The node's name when the cluster metadata names it, else its host:port.</param>
+/// <param name="IsStandby">A standby's backup ends where it has replayed; the primary must switch WAL for it.</param>
+/// <param name="PrimaryConninfo">The primary's conninfo when the source is a standby and the primary was found.</param>
+public sealed record BackupSource(
+    string Conninfo, string Name, bool IsStandby, string SystemIdentifier, int ServerVersion, string? PrimaryConninfo);

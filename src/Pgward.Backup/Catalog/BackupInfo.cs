@@ -1,0 +1,62 @@
+using Pgward.Core.Postgres;
+
+namespace Pgward.Backup.Catalog;
+
+/// <summary>
+/// What the catalog knows of one base backup: the contents of its <c>backup.info</c>. Written when the backup
+/// starts (<see cref="BackupStatus.Started"/>) and rewritten, whole and atomically, whenever it changes.
+/// </summary>
+public sealed record BackupInfo
+{
+    /// <summary>The id, <c>YYYYMMDDTHHMMSS</c> (UTC time the backup started), also the directory name under base/.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Optional name given with <c>backup create --name</c>; accepted wherever an id is.</summary>
+    public string? Name { get; init; }
+
+    public required BackupStatus Status { get; init; }
+
+    /// <summary>A kept backup is never removed by retention nor by <c>backup delete</c> (<c>backup keep --release</c> ends it).</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>The cluster's system identifier (pg_control_system()), checked against the archive and the cluster.</summary>
+    public required string SystemIdentifier { get; init; }
+
+    /// <summary><c>server_version_num</c> of the server backed up, e.g. 150018.</summary>
+    public int ServerVersion { get; init; }
+
+    /// <summary>Name or conninfo host of the node the backup was taken from.</summary>
+    public string? SourceNode { get; init; }
+
+    /// <summary>Timeline the backup started on (the manifest's WAL range).</summary>
+    public uint Timeline { get; init; }
+
+    public Lsn BeginLsn { get; init; }
+
+    public Lsn EndLsn { get; init; }
+
+    public required DateTimeOffset BeginTime { get; init; }
+
+    public DateTimeOffset? EndTime { get; init; }
+
+    /// <summary>Bytes the backup occupies on the backup server (compressed archives and manifest).</summary>
+    public long Size { get; init; }
+
+    /// <summary>Bytes of the data directory the backup holds, uncompressed (sum of the manifest's file sizes).</summary>
+    public long DataSize { get; init; }
+
+    /// <summary>Why the backup failed, on one line.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>First WAL segment the backup needs; null until the begin LSN is known.</summary>
+    public WalSegmentId? BeginWal => BeginLsn.IsValid ? WalSegmentId.Holding(Timeline, BeginLsn) : null;
+
+    /// <summary>Last WAL segment the backup needs to be consistent; null until the end LSN is known.</summary>
+    public WalSegmentId? EndWal => EndLsn.IsValid ? WalSegmentId.HoldingLastByteBefore(Timeline, EndLsn) : null;
+
+    /// <summary>The time by which retention orders backups: the end, or the begin while unfinished.</summary>
+    public DateTimeOffset OrderTime => EndTime ?? BeginTime;
+
+    public bool Matches(string idOrName) =>
+        string.Equals(Id, idOrName, StringComparison.Ordinal) || string.Equals(Name, idOrName, StringComparison.Ordinal);
+}

@@ -1,0 +1,33 @@
+using Pgward.Backup.Retention;
+
+namespace Pgward.Backup.Catalog;
+
+/// <summary>
+/// The <c>[backup]</c> values that base backups, the catalog, retention and recovery use, as plain values (the
+/// CLI binds them from pgward.conf).
+/// </summary>
+/// <param name="BackupDirectory"><c>backup_directory</c>: root of the backup server's files for this cluster.</param>
+/// <param name="Conninfo"><c>conninfo</c>: any node of the cluster; the primary is found from the metadata there.</param>
+/// <param name="RetentionPolicy"><c>retention_policy</c>; null keeps every backup.</param>
+/// <param name="MinimumRedundancy"><c>minimum_redundancy</c>: DONE backups that retention and <c>backup delete</c> always leave (default 0).</param>
+/// <param name="SlotName"><c>slot_name</c>: the receiver's physical replication slot, checked by <c>backup check</c>.</param>
+public sealed record BackupSettings(
+    string BackupDirectory,
+    string Conninfo,
+    RetentionPolicy? RetentionPolicy,
+    int MinimumRedundancy,
+    string? SlotName)
+{
+    /// <summary>How long <c>backup create --wait</c> waits for the WAL the backup needs (default 60 s).</summary>
+    public TimeSpan WalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>backup check</c> fails when the newest backup is older than this (default 7 days).</summary>
+    public TimeSpan LastBackupMaximumAge { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary><c>backup check</c> fails when the newest archived segment is older than this (default 1 hour:
+    /// an idle primary writes a segment at least every checkpoint_timeout when archive_timeout is set).</summary>
+    public TimeSpan LastWalMaximumAge { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>backup check</c> fails when the backup directory's file system has less free space (default 1 GiB).</summary>
+    public long MinimumFreeSpace { get; init; } = 1L << 30;
+}

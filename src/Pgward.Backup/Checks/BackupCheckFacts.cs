@@ -1,0 +1,30 @@
+namespace Pgward.Backup.Checks;
+
+/// <summary>What <c>backup check</c> observed, gathered by <see cref="BackupChecker"/>; judged by <see cref="BackupCheckEvaluator"/>.</summary>
+public sealed record BackupCheckFacts
+{
+    /// <summary>Null when the cluster's primary was reached, else why not.</summary>
+    public string? ConnectionProblem { get; init; }
+
+    public string? SlotName { get; init; }
+
+    /// <summary>Whether the slot exists on the primary; null when it could not be asked.</summary>
+    public bool? SlotExists { get; init; }
+
+    public DateTimeOffset? LastWalArrival { get; init; }
+
+    /// <summary>Segments missing from the archive since the oldest backup's begin, in order.</summary>
+    public IReadOnlyList<string> ArchiveGaps { get; init; } = [];
+
+    public int DoneBackups { get; init; }
+
+    public int MinimumRedundancy { get; init; }
+
+    public DateTimeOffset? LastBackupEnd { get; init; }
+
+    public long FreeBytes { get; init; }
+
+    public long WalBytes { get; init; }
+
+    public long LastBackupBytes { get; init; }
+}

@@ -1,0 +1,130 @@
+using Pgward.Backup.Catalog;
+using Pgward.Cluster;
+using Pgward.Core;
+using Pgward.Core.Postgres;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Backup.Recovery;
+
+/// <summary>
+/// <c>backup recover</c>: restores a base backup into an empty directory and configures it to replay archived WAL
+/// (through <c>pgward backup wal-restore</c>) up to the target: <c>recovery.signal</c>, the recovery settings in
+/// postgresql.auto.conf, no standby.signal, owned by the server account with mode 0700. It does not start the server.
+/// </summary>
+public sealed class BackupRecovery(BackupServer server)
+{
+    private const string RecoverySignal = "recovery.signal";
+    private const string StandbySignal = "standby.signal";
+    private const string AutoConf = "postgresql.auto.conf";
+
+    private OperationContext Ctx => server.Context;
+
+    public async Task<(BackupInfo? Backup, Outcome Outcome)> RunAsync(RecoveryRequest request, CancellationToken ct)
+    {
+        if (request.TargetAction is not null && request.Target.Kind == RecoveryTargetKind.EndOfWal)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, "--target-action needs a recovery target",
+                hint: "give one of --target-time, --target-xid, --target-name, --target-lsn or --target-immediate"));
+        }
+        if (request.Exclusive && request.Target.Kind is RecoveryTargetKind.EndOfWal or RecoveryTargetKind.Immediate)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, "--exclusive needs a time, xid, name or LSN target"));
+        }
+        var destination = Path.GetFullPath(request.Destination);
+        if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"the destination directory {destination} is not empty",
+                hint: "recover into a new or empty directory; pgward never overwrites files there"));
+        }
+        if (File.Exists(destination))
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"the destination {destination} is a file, not a directory"));
+        }
+        var account = ServerAccount.Detect(Ctx.Processes);
+        if (account.Account is not { } owner)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, account.Problem!));
+        }
+
+        var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(ct);
+        var (backup, refused) = RecoveryPlan.Choose(backups, request.Backup, request.Target);
+        if (backup is null)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"cannot recover: {refused}", hint: "see the backups with: pgward backup list"));
+        }
+
+        Ctx.Reporter.Notice($"restoring backup {backup.Id} (ended {backup.EndTime:yyyy-MM-dd HH:mm:ss}+00, LSN {backup.EndLsn}) into {destination}");
+        var createdDestination = !Directory.Exists(destination);
+        long bytes;
+        var restorer = new BackupRestorer(Ctx.Reporter.Progress);
+        try
+        {
+            bytes = restorer.Restore(server.Catalog.DataDirectory(backup.Id), destination, request.TablespaceLocations, ct);
+            await ConfigureAsync(destination, backup, request, ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException or FormatException
+            or InvalidOperationException or ArgumentException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            Empty(destination, createdDestination);
+            foreach (var location in restorer.TablespaceLocations)
+            {
+                // Each was empty (or missing) before: only what the restore wrote goes.
+                Empty(location, created: false);
+            }
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+            return (backup, Outcome.Fail(ExitCodes.LocalCommand, $"restoring backup {backup.Id} failed: {ex.Message}",
+                hint: $"check the backup with: pgward backup verify {backup.Id}; the destination was emptied again"));
+        }
+
+        foreach (var directory in restorer.TablespaceLocations.Prepend(destination))
+        {
+            if (await owner.ChownAsync(directory, ct) is { Succeeded: false } chown)
+            {
+                return (backup, Outcome.Fail(ExitCodes.LocalCommand, $"cannot give {directory} to the server account: {chown.Describe()}"));
+            }
+            // PostgreSQL refuses a data directory (and warns of a tablespace) that others can read.
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        Ctx.Reporter.Notice($"restored {ByteSize.Format(bytes)}; recovery will replay WAL to {request.Target}");
+        Ctx.Reporter.Hint($"start the server: pg_ctl -D {destination} start (as {owner.UserName ?? Environment.UserName})");
+        return (backup, Outcome.Ok);
+    }
+
+    private async Task ConfigureAsync(string destination, BackupInfo backup, RecoveryRequest request, CancellationToken ct)
+    {
+        var autoConf = Path.Combine(destination, AutoConf);
+        var existing = File.Exists(autoConf) ? await File.ReadAllTextAsync(autoConf, ct) : "";
+        await File.WriteAllTextAsync(autoConf,
+            RecoverySettings.CommentOutOwned(existing) + RecoverySettings.Render(backup.Id, request, Ctx.Time.GetUtcNow()), ct);
+        // standby.signal would win over recovery.signal and make the server a standby that never reaches the target.
+        File.Delete(Path.Combine(destination, StandbySignal));
+        await File.WriteAllTextAsync(Path.Combine(destination, RecoverySignal), "", ct);
+    }
+
+    private static void Empty(string destination, bool created)
+    {
+        if (!Directory.Exists(destination))
+        {
+            return;
+        }
+        if (created)
+        {
+            Directory.Delete(destination, recursive: true);
+            return;
+        }
+        foreach (var entry in new DirectoryInfo(destination).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+    }
+}

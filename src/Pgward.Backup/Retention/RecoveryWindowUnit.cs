@@ -1,0 +1,8 @@
+namespace Pgward.Backup.Retention;
+
+public enum RecoveryWindowUnit
+{
+    Days,
+    Weeks,
+    Months,
+}

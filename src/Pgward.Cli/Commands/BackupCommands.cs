@@ -1,0 +1,381 @@
+using System.CommandLine;
+using System.Globalization;
+using Pgward.Backup;
+using Pgward.Backup.Base;
+using Pgward.Backup.Catalog;
+using Pgward.Backup.Checks;
+using Pgward.Backup.Recovery;
+using Pgward.Backup.Retention;
+using Pgward.Backup.Wal;
+using Pgward.Cluster;
+using Pgward.Core;
+using Pgward.Core.Config;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cli.Commands;
+
+/// <summary>
+/// <c>backup create|list|show|status|delete|keep|verify|check|cron|recover</c>: base backups, their catalog,
+/// retention and recovery on the backup server configured by pgward.conf's <c>[backup]</c> section.
+/// </summary>
+public static class BackupCommands
+{
+    /// <summary>Opens the WAL archive under <c>backup_directory</c>: the receiver's <see cref="WalArchive"/>; tests may
+    /// put an archive of their own here.</summary>
+    internal static Func<BackupLayout, IWalArchive>? WalArchiveFactory { get; set; } = layout => new WalArchive(layout);
+
+    public static void AddTo(Command backup, CommandRunner runner)
+    {
+        backup.Add(BuildCreate(runner));
+        backup.Add(BuildList(runner));
+        backup.Add(BuildShow(runner));
+        backup.Add(BuildStatus(runner));
+        backup.Add(BuildDelete(runner));
+        backup.Add(BuildKeep(runner));
+        backup.Add(BuildVerify(runner));
+        backup.Add(BuildCheck(runner));
+        backup.Add(BuildCron(runner));
+        backup.Add(BuildRecover(runner));
+    }
+
+    private static Command BuildCreate(CommandRunner runner)
+    {
+        var wait = new Option<bool>("--wait", "-w") { Description = "wait until every WAL segment the backup needs is archived (status DONE)" };
+        var name = new Option<string?>("--name") { Description = "a name to refer to the backup by, besides its id" };
+        var from = new Option<string?>("--from") { Description = "name or ID of the node to back up (default: the primary)" };
+        var waitTimeout = new Option<int?>("--wait-timeout") { Description = "seconds --wait waits for the WAL (default 60)" };
+        waitTimeout.Validators.Add(result =>
+        {
+            if (result.GetValue(waitTimeout) is < 1)
+            {
+                result.AddError("--wait-timeout must be at least 1 second");
+            }
+        });
+        var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
+        create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+            (await new BaseBackupCreator(server).RunAsync(
+                new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from))
+                {
+                    WaitTimeout = parse.GetValue(waitTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                }, token)).Outcome, ct));
+        return create;
+    }
+
+    private static Command BuildList(CommandRunner runner)
+    {
+        var json = CommonOptions.Json();
+        var list = new Command("list", "the base backups, newest first: id, end time, size, WAL size, status") { json };
+        list.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
+            var walSizes = BackupWalSizes.Of(backups, new ArchivedWalScan(server.Layout).Segments());
+            var newestFirst = backups.Reverse().ToList();
+            if (parse.GetValue(json))
+            {
+                using var buffer = new MemoryStream();
+                BackupListing.WriteJson(buffer, newestFirst, walSizes);
+                runner.Environment.Out.Write(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
+            else
+            {
+                BackupListing.WriteText(runner.Environment.Out, newestFirst, walSizes);
+            }
+            return Outcome.Ok;
+        }, ct));
+        return list;
+    }
+
+    private static Command BuildShow(CommandRunner runner)
+    {
+        var id = BackupId("the backup: id, name, latest or oldest");
+        var show = new Command("show", "everything the catalog knows about one backup") { id };
+        show.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
+            if (Find(server, parse.GetValue(id)!) is not { } backup)
+            {
+                return NoSuchBackup(parse.GetValue(id)!);
+            }
+            var index = backups.ToList().FindIndex(b => b.Id == backup.Id);
+            var walSizes = BackupWalSizes.Of(backups, new ArchivedWalScan(server.Layout).Segments());
+            BackupListing.WriteShow(runner.Environment.Out, backups[index], walSizes.GetValueOrDefault(backup.Id),
+                index > 0 ? backups[index - 1] : null, index + 1 < backups.Count ? backups[index + 1] : null);
+            return Outcome.Ok;
+        }, ct));
+        return show;
+    }
+
+    private static Command BuildStatus(CommandRunner runner)
+    {
+        var status = new Command("status", "the backup server: cluster, backups, WAL archive, retention, disk usage");
+        status.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
+            var (source, reached) = await new BackupSourceResolver(server.Context).ResolveAsync(server.Settings.Conninfo, null, token);
+            var segments = new ArchivedWalScan(server.Layout).Segments();
+            var done = backups.Count(b => b.Status == BackupStatus.Done);
+            var output = runner.Environment.Out;
+            output.WriteLine($"Backup server {server.Layout.Root}:");
+            output.WriteLine($"\tCluster: {(source is null ? "unreachable: " + reached.Error : $"primary \"{source.Name}\", system id {source.SystemIdentifier}")}");
+            output.WriteLine($"\tBackups: {backups.Count} ({done} DONE), first {backups.FirstOrDefault()?.Id ?? "-"}, last {backups.LastOrDefault()?.Id ?? "-"}");
+            output.WriteLine($"\tBackups size: {ByteSize.Format(backups.Sum(b => b.Size))}");
+            output.WriteLine($"\tWAL archive: {segments.Count} segments, {ByteSize.Format(segments.Sum(s => s.SizeOnDisk))}, "
+                + $"first {segments.FirstOrDefault()?.Segment.Name ?? "-"}, last {segments.LastOrDefault()?.Segment.Name ?? "-"}");
+            output.WriteLine($"\tRetention policy: {server.Settings.RetentionPolicy?.ToString() ?? "none (every backup is kept)"}");
+            var min = server.Settings.MinimumRedundancy;
+            output.WriteLine($"\tMinimum redundancy requirements: {(done >= min ? "satisfied" : "FAILED")} ({done}/{min})");
+            return Outcome.Ok;
+        }, ct));
+        return status;
+    }
+
+    private static Command BuildDelete(CommandRunner runner)
+    {
+        var id = BackupId("the backup to delete: id or name");
+        var dryRun = CommonOptions.DryRun();
+        var delete = new Command("delete", "delete a backup (and the WAL only it needed); refuses kept backups and minimum_redundancy") { id, dryRun };
+        delete.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
+            if (Find(server, parse.GetValue(id)!) is not { } backup)
+            {
+                return NoSuchBackup(parse.GetValue(id)!);
+            }
+            if (backup.Keep)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, $"backup {backup.Id} is kept",
+                    hint: $"release it first with: pgward backup keep --release {backup.Id}");
+            }
+            var doneAfter = backups.Count(b => b.Status == BackupStatus.Done && b.Id != backup.Id);
+            if (backup.Status == BackupStatus.Done && doneAfter < server.Settings.MinimumRedundancy)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig,
+                    $"deleting backup {backup.Id} would leave {doneAfter} DONE backups, fewer than minimum_redundancy = {server.Settings.MinimumRedundancy}",
+                    hint: "take a new backup first (pgward backup create), or lower minimum_redundancy in the [backup] section");
+            }
+            var dry = parse.GetValue(dryRun);
+            server.Context.Reporter.Notice($"{(dry ? "would delete" : "deleting")} backup {backup.Id}");
+            if (!dry)
+            {
+                server.Catalog.Delete(backup.Id);
+            }
+            Enforcer(server).PruneWal([.. backups.Where(b => b.Id != backup.Id)], dry);
+            return Outcome.Ok;
+        }, ct));
+        return delete;
+    }
+
+    private static Command BuildKeep(CommandRunner runner)
+    {
+        var id = BackupId("the backup: id or name");
+        var release = new Option<bool>("--release", "-r") { Description = "stop keeping it: retention may delete it again" };
+        var keep = new Command("keep", "keep a backup: retention and backup delete leave it alone") { id, release };
+        keep.SetAction((parse, ct) => RunAsync(runner, parse, (server, _) =>
+        {
+            if (Find(server, parse.GetValue(id)!) is not { } backup)
+            {
+                return Task.FromResult(NoSuchBackup(parse.GetValue(id)!));
+            }
+            var keeping = !parse.GetValue(release);
+            if (keeping && backup.Status != BackupStatus.Done)
+            {
+                return Task.FromResult(Outcome.Fail(ExitCodes.BadConfig, $"backup {backup.Id} is {backup.Status.ToName()}: only DONE backups can be kept"));
+            }
+            server.Catalog.Save(backup with { Keep = keeping });
+            server.Context.Reporter.Notice(keeping ? $"backup {backup.Id} is kept" : $"backup {backup.Id} is no longer kept");
+            return Task.FromResult(Outcome.Ok);
+        }, ct));
+        return keep;
+    }
+
+    private static Command BuildVerify(CommandRunner runner)
+    {
+        var id = BackupId("the backup: id, name, latest or oldest");
+        var verify = new Command("verify", "re-read a backup: every file against the manifest's checksums, and the WAL from begin to end") { id };
+        verify.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            if (Find(server, parse.GetValue(id)!) is not { } backup)
+            {
+                return NoSuchBackup(parse.GetValue(id)!);
+            }
+            var report = await new BackupVerifier(server.Catalog, server.Archive).VerifyAsync(backup, token);
+            var summary = $"{report.FilesChecked} files ({ByteSize.Format(report.BytesChecked)}) and {report.SegmentsChecked} WAL segments";
+            if (report.Succeeded)
+            {
+                runner.Environment.Out.WriteLine($"backup {backup.Id} verified: {summary} match");
+                return Outcome.Ok;
+            }
+            foreach (var problem in report.Problems)
+            {
+                runner.Environment.Out.WriteLine(problem);
+            }
+            return Outcome.Fail(ExitCodes.BadBaseBackup, $"backup {backup.Id} failed verification: {report.Problems.Count} problem(s) in {summary}",
+                detail: report.Problems[0]);
+        }, ct));
+        return verify;
+    }
+
+    private static Command BuildCheck(CommandRunner runner)
+    {
+        var nagios = new Option<bool>("--nagios") { Description = "Nagios plugin output: one OK or CRITICAL line, exit 0 or 2" };
+        var check = new Command("check", "health of the backup server: connection, slot, WAL streaming, archive, redundancy, backup age, disk") { nagios };
+        check.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var (results, facts) = await new BackupChecker(server).RunAsync(token);
+            if (parse.GetValue(nagios))
+            {
+                BackupCheckOutput.WriteNagios(runner.Environment.Out, results, facts);
+            }
+            else
+            {
+                BackupCheckOutput.WriteList(runner.Environment.Out, server.Layout.Root, results);
+            }
+            return new Outcome(results.All(r => r.Ok) ? (int)CheckStatus.Ok : (int)CheckStatus.Critical);
+        }, ct));
+        return check;
+    }
+
+    private static Command BuildCron(CommandRunner runner)
+    {
+        var dryRun = CommonOptions.DryRun();
+        var cron = new Command("cron", "periodic upkeep: mark backups DONE whose WAL arrived, apply the retention policy") { dryRun };
+        cron.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
+            if (server.Settings.RetentionPolicy is { } policy)
+            {
+                var run = Enforcer(server).Apply(policy, server.Settings.MinimumRedundancy, parse.GetValue(dryRun));
+                server.Context.Reporter.Info($"retention ({policy}): {run.Deleted.Count} backups and {run.SegmentsDeleted} WAL segments deleted");
+            }
+            return Outcome.Ok;
+        }, ct));
+        return cron;
+    }
+
+    private static Command BuildRecover(CommandRunner runner)
+    {
+        var id = BackupId("the backup to restore: id, name, or latest (the newest DONE backup that ends before the target)");
+        var destination = new Argument<string>("DEST") { Description = "an empty (or missing) directory to restore into" };
+        var time = new Option<string?>("--target-time") { Description = "recover to this time, e.g. '2026-11-25 16:34:07.123+00' (no zone: UTC)" };
+        var xid = new Option<string?>("--target-xid") { Description = "recover to this transaction ID" };
+        var name = new Option<string?>("--target-name") { Description = "recover to this restore point (pg_create_restore_point)" };
+        var lsn = new Option<string?>("--target-lsn") { Description = "recover to this LSN" };
+        var immediate = new Option<bool>("--target-immediate") { Description = "stop as soon as the backup is consistent" };
+        var tli = new Option<string?>("--target-tli") { Description = "timeline to follow: latest (default), current, or a number" };
+        var action = new Option<string?>("--target-action") { Description = "at the target: pause (PostgreSQL's default), promote or shutdown" };
+        action.AcceptOnlyFromAmong("pause", "promote", "shutdown");
+        var exclusive = new Option<bool>("--exclusive") { Description = "stop just before the target instead of just after it" };
+        var tablespace = new Option<string[]>("--tablespace")
+        {
+            Description = "OID:LOCATION: restore that tablespace into LOCATION (an empty absolute directory) instead of where it was",
+        };
+        var recover = new Command("recover", "restore a backup into a directory, set to replay archived WAL to a target")
+        {
+            id, destination, time, xid, name, lsn, immediate, tli, action, exclusive, tablespace,
+        };
+        recover.Validators.Add(result =>
+        {
+            if (result.GetValue(tli) is { } t && t is not ("latest" or "current") && !uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                result.AddError($"--target-tli {t}: expected latest, current or a timeline number");
+            }
+            foreach (var each in result.GetValue(tablespace) ?? [])
+            {
+                if (ParseTablespace(each) is null)
+                {
+                    result.AddError($"--tablespace {each}: expected OID:LOCATION with a numeric OID and an absolute LOCATION");
+                }
+            }
+        });
+        recover.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
+        {
+            var (target, error) = RecoveryTarget.From(parse.GetValue(time), parse.GetValue(xid), parse.GetValue(name), parse.GetValue(lsn), parse.GetValue(immediate));
+            if (target is null)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, error!);
+            }
+            var request = new RecoveryRequest(parse.GetValue(id)!, parse.GetValue(destination)!, target, parse.GetValue(tli),
+                parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable(), server.Context.Options.ConfigFile))
+            {
+                TablespaceLocations = (parse.GetValue(tablespace) ?? []).Select(t => ParseTablespace(t)!.Value)
+                    .ToDictionary(t => t.Oid, t => t.Location, StringComparer.Ordinal),
+            };
+            return (await new BackupRecovery(server).RunAsync(request, token)).Outcome;
+        }, ct));
+        return recover;
+    }
+
+    private static (string Oid, string Location)? ParseTablespace(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && text[..colon].All(char.IsAsciiDigit) && Path.IsPathFullyQualified(text[(colon + 1)..])
+            ? (text[..colon], Path.TrimEndingDirectorySeparator(text[(colon + 1)..]))
+            : null;
+    }
+
+    private static Argument<string> BackupId(string description) => new("ID") { Description = description };
+
+    private static BackupInfo? Find(BackupServer server, string reference) => server.Catalog.Find(reference);
+
+    private static Outcome NoSuchBackup(string reference) =>
+        Outcome.Fail(ExitCodes.BadConfig, $"no backup \"{reference}\" in the catalog", hint: "see the backups with: pgward backup list");
+
+    private static RetentionEnforcer Enforcer(BackupServer server) =>
+        new(server.Catalog, server.Archive, server.Context.Reporter, server.Context.Time);
+
+    /// <summary>How PostgreSQL runs this pgward again (restore_command): the native executable, or dotnet and the dll.</summary>
+    private static IReadOnlyList<string> PgwardExecutable()
+    {
+        var process = Environment.ProcessPath ?? "pgward";
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, Environment.GetCommandLineArgs()[0]] : [process];
+    }
+
+    private static Task<int> RunAsync(CommandRunner runner, ParseResult parse, Func<BackupServer, CancellationToken, Task<Outcome>> operation, CancellationToken ct) =>
+        runner.RunAsync(parse, async (ctx, token) =>
+        {
+            var (settings, problem) = BackupSection.Read(ctx.Options);
+            if (settings is null)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, problem!);
+            }
+            if (WalArchiveFactory is not { } openArchive)
+            {
+                return Outcome.Fail(ExitCodes.Internal, "this build of pgward has no WAL archive to read");
+            }
+            return await operation(new BackupServer(ctx, settings, openArchive(new BackupLayout(settings.BackupDirectory))), token);
+        }, ct);
+
+    /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>
+    private static class BackupSection
+    {
+        public static (BackupSettings? Settings, string? Problem) Read(NodeOptions options)
+        {
+            if (options.ConfigFile is null)
+            {
+                return (null, "the configuration file is unknown");
+            }
+            var load = ConfigLoader.LoadFile(options.ConfigFile);
+            if (!load.Sections.TryGetValue("backup", out var section))
+            {
+                return (null, $"{options.ConfigFile} has no [backup] section; add one with at least backup_directory = '/path/to/backups'");
+            }
+            if (section.GetValueOrDefault("backup_directory") is not { Length: > 0 } directory)
+            {
+                return (null, $"{options.ConfigFile}: [backup] backup_directory is missing; set it to the directory the backups go to");
+            }
+            RetentionPolicy? policy = null;
+            if (section.GetValueOrDefault("retention_policy") is { Length: > 0 } text && !RetentionPolicy.TryParse(text, out policy, out var policyError))
+            {
+                return (null, $"{options.ConfigFile}: [backup] {policyError}");
+            }
+            var minimum = 0;
+            if (section.GetValueOrDefault("minimum_redundancy") is { } m
+                && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out minimum)))
+            {
+                return (null, $"{options.ConfigFile}: [backup] minimum_redundancy = {m}: expected a number, 0 or more");
+            }
+            return (new BackupSettings(directory, section.GetValueOrDefault("conninfo") ?? options.Conninfo, policy, minimum,
+                section.GetValueOrDefault("slot_name")), null);
+        }
+    }
+}

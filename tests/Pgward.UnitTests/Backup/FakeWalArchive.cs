@@ -1,0 +1,38 @@
+using Pgward.Backup.Catalog;
+using Pgward.Backup.Wal;
+using Pgward.Core.Postgres;
+
+namespace Pgward.UnitTests.Backup;
+
+/// <summary>An in-memory WAL archive: the set of segment names it holds.</summary>
+internal sealed class FakeWalArchive : IWalArchive
+{
+    public HashSet<string> Segments { get; } = new(StringComparer.Ordinal);
+
+    public bool Contains(string walFileName) => Segments.Contains(walFileName);
+
+    public Task<WalRestoreResult> RestoreAsync(string walFileName, string destinationPath, CancellationToken ct) =>
+        Task.FromResult(Segments.Contains(walFileName) ? WalRestoreResult.Restored : WalRestoreResult.Missing);
+
+    public Task<IReadOnlyList<string>> MissingSegmentsAsync(int timeline, Lsn begin, Lsn end, bool readContents, CancellationToken ct)
+    {
+        var missing = new List<string>();
+        for (var n = begin.Value / WalSegmentId.Size; n <= end.Value / WalSegmentId.Size; n++)
+        {
+            var name = new WalSegmentId((uint)timeline, n).Name;
+            if (!Segments.Contains(name))
+            {
+                missing.Add(name);
+            }
+        }
+        return Task.FromResult<IReadOnlyList<string>>(missing);
+    }
+
+    public int DeleteSegmentsBefore(string oldestNeeded)
+    {
+        WalSegmentId.TryParse(oldestNeeded, out var limit);
+        return Segments.RemoveWhere(s => WalSegmentId.TryParse(s, out var seg) && seg.Number < limit.Number);
+    }
+
+    public long SizeOnDisk() => Segments.Count;
+}
