@@ -141,12 +141,25 @@ public sealed partial class FailoverDriver
             });
         }
         else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
-            && ++ticks % SyncCheckTicks == 0)
+            && !syncing)
         {
+            // At once when it differs (a new leader's commits must wait for a standby from the first), and the probe
+            // shows the effect within a tick, so it is not queued twice.
             var wanted = SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount);
-            if (current.SynchronousStandbyNames != wanted)
+            if (current.SynchronousStandbyNames != wanted && ++ticks % SyncCheckTicks == 1)
             {
-                Run(ct => SyncStandbys.EnsureAsync(ctx.Db, ctx.Options.Conninfo, current.SynchronousStandbyNames, wanted, ct));
+                syncing = true;
+                Run(async ct =>
+                {
+                    try
+                    {
+                        await SyncStandbys.EnsureAsync(ctx.Db, ctx.Options.Conninfo, current.SynchronousStandbyNames, wanted, ct);
+                    }
+                    finally
+                    {
+                        syncing = false;
+                    }
+                });
             }
         }
     }

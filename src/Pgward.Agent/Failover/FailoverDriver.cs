@@ -37,6 +37,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private long promotingTerm;
     private volatile bool fencing;
     private volatile bool unfencing;
+    private volatile bool syncing;
     private string lastFenceReason = "no majority of voters acknowledges this primary";
     private TaskCompletionSource<Outcome>? operatorRequest;
     private int ticks;

@@ -62,6 +62,13 @@ public sealed class FailoverCluster : IAsyncDisposable
             var reports = await Task.WhenAll(cluster.AgentIds.Select(id => cluster.ReportAsync(id, ct)));
             return reports.All(r => r?.FailoverTerm is not null) && reports[0] is { Role: "primary", FailoverState: "primary" };
         }, TimeSpan.FromSeconds(60), "every agent in the failover protocol and node 1 leading", ct);
+        if (settings.Contains("replication_mode = sync"))
+        {
+            // Commits acknowledged before the leader set synchronous_standby_names were not protected by sync mode.
+            var wanted = "ANY 1 (" + string.Join(", ", Enumerable.Range(2, nodes - 1).Select(id => $"\"node{id}\"")) + ")";
+            await cluster.WaitAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(1),
+                "SHOW synchronous_standby_names", ct) == wanted, TimeSpan.FromSeconds(10), "synchronous_standby_names", ct);
+        }
         return cluster;
     }
 
