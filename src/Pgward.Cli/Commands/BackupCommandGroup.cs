@@ -32,7 +32,7 @@ public static class BackupCommandGroup
         var reporter = runner.CreateReporter(parse, configured: null);
         var load = ConfigLoader.Load(parse.GetValue<string?>("--config-file"), env.GetEnvironmentVariable, env.CurrentDirectory);
         var (options, errors, warnings) = BackupOptions.Bind(load.Sections.GetValueOrDefault("backup"), load.Path ?? "pgward.conf");
-        var loadErrors = load.Errors.Where(e => !IsMissingNodeSetting(e)).ToList();
+        var loadErrors = load.Errors.Where(e => !CommandRunner.IsMissingNodeSetting(e)).ToList();
         foreach (var warning in load.Warnings.Concat(warnings))
         {
             reporter.Warning(warning.ToString());
@@ -57,7 +57,4 @@ public static class BackupCommandGroup
             return ExitCodes.Interrupted;
         }
     }
-
-    private static bool IsMissingNodeSetting(ConfigProblem problem) =>
-        problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
 }

@@ -331,7 +331,7 @@ public static class BackupCommands
     }
 
     private static Task<int> RunAsync(CommandRunner runner, ParseResult parse, Func<BackupServer, CancellationToken, Task<Outcome>> operation, CancellationToken ct) =>
-        runner.RunAsync(parse, async (ctx, token) =>
+        runner.RunAsync(parse, backupServer: true, ct: ct, operation: async (ctx, token) =>
         {
             var (settings, problem) = BackupSection.Read(ctx.Options);
             if (settings is null)
@@ -343,7 +343,7 @@ public static class BackupCommands
                 return Outcome.Fail(ExitCodes.Internal, "this build of pgward has no WAL archive to read");
             }
             return await operation(new BackupServer(ctx, settings, openArchive(new BackupLayout(settings.BackupDirectory))), token);
-        }, ct);
+        });
 
     /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>
     private static class BackupSection

@@ -19,8 +19,10 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
 {
     public CliEnvironment Environment => env;
 
+    /// <param name="backupServer">A backup server's command: a pgward.conf with a <c>[backup]</c> section need not
+    /// hold a node's own settings (node_id, data_directory ...); their absence is not an error then.</param>
     public async Task<int> RunAsync(
-        ParseResult parse, Func<OperationContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct)
+        ParseResult parse, Func<OperationContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct, bool backupServer = false)
     {
         var early = CreateReporter(parse, configured: null);
         var load = ConfigLoader.Load(parse.GetValue(globals.ConfigFile), env.GetEnvironmentVariable, env.CurrentDirectory);
@@ -28,16 +30,17 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
         {
             early.Warning(warning.ToString());
         }
-        if (!load.Succeeded)
+        var errors = backupServer && load.Sections.ContainsKey("backup") ? load.Errors.Where(e => !IsMissingNodeSetting(e)).ToList() : load.Errors;
+        if (errors.Count > 0 || (load.Options is null && !backupServer))
         {
-            foreach (var error in load.Errors)
+            foreach (var error in errors.Count > 0 ? errors : load.Errors)
             {
                 early.Error(error.ToString());
             }
             return ExitCodes.BadConfig;
         }
 
-        var options = load.Options!;
+        var options = load.Options ?? BackupServerOptions(load);
         var reporter = CreateReporter(parse, options.LogLevel.ToString());
         await using var db = new DbConnector();
         var notifier = new EventNotifier(options.EventNotificationCommand, options.EventNotifications, options.EventNotificationTimeout, env.Time);
@@ -52,6 +55,22 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
             reporter.Error("interrupted");
             return ExitCodes.Interrupted;
         }
+    }
+
+    /// <summary>A node-settings error that a backup server's pgward.conf may have: the setting is simply absent.</summary>
+    public static bool IsMissingNodeSetting(ConfigProblem problem) =>
+        problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
+
+    // A backup server that is not a node: defaults, plus the file itself and the few root keys its work uses.
+    private static NodeOptions BackupServerOptions(ConfigLoadResult load)
+    {
+        var root = load.Sections.GetValueOrDefault("") ?? new Dictionary<string, string>();
+        return new NodeOptions
+        {
+            ConfigFile = load.Path,
+            PgBindir = root.GetValueOrDefault("pg_bindir") ?? "",
+            EventNotificationCommand = root.GetValueOrDefault("event_notification_command") ?? "",
+        };
     }
 
     public IReporter CreateReporter(ParseResult parse, string? configured)

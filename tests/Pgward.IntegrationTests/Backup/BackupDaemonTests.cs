@@ -8,7 +8,7 @@ namespace Pgward.IntegrationTests.Backup;
 public sealed class BackupDaemonTests : PgIntegrationTest
 {
     [Fact]
-    public async Task Daemon_run_on_a_backup_server_streams_wal_until_stopped()
+    public async Task Daemon_run_on_a_backup_server_streams_wal_and_the_catalog_commands_need_no_node_settings()
     {
         var server = await StartServerAsync("primary");
         var config = ReceiverRun.WriteConfig(Directory.Path, server.Conninfo);
@@ -19,6 +19,13 @@ public sealed class BackupDaemonTests : PgIntegrationTest
         var run = await PgwardCli.RunAsync(Token, "-f", config, "backup", "switch-wal", "--archive", "--archive-timeout", "60");
         Assert.False(daemon.IsCompleted, daemon.IsCompleted ? (await daemon).ToString() : null);
         Assert.True(run.ExitCode == 0, run.ToString());
+
+        // The backup server's pgward.conf has only a [backup] section: backups and the catalog work with it.
+        var create = await PgwardCli.RunAsync(Token, "-f", config, "backup", "create", "--wait", "--name", "nightly");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        var list = await PgwardCli.RunAsync(Token, "-f", config, "backup", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Contains("DONE", list.Out, StringComparison.OrdinalIgnoreCase);
 
         await stop.CancelAsync();
         var ended = await daemon;
