@@ -75,6 +75,7 @@ public static class HealthRoutes
             FailoverState = status switch
             {
                 _ when failover.IsWitness => "witness",
+                _ when !report.PgRunning => "down",
                 { Fenced: true } when failover.LocalFenced => "fenced",
                 { IsLeader: true } => "primary",
                 { Election: not ElectionPhase.None } => "candidate",

@@ -52,8 +52,11 @@ public static class DaemonCommands
     private static Command BuildStart(CommandRunner runner)
     {
         var start = new Command("start", "start the agent in the background, with a PID file, and wait until it answers");
-        start.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
-            Process(ctx, runner.Environment).StartAsync(token), ct));
+        start.SetAction((parse, ct) =>
+        {
+            var backupServer = IsBackupServer(parse, runner.Environment);
+            return runner.RunAsync(parse, (ctx, token) => Process(ctx, runner.Environment, backupServer).StartAsync(token), ct, backupServer);
+        });
         return start;
     }
 
@@ -62,7 +65,8 @@ public static class DaemonCommands
         var timeout = new Option<int>("--timeout") { Description = "seconds to wait after SIGTERM before SIGKILL", DefaultValueFactory = _ => 30 };
         var stop = new Command("stop", "stop the background agent (SIGTERM, then SIGKILL after --timeout)") { timeout };
         stop.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
-            Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), token), ct));
+            Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), token), ct,
+            IsBackupServer(parse, runner.Environment)));
         return stop;
     }
 
@@ -159,8 +163,8 @@ public static class DaemonCommands
         }
     }
 
-    private static DaemonProcess Process(OperationContext ctx, CliEnvironment env) =>
-        new(ctx, DaemonFiles.For(ctx.Options), Executable(env));
+    private static DaemonProcess Process(OperationContext ctx, CliEnvironment env, bool backupServer = false) =>
+        new(ctx, DaemonFiles.For(ctx.Options), Executable(env), backupServer);
 
     // Under `dotnet pgward.dll` the process is dotnet itself, which needs the assembly to run.
     private static IReadOnlyList<string> Executable(CliEnvironment env)

@@ -9,8 +9,13 @@ using Pgward.Core.Reporting;
 namespace Pgward.Cli.Daemon;
 
 /// <summary><c>daemon start</c> and <c>daemon stop</c>: <c>pgward daemon run</c> as a background process with a PID file.</summary>
-public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IReadOnlyList<string> executable)
+/// <param name="backupServer">A backup server's daemon (WAL streaming) has no HTTP agent: it counts as started once it
+/// has run for <see cref="BackupServerSettle"/> without exiting.</param>
+public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IReadOnlyList<string> executable, bool backupServer = false)
 {
+    /// <summary>How long a backup server's daemon must keep running for <c>daemon start</c> to report it started: 1 s.</summary>
+    public static readonly TimeSpan BackupServerSettle = TimeSpan.FromSeconds(1);
+
     /// <summary>How long <c>daemon start</c> waits for the agent to answer <c>/liveness</c>: 30 s.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,6 +33,10 @@ public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IRead
             return Outcome.Fail(ExitCodes.BadConfig, $"the daemon already runs (PID {running}, PID file {files.PidFile})");
         }
         using var client = new AgentClient("", ctx.Time);
+        if (backupServer)
+        {
+            return await StartBackupServerAsync(ct);
+        }
         if ((await client.GetHealthAsync(LocalUrl, "liveness", ct, TimeSpan.FromSeconds(1))).Reachable)
         {
             return Outcome.Fail(ExitCodes.BadConfig, $"an agent already answers on {LocalUrl}",
@@ -56,6 +65,24 @@ public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IRead
         }
         return Outcome.Fail(ExitCodes.AgentUnavailable, $"the daemon (PID {pid}) runs but its agent did not answer on {LocalUrl} within {StartTimeout.TotalSeconds} s",
             detail: LogTail());
+    }
+
+    private async Task<Outcome> StartBackupServerAsync(CancellationToken ct)
+    {
+        var pid = await SpawnAsync(ct);
+        if (pid is null)
+        {
+            return Outcome.Fail(ExitCodes.LocalCommand, "unable to start the daemon in the background", detail: LogTail());
+        }
+        files.WritePid(pid.Value);
+        await Task.Delay(BackupServerSettle, ctx.Time, ct);
+        if (!PostmasterPid.ProcessAlive(pid.Value))
+        {
+            files.RemovePid();
+            return Outcome.Fail(ExitCodes.LocalCommand, $"the daemon (PID {pid}) exited during start", detail: LogTail());
+        }
+        ctx.Reporter.Notice($"backup server daemon started (PID {pid}), streaming WAL; log {files.LogFile}");
+        return Outcome.Ok;
     }
 
     public async Task<Outcome> StopAsync(TimeSpan timeout, CancellationToken ct)

@@ -28,9 +28,14 @@ public static class SandboxCommands
             DefaultValueFactory = _ => "automatic",
         };
         failover.AcceptOnlyFromAmong("automatic", "manual");
+        var backup = new Option<bool>("--backup")
+        {
+            Description = "also set up a backup server in DIR/backup: WAL streaming and a first base backup (--backup false to leave it out)",
+            DefaultValueFactory = _ => true,
+        };
         var up = new Command("up", "start a primary, its standbys, a witness and their agents, built with pgward's own commands")
         {
-            nodes, dir, port, witness, agents, failover,
+            nodes, dir, port, witness, agents, failover, backup,
         };
         nodes.Validators.Add(result =>
         {
@@ -48,7 +53,7 @@ public static class SandboxCommands
             }
         });
         up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents),
-            parse.GetValue(failover) == "automatic", ct));
+            parse.GetValue(failover) == "automatic", parse.GetValue(backup), ct));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

@@ -24,6 +24,7 @@ public sealed class SandboxDown(CommandRunner runner, ParseResult parse, Sandbox
             reporter.Error(problem!);
             return ExitCodes.BadConfig;
         }
+        await new SandboxBackup(runner, layout, reporter).StopAsync(ct);
         // Agents first: a running agent could be asked to start a server again while the sandbox goes down.
         foreach (var node in nodes.Where(n => SandboxServers.AgentPid(n) is not null))
         {

@@ -21,7 +21,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
 
-    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, bool automaticFailover, CancellationToken ct)
+    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, bool automaticFailover, bool backup, CancellationToken ct)
     {
         var (servers, account, problem) = SandboxServers.Create();
         if (servers is null || account is null)
@@ -68,8 +68,12 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         {
             return agentFailure;
         }
+        if (backup && await new SandboxBackup(runner, layout, reporter).SetUpAsync(layout.ExistingNodes()[0].Conninfo, ct) is { } backupFailure)
+        {
+            return backupFailure;
+        }
         await PgwardApp.RunAsync(["-f", layout.ConfigFile(1), "cluster", "show"], runner.Environment, ct);
-        WhatNext(nodeCount, basePort, witness, agents);
+        WhatNext(nodeCount, basePort, witness, agents, backup);
         return ExitCodes.Success;
     }
 
@@ -100,6 +104,10 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         if (await StartAgentsAsync(agentsDown, ct) is { } agentFailure)
         {
             return agentFailure;
+        }
+        if (await new SandboxBackup(runner, layout, reporter).ResumeAsync(ct) is { } backupFailure)
+        {
+            return backupFailure;
         }
         return await PgwardApp.RunAsync(["-f", nodes[0].ConfigFile!, "cluster", "show"], runner.Environment, ct);
     }
@@ -141,7 +149,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         return busy;
     }
 
-    private void WhatNext(int nodeCount, int basePort, bool witness, bool agents)
+    private void WhatNext(int nodeCount, int basePort, bool witness, bool agents, bool backup)
     {
         var output = runner.Environment.Out;
         var conf1 = layout.ConfigFile(1);
@@ -162,6 +170,17 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         if (nodeCount > 1 && agents)
         {
             output.WriteLine($"  pgward -f {layout.ConfigFile(2)} standby switchover --siblings-follow");
+        }
+        if (nodeCount > 1 && agents)
+        {
+            output.WriteLine($"  pgward -f {layout.ConfigFile(2)} daemon status       # failover: kill -9 node1's postmaster, then look again");
+        }
+        if (backup)
+        {
+            var backupConf = new SandboxBackup(runner, layout, reporter).ConfigFile;
+            output.WriteLine($"  pgward -f {backupConf} backup list");
+            output.WriteLine($"  pgward -f {backupConf} backup check");
+            output.WriteLine($"  pgward -f {backupConf} backup recover latest /tmp/pgward-restore --target-immediate");
         }
         output.WriteLine($"  psql -h 127.0.0.1 -p {basePort.ToString(CultureInfo.InvariantCulture)} -U {User} {User}");
         output.WriteLine($"Stop it with:  pgward sandbox down --dir {layout.Directory}");

@@ -9,7 +9,7 @@ namespace Pgward.Cluster.Agents;
 /// <param name="UpstreamLastSeenSecondsAgo">A standby's seconds since its upstream last answered the daemon's monitoring; null otherwise.</param>
 /// <param name="Paused">The daemon is paused (<c>pgward daemon pause</c>): it takes no automatic action.</param>
 /// <param name="FailoverTerm">The failover term this agent is in; null while failover is off.</param>
-/// <param name="FailoverState"><c>primary</c>, <c>fenced</c>, <c>standby</c>, <c>candidate</c>, <c>witness</c> or <c>off</c>.</param>
+/// <param name="FailoverState"><c>primary</c>, <c>fenced</c>, <c>standby</c>, <c>candidate</c>, <c>witness</c>, <c>down</c> (its server does not answer) or <c>off</c>.</param>
 /// <param name="FailoverNote">Why failover is off, or the last reason a promotion was refused.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(

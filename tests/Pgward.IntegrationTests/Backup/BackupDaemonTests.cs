@@ -32,4 +32,24 @@ public sealed class BackupDaemonTests : PgIntegrationTest
         Assert.True(ended.ExitCode == 0, ended.ToString());
         Assert.Contains("streaming WAL into", ended.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sandbox_up_sets_up_a_backup_server_with_a_first_backup_and_sandbox_down_stops_its_daemon()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token, backup: true);
+        try
+        {
+            var list = await PgwardCli.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "list", "--json");
+            Assert.True(list.ExitCode == 0, list.ToString());
+            Assert.Contains("DONE", list.Out, StringComparison.OrdinalIgnoreCase);
+            var check = await PgwardCli.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "check", "--nagios");
+            Assert.True(check.ExitCode == 0, check.ToString());
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Contains("backup server: daemon stopped", down.Error, StringComparison.Ordinal);
+        }
+    }
 }

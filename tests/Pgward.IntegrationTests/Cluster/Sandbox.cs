@@ -64,14 +64,18 @@ public sealed class Sandbox
 
     /// <param name="failover">Automatic failover (with auto_rejoin) in every node's pgward.conf; off by default so that
     /// tests of manual operations see no automatic action.</param>
-    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false, bool failover = false)
+    /// <param name="backup">Also the backup server in DIR/backup, whose daemon runs the CLI's apphost: stop it with
+    /// <c>sandbox down</c>.</param>
+    public static async Task<Sandbox> UpAsync(TestDirectory testDirectory, int nodes, CancellationToken ct, bool witness = false, bool failover = false,
+        bool backup = false)
     {
         var directory = Path.Combine(testDirectory.Path, "sandbox");
         for (var attempt = 1; ; attempt++)
         {
             var basePort = BasePortCandidate(nodes + 1);
-            var run = await PgwardCli.RunAsync(ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
-                "--witness", witness ? "true" : "false", "--agents", "false", "--failover", failover ? "automatic" : "manual");
+            var run = await PgwardCli.RunAsync(Executable, ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
+                "--witness", witness ? "true" : "false", "--agents", "false", "--failover", failover ? "automatic" : "manual",
+                "--backup", backup ? "true" : "false");
             var sandbox = new Sandbox(directory, basePort, nodes);
             for (var id = 1; id <= nodes; id++)
             {
@@ -85,6 +89,12 @@ public sealed class Sandbox
             Assert.True(attempt < 3 && run.Error.Contains("already in use", StringComparison.Ordinal), run.ToString());
         }
     }
+
+    /// <summary>The CLI's apphost, copied beside the tests, for commands that start a daemon (<c>PGWARD_EXECUTABLE</c>).</summary>
+    public static string? Executable(string name) =>
+        name == Pgward.Cli.Commands.DaemonCommands.ExecutableVariable ? Path.Combine(AppContext.BaseDirectory, "pgward") : null;
+
+    public string BackupConfig => Path.Combine(Directory, "backup", "pgward.conf");
 
     /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
     public async Task KillPostmasterAsync(int nodeId, CancellationToken ct)
