@@ -47,6 +47,23 @@ public sealed class FailoverCluster : IAsyncDisposable
     {
         var sandbox = await Sandbox.UpAsync(directory, nodes, ct, witness, failover: true);
         var cluster = new FailoverCluster(sandbox, witness);
+        try
+        {
+            await cluster.StartAgentsAsync(nodes, settings, ct);
+            return cluster;
+        }
+        catch
+        {
+            // The caller never gets the cluster to dispose: stop the agents started so far here.
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAgentsAsync(int nodes, string[] settings, CancellationToken ct)
+    {
+        var cluster = this;
+        var sandbox = Sandbox;
         foreach (var id in cluster.AgentIds)
         {
             await File.AppendAllLinesAsync(cluster.Config(id), [$"agent_token = {SandboxAgents.Token}", .. settings], ct);
@@ -69,7 +86,6 @@ public sealed class FailoverCluster : IAsyncDisposable
             await cluster.WaitAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(1),
                 "SHOW synchronous_standby_names", ct) == wanted, TimeSpan.FromSeconds(10), "synchronous_standby_names", ct);
         }
-        return cluster;
     }
 
     public async Task<NodeReport?> ReportAsync(int nodeId, CancellationToken ct)
