@@ -1,3 +1,5 @@
+using Pgward.Backup.Catalog;
+using Pgward.Backup.Retention;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core.Reporting;
@@ -5,19 +7,33 @@ using Pgward.Core.Reporting;
 namespace Pgward.Backup;
 
 /// <summary>
-/// <c>pgward daemon run</c> on a backup server (a pgward.conf with a <c>[backup]</c> section and no node of its own):
-/// streams WAL continuously through the slot, following the cluster through failovers. When the receiver stops on a
-/// problem an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so
-/// and tries again every <see cref="RetryInterval"/>, so that the fix is picked up without a restart.
+/// <c>pgward daemon run</c> on a backup server (a pgward.conf with a <c>[backup]</c> section and no node of its own).
+/// Two loops until stopped:
+/// <list type="bullet">
+/// <item>WAL streaming through the slot, following the cluster through failovers. When the receiver stops on a problem
+/// an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so and tries
+/// again every <see cref="RetryInterval"/>, so that the fix is picked up without a restart.</item>
+/// <item><c>backup cron</c> at start and every <see cref="CronInterval"/>: backups whose WAL has arrived become DONE, and the
+/// retention policy removes obsolete backups and the WAL only they needed.</item>
+/// </list>
 /// </summary>
 public static class BackupDaemon
 {
     /// <summary>How long the daemon waits before starting a receiver that stopped on an error: 30 s.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the daemon runs the catalog's upkeep: 1 minute.</summary>
+    public static readonly TimeSpan CronInterval = TimeSpan.FromMinutes(1);
+
     public static async Task<Outcome> RunAsync(BackupContext ctx, CancellationToken ct)
     {
         ctx.Reporter.Notice($"backup server daemon: streaming WAL into {ctx.Layout.WalDirectory}");
+        await Task.WhenAll(StreamAsync(ctx, ct), CronAsync(ctx, ct));
+        return Outcome.Ok;
+    }
+
+    private static async Task StreamAsync(BackupContext ctx, CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             var outcome = await new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(ct);
@@ -27,15 +43,54 @@ public static class BackupDaemon
             }
             ctx.Reporter.Error($"WAL streaming stopped: {outcome.Error ?? "no error given"}"
                 + (outcome.Hint is { } hint ? $" ({hint})" : "") + $"; retrying in {RetryInterval.TotalSeconds:0} s");
-            try
-            {
-                await Task.Delay(RetryInterval, ctx.Time, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            if (!await WaitAsync(RetryInterval, ctx.Time, ct))
             {
                 break;
             }
         }
-        return Outcome.Ok;
+    }
+
+    private static async Task CronAsync(BackupContext ctx, CancellationToken ct)
+    {
+        RetentionPolicy? policy = null;
+        if (ctx.Options.RetentionPolicy.Length > 0 && !RetentionPolicy.TryParse(ctx.Options.RetentionPolicy, out policy, out var error))
+        {
+            ctx.Reporter.Error($"retention_policy is not applied: {error}");
+        }
+        var catalog = new BackupCatalog(ctx.Layout);
+        var archive = new WalArchive(ctx.Layout);
+        // Once at start, then every interval.
+        for (var first = true; first || await WaitAsync(CronInterval, ctx.Time, ct); first = false)
+        {
+            try
+            {
+                await new BackupWalCompletion(catalog, archive).RefreshAsync(ct);
+                if (policy is not null)
+                {
+                    var run = new RetentionEnforcer(catalog, archive, ctx.Reporter, ctx.Time).Apply(policy, ctx.Options.MinimumRedundancy, dryRun: false);
+                    if (run.Deleted.Count > 0)
+                    {
+                        ctx.Reporter.Notice($"retention ({policy}): {run.Deleted.Count} backups and {run.SegmentsDeleted} WAL segments deleted");
+                    }
+                }
+            }
+            catch (IOException e)
+            {
+                ctx.Reporter.Error($"backup cron failed: {e.Message}");
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(TimeSpan delay, TimeProvider time, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(delay, time, ct);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }

@@ -52,4 +52,34 @@ public sealed class BackupDaemonTests : PgIntegrationTest
             Assert.Contains("backup server: daemon stopped", down.Error, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Daemon_applies_the_retention_policy_when_it_starts()
+    {
+        var server = await StartServerAsync("primary");
+        var config = ReceiverRun.WriteConfig(Directory.Path, server.Conninfo);
+        await File.AppendAllTextAsync(config, "\nretention_policy = 'REDUNDANCY 1'\nminimum_redundancy = 1\n", Token);
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Token))
+        {
+            var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
+            for (var i = 0; i < 2; i++)
+            {
+                var create = await PgwardCli.RunAsync(Token, "-f", config, "backup", "create", "--wait");
+                Assert.True(create.ExitCode == 0, create.ToString());
+            }
+            await stop.CancelAsync();
+            Assert.Equal(0, (await daemon).ExitCode);
+        }
+        Assert.Equal(2, System.IO.Directory.GetDirectories(Path.Combine(Directory.Path, "backup", "base")).Length);
+
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Token))
+        {
+            var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
+            await Sql.WaitUntilAsync(() => Task.FromResult(
+                System.IO.Directory.GetDirectories(Path.Combine(Directory.Path, "backup", "base")).Length == 1), Token);
+            await stop.CancelAsync();
+            var ended = await daemon;
+            Assert.Contains("retention (REDUNDANCY 1): 1 backups", ended.Error, StringComparison.Ordinal);
+        }
+    }
 }
