@@ -106,6 +106,11 @@ public sealed class StandbyPromote(OperationContext ctx)
         {
             await store.UpsertNodeAsync(former with { Active = false }, ct);
         }
+        // A witness's upstream is the primary, as in repmgr.
+        foreach (var witness in nodes.Where(n => n.Type == NodeType.Witness && n.UpstreamNodeId != self.NodeId))
+        {
+            await store.UpsertNodeAsync(witness with { UpstreamNodeId = self.NodeId }, ct);
+        }
         KnownNodesCache.Save(ctx.Options.ConfigFile, await store.GetNodesAsync(ct));
         var details = $"server \"{self.NodeName}\" (ID: {self.NodeId}) was successfully promoted to primary";
         await ctx.Events.RecordAsync(store, new ClusterEvent(self.NodeId, self.NodeName, "standby_promote", true, details, Related: former), ct);

@@ -26,6 +26,8 @@ public sealed class FailoverTests : PgIntegrationTest
         await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
         var other = primary == 2 ? 3 : 2;
         await cluster.WaitForStandbyAsync(other, primary, TimeSpan.FromSeconds(30), Token);
+        Assert.Equal(primary, await Pgward.IntegrationTests.Cluster.Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(primary),
+            "SELECT upstream_node_id FROM pgward.nodes WHERE type = 'witness'", Token));
 
         // The old primary comes back, server first, then its agent: it must never acknowledge a write.
         await cluster.Sandbox.StartServerAsync(1, Token);
