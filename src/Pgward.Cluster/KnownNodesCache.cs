@@ -1,6 +1,7 @@
 using System.Globalization;
 using Pgward.Core.Config;
 using Pgward.Core.Metadata;
+using Pgward.Core.IO;
 
 namespace Pgward.Cluster;
 
@@ -28,7 +29,7 @@ public static class KnownNodesCache
             {
                 return;
             }
-            var temp = path + ".tmp";
+            var temp = TemporaryFile.Beside(path);
             File.WriteAllLines(temp, lines);
             File.Move(temp, path, overwrite: true);
         }

@@ -1,3 +1,5 @@
+using Pgward.Core.IO;
+
 namespace Pgward.Backup.Catalog;
 
 /// <summary>Replaces a file so that a crash leaves either the old or the new contents, never a mix or nothing:
@@ -6,7 +8,7 @@ public static class AtomicFile
 {
     public static void WriteAllText(string path, string contents)
     {
-        var temp = path + ".tmp";
+        var temp = TemporaryFile.Beside(path);
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new StreamWriter(stream))
         {

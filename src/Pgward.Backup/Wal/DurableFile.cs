@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Pgward.Core.IO;
 
 namespace Pgward.Backup.Wal;
 
@@ -13,7 +14,7 @@ public static partial class DurableFile
     {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
-        var temp = path + ".tmp";
+        var temp = TemporaryFile.Beside(path);
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true))
         {
             await stream.WriteAsync(content, ct);

@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
+using Pgward.Core.IO;
 
 namespace Pgward.Backup.Wal;
 
@@ -101,7 +102,8 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
         {
             return;
         }
-        File.WriteAllLines(layout.KnownNodesFile + ".tmp", lines);
-        File.Move(layout.KnownNodesFile + ".tmp", layout.KnownNodesFile, overwrite: true);
+        var temp = TemporaryFile.Beside(layout.KnownNodesFile);
+        File.WriteAllLines(temp, lines);
+        File.Move(temp, layout.KnownNodesFile, overwrite: true);
     }
 }
