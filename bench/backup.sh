@@ -50,11 +50,6 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-fail() {
-    echo "failed: $*" >&2
-    exit 1
-}
-
 conninfo="host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2"
 psql_primary() { psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"; }
 now_us() { echo "${EPOCHREALTIME/./}"; }

@@ -88,11 +88,6 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-fail() {
-    echo "failed: $*" >&2
-    exit 1
-}
-
 # Runs a command as the postgres OS user, bounded in time (a daemon it starts in the background stays).
 as_postgres() { timeout 300 runuser -u postgres -- "$@"; }
 

@@ -31,3 +31,9 @@ build_into() {
         exit 1
     fi
 }
+
+# Stops the script with a message: fail WHAT.
+fail() {
+    echo "failed: $*" >&2
+    exit 1
+}

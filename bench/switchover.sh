@@ -43,11 +43,6 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-fail() {
-    echo "failed: $*" >&2
-    exit 1
-}
-
 # Runs a command with output discarded; on failure shows its output and stops the benchmark.
 
 

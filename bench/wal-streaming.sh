@@ -53,11 +53,6 @@ stats3() {
         printf "%d %.3f %.3f %.3f\n", NR, m, v[1], v[NR] }'
 }
 
-fail() {
-    echo "failed: $*" >&2
-    exit 1
-}
-
 psql_primary() {
     psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Pgward.Agent.Health;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Agent.Failover;
@@ -75,8 +76,5 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
         [.. text.Split('\n').Select(line => line.Split('=', 2)).Where(p => p.Length == 2 && Lsn.TryParse(p[1], out _))
             .Select(p => (p[0], Lsn.Parse(p[1])))];
 
-    private static string Shorten(string conninfo) =>
-        Conninfo.TryParse(conninfo, out var parsed, out _)
-            ? parsed!.With("connect_timeout", "1").With("application_name", "pgward failover").ToString()
-            : conninfo;
+    private static string Shorten(string conninfo) => ProbeConninfo.For(conninfo, 1, "pgward failover");
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using Pgward.Core.Config;
 using Pgward.Core.Postgres;
@@ -110,9 +109,5 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
     private static Lsn? LsnAt(NpgsqlDataReader r, int ordinal) =>
         r.IsDBNull(ordinal) ? null : Lsn.Parse(r.GetString(ordinal));
 
-    private static string Shorten(string conninfo) =>
-        Conninfo.TryParse(conninfo, out var parsed, out _)
-            ? parsed!.With("connect_timeout", ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture))
-                .With("application_name", "pgward agent").ToString()
-            : conninfo;
+    private static string Shorten(string conninfo) => ProbeConninfo.For(conninfo, ConnectTimeoutSeconds, "pgward agent");
 }
