@@ -46,7 +46,7 @@ public sealed partial class FailoverDriver
             // Being promoted: it is the primary now, for the decisions (else it would stand for election again).
             return new LocalStatus(true, true, current.Timeline, current.Lsn.Value, current.Lsn.Value);
         }
-        if (now - seenAt > StaleProbe)
+        if (now - current.At > StaleProbe)
         {
             return LocalStatus.None;
         }

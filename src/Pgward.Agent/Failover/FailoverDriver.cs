@@ -31,8 +31,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private FailoverSetup? setup;
     private FailoverTransport? transport;
     private FailoverActuator? actuator;
+    // Written by the probe task, read by the loop and the health checks: one reference, stamped with its time.
     private volatile LocalObservation seen = LocalObservation.Down("not probed yet");
-    private DateTimeOffset seenAt = DateTimeOffset.MinValue;
     // Written by the executor when an action ends, read by the loop: volatile (0 = not promoting).
     private long promotingTerm;
     private volatile bool fencing;
@@ -191,8 +191,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
 
     private async Task ObserveAsync(FailoverProbe probe, CancellationToken ct)
     {
-        seen = await probe.ReadAsync(ct);
-        seenAt = ctx.Time.GetUtcNow();
+        seen = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
     }
 
     private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)

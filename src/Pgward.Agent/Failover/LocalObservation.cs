@@ -22,6 +22,9 @@ public sealed record LocalObservation(
     public static LocalObservation Down(string? error) =>
         new(false, false, false, 0, Lsn.Invalid, "", false, "", [], error);
 
+    /// <summary>When the probe read it; <see cref="DateTimeOffset.MinValue"/> until the failover loop stamps it.</summary>
+    public DateTimeOffset At { get; init; } = DateTimeOffset.MinValue;
+
     /// <summary>Writable: running and not in recovery.</summary>
     public bool Writable => Running && !InRecovery;
 }

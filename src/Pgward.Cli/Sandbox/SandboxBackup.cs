@@ -1,5 +1,6 @@
 using Pgward.Cli.Commands;
 using Pgward.Core;
+using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Sandbox;
@@ -14,6 +15,10 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
     public string Directory => Path.Combine(layout.Directory, "backup");
 
     public string ConfigFile => Path.Combine(Directory, "pgward.conf");
+
+    // A PID file alone is not enough: a crashed daemon leaves one behind.
+    private bool DaemonRuns =>
+        new Daemon.DaemonFiles(Path.Combine(Directory, "pgward-daemon.pid"), "").ReadPid() is { } pid && PostmasterPid.ProcessAlive(pid);
 
     /// <summary>Sets up and starts the backup server of a freshly built sandbox whose node 1 is the primary.</summary>
     public async Task<int?> SetUpAsync(string clusterConninfo, CancellationToken ct)
@@ -45,7 +50,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
     /// <summary>Starts the backup server's daemon again (sandbox up on a stopped sandbox); nothing when there is none.</summary>
     public async Task<int?> ResumeAsync(CancellationToken ct)
     {
-        if (!File.Exists(ConfigFile) || File.Exists(Path.Combine(Directory, "pgward-daemon.pid")))
+        if (!File.Exists(ConfigFile) || DaemonRuns)
         {
             return null;
         }
@@ -56,7 +61,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
     /// <summary>Stops the backup server's daemon, if it runs.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (File.Exists(Path.Combine(Directory, "pgward-daemon.pid")))
+        if (DaemonRuns)
         {
             var code = await PgwardApp.RunAsync(["-f", ConfigFile, "-q", "daemon", "stop"], runner.Environment, ct);
             reporter.Notice($"backup server: daemon {(code == ExitCodes.Success ? "stopped" : "did not stop")}");
