@@ -115,12 +115,14 @@ public sealed class WriteLoad : IAsyncDisposable
 
     private async Task WriteAsync(NpgsqlConnection connection, long id, CancellationToken ct)
     {
-        await using var insert = new NpgsqlCommand("INSERT INTO load_rows (id) VALUES ($1) RETURNING inet_server_port()", connection);
+        await using var insert = new NpgsqlCommand("INSERT INTO load_rows (id) VALUES ($1)", connection);
         insert.Parameters.Add(new NpgsqlParameter { Value = id });
-        int port;
+        // The port this client connected to (of the host a multi-host string picked), not inet_server_port(): behind a
+        // forwarder or on hosts of their own, servers may all listen on the same port.
+        var port = connection.Port;
         try
         {
-            port = await insert.ExecuteScalarAsync(ct) is int value ? value : 0;
+            await insert.ExecuteNonQueryAsync(ct);
         }
         catch (PostgresException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pgward.Testing.Network;
 
 namespace Pgward.IntegrationTests.Cluster;
 
@@ -10,25 +11,32 @@ namespace Pgward.IntegrationTests.Cluster;
 /// </summary>
 public sealed class AgentProcesses : IAsyncDisposable
 {
-    private readonly Sandbox sandbox;
+    private readonly string logDirectory;
     private readonly Dictionary<int, Process> running = [];
     private readonly SortedSet<int> started = [];
 
-    public AgentProcesses(Sandbox sandbox) => this.sandbox = sandbox;
+    public AgentProcesses(Sandbox sandbox) => logDirectory = sandbox.Directory;
 
-    public string LogFile(int nodeId) => Path.Combine(sandbox.Directory, $"agent-{nodeId}.log");
+    /// <param name="logDirectory">Where each agent's log goes.</param>
+    public AgentProcesses(string logDirectory) => this.logDirectory = logDirectory;
+
+    public string LogFile(int nodeId) => Path.Combine(logDirectory, $"agent-{nodeId}.log");
 
     public int Pid(int nodeId) => running[nodeId].Id;
 
-    public void Start(int nodeId, string config)
+    /// <param name="host">The test host (network namespace) to run it on; the machine's own network when null.</param>
+    public void Start(int nodeId, string config, TestHost? host = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", config, "daemon", "run"];
+        // "ip netns exec" execs the command in place: the PID is the agent's own, ready for kill and SIGSTOP.
+        var argv = host is null ? command : ["ip", .. host.Wrap(command)];
+        var info = new ProcessStartInfo(argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", config, "daemon", "run" })
+        foreach (var arg in argv.Skip(1))
         {
             info.ArgumentList.Add(arg);
         }

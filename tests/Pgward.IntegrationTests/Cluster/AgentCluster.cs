@@ -1,0 +1,141 @@
+using Pgward.Cluster.Agents;
+using Pgward.Testing.Network;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Cluster;
+
+/// <summary>
+/// What failover tests ask of a running cluster with an agent on every node, whichever way its hosts are laid out
+/// (one loopback, or one network namespace per host): each agent's report, and waits for a primary or a standby.
+/// </summary>
+public abstract class AgentCluster : IAsyncDisposable
+{
+    protected AgentCluster(AgentProcesses agents, int nodes, bool witness)
+    {
+        Agents = agents;
+        Nodes = nodes;
+        HasWitness = witness;
+    }
+
+    public AgentProcesses Agents { get; }
+    public int Nodes { get; }
+    public bool HasWitness { get; }
+    public AgentClient Client { get; } = new(SandboxAgents.Token, TimeProvider.System);
+
+    /// <summary>Node ids of every agent: the data nodes, then the witness.</summary>
+    public IEnumerable<int> AgentIds => Enumerable.Range(1, Nodes + (HasWitness ? 1 : 0));
+
+    /// <summary>Where the test reaches node <paramref name="nodeId"/>'s agent.</summary>
+    public abstract string AgentUrl(int nodeId);
+
+    /// <summary>Node <paramref name="nodeId"/>'s pgward.conf.</summary>
+    public abstract string Config(int nodeId);
+
+    /// <summary>The test host node <paramref name="nodeId"/> runs on; null when every node shares the machine's network.</summary>
+    public virtual TestHost? Host(int nodeId) => null;
+
+    /// <summary>The port the test's client sees when node <paramref name="nodeId"/> acknowledges a write.</summary>
+    public abstract int Port(int nodeId);
+
+    /// <summary>Every agent's failover term.</summary>
+    public async Task<long?[]> TermsAsync(CancellationToken ct) =>
+        [.. (await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)))).Select(r => r?.FailoverTerm)];
+
+    public async Task<NodeReport?> ReportAsync(int nodeId, CancellationToken ct)
+    {
+        var reply = await Client.GetNodeAsync(AgentUrl(nodeId), ct, TimeSpan.FromSeconds(1));
+        return reply.Succeeded ? reply.Body : null;
+    }
+
+    /// <summary>
+    /// Adds the agent token and <paramref name="settings"/> (e.g. <c>replication_mode = sync</c>) to every node's
+    /// pgward.conf, starts the agents and waits until node 1 leads. The primary's agent starts last, once the others
+    /// answer: it must hear from a majority within fence_timeout.
+    /// </summary>
+    protected async Task StartAgentsAsync(string[] settings, string primaryConnectionString, CancellationToken ct)
+    {
+        foreach (var id in AgentIds)
+        {
+            await File.AppendAllLinesAsync(Config(id), [$"agent_token = {SandboxAgents.Token}", .. settings], ct);
+        }
+        foreach (var id in AgentIds.OrderByDescending(id => id == 1 ? 0 : id))
+        {
+            Agents.Start(id, Config(id), Host(id));
+            await WaitAsync(async () => await ReportAsync(id, ct) is not null, TimeSpan.FromSeconds(30), $"agent {id} answering", ct);
+        }
+        await WaitForAgreementAsync(ct);
+        if (settings.Contains("replication_mode = sync"))
+        {
+            await WaitForSynchronousStandbysAsync(primaryConnectionString, ct);
+        }
+    }
+
+    /// <summary>Waits until every agent takes part in the failover protocol and node 1 leads as primary.</summary>
+    private Task WaitForAgreementAsync(CancellationToken ct) =>
+        WaitAsync(async () =>
+        {
+            var reports = await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)));
+            return reports.All(r => r?.FailoverTerm is not null) && reports[0] is { Role: "primary", FailoverState: "primary" };
+        }, TimeSpan.FromSeconds(60), "every agent in the failover protocol and node 1 leading", ct);
+
+    /// <summary>Commits acknowledged before the leader set synchronous_standby_names were not protected by sync mode:
+    /// a sync-mode test starts writing only once it is set.</summary>
+    private Task WaitForSynchronousStandbysAsync(string primaryConnectionString, CancellationToken ct)
+    {
+        var wanted = "ANY 1 (" + string.Join(", ", Enumerable.Range(2, Nodes - 1).Select(id => $"\"node{id}\"")) + ")";
+        return WaitAsync(async () => await Sql.ScalarAsync<string>(primaryConnectionString, "SHOW synchronous_standby_names", ct) == wanted,
+            TimeSpan.FromSeconds(10), "synchronous_standby_names", ct);
+    }
+
+    /// <summary>The data node (other than <paramref name="except"/>) that runs a writable primary its agent leads.</summary>
+    public async Task<int> WaitForPrimaryAsync(int except, TimeSpan limit, CancellationToken ct)
+    {
+        var found = 0;
+        await WaitAsync(async () =>
+        {
+            foreach (var id in Enumerable.Range(1, Nodes).Where(id => id != except))
+            {
+                if (await ReportAsync(id, ct) is { Role: "primary", FailoverState: "primary" })
+                {
+                    found = id;
+                    return true;
+                }
+            }
+            return false;
+        }, limit, $"a new primary other than node {except}", ct);
+        return found;
+    }
+
+    /// <summary>Waits until node <paramref name="nodeId"/> is a standby streaming on the given primary's timeline.</summary>
+    public Task WaitForStandbyAsync(int nodeId, int primaryId, TimeSpan limit, CancellationToken ct) =>
+        WaitAsync(async () =>
+        {
+            var primary = await ReportAsync(primaryId, ct);
+            var standby = await ReportAsync(nodeId, ct);
+            return standby is { Role: "standby", WalReceiver: "streaming" } && primary is not null && standby.Timeline == primary.Timeline;
+        }, limit, $"node {nodeId} streaming from node {primaryId}", ct);
+
+    public async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, string what, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(limit);
+        try
+        {
+            while (!await condition())
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            Assert.Fail($"waited {limit.TotalSeconds:0} s for {what}\n{Agents.Logs()}");
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await Agents.DisposeAsync();
+        Client.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

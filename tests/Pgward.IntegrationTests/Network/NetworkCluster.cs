@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Pgward.Cli.Sandbox;
+using Pgward.Core.Config;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Pgward.Testing.Network;
+
+namespace Pgward.IntegrationTests.Network;
+
+/// <summary>
+/// A cluster with automatic failover whose every node is its own host on a <see cref="TestNetwork"/>: node1..nodeN
+/// on 10.77.0.1..N, the witness after them, and a client host last. Each node's PostgreSQL, agent and pgward
+/// commands run in the node's network namespace, built by pgward's own commands as <c>sandbox up</c> builds
+/// them, so that a test can cut links between hosts. The test process reaches servers and agents as the client
+/// host does, through <see cref="NamespaceForwarder"/>s.
+/// </summary>
+public sealed class NetworkCluster : AgentCluster
+{
+    public const string ClientHost = "client";
+    private const int PostgresPort = 5432;
+    private const int AgentPort = 8008;
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly string directory;
+    private readonly Dictionary<int, NamespaceForwarder> servers = [];
+    private readonly Dictionary<int, NamespaceForwarder> agents = [];
+
+    private NetworkCluster(string directory, TestNetwork network, int nodes, bool witness)
+        : base(new AgentProcesses(directory), nodes, witness)
+    {
+        this.directory = directory;
+        Network = network;
+    }
+
+    public TestNetwork Network { get; }
+
+    /// <summary>Host name on the test network: <c>node1</c>..<c>nodeN</c>, then <c>witness</c>.</summary>
+    public string HostName(int nodeId) => nodeId <= Nodes ? SandboxLayout.NodeName(nodeId) : SandboxLayout.WitnessName;
+
+    public override TestHost Host(int nodeId) => Network[HostName(nodeId)];
+
+    public override string Config(int nodeId) => Path.Combine(NodeDirectory(nodeId), "pgward.conf");
+
+    public string DataDirectory(int nodeId) => Path.Combine(NodeDirectory(nodeId), "data");
+
+    public override string AgentUrl(int nodeId) => $"http://127.0.0.1:{agents[nodeId].Port}";
+
+    public override int Port(int nodeId) => servers[nodeId].Port;
+
+    /// <summary>Node <paramref name="nodeId"/>'s server, reached from the client host.</summary>
+    public string ConnectionString(int nodeId) =>
+        $"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database={SandboxUp.User};Pooling=false;Timeout=5";
+
+    /// <summary>How an application on the client host reaches the primary: every data node, read-write only, with a
+    /// 2 s statement timeout so that a write stuck on an unreachable server ends as "unknown" instead of hanging.</summary>
+    public string ClientConnectionString =>
+        "Host=" + string.Join(',', Enumerable.Range(1, Nodes).Select(id => $"127.0.0.1:{Port(id)}"))
+        + $";Username={SandboxUp.User};Database={SandboxUp.User};Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false;Command Timeout=2";
+
+    private string NodeDirectory(int nodeId) => Path.Combine(directory, HostName(nodeId));
+
+    /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
+    public static async Task<NetworkCluster> StartAsync(TestDirectory testDirectory, int nodes, bool witness, CancellationToken ct, params string[] settings)
+    {
+        var names = Enumerable.Range(1, nodes).Select(SandboxLayout.NodeName).Concat(witness ? [SandboxLayout.WitnessName] : []).Append(ClientHost).ToList();
+        var network = await TestNetwork.CreateAsync(names, ct);
+        var cluster = new NetworkCluster(testDirectory.Path, network, nodes, witness);
+        try
+        {
+            foreach (var id in cluster.AgentIds)
+            {
+                var address = cluster.Host(id).Address;
+                cluster.servers[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, PostgresPort));
+                cluster.agents[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, AgentPort));
+                await testDirectory.CreateSubdirectoryAsync(cluster.HostName(id), ct);
+                await cluster.WriteConfigAsync(id, ct);
+            }
+            await cluster.BuildAsync(ct);
+            await cluster.StartAgentsAsync(settings, cluster.ConnectionString(1), ct);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task BuildAsync(CancellationToken ct)
+    {
+        await InitServerAsync(1, ct);
+        await PgwardAsync(1, ct, "primary", "register");
+        var primary = Host(1).Address.ToString();
+        for (var id = 2; id <= Nodes; id++)
+        {
+            ServerRegistry.Track(DataDirectory(id));
+            await PgwardAsync(id, ct, "standby", "clone", "-h", primary, "-p", Invariant(PostgresPort), "-U", SandboxUp.User, "-d", SandboxUp.User, "--fast-checkpoint");
+            await WriteNodeSettingsAsync(id, ct);
+            await PgwardAsync(id, ct, "node", "service", "--action=start");
+            await PgwardAsync(id, ct, "standby", "register");
+        }
+        if (HasWitness)
+        {
+            await InitServerAsync(Nodes + 1, ct);
+            await PgwardAsync(Nodes + 1, ct, "witness", "register", "-h", primary, "-p", Invariant(PostgresPort), "-U", SandboxUp.User, "-d", SandboxUp.User);
+        }
+    }
+
+    /// <summary>initdb, settings that let the other hosts in, start on the node's host, and the pgward database.</summary>
+    private async Task InitServerAsync(int nodeId, CancellationToken ct)
+    {
+        var env = PgTestEnvironment.Require();
+        ServerRegistry.Track(DataDirectory(nodeId));
+        var initdb = await env.PgCtl.InitdbAsync(DataDirectory(nodeId), SandboxUp.User, ["--auth=trust", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
+        if (!initdb.Succeeded)
+        {
+            throw new InvalidOperationException(initdb.Describe());
+        }
+        await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "postgresql.conf"),
+        [
+            "", "# pgward network test", "max_connections = 50", "wal_level = replica", "max_wal_senders = 10", "max_replication_slots = 10",
+            "hot_standby = on", "wal_log_hints = on", "shared_buffers = 32MB", $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
+        ], ct);
+        await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "pg_hba.conf"),
+            ["host all all 10.77.0.0/24 trust", "host replication all 10.77.0.0/24 trust"], ct);
+        await WriteNodeSettingsAsync(nodeId, ct);
+        await PgwardAsync(nodeId, ct, "node", "service", "--action=start");
+        await Sql.ExecuteAsync($"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database=postgres;Pooling=false;Timeout=5",
+            $"CREATE DATABASE {SandboxUp.User}", ct);
+    }
+
+    /// <summary>The settings that differ between hosts; a clone copies the primary's file, so each node writes its own.
+    /// Unix sockets are not per network namespace: each node keeps its own in its directory.</summary>
+    private async Task WriteNodeSettingsAsync(int nodeId, CancellationToken ct)
+    {
+        var file = Path.Combine(DataDirectory(nodeId), SandboxLayout.NodeSettingsFile);
+        await File.WriteAllLinesAsync(file,
+        [
+            $"listen_addresses = '{Host(nodeId).Address}'",
+            $"port = {Invariant(PostgresPort)}",
+            $"unix_socket_directories = '{NodeDirectory(nodeId)}'",
+            $"cluster_name = '{HostName(nodeId)}'",
+        ], ct);
+        await PgTestEnvironment.Require().Account.ChownAsync(file, ct);
+    }
+
+    private async Task WriteConfigAsync(int nodeId, CancellationToken ct)
+    {
+        var address = Host(nodeId).Address.ToString();
+        var text = ConfigWriter.Format(new Dictionary<string, string>
+        {
+            ["node_id"] = Invariant(nodeId),
+            ["node_name"] = HostName(nodeId),
+            ["conninfo"] = $"host={address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2",
+            ["data_directory"] = DataDirectory(nodeId),
+            ["location"] = "default",
+            ["priority"] = "100",
+            ["use_replication_slots"] = "true",
+            ["pg_bindir"] = PgTestEnvironment.Require().Binaries.BinDirectory,
+            ["log_level"] = "NOTICE",
+            ["agent_address"] = address,
+            ["agent_port"] = Invariant(AgentPort),
+            ["failover"] = "automatic",
+            ["auto_rejoin"] = "true",
+        });
+        await File.WriteAllTextAsync(Config(nodeId), "# pgward.conf of a network test node\n" + text, ct);
+    }
+
+    /// <summary>Runs <c>pgward -f CONF ARGS</c> on node <paramref name="nodeId"/>'s host and throws when it fails.</summary>
+    public async Task<CliRun> PgwardAsync(int nodeId, CancellationToken ct, params string[] args)
+    {
+        var run = await TryPgwardAsync(nodeId, ct, args);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pgward {string.Join(' ', args)} on {HostName(nodeId)}: {run}");
+        }
+        return run;
+    }
+
+    /// <summary>Runs <c>pgward -f CONF ARGS</c> as its own process on node <paramref name="nodeId"/>'s host.</summary>
+    public async Task<CliRun> TryPgwardAsync(int nodeId, CancellationToken ct, params string[] args)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in Host(nodeId).Wrap(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", Config(nodeId), .. args]))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("ip did not start");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(CommandTimeout);
+        var output = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var error = process.StandardError.ReadToEndAsync(limit.Token);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new CliRun(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Every row id of <c>load_rows</c> on node <paramref name="nodeId"/>.</summary>
+    public async Task<HashSet<long>> RowsAsync(int nodeId, CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString(nodeId));
+        await connection.OpenAsync(ct);
+        await using var select = new Npgsql.NpgsqlCommand("SELECT id FROM load_rows", connection);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        var rows = new HashSet<long>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetInt64(0));
+        }
+        return rows;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public override async ValueTask DisposeAsync()
+    {
+        // Agents first (they would restart or promote servers), then the servers, then the network they lived on.
+        await base.DisposeAsync();
+        foreach (var forwarder in servers.Values.Concat(agents.Values))
+        {
+            await forwarder.DisposeAsync();
+        }
+        foreach (var id in AgentIds)
+        {
+            await ServerRegistry.StopAsync(DataDirectory(id), Core.Postgres.ShutdownMode.Immediate, CancellationToken.None);
+        }
+        await Network.DisposeAsync();
+    }
+}
