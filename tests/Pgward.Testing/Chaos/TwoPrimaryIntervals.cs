@@ -21,6 +21,8 @@ namespace Pgward.Testing.Chaos;
 /// Consequences: acknowledgements from two nodes that never interleave give no interval, nor does a failover A→B,
 /// however close the last A write and the first B write are (their windows may overlap: the order is then unknown,
 /// and a clean handover is possible). Unknown and failed writes never count: nobody knows they committed.
+/// An old primary that comes back writable on its old timeline after another node took over (a fork, never correct)
+/// is reported too, though the interval may then overstate how long both were up at once.
 /// </remarks>
 public static class TwoPrimaryIntervals
 {

@@ -38,6 +38,14 @@ public sealed class TwoPrimaryIntervalsTests
         Assert.Empty(TwoPrimaryIntervals.Find([Ack(1, "a", 0, 1), Ack(2, "b", 2, 3, timeline: 2), Ack(3, "a", 4, 5, timeline: 3)]));
 
     [Fact]
+    public void Find_reports_an_old_primary_taking_writes_again_on_its_old_timeline_after_a_failover() =>
+        Assert.Single(TwoPrimaryIntervals.Find([Ack(1, "a", 0, 1), Ack(2, "b", 2, 3, timeline: 2), Ack(3, "b", 4, 5, timeline: 2), Ack(4, "a", 9, 10)]));
+
+    [Fact]
+    public void Find_returns_nothing_for_a_primary_restarted_in_place_on_its_timeline() =>
+        Assert.Empty(TwoPrimaryIntervals.Find([Ack(1, "a", 0, 1), Failed(2, 1, 8), Ack(3, "a", 9, 10)]));
+
+    [Fact]
     public void Find_returns_nothing_when_the_order_is_uncertain_because_the_windows_overlap() =>
         // b's write may have committed before a's first or after a's last: no certain interleaving.
         Assert.Empty(TwoPrimaryIntervals.Find([Ack(1, "a", 0, 2.5), Ack(2, "b", 2, 3, timeline: 2), Ack(3, "a", 2.8, 5)]));
