@@ -8,6 +8,8 @@ namespace Pgward.Testing.Chaos;
 /// </summary>
 internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, ChaosTable table, ChaosRecorder recorder)
 {
+    private string? warning;
+
     /// <param name="stopping">Ends the loop between writes.</param>
     /// <param name="abort">Cancels a write in flight: only once the stop's grace has passed.</param>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
@@ -46,11 +48,13 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
             if (connection is null)
             {
                 connection = new NpgsqlConnection(options.WriteConnectionString);
+                connection.Notice += (_, e) => warning = e.Notice.InvariantSeverity == "WARNING" ? e.Notice.MessageText : warning;
                 await connection.OpenAsync(ct);
             }
+            warning = null;
             sent = true;
             var (node, timeline) = await table.InsertAsync(connection, id, client, ct);
-            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline), connection);
+            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline, Warning: warning), connection);
         }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {

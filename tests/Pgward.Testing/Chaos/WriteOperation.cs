@@ -10,5 +10,8 @@ namespace Pgward.Testing.Chaos;
 /// <param name="Timeline">The timeline of the primary that acknowledged the write: a node promoted again later
 /// takes writes on a higher timeline, which tells a legitimate return apart from a stale primary.</param>
 /// <param name="Error">The error's message when the attempt was not acknowledged.</param>
+/// <param name="Warning">A WARNING the server sent with the answer. "canceling wait for synchronous replication" means
+/// the commit was acknowledged after a cancel although no synchronous standby confirmed it: if such a write is lost,
+/// this says why.</param>
 public sealed record WriteOperation(long Id, int Client, TimeSpan Start, TimeSpan End, WriteOutcome Outcome, string? Node = null,
-    int? Timeline = null, string? Error = null);
+    int? Timeline = null, string? Error = null, string? Warning = null);
