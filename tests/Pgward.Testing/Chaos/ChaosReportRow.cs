@@ -1,0 +1,18 @@
+namespace Pgward.Testing.Chaos;
+
+/// <summary>The runs of one scenario in one replication mode, summed. Times in seconds; null when nothing was measured.</summary>
+public sealed record ChaosReportRow(
+    string Scenario,
+    string ReplicationMode,
+    int Runs,
+    int FailedRuns,
+    int FaultsInjected,
+    long AcknowledgedWrites,
+    long Lost,
+    long Duplicated,
+    long TwoPrimaryIntervals,
+    double? FailoverMedianSeconds,
+    double? FailoverMaxSeconds,
+    double? RecoveryMedianSeconds,
+    double? RecoveryMaxSeconds,
+    IReadOnlyList<int> Seeds);

@@ -1,0 +1,44 @@
+namespace Pgward.Testing.Chaos;
+
+/// <summary>The faults a nemesis injects; <see cref="FaultKinds"/> gives each its string id (<c>kill-postgres</c>...).</summary>
+public enum FaultKind
+{
+    /// <summary><c>kill -9</c> of the target's postmaster.</summary>
+    KillPostgres,
+
+    /// <summary><c>kill -9</c> of the target's pgward agent.</summary>
+    KillAgent,
+
+    /// <summary>Both: the host died.</summary>
+    KillHost,
+
+    /// <summary>SIGSTOP of the target's processes for the duration, then SIGCONT.</summary>
+    Freeze,
+
+    /// <summary>The target cut from every other node.</summary>
+    CutNode,
+
+    /// <summary>A majority of the nodes cut from the rest.</summary>
+    CutMajority,
+
+    /// <summary>The target reaches the others, they do not reach it.</summary>
+    AsymmetricCut,
+
+    /// <summary>Added latency on the target's links.</summary>
+    SlowLink,
+
+    /// <summary>Every node stopped and started again.</summary>
+    RestartCluster,
+
+    /// <summary>The backup server killed (during a base backup or WAL streaming).</summary>
+    KillBackupServer,
+
+    /// <summary>The WAL archive's filesystem filled, freed at the end.</summary>
+    FillArchiveDisk,
+
+    /// <summary>The primary promoted after the fault starts is killed as soon as it is promoted.</summary>
+    KillNewPrimary,
+
+    /// <summary>A switchover to the target, under load.</summary>
+    Switchover,
+}

@@ -1,0 +1,17 @@
+namespace Pgward.Testing.Chaos;
+
+/// <summary>One INSERT attempt of a writer client.</summary>
+/// <param name="Id">The row's unique id: <see cref="ChaosIds.For"/>(client, sequence).</param>
+/// <param name="Client">The writer, numbered from 1.</param>
+/// <param name="Start">When the attempt began (connection open included), on the run's monotonic clock.</param>
+/// <param name="End">When its answer (or error) arrived. The commit, if any, happened within [Start, End].</param>
+/// <param name="Node">The node that took the write (its <c>cluster_name</c>) for an acknowledged write; otherwise
+/// null.</param>
+/// <param name="Timeline">The timeline of the primary that acknowledged the write: a node promoted again later
+/// takes writes on a higher timeline, which tells a legitimate return apart from a stale primary.</param>
+/// <param name="Error">The error's message when the attempt was not acknowledged.</param>
+/// <param name="Warning">A WARNING the server sent with the answer. "canceling wait for synchronous replication" means
+/// the commit was acknowledged after a cancel although no synchronous standby confirmed it: if such a write is lost,
+/// this says why.</param>
+public sealed record WriteOperation(long Id, int Client, TimeSpan Start, TimeSpan End, WriteOutcome Outcome, string? Node = null,
+    int? Timeline = null, string? Error = null, string? Warning = null);

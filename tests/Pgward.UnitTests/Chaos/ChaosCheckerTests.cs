@@ -1,0 +1,132 @@
+using Pgward.Testing.Chaos;
+using Xunit;
+using static Pgward.UnitTests.Chaos.Histories;
+
+namespace Pgward.UnitTests.Chaos;
+
+public sealed class ChaosCheckerTests
+{
+    [Fact]
+    public void Check_passes_an_empty_run()
+    {
+        var verdict = ChaosChecker.Check(ChaosHistory.Empty, "a", [Rows("a")]);
+
+        Assert.True(verdict.Passed(lossAllowed: false));
+        Assert.Equal(0, verdict.Attempted);
+        Assert.Empty(verdict.AcknowledgingNodes);
+        Assert.Equal(TimeSpan.Zero, verdict.LongestAcknowledgementGap);
+    }
+
+    [Fact]
+    public void Check_passes_a_failover_with_every_acknowledged_write_on_the_new_primary()
+    {
+        var history = Of(Ack(1, "a", 0, 0.1), Ack(2, "a", 0.2, 0.3), Failed(3, 1, 1.1), Ack(4, "b", 3, 3.1, timeline: 2));
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1, 2, 4), Rows("c", 1, 2, 4)]);
+
+        Assert.Empty(verdict.Problems(lossAllowed: false));
+        Assert.Equal(["a", "b"], verdict.AcknowledgingNodes);
+        Assert.Equal((4, 3, 1), (verdict.Attempted, verdict.Acknowledged, verdict.Failed));
+        Assert.Equal(TimeSpan.FromSeconds(2.8), verdict.LongestAcknowledgementGap);
+    }
+
+    [Fact]
+    public void Check_reports_acknowledged_writes_missing_from_the_final_primary_as_lost()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 2), Ack(3, "b", 5, 6, timeline: 2)), "b", [Rows("b", 1, 3)]);
+
+        Assert.Equal([2L], verdict.Lost);
+        Assert.Contains(verdict.Problems(lossAllowed: false), p => p.StartsWith("1 acknowledged writes lost: 2", StringComparison.Ordinal));
+        Assert.Empty(verdict.Problems(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_reports_an_id_present_twice_on_a_node_as_duplicated()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 2)), "a", [Rows("a", 1, 2, 2), Rows("b", 1, 1, 1, 2)]);
+
+        Assert.Equal([new RowOnNode("a", 2, 2), new RowOnNode("b", 1, 3)], verdict.Duplicated);
+        Assert.False(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_reports_ids_nobody_tried_to_write_as_phantom()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1)), "a", [Rows("a", 1, 77), Rows("b", 1, 77, 78)]);
+
+        Assert.Equal([new RowOnNode("a", 77), new RowOnNode("b", 77), new RowOnNode("b", 78)], verdict.Phantom);
+        Assert.False(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_counts_unknown_writes_that_landed_and_that_did_not_and_allows_both()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Unknown(2, 1, 3), Unknown(3, 1, 3), Unknown(4, 1, 3)), "a", [Rows("a", 1, 3)]);
+
+        Assert.Equal((1, 2, 3), (verdict.UnknownLanded, verdict.UnknownMissing, verdict.Unknown));
+        Assert.True(verdict.Passed(lossAllowed: false));
+    }
+
+    [Fact]
+    public void Check_reports_a_failed_write_found_on_the_primary()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Failed(2, 1, 2)), "a", [Rows("a", 1, 2)]);
+
+        Assert.Equal([2L], verdict.FailedButPresent);
+        Assert.False(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_reports_two_primary_intervals()
+    {
+        var history = Of(Ack(1, "a", 0, 1), Ack(2, "b", 2, 3), Ack(3, "a", 4, 5));
+
+        var verdict = ChaosChecker.Check(history, "a", [Rows("a", 1, 3), Rows("b", 1, 3)]);
+
+        Assert.Single(verdict.TwoPrimaryIntervals);
+        Assert.Contains(verdict.Problems(lossAllowed: true), p => p.StartsWith("1 two-primary intervals: [3.000 s, 4.000 s] a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_reports_a_row_a_reader_saw_that_the_final_primary_does_not_hold()
+    {
+        var history = new ChaosHistory([Ack(1, "a", 0, 1), Unknown(2, 1, 2)],
+            [new ReadObservation(1, Seconds(1.5), "b", FromStandby: true, [1]), new ReadObservation(1, Seconds(2.5), "b", FromStandby: true, [2])]);
+
+        var verdict = ChaosChecker.Check(history, "c", [Rows("c", 1), Rows("b", 1)]);
+
+        Assert.Equal([new LostRead(2, "b", true, Seconds(2.5))], verdict.LostReads);
+        Assert.False(verdict.Passed(lossAllowed: false));
+        Assert.True(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_reports_a_node_whose_final_rows_differ_from_the_primary()
+    {
+        var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 2), Unknown(3, 2, 3)), "a",
+            [Rows("a", 1, 2), Rows("b", 1, 2), Rows("c", 1, 3)]);
+
+        var divergent = Assert.Single(verdict.Divergent);
+        Assert.Equal(("c", 1, 1), (divergent.Node, divergent.MissingCount, divergent.ExtraCount));
+        Assert.Equal([2L], divergent.Missing);
+        Assert.Equal([3L], divergent.Extra);
+        Assert.Contains(verdict.Problems(lossAllowed: true), p => p.StartsWith("c differs from primary a: 1 missing (2), 1 extra (3)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Check_refuses_final_rows_without_the_primary()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ChaosChecker.Check(ChaosHistory.Empty, "a", [Rows("b")]));
+
+        Assert.Contains("no final rows for the primary 'a'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FirstAcknowledgedAfter_finds_when_writes_resumed_on_another_node()
+    {
+        var history = Of(Ack(1, "a", 0, 1), Ack(2, "a", 2, 3), Failed(3, 3, 4), Ack(4, "b", 6, 6.5, timeline: 2), Ack(5, "b", 7, 7.5, timeline: 2));
+
+        Assert.Equal(4, history.FirstAcknowledgedAfter(Seconds(2.5), exceptNode: "a")?.Id);
+        Assert.Null(history.FirstAcknowledgedAfter(Seconds(8)));
+    }
+}
