@@ -82,7 +82,8 @@ public sealed partial class FailoverNode
         }
 
         lease.Acknowledged(self.Id, now);
-        var holds = lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil;
+        var holds = lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil
+            || options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing);
         if (!holds)
         {
             FenceOnce($"no majority of voters acknowledged node {self.Id} within {options.FenceTimeout.TotalMilliseconds:0} ms", actions);

@@ -47,7 +47,7 @@ public sealed partial class FailoverNode
         this.options = options;
         this.store = store;
         this.random = random;
-        majority = voters.Count / 2 + 1;
+        majority = options.UnsafeFaults.HasFlag(SafetyFaults.NoQuorum) ? 1 : voters.Count / 2 + 1;
         voter = store.Load();
         lastHeard = startedAt;
         leaseUntil = startedAt + options.LeaseDuration;

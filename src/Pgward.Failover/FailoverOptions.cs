@@ -48,6 +48,9 @@ public sealed record FailoverOptions
     /// <summary><c>auto_rejoin</c>: an old primary that sees a newer primary rejoins it as a standby. Default true.</summary>
     public bool AutoRejoin { get; init; } = true;
 
+    /// <summary>Deliberate breaks of safety for the fault-injection suite; <see cref="SafetyFaults.None"/> otherwise.</summary>
+    public SafetyFaults UnsafeFaults { get; init; }
+
     /// <summary>Throws when the timings cannot give the split-brain guarantee.</summary>
     public void Validate()
     {

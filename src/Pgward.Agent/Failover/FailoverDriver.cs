@@ -115,6 +115,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         node = created;
         Status = created.Status;
         DisabledReason = null;
+        if (ready.Options.UnsafeFaults != SafetyFaults.None)
+        {
+            FailoverLog.Unsafe(logger, ready.Options.UnsafeFaults.ToString());
+        }
         FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -153,7 +157,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
                 DisabledReason = $"waiting for the cluster metadata: {outcome.Error}";
                 continue;
             }
-            var (ready, problem) = FailoverSetup.From(ctx.Options, source.Nodes);
+            var (ready, problem) = FailoverSetup.From(ctx.Options, source.Nodes, Environment.GetEnvironmentVariable(SafetyFaultNames.Variable));
             if (ready is null)
             {
                 DisabledReason = problem;

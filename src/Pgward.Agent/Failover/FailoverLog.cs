@@ -8,6 +8,9 @@ internal static partial class FailoverLog
     [LoggerMessage(3100, LogLevel.Information, "failover: voters {Voters}, term {Term}, primary {Primary}")]
     public static partial void Started(ILogger logger, string voters, long term, string primary);
 
+    [LoggerMessage(3102, LogLevel.Critical, "UNSAFE: failover runs with {Faults} (PGWARD_UNSAFE): two primaries may take writes; for fault-injection tests only")]
+    public static partial void Unsafe(ILogger logger, string faults);
+
     [LoggerMessage(3101, LogLevel.Warning, "failover is off: {Reason}")]
     public static partial void Disabled(ILogger logger, string reason);
 

@@ -13,8 +13,14 @@ namespace Pgward.Agent.Failover;
 public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord> Voters, FailoverOptions Options, int? PrimaryId)
 {
     /// <summary>The setup, or why automatic failover cannot run on this node.</summary>
-    public static (FailoverSetup? Setup, string? Problem) From(NodeOptions options, IReadOnlyList<NodeRecord> nodes)
+    /// <param name="unsafeFaults">The value of <c>PGWARD_UNSAFE</c>, for the fault-injection suite only.</param>
+    public static (FailoverSetup? Setup, string? Problem) From(NodeOptions options, IReadOnlyList<NodeRecord> nodes, string? unsafeFaults = null)
     {
+        var (faults, unknown) = SafetyFaultNames.Parse(unsafeFaults);
+        if (unknown is not null)
+        {
+            return (null, $"{SafetyFaultNames.Variable} names \"{unknown}\"; the known faults are no-fencing and no-quorum (unset it to run safely)");
+        }
         if (options.AgentToken.Length == 0)
         {
             return (null, "agent_token is not set, so agents cannot exchange votes; set the same agent_token on every node");
@@ -28,7 +34,7 @@ public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord
         FailoverOptions timings;
         try
         {
-            timings = Timings(options);
+            timings = Timings(options) with { UnsafeFaults = faults };
             timings.Validate();
         }
         catch (ArgumentException e)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pgward.Failover;
 using Pgward.UnitTests.Failover.Simulation;
 using Xunit;
 
@@ -27,6 +28,17 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         output.WriteLine($"{Seeds} runs × {ChaosRun.Duration.TotalSeconds} s simulated, {promotions} promotions, {watch.ElapsedMilliseconds} ms");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(promotions > Seeds, $"only {promotions} promotions: the runs exercise too little");
+    }
+
+    [Theory]
+    [InlineData(SafetyFaults.NoFencing)]
+    [InlineData(SafetyFaults.NoQuorum)]
+    public void The_invariants_catch_a_split_brain_when_fencing_or_the_quorum_is_switched_off(SafetyFaults unsafeFaults)
+    {
+        var caught = Enumerable.Range(1, 100).Select(seed => ChaosRun.Run(seed, unsafeFaults: unsafeFaults))
+            .Count(run => run.Violations.Any(v => v.Contains("writable", StringComparison.OrdinalIgnoreCase)));
+        output.WriteLine($"{unsafeFaults}: {caught} of 100 runs broke the one-writable-primary invariant");
+        Assert.True(caught > 0, $"no run with {unsafeFaults} was caught: the invariants cannot see a split brain");
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public static class ChaosRun
 
     /// <param name="maxDrift">Clock rates differ by up to ± this; the default 5 % is within the ~10 % the
     /// default timings tolerate.</param>
-    public static SimCluster Run(int seed, double maxDrift = 0.05)
+    /// <param name="unsafeFaults">Deliberate breaks of the protocol, to show that the invariants catch them.</param>
+    public static SimCluster Run(int seed, double maxDrift = 0.05, SafetyFaults unsafeFaults = SafetyFaults.None)
     {
         var random = new Random(seed);
         var dataNodes = random.Next(2, 6);
@@ -31,6 +32,7 @@ public static class ChaosRun
             {
                 ReplicationMode = random.Next(2) == 0 ? ReplicationMode.Sync : ReplicationMode.Async,
                 MaximumLagOnFailover = null,
+                UnsafeFaults = unsafeFaults,
             },
         };
         var cluster = new SimCluster(settings, seed);
