@@ -62,37 +62,55 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
         }, ct, syncWitnessesFrom: ctx.Options.NodeId);
 
-    /// <summary>Re-points this standby at the new primary (<c>follow_command</c> with <c>%n</c> when set). Event
-    /// <c>repmgrd_failover_follow</c>.</summary>
-    public Task<Outcome> FollowAsync(int primaryId, CancellationToken ct) =>
-        RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}", async _ =>
-            ctx.Options.FollowCommand is { Length: > 0 } command
-                ? ToOutcome(await ShellCommand.RunAsync(ctx, command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), ServerTimeout, ct), "follow_command")
-                : await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct), ct, syncWitnessesFrom: primaryId);
+    /// <summary>
+    /// Re-points this standby at the new primary (<c>follow_command</c> with <c>%n</c> when set). Event
+    /// <c>repmgrd_failover_follow</c>. A standby whose history forked from the new primary's (it received WAL the new
+    /// primary never had) cannot simply follow: with <c>auto_rejoin</c> it then rejoins as an old primary would.
+    /// </summary>
+    /// <param name="primary">The new primary's record, for the rejoin; null when this node does not know it.</param>
+    public Task<Outcome> FollowAsync(int primaryId, NodeRecord? primary, CancellationToken ct) =>
+        RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}", async server =>
+        {
+            if (ctx.Options.FollowCommand is { Length: > 0 } command)
+            {
+                var replaced = command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct), "follow_command");
+            }
+            var followed = await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct);
+            if (followed.Succeeded || !ctx.Options.AutoRejoin || primary is null)
+            {
+                return followed;
+            }
+            FailoverLog.Failed(logger, "follow", (followed.Error ?? "") + "; rejoining instead");
+            return await RejoinServerAsync(server, primary, ct);
+        }, ct, syncWitnessesFrom: primaryId);
 
     /// <summary>
     /// This old primary rejoins the new one as a standby: stopped, rewound when its history forked (or re-cloned when
     /// pg_rewind cannot work), started as a standby. Event <c>pgward_auto_rejoin</c>.
     /// </summary>
     public Task<Outcome> RejoinAsync(NodeRecord primary, CancellationToken ct) =>
-        RunAsync("pgward_auto_rejoin", $"node {ctx.Options.NodeId} rejoined as a standby of {primary.Describe()}", async server =>
+        RunAsync("pgward_auto_rejoin", $"node {ctx.Options.NodeId} rejoined as a standby of {primary.Describe()}",
+            server => RejoinServerAsync(server, primary, ct), ct, syncWitnessesFrom: primary.NodeId);
+
+    private async Task<Outcome> RejoinServerAsync(LocalServer server, NodeRecord primary, CancellationToken ct)
+    {
+        if (server.RunningPid() is not null)
         {
-            if (server.RunningPid() is not null)
+            var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+            if (!stopped.Succeeded)
             {
-                var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
-                if (!stopped.Succeeded)
-                {
-                    return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
-                }
+                return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
-            var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: false), ct);
-            if (rewound.Succeeded)
-            {
-                return rewound;
-            }
-            FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
-            return await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
-        }, ct, syncWitnessesFrom: primary.NodeId);
+        }
+        var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: false), ct);
+        if (rewound.Succeeded)
+        {
+            return rewound;
+        }
+        FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
+        return await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
+    }
 
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
     public void RecordRefusal(string reason) => events.Record("repmgrd_failover_aborted", false, reason);

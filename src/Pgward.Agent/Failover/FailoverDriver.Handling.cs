@@ -82,7 +82,8 @@ public sealed partial class FailoverDriver
                     });
                     break;
                 case Follow follow:
-                    Run(ct => actuator!.FollowAsync(follow.PrimaryId, ct));
+                    var target = setup!.Voters.FirstOrDefault(v => v.NodeId == follow.PrimaryId);
+                    Run(ct => actuator!.FollowAsync(follow.PrimaryId, target, ct));
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
                     Run(ct => actuator!.RejoinAsync(primary, ct));

@@ -24,6 +24,11 @@ public sealed class AgentProcesses : IAsyncDisposable
 
     public int Pid(int nodeId) => running[nodeId].Id;
 
+    public bool IsRunning(int nodeId) => running.ContainsKey(nodeId);
+
+    /// <summary>Environment variables every agent started from now on gets, e.g. <c>PGWARD_UNSAFE</c>.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <param name="host">The test host (network namespace) to run it on; the machine's own network when null.</param>
     public void Start(int nodeId, string config, TestHost? host = null)
     {
@@ -39,6 +44,10 @@ public sealed class AgentProcesses : IAsyncDisposable
         foreach (var arg in argv.Skip(1))
         {
             info.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var log = new StreamWriter(LogFile(nodeId), append: true) { AutoFlush = true };

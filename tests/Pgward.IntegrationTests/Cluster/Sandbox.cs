@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using Pgward.Cli.Sandbox;
-using Pgward.Core.Postgres;
 using Pgward.Testing;
 using Xunit;
 
@@ -97,49 +94,15 @@ public sealed class Sandbox
     public string BackupConfig => Path.Combine(Directory, "backup", "pgward.conf");
 
     /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
-    public async Task KillPostmasterAsync(int nodeId, CancellationToken ct)
-    {
-        var dataDirectory = DataDirectory(nodeId);
-        var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
-        var children = ChildPids(pid);
-        using (var postmaster = Process.GetProcessById(pid))
-        {
-            postmaster.Kill();
-        }
-        await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), ct);
-    }
+    public Task KillPostmasterAsync(int nodeId, CancellationToken ct) => Postmaster.KillAsync(DataDirectory(nodeId), ct);
 
     /// <summary>The postmaster of node <paramref name="nodeId"/> and its children, e.g. to freeze them all.</summary>
-    public IReadOnlyList<int> PostgresPids(int nodeId)
-    {
-        var pid = PostmasterPid.RunningPid(DataDirectory(nodeId)) ?? throw new InvalidOperationException($"node {nodeId} is not running");
-        return [pid, .. ChildPids(pid)];
-    }
+    public IReadOnlyList<int> PostgresPids(int nodeId) => Postmaster.Pids(DataDirectory(nodeId));
 
     /// <summary>Starts node <paramref name="nodeId"/>'s server as it is on disk (pg_ctl start as the postgres user).</summary>
     public async Task StartServerAsync(int nodeId, CancellationToken ct)
     {
         var run = await PgwardCli.RunAsync(ct, "-f", Config(nodeId), "node", "service", "--action=start");
         Assert.True(run.ExitCode == 0, run.ToString());
-    }
-
-    private static List<int> ChildPids(int parent) =>
-        [.. System.IO.Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ParentPid(pid) == parent)];
-
-    private static int? ParentPid(int pid)
-    {
-        try
-        {
-            // /proc/PID/stat: "pid (comm) state ppid ...", comm may hold spaces: split after the last ')'.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 }

@@ -16,7 +16,7 @@ namespace Pgward.IntegrationTests.Network;
 /// them, so that a test can cut links between hosts. The test process reaches servers and agents as the client
 /// host does, through <see cref="NamespaceForwarder"/>s.
 /// </summary>
-public sealed class NetworkCluster : AgentCluster
+public sealed partial class NetworkCluster : AgentCluster
 {
     public const string ClientHost = "client";
     private const int PostgresPort = 5432;
@@ -24,6 +24,9 @@ public sealed class NetworkCluster : AgentCluster
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     private readonly string directory;
+
+    /// <summary>Where the nodes' directories and the agents' logs are.</summary>
+    public string Directory => directory;
     private readonly Dictionary<int, NamespaceForwarder> servers = [];
     private readonly Dictionary<int, NamespaceForwarder> agents = [];
 
@@ -62,11 +65,21 @@ public sealed class NetworkCluster : AgentCluster
     private string NodeDirectory(int nodeId) => Path.Combine(directory, HostName(nodeId));
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
-    public static async Task<NetworkCluster> StartAsync(TestDirectory testDirectory, int nodes, bool witness, CancellationToken ct, params string[] settings)
+    public static Task<NetworkCluster> StartAsync(TestDirectory testDirectory, int nodes, bool witness, CancellationToken ct, params string[] settings) =>
+        StartAsync(testDirectory, "", new Dictionary<string, string>(), nodes, witness, ct, settings);
+
+    /// <param name="subdirectory">Where in the test directory the nodes live, for several clusters in one test.</param>
+    /// <param name="agentEnvironment">Environment variables of every agent, e.g. <c>PGWARD_UNSAFE</c>.</param>
+    public static async Task<NetworkCluster> StartAsync(TestDirectory testDirectory, string subdirectory, IReadOnlyDictionary<string, string> agentEnvironment,
+        int nodes, bool witness, CancellationToken ct, params string[] settings)
     {
         var names = Enumerable.Range(1, nodes).Select(SandboxLayout.NodeName).Concat(witness ? [SandboxLayout.WitnessName] : []).Append(ClientHost).ToList();
         var network = await TestNetwork.CreateAsync(names, ct);
-        var cluster = new NetworkCluster(testDirectory.Path, network, nodes, witness);
+        var cluster = new NetworkCluster(Path.Combine(testDirectory.Path, subdirectory), network, nodes, witness);
+        foreach (var (name, value) in agentEnvironment)
+        {
+            cluster.Agents.Environment[name] = value;
+        }
         try
         {
             foreach (var id in cluster.AgentIds)
@@ -74,7 +87,7 @@ public sealed class NetworkCluster : AgentCluster
                 var address = cluster.Host(id).Address;
                 cluster.servers[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, PostgresPort));
                 cluster.agents[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, AgentPort));
-                await testDirectory.CreateSubdirectoryAsync(cluster.HostName(id), ct);
+                await testDirectory.CreateSubdirectoryAsync(Path.Combine(subdirectory, cluster.HostName(id)), ct);
                 await cluster.WriteConfigAsync(id, ct);
             }
             await cluster.BuildAsync(ct);

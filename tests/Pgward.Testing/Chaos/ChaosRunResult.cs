@@ -10,7 +10,10 @@ public sealed record ChaosRunResult(string Scenario, string ReplicationMode, int
 {
     public bool LossAllowed => ReplicationMode != "sync";
 
-    public IReadOnlyList<string> Problems => Verdict.Problems(LossAllowed);
+    /// <summary>What went wrong outside the history, e.g. a cluster that never became healthy again after a fault.</summary>
+    public IReadOnlyList<string> ClusterProblems { get; init; } = [];
+
+    public IReadOnlyList<string> Problems => [.. Verdict.Problems(LossAllowed), .. ClusterProblems];
 
     public bool Passed => Problems.Count == 0;
 

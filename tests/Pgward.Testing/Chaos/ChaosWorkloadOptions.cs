@@ -30,6 +30,11 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
     /// <summary>Pause after a failure before a client reconnects. Default 50 ms.</summary>
     public TimeSpan ReconnectPause { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>A writer opens a new connection after this many writes on one, as a pool that recycles connections
+    /// does; with <c>Load Balance Hosts=true</c> it then lands on any writable node, so a second primary that takes
+    /// writes is seen. 0 (the default) keeps a connection until it fails.</summary>
+    public int ReconnectEvery { get; init; }
+
     /// <summary>The clients stop by themselves after this long if nobody stops them. Default 10 minutes.</summary>
     public TimeSpan MaximumDuration { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -54,6 +59,7 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
         Require(WriteInterval >= TimeSpan.Zero && ReadInterval > TimeSpan.Zero && ReconnectPause > TimeSpan.Zero,
             "WriteInterval must be 0 or more, ReadInterval and ReconnectPause more than 0");
         Require(MaximumDuration > TimeSpan.Zero && StopGrace > TimeSpan.Zero, "MaximumDuration and StopGrace must be more than 0");
+        Require(ReconnectEvery >= 0, $"ReconnectEvery = {ReconnectEvery}: give 0 (never) or more");
         Require(ReadLimitPerClient >= 1, $"ReadLimitPerClient = {ReadLimitPerClient}: give 1 or more");
         _ = new ChaosTable(Table);
         _ = new NpgsqlConnectionStringBuilder(WriteConnectionString);

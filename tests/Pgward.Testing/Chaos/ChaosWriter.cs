@@ -21,6 +21,11 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
             {
                 var (write, keep) = await WriteAsync(connection, ChaosIds.For(client, sequence), abort);
                 connection = keep;
+                if (connection is not null && options.ReconnectEvery > 0 && sequence % options.ReconnectEvery == 0)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
                 recorder.Add(write);
                 var pause = write.Outcome == WriteOutcome.Acknowledged ? options.WriteInterval : options.ReconnectPause;
                 if (pause > TimeSpan.Zero && !await ChaosDelay.PauseAsync(pause, options.TimeProvider, stopping))

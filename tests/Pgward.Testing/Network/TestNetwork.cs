@@ -17,6 +17,7 @@ public sealed class TestNetwork : IAsyncDisposable
     private readonly Dictionary<string, TestHost> hosts = [];
     private readonly HashSet<(string From, string To)> drops = [];
     private readonly HashSet<string> disconnected = [];
+    private readonly HashSet<string> throttled = [];
 
     private TestNetwork(string prefix) => switchNamespace = $"{prefix}-sw";
 
@@ -77,6 +78,37 @@ public sealed class TestNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="host"/>'s link slow both ways: 1 Mbit/s with up to 500 ms of queue (a token bucket).
+    /// This kernel has no netem, so the delay comes from congestion: small packets pass at once on an idle link and
+    /// wait behind the WAL stream on a busy one, as on a saturated WAN link.
+    /// </summary>
+    public async Task ThrottleAsync(string host, CancellationToken ct)
+    {
+        if (throttled.Add(host))
+        {
+            string[] bucket = ["root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "500ms"];
+            await TrafficControlAsync(ct, ["-n", hosts[host].Namespace, "qdisc", "add", "dev", "eth0", .. bucket]);
+            await TrafficControlAsync(ct, ["-n", switchNamespace, "qdisc", "add", "dev", hosts[host].SwitchPort, .. bucket]);
+        }
+    }
+
+    private static async Task TrafficControlAsync(CancellationToken ct, string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("tc") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("tc did not start");
+        var error = await process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tc {string.Join(' ', args)}: exit {process.ExitCode}: {error.Trim()}");
+        }
+    }
+
     /// <summary>Cuts every link between the two groups, both ways; each group still talks within itself.</summary>
     public async Task PartitionAsync(IEnumerable<string> side, IEnumerable<string> otherSide, CancellationToken ct)
     {
@@ -91,9 +123,15 @@ public sealed class TestNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Undoes every fault: cables back in, blackhole routes removed.</summary>
+    /// <summary>Undoes every fault: cables back in, blackhole routes and throttles removed.</summary>
     public async Task HealAsync(CancellationToken ct)
     {
+        foreach (var host in throttled.ToList())
+        {
+            await TrafficControlAsync(ct, ["-n", hosts[host].Namespace, "qdisc", "del", "dev", "eth0", "root"]);
+            await TrafficControlAsync(ct, ["-n", switchNamespace, "qdisc", "del", "dev", hosts[host].SwitchPort, "root"]);
+            throttled.Remove(host);
+        }
         foreach (var host in disconnected.ToList())
         {
             await NetworkNamespace.IpAsync(ct, "-n", switchNamespace, "link", "set", hosts[host].SwitchPort, "up");

@@ -1,0 +1,7 @@
+using Pgward.Testing.Chaos;
+
+namespace Pgward.IntegrationTests.Chaos;
+
+/// <summary>A named set of faults the seeded schedule draws from, on a cluster of three data nodes and a witness.</summary>
+/// <param name="Description">What it checks, in a few words, for the report.</param>
+public sealed record ChaosScenario(string Name, string Description, IReadOnlyList<FaultSpec> Faults);

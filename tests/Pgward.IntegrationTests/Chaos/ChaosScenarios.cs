@@ -1,0 +1,55 @@
+using Pgward.Testing.Chaos;
+using static Pgward.Testing.Chaos.FaultTarget;
+
+namespace Pgward.IntegrationTests.Chaos;
+
+/// <summary>The scenarios of the fault-injection suite; <see cref="Ci"/> is the subset every CI run goes through.</summary>
+public static class ChaosScenarios
+{
+    public static IReadOnlyList<ChaosScenario> All { get; } =
+    [
+        new("kill-primary", "host death of the primary (server and agent), back after a while",
+            [Spec(FaultKind.KillHost, 3, 10, Primary)]),
+        new("cut-primary", "the primary cut from the other nodes while clients still reach it",
+            [Spec(FaultKind.CutNode, 5, 12, Primary)]),
+        new("cut-standby", "a standby cut from the other nodes while clients still reach it: no failover",
+            [Spec(FaultKind.CutNode, 5, 10, AnyStandby)]),
+        new("old-primary-returns", "the primary frozen past detection and thawed around the promotion of another",
+            [Spec(FaultKind.Freeze, 2.5, 4.5, Primary)]),
+        new("repeated-failovers", "the new primary killed as soon as it is promoted",
+            [Spec(FaultKind.KillNewPrimary, 3, 8, Primary)]),
+        new("switchover", "operator switchovers under load",
+            [Spec(FaultKind.Switchover, 1, 1, AnyStandby)]),
+        new("witness-and-standby", "the witness lost together with a standby: half the voters gone",
+            [Spec(FaultKind.KillHost, 3, 10, Nemesis.WitnessAndStandby)]),
+        new("mixed", "every fault on any node: kills, freezes, cuts (one node, no majority, one-way), a slow link, restarts",
+        [
+            Spec(FaultKind.KillPostgres, 2, 8, Primary, AnyStandby),
+            Spec(FaultKind.KillAgent, 2, 8, Primary, AnyStandby, Witness),
+            Spec(FaultKind.KillHost, 2, 8, Primary, AnyStandby, Witness),
+            Spec(FaultKind.Freeze, 0.5, 5, Primary, AnyStandby, Witness),
+            Spec(FaultKind.CutNode, 3, 10, Primary, AnyStandby, Witness),
+            Spec(FaultKind.CutMajority, 3, 8, Primary),
+            Spec(FaultKind.AsymmetricCut, 3, 8, Primary, AnyStandby),
+            Spec(FaultKind.SlowLink, 5, 10, Primary, AnyStandby),
+            Spec(FaultKind.RestartCluster, 1, 1, FaultTarget.Cluster, weight: 0.3),
+            Spec(FaultKind.Switchover, 1, 1, AnyStandby, weight: 0.5),
+        ]),
+    ];
+
+    /// <summary>The CI subset: the split-brain cases in both modes and a host death, under 5 minutes on 2 cores.</summary>
+    public static IReadOnlyList<(string Scenario, string Mode)> Ci { get; } =
+    [
+        ("cut-primary", "async"), ("cut-primary", "sync"), ("kill-primary", "sync"), ("old-primary-returns", "async"),
+    ];
+
+    public static ChaosScenario Find(string name) =>
+        All.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"no chaos scenario \"{name}\"; the scenarios are {string.Join(", ", All.Select(s => s.Name))}");
+
+    private static FaultSpec Spec(FaultKind kind, double minSeconds, double maxSeconds, params FaultTarget[] targets) =>
+        new(kind, TimeSpan.FromSeconds(minSeconds), TimeSpan.FromSeconds(maxSeconds), targets);
+
+    private static FaultSpec Spec(FaultKind kind, double minSeconds, double maxSeconds, FaultTarget target, double weight) =>
+        new(kind, TimeSpan.FromSeconds(minSeconds), TimeSpan.FromSeconds(maxSeconds), [target], weight);
+}
