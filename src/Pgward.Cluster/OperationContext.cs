@@ -22,6 +22,9 @@ public sealed class OperationContext(
     public EventRecorder Events => events;
     public TimeProvider Time => time;
 
+    /// <summary>The same adapters with other options, e.g. a shorter timeout for one operation.</summary>
+    public OperationContext With(NodeOptions changed) => new(changed, reporter, db, processes, events, time);
+
     /// <summary>The local node as <c>node "name" (ID: n)</c>.</summary>
     public string LocalNode => $"node \"{options.NodeName}\" (ID: {options.NodeId})";
 }

@@ -6,7 +6,11 @@ namespace Pgward.Failover;
 /// <summary>The voter's side, which every agent plays: acknowledging heartbeats and granting votes.</summary>
 public sealed partial class FailoverNode
 {
+    /// <summary>How long a standby waits for a requested follow to show before asking for it again.</summary>
+    public static readonly TimeSpan FollowRetryInterval = TimeSpan.FromSeconds(5);
+
     private int? followRequested;
+    private DateTimeOffset followRequestedAt;
     private bool heardSinceStart;
     private DateTimeOffset lastAcknowledgedSentAt = DateTimeOffset.MinValue;
 
@@ -47,9 +51,12 @@ public sealed partial class FailoverNode
             RequestRejoin(heartbeat.PrimaryId, actions);
         }
         else if (!self.IsWitness && local.IsRunning && local.UpstreamId != heartbeat.PrimaryId
-            && followRequested != heartbeat.PrimaryId && !store.IsPaused)
+            && (followRequested != heartbeat.PrimaryId || now - followRequestedAt >= FollowRetryInterval) && !store.IsPaused)
         {
+            // Asked again while the server still follows another upstream: a follow that failed (the new primary
+            // was still starting, a connection broke) must not leave this standby behind for good.
             followRequested = heartbeat.PrimaryId;
+            followRequestedAt = now;
             actions.Add(new Follow(heartbeat.PrimaryId, heartbeat.Term));
         }
     }

@@ -62,6 +62,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
         }, ct, syncWitnessesFrom: ctx.Options.NodeId);
 
+    /// <summary>How long an automatic follow waits for streaming from the new primary before it rejoins instead.</summary>
+    private static readonly TimeSpan AutomaticFollowTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Re-points this standby at the new primary (<c>follow_command</c> with <c>%n</c> when set). Event
     /// <c>repmgrd_failover_follow</c>. A standby whose history forked from the new primary's (it received WAL the new
@@ -76,7 +79,10 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 var replaced = command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
                 return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct), "follow_command");
             }
-            var followed = await new StandbyFollow(ctx).RunAsync(primaryId, wait: true, dryRun: false, ct);
+            // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
+            // then, rather than wait out standby_follow_timeout.
+            var quick = ctx.With(ctx.Options with { StandbyFollowTimeout = AutomaticFollowTimeout });
+            var followed = await new StandbyFollow(quick).RunAsync(primaryId, wait: true, dryRun: false, ct);
             if (followed.Succeeded || !ctx.Options.AutoRejoin || primary is null)
             {
                 return followed;
@@ -103,7 +109,8 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
         }
-        var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: false), ct);
+        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does.
+        var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
         if (rewound.Succeeded)
         {
             return rewound;

@@ -1,5 +1,6 @@
 using Pgward.Cluster;
 using Pgward.Core;
+using Pgward.Core.Metadata;
 using Pgward.Failover;
 using Pgward.Failover.Actions;
 
@@ -10,6 +11,11 @@ public sealed partial class FailoverDriver
 {
     /// <summary>Every this many ticks a leader checks <c>synchronous_standby_names</c> (sync mode): about 1 s.</summary>
     private const int SyncCheckTicks = 10;
+
+    /// <summary>How often an automatic rejoin is tried before the node waits for an operator.</summary>
+    private const int RejoinAttempts = 3;
+
+    private static readonly TimeSpan RejoinRetryDelay = TimeSpan.FromSeconds(5);
 
     private void Handle(FailoverInput input)
     {
@@ -83,10 +89,13 @@ public sealed partial class FailoverDriver
                     break;
                 case Follow follow:
                     var target = setup!.Voters.FirstOrDefault(v => v.NodeId == follow.PrimaryId);
-                    Run(ct => actuator!.FollowAsync(follow.PrimaryId, target, ct));
+                    // A request repeated while an earlier follow ran is dropped once the server streams from it.
+                    Run(ct => seen is { Streaming: true } now && LocalStatusMapper.UpstreamOf(now.PrimaryConninfo, setup.Voters) == follow.PrimaryId
+                        ? Task.CompletedTask
+                        : actuator!.FollowAsync(follow.PrimaryId, target, ct));
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
-                    Run(ct => actuator!.RejoinAsync(primary, ct));
+                    Run(ct => RejoinAsync(primary, ct));
                     break;
                 case Fence fence:
                     lastFenceReason = fence.Reason;
@@ -96,6 +105,25 @@ public sealed partial class FailoverDriver
                     Finish(Outcome.Fail(ExitCodes.PromotionFailed, refused.Reason));
                     actuator!.RecordRefusal(refused.Reason);
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rejoins the new primary, trying again a few times: a failed rejoin leaves the server stopped (after a failed
+    /// rewind, or a re-clone that could not start), and nothing else would bring this node back.
+    /// </summary>
+    private async Task RejoinAsync(NodeRecord primary, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= RejoinAttempts; attempt++)
+        {
+            if ((await actuator!.RejoinAsync(primary, ct)).Succeeded)
+            {
+                return;
+            }
+            if (attempt < RejoinAttempts)
+            {
+                await Task.Delay(RejoinRetryDelay, ctx.Time, ct);
             }
         }
     }

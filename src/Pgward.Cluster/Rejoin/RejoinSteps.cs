@@ -42,6 +42,9 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         }
         if (plan.Verdict is RejoinVerdict.Rewind && await RewindAsync(ct) is { } rewindFailed)
         {
+            // pg_rewind may have copied the source's configuration files before it failed: this node's own go back,
+            // so that a re-clone after it (which saves them again) keeps the right ones.
+            await _archive.RestoreAsync(plan.KeepFiles, ct);
             return rewindFailed;
         }
         if (plan.Verdict is RejoinVerdict.Reclone && await RecloneAsync(ct) is { } recloneFailed)

@@ -39,12 +39,12 @@ public sealed class FailoverNodeTests
         Assert.Equal(new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), ack.Message);
 
         time.Advance(TimeSpan.FromMilliseconds(1900));
-        var refused = (VoteReply)((Send)node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow())[0]).Message;
+        var refused = Reply(node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow()));
         Assert.False(refused.Granted);
         Assert.Contains("lease", refused.Reason, StringComparison.Ordinal);
 
         time.Advance(TimeSpan.FromMilliseconds(200));
-        var granted = (VoteReply)((Send)node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow())[0]).Message;
+        var granted = Reply(node.Receive(2, Vote(2, candidate: 2), time.GetUtcNow()));
         Assert.True(granted.Granted);
     }
 
@@ -55,12 +55,12 @@ public sealed class FailoverNodeTests
         var node = NewNode(3, store);
         time.Advance(TimeSpan.FromSeconds(3));
         node.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
-        Assert.True(((VoteReply)((Send)node.Receive(2, Vote(2, 2), time.GetUtcNow())[0]).Message).Granted);
+        Assert.True((Reply(node.Receive(2, Vote(2, 2), time.GetUtcNow()))).Granted);
 
         var restarted = NewNode(3, store);
         time.Advance(TimeSpan.FromSeconds(3));
         restarted.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
-        var reply = (VoteReply)((Send)restarted.Receive(1, Vote(2, 1), time.GetUtcNow())[0]).Message;
+        var reply = Reply(restarted.Receive(1, Vote(2, 1), time.GetUtcNow()));
         Assert.False(reply.Granted);
         Assert.Equal(new VoterState(2, 2, null), store.Load());
     }
@@ -70,7 +70,7 @@ public sealed class FailoverNodeTests
     {
         var node = NewNode(3, StoreAt(1, 1));
         node.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
-        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2), time.GetUtcNow())[0]).Message;
+        var reply = Reply(node.Receive(2, Vote(2, 2), time.GetUtcNow()));
         Assert.False(reply.Granted);
     }
 
@@ -81,8 +81,8 @@ public sealed class FailoverNodeTests
         time.Advance(TimeSpan.FromSeconds(3));
         node.Tick(time.GetUtcNow(), Standby with { Timeline = 2 });
 
-        var older = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x9000, timeline: 1), time.GetUtcNow())[0]).Message;
-        var behind = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x4000, timeline: 2), time.GetUtcNow())[0]).Message;
+        var older = Reply(node.Receive(2, Vote(2, 2, lsn: 0x9000, timeline: 1), time.GetUtcNow()));
+        var behind = Reply(node.Receive(2, Vote(2, 2, lsn: 0x4000, timeline: 2), time.GetUtcNow()));
 
         Assert.Contains("behind node 3", older.Reason, StringComparison.Ordinal);
         Assert.Contains("behind node 3", behind.Reason, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class FailoverNodeTests
         time.Advance(TimeSpan.FromSeconds(3));
         node.Tick(time.GetUtcNow(), Standby with { Lsn = 0x8000 });
 
-        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        var reply = Reply(node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow()));
         Assert.True(reply.Granted, reply.Reason);
     }
 
@@ -107,7 +107,7 @@ public sealed class FailoverNodeTests
         time.Advance(TimeSpan.FromSeconds(3));
         node.Tick(time.GetUtcNow(), Standby with { IsRunning = false, Lsn = 0x8000 });
 
-        var reply = (VoteReply)((Send)node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())[0]).Message;
+        var reply = Reply(node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow()));
         Assert.Contains("behind node 3", reply.Reason, StringComparison.Ordinal);
     }
 
@@ -153,11 +153,30 @@ public sealed class FailoverNodeTests
         Assert.Equal(new HeartbeatReply(5, Accepted: false, time.GetUtcNow()), reply.Message);
     }
 
+    private static VoteReply Reply(IReadOnlyList<FailoverAction> actions) => (VoteReply)(actions[0] switch
+    {
+        Send send => send.Message,
+        var other => throw new InvalidOperationException($"{other} carries no reply"),
+    });
+
     [Fact]
     public void Standby_that_hears_a_new_primary_follows_it()
     {
         var node = NewNode(3, StoreAt(1, 1));
         node.Tick(time.GetUtcNow(), Standby);
+        Assert.Contains(new Follow(2, 2), node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Standby_whose_follow_did_not_take_asks_again_after_the_retry_interval_but_not_before()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Standby);
+        Assert.Contains(new Follow(2, 2), node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow()));
+
+        time.Advance(FailoverNode.FollowRetryInterval / 2);
+        Assert.DoesNotContain(node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow()), a => a is Follow);
+        time.Advance(FailoverNode.FollowRetryInterval / 2);
         Assert.Contains(new Follow(2, 2), node.Receive(2, HeartbeatFrom(2, 2), time.GetUtcNow()));
     }
 
