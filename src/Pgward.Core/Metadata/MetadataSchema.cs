@@ -1,7 +1,7 @@
 namespace Pgward.Core.Metadata;
 
 /// <summary>
-/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns. It lives in the database of the
+/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns, and the backup servers. It lives in the database of the
 /// primary's conninfo and reaches the standbys through physical replication, which is how every node knows
 /// the topology. State that changes every second stays out of it (it would be WAL on every probe).
 /// </summary>
@@ -59,6 +59,20 @@ public static class MetadataSchema
         CREATE UNIQUE INDEX IF NOT EXISTS voting_term_one_row ON pgward.voting_term ((TRUE));
         CREATE OR REPLACE RULE voting_term_delete AS ON DELETE TO pgward.voting_term DO INSTEAD NOTHING;
         INSERT INTO pgward.voting_term (term) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pgward.voting_term);
+
+        -- Backup servers (pgward backup register): listed by cluster show, never nodes, so neither voters nor
+        -- failover candidates. last_seen and the last backup are refreshed by the backup server's daemon.
+        CREATE TABLE IF NOT EXISTS pgward.backup_servers (
+          name              TEXT        PRIMARY KEY,
+          host              TEXT        NOT NULL,
+          backup_directory  TEXT        NOT NULL,
+          slot_name         TEXT        NOT NULL,
+          config_file       TEXT        NOT NULL,
+          registered_at     TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+          last_seen         TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+          last_backup_id    TEXT        NULL,
+          last_backup_time  TIMESTAMPTZ NULL
+        );
 
         CREATE OR REPLACE VIEW pgward.show_nodes AS
           SELECT n.node_id, n.node_name, n.active, n.upstream_node_id, un.node_name AS upstream_node_name,
