@@ -35,7 +35,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, lookup.Problem!));
         }
-        var (source, resolved) = await new BackupSourceResolver(Ctx).ResolveAsync(server.Settings.Conninfo, request.FromNode, ct);
+        var (source, resolved) = await new BackupSourceResolver(Ctx, server.Layout).ResolveAsync(server.Settings.Conninfo, request.FromNode, ct);
         if (source is null)
         {
             return (null, resolved);

@@ -17,7 +17,7 @@ public sealed class BackupChecker(BackupServer server)
         var scan = new ArchivedWalScan(server.Layout);
         var segments = scan.Segments();
 
-        var (source, outcome) = await new BackupSourceResolver(ctx).ResolveAsync(settings.Conninfo, fromNode: null, ct);
+        var (source, outcome) = await new BackupSourceResolver(ctx, server.Layout).ResolveAsync(settings.Conninfo, fromNode: null, ct);
         bool? slotExists = null;
         if (source is not null && settings.SlotName is { } slot)
         {

@@ -111,7 +111,7 @@ public static class BackupCommands
         status.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
         {
             var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
-            var (source, reached) = await new BackupSourceResolver(server.Context).ResolveAsync(server.Settings.Conninfo, null, token);
+            var (source, reached) = await new BackupSourceResolver(server.Context, server.Layout).ResolveAsync(server.Settings.Conninfo, null, token);
             var segments = new ArchivedWalScan(server.Layout).Segments();
             var done = backups.Count(b => b.Status == BackupStatus.Done);
             var output = runner.Environment.Out;
