@@ -20,10 +20,6 @@ namespace Pgward.Cli.Commands;
 /// </summary>
 public static class BackupCommands
 {
-    /// <summary>Opens the WAL archive under <c>backup_directory</c>: the receiver's <see cref="WalArchive"/>; tests may
-    /// put an archive of their own here.</summary>
-    internal static Func<BackupLayout, IWalArchive>? WalArchiveFactory { get; set; } = layout => new WalArchive(layout);
-
     public static void AddTo(Command backup, CommandRunner runner)
     {
         backup.Add(BuildCreate(runner));
@@ -338,11 +334,7 @@ public static class BackupCommands
             {
                 return Outcome.Fail(ExitCodes.BadConfig, problem!);
             }
-            if (WalArchiveFactory is not { } openArchive)
-            {
-                return Outcome.Fail(ExitCodes.Internal, "this build of pgward has no WAL archive to read");
-            }
-            return await operation(new BackupServer(ctx, settings, openArchive(new BackupLayout(settings.BackupDirectory))), token);
+            return await operation(new BackupServer(ctx, settings, new WalArchive(new BackupLayout(settings.BackupDirectory))), token);
         });
 
     /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>
