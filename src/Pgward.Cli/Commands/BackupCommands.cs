@@ -116,7 +116,7 @@ public static class BackupCommands
             output.WriteLine($"\tBackups: {backups.Count} ({done} DONE), first {backups.FirstOrDefault()?.Id ?? "-"}, last {backups.LastOrDefault()?.Id ?? "-"}");
             output.WriteLine($"\tBackups size: {ByteSize.Format(backups.Sum(b => b.Size))}");
             output.WriteLine($"\tWAL archive: {segments.Count} segments, {ByteSize.Format(segments.Sum(s => s.SizeOnDisk))}, "
-                + $"first {segments.FirstOrDefault()?.Segment.Name ?? "-"}, last {segments.LastOrDefault()?.Segment.Name ?? "-"}");
+                + $"first {segments.FirstOrDefault()?.Segment.Name(WalSegment.DefaultSize) ?? "-"}, last {segments.LastOrDefault()?.Segment.Name(WalSegment.DefaultSize) ?? "-"}");
             output.WriteLine($"\tRetention policy: {server.Settings.RetentionPolicy?.ToString() ?? "none (every backup is kept)"}");
             var min = server.Settings.MinimumRedundancy;
             output.WriteLine($"\tMinimum redundancy requirements: {(done >= min ? "satisfied" : "FAILED")} ({done}/{min})");

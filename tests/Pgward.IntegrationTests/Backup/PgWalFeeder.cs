@@ -1,5 +1,5 @@
 using Pgward.Backup;
-using Pgward.Backup.Catalog;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 using Pgward.IntegrationTests.Cluster;
 using ZstdSharp;
@@ -23,7 +23,7 @@ public sealed class PgWalFeeder(BackupLayout layout)
         var flushed = Lsn.Parse(await Sql.ScalarAsync<string>(connectionString, "SELECT pg_current_wal_flush_lsn()::text", ct));
         var timeline = Convert.ToUInt32(
             (await Sql.ScalarAsync<string>(connectionString, "SELECT pg_walfile_name(pg_current_wal_lsn())", ct))[..8], 16);
-        var open = WalSegmentId.Holding(timeline, flushed);
+        var open = WalSegment.Containing(timeline, flushed, WalSegment.DefaultSize);
         Directory.CreateDirectory(layout.WalDirectory);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(dataDirectory, "pg_wal")))
         {
@@ -33,7 +33,7 @@ public sealed class PgWalFeeder(BackupLayout layout)
                 File.Copy(file, Path.Combine(layout.WalDirectory, name), overwrite: true);
             }
             // Only segments before the one being written are complete; later names are recycled old files.
-            else if (WalSegmentId.TryParse(name, out var segment) && segment.Number < open.Number && !File.Exists(layout.ArchivedSegment(name)))
+            else if (WalSegment.TryParse(name, WalSegment.DefaultSize, out var segment) && segment.Number < open.Number && !File.Exists(layout.ArchivedSegment(name)))
             {
                 Directory.CreateDirectory(layout.WalFolder(name));
                 using var compressor = new Compressor(1);
