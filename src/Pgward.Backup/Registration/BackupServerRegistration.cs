@@ -29,9 +29,8 @@ public sealed class BackupServerRegistration(BackupOptions options, DbConnector 
         }
         await using (connection)
         {
-            // The migration of a cluster whose metadata predates backup servers: idempotent, adds only what is missing.
-            await new MetadataStore(connection).CreateSchemaAsync(ct);
             var store = new BackupServerStore(connection);
+            await store.CreateTableAsync(ct);
             if (await store.GetAsync(options.Name, ct) is { } existing && !force
                 && (existing.Host != host || existing.BackupDirectory != options.BackupDirectory))
             {

@@ -8,7 +8,14 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
     private const string Columns =
         "name, host, backup_directory, slot_name, config_file, registered_at, last_seen, last_backup_id, last_backup_time";
 
-    /// <summary>False on a cluster whose metadata predates backup servers and that never registered one.</summary>
+    /// <summary>Creates the table if it is missing (<see cref="MetadataSchema.CreateBackupServersSql"/>).</summary>
+    public async Task CreateTableAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(MetadataSchema.CreateBackupServersSql, connection);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>False on a cluster that never registered a backup server.</summary>
     public async Task<bool> TableExistsAsync(CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT to_regclass('pgward.backup_servers') IS NOT NULL", connection);

@@ -1,7 +1,7 @@
 namespace Pgward.Core.Metadata;
 
 /// <summary>
-/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns, and the backup servers. It lives in the database of the
+/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns, and the backup servers' table. It lives in the database of the
 /// primary's conninfo and reaches the standbys through physical replication, which is how every node knows
 /// the topology. State that changes every second stays out of it (it would be WAL on every probe).
 /// </summary>
@@ -60,8 +60,21 @@ public static class MetadataSchema
         CREATE OR REPLACE RULE voting_term_delete AS ON DELETE TO pgward.voting_term DO INSTEAD NOTHING;
         INSERT INTO pgward.voting_term (term) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pgward.voting_term);
 
-        -- Backup servers (pgward backup register): listed by cluster show, never nodes, so neither voters nor
-        -- failover candidates. last_seen and the last backup are refreshed by the backup server's daemon.
+        CREATE OR REPLACE VIEW pgward.show_nodes AS
+          SELECT n.node_id, n.node_name, n.active, n.upstream_node_id, un.node_name AS upstream_node_name,
+                 n.type, n.priority, n.conninfo
+            FROM pgward.nodes n
+            LEFT JOIN pgward.nodes un ON un.node_id = n.upstream_node_id;
+        """;
+
+    /// <summary>
+    /// <c>pgward.backup_servers</c>, created by the first <c>backup register</c> (idempotent, so it is also the migration
+    /// of a cluster registered before backup servers existed): a cluster without a backup server has no such table,
+    /// and <c>cluster show</c> reads its absence as "none". Backup servers are listed by <c>cluster show</c>, never
+    /// nodes, so neither voters nor failover candidates; last_seen and the last backup are refreshed by the backup
+    /// server's daemon.
+    /// </summary>
+    public const string CreateBackupServersSql = """
         CREATE TABLE IF NOT EXISTS pgward.backup_servers (
           name              TEXT        PRIMARY KEY,
           host              TEXT        NOT NULL,
@@ -73,11 +86,5 @@ public static class MetadataSchema
           last_backup_id    TEXT        NULL,
           last_backup_time  TIMESTAMPTZ NULL
         );
-
-        CREATE OR REPLACE VIEW pgward.show_nodes AS
-          SELECT n.node_id, n.node_name, n.active, n.upstream_node_id, un.node_name AS upstream_node_name,
-                 n.type, n.priority, n.conninfo
-            FROM pgward.nodes n
-            LEFT JOIN pgward.nodes un ON un.node_id = n.upstream_node_id;
         """;
 }

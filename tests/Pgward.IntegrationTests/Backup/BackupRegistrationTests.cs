@@ -17,8 +17,8 @@ public sealed class BackupRegistrationTests : PgIntegrationTest
     public async Task Register_lists_the_backup_server_in_cluster_show_and_unregister_removes_it_with_events()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        // A cluster whose metadata predates backup servers: register adds the table.
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "DROP TABLE pgward.backup_servers", Token);
+        // A cluster that never had a backup server has no table for them: cluster show lists none, register creates it.
+        Assert.False(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(1), "SELECT to_regclass('pgward.backup_servers') IS NOT NULL", Token));
         var before = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "show");
         Assert.True(before.ExitCode == 0, before.ToString());
         Assert.DoesNotContain("Backup servers", before.Out, StringComparison.Ordinal);
