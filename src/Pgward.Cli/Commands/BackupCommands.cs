@@ -49,11 +49,18 @@ public static class BackupCommands
         });
         var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
         create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
-            (await new BaseBackupCreator(server).RunAsync(
+        {
+            var outcome = (await new BaseBackupCreator(server).RunAsync(
                 new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from))
                 {
                     WaitTimeout = parse.GetValue(waitTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                }, token)).Outcome, ct));
+                }, token)).Outcome;
+            if (outcome.Succeeded)
+            {
+                await BackupRegisterCommands.RefreshQuietlyAsync(server.Context, token);
+            }
+            return outcome;
+        }, ct));
         return create;
     }
 

@@ -4,6 +4,7 @@ using Pgward.Backup.Registration;
 using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Core.Config;
+using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
 
@@ -35,6 +36,30 @@ public static class BackupRegisterCommands
         command.SetAction((parse, ct) => RunAsync(runner, parse, (ctx, options, token) =>
             new BackupServerRegistration(options, ctx.Db, ctx.Reporter).UnregisterAsync(parse.GetValue(name), ctx.Events, token), ct));
         return command;
+    }
+
+    /// <summary>
+    /// After a base backup: the registered row shows it at once, not at the daemon's next refresh. Best effort: an
+    /// unregistered backup server or an unreachable primary is only a debug line, the backup itself succeeded.
+    /// </summary>
+    public static async Task RefreshQuietlyAsync(OperationContext ctx, CancellationToken ct)
+    {
+        if (ctx.Options.ConfigFile is not { } file
+            || BackupOptions.Bind(ConfigLoader.LoadFile(file).Sections.GetValueOrDefault("backup"), file).Options is not { } options)
+        {
+            return;
+        }
+        try
+        {
+            if (await new BackupServerRegistration(options, ctx.Db, ctx.Reporter).RefreshAsync(ct) is { } problem)
+            {
+                ctx.Reporter.Debug(problem);
+            }
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            ctx.Reporter.Debug($"cannot refresh the backup server's row in the cluster metadata: {e.Message}");
+        }
     }
 
     private static Task<int> RunAsync(

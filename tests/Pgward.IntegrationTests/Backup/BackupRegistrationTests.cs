@@ -54,7 +54,7 @@ public sealed class BackupRegistrationTests : PgIntegrationTest
             "SELECT backup_directory FROM pgward.backup_servers", Token));
         Assert.Equal(0, (await PgwardCli.RunAsync(Token, "-f", config, "backup", "register", "--force")).ExitCode);
 
-        // The daemon refreshes the row with the newest backup.
+        // backup create shows the new backup at once; the daemon refreshes the row (last seen, newest backup).
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Token))
         {
             var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
@@ -63,11 +63,16 @@ public sealed class BackupRegistrationTests : PgIntegrationTest
             await stop.CancelAsync();
             Assert.Equal(0, (await daemon).ExitCode);
         }
+        var newest = await Sql.ScalarAsync<string>(sandbox.ConnectionString(1), "SELECT last_backup_id FROM pgward.backup_servers", Token);
+        Assert.Matches("^[0-9]{8}T[0-9]{6}$", newest);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "UPDATE pgward.backup_servers SET last_backup_id = NULL, last_seen = now() - interval '1 hour'", Token);
+        var stale = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "show", "--compact");
+        Assert.Contains("? not seen for 60 min", stale.Out, StringComparison.Ordinal);
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Token))
         {
             var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(1),
-                "SELECT last_backup_id IS NOT NULL FROM pgward.backup_servers", Token), Token);
+                $"SELECT last_backup_id = '{newest}' AND last_seen > now() - interval '1 minute' FROM pgward.backup_servers", Token), Token);
             await stop.CancelAsync();
             Assert.Equal(0, (await daemon).ExitCode);
         }

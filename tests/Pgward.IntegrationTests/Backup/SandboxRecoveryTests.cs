@@ -21,7 +21,9 @@ public sealed class SandboxRecoveryTests : PgIntegrationTest
             var show = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "show", "--compact");
             Assert.True(show.ExitCode == 0, show.ToString());
             Assert.Contains("Backup servers:", show.Out, StringComparison.Ordinal);
-            Assert.Contains("* running", show.Out[show.Out.IndexOf("Backup servers:", StringComparison.Ordinal)..], StringComparison.Ordinal);
+            var backupRow = show.Out.Split('\n').Single(l => l.StartsWith(" backup ", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToList();
+            Assert.Equal("* running", backupRow[2]);
+            Assert.Matches("^[0-9]{8}T[0-9]{6}$", backupRow[3]);
 
             // A place the postgres user cannot enter is refused before anything is restored.
             var closed = System.IO.Directory.CreateDirectory(Path.Combine(Directory.Path, "root-only"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
