@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of full base backups and recovery: `pgward backup create` beside `pg_basebackup --compress=client-lz4 -Ft`
-# in the same run, then `pgward backup recover` and the replay to a promoted server.
+# and pgBackRest (when installed: apt-get install pgbackrest) in the same run, then `pgward backup recover` and the
+# replay to a promoted server.
 # One command:  bench/backup.sh
 #
 # Builds a one-node sandbox and fills a pgbench database of scale PGWARD_BENCH_BACKUP_SCALE (50) whose filler column
@@ -8,7 +9,11 @@
 # Starts `pgward backup receive-wal` (the archive recovery replays from), then alternates, PGWARD_BENCH_BACKUP_RUNS
 # (3) times each:
 #   - pg_basebackup -Ft --compress=client-lz4 -X none --manifest-checksums=CRC32C --checkpoint=fast (what pgward runs);
-#   - pgward backup create (the same pg_basebackup, plus finding the primary, backup.info, and the WAL check).
+#   - pgward backup create (the same pg_basebackup, plus finding the primary, backup.info, and the WAL check);
+#   - pgbackrest backup --type=full --process-max=2 --compress-type=lz4, as the postgres user, into a repository in the
+#     scratch directory. The server does not archive WAL (archive_mode off, as for the two others, which take no WAL
+#     either), so the stanza has archive-check=n: pgBackRest then takes an online backup without waiting for WAL in
+#     its archive (archive-copy is off by default). start-fast=y is the counterpart of --checkpoint=fast.
 # Wall time and MB/s (data directory bytes / wall time), median of the runs; pgward's fixed cost is the difference
 # of the medians. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover latest DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
@@ -64,7 +69,7 @@ fi
 echo "pgward: $pgward"
 
 echo "== sandbox up --nodes 1 (port $port), pgbench scale $scale with md5 filler"
-run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes 1 --witness false --agents false
+run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes 1 --witness false --agents false --backup false
 run_quiet "$bindir/pgbench" -i -q -I dt -s "$scale" -h 127.0.0.1 -p "$port" -U pgward pgward
 run_quiet psql_primary "insert into pgbench_branches select b, 0 from generate_series(1, $scale) b;
     insert into pgbench_tellers select t, (t - 1) / 10 + 1, 0 from generate_series(1, $scale * 10) t;
@@ -94,8 +99,40 @@ for ((i = 0; i < 300; i++)); do
 done
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 
+pgbackrest_version=""
+if command -v pgbackrest >/dev/null; then
+    pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
+    echo "== pgBackRest $pgbackrest_version: stanza-create"
+    br="$work/pgbackrest"
+    mkdir -p "$br/repo" "$br/log" "$br/lock"
+    cat >"$br/pgbackrest.conf" <<CONF
+[global]
+repo1-path=$br/repo
+repo1-retention-full=$((runs + 1))
+log-path=$br/log
+lock-path=$br/lock
+log-level-console=warn
+log-level-file=off
+start-fast=y
+archive-check=n
+
+[bench]
+pg1-path=$dir/node1/data
+pg1-port=$port
+pg1-socket-path=$dir/node1
+pg1-user=pgward
+pg1-database=pgward
+CONF
+    chown -R postgres: "$br"
+    pgbackrest_run() { runuser -u postgres -- pgbackrest --config="$br/pgbackrest.conf" --stanza=bench "$@"; }
+    run_quiet pgbackrest_run stanza-create
+else
+    echo "== pgBackRest is not installed (apt-get install pgbackrest): its row is left out"
+fi
+
 : >"$work/pgbb.s"
 : >"$work/pgward.s"
+: >"$work/pgbackrest.s"
 for ((r = 1; r <= runs; r++)); do
     echo "== run $r: pg_basebackup"
     t0="$(now_us)"
@@ -109,6 +146,14 @@ for ((r = 1; r <= runs; r++)); do
     t0="$(now_us)"
     run_quiet "$pgward" -f "$work/backup.conf" backup create
     seconds_since "$t0" >>"$work/pgward.s"
+
+    if [[ -n "$pgbackrest_version" ]]; then
+        echo "== run $r: pgbackrest backup --type=full --process-max=2 --compress-type=lz4"
+        t0="$(now_us)"
+        run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
+        seconds_since "$t0" >>"$work/pgbackrest.s"
+        pgbackrest_bytes="$(du -sb "$(find "$br/repo/backup/bench" -maxdepth 1 -name '*F' | sort | tail -1)" | cut -f1)"
+    fi
 done
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 run_quiet "$pgward" -f "$work/backup.conf" backup list
@@ -167,8 +212,17 @@ read -r n med min max < <(stats2 "$work/pgbb.s")
 printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pg_basebackup -Ft --compress=client-lz4" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
 read -r n med min max < <(stats2 "$work/pgward.s")
 printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward backup create" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+if [[ -n "$pgbackrest_version" ]]; then
+    read -r n med min max < <(stats2 "$work/pgbackrest.s")
+    printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgBackRest $pgbackrest_version lz4, --process-max=2" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+fi
 echo
-awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%)\n", a - b, (a - b) / b * 100 }'
+awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%); pgward / pg_basebackup: %.2f\n", a - b, (a - b) / b * 100, a / b }'
+if [[ -n "$pgbackrest_version" ]]; then
+    pgbackrest_med="$(stats2 "$work/pgbackrest.s" | cut -d" " -f2)"
+    awk -v a="$pgbackrest_med" -v b="$pgbb_med" -v w="$pgward_med" -v size="$(mb "$pgbackrest_bytes")" 'BEGIN {
+        printf "pgBackRest / pg_basebackup: %.2f; pgBackRest / pgward: %.2f; pgBackRest backup on disk %s MB\n", a / b, a / w, size }'
+fi
 echo
 printf '| %-46s | %5s | %8s | %8s | %8s |\n' "recovery (median of $runs)" "runs" "median s" "min s" "max s"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "------:" "---------:" "---------:" "---------:"

@@ -1,4 +1,6 @@
+using Npgsql;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Registration;
 using Pgward.Backup.Retention;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
@@ -14,7 +16,8 @@ namespace Pgward.Backup;
 /// an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so and tries
 /// again every <see cref="RetryInterval"/>, so that the fix is picked up without a restart.</item>
 /// <item><c>backup cron</c> at start and every <see cref="CronInterval"/>: backups whose WAL has arrived become DONE, and the
-/// retention policy removes obsolete backups and the WAL only they needed.</item>
+/// retention policy removes obsolete backups and the WAL only they needed; and the backup server's row in the cluster
+/// metadata (<c>pgward.backup_servers</c>, what <c>cluster show</c> lists) gets its last-seen time and newest backup.</item>
 /// </list>
 /// </summary>
 public static class BackupDaemon
@@ -59,6 +62,8 @@ public static class BackupDaemon
         }
         var catalog = new BackupCatalog(ctx.Layout);
         var archive = new WalArchive(ctx.Layout);
+        var registration = new BackupServerRegistration(ctx.Options, ctx.Db, ctx.Reporter);
+        string? registrationProblem = null;
         // Once at start, then every interval.
         for (var first = true; first || await WaitAsync(CronInterval, ctx.Time, ct); first = false)
         {
@@ -78,7 +83,32 @@ public static class BackupDaemon
             {
                 ctx.Reporter.Error($"backup cron failed: {e.Message}");
             }
+            registrationProblem = await RefreshRegistrationAsync(registration, registrationProblem, ctx.Reporter, ct);
         }
+    }
+
+    /// <summary>Refreshes the metadata row; a problem is reported when it first appears, not every minute.</summary>
+    private static async Task<string?> RefreshRegistrationAsync(
+        BackupServerRegistration registration, string? previousProblem, IReporter reporter, CancellationToken ct)
+    {
+        string? problem;
+        try
+        {
+            problem = await registration.RefreshAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            problem = $"cannot refresh the backup server's row in the cluster metadata: {e.Message}";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return previousProblem;
+        }
+        if (problem is not null && problem != previousProblem)
+        {
+            reporter.Warning(problem);
+        }
+        return problem;
     }
 
     private static async Task<bool> WaitAsync(TimeSpan delay, TimeProvider time, CancellationToken ct)

@@ -33,16 +33,22 @@ public sealed partial record BackupOptions
     /// <summary><c>minimum_redundancy</c>: retention never leaves fewer backups than this. Default 0.</summary>
     public int MinimumRedundancy { get; init; }
 
+    /// <summary><c>name</c>: what the backup server is called in the cluster metadata (<c>cluster show</c>,
+    /// <c>backup register</c>); unique per cluster. Default <c>backup</c>.</summary>
+    public string Name { get; init; } = DefaultName;
+
     /// <summary>The configuration file the options came from.</summary>
     public string ConfigFile { get; init; } = "";
 
     public const string DefaultSlotName = "pgward_backup";
 
+    public const string DefaultName = "backup";
+
     public BackupLayout Layout => new(BackupDirectory);
 
     /// <summary>Keys of the section, for "unknown setting" warnings.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy"];
+        ["name", "backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy"];
 
     /// <summary>
     /// Binds the raw <c>[backup]</c> section (<see cref="ConfigLoadResult.Sections"/>). Pure: every problem is
@@ -101,6 +107,18 @@ public sealed partial record BackupOptions
             }
         }
 
+        if (section.TryGetValue("name", out var name))
+        {
+            if (!NameRegex().IsMatch(name))
+            {
+                Fail("name", $"expected 1-63 letters, digits, '.', '_' or '-' (the backup server's name in the cluster metadata), got \"{name}\"");
+            }
+            else
+            {
+                options = options with { Name = name };
+            }
+        }
+
         if (section.TryGetValue("compression", out var compression) && !compression.Equals("zstd", StringComparison.OrdinalIgnoreCase))
         {
             Fail("compression", $"expected \"zstd\" (the only compression supported), got \"{compression}\"");
@@ -141,6 +159,9 @@ public sealed partial record BackupOptions
     /// <summary>The conninfo with its password masked, for messages.</summary>
     public string MaskedConninfo =>
         Pgward.Core.Postgres.Conninfo.TryParse(Conninfo, out var parsed, out _) ? parsed!.ToMaskedString() : "(invalid conninfo)";
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,63}$")]
+    private static partial Regex NameRegex();
 
     [GeneratedRegex("^[a-z0-9_]{1,63}$")]
     private static partial Regex SlotNameRegex();

@@ -10,16 +10,18 @@ namespace Pgward.Backup.Base;
 /// <summary>
 /// Finds the server to back up from the <c>[backup] conninfo</c>: when that node holds pgward's metadata, the node
 /// running as primary (or the node named by <c>--from</c>); otherwise the server at the conninfo itself. This is what
-/// keeps backups working after a failover without editing the configuration.
+/// keeps backups working after a failover without editing the configuration. When the configured node is down (the
+/// old primary after a failover, typically), the metadata is read from the nodes the receiver saw last
+/// (<see cref="BackupLayout.KnownNodesFile"/>).
 /// </summary>
-public sealed class BackupSourceResolver(OperationContext ctx)
+public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layout)
 {
     public async Task<(BackupSource? Source, Outcome Outcome)> ResolveAsync(string clusterConninfo, string? fromNode, CancellationToken ct)
     {
-        var entry = await ctx.Db.TryOpenAsync(clusterConninfo, ct);
-        if (entry.Connection is not { } connection)
+        var (connection, entryError) = await OpenEntryAsync(clusterConninfo, ct);
+        if (connection is null)
         {
-            return (null, Outcome.Fail(ExitCodes.DbConnection, $"cannot connect to the cluster: {entry.Error}",
+            return (null, Outcome.Fail(ExitCodes.DbConnection, $"cannot connect to the cluster: {entryError}",
                 hint: "check conninfo in the [backup] section of pgward.conf and that the server is running"));
         }
         IReadOnlyList<NodeRecord> nodes;
@@ -52,6 +54,25 @@ public sealed class BackupSourceResolver(OperationContext ctx)
                 hint: "see the nodes with: pgward cluster show"));
         }
         return await DescribeAsync(chosen.Conninfo, chosen.NodeName, primary?.Node.Conninfo, ct);
+    }
+
+    /// <summary>The configured node, else the first known node that answers; the configured node's error otherwise.</summary>
+    private async Task<(NpgsqlConnection? Connection, string? Error)> OpenEntryAsync(string clusterConninfo, CancellationToken ct)
+    {
+        var entry = await ctx.Db.TryOpenAsync(clusterConninfo, ct);
+        if (entry.Connection is { } configured)
+        {
+            return (configured, null);
+        }
+        var known = File.Exists(layout.KnownNodesFile) ? File.ReadAllLines(layout.KnownNodesFile).Where(l => l.Length > 0 && l != clusterConninfo) : [];
+        foreach (var conninfo in known)
+        {
+            if ((await ctx.Db.TryOpenAsync(conninfo, ct)).Connection is { } connection)
+            {
+                return (connection, null);
+            }
+        }
+        return (null, entry.Error);
     }
 
     private async Task<(BackupSource? Source, Outcome Outcome)> DescribeAsync(string conninfo, string name, string? primaryConninfo, CancellationToken ct)

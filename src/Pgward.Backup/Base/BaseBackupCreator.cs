@@ -1,5 +1,6 @@
 using Npgsql;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Core.Postgres;
@@ -35,7 +36,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, lookup.Problem!));
         }
-        var (source, resolved) = await new BackupSourceResolver(Ctx).ResolveAsync(server.Settings.Conninfo, request.FromNode, ct);
+        var (source, resolved) = await new BackupSourceResolver(Ctx, server.Layout).ResolveAsync(server.Settings.Conninfo, request.FromNode, ct);
         if (source is null)
         {
             return (null, resolved);
@@ -58,7 +59,7 @@ public sealed class BaseBackupCreator(BackupServer server)
             return (copied, Outcome.Fail(ExitCodes.BadBaseBackup, $"backup {id} failed: {copied.Error}",
                 hint: "the backup is recorded as FAILED; remove it with: pgward backup delete " + id));
         }
-        Ctx.Reporter.Notice($"backup {id} copied: begin LSN {copied.BeginLsn} ({copied.BeginWal}), end LSN {copied.EndLsn} ({copied.EndWal}), "
+        Ctx.Reporter.Notice($"backup {id} copied: begin LSN {copied.BeginLsn} ({copied.BeginWal?.Name(WalSegment.DefaultSize)}), end LSN {copied.EndLsn} ({copied.EndWal?.Name(WalSegment.DefaultSize)}), "
             + $"timeline {copied.Timeline}, {ByteSize.Format(copied.Size)} on disk ({ByteSize.Format(copied.DataSize)} of data)");
 
         var waitTimeout = request.WaitTimeout ?? server.Settings.WalWaitTimeout;
@@ -154,7 +155,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             await SwitchWalAsync(primary, ct);
         }
-        Ctx.Reporter.Notice($"waiting up to {timeout.TotalSeconds:0} s for WAL segment {backup.EndWal} to be archived");
+        Ctx.Reporter.Notice($"waiting up to {timeout.TotalSeconds:0} s for WAL segment {backup.EndWal?.Name(WalSegment.DefaultSize)} to be archived");
         var deadline = Ctx.Time.GetUtcNow() + timeout;
         while (Ctx.Time.GetUtcNow() < deadline)
         {

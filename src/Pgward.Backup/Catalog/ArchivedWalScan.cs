@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Catalog;
@@ -23,7 +24,7 @@ public sealed class ArchivedWalScan(BackupLayout layout)
         foreach (var file in Directory.EnumerateFiles(layout.WalDirectory, "*" + SegmentSuffix, SearchOption.AllDirectories))
         {
             var info = new FileInfo(file);
-            if (WalSegmentId.TryParse(info.Name[..^SegmentSuffix.Length], out var segment))
+            if (WalSegment.TryParse(info.Name[..^SegmentSuffix.Length], WalSegment.DefaultSize, out var segment))
             {
                 list.Add(new ArchivedSegment(segment, info.Length, info.LastWriteTimeUtc));
             }

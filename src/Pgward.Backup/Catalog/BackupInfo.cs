@@ -1,3 +1,4 @@
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Catalog;
@@ -49,10 +50,10 @@ public sealed record BackupInfo
     public string? Error { get; init; }
 
     /// <summary>First WAL segment the backup needs; null until the begin LSN is known.</summary>
-    public WalSegmentId? BeginWal => BeginLsn.IsValid ? WalSegmentId.Holding(Timeline, BeginLsn) : null;
+    public WalSegment? BeginWal => BeginLsn.IsValid ? WalSegment.Containing(Timeline, BeginLsn, WalSegment.DefaultSize) : null;
 
     /// <summary>Last WAL segment the backup needs to be consistent; null until the end LSN is known.</summary>
-    public WalSegmentId? EndWal => EndLsn.IsValid ? WalSegmentId.HoldingLastByteBefore(Timeline, EndLsn) : null;
+    public WalSegment? EndWal => EndLsn.IsValid ? WalSegment.ContainingLastByteBefore(Timeline, EndLsn, WalSegment.DefaultSize) : null;
 
     /// <summary>The time by which retention orders backups: the end, or the begin while unfinished.</summary>
     public DateTimeOffset OrderTime => EndTime ?? BeginTime;

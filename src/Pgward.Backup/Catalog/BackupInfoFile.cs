@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Catalog;
@@ -33,15 +34,15 @@ public static class BackupInfoFile
         Line("source_node", info.SourceNode);
         Line("timeline", info.Timeline.ToString(CultureInfo.InvariantCulture));
         Line("begin_xlog", info.BeginLsn.ToString());
-        Line("begin_wal", info.BeginWal?.Name);
+        Line("begin_wal", info.BeginWal?.Name(WalSegment.DefaultSize));
         Line("begin_time", info.BeginTime.ToString("O", CultureInfo.InvariantCulture));
         Line("end_xlog", info.EndLsn.IsValid ? info.EndLsn.ToString() : null);
-        Line("end_wal", info.EndWal?.Name);
+        Line("end_wal", info.EndWal?.Name(WalSegment.DefaultSize));
         Line("end_time", info.EndTime?.ToString("O", CultureInfo.InvariantCulture));
         Line("size", info.Size.ToString(CultureInfo.InvariantCulture));
         Line("data_size", info.DataSize.ToString(CultureInfo.InvariantCulture));
         Line("compression", "lz4");
-        Line("xlog_segment_size", WalSegmentId.Size.ToString(CultureInfo.InvariantCulture));
+        Line("xlog_segment_size", WalSegment.DefaultSize.ToString(CultureInfo.InvariantCulture));
         Line("error", info.Error);
         return sb.ToString();
     }

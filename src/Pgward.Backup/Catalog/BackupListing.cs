@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Pgward.Backup.Wal;
 
 namespace Pgward.Backup.Catalog;
 
@@ -47,8 +48,8 @@ public static class BackupListing
             json.WriteNumber("timeline", b.Timeline);
             json.WriteString("begin_lsn", b.BeginLsn.ToString());
             json.WriteString("end_lsn", b.EndLsn.IsValid ? b.EndLsn.ToString() : null);
-            json.WriteString("begin_wal", b.BeginWal?.Name);
-            json.WriteString("end_wal", b.EndWal?.Name);
+            json.WriteString("begin_wal", b.BeginWal?.Name(WalSegment.DefaultSize));
+            json.WriteString("end_wal", b.EndWal?.Name(WalSegment.DefaultSize));
             json.WriteString("system_identifier", b.SystemIdentifier);
             json.WriteString("source_node", b.SourceNode);
             json.WriteString("error", b.Error);
@@ -71,8 +72,8 @@ public static class BackupListing
         Row(output, "Disk usage", $"{ByteSize.Format(b.Size)} ({ByteSize.Format(b.Size + walSize)} with WALs)");
         Row(output, "Data size", ByteSize.Format(b.DataSize));
         Row(output, "Timeline", b.Timeline.ToString(CultureInfo.InvariantCulture));
-        Row(output, "Begin WAL", b.BeginWal?.Name ?? "-");
-        Row(output, "End WAL", b.EndWal?.Name ?? "-");
+        Row(output, "Begin WAL", b.BeginWal?.Name(WalSegment.DefaultSize) ?? "-");
+        Row(output, "End WAL", b.EndWal?.Name(WalSegment.DefaultSize) ?? "-");
         Row(output, "Begin LSN", b.BeginLsn.ToString());
         Row(output, "End LSN", b.EndLsn.IsValid ? b.EndLsn.ToString() : "-");
         Row(output, "Begin time", Time(b.BeginTime));

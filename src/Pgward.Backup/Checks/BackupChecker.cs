@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Backup.Base;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Checks;
@@ -17,7 +18,7 @@ public sealed class BackupChecker(BackupServer server)
         var scan = new ArchivedWalScan(server.Layout);
         var segments = scan.Segments();
 
-        var (source, outcome) = await new BackupSourceResolver(ctx).ResolveAsync(settings.Conninfo, fromNode: null, ct);
+        var (source, outcome) = await new BackupSourceResolver(ctx, server.Layout).ResolveAsync(settings.Conninfo, fromNode: null, ct);
         bool? slotExists = null;
         if (source is not null && settings.SlotName is { } slot)
         {
@@ -67,11 +68,11 @@ public sealed class BackupChecker(BackupServer server)
             var from = timeline == oldest.Timeline
                 ? oldest.BeginLsn
                 : scan.SwitchPoint(timeline) ?? kept.Where(b => b.Timeline == timeline).Select(b => (Lsn?)b.BeginLsn).Min();
-            if (from is not { } begin || begin.Value / WalSegmentId.Size > last)
+            if (from is not { } begin || begin.Value / (ulong)WalSegment.DefaultSize > last)
             {
                 continue;
             }
-            gaps.AddRange(await server.Archive.MissingSegmentsAsync((int)timeline, begin, new WalSegmentId(timeline, last).Start, readContents: false, ct));
+            gaps.AddRange(await server.Archive.MissingSegmentsAsync((int)timeline, begin, new WalSegment(timeline, last).Start(WalSegment.DefaultSize), readContents: false, ct));
         }
         return gaps;
     }

@@ -46,6 +46,14 @@ public sealed class BackupRecovery(BackupServer server)
             return (null, Outcome.Fail(ExitCodes.BadConfig, account.Problem!));
         }
 
+        // The server runs as its account, pgward usually as root: refuse at once a place it could not even enter.
+        var (existingAncestor, createdRoot) = Ancestors(destination);
+        if (await owner.CheckTraversableAsync(existingAncestor, ct) is { } unreachable)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"cannot recover into {destination}: {unreachable}",
+                hint: "choose a destination the server's OS user can reach, e.g. under /var/lib/postgresql or /tmp"));
+        }
+
         var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(ct);
         var (backup, refused) = RecoveryPlan.Choose(backups, request.Backup, request.Target);
         if (backup is null)
@@ -65,7 +73,7 @@ public sealed class BackupRecovery(BackupServer server)
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException or FormatException
             or InvalidOperationException or ArgumentException or UnauthorizedAccessException or OperationCanceledException)
         {
-            Empty(destination, createdDestination);
+            Empty(createdDestination ? createdRoot : destination, createdDestination);
             foreach (var location in restorer.TablespaceLocations)
             {
                 // Each was empty (or missing) before: only what the restore wrote goes.
@@ -79,6 +87,12 @@ public sealed class BackupRecovery(BackupServer server)
                 hint: $"check the backup with: pgward backup verify {backup.Id}; the destination was emptied again"));
         }
 
+        // The parents pgward created for the destination go to the account too: the server's log and socket usually go
+        // beside its data directory.
+        if (createdRoot != destination && await owner.ChownAsync(createdRoot, ct) is { Succeeded: false } parents)
+        {
+            return (backup, Outcome.Fail(ExitCodes.LocalCommand, $"cannot give {createdRoot} to the server account: {parents.Describe()}"));
+        }
         foreach (var directory in restorer.TablespaceLocations.Prepend(destination))
         {
             if (await owner.ChownAsync(directory, ct) is { Succeeded: false } chown)
@@ -102,6 +116,20 @@ public sealed class BackupRecovery(BackupServer server)
         // standby.signal would win over recovery.signal and make the server a standby that never reaches the target.
         File.Delete(Path.Combine(destination, StandbySignal));
         await File.WriteAllTextAsync(Path.Combine(destination, RecoverySignal), "", ct);
+    }
+
+    /// <summary>The nearest existing directory at or above <paramref name="destination"/>, and the topmost directory
+    /// the restore will create (the destination itself when only it is missing, or when it exists).</summary>
+    private static (string Existing, string CreatedRoot) Ancestors(string destination)
+    {
+        var createdRoot = destination;
+        var existing = destination;
+        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            createdRoot = existing;
+            existing = parent;
+        }
+        return (existing, createdRoot);
     }
 
     private static void Empty(string destination, bool created)

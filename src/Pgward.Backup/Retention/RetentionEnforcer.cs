@@ -38,7 +38,7 @@ public sealed class RetentionEnforcer(BackupCatalog catalog, IWalArchive archive
         {
             return (0, null);
         }
-        var oldestNeeded = starts.MinBy(s => s.Number).Name;
+        var oldestNeeded = starts.MinBy(s => s.Number).Name(WalSegment.DefaultSize);
         var segments = dryRun ? 0 : archive.DeleteSegmentsBefore(oldestNeeded);
         if (segments > 0)
         {

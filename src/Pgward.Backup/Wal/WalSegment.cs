@@ -15,6 +15,11 @@ public readonly record struct WalSegment(uint Timeline, ulong Number) : ICompara
 
     public static WalSegment Containing(uint timeline, Lsn lsn, long segmentSize) => new(timeline, lsn.Value / (ulong)segmentSize);
 
+    /// <summary>The segment holding the last byte before <paramref name="end"/>: a backup ending at
+    /// <c>0/2A000000</c> needs <c>...29</c>, not <c>...2A</c> (Barman's off-by-one, issue 250).</summary>
+    public static WalSegment ContainingLastByteBefore(uint timeline, Lsn end, long segmentSize) =>
+        new(timeline, (end.Value - 1) / (ulong)segmentSize);
+
     public Lsn Start(long segmentSize) => new(Number * (ulong)segmentSize);
 
     /// <summary>The first position after this segment: where the next one starts.</summary>

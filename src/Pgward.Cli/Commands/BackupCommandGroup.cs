@@ -20,6 +20,7 @@ public static class BackupCommandGroup
         var backup = new Command("backup", "base backups, WAL archive, retention and point-in-time recovery on a backup server");
         BackupCommands.AddTo(backup, runner);
         BackupWalCommands.AddTo(backup, runner);
+        BackupRegisterCommands.AddTo(backup, runner);
         return backup;
     }
 

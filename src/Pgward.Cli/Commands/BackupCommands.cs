@@ -20,10 +20,6 @@ namespace Pgward.Cli.Commands;
 /// </summary>
 public static class BackupCommands
 {
-    /// <summary>Opens the WAL archive under <c>backup_directory</c>: the receiver's <see cref="WalArchive"/>; tests may
-    /// put an archive of their own here.</summary>
-    internal static Func<BackupLayout, IWalArchive>? WalArchiveFactory { get; set; } = layout => new WalArchive(layout);
-
     public static void AddTo(Command backup, CommandRunner runner)
     {
         backup.Add(BuildCreate(runner));
@@ -53,11 +49,18 @@ public static class BackupCommands
         });
         var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
         create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
-            (await new BaseBackupCreator(server).RunAsync(
+        {
+            var outcome = (await new BaseBackupCreator(server).RunAsync(
                 new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from))
                 {
                     WaitTimeout = parse.GetValue(waitTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                }, token)).Outcome, ct));
+                }, token)).Outcome;
+            if (outcome.Succeeded)
+            {
+                await BackupRegisterCommands.RefreshQuietlyAsync(server.Context, token);
+            }
+            return outcome;
+        }, ct));
         return create;
     }
 
@@ -111,7 +114,7 @@ public static class BackupCommands
         status.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
         {
             var backups = await new BackupWalCompletion(server.Catalog, server.Archive).RefreshAsync(token);
-            var (source, reached) = await new BackupSourceResolver(server.Context).ResolveAsync(server.Settings.Conninfo, null, token);
+            var (source, reached) = await new BackupSourceResolver(server.Context, server.Layout).ResolveAsync(server.Settings.Conninfo, null, token);
             var segments = new ArchivedWalScan(server.Layout).Segments();
             var done = backups.Count(b => b.Status == BackupStatus.Done);
             var output = runner.Environment.Out;
@@ -120,7 +123,7 @@ public static class BackupCommands
             output.WriteLine($"\tBackups: {backups.Count} ({done} DONE), first {backups.FirstOrDefault()?.Id ?? "-"}, last {backups.LastOrDefault()?.Id ?? "-"}");
             output.WriteLine($"\tBackups size: {ByteSize.Format(backups.Sum(b => b.Size))}");
             output.WriteLine($"\tWAL archive: {segments.Count} segments, {ByteSize.Format(segments.Sum(s => s.SizeOnDisk))}, "
-                + $"first {segments.FirstOrDefault()?.Segment.Name ?? "-"}, last {segments.LastOrDefault()?.Segment.Name ?? "-"}");
+                + $"first {segments.FirstOrDefault()?.Segment.Name(WalSegment.DefaultSize) ?? "-"}, last {segments.LastOrDefault()?.Segment.Name(WalSegment.DefaultSize) ?? "-"}");
             output.WriteLine($"\tRetention policy: {server.Settings.RetentionPolicy?.ToString() ?? "none (every backup is kept)"}");
             var min = server.Settings.MinimumRedundancy;
             output.WriteLine($"\tMinimum redundancy requirements: {(done >= min ? "satisfied" : "FAILED")} ({done}/{min})");
@@ -338,11 +341,7 @@ public static class BackupCommands
             {
                 return Outcome.Fail(ExitCodes.BadConfig, problem!);
             }
-            if (WalArchiveFactory is not { } openArchive)
-            {
-                return Outcome.Fail(ExitCodes.Internal, "this build of pgward has no WAL archive to read");
-            }
-            return await operation(new BackupServer(ctx, settings, openArchive(new BackupLayout(settings.BackupDirectory))), token);
+            return await operation(new BackupServer(ctx, settings, new WalArchive(new BackupLayout(settings.BackupDirectory))), token);
         });
 
     /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>

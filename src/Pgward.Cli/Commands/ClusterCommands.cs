@@ -147,9 +147,28 @@ public static class ClusterCommands
                 r.Priority.ToString(CultureInfo.InvariantCulture), r.Timeline];
             return compact ? cells : [.. cells, r.Conninfo];
         }));
+        WriteBackupServers(output, report.BackupServers, compact);
     }
 
-    /// <summary>repmgr's CSV: node_id, availability (0 available, -1 not), recovery (0 primary, 1 standby, -1 unknown).</summary>
+    /// <summary>A separate short table: backup servers are not nodes (no ID, role, upstream or priority).</summary>
+    private static void WriteBackupServers(TextWriter output, IReadOnlyList<BackupServerRow> servers, bool compact)
+    {
+        if (servers.Count == 0)
+        {
+            return;
+        }
+        output.WriteLine();
+        output.WriteLine("Backup servers:");
+        string[] headers = compact
+            ? ["Name", "Host", "Status", "Last backup"]
+            : ["Name", "Host", "Status", "Slot", "Last backup", "Backup directory"];
+        TableWriter.Write(output, headers, servers.Select(s => (IReadOnlyList<string>)(compact
+            ? [s.Name, s.Host, s.Status, s.LastBackup]
+            : [s.Name, s.Host, s.Status, s.SlotName, s.LastBackup, s.BackupDirectory])));
+    }
+
+    /// <summary>repmgr's CSV: node_id, availability (0 available, -1 not), recovery (0 primary, 1 standby, -1 unknown).
+    /// Nodes only: scripts written for repmgr read every line as a node, so backup servers are left out (see --json).</summary>
     private static void WriteCsv(TextWriter output, ClusterReport report)
     {
         foreach (var row in report.Rows)

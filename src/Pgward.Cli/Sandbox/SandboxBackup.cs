@@ -7,7 +7,7 @@ namespace Pgward.Cli.Sandbox;
 
 /// <summary>
 /// The sandbox's backup server, in <c>DIR/backup</c>: a pgward.conf with only a <c>[backup]</c> section, its daemon
-/// streaming WAL through a slot, and a first base backup, so that <c>backup list</c> and <c>backup recover</c> can
+/// streaming WAL through a slot, registered in the cluster metadata (cluster show lists it), and a first base backup, so that <c>backup list</c> and <c>backup recover</c> can
 /// be tried at once.
 /// </summary>
 public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IReporter reporter)
@@ -27,6 +27,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
         await File.WriteAllTextAsync(ConfigFile, $"""
             # pgward.conf of the sandbox's backup server (pgward sandbox up): it is not a node of the cluster
             [backup]
+            name = 'backup'
             backup_directory = '{Path.Combine(Directory, "archive")}'
             conninfo = '{clusterConninfo}'
             slot_name = 'pgward_backup'
@@ -35,7 +36,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
 
             """, ct);
         reporter.Notice("starting the backup server: WAL streaming through slot pgward_backup, then a first base backup");
-        foreach (var step in new[] { new[] { "backup", "receive-wal", "--create-slot" }, ["daemon", "start"], ["backup", "create", "--wait"] })
+        foreach (var step in new[] { new[] { "backup", "receive-wal", "--create-slot" }, ["backup", "register"], ["daemon", "start"], ["backup", "create", "--wait"] })
         {
             var code = await PgwardApp.RunAsync(["-f", ConfigFile, "-q", .. step], runner.Environment, ct);
             if (code != ExitCodes.Success)

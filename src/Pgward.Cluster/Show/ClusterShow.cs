@@ -1,6 +1,6 @@
 namespace Pgward.Cluster.Show;
 
-/// <summary><c>pgward cluster show</c>: reads the metadata from any reachable node and connects to every node.</summary>
+/// <summary><c>pgward cluster show</c>: reads the metadata from any reachable node, connects to every node, and lists the backup servers.</summary>
 public sealed class ClusterShow(OperationContext ctx)
 {
     public async Task<(ClusterReport? Report, Outcome Outcome)> RunAsync(CancellationToken ct)
@@ -11,6 +11,7 @@ public sealed class ClusterShow(OperationContext ctx)
             return (null, outcome);
         }
         var observations = await ClusterObserver.ObserveAsync(ctx.Db, source.Nodes, ct);
-        return (ClusterStatusEvaluator.Evaluate(observations, source.ReadFrom), Outcome.Ok);
+        var backupServers = await BackupServerReader.ReadAsync(ctx.Db, observations, ct);
+        return (ClusterStatusEvaluator.Evaluate(observations, source.ReadFrom) with { BackupServers = backupServers }, Outcome.Ok);
     }
 }

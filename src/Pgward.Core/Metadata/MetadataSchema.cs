@@ -1,7 +1,7 @@
 namespace Pgward.Core.Metadata;
 
 /// <summary>
-/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns. It lives in the database of the
+/// The <c>pgward</c> schema: repmgr's four tables with repmgr's columns, and the backup servers' table. It lives in the database of the
 /// primary's conninfo and reaches the standbys through physical replication, which is how every node knows
 /// the topology. State that changes every second stays out of it (it would be WAL on every probe).
 /// </summary>
@@ -65,5 +65,26 @@ public static class MetadataSchema
                  n.type, n.priority, n.conninfo
             FROM pgward.nodes n
             LEFT JOIN pgward.nodes un ON un.node_id = n.upstream_node_id;
+        """;
+
+    /// <summary>
+    /// <c>pgward.backup_servers</c>, created by the first <c>backup register</c> (idempotent, so it is also the migration
+    /// of a cluster registered before backup servers existed): a cluster without a backup server has no such table,
+    /// and <c>cluster show</c> reads its absence as "none". Backup servers are listed by <c>cluster show</c>, never
+    /// nodes, so neither voters nor failover candidates; last_seen and the last backup are refreshed by the backup
+    /// server's daemon.
+    /// </summary>
+    public const string CreateBackupServersSql = """
+        CREATE TABLE IF NOT EXISTS pgward.backup_servers (
+          name              TEXT        PRIMARY KEY,
+          host              TEXT        NOT NULL,
+          backup_directory  TEXT        NOT NULL,
+          slot_name         TEXT        NOT NULL,
+          config_file       TEXT        NOT NULL,
+          registered_at     TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+          last_seen         TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+          last_backup_id    TEXT        NULL,
+          last_backup_time  TIMESTAMPTZ NULL
+        );
         """;
 }

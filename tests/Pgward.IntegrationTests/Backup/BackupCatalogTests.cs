@@ -78,11 +78,7 @@ public sealed class BackupCatalogTests : PgIntegrationTest
             "--tablespace", $"{oid}:{elsewhere}");
         Assert.True(recover.ExitCode == 0, recover.ToString());
         Assert.Equal($"{oid} {elsewhere}\n", await File.ReadAllTextAsync(Path.Combine(destination, "tablespace_map"), Token));
-        var script = server.Archive.WriteRestoreScript(Directory.Path);
-        var autoConf = Path.Combine(destination, "postgresql.auto.conf");
-        var lines = (await File.ReadAllLinesAsync(autoConf, Token))
-            .Select(l => l.StartsWith("restore_command = ", StringComparison.Ordinal) ? $"restore_command = '{script} %f %p'" : l);
-        await File.WriteAllLinesAsync(autoConf, lines, Token);
+        await server.UseApphostRestoreCommandAsync(destination, Token);
         var restored = await PgServer.AdoptAsync(Directory, "restored", BackupServerFixture.PrimarySettings, Token);
         await restored.StartAsync(Token);
         while (await restored.QueryScalarAsync<bool>("SELECT pg_is_in_recovery()", Token))

@@ -1,5 +1,4 @@
 using Pgward.Backup;
-using Pgward.Cli.Commands;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 
@@ -7,16 +6,12 @@ namespace Pgward.IntegrationTests.Backup;
 
 /// <summary>
 /// A backup server for one test: a pgward.conf with a <c>[backup]</c> section pointing at a node of the cluster, the
-/// backup directory, and the test WAL archive the commands read, fed from the primary's pg_wal.
+/// backup directory, and its WAL archive, fed from the primary's pg_wal instead of by a receiver. The commands read it
+/// through the real archive code.
 /// </summary>
 public sealed record BackupServerFixture(
-    string PrimaryConnectionString, string PrimaryDataDirectory, string ConfigFile, BackupLayout Layout, TestWalArchive Archive)
+    string PrimaryConnectionString, string PrimaryDataDirectory, string ConfigFile, BackupLayout Layout, PgWalFeeder Feeder)
 {
-    static BackupServerFixture()
-    {
-        // Every command of the test run reads the archive of its own backup_directory.
-        BackupCommands.WalArchiveFactory = layout => new TestWalArchive(layout);
-    }
 
     /// <summary>Settings for a primary whose WAL the tests archive from pg_wal: segments kept long enough to be
     /// copied, and commit timestamps to know exactly what a time target must recover.</summary>
@@ -40,13 +35,32 @@ public sealed record BackupServerFixture(
         var section = "\n[backup]\nbackup_directory = '" + layout.Root + "'\nconninfo = '" + clusterConninfo + "'\n"
             + string.Concat(backupSettings.Select(s => $"{s.Key} = '{s.Value}'\n"));
         await File.AppendAllTextAsync(config, section, ct);
-        return new BackupServerFixture(primaryConnectionString, primaryDataDirectory, config, layout, new TestWalArchive(layout));
+        return new BackupServerFixture(primaryConnectionString, primaryDataDirectory, config, layout, new PgWalFeeder(layout));
     }
 
     public Task<CliRun> RunAsync(CancellationToken ct, params string[] args) => PgwardCli.RunAsync(ct, ["-f", ConfigFile, "backup", .. args]);
 
     /// <summary>What the receiver would have archived by now.</summary>
-    public Task ArchiveWalAsync(CancellationToken ct) => Archive.ArchiveFromPgWalAsync(PrimaryConnectionString, PrimaryDataDirectory, ct);
+    public Task ArchiveWalAsync(CancellationToken ct) => Feeder.ArchiveFromPgWalAsync(PrimaryConnectionString, PrimaryDataDirectory, ct);
+
+    /// <summary>
+    /// Points the restored directory's restore_command at the CLI's apphost: a recover run in-process names the test
+    /// host as the executable. The server then runs the real <c>pgward backup wal-restore</c> as its own OS user.
+    /// </summary>
+    public async Task UseApphostRestoreCommandAsync(string destination, CancellationToken ct)
+    {
+        var autoConf = Path.Combine(destination, "postgresql.auto.conf");
+        var owned = $"-f {ConfigFile} backup wal-restore %f %p'";
+        var lines = (await File.ReadAllLinesAsync(autoConf, ct)).Select(l =>
+            l.StartsWith("restore_command = ", StringComparison.Ordinal) && l.EndsWith(owned, StringComparison.Ordinal)
+                ? $"restore_command = '{PgwardProcess.Executable} {owned}"
+                : l).ToList();
+        if (!lines.Any(l => l.StartsWith($"restore_command = '{PgwardProcess.Executable} ", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"no restore_command calling backup wal-restore in {autoConf}");
+        }
+        await File.WriteAllLinesAsync(autoConf, lines, ct);
+    }
 
     /// <summary>backup create, then the WAL it needs archived, so the backup becomes DONE; returns its id.</summary>
     public async Task<string> CreateDoneBackupAsync(CancellationToken ct, params string[] extra)

@@ -28,7 +28,6 @@ public sealed class PointInTimeRecoveryTests : PgIntegrationTest
 
         var commits = await WriteAsync(primary, rows: 200, Token);
         await server.ArchiveWalAsync(Token);
-        var script = server.Archive.WriteRestoreScript(Directory.Path);
 
         string Upto(int lastId, bool inclusive = true) => string.Join(',', Enumerable.Range(1, inclusive ? lastId : lastId - 1));
         var timeTarget = commits.Single(c => c.Id == 60).CommittedAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture);
@@ -43,7 +42,7 @@ public sealed class PointInTimeRecoveryTests : PgIntegrationTest
         };
         foreach (var (name, args, expected) in cases)
         {
-            var rows = await RecoverAsync(server, backupId, name, args, script);
+            var rows = await RecoverAsync(server, backupId, name, args);
             Assert.True(expected == rows, $"recovery to {name} ({string.Join(' ', args)}): expected rows {expected}\nbut got {rows}");
         }
     }
@@ -83,20 +82,14 @@ public sealed class PointInTimeRecoveryTests : PgIntegrationTest
         return commits;
     }
 
-    private async Task<string> RecoverAsync(BackupServerFixture server, string backupId, string name, string[] targetArgs, string restoreScript)
+    private async Task<string> RecoverAsync(BackupServerFixture server, string backupId, string name, string[] targetArgs)
     {
         var destination = await PgServer.DataDirectoryFor(Directory, "restored-" + name, Token);
         var recover = await server.RunAsync(Token, ["recover", backupId, destination, .. targetArgs, "--target-action", "promote"]);
         Assert.True(recover.ExitCode == 0, recover.ToString());
 
-        // pgward writes its own wal-restore as restore_command; until the receiver's archive is merged, the test
-        // archive's script stands in for it.
-        var autoConf = Path.Combine(destination, "postgresql.auto.conf");
-        var settings = await File.ReadAllTextAsync(autoConf, Token);
-        Assert.Contains($"-f {server.ConfigFile} backup wal-restore %f %p'", settings, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(destination, "recovery.signal")));
-        var lines = settings.Split('\n').Select(l => l.StartsWith("restore_command = ", StringComparison.Ordinal) ? $"restore_command = '{restoreScript} %f %p'" : l);
-        await File.WriteAllTextAsync(autoConf, string.Join('\n', lines), Token);
+        await server.UseApphostRestoreCommandAsync(destination, Token);
 
         var restored = await PgServer.AdoptAsync(Directory, "restored-" + name, BackupServerFixture.PrimarySettings, Token);
         await restored.StartAsync(Token);

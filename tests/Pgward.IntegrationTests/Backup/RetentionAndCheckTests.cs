@@ -1,3 +1,4 @@
+using Pgward.Backup.Wal;
 using Pgward.Testing;
 using Xunit;
 
@@ -27,8 +28,8 @@ public sealed class RetentionAndCheckTests : PgIntegrationTest
         Assert.Equal([ids[3], ids[2]], list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]));
         var oldestKept = BeginWal(server, ids[2]);
         var segments = new Pgward.Backup.Catalog.ArchivedWalScan(server.Layout).Segments();
-        Assert.All(segments, s => Assert.True(string.CompareOrdinal(s.Segment.Name, oldestKept) >= 0, $"{s.Segment.Name} is older than {oldestKept}"));
-        Assert.Equal(oldestKept, segments[0].Segment.Name);
+        Assert.All(segments, s => Assert.True(string.CompareOrdinal(s.Segment.Name(WalSegment.DefaultSize), oldestKept) >= 0, $"{s.Segment.Name(WalSegment.DefaultSize)} is older than {oldestKept}"));
+        Assert.Equal(oldestKept, segments[0].Segment.Name(WalSegment.DefaultSize));
         var verify = await server.RunAsync(Token, "verify", "oldest");
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }

@@ -1,4 +1,5 @@
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
 namespace Pgward.UnitTests.Backup;
@@ -16,8 +17,8 @@ internal static class BackupInfos
         Keep = keep,
         SystemIdentifier = "7712148033178158650",
         Timeline = timeline,
-        BeginLsn = new Lsn(beginSegment * (ulong)WalSegmentId.Size + 0x28),
-        EndLsn = new Lsn((beginSegment + 1) * (ulong)WalSegmentId.Size),
+        BeginLsn = new Lsn(beginSegment * (ulong)WalSegment.DefaultSize + 0x28),
+        EndLsn = new Lsn((beginSegment + 1) * (ulong)WalSegment.DefaultSize),
         BeginTime = end.AddMinutes(-1),
         EndTime = end,
     };

@@ -17,6 +17,21 @@ public sealed class BackupOptionsTests
         Assert.Equal("zstd", options.Compression);
         Assert.Equal("", options.RetentionPolicy);
         Assert.Equal(0, options.MinimumRedundancy);
+        Assert.Equal("backup", options.Name);
+    }
+
+    [Fact]
+    public void Name_is_taken_when_valid_and_refused_with_what_was_expected_otherwise()
+    {
+        var section = new Dictionary<string, string> { ["backup_directory"] = "/b", ["conninfo"] = "host=10.0.0.1", ["name"] = "barman-1.dc2" };
+        Assert.Equal("barman-1.dc2", BackupOptions.Bind(section, "/etc/pgward.conf").Options!.Name);
+
+        section["name"] = "two words";
+        var (options, errors, _) = BackupOptions.Bind(section, "/etc/pgward.conf");
+        Assert.Null(options);
+        var error = Assert.Single(errors);
+        Assert.Equal("name", error.Key);
+        Assert.Contains("got \"two words\"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,9 +3,10 @@ using System.Text;
 using Pgward.Backup.Base;
 using Pgward.Backup.Catalog;
 using Pgward.Backup.Checks;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
-using Xunit;
 using static Pgward.UnitTests.Backup.BackupInfos;
+using Xunit;
 
 namespace Pgward.UnitTests.Backup;
 
@@ -25,19 +26,19 @@ public sealed class CatalogFormatTests
     public void The_end_wal_is_the_segment_of_the_last_byte_not_of_the_end_lsn()
     {
         // Barman issue 250: a backup ending at 0/2A000000 needs ...29, and waiting for ...2A would never end on an idle server.
-        Assert.Equal("000000020000000000000029", WalSegmentId.HoldingLastByteBefore(2, Lsn.Parse("0/2A000000")).Name);
-        Assert.Equal("00000002000000000000002A", WalSegmentId.HoldingLastByteBefore(2, Lsn.Parse("0/2A000100")).Name);
-        Assert.Equal("000000020000000100000000", WalSegmentId.Holding(2, Lsn.Parse("1/00000028")).Name);
+        Assert.Equal("000000020000000000000029", WalSegment.ContainingLastByteBefore(2, Lsn.Parse("0/2A000000"), WalSegment.DefaultSize).Name(WalSegment.DefaultSize));
+        Assert.Equal("00000002000000000000002A", WalSegment.ContainingLastByteBefore(2, Lsn.Parse("0/2A000100"), WalSegment.DefaultSize).Name(WalSegment.DefaultSize));
+        Assert.Equal("000000020000000100000000", WalSegment.Containing(2, Lsn.Parse("1/00000028"), WalSegment.DefaultSize).Name(WalSegment.DefaultSize));
     }
 
     [Fact]
     public void Segment_names_parse_back_to_positions()
     {
-        Assert.True(WalSegmentId.TryParse("0000000200000001000000FF", out var segment));
+        Assert.True(WalSegment.TryParse("0000000200000001000000FF", WalSegment.DefaultSize, out var segment));
         Assert.Equal(2u, segment.Timeline);
-        Assert.Equal(Lsn.Parse("1/FF000000"), segment.Start);
-        Assert.False(WalSegmentId.TryParse("000000020000000100000100", out _));
-        Assert.False(WalSegmentId.TryParse("00000002.history", out _));
+        Assert.Equal(Lsn.Parse("1/FF000000"), segment.Start(WalSegment.DefaultSize));
+        Assert.False(WalSegment.TryParse("000000020000000100000100", WalSegment.DefaultSize, out _));
+        Assert.False(WalSegment.TryParse("00000002.history", WalSegment.DefaultSize, out _));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class CatalogFormatTests
     public void Wal_size_of_a_backup_runs_to_the_next_backups_begin()
     {
         var backups = new[] { Done("a", Now.AddDays(-2), beginSegment: 2), Done("b", Now.AddDays(-1), beginSegment: 5) };
-        var segments = Enumerable.Range(2, 6).Select(n => new ArchivedSegment(new WalSegmentId(1, (ulong)n), 100, Now)).ToList();
+        var segments = Enumerable.Range(2, 6).Select(n => new ArchivedSegment(new WalSegment(1, (ulong)n), 100, Now)).ToList();
         var sizes = BackupWalSizes.Of(backups, segments);
         Assert.Equal(300, sizes["a"]);
         Assert.Equal(300, sizes["b"]);

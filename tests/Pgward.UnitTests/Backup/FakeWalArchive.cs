@@ -1,4 +1,3 @@
-using Pgward.Backup.Catalog;
 using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
@@ -17,9 +16,9 @@ internal sealed class FakeWalArchive : IWalArchive
     public Task<IReadOnlyList<string>> MissingSegmentsAsync(int timeline, Lsn begin, Lsn end, bool readContents, CancellationToken ct)
     {
         var missing = new List<string>();
-        for (var n = begin.Value / WalSegmentId.Size; n <= end.Value / WalSegmentId.Size; n++)
+        for (var n = begin.Value / (ulong)WalSegment.DefaultSize; n <= end.Value / (ulong)WalSegment.DefaultSize; n++)
         {
-            var name = new WalSegmentId((uint)timeline, n).Name;
+            var name = new WalSegment((uint)timeline, n).Name(WalSegment.DefaultSize);
             if (!Segments.Contains(name))
             {
                 missing.Add(name);
@@ -30,8 +29,8 @@ internal sealed class FakeWalArchive : IWalArchive
 
     public int DeleteSegmentsBefore(string oldestNeeded)
     {
-        WalSegmentId.TryParse(oldestNeeded, out var limit);
-        return Segments.RemoveWhere(s => WalSegmentId.TryParse(s, out var seg) && seg.Number < limit.Number);
+        WalSegment.TryParse(oldestNeeded, WalSegment.DefaultSize, out var limit);
+        return Segments.RemoveWhere(s => WalSegment.TryParse(s, WalSegment.DefaultSize, out var seg) && seg.Number < limit.Number);
     }
 
     public long SizeOnDisk() => Segments.Count;

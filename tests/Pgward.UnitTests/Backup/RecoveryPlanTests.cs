@@ -1,8 +1,9 @@
 using Pgward.Backup.Catalog;
 using Pgward.Backup.Recovery;
+using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
-using Xunit;
 using static Pgward.UnitTests.Backup.BackupInfos;
+using Xunit;
 
 namespace Pgward.UnitTests.Backup;
 
@@ -27,7 +28,7 @@ public sealed class RecoveryPlanTests
     [Fact]
     public void Latest_follows_an_lsn_target()
     {
-        var target = RecoveryTarget.From(null, null, null, new Lsn(4 * (ulong)WalSegmentId.Size).ToString(), false).Target!;
+        var target = RecoveryTarget.From(null, null, null, new Lsn(4 * (ulong)WalSegment.DefaultSize).ToString(), false).Target!;
         Assert.Equal("20260101T000000", RecoveryPlan.Choose(Backups, "latest", target).Backup!.Id);
     }
 

@@ -2,9 +2,10 @@ using Microsoft.Extensions.Time.Testing;
 using Pgward.Backup;
 using Pgward.Backup.Catalog;
 using Pgward.Backup.Retention;
+using Pgward.Backup.Wal;
 using Pgward.Core.Reporting;
-using Xunit;
 using static Pgward.UnitTests.Backup.BackupInfos;
+using Xunit;
 
 namespace Pgward.UnitTests.Backup;
 
@@ -22,7 +23,7 @@ public sealed class RetentionEnforcerTests : IDisposable
         var archive = new FakeWalArchive();
         for (ulong n = 2; n <= 10; n++)
         {
-            archive.Segments.Add(new WalSegmentId(1, n).Name);
+            archive.Segments.Add(new WalSegment(1, n).Name(WalSegment.DefaultSize));
         }
 
         var run = new RetentionEnforcer(catalog, archive, new NullReporter(), new FakeTimeProvider(Now))
@@ -43,7 +44,7 @@ public sealed class RetentionEnforcerTests : IDisposable
         catalog.Save(Done("a", Now.AddDays(-3)));
         catalog.Save(Done("b", Now.AddDays(-2)));
         var archive = new FakeWalArchive();
-        archive.Segments.Add(new WalSegmentId(1, 1).Name);
+        archive.Segments.Add(new WalSegment(1, 1).Name(WalSegment.DefaultSize));
 
         var run = new RetentionEnforcer(catalog, archive, new NullReporter(), new FakeTimeProvider(Now))
             .Apply(new RedundancyPolicy(1), minimumRedundancy: 0, dryRun: true);
