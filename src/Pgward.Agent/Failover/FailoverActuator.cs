@@ -101,7 +101,8 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
 
     private async Task<Outcome> RejoinServerAsync(LocalServer server, NodeRecord primary, CancellationToken ct)
     {
-        if (server.RunningPid() is not null)
+        var wasRunning = server.RunningPid() is not null;
+        if (wasRunning)
         {
             var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
             if (!stopped.Succeeded)
@@ -116,7 +117,14 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             return rewound;
         }
         FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
-        return await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
+        var recloned = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
+        if (!recloned.Succeeded && wasRunning && server.RunningPid() is null)
+        {
+            // Nothing was changed (no primary to rejoin yet, say): the server comes back as it was, still read-only
+            // behind its standby.signal, rather than stay down until someone notices.
+            await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+        }
+        return recloned;
     }
 
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>

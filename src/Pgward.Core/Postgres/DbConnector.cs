@@ -76,6 +76,9 @@ public sealed class DbConnector : IAsyncDisposable
             builder.Timeout = (int)DefaultConnectTimeout.TotalSeconds;
         }
         builder.ApplicationName ??= "pgward";
+        // pgward's own writes (node records, events, monitoring) never wait for a synchronous standby: a new primary
+        // in sync mode must record its promotion before any standby is attached again, or it would wait for ever.
+        builder.Options = (builder.Options is { Length: > 0 } options ? options + " " : "") + "-c synchronous_commit=local";
         var dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
         dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
         return dataSource.Build();

@@ -19,6 +19,7 @@ public sealed class ChaosSuiteTests : PgIntegrationTest
     {
         var runner = new ChaosRunner(Directory, Log);
         var results = new List<ChaosRunResult>();
+        var errors = new List<string>();
         var budget = Settings.Budget;
         var started = TimeProvider.System.GetTimestamp();
         var seed = Settings.Seed;
@@ -30,7 +31,21 @@ public sealed class ChaosSuiteTests : PgIntegrationTest
                 {
                     break;
                 }
-                results.Add(await runner.RunAsync(ChaosScenarios.Find(name), mode, seed++, Settings.Duration, "", Token));
+                var runSeed = seed++;
+                try
+                {
+                    results.Add(await runner.RunAsync(ChaosScenarios.Find(name), mode, runSeed, Settings.Duration, "", Token));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The harness itself failed (a cluster that would not start ...): noted, and the soak goes on.
+                    errors.Add($"ERROR scenario={name} mode={mode} seed={runSeed}: {e.GetType().Name}: {e.Message}");
+                    Log(errors[^1]);
+                }
+                if (Settings.JsonPath is { } progress)
+                {
+                    await new ChaosReport(results).WriteJsonAsync(progress, Token);
+                }
             }
         }
         while (budget is { } limit && TimeProvider.System.GetElapsedTime(started) < limit);
@@ -41,7 +56,9 @@ public sealed class ChaosSuiteTests : PgIntegrationTest
         {
             await report.WriteJsonAsync(path, Token);
         }
-        Assert.True(report.Passed, string.Join("\n", report.VerdictLines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal))));
+        errors.ForEach(Log);
+        Assert.True(report.Passed && errors.Count == 0,
+            string.Join("\n", report.VerdictLines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)).Concat(errors)));
     }
 
     [Theory]
