@@ -65,6 +65,15 @@ public sealed class DbConnector : IAsyncDisposable
 
     private static NpgsqlDataSource BuildDataSource(string conninfo)
     {
+        var dataSource = new NpgsqlSlimDataSourceBuilder(ConnectionString(conninfo));
+        dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        return dataSource.Build();
+    }
+
+    /// <summary>The Npgsql connection string pgward uses for a conninfo: no pooling, a connect timeout, and its own
+    /// writes local-commit only.</summary>
+    public static string ConnectionString(string conninfo)
+    {
         var info = Conninfo.Parse(conninfo);
         var builder = new NpgsqlConnectionStringBuilder(info.ToNpgsqlConnectionString())
         {
@@ -79,9 +88,7 @@ public sealed class DbConnector : IAsyncDisposable
         // pgward's own writes (node records, events, monitoring) never wait for a synchronous standby: a new primary
         // in sync mode must record its promotion before any standby is attached again, or it would wait for ever.
         builder.Options = (builder.Options is { Length: > 0 } options ? options + " " : "") + "-c synchronous_commit=local";
-        var dataSource = new NpgsqlSlimDataSourceBuilder(builder.ConnectionString);
-        dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
-        return dataSource.Build();
+        return builder.ConnectionString;
     }
 
     private static string Describe(NpgsqlException e) => e.InnerException switch
