@@ -14,7 +14,9 @@ namespace Pgward.Testing.Chaos;
 /// Era F intrudes into era E when one of F's writes certainly committed after one of E's writes and certainly before
 /// another of E's writes: E took writes before and after F did, so both were primaries when F's write committed.</item>
 /// <item>The interval reported runs from the end of F's first intruding write (F had certainly taken a write by then)
-/// to the start of E's last write (E certainly took one after): the [t2, t3] of A acks at t1, B at t2, A at t3.</item>
+/// to the start of E's first write certainly after F's last intruding one: the [t2, t3] of A acks at t1, B at t2, A
+/// at t3. (Measuring to E's last write instead made a thawed old primary's one late write look like a minute of
+/// split brain when E went on as primary.)</item>
 /// <item>Two eras that each intrude into the other (both taking writes throughout) give overlapping intervals for the
 /// same pair: they are merged into one.</item>
 /// </list>
@@ -22,7 +24,7 @@ namespace Pgward.Testing.Chaos;
 /// however close the last A write and the first B write are (their windows may overlap: the order is then unknown,
 /// and a clean handover is possible). Unknown and failed writes never count: nobody knows they committed.
 /// An old primary that comes back writable on its old timeline after another node took over (a fork, never correct)
-/// is reported too, though the interval may then overstate how long both were up at once.
+/// is reported too.
 /// </remarks>
 public static class TwoPrimaryIntervals
 {
@@ -41,7 +43,11 @@ public static class TwoPrimaryIntervals
                 var inside = intruder.Writes.Where(f => f.Start > host.FirstEnd && f.End < host.LastStart).ToList();
                 if (inside.Count > 0)
                 {
-                    found.Add(new TwoPrimaryInterval(inside.Min(f => f.End), host.LastStart, host.Era, intruder.Era));
+                    // Ends at the host's first write certainly after the last intruding one: the evidence that both
+                    // took writes, no longer (the host's writes after that say nothing more about the intruder).
+                    var lastIntrusion = inside.Max(f => f.End);
+                    var end = host.Writes.Where(w => w.Start > lastIntrusion).Min(w => w.Start);
+                    found.Add(new TwoPrimaryInterval(inside.Min(f => f.End), end, host.Era, intruder.Era));
                 }
             }
         }

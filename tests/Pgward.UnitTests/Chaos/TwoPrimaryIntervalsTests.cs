@@ -58,7 +58,20 @@ public sealed class TwoPrimaryIntervalsTests
 
         var interval = Assert.Single(TwoPrimaryIntervals.Find(writes));
 
-        Assert.Equal((Seconds(3.6), Seconds(9)), (interval.Start, interval.End));
+        // b's last write ended at 7.6 s; a's first write certainly after it started at 8 s. From then on a wrote alone.
+        Assert.Equal((Seconds(3.6), Seconds(8)), (interval.Start, interval.End));
+    }
+
+    [Fact]
+    public void Find_ends_the_interval_at_the_hosts_first_write_after_the_intruders_last_not_at_the_hosts_last_write()
+    {
+        // A thawed old primary b acknowledges one write at 2 s while a is primary; a goes on alone for a minute.
+        var writes = Enumerable.Range(0, 60).Select(i => Ack(i, "a", i, i + 0.1, timeline: 2))
+            .Append(Ack(100, "b", 1.5, 1.6));
+
+        var interval = Assert.Single(TwoPrimaryIntervals.Find(writes));
+
+        Assert.Equal((Seconds(1.6), Seconds(2)), (interval.Start, interval.End));
     }
 
     [Fact]
