@@ -144,6 +144,21 @@ public sealed class WriteLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>Every row id of <c>load_rows</c> on the server <paramref name="connectionString"/> reaches.</summary>
+    public static async Task<HashSet<long>> RowsAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var select = new NpgsqlCommand("SELECT id FROM load_rows", connection);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        var rows = new HashSet<long>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(reader.GetInt64(0));
+        }
+        return rows;
+    }
+
     private static async Task DelayQuietlyAsync(TimeSpan delay, CancellationToken ct)
     {
         try

@@ -96,13 +96,13 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
             await undo();
         }
         var undoneAt = workload.Elapsed;
-        var healthy = await WithinAsync(async () => await cluster.HealthyPrimaryAsync(ct) is not null, RecoveryLimit, ct);
+        int? after = null;
+        var healthy = await WithinAsync(async () => (after = await cluster.HealthyPrimaryAsync(ct)) is not null, RecoveryLimit, ct);
         if (!healthy)
         {
             return (null, null, $"the cluster was not healthy {RecoveryLimit.TotalSeconds:0} s after {fault.Kind.Id()} on {nemesis.LastTarget} ended");
         }
         var recovery = workload.Elapsed - undoneAt;
-        var after = await cluster.HealthyPrimaryAsync(ct);
         TimeSpan? failover = null;
         if (before is int old && after is int current && current != old
             && workload.Snapshot().FirstAcknowledgedAfter(injectedAt, exceptNode: cluster.HostName(old)) is { } first)

@@ -170,7 +170,7 @@ public sealed class Nemesis(NetworkCluster cluster)
         var start = TimeProvider.System.GetTimestamp();
         while (TimeProvider.System.GetElapsedTime(start) < PromotionWait)
         {
-            if (await cluster.PrimaryAsync(ct) is int id && id != except)
+            if (await cluster.PrimaryAsync(ct, except) is int id)
             {
                 return id;
             }

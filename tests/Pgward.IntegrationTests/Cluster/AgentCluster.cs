@@ -87,23 +87,26 @@ public abstract class AgentCluster : IAsyncDisposable
             TimeSpan.FromSeconds(10), "synchronous_standby_names", ct);
     }
 
-    /// <summary>The data node (other than <paramref name="except"/>) that runs a writable primary its agent leads.</summary>
+    /// <summary>The data node (other than <paramref name="except"/>) whose agent leads as primary on a writable
+    /// server now, if one does.</summary>
+    public async Task<int?> PrimaryAsync(CancellationToken ct, int? except = null)
+    {
+        foreach (var id in Enumerable.Range(1, Nodes).Where(id => id != except))
+        {
+            if (await ReportAsync(id, ct) is { Role: "primary", FailoverState: "primary" })
+            {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Waits for a data node (other than <paramref name="except"/>) that runs a writable primary its agent leads.</summary>
     public async Task<int> WaitForPrimaryAsync(int except, TimeSpan limit, CancellationToken ct)
     {
-        var found = 0;
-        await WaitAsync(async () =>
-        {
-            foreach (var id in Enumerable.Range(1, Nodes).Where(id => id != except))
-            {
-                if (await ReportAsync(id, ct) is { Role: "primary", FailoverState: "primary" })
-                {
-                    found = id;
-                    return true;
-                }
-            }
-            return false;
-        }, limit, $"a new primary other than node {except}", ct);
-        return found;
+        int? found = null;
+        await WaitAsync(async () => (found = await PrimaryAsync(ct, except)) is not null, limit, $"a new primary other than node {except}", ct);
+        return found!.Value;
     }
 
     /// <summary>Waits until node <paramref name="nodeId"/> is a standby streaming on the given primary's timeline.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 using Pgward.Testing;
 using Xunit;
 
@@ -50,17 +49,6 @@ public sealed class FailoverTests : PgIntegrationTest
     /// <summary>The clock of <see cref="WriteLoadResult.AcknowledgedBy"/>.</summary>
     internal static TimeSpan Now() => TimeSpan.FromTicks(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
 
-    internal static async Task<HashSet<long>> RowsAsync(FailoverCluster cluster, int nodeId)
-    {
-        await using var connection = new NpgsqlConnection(cluster.Sandbox.ConnectionString(nodeId));
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var select = new NpgsqlCommand("SELECT id FROM load_rows", connection);
-        await using var reader = await select.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        var rows = new HashSet<long>();
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            rows.Add(reader.GetInt64(0));
-        }
-        return rows;
-    }
+    internal static Task<HashSet<long>> RowsAsync(FailoverCluster cluster, int nodeId) =>
+        WriteLoad.RowsAsync(cluster.Sandbox.ConnectionString(nodeId), TestContext.Current.CancellationToken);
 }

@@ -66,18 +66,6 @@ public sealed partial class NetworkCluster
         return pids;
     }
 
-    /// <summary>The data node whose agent leads as primary on a writable server, if one does now.</summary>
-    public async Task<int?> PrimaryAsync(CancellationToken ct)
-    {
-        foreach (var id in Enumerable.Range(1, Nodes))
-        {
-            if (await ReportAsync(id, ct) is { Role: "primary", FailoverState: "primary" })
-            {
-                return id;
-            }
-        }
-        return null;
-    }
 
     /// <summary>
     /// Healthy: one primary its agent leads, every other data node a standby streaming on its timeline, every agent

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Pgward.Cli.Sandbox;
 using Pgward.Core.Config;
+using Pgward.Core.Processes;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Pgward.Testing.Network;
@@ -195,42 +195,11 @@ public sealed partial class NetworkCluster : AgentCluster
     /// <summary>Runs <c>pgward -f CONF ARGS</c> as its own process on node <paramref name="nodeId"/>'s host.</summary>
     public async Task<CliRun> TryPgwardAsync(int nodeId, CancellationToken ct, params string[] args)
     {
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in Host(nodeId).Wrap(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", Config(nodeId), .. args]))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("ip did not start");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(CommandTimeout);
-        var output = process.StandardOutput.ReadToEndAsync(limit.Token);
-        var error = process.StandardError.ReadToEndAsync(limit.Token);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new CliRun(process.ExitCode, await output, await error);
+        var command = Host(nodeId).Wrap(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", Config(nodeId), .. args]);
+        var result = await new ProcessRunner().RunAsync(new ProcessRequest("ip", command) { Timeout = CommandTimeout }, ct);
+        return new CliRun(result.TimedOut ? -1 : result.ExitCode, result.StandardOutput, result.StandardError);
     }
 
-    /// <summary>Every row id of <c>load_rows</c> on node <paramref name="nodeId"/>.</summary>
-    public async Task<HashSet<long>> RowsAsync(int nodeId, CancellationToken ct)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString(nodeId));
-        await connection.OpenAsync(ct);
-        await using var select = new Npgsql.NpgsqlCommand("SELECT id FROM load_rows", connection);
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        var rows = new HashSet<long>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(reader.GetInt64(0));
-        }
-        return rows;
-    }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -39,7 +39,7 @@ public sealed class PartitionTests : PgIntegrationTest
 
         var result = await load.StopAsync();
         Assert.Empty(result.InterleavedPrimaries());
-        var lost = result.Acknowledged.Except(await cluster.RowsAsync(primary, Token)).ToList();
+        var lost = result.Acknowledged.Except(await WriteLoad.RowsAsync(cluster.ConnectionString(primary), Token)).ToList();
         var resumed = result.AcknowledgedBy.First(a => a.Port != cluster.Port(1) && a.At > cutAt).At - cutAt;
         var lastOnOld = result.AcknowledgedBy.Where(a => a.Port == cluster.Port(1)).Select(a => a.At).DefaultIfEmpty(cutAt).Max() - cutAt;
         TestContext.Current.TestOutputHelper?.WriteLine($"{mode}: last write on node1 {lastOnOld.TotalSeconds:0.00} s after the cut; "

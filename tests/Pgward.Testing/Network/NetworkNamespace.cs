@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Pgward.Core.Processes;
 
 namespace Pgward.Testing.Network;
 
@@ -12,25 +12,21 @@ namespace Pgward.Testing.Network;
 public static partial class NetworkNamespace
 {
     private const int NewNetworkNamespace = 0x40000000; // CLONE_NEWNET
+    private static readonly TimeSpan ToolTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The arguments that run <paramref name="command"/> inside <paramref name="name"/>.</summary>
     public static IReadOnlyList<string> Wrap(string name, IEnumerable<string> command) => ["netns", "exec", name, .. command];
 
     /// <summary>Runs <c>ip ARGS</c> and throws with its error output when it fails.</summary>
-    public static async Task IpAsync(CancellationToken ct, params string[] args)
+    public static Task IpAsync(CancellationToken ct, params string[] args) => RunAsync("ip", args, ct);
+
+    /// <summary>Runs <paramref name="tool"/> (<c>ip</c>, <c>tc</c>) and throws with its error output when it fails.</summary>
+    public static async Task RunAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)
     {
-        var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in args)
+        var result = await new ProcessRunner().RunAsync(new ProcessRequest(tool, args) { Timeout = ToolTimeout }, ct);
+        if (!result.Succeeded)
         {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("ip did not start");
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', args)}: exit {process.ExitCode}: {(await error).Trim()}");
+            throw new InvalidOperationException(result.Describe());
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace Pgward.Testing.Network;
@@ -6,8 +5,8 @@ namespace Pgward.Testing.Network;
 /// <summary>
 /// A private LAN of test hosts on one machine: each host is a network namespace with one address, all plugged into
 /// a bridge that lives in a namespace of its own, so the machine's own network is never touched. Faults are made
-/// where a real network would make them: a host's cable pulled (<see cref="DisconnectAsync"/>) or a one-way drop
-/// of the packets one host sends another (<see cref="DropAsync"/>). <see cref="HealAsync"/> undoes every fault;
+/// where a real network would make them: a one-way drop of the packets one host sends another
+/// (<see cref="DropAsync"/>), links cut both ways (<see cref="PartitionAsync"/>), a congested link. <see cref="HealAsync"/> undoes every fault;
 /// disposing deletes the namespaces (stop the processes in them first).
 /// </summary>
 public sealed class TestNetwork : IAsyncDisposable
@@ -16,12 +15,9 @@ public sealed class TestNetwork : IAsyncDisposable
     private readonly string switchNamespace;
     private readonly Dictionary<string, TestHost> hosts = [];
     private readonly HashSet<(string From, string To)> drops = [];
-    private readonly HashSet<string> disconnected = [];
     private readonly HashSet<string> throttled = [];
 
     private TestNetwork(string prefix) => switchNamespace = $"{prefix}-sw";
-
-    public IReadOnlyCollection<TestHost> Hosts => hosts.Values;
 
     public TestHost this[string name] => hosts[name];
 
@@ -61,12 +57,6 @@ public sealed class TestNetwork : IAsyncDisposable
         await NetworkNamespace.IpAsync(ct, "-n", host.Namespace, "link", "set", "eth0", "up");
     }
 
-    /// <summary>Pulls <paramref name="host"/>'s cable: nothing reaches it and nothing leaves it.</summary>
-    public async Task DisconnectAsync(string host, CancellationToken ct)
-    {
-        await NetworkNamespace.IpAsync(ct, "-n", switchNamespace, "link", "set", hosts[host].SwitchPort, "down");
-        disconnected.Add(host);
-    }
 
     /// <summary>Drops every packet <paramref name="from"/> sends to <paramref name="to"/> (a blackhole route on
     /// <paramref name="from"/>); packets the other way still arrive. Drop both ways to cut the link.</summary>
@@ -88,26 +78,11 @@ public sealed class TestNetwork : IAsyncDisposable
         if (throttled.Add(host))
         {
             string[] bucket = ["root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "500ms"];
-            await TrafficControlAsync(ct, ["-n", hosts[host].Namespace, "qdisc", "add", "dev", "eth0", .. bucket]);
-            await TrafficControlAsync(ct, ["-n", switchNamespace, "qdisc", "add", "dev", hosts[host].SwitchPort, .. bucket]);
+            await NetworkNamespace.RunAsync("tc", ["-n", hosts[host].Namespace, "qdisc", "add", "dev", "eth0", .. bucket], ct);
+            await NetworkNamespace.RunAsync("tc", ["-n", switchNamespace, "qdisc", "add", "dev", hosts[host].SwitchPort, .. bucket], ct);
         }
     }
 
-    private static async Task TrafficControlAsync(CancellationToken ct, string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("tc") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("tc did not start");
-        var error = await process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"tc {string.Join(' ', args)}: exit {process.ExitCode}: {error.Trim()}");
-        }
-    }
 
     /// <summary>Cuts every link between the two groups, both ways; each group still talks within itself.</summary>
     public async Task PartitionAsync(IEnumerable<string> side, IEnumerable<string> otherSide, CancellationToken ct)
@@ -123,19 +98,14 @@ public sealed class TestNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Undoes every fault: cables back in, blackhole routes and throttles removed.</summary>
+    /// <summary>Undoes every fault: blackhole routes and throttles removed.</summary>
     public async Task HealAsync(CancellationToken ct)
     {
         foreach (var host in throttled.ToList())
         {
-            await TrafficControlAsync(ct, ["-n", hosts[host].Namespace, "qdisc", "del", "dev", "eth0", "root"]);
-            await TrafficControlAsync(ct, ["-n", switchNamespace, "qdisc", "del", "dev", hosts[host].SwitchPort, "root"]);
+            await NetworkNamespace.RunAsync("tc", ["-n", hosts[host].Namespace, "qdisc", "del", "dev", "eth0", "root"], ct);
+            await NetworkNamespace.RunAsync("tc", ["-n", switchNamespace, "qdisc", "del", "dev", hosts[host].SwitchPort, "root"], ct);
             throttled.Remove(host);
-        }
-        foreach (var host in disconnected.ToList())
-        {
-            await NetworkNamespace.IpAsync(ct, "-n", switchNamespace, "link", "set", hosts[host].SwitchPort, "up");
-            disconnected.Remove(host);
         }
         foreach (var (from, to) in drops.ToList())
         {
@@ -143,8 +113,6 @@ public sealed class TestNetwork : IAsyncDisposable
             drops.Remove((from, to));
         }
     }
-
-    public string Describe() => string.Join(", ", hosts.Values.Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Name}={h.Address}")));
 
     public async ValueTask DisposeAsync()
     {
