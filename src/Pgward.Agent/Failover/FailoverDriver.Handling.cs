@@ -1,5 +1,6 @@
 using Pgward.Cluster;
 using Pgward.Core;
+using Pgward.Core.Postgres;
 using Pgward.Core.Metadata;
 using Pgward.Failover;
 using Pgward.Failover.Actions;
@@ -71,6 +72,10 @@ public sealed partial class FailoverDriver
                 case Send send:
                     transport!.Send(send.To, send.Message);
                     break;
+                case DetachThenSend detach:
+                    // Off the loop: heartbeats and other messages go on while the receiver stops.
+                    _ = DetachThenSendAsync(detach);
+                    break;
                 case Promote promote:
                     Volatile.Write(ref promotingTerm, promote.Term);
                     Run(async ct =>
@@ -107,6 +112,38 @@ public sealed partial class FailoverDriver
                     break;
             }
         }
+    }
+
+    /// <summary>Sends a granted vote once the local WAL receiver is stopped (within half an election round), or a
+    /// refusal when the receiver had got further than the candidate; a server that is down receives nothing, so
+    /// its vote goes at once.</summary>
+    private async Task DetachThenSendAsync(DetachThenSend detach)
+    {
+        (Lsn? Received, int Timeline, string? Problem) detached;
+        try
+        {
+            detached = seen.Running ? await UpstreamDetach.RunAsync(ctx, setup!.Options.ElectionTimeout / 2, running) : (null, 0, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing awaits this task: an exception must be logged here, or the vote would vanish unexplained.
+            detached = (null, 0, e.Message);
+        }
+        if (detached.Problem is { } problem)
+        {
+            FailoverLog.Failed(logger, "stopping the WAL receiver before a vote", problem + "; the vote is not sent");
+            return;
+        }
+        var candidate = detach.Candidate;
+        // As the vote policy judges data: in async mode a standby that may never stand holds nobody back.
+        var judges = setup!.Options.ReplicationMode == ReplicationMode.Sync || setup.Profile.CanStand;
+        if (judges && detached.Received is { } received && detached.Timeline >= candidate.Timeline && received.Value > candidate.Lsn)
+        {
+            var why = $"node {ctx.Options.NodeId} received up to {received} before it stopped streaming, beyond node {candidate.Id}'s {new Lsn(candidate.Lsn)}";
+            transport!.Send(detach.To, detach.Reply with { Granted = false, Reason = why });
+            return;
+        }
+        transport!.Send(detach.To, detach.Reply);
     }
 
     /// <summary>
