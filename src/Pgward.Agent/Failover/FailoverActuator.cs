@@ -53,9 +53,24 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
 
     /// <summary>This standby won the election: promote it (<c>promote_command</c> when set). Event
     /// <c>repmgrd_failover_promote</c>.</summary>
-    public Task<Outcome> PromoteAsync(long term, CancellationToken ct) =>
+    /// <param name="synchronousStandbyNames">In sync mode, the new primary's <c>synchronous_standby_names</c>: set
+    /// before the promotion, because a standby cloned before the setting had none, and every commit it took between
+    /// its promotion and the agent's next check would be acknowledged with no standby holding it.</param>
+    public Task<Outcome> PromoteAsync(long term, string? synchronousStandbyNames, CancellationToken ct) =>
         RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", async _ =>
         {
+            if (synchronousStandbyNames is not null)
+            {
+                try
+                {
+                    await SyncStandbys.SetAsync(ctx.Db, ctx.Options.Conninfo, synchronousStandbyNames, ct);
+                }
+                catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+                {
+                    return Outcome.Fail(ExitCodes.PromotionFailed, $"synchronous_standby_names could not be set before the promotion: {e.Message}",
+                        hint: "replication_mode = sync promotes only a server whose first commit waits for a standby");
+                }
+            }
             var outcome = ctx.Options.PromoteCommand is { Length: > 0 } command
                 ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct), "promote_command")
                 : await new StandbyPromote(ctx).RunElectedAsync(ct);

@@ -83,7 +83,7 @@ public sealed partial class FailoverDriver
                         var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
                         try
                         {
-                            outcome = await actuator!.PromoteAsync(promote.Term, ct);
+                            outcome = await actuator!.PromoteAsync(promote.Term, WantedSyncStandbys(), ct);
                         }
                         finally
                         {
@@ -211,7 +211,7 @@ public sealed partial class FailoverDriver
         {
             // At once when it differs (a new leader's commits must wait for a standby from the first), and the probe
             // shows the effect within a tick, so it is not queued twice.
-            var wanted = SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount);
+            var wanted = WantedSyncStandbys()!;
             if (current.SynchronousStandbyNames != wanted && ++ticks % SyncCheckTicks == 1)
             {
                 syncing = true;
@@ -229,4 +229,9 @@ public sealed partial class FailoverDriver
             }
         }
     }
+
+    /// <summary>This node's <c>synchronous_standby_names</c> as a primary in sync mode; null in async mode.</summary>
+    private string? WantedSyncStandbys() => setup!.Options.ReplicationMode == ReplicationMode.Sync
+        ? SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
+        : null;
 }

@@ -1,6 +1,8 @@
 namespace Pgward.Testing.Chaos;
 
 /// <summary>The runs of one scenario in one replication mode, summed. Times in seconds; null when nothing was measured.</summary>
+/// <param name="LostAfterCancelledSyncWait">Lost writes whose acknowledgement PostgreSQL qualified with its warning that
+/// the synchronous wait was cancelled (<see cref="WriteOperation.SyncWaitCancelled"/>); not in <see cref="Lost"/>.</param>
 public sealed record ChaosReportRow(
     string Scenario,
     string ReplicationMode,
@@ -9,6 +11,7 @@ public sealed record ChaosReportRow(
     int FaultsInjected,
     long AcknowledgedWrites,
     long Lost,
+    long LostAfterCancelledSyncWait,
     long Duplicated,
     long TwoPrimaryIntervals,
     double? FailoverMedianSeconds,

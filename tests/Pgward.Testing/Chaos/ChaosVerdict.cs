@@ -4,6 +4,9 @@ namespace Pgward.Testing.Chaos;
 /// <param name="Primary">The node whose final rows are the truth.</param>
 /// <param name="AcknowledgingNodes">Every node that acknowledged a write, in the order of their first acknowledgement.</param>
 /// <param name="Lost">Acknowledged ids missing from the final primary.</param>
+/// <param name="LostAfterCancelledSyncWait">Acknowledged ids missing from the final primary whose success came with
+/// PostgreSQL's warning that the wait for a synchronous standby was cancelled (<see cref="WriteOperation.SyncWaitCancelled"/>):
+/// reported, never a failure, since the server itself said the commit might not be replicated.</param>
 /// <param name="Duplicated">Ids present more than once on a node.</param>
 /// <param name="Phantom">Ids present on a node that no client ever tried to write.</param>
 /// <param name="FailedButPresent">Ids whose write was refused before it could commit, found on the primary: the client
@@ -22,6 +25,7 @@ public sealed record ChaosVerdict(
     int Unknown,
     IReadOnlyList<string> AcknowledgingNodes,
     IReadOnlyList<long> Lost,
+    IReadOnlyList<long> LostAfterCancelledSyncWait,
     IReadOnlyList<RowOnNode> Duplicated,
     IReadOnlyList<RowOnNode> Phantom,
     IReadOnlyList<long> FailedButPresent,

@@ -41,6 +41,32 @@ public sealed class ChaosCheckerTests
     }
 
     [Fact]
+    public void Check_counts_a_lost_write_acknowledged_after_a_cancelled_synchronous_wait_apart_from_the_lost()
+    {
+        // old-primary-returns:sync seed 6: the client's command timeout cancelled the commit's wait while the primary
+        // was frozen, and on the thaw PostgreSQL answered success with its warning before the agent fenced the server.
+        const string warning = "canceling wait for synchronous replication due to user request";
+        var history = Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 5) with { Warning = warning }, Ack(3, "b", 5, 6, timeline: 2));
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1, 3)]);
+
+        Assert.Empty(verdict.Lost);
+        Assert.Equal([2L], verdict.LostAfterCancelledSyncWait);
+        Assert.True(verdict.Passed(lossAllowed: false));
+    }
+
+    [Fact]
+    public void Check_counts_a_lost_write_whose_warning_is_not_about_the_synchronous_wait_as_lost()
+    {
+        var history = Of(Ack(1, "a", 0, 1) with { Warning = "there is no transaction in progress" });
+
+        var verdict = ChaosChecker.Check(history, "a", [Rows("a")]);
+
+        Assert.Equal([1L], verdict.Lost);
+        Assert.Empty(verdict.LostAfterCancelledSyncWait);
+    }
+
+    [Fact]
     public void Check_reports_an_id_present_twice_on_a_node_as_duplicated()
     {
         var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 2)), "a", [Rows("a", 1, 2, 2), Rows("b", 1, 1, 1, 2)]);
