@@ -77,6 +77,11 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
         }, ct, syncWitnessesFrom: ctx.Options.NodeId);
 
+    /// <summary>How long an automatic rejoin by pg_rewind (or a plain re-point) waits for streaming before it re-clones.</summary>
+    private static readonly TimeSpan AutomaticRejoinStreamTimeout = TimeSpan.FromSeconds(15);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     /// <summary>How long an automatic follow waits for streaming from the new primary before it rejoins instead.</summary>
     private static readonly TimeSpan AutomaticFollowTimeout = TimeSpan.FromSeconds(5);
 
@@ -125,8 +130,11 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
         }
-        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does.
-        var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
+        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does. Its
+        // wait for streaming is short: a primary that no longer holds the WAL this node needs from it (one that was
+        // itself re-cloned since) is never streamed from, and the re-clone below is the way out.
+        var quick = ctx.With(ctx.Options with { NodeRejoinTimeout = Min(ctx.Options.NodeRejoinTimeout, AutomaticRejoinStreamTimeout) });
+        var rewound = await new NodeRejoin(quick).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
         if (rewound.Succeeded)
         {
             return rewound;

@@ -30,6 +30,9 @@ public sealed class SandboxBuilder(
         "hot_standby = on",
         "wal_log_hints = on",
         "shared_buffers = 32MB",
+        // A standby whose upstream restarted (fenced and promoted again, say) retries after 1 s, not 5: in sync mode
+        // the primary's commits wait for it.
+        "wal_retrieve_retry_interval = 1s",
     ];
 
     public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)

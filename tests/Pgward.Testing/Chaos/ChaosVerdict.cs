@@ -13,7 +13,8 @@ namespace Pgward.Testing.Chaos;
 /// was told "not written" and it was.</param>
 /// <param name="UnknownLanded">Unknown writes found on the primary (allowed).</param>
 /// <param name="UnknownMissing">Unknown writes not found (allowed).</param>
-/// <param name="LostReads">Rows a reader saw that the final primary does not hold.</param>
+/// <param name="LostReads">Rows a reader saw that the final primary does not hold; only <see cref="LostRead.Violation"/>s
+/// are problems.</param>
 /// <param name="Divergent">Nodes whose final rows differ from the primary's.</param>
 /// <param name="LongestAcknowledgementGap">The longest time without an acknowledged write between the first and last
 /// acknowledgement (end to end): the write outage.</param>
@@ -49,9 +50,10 @@ public sealed record ChaosVerdict(
         {
             problems.Add($"{Lost.Count} acknowledged writes lost: {Sample(Lost)}");
         }
-        if (!lossAllowed && LostReads.Count > 0)
+        var lostReads = LostReads.Where(r => r.Violation).ToList();
+        if (!lossAllowed && lostReads.Count > 0)
         {
-            problems.Add($"{LostReads.Count} rows seen by a reader then lost: {Sample(LostReads.Select(r => $"{r.Id} on {r.Node} at {r.At.TotalSeconds:0.000} s"))}");
+            problems.Add($"{lostReads.Count} rows seen by a reader then lost: {Sample(lostReads)}");
         }
         if (TwoPrimaryIntervals.Count > 0)
         {

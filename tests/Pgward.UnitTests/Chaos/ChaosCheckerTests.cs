@@ -121,9 +121,26 @@ public sealed class ChaosCheckerTests
 
         var verdict = ChaosChecker.Check(history, "c", [Rows("c", 1), Rows("b", 1)]);
 
-        Assert.Equal([new LostRead(2, "b", true, Seconds(2.5))], verdict.LostReads);
+        Assert.Equal([new LostRead(2, "b", true, Seconds(2.5), Unconfirmed: true)], verdict.LostReads);
         Assert.False(verdict.Passed(lossAllowed: false));
         Assert.True(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_allows_a_row_read_on_a_replaced_primary_whose_write_was_never_cleanly_acknowledged()
+    {
+        // old-primary-returns:sync seed 104: the thawed old primary showed its locally committed (warned) row to the
+        // reader before its agent fenced it; PostgreSQL shows a commit before any standby holds it.
+        const string warning = "canceling wait for synchronous replication due to user request";
+        var history = new ChaosHistory([Ack(1, "a", 0, 1), Ack(2, "a", 1, 5) with { Warning = warning }, Ack(3, "a", 5, 6)],
+            [new ReadObservation(1, Seconds(5.5), "a", FromStandby: false, [2]), new ReadObservation(1, Seconds(5.6), "a", FromStandby: false, [3])]);
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1)]);
+
+        Assert.Equal([new LostRead(2, "a", false, Seconds(5.5), Unconfirmed: true), new LostRead(3, "a", false, Seconds(5.6))], verdict.LostReads);
+        var problems = verdict.Problems(lossAllowed: false);
+        Assert.Contains(problems, p => p == "1 rows seen by a reader then lost: 3 on a (primary) at 5.600 s");
+        Assert.DoesNotContain(problems, p => p.Contains("2 on a", StringComparison.Ordinal));
     }
 
     [Fact]
