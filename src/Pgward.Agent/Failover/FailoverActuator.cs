@@ -140,6 +140,11 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             return rewound;
         }
         FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
+        if (server.RunningPid() is not null)
+        {
+            // Started, but it never streamed (its primary lacks the WAL it needs): a re-clone needs it stopped.
+            await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+        }
         var recloned = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
         if (!recloned.Succeeded && wasRunning && server.RunningPid() is null)
         {
