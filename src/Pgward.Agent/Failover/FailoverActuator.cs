@@ -155,6 +155,40 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         return recloned;
     }
 
+    /// <summary>
+    /// The leader of <paramref name="term"/>, writable, makes sure the node records name it the primary, and keeps the
+    /// guard: both are written right after a promotion, and a host that died in between (the repeated-failovers
+    /// scenario kills a new primary as soon as it is promoted) came back writable, with records that still named the
+    /// old primary, so that no other node found a primary to rejoin. Event <c>pgward_primary_recorded</c> when it
+    /// had to write.
+    /// </summary>
+    public async Task<Outcome> RecordLeadershipAsync(long term, CancellationToken ct)
+    {
+        guard.Set();
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is not { } local)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the local {ctx.LocalNode}", detail: attempt.Error);
+        }
+        await using (local)
+        {
+            var nodes = await new MetadataStore(local).GetNodesAsync(ct);
+            if (PromotionRecord.IsRecorded(nodes, ctx.Options.NodeId))
+            {
+                return Outcome.Ok;
+            }
+            if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { } self)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} has no node record");
+            }
+            var former = await PromotionRecord.WriteAsync(ctx, local, self, nodes, ct);
+            var details = $"node {self.NodeId} recorded as the primary of term {term}{(former is null ? "" : $" in place of node {former.NodeId}")}";
+            FailoverLog.Decided(logger, "pgward primary recorded: " + details);
+            events.Record("pgward_primary_recorded", true, details);
+            return Outcome.Ok;
+        }
+    }
+
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
     public void RecordRefusal(string reason) => events.Record("repmgrd_failover_aborted", false, reason);
 

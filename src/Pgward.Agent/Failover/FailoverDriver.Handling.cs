@@ -206,6 +206,26 @@ public sealed partial class FailoverDriver
                 }
             });
         }
+        else if (!status.Fenced && status.IsLeader && current.Writable && Volatile.Read(ref recordedTerm) != status.Term && !recording)
+        {
+            // Once per term it leads: the records name it the primary and the guard is in place.
+            recording = true;
+            var term = status.Term;
+            Run(async ct =>
+            {
+                try
+                {
+                    if ((await actuator!.RecordLeadershipAsync(term, ct)).Succeeded)
+                    {
+                        Volatile.Write(ref recordedTerm, term);
+                    }
+                }
+                finally
+                {
+                    recording = false;
+                }
+            });
+        }
         else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
             && !syncing)
         {

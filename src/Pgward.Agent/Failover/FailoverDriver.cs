@@ -41,6 +41,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private string lastFenceReason = "no majority of voters acknowledges this primary";
     private TaskCompletionSource<Outcome>? operatorRequest;
     private int ticks;
+    // The last term whose leadership is recorded in the node records (see FailoverActuator.RecordLeadershipAsync).
+    private long recordedTerm;
+    private volatile bool recording;
     // The loop's lifetime, for work it starts on the side (a detach before a vote).
     private CancellationToken running;
 

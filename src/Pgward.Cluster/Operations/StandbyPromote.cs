@@ -98,20 +98,8 @@ public sealed class StandbyPromote(OperationContext ctx)
                 hint: "check the server log; promote_check_timeout sets how long to wait");
         }
 
+        var former = await PromotionRecord.WriteAsync(ctx, local, self, nodes, ct);
         var store = new MetadataStore(local);
-        var former = nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.NodeId != self.NodeId && n.Active)
-            ?? nodes.FirstOrDefault(n => n.NodeId == self.UpstreamNodeId);
-        await store.UpsertNodeAsync(self with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
-        if (former is { Type: NodeType.Primary })
-        {
-            await store.UpsertNodeAsync(former with { Active = false }, ct);
-        }
-        // A witness's upstream is the primary, as in repmgr.
-        foreach (var witness in nodes.Where(n => n.Type == NodeType.Witness && n.UpstreamNodeId != self.NodeId))
-        {
-            await store.UpsertNodeAsync(witness with { UpstreamNodeId = self.NodeId }, ct);
-        }
-        KnownNodesCache.Save(ctx.Options.ConfigFile, await store.GetNodesAsync(ct));
         var details = $"server \"{self.NodeName}\" (ID: {self.NodeId}) was successfully promoted to primary";
         await ctx.Events.RecordAsync(store, new ClusterEvent(self.NodeId, self.NodeName, "standby_promote", true, details, Related: former), ct);
         ctx.Reporter.Notice("STANDBY PROMOTE successful");
