@@ -7,6 +7,7 @@ using Pgward.Cluster.Operations;
 using Pgward.Cluster.Rejoin;
 using Pgward.Cluster.Witness;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 
@@ -72,7 +73,8 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 }
             }
             var outcome = ctx.Options.PromoteCommand is { Length: > 0 } command
-                ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct), "promote_command")
+                ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct,
+                    CommandEnvironment((StandbyPromote.ElectedTermVariable, term.ToString(CultureInfo.InvariantCulture)))), "promote_command")
                 : await new StandbyPromote(ctx).RunElectedAsync(ct);
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
         }, ct, syncWitnessesFrom: ctx.Options.NodeId);
@@ -97,7 +99,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             if (ctx.Options.FollowCommand is { Length: > 0 } command)
             {
                 var replaced = command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-                return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct), "follow_command");
+                return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct, CommandEnvironment()), "follow_command");
             }
             // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
             // then, rather than wait out standby_follow_timeout.
@@ -251,6 +253,19 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
         }
         return Outcome.Ok;
+    }
+
+    /// <summary>What <c>promote_command</c> and <c>follow_command</c> find in their environment: this node's
+    /// pgward.conf (<c>PGWARD_CONF</c>), so that a plain <c>pgward standby promote</c> or <c>pgward standby follow</c>
+    /// in them acts on this node, and the given extras.</summary>
+    private Dictionary<string, string> CommandEnvironment(params (string Name, string Value)[] extra)
+    {
+        var environment = extra.ToDictionary(e => e.Name, e => e.Value);
+        if (ctx.Options.ConfigFile is { Length: > 0 } config)
+        {
+            environment[ConfigLocator.EnvironmentVariable] = config;
+        }
+        return environment;
     }
 
     private static Outcome ToOutcome(string? failure, string key) =>

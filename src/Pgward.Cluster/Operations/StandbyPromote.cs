@@ -27,6 +27,13 @@ public sealed class StandbyPromote(OperationContext ctx)
     /// </summary>
     public Task<Outcome> RunElectedAsync(CancellationToken ct) => RunAsync(force: true, dryRun: false, elected: true, ct);
 
+    /// <summary>
+    /// Set by the agent in the environment of <c>promote_command</c>, to the term its node won: a
+    /// <c>pgward standby promote</c> run by that command is the elected promotion itself, so it neither asks the agent
+    /// (which is waiting for the command) nor looks for a running primary (the election settled that).
+    /// </summary>
+    public const string ElectedTermVariable = "PGWARD_ELECTED_TERM";
+
     private async Task<Outcome> RunAsync(bool force, bool dryRun, bool elected, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
