@@ -35,6 +35,14 @@ public static class ChaosScenarios
             Spec(FaultKind.RestartCluster, 1, 1, FaultTarget.Cluster, weight: 0.3),
             Spec(FaultKind.Switchover, 1, 1, AnyStandby, weight: 0.5),
         ]),
+        new("backup-faults", "the backup server killed while streaming WAL and during a base backup, its archive disk full, under load",
+        [
+            Spec(FaultKind.KillBackupServer, 2, 8, FaultTarget.Backup),
+            Spec(FaultKind.KillBaseBackup, 2, 6, FaultTarget.Backup),
+            Spec(FaultKind.FillArchiveDisk, 3, 10, FaultTarget.Backup),
+        ]),
+        new("failover-during-backup", "the primary's host killed while the backup server takes a base backup of it",
+            [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)]),
     ];
 
     /// <summary>The CI subset, under 5 minutes on 2 cores: the primary cut from its peers while clients reach it, in

@@ -1,0 +1,57 @@
+using Pgward.IntegrationTests.Cluster;
+using Pgward.IntegrationTests.Network;
+using Pgward.Testing.Chaos;
+
+namespace Pgward.IntegrationTests.Chaos;
+
+/// <summary>
+/// The end of a run with a backup server: the checker reads the backups as it reads every node. Once the faults are
+/// over and the cluster healthy, it lets the base backups the faults started end, takes one more (a backup after the
+/// faults must succeed), closes the primary's WAL segment and waits until the archive holds it (everything the
+/// clients wrote is then archived), runs <c>backup check</c>, recovers the run's first backup to the end of the archive
+/// on the backup host and reads its rows. <see cref="BackupJudge"/> compares them with the final primary's.
+/// </summary>
+public sealed class BackupAudit(NetworkCluster cluster, Action<string> log)
+{
+    public async Task<BackupVerdict> RunAsync(BackupNemesis nemesis, CancellationToken ct)
+    {
+        var backup = cluster.Backup ?? throw new ArgumentException("the cluster has no backup server");
+        var attempts = await nemesis.FinishAsync(ct);
+        backup.StartDaemon();
+        var primary = await cluster.HealthyPrimaryAsync(ct) ?? await cluster.PrimaryAsync(ct);
+        if (primary is not { } primaryId)
+        {
+            return new BackupVerdict(null, 0, 0, [], [], ["no primary to compare the backups with"]);
+        }
+        var final = await backup.PgwardAsync(ct, "backup", "create", "--wait");
+        var switchWal = await backup.PgwardAsync(ct, "backup", "switch-wal", "--archive", "--archive-timeout", "60");
+        var check = await backup.PgwardAsync(ct, "backup", "check", "--nagios");
+        var statuses = await backup.StatusesAsync(ct);
+        var primaryRows = await new ChaosTable().ReadAllAsync(cluster.ConnectionString(primaryId), ct);
+        var (restored, recoveryProblem) = await RestoreAsync(backup, ct);
+        log($"backup: final backup exit {final.ExitCode}, switch-wal exit {switchWal.ExitCode}, check: {check.Out.Trim()}; "
+            + $"{(restored is { } r ? $"{r.Ids.Count} rows recovered from {backup.FirstBackupId}" : recoveryProblem)}; "
+            + $"catalog: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
+        return BackupJudge.Judge(new BackupFacts(primaryRows, restored, recoveryProblem,
+            ArchiveProblem: switchWal.ExitCode == 0 ? null : LastLines(switchWal),
+            CheckPassed: check.ExitCode == 0, CheckOutput: check.Out,
+            FinalBackupProblem: final.ExitCode == 0 ? null : LastLines(final),
+            attempts, statuses));
+    }
+
+    private async Task<(NodeRows? Rows, string? Problem)> RestoreAsync(BackupHost backup, CancellationToken ct)
+    {
+        var (server, problem) = await RestoredServer.RecoverAsync(backup, backup.FirstBackupId, cluster.Network[NetworkCluster.ClientHost], ct);
+        if (server is null)
+        {
+            return (null, problem);
+        }
+        await using (server)
+        {
+            return (await server.ReadRowsAsync(ct), null);
+        }
+    }
+
+    private static string LastLines(CliRun run) =>
+        $"exit {run.ExitCode}: " + string.Join(" | ", (run.Error + run.Out).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+}
