@@ -1,4 +1,5 @@
 using Pgward.Cluster.Timelines;
+using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Wal;
 
@@ -23,4 +24,18 @@ public static class WalContiguity
             .Any(e => e.Timeline == missing.Timeline && e.SwitchPoint.Value / (ulong)segmentSize < missing.Number);
         return !endedBefore;
     }
+
+    /// <summary>
+    /// The timelines whose copy of <paramref name="segment"/> holds its WAL up to <paramref name="end"/>: those that
+    /// branched off the segment's timeline inside the segment, at or after <paramref name="end"/>. The segment of a
+    /// timeline that ended (a promotion) is never archived whole under that timeline's name, only as its .partial; the
+    /// next timeline's segment of the same number starts with the same WAL up to the switch point, and recovery reads
+    /// that one (it prefers the newest timeline's file). Newest first.
+    /// </summary>
+    public static IReadOnlyList<uint> CoveringTimelines(
+        WalSegment segment, Lsn end, IReadOnlyDictionary<uint, IReadOnlyList<TimelineHistoryEntry>> histories, long segmentSize) =>
+        [.. histories
+            .Where(h => h.Value.Any(e => e.Timeline == segment.Timeline && e.SwitchPoint.Value / (ulong)segmentSize == segment.Number && end <= e.SwitchPoint))
+            .Select(h => h.Key)
+            .OrderDescending()];
 }

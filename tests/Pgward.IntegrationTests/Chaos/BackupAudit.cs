@@ -32,11 +32,34 @@ public sealed class BackupAudit(NetworkCluster cluster, Action<string> log)
         log($"backup: final backup exit {final.ExitCode}, switch-wal exit {switchWal.ExitCode}, check: {check.Out.Trim()}; "
             + $"{(restored is { } r ? $"{r.Ids.Count} rows recovered from {backup.FirstBackupId}" : recoveryProblem)}; "
             + $"catalog: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
-        return BackupJudge.Judge(new BackupFacts(primaryRows, restored, recoveryProblem,
+        var verdict = BackupJudge.Judge(new BackupFacts(primaryRows, restored, recoveryProblem,
             ArchiveProblem: switchWal.ExitCode == 0 ? null : LastLines(switchWal),
             CheckPassed: check.ExitCode == 0, CheckOutput: check.Out,
             FinalBackupProblem: final.ExitCode == 0 ? null : LastLines(final),
             attempts, statuses));
+        if (!verdict.Passed)
+        {
+            await DescribeAsync(backup, statuses, ct);
+        }
+        return verdict;
+    }
+
+    /// <summary>The archive is on a tmpfs that goes with the run: what a failed run needs to be understood is logged now.</summary>
+    private async Task DescribeAsync(BackupHost backup, IReadOnlyDictionary<string, string> statuses, CancellationToken ct)
+    {
+        foreach (var id in statuses.Where(s => s.Value is not ("DONE" or "FAILED")).Select(s => s.Key))
+        {
+            log($"backup show {id}:\n{(await backup.PgwardAsync(ct, "backup", "show", id)).Out}");
+        }
+        var wals = Path.Combine(backup.Disk.Path, "wals");
+        if (System.IO.Directory.Exists(wals))
+        {
+            log("archive: " + string.Join(" ", System.IO.Directory.EnumerateFiles(wals, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order()));
+            foreach (var history in System.IO.Directory.EnumerateFiles(wals, "*.history"))
+            {
+                log($"{Path.GetFileName(history)}: {(await File.ReadAllTextAsync(history, ct)).Trim()}");
+            }
+        }
     }
 
     private async Task<(NodeRows? Rows, string? Problem)> RestoreAsync(BackupHost backup, CancellationToken ct)
