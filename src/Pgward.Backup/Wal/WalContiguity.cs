@@ -38,4 +38,15 @@ public static class WalContiguity
             .Where(h => h.Value.Any(e => e.Timeline == segment.Timeline && e.SwitchPoint.Value / (ulong)segmentSize == segment.Number && end <= e.SwitchPoint))
             .Select(h => h.Key)
             .OrderDescending()];
+
+    /// <summary>
+    /// Where <paramref name="timeline"/> ended (a promotion made the next one), when that is before
+    /// <paramref name="end"/>; null when it did not end, or ended at or after it. WAL of the timeline past that point
+    /// was written by a primary the cluster left behind: it is not part of the cluster's history.
+    /// </summary>
+    public static Lsn? EndedBefore(uint timeline, Lsn end, IReadOnlyDictionary<uint, IReadOnlyList<TimelineHistoryEntry>> histories)
+    {
+        var ends = histories.Values.SelectMany(entries => entries).Where(e => e.Timeline == timeline && e.SwitchPoint < end).Select(e => e.SwitchPoint).ToList();
+        return ends.Count == 0 ? null : ends.Min();
+    }
 }
