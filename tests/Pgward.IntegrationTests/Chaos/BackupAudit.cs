@@ -29,7 +29,7 @@ public sealed class BackupAudit(NetworkCluster cluster, Action<string> log)
         var statuses = await backup.StatusesAsync(ct);
         var primaryRows = await new ChaosTable().ReadAllAsync(cluster.ConnectionString(primaryId), ct);
         var (restored, recoveryProblem) = await RestoreAsync(backup, ct);
-        log($"backup: final backup exit {final.ExitCode}, switch-wal exit {switchWal.ExitCode}, check: {check.Out.Trim()}; "
+        log($"backup: {DaemonTroubles(backup)}; final backup exit {final.ExitCode}, switch-wal exit {switchWal.ExitCode}, check: {check.Out.Trim()}; "
             + $"{(restored is { } r ? $"{r.Ids.Count} rows recovered from {backup.FirstBackupId}" : recoveryProblem)}; "
             + $"catalog: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}");
         var verdict = BackupJudge.Judge(new BackupFacts(primaryRows, restored, recoveryProblem,
@@ -73,6 +73,16 @@ public sealed class BackupAudit(NetworkCluster cluster, Action<string> log)
         {
             return (await server.ReadRowsAsync(ct), null);
         }
+    }
+
+    /// <summary>How often the WAL receiver was cut off and why, from the daemon's log: that a fault hit it at all.</summary>
+    private static string DaemonTroubles(BackupHost backup)
+    {
+        using var stream = new FileStream(backup.DaemonLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var lines = new StreamReader(stream).ReadToEnd().Split('\n');
+        int Count(string text) => lines.Count(l => l.Contains(text, StringComparison.Ordinal));
+        return $"receiver interrupted {Count("WAL streaming interrupted")}x, {Count("No space left on device")} lines of ENOSPC, "
+            + $"{Count("streaming WAL from")} streaming starts";
     }
 
     private static string LastLines(CliRun run) =>

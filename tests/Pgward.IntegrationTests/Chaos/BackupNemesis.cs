@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pgward.IntegrationTests.Cluster;
 using Pgward.IntegrationTests.Network;
 using Pgward.Testing.Chaos;
 
@@ -41,7 +42,11 @@ public sealed class BackupNemesis(NetworkCluster cluster)
                 return RestartAsync;
             case FaultKind.FillArchiveDisk:
                 var filler = await Backup.Disk.FillAsync(ct);
-                LastTarget = string.Create(CultureInfo.InvariantCulture, $"{BackupHost.HostName} (archive disk full: {filler >> 20} MiB of filler, {Backup.Disk.AvailableBytes} bytes left)");
+                // The workload writes little WAL: a segment closed now must be archived (compressed into wals/) while
+                // the disk is full, not only appended to streaming/'s .partial.
+                var switched = await SwitchWalAsync(ct);
+                LastTarget = string.Create(CultureInfo.InvariantCulture,
+                    $"{BackupHost.HostName} (archive disk full: {filler >> 20} MiB of filler, {Backup.Disk.AvailableBytes} bytes left; {switched})");
                 return () => Task.Run(Backup.Disk.Free, ct);
             default:
                 throw new ArgumentException($"{fault.Kind.Id()} is not a backup server fault");
@@ -83,6 +88,23 @@ public sealed class BackupNemesis(NetworkCluster cluster)
             attempts.Add(new BaseBackupAttempt(fault, killed, run?.ExitCode, BackupHost.BackupIdIn(command.Output)));
         }
         return attempts;
+    }
+
+    /// <summary>pg_switch_wal() on the primary; says what it did.</summary>
+    private async Task<string> SwitchWalAsync(CancellationToken ct)
+    {
+        if (await cluster.PrimaryAsync(ct) is not { } primary)
+        {
+            return "no primary to switch WAL on";
+        }
+        try
+        {
+            return $"WAL switched at {await Sql.ScalarAsync<string>(cluster.ConnectionString(primary), "SELECT pg_switch_wal()::text", ct)}";
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            return $"pg_switch_wal failed: {e.Message}";
+        }
     }
 
     /// <summary>kill -9 of the daemon and of any base backup in flight: the backup server's host died.</summary>

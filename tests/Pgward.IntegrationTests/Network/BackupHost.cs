@@ -51,6 +51,9 @@ public sealed partial class BackupHost : IAsyncDisposable
 
     public bool DaemonRunning => daemons.IsRunning(daemonId);
 
+    /// <summary>What the daemon logged, across its restarts.</summary>
+    public string DaemonLog => daemons.LogFile(daemonId);
+
     /// <param name="daemons">Where the daemon runs, beside the cluster's agents (its log is <c>agent-ID.log</c>).</param>
     /// <param name="conninfo">Any node of the cluster: the primary is found from the metadata there.</param>
     public static async Task<BackupHost> StartAsync(TestHost host, string directory, AgentProcesses daemons, int daemonId, string conninfo, CancellationToken ct)
