@@ -46,11 +46,13 @@ public static class ChaosScenarios
     ];
 
     /// <summary>The CI subset, under 5 minutes on 2 cores: the primary cut from its peers while clients reach it, in
-    /// both modes, a host death in sync mode, and half the voters lost. (old-primary-returns, repeated-failovers and
-    /// mixed still fail some runs: RELIABILITY.md.)</summary>
+    /// both modes, a host death in sync mode, half the voters lost, and the backup server killed twice under load with
+    /// its backups recovered and compared at the end (seed 5; the five runs took 3 min 16 s). (old-primary-returns,
+    /// repeated-failovers and mixed still fail some runs: RELIABILITY.md.)</summary>
     public static IReadOnlyList<(string Scenario, string Mode)> Ci { get; } =
     [
         ("cut-primary", "async"), ("cut-primary", "sync"), ("kill-primary", "sync"), ("witness-and-standby", "async"),
+        ("backup-faults", "sync"),
     ];
 
     public static ChaosScenario Find(string name) =>
