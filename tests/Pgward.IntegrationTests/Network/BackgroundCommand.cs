@@ -71,9 +71,8 @@ public sealed class BackgroundCommand : IAsyncDisposable
 
     private async Task<CliRun> WaitForExitAsync()
     {
+        // With redirected output this also waits until the last lines have been read.
         await process.WaitForExitAsync();
-        // The last lines may still be on their way from the output readers.
-        process.WaitForExit();
         var output = Output;
         return new CliRun(process.ExitCode, output, "");
     }
