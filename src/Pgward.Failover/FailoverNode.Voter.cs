@@ -85,6 +85,8 @@ public sealed partial class FailoverNode
         }
 
         var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal);
-        actions.Add(new Send(from, reply));
+        actions.Add(refusal is null && !request.PreVote && !self.IsWitness
+            ? new DetachThenSend(from, reply, request.Candidate)
+            : new Send(from, reply));
     }
 }

@@ -7,6 +7,7 @@ using Pgward.Cluster.Operations;
 using Pgward.Cluster.Rejoin;
 using Pgward.Cluster.Witness;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 
@@ -53,14 +54,35 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
 
     /// <summary>This standby won the election: promote it (<c>promote_command</c> when set). Event
     /// <c>repmgrd_failover_promote</c>.</summary>
-    public Task<Outcome> PromoteAsync(long term, CancellationToken ct) =>
+    /// <param name="synchronousStandbyNames">In sync mode, the new primary's <c>synchronous_standby_names</c>: set
+    /// before the promotion, because a standby cloned before the setting had none, and every commit it took between
+    /// its promotion and the agent's next check would be acknowledged with no standby holding it.</param>
+    public Task<Outcome> PromoteAsync(long term, string? synchronousStandbyNames, CancellationToken ct) =>
         RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", async _ =>
         {
+            if (synchronousStandbyNames is not null)
+            {
+                try
+                {
+                    await SyncStandbys.SetAsync(ctx.Db, ctx.Options.Conninfo, synchronousStandbyNames, ct);
+                }
+                catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+                {
+                    return Outcome.Fail(ExitCodes.PromotionFailed, $"synchronous_standby_names could not be set before the promotion: {e.Message}",
+                        hint: "replication_mode = sync promotes only a server whose first commit waits for a standby");
+                }
+            }
             var outcome = ctx.Options.PromoteCommand is { Length: > 0 } command
-                ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct), "promote_command")
+                ? ToOutcome(await ShellCommand.RunAsync(ctx, command, ServerTimeout, ct,
+                    CommandEnvironment((StandbyPromote.ElectedTermVariable, term.ToString(CultureInfo.InvariantCulture)))), "promote_command")
                 : await new StandbyPromote(ctx).RunElectedAsync(ct);
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
         }, ct, syncWitnessesFrom: ctx.Options.NodeId);
+
+    /// <summary>How long an automatic rejoin by pg_rewind (or a plain re-point) waits for streaming before it re-clones.</summary>
+    private static readonly TimeSpan AutomaticRejoinStreamTimeout = TimeSpan.FromSeconds(15);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>How long an automatic follow waits for streaming from the new primary before it rejoins instead.</summary>
     private static readonly TimeSpan AutomaticFollowTimeout = TimeSpan.FromSeconds(5);
@@ -77,7 +99,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             if (ctx.Options.FollowCommand is { Length: > 0 } command)
             {
                 var replaced = command.Replace("%n", primaryId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-                return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct), "follow_command");
+                return ToOutcome(await ShellCommand.RunAsync(ctx, replaced, ServerTimeout, ct, CommandEnvironment()), "follow_command");
             }
             // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
             // then, rather than wait out standby_follow_timeout.
@@ -110,13 +132,21 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
         }
-        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does.
-        var rewound = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
+        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does. Its
+        // wait for streaming is short: a primary that no longer holds the WAL this node needs from it (one that was
+        // itself re-cloned since) is never streamed from, and the re-clone below is the way out.
+        var quick = ctx.With(ctx.Options with { NodeRejoinTimeout = Min(ctx.Options.NodeRejoinTimeout, AutomaticRejoinStreamTimeout) });
+        var rewound = await new NodeRejoin(quick).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
         if (rewound.Succeeded)
         {
             return rewound;
         }
         FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
+        if (server.RunningPid() is not null)
+        {
+            // Started, but it never streamed (its primary lacks the WAL it needs): a re-clone needs it stopped.
+            await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+        }
         var recloned = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
         if (!recloned.Succeeded && wasRunning && server.RunningPid() is null)
         {
@@ -125,6 +155,40 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
         }
         return recloned;
+    }
+
+    /// <summary>
+    /// The leader of <paramref name="term"/>, writable, makes sure the node records name it the primary, and keeps the
+    /// guard: both are written right after a promotion, and a host that died in between (the repeated-failovers
+    /// scenario kills a new primary as soon as it is promoted) came back writable, with records that still named the
+    /// old primary, so that no other node found a primary to rejoin. Event <c>pgward_primary_recorded</c> when it
+    /// had to write.
+    /// </summary>
+    public async Task<Outcome> RecordLeadershipAsync(long term, CancellationToken ct)
+    {
+        guard.Set();
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is not { } local)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the local {ctx.LocalNode}", detail: attempt.Error);
+        }
+        await using (local)
+        {
+            var nodes = await new MetadataStore(local).GetNodesAsync(ct);
+            if (PromotionRecord.IsRecorded(nodes, ctx.Options.NodeId))
+            {
+                return Outcome.Ok;
+            }
+            if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { } self)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} has no node record");
+            }
+            var former = await PromotionRecord.WriteAsync(ctx, local, self, nodes, ct);
+            var details = $"node {self.NodeId} recorded as the primary of term {term}{(former is null ? "" : $" in place of node {former.NodeId}")}";
+            FailoverLog.Decided(logger, "pgward primary recorded: " + details);
+            events.Record("pgward_primary_recorded", true, details);
+            return Outcome.Ok;
+        }
     }
 
     /// <summary>Records a refusal to promote (event <c>repmgrd_failover_aborted</c>).</summary>
@@ -189,6 +253,19 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
         }
         return Outcome.Ok;
+    }
+
+    /// <summary>What <c>promote_command</c> and <c>follow_command</c> find in their environment: this node's
+    /// pgward.conf (<c>PGWARD_CONF</c>), so that a plain <c>pgward standby promote</c> or <c>pgward standby follow</c>
+    /// in them acts on this node, and the given extras.</summary>
+    private Dictionary<string, string> CommandEnvironment(params (string Name, string Value)[] extra)
+    {
+        var environment = extra.ToDictionary(e => e.Name, e => e.Value);
+        if (ctx.Options.ConfigFile is { Length: > 0 } config)
+        {
+            environment[ConfigLocator.EnvironmentVariable] = config;
+        }
+        return environment;
     }
 
     private static Outcome ToOutcome(string? failure, string key) =>

@@ -1,5 +1,6 @@
 using Pgward.Cluster;
 using Pgward.Core;
+using Pgward.Core.Postgres;
 using Pgward.Core.Metadata;
 using Pgward.Failover;
 using Pgward.Failover.Actions;
@@ -71,6 +72,10 @@ public sealed partial class FailoverDriver
                 case Send send:
                     transport!.Send(send.To, send.Message);
                     break;
+                case DetachThenSend detach:
+                    // Off the loop: heartbeats and other messages go on while the receiver stops.
+                    _ = DetachThenSendAsync(detach);
+                    break;
                 case Promote promote:
                     Volatile.Write(ref promotingTerm, promote.Term);
                     Run(async ct =>
@@ -78,7 +83,7 @@ public sealed partial class FailoverDriver
                         var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
                         try
                         {
-                            outcome = await actuator!.PromoteAsync(promote.Term, ct);
+                            outcome = await actuator!.PromoteAsync(promote.Term, WantedSyncStandbys(), ct);
                         }
                         finally
                         {
@@ -107,6 +112,38 @@ public sealed partial class FailoverDriver
                     break;
             }
         }
+    }
+
+    /// <summary>Sends a granted vote once the local WAL receiver is stopped (within half an election round), or a
+    /// refusal when the receiver had got further than the candidate; a server that is down receives nothing, so
+    /// its vote goes at once.</summary>
+    private async Task DetachThenSendAsync(DetachThenSend detach)
+    {
+        (Lsn? Received, int Timeline, string? Problem) detached;
+        try
+        {
+            detached = seen.Running ? await UpstreamDetach.RunAsync(ctx, setup!.Options.ElectionTimeout / 2, running) : (null, 0, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing awaits this task: an exception must be logged here, or the vote would vanish unexplained.
+            detached = (null, 0, e.Message);
+        }
+        if (detached.Problem is { } problem)
+        {
+            FailoverLog.Failed(logger, "stopping the WAL receiver before a vote", problem + "; the vote is not sent");
+            return;
+        }
+        var candidate = detach.Candidate;
+        // As the vote policy judges data: in async mode a standby that may never stand holds nobody back.
+        var judges = setup!.Options.ReplicationMode == ReplicationMode.Sync || setup.Profile.CanStand;
+        if (judges && detached.Received is { } received && detached.Timeline >= candidate.Timeline && received.Value > candidate.Lsn)
+        {
+            var why = $"node {ctx.Options.NodeId} received up to {received} before it stopped streaming, beyond node {candidate.Id}'s {new Lsn(candidate.Lsn)}";
+            transport!.Send(detach.To, detach.Reply with { Granted = false, Reason = why });
+            return;
+        }
+        transport!.Send(detach.To, detach.Reply);
     }
 
     /// <summary>
@@ -169,12 +206,32 @@ public sealed partial class FailoverDriver
                 }
             });
         }
+        else if (!status.Fenced && status.IsLeader && current.Writable && Volatile.Read(ref recordedTerm) != status.Term && !recording)
+        {
+            // Once per term it leads: the records name it the primary and the guard is in place.
+            recording = true;
+            var term = status.Term;
+            Run(async ct =>
+            {
+                try
+                {
+                    if ((await actuator!.RecordLeadershipAsync(term, ct)).Succeeded)
+                    {
+                        Volatile.Write(ref recordedTerm, term);
+                    }
+                }
+                finally
+                {
+                    recording = false;
+                }
+            });
+        }
         else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
             && !syncing)
         {
             // At once when it differs (a new leader's commits must wait for a standby from the first), and the probe
             // shows the effect within a tick, so it is not queued twice.
-            var wanted = SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount);
+            var wanted = WantedSyncStandbys()!;
             if (current.SynchronousStandbyNames != wanted && ++ticks % SyncCheckTicks == 1)
             {
                 syncing = true;
@@ -192,4 +249,9 @@ public sealed partial class FailoverDriver
             }
         }
     }
+
+    /// <summary>This node's <c>synchronous_standby_names</c> as a primary in sync mode; null in async mode.</summary>
+    private string? WantedSyncStandbys() => setup!.Options.ReplicationMode == ReplicationMode.Sync
+        ? SyncStandbys.Setting(SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
+        : null;
 }

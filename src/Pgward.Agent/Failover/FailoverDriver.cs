@@ -41,6 +41,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private string lastFenceReason = "no majority of voters acknowledges this primary";
     private TaskCompletionSource<Outcome>? operatorRequest;
     private int ticks;
+    // The last term whose leadership is recorded in the node records (see FailoverActuator.RecordLeadershipAsync).
+    private long recordedTerm;
+    private volatile bool recording;
+    // The loop's lifetime, for work it starts on the side (a detach before a vote).
+    private CancellationToken running;
 
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }
@@ -122,6 +127,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        running = stop.Token;
         var tasks = new[]
         {
             ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),

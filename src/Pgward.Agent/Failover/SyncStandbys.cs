@@ -26,12 +26,12 @@ public static class SyncStandbys
     }
 
     /// <summary>Sets and reloads the value when the server has another one.</summary>
-    public static async Task EnsureAsync(DbConnector db, string conninfo, string current, string wanted, CancellationToken ct)
+    public static Task EnsureAsync(DbConnector db, string conninfo, string current, string wanted, CancellationToken ct) =>
+        current == wanted ? Task.CompletedTask : SetAsync(db, conninfo, wanted, ct);
+
+    /// <summary>Sets the value and reloads the configuration; a standby keeps it for the day it is promoted.</summary>
+    public static async Task SetAsync(DbConnector db, string conninfo, string wanted, CancellationToken ct)
     {
-        if (current == wanted)
-        {
-            return;
-        }
         await using var connection = await db.OpenAsync(conninfo, ct);
         var literal = "'" + wanted.Replace("'", "''", StringComparison.Ordinal) + "'";
         await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET synchronous_standby_names = {literal}", connection))

@@ -26,9 +26,16 @@ public static class StandbyCommands
         force.Description = "promote even though the recorded primary still runs (two primaries would then take writes)";
         var promote = new Command("promote", "promote the local standby to primary once the primary has failed") { dryRun, force };
         promote.SetAction((parse, ct) => runner.RunAsync(parse,
-            async (ctx, token) => !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent
-                ? viaAgent
-                : await new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token), ct));
+            async (ctx, token) =>
+            {
+                if (runner.Environment.GetEnvironmentVariable(StandbyPromote.ElectedTermVariable) is { Length: > 0 } && !parse.GetValue(dryRun))
+                {
+                    return await new StandbyPromote(ctx).RunElectedAsync(token);
+                }
+                return !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent
+                    ? viaAgent
+                    : await new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token);
+            }, ct));
         return promote;
     }
 

@@ -30,6 +30,12 @@ public sealed class SandboxBuilder(
         "hot_standby = on",
         "wal_log_hints = on",
         "shared_buffers = 32MB",
+        // A standby whose upstream restarted (fenced and promoted again, say) retries after 1 s, not 5: in sync mode
+        // the primary's commits wait for it.
+        "wal_retrieve_retry_interval = 1s",
+        // WAL a standby may still need from a new primary that holds no slot for it yet (a node re-cloned, then
+        // promoted): without it the standby can only be re-cloned.
+        "wal_keep_size = 128MB",
     ];
 
     public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)

@@ -27,6 +27,13 @@ public sealed class StandbyPromote(OperationContext ctx)
     /// </summary>
     public Task<Outcome> RunElectedAsync(CancellationToken ct) => RunAsync(force: true, dryRun: false, elected: true, ct);
 
+    /// <summary>
+    /// Set by the agent in the environment of <c>promote_command</c>, to the term its node won: a
+    /// <c>pgward standby promote</c> run by that command is the elected promotion itself, so it neither asks the agent
+    /// (which is waiting for the command) nor looks for a running primary (the election settled that).
+    /// </summary>
+    public const string ElectedTermVariable = "PGWARD_ELECTED_TERM";
+
     private async Task<Outcome> RunAsync(bool force, bool dryRun, bool elected, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
@@ -98,20 +105,8 @@ public sealed class StandbyPromote(OperationContext ctx)
                 hint: "check the server log; promote_check_timeout sets how long to wait");
         }
 
+        var former = await PromotionRecord.WriteAsync(ctx, local, self, nodes, ct);
         var store = new MetadataStore(local);
-        var former = nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.NodeId != self.NodeId && n.Active)
-            ?? nodes.FirstOrDefault(n => n.NodeId == self.UpstreamNodeId);
-        await store.UpsertNodeAsync(self with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
-        if (former is { Type: NodeType.Primary })
-        {
-            await store.UpsertNodeAsync(former with { Active = false }, ct);
-        }
-        // A witness's upstream is the primary, as in repmgr.
-        foreach (var witness in nodes.Where(n => n.Type == NodeType.Witness && n.UpstreamNodeId != self.NodeId))
-        {
-            await store.UpsertNodeAsync(witness with { UpstreamNodeId = self.NodeId }, ct);
-        }
-        KnownNodesCache.Save(ctx.Options.ConfigFile, await store.GetNodesAsync(ct));
         var details = $"server \"{self.NodeName}\" (ID: {self.NodeId}) was successfully promoted to primary";
         await ctx.Events.RecordAsync(store, new ClusterEvent(self.NodeId, self.NodeName, "standby_promote", true, details, Related: former), ct);
         ctx.Reporter.Notice("STANDBY PROMOTE successful");

@@ -125,7 +125,10 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
     private static async Task<ChaosVerdict> JudgeAsync(NetworkCluster cluster, ChaosHistory history, List<string> problems, CancellationToken ct)
     {
         var table = new ChaosTable();
-        var primary = await cluster.HealthyPrimaryAsync(ct);
+        // Waited for, not read once: the last fault's aftermath (a thawed primary fenced and promoted again on a new
+        // timeline, its standbys reconnecting) may still be under way when the writers stop.
+        int? primary = null;
+        await WithinAsync(async () => (primary = await cluster.HealthyPrimaryAsync(ct)) is not null, RecoveryLimit, ct);
         if (primary is null)
         {
             // Judged anyway, against a writable node if there is one, so that the report still counts what it can.

@@ -17,7 +17,21 @@ public static class Postmaster
             postmaster.Kill();
         }
         await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), ct);
+        // Then until it is reaped, for a while: PostgreSQL's lock file check (kill(pid, 0)) takes a zombie for a running
+        // postmaster, and a start right after the kill refused with "lock file postmaster.pid already exists"
+        // (repeated-failovers:sync seed 124). This machine's init reaps orphans, but not at once.
+        using var reaping = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        reaping.CancelAfter(ReapWait);
+        try
+        {
+            await Sql.WaitUntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), reaping.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+        }
     }
+
+    private static readonly TimeSpan ReapWait = TimeSpan.FromSeconds(10);
 
     /// <summary>The running postmaster and its children.</summary>
     public static IReadOnlyList<int> Pids(string dataDirectory)

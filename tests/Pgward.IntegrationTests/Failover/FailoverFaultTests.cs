@@ -106,4 +106,25 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         await cluster.Sandbox.KillPostmasterAsync(1, Token);
         Assert.Equal(2, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token));
     }
+
+    [Fact]
+    public async Task Leader_whose_promotion_never_reached_the_node_records_writes_it_when_its_agent_starts_again()
+    {
+        // repeated-failovers:sync seed 124: the new primary's host died between pg_promote() and the write of the node
+        // records; it came back writable, and no other node found a primary to rejoin.
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
+        await cluster.Agents.KillAsync(1);
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1),
+            "UPDATE pgward.nodes SET type = 'standby', upstream_node_id = 2 WHERE node_id = 1; UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2", Token);
+
+        cluster.Agents.Start(1, cluster.Config(1));
+
+        await cluster.WaitAsync(async () => await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(1),
+            "SELECT count(*) FROM pgward.nodes WHERE (node_id = 1 AND type = 'primary' AND active AND upstream_node_id IS NULL) OR (node_id = 2 AND NOT active)", Token) == 2,
+            TimeSpan.FromSeconds(20), "node 1 recorded as the primary again", Token);
+        await cluster.WaitAsync(async () => await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(1),
+            "SELECT count(*) FROM pgward.events WHERE event = 'pgward_primary_recorded' AND successful", Token) == 1,
+            TimeSpan.FromSeconds(10), "event pgward_primary_recorded", Token);
+        Assert.True(File.Exists(Path.Combine(cluster.Sandbox.DataDirectory(1), "standby.signal")), "the leader's guard is in place");
+    }
 }

@@ -41,6 +41,12 @@ public sealed class FailoverTests : PgIntegrationTest
         if (mode == "sync")
         {
             Assert.True(lost.Count == 0, $"{lost.Count} acknowledged rows lost: {string.Join(",", lost.Take(20))}");
+            // The elected standby, cloned before the primary had the setting, set it before pg_promote(): its first
+            // commit as the primary already waited for a standby (before, for up to a second, none did).
+            var log = await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(cluster.Sandbox.DataDirectory(primary))!, "postgresql.log"), Token);
+            var set = log.IndexOf("parameter \"synchronous_standby_names\" changed to \"ANY 1", StringComparison.Ordinal);
+            var promoted = log.IndexOf("received promote request", StringComparison.Ordinal);
+            Assert.True(set >= 0 && set < promoted, $"node{primary} was promoted before it had synchronous_standby_names:\n{log}");
         }
         Assert.True(failoverTime < TimeSpan.FromSeconds(10), $"writes resumed {failoverTime.TotalSeconds:0.0} s after the kill\n{cluster.Agents.Logs()}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{mode}: writes resumed {failoverTime.TotalSeconds:0.00} s after the kill, {lost.Count} acknowledged rows lost, longest gap {result.LongestGap.TotalSeconds:0.00} s");

@@ -148,7 +148,8 @@ public sealed partial class NetworkCluster : AgentCluster
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "postgresql.conf"),
         [
             "", "# pgward network test", "max_connections = 50", "wal_level = replica", "max_wal_senders = 10", "max_replication_slots = 10",
-            "hot_standby = on", "wal_log_hints = on", "shared_buffers = 32MB", $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
+            "hot_standby = on", "wal_log_hints = on", "shared_buffers = 32MB", "wal_retrieve_retry_interval = 1s", "wal_keep_size = 128MB",
+            $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
         ], ct);
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "pg_hba.conf"),
             ["host all all 10.77.0.0/24 trust", "host replication all 10.77.0.0/24 trust"], ct);

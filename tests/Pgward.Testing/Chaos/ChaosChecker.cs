@@ -21,6 +21,7 @@ public static class ChaosChecker
         var acknowledged = writes.Where(w => w.Outcome == WriteOutcome.Acknowledged).ToList();
         var unknown = writes.Where(w => w.Outcome == WriteOutcome.Unknown).ToList();
         var failed = writes.Where(w => w.Outcome == WriteOutcome.Failed).ToList();
+        var confirmed = acknowledged.Where(w => !w.SyncWaitCancelled).Select(w => w.Id).ToHashSet();
         return new ChaosVerdict(
             Primary: primary,
             Attempted: writes.Count,
@@ -28,14 +29,16 @@ public static class ChaosChecker
             Failed: failed.Count,
             Unknown: unknown.Count,
             AcknowledgingNodes: [.. acknowledged.OrderBy(w => w.End).Select(w => w.Node!).Distinct()],
-            Lost: [.. acknowledged.Where(w => !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
+            Lost: [.. acknowledged.Where(w => !w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
+            LostAfterCancelledSyncWait: [.. acknowledged.Where(w => w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
             Duplicated: [.. finalRows.SelectMany(Duplicates)],
             Phantom: [.. finalRows.SelectMany(n => n.Ids.Where(id => !attempted.Contains(id)).Distinct().Order().Select(id => new RowOnNode(n.Node, id)))],
             FailedButPresent: [.. failed.Where(w => onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
             UnknownLanded: unknown.Count(w => onPrimary.Contains(w.Id)),
             UnknownMissing: unknown.Count(w => !onPrimary.Contains(w.Id)),
             TwoPrimaryIntervals: TwoPrimaryIntervals.Find(writes),
-            LostReads: [.. history.Reads.SelectMany(r => r.Ids.Where(id => !onPrimary.Contains(id)).Select(id => new LostRead(id, r.Node, r.FromStandby, r.At)))],
+            LostReads: [.. history.Reads.SelectMany(r => r.Ids.Where(id => !onPrimary.Contains(id))
+                .Select(id => new LostRead(id, r.Node, r.FromStandby, r.At, !confirmed.Contains(id))))],
             Divergent: [.. finalRows.Where(n => n.Node != primary).Select(n => Divergence(n, onPrimary)).OfType<NodeDivergence>()],
             LongestAcknowledgementGap: LongestGap(acknowledged));
     }

@@ -25,6 +25,9 @@ public sealed record ChaosRunResult(string Scenario, string ReplicationMode, int
     {
         var head = $"{(Passed ? "PASS" : "FAIL")} scenario={Scenario} mode={ReplicationMode} seed={Seed}: {Verdict.Acknowledged} acknowledged, "
             + $"{Verdict.Lost.Count} lost, {Verdict.Duplicated.Count} duplicated, {Verdict.TwoPrimaryIntervals.Count} two-primary intervals"
+            + (Verdict.LostAfterCancelledSyncWait.Count > 0
+                ? $"; {Verdict.LostAfterCancelledSyncWait.Count} lost after a cancelled synchronous wait (PostgreSQL warned the client): {string.Join(", ", Verdict.LostAfterCancelledSyncWait.Take(10))}"
+                : "")
             + (Backup is { } backup ? ", " + backup.Summary : "");
         return Passed ? head : head + " -- " + string.Join("; ", Problems);
     }

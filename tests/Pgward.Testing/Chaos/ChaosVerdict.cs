@@ -4,13 +4,17 @@ namespace Pgward.Testing.Chaos;
 /// <param name="Primary">The node whose final rows are the truth.</param>
 /// <param name="AcknowledgingNodes">Every node that acknowledged a write, in the order of their first acknowledgement.</param>
 /// <param name="Lost">Acknowledged ids missing from the final primary.</param>
+/// <param name="LostAfterCancelledSyncWait">Acknowledged ids missing from the final primary whose success came with
+/// PostgreSQL's warning that the wait for a synchronous standby was cancelled (<see cref="WriteOperation.SyncWaitCancelled"/>):
+/// reported, never a failure, since the server itself said the commit might not be replicated.</param>
 /// <param name="Duplicated">Ids present more than once on a node.</param>
 /// <param name="Phantom">Ids present on a node that no client ever tried to write.</param>
 /// <param name="FailedButPresent">Ids whose write was refused before it could commit, found on the primary: the client
 /// was told "not written" and it was.</param>
 /// <param name="UnknownLanded">Unknown writes found on the primary (allowed).</param>
 /// <param name="UnknownMissing">Unknown writes not found (allowed).</param>
-/// <param name="LostReads">Rows a reader saw that the final primary does not hold.</param>
+/// <param name="LostReads">Rows a reader saw that the final primary does not hold; only <see cref="LostRead.Violation"/>s
+/// are problems.</param>
 /// <param name="Divergent">Nodes whose final rows differ from the primary's.</param>
 /// <param name="LongestAcknowledgementGap">The longest time without an acknowledged write between the first and last
 /// acknowledgement (end to end): the write outage.</param>
@@ -22,6 +26,7 @@ public sealed record ChaosVerdict(
     int Unknown,
     IReadOnlyList<string> AcknowledgingNodes,
     IReadOnlyList<long> Lost,
+    IReadOnlyList<long> LostAfterCancelledSyncWait,
     IReadOnlyList<RowOnNode> Duplicated,
     IReadOnlyList<RowOnNode> Phantom,
     IReadOnlyList<long> FailedButPresent,
@@ -45,9 +50,10 @@ public sealed record ChaosVerdict(
         {
             problems.Add($"{Lost.Count} acknowledged writes lost: {Sample(Lost)}");
         }
-        if (!lossAllowed && LostReads.Count > 0)
+        var lostReads = LostReads.Where(r => r.Violation).ToList();
+        if (!lossAllowed && lostReads.Count > 0)
         {
-            problems.Add($"{LostReads.Count} rows seen by a reader then lost: {Sample(LostReads.Select(r => $"{r.Id} on {r.Node} at {r.At.TotalSeconds:0.000} s"))}");
+            problems.Add($"{lostReads.Count} rows seen by a reader then lost: {Sample(lostReads)}");
         }
         if (TwoPrimaryIntervals.Count > 0)
         {

@@ -14,4 +14,14 @@ namespace Pgward.Testing.Chaos;
 /// the commit was acknowledged after a cancel although no synchronous standby confirmed it: if such a write is lost,
 /// this says why.</param>
 public sealed record WriteOperation(long Id, int Client, TimeSpan Start, TimeSpan End, WriteOutcome Outcome, string? Node = null,
-    int? Timeline = null, string? Error = null, string? Warning = null);
+    int? Timeline = null, string? Error = null, string? Warning = null)
+{
+    /// <summary>
+    /// An acknowledgement PostgreSQL qualified: the client's cancel (here its command timeout) ended the commit's wait
+    /// for a synchronous standby, and the server answered success with the WARNING "canceling wait for synchronous
+    /// replication ... The transaction has already committed locally, but might not have been replicated to the
+    /// standby". No failover tool can make that commit durable; the checker counts its loss apart.
+    /// </summary>
+    public bool SyncWaitCancelled =>
+        Outcome == WriteOutcome.Acknowledged && Warning?.Contains("wait for synchronous replication", StringComparison.Ordinal) == true;
+}

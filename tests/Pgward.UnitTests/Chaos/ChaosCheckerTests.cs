@@ -41,6 +41,32 @@ public sealed class ChaosCheckerTests
     }
 
     [Fact]
+    public void Check_counts_a_lost_write_acknowledged_after_a_cancelled_synchronous_wait_apart_from_the_lost()
+    {
+        // old-primary-returns:sync seed 6: the client's command timeout cancelled the commit's wait while the primary
+        // was frozen, and on the thaw PostgreSQL answered success with its warning before the agent fenced the server.
+        const string warning = "canceling wait for synchronous replication due to user request";
+        var history = Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 5) with { Warning = warning }, Ack(3, "b", 5, 6, timeline: 2));
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1, 3)]);
+
+        Assert.Empty(verdict.Lost);
+        Assert.Equal([2L], verdict.LostAfterCancelledSyncWait);
+        Assert.True(verdict.Passed(lossAllowed: false));
+    }
+
+    [Fact]
+    public void Check_counts_a_lost_write_whose_warning_is_not_about_the_synchronous_wait_as_lost()
+    {
+        var history = Of(Ack(1, "a", 0, 1) with { Warning = "there is no transaction in progress" });
+
+        var verdict = ChaosChecker.Check(history, "a", [Rows("a")]);
+
+        Assert.Equal([1L], verdict.Lost);
+        Assert.Empty(verdict.LostAfterCancelledSyncWait);
+    }
+
+    [Fact]
     public void Check_reports_an_id_present_twice_on_a_node_as_duplicated()
     {
         var verdict = ChaosChecker.Check(Of(Ack(1, "a", 0, 1), Ack(2, "a", 1, 2)), "a", [Rows("a", 1, 2, 2), Rows("b", 1, 1, 1, 2)]);
@@ -95,9 +121,26 @@ public sealed class ChaosCheckerTests
 
         var verdict = ChaosChecker.Check(history, "c", [Rows("c", 1), Rows("b", 1)]);
 
-        Assert.Equal([new LostRead(2, "b", true, Seconds(2.5))], verdict.LostReads);
+        Assert.Equal([new LostRead(2, "b", true, Seconds(2.5), Unconfirmed: true)], verdict.LostReads);
         Assert.False(verdict.Passed(lossAllowed: false));
         Assert.True(verdict.Passed(lossAllowed: true));
+    }
+
+    [Fact]
+    public void Check_allows_a_row_read_on_a_replaced_primary_whose_write_was_never_cleanly_acknowledged()
+    {
+        // old-primary-returns:sync seed 104: the thawed old primary showed its locally committed (warned) row to the
+        // reader before its agent fenced it; PostgreSQL shows a commit before any standby holds it.
+        const string warning = "canceling wait for synchronous replication due to user request";
+        var history = new ChaosHistory([Ack(1, "a", 0, 1), Ack(2, "a", 1, 5) with { Warning = warning }, Ack(3, "a", 5, 6)],
+            [new ReadObservation(1, Seconds(5.5), "a", FromStandby: false, [2]), new ReadObservation(1, Seconds(5.6), "a", FromStandby: false, [3])]);
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1)]);
+
+        Assert.Equal([new LostRead(2, "a", false, Seconds(5.5), Unconfirmed: true), new LostRead(3, "a", false, Seconds(5.6))], verdict.LostReads);
+        var problems = verdict.Problems(lossAllowed: false);
+        Assert.Contains(problems, p => p == "1 rows seen by a reader then lost: 3 on a (primary) at 5.600 s");
+        Assert.DoesNotContain(problems, p => p.Contains("2 on a", StringComparison.Ordinal));
     }
 
     [Fact]

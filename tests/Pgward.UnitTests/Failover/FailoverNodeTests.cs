@@ -153,9 +153,23 @@ public sealed class FailoverNodeTests
         Assert.Equal(new HeartbeatReply(5, Accepted: false, time.GetUtcNow()), reply.Message);
     }
 
+    [Fact]
+    public void Standby_detaches_from_its_upstream_before_its_granted_vote_leaves_but_not_for_a_pre_vote()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Standby with { Lsn = 0 });
+
+        Assert.IsType<Send>(Assert.Single(node.Receive(2, Vote(2, 2) with { PreVote = true }, time.GetUtcNow())));
+        var vote = Assert.IsType<DetachThenSend>(Assert.Single(node.Receive(2, Vote(2, 2), time.GetUtcNow())));
+        Assert.True(vote.Reply.Granted);
+        Assert.Equal(2, vote.Candidate.Id);
+    }
+
     private static VoteReply Reply(IReadOnlyList<FailoverAction> actions) => (VoteReply)(actions[0] switch
     {
         Send send => send.Message,
+        DetachThenSend detach => detach.Reply,
         var other => throw new InvalidOperationException($"{other} carries no reply"),
     });
 

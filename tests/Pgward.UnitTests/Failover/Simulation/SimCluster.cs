@@ -130,6 +130,13 @@ public sealed partial class SimCluster
                 case Send send:
                     Network.Send(new AgentMessage(node.Id, send.To, send.Message), now);
                     break;
+                case DetachThenSend detach:
+                    if (!node.Postgres.IsPrimary)
+                    {
+                        node.Postgres.UpstreamId = null;
+                    }
+                    Network.Send(new AgentMessage(node.Id, detach.To, detach.Reply), now);
+                    break;
                 case Promote promote:
                     PromotePostgres(node, promote.Term);
                     break;

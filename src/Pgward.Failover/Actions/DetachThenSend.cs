@@ -1,0 +1,12 @@
+using Pgward.Failover.Messages;
+
+namespace Pgward.Failover.Actions;
+
+/// <summary>
+/// Stop this standby's WAL receiver, then send the granted vote <see cref="Reply"/>; when the receiver cannot be
+/// stopped, send nothing. A standby that has voted for a new primary must acknowledge nothing more from the old one:
+/// in sync mode an old primary thawed after the election would otherwise have commits acknowledged by a standby that
+/// the new primary never receives. Once the receiver is stopped the standby knows exactly what it holds: when that is
+/// beyond the <see cref="Candidate"/>'s position (it received more since its last probe), the vote is refused instead.
+/// </summary>
+public sealed record DetachThenSend(int To, VoteReply Reply, Candidacy Candidate) : FailoverAction;
