@@ -55,7 +55,11 @@ public sealed class StandbyPromote(OperationContext ctx)
                 hint: "register the primary and this standby first");
         }
         var nodes = await store.GetNodesAsync(ct);
-        if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { Type: NodeType.Standby } self)
+        // An elected node may still be recorded as the primary it once was (inactive): a rejoin whose last step, the
+        // record's update, was cut short by the next failure (kill-primary:async seed 201). The election settled
+        // what it is; refusing here would leave the cluster without a primary for good.
+        if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { } self
+            || !(self.Type == NodeType.Standby || (elected && self is { Type: NodeType.Primary, Active: false })))
         {
             return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} is not registered as a standby",
                 hint: "register it first with \"pgward standby register\"");

@@ -46,13 +46,14 @@ public static class ChaosScenarios
     ];
 
     /// <summary>The CI subset, under 5 minutes on 2 cores: the primary cut from its peers while clients reach it, in
-    /// both modes, a host death in sync mode, half the voters lost, and the backup server killed twice under load with
-    /// its backups recovered and compared at the end (seed 5; the five runs took 3 min 16 s). (old-primary-returns,
-    /// repeated-failovers and mixed still fail some runs: RELIABILITY.md.)</summary>
+    /// both modes, a host death in sync mode, half the voters lost, the sync-mode thaw that used to lose acknowledged
+    /// writes, and a base backup killed partway under load, the backups recovered and compared at the end (seed 6: the
+    /// six runs took 4 min 27 s). (old-primary-returns in async mode, repeated-failovers and mixed still fail some
+    /// runs: RELIABILITY.md.)</summary>
     public static IReadOnlyList<(string Scenario, string Mode)> Ci { get; } =
     [
         ("cut-primary", "async"), ("cut-primary", "sync"), ("kill-primary", "sync"), ("witness-and-standby", "async"),
-        ("backup-faults", "sync"),
+        ("old-primary-returns", "sync"), ("backup-faults", "sync"),
     ];
 
     public static ChaosScenario Find(string name) =>

@@ -127,4 +127,22 @@ public sealed class FailoverFaultTests : PgIntegrationTest
             TimeSpan.FromSeconds(10), "event pgward_primary_recorded", Token);
         Assert.True(File.Exists(Path.Combine(cluster.Sandbox.DataDirectory(1), "standby.signal")), "the leader's guard is in place");
     }
+
+    [Fact]
+    public async Task Elected_standby_still_recorded_as_an_inactive_primary_is_promoted()
+    {
+        // kill-primary:async seed 201: an old primary rejoined, the record's update to "standby" was cut short by the
+        // next failure, and when it won the next election its promotion refused: "not registered as a standby".
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1), "UPDATE pgward.nodes SET type = 'primary', active = false WHERE node_id = 2", Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(2),
+            "SELECT type FROM pgward.nodes WHERE node_id = 2", Token) == "primary", Token);
+
+        await cluster.Agents.KillAsync(1);
+        await cluster.Sandbox.KillPostmasterAsync(1, Token);
+
+        Assert.Equal(2, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token));
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2),
+            "SELECT count(*) FROM pgward.nodes WHERE node_id = 2 AND type = 'primary' AND active", Token));
+    }
 }
