@@ -48,7 +48,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         var info = new BackupInfo
         {
             Id = id, Name = request.Name, Status = BackupStatus.Started, SystemIdentifier = source.SystemIdentifier,
-            ServerVersion = source.ServerVersion, SourceNode = source.Name, BeginTime = begin,
+            ServerVersion = source.ServerVersion, SourceNode = source.Name, BeginTime = begin, Pid = Environment.ProcessId,
         };
         catalog.Save(info);
         Ctx.Reporter.Notice($"starting backup {id} of \"{source.Name}\"{(source.IsStandby ? " (standby)" : "")} into {catalog.BackupDirectory(id)}");
@@ -111,6 +111,7 @@ public sealed class BaseBackupCreator(BackupServer server)
             return info with
             {
                 Status = BackupStatus.WaitingForWals,
+                Pid = null,
                 Timeline = first.Timeline,
                 BeginLsn = first.Start,
                 EndLsn = manifest.WalRanges[^1].End,
@@ -127,7 +128,7 @@ public sealed class BaseBackupCreator(BackupServer server)
 
     private BackupInfo Fail(BackupInfo info, string error)
     {
-        var failed = info with { Status = BackupStatus.Failed, Error = error, EndTime = Ctx.Time.GetUtcNow() };
+        var failed = info with { Status = BackupStatus.Failed, Error = error, EndTime = Ctx.Time.GetUtcNow(), Pid = null };
         // The partial archives are useless and may be large; backup.info stays to say what happened.
         var data = server.Catalog.DataDirectory(info.Id);
         if (Directory.Exists(data))

@@ -46,6 +46,11 @@ public sealed record BackupInfo
     /// <summary>Bytes of the data directory the backup holds, uncompressed (sum of the manifest's file sizes).</summary>
     public long DataSize { get; init; }
 
+    /// <summary>The PID of the <c>backup create</c> that copies it, while it is <see cref="BackupStatus.Started"/>: a
+    /// STARTED backup whose process is gone (killed, or its host died) was interrupted, and the catalog marks it
+    /// FAILED (<see cref="BackupWalCompletion"/>) instead of listing it as running forever.</summary>
+    public int? Pid { get; init; }
+
     /// <summary>Why the backup failed, on one line.</summary>
     public string? Error { get; init; }
 

@@ -43,6 +43,7 @@ public static class BackupInfoFile
         Line("data_size", info.DataSize.ToString(CultureInfo.InvariantCulture));
         Line("compression", "lz4");
         Line("xlog_segment_size", WalSegment.DefaultSize.ToString(CultureInfo.InvariantCulture));
+        Line("pid", info.Pid?.ToString(CultureInfo.InvariantCulture));
         Line("error", info.Error);
         return sb.ToString();
     }
@@ -82,6 +83,7 @@ public static class BackupInfoFile
             EndTime = Time("end_time"),
             Size = Long("size"),
             DataSize = Long("data_size"),
+            Pid = Optional("pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             Error = Optional("error"),
         };
     }

@@ -1,3 +1,4 @@
+using Pgward.Cluster.Timelines;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup.Wal;
@@ -24,6 +25,9 @@ public interface IWalArchive
     /// holding <paramref name="end"/> that are not archived (or are damaged when <paramref name="readContents"/>),
     /// in order; empty when the range is complete.</summary>
     Task<IReadOnlyList<string>> MissingSegmentsAsync(int timeline, Lsn begin, Lsn end, bool readContents, CancellationToken ct);
+
+    /// <summary>The archived history files: for each timeline, where its parent timelines ended.</summary>
+    IReadOnlyDictionary<uint, IReadOnlyList<TimelineHistoryEntry>> Histories();
 
     /// <summary>Deletes the archived segments (of any timeline) whose position is before
     /// <paramref name="oldestNeeded"/>'s; returns how many were deleted. History files are kept.</summary>

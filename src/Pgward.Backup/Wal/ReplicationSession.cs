@@ -77,6 +77,11 @@ internal sealed class ReplicationSession(
 
     /// <summary>Archives the history file of every timeline up to the server's (before any WAL of a new timeline, and
     /// so before the old timeline's last segment is closed); returns the entries of the server's own.</summary>
+    /// <remarks>A node cloned after a promotion holds only the history files of the timeline it was cloned on and later
+    /// ones (pg_basebackup fetches just the current timeline's): an older one missing on the server is skipped. The
+    /// server's own history file lists every earlier switch point, which is all that streaming and recovery need;
+    /// without this the receiver stopped for good at the next promotion of such a node (fault suite,
+    /// failover-during-backup, mode sync, seed 1).</remarks>
     private async Task<IReadOnlyList<TimelineHistoryEntry>> ArchiveHistoriesAsync(
         PrimaryNode primary, WalArchive archive, uint serverTimeline, CancellationToken ct)
     {
@@ -84,6 +89,19 @@ internal sealed class ReplicationSession(
         for (var timeline = 2u; timeline <= serverTimeline; timeline++)
         {
             var content = await ReadHistoryFileAsync(primary, timeline, ct);
+            if (content is null)
+            {
+                if (timeline == serverTimeline)
+                {
+                    throw new WalStreamException($"timeline history file {WalFileName.HistoryName(timeline)} of the primary's own timeline is missing on {primary.Name}",
+                        "PostgreSQL writes it when it promotes a server: check the primary's pg_wal directory");
+                }
+                if (!File.Exists(layout.HistoryFile(timeline)))
+                {
+                    reporter.Info($"timeline history file {WalFileName.HistoryName(timeline)} is not on {primary.Name}: the history file of timeline {serverTimeline} lists its switch point");
+                }
+                continue;
+            }
             var result = await archive.ArchiveHistoryAsync(timeline, content, ct);
             if (result == WalArchiveResult.Conflict)
             {
@@ -106,9 +124,9 @@ internal sealed class ReplicationSession(
     /// <summary>
     /// The server's history file of <paramref name="timeline"/>. Not through TIMELINE_HISTORY: PostgreSQL 15 sends its
     /// content column as text and Npgsql 10's <c>TimelineHistory</c> casts it to byte[] and throws. Read from pg_wal
-    /// over SQL instead, which needs a superuser or pg_read_server_files.
+    /// over SQL instead, which needs a superuser or pg_read_server_files. Null when the server has no such file.
     /// </summary>
-    private async Task<byte[]> ReadHistoryFileAsync(PrimaryNode primary, uint timeline, CancellationToken ct)
+    private async Task<byte[]?> ReadHistoryFileAsync(PrimaryNode primary, uint timeline, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(primary.Conninfo, ct);
         await using var cmd = new NpgsqlCommand("SELECT pg_read_binary_file('pg_wal/' || $1)", connection);
@@ -116,6 +134,10 @@ internal sealed class ReplicationSession(
         try
         {
             return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFile)
+        {
+            return null;
         }
         catch (PostgresException e)
         {

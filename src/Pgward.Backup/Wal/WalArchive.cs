@@ -65,14 +65,23 @@ public sealed class WalArchive(BackupLayout layout, long segmentSize = WalSegmen
         for (var segment = first; segment.Number <= last.Number; segment = segment.Next)
         {
             var name = segment.Name(segmentSize);
-            var path = layout.ArchivedSegment(name);
-            if (!File.Exists(path) || (readContents && await CheckAsync(name, ct) is not null))
+            var archived = File.Exists(layout.ArchivedSegment(name)) ? name : CoveringSegment(segment, end);
+            if (archived is null || (readContents && await CheckAsync(archived, ct) is not null))
             {
                 missing.Add(name);
             }
         }
         return missing;
     }
+
+    /// <summary>The archived segment of a later timeline that holds <paramref name="segment"/>'s WAL up to
+    /// <paramref name="end"/>, when its own timeline ended inside it (<see cref="WalContiguity.CoveringTimelines"/>).
+    /// Without this, a backup that ended shortly before a promotion, in the segment of the switch, would wait for its
+    /// WAL for ever, and backup check would report that segment as a gap for ever.</summary>
+    private string? CoveringSegment(WalSegment segment, Lsn end) =>
+        WalContiguity.CoveringTimelines(segment, end, Histories(), segmentSize)
+            .Select(timeline => new WalSegment(timeline, segment.Number).Name(segmentSize))
+            .FirstOrDefault(name => File.Exists(layout.ArchivedSegment(name)));
 
     public int DeleteSegmentsBefore(string oldestNeeded)
     {

@@ -9,7 +9,8 @@ namespace Pgward.IntegrationTests.Chaos;
 /// <summary>
 /// One run of a scenario: a fresh networked cluster (three data nodes and a witness, each its own host), writers and a
 /// reader on the client host, the seeded fault schedule played against it, each fault undone when its time is up and
-/// the cluster given time to become healthy again, then every node's rows read and judged by <see cref="ChaosChecker"/>.
+/// the cluster given time to become healthy again, then every node's rows read and judged by <see cref="ChaosChecker"/>,
+/// and, when the scenario has a backup server, its backups by <see cref="BackupAudit"/>.
 /// </summary>
 public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
 {
@@ -36,7 +37,8 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         var name = string.Create(CultureInfo.InvariantCulture, $"{scenario.Name}-{mode}-{seed}");
         log($"--- {name}: {schedule}");
         var environment = unsafeFaults.Length > 0 ? new Dictionary<string, string> { ["PGWARD_UNSAFE"] = unsafeFaults } : [];
-        await using var cluster = await NetworkCluster.StartAsync(directory, name, environment, DataNodes, witness: true, ct, $"replication_mode = {mode}");
+        await using var cluster = await NetworkCluster.StartAsync(directory, name, environment, DataNodes, witness: true,
+            backup: scenario.UsesBackupServer, ct, $"replication_mode = {mode}");
         var nemesis = new Nemesis(cluster);
         var failovers = new List<TimeSpan>();
         var recoveries = new List<TimeSpan>();
@@ -66,7 +68,12 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
             history = await workload.StopAsync();
         }
         var verdict = await JudgeAsync(cluster, history, problems, ct);
-        var result = new ChaosRunResult(scenario.Name, mode, seed, nemesis.Injected, verdict, failovers, recoveries) { ClusterProblems = problems };
+        var backup = cluster.Backup is null ? null : await new BackupAudit(cluster, log).RunAsync(nemesis.Backups, ct);
+        var result = new ChaosRunResult(scenario.Name, mode, seed, nemesis.Injected, verdict, failovers, recoveries)
+        {
+            ClusterProblems = problems,
+            Backup = backup,
+        };
         log(result.VerdictLine());
         if (!result.Passed)
         {

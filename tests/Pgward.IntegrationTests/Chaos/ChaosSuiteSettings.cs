@@ -20,8 +20,11 @@ public sealed record ChaosSuiteSettings(IReadOnlyList<(string Scenario, string M
         return new ChaosSuiteSettings(runs, seed, TimeSpan.FromSeconds(duration), budget, Environment.GetEnvironmentVariable("PGWARD_CHAOS_JSON"));
     }
 
-    /// <summary>How long the test may take: the budget, or each run's faults plus its start and checks (~75 s).</summary>
-    public TimeSpan Deadline => (Budget ?? Runs.Count * (Duration + TimeSpan.FromSeconds(75))) + TimeSpan.FromMinutes(5);
+    /// <summary>How long the test may take: the budget, or each run's faults plus its start and checks (~75 s; a minute
+    /// more with a backup server, for its setup and the recovery of its backup).</summary>
+    public TimeSpan Deadline =>
+        (Budget ?? TimeSpan.FromTicks(Runs.Sum(r => (Duration + TimeSpan.FromSeconds(ChaosScenarios.Find(r.Scenario).UsesBackupServer ? 135 : 75)).Ticks)))
+        + TimeSpan.FromMinutes(5);
 
     private static List<(string, string)> Parse(string list)
     {

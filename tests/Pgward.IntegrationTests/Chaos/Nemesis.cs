@@ -15,6 +15,9 @@ public sealed class Nemesis(NetworkCluster cluster)
 
     public int Injected { get; private set; }
 
+    /// <summary>The backup server's faults, and the base backups they started.</summary>
+    public BackupNemesis Backups { get; } = new(cluster);
+
     /// <summary>What the fault hit, for the run's log: <c>node2</c>, <c>node1+witness</c> ...</summary>
     public string LastTarget { get; private set; } = "";
 
@@ -35,6 +38,13 @@ public sealed class Nemesis(NetworkCluster cluster)
                 await RestartHostAsync(witness, ct);
                 await RestartHostAsync(standby, ct);
             };
+        }
+        if (fault.Kind is FaultKind.KillBackupServer or FaultKind.KillBaseBackup or FaultKind.FillArchiveDisk)
+        {
+            Injected++;
+            var undoBackup = await Backups.InjectAsync(fault, ct);
+            LastTarget = Backups.LastTarget;
+            return undoBackup;
         }
         var target = await ResolveAsync(fault, ct);
         LastTarget = cluster.HostName(target);
@@ -74,6 +84,12 @@ public sealed class Nemesis(NetworkCluster cluster)
             case FaultKind.RestartCluster:
                 await RestartClusterAsync(ct);
                 return () => Task.CompletedTask;
+            case FaultKind.KillPrimaryDuringBackup:
+                // The base backup streams from the primary: its source dies under it.
+                var copying = await Backups.StartCopyingAsync(fault, ct);
+                await KillHostAsync(target, ct);
+                LastTarget = $"{cluster.HostName(target)} ({copying})";
+                return () => RestartHostAsync(target, ct);
             case FaultKind.KillNewPrimary:
                 return await KillNewPrimaryAsync(target, ct);
             case FaultKind.Switchover:

@@ -11,7 +11,7 @@ namespace Pgward.IntegrationTests.Network;
 
 /// <summary>
 /// A cluster with automatic failover whose every node is its own host on a <see cref="TestNetwork"/>: node1..nodeN
-/// on 10.77.0.1..N, the witness after them, and a client host last. Each node's PostgreSQL, agent and pgward
+/// on 10.77.0.1..N, the witness after them, the backup server when asked for, and a client host last. Each node's PostgreSQL, agent and pgward
 /// commands run in the node's network namespace, built by pgward's own commands as <c>sandbox up</c> builds
 /// them, so that a test can cut links between hosts. The test process reaches servers and agents as the client
 /// host does, through <see cref="NamespaceForwarder"/>s.
@@ -38,6 +38,12 @@ public sealed partial class NetworkCluster : AgentCluster
     }
 
     public TestNetwork Network { get; }
+
+    /// <summary>The backup server, when the cluster was started with one; null otherwise.</summary>
+    public BackupHost? Backup { get; private set; }
+
+    /// <summary>The backup daemon's id among the agent processes (its log is <c>agent-ID.log</c>): after the witness.</summary>
+    private int BackupDaemonId => Nodes + 2;
 
     /// <summary>Host name on the test network: <c>node1</c>..<c>nodeN</c>, then <c>witness</c>.</summary>
     public string HostName(int nodeId) => nodeId <= Nodes ? SandboxLayout.NodeName(nodeId) : SandboxLayout.WitnessName;
@@ -66,14 +72,17 @@ public sealed partial class NetworkCluster : AgentCluster
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
     public static Task<NetworkCluster> StartAsync(TestDirectory testDirectory, int nodes, bool witness, CancellationToken ct, params string[] settings) =>
-        StartAsync(testDirectory, "", new Dictionary<string, string>(), nodes, witness, ct, settings);
+        StartAsync(testDirectory, "", new Dictionary<string, string>(), nodes, witness, backup: false, ct, settings);
 
     /// <param name="subdirectory">Where in the test directory the nodes live, for several clusters in one test.</param>
     /// <param name="agentEnvironment">Environment variables of every agent, e.g. <c>PGWARD_UNSAFE</c>.</param>
+    /// <param name="backup">Whether to add a backup server on a host of its own (<see cref="BackupHost"/>), streaming WAL
+    /// and holding a first base backup before the cluster is handed over.</param>
     public static async Task<NetworkCluster> StartAsync(TestDirectory testDirectory, string subdirectory, IReadOnlyDictionary<string, string> agentEnvironment,
-        int nodes, bool witness, CancellationToken ct, params string[] settings)
+        int nodes, bool witness, bool backup, CancellationToken ct, params string[] settings)
     {
-        var names = Enumerable.Range(1, nodes).Select(SandboxLayout.NodeName).Concat(witness ? [SandboxLayout.WitnessName] : []).Append(ClientHost).ToList();
+        var names = Enumerable.Range(1, nodes).Select(SandboxLayout.NodeName).Concat(witness ? [SandboxLayout.WitnessName] : [])
+            .Concat(backup ? [BackupHost.HostName] : []).Append(ClientHost).ToList();
         var network = await TestNetwork.CreateAsync(names, ct);
         var cluster = new NetworkCluster(Path.Combine(testDirectory.Path, subdirectory), network, nodes, witness);
         foreach (var (name, value) in agentEnvironment)
@@ -92,6 +101,11 @@ public sealed partial class NetworkCluster : AgentCluster
             }
             await cluster.BuildAsync(ct);
             await cluster.StartAgentsAsync(settings, cluster.ConnectionString(1), ct);
+            if (backup)
+            {
+                cluster.Backup = await BackupHost.StartAsync(network[BackupHost.HostName], Path.Combine(cluster.directory, BackupHost.HostName),
+                    cluster.Agents, cluster.BackupDaemonId, cluster.NodeConninfo(1), ct);
+            }
             return cluster;
         }
         catch
@@ -160,6 +174,10 @@ public sealed partial class NetworkCluster : AgentCluster
         await PgTestEnvironment.Require().Account.ChownAsync(file, ct);
     }
 
+    /// <summary>How the other hosts reach node <paramref name="nodeId"/>'s server (its <c>conninfo</c>).</summary>
+    public string NodeConninfo(int nodeId) =>
+        $"host={Host(nodeId).Address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2";
+
     private async Task WriteConfigAsync(int nodeId, CancellationToken ct)
     {
         var address = Host(nodeId).Address.ToString();
@@ -167,7 +185,7 @@ public sealed partial class NetworkCluster : AgentCluster
         {
             ["node_id"] = Invariant(nodeId),
             ["node_name"] = HostName(nodeId),
-            ["conninfo"] = $"host={address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2",
+            ["conninfo"] = NodeConninfo(nodeId),
             ["data_directory"] = DataDirectory(nodeId),
             ["location"] = "default",
             ["priority"] = "100",
@@ -206,7 +224,8 @@ public sealed partial class NetworkCluster : AgentCluster
 
     public override async ValueTask DisposeAsync()
     {
-        // Agents first (they would restart or promote servers), then the servers, then the network they lived on.
+        // Agents (and the backup daemon) first: they would restart or promote servers. Then the servers, the backup
+        // host's commands and disk, and the network they lived on.
         await base.DisposeAsync();
         foreach (var forwarder in servers.Values.Concat(agents.Values))
         {
@@ -215,6 +234,10 @@ public sealed partial class NetworkCluster : AgentCluster
         foreach (var id in AgentIds)
         {
             await ServerRegistry.StopAsync(DataDirectory(id), Core.Postgres.ShutdownMode.Immediate, CancellationToken.None);
+        }
+        if (Backup is not null)
+        {
+            await Backup.DisposeAsync();
         }
         await Network.DisposeAsync();
     }

@@ -11,7 +11,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
     private static readonly string[] Headers =
     [
         "scenario", "mode", "runs", "failed", "faults", "acked", "lost", "lost-warned", "duplicated", "two-primary",
-        "failover med/max s", "recovery med/max s", "seeds",
+        "failover med/max s", "recovery med/max s", "backup", "seeds",
     ];
 
     public IReadOnlyList<ChaosRunResult> Runs { get; } = runs;
@@ -30,7 +30,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
         var text = new StringBuilder();
         foreach (var row in cells)
         {
-            var padded = row.Select((cell, c) => c is 0 or 1 or 12 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
+            var padded = row.Select((cell, c) => c is 0 or 1 or 13 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
             text.AppendLine(string.Join("  ", padded).TrimEnd());
         }
         return text.ToString();
@@ -48,7 +48,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
             runs.Sum(r => (long)r.Verdict.Acknowledged), runs.Sum(r => (long)r.Verdict.Lost.Count),
             runs.Sum(r => (long)r.Verdict.LostAfterCancelledSyncWait.Count), runs.Sum(r => (long)r.Verdict.Duplicated.Count),
             runs.Sum(r => (long)r.Verdict.TwoPrimaryIntervals.Count), Median(failovers), Max(failovers), Median(recoveries), Max(recoveries),
-            [.. runs.Select(r => r.Seed)]);
+            runs.Any(r => r.Backup is not null) ? runs.Count(r => r.Backup is { Passed: false }) : null, [.. runs.Select(r => r.Seed)]);
     }
 
     private static string[] Cells(ChaosReportRow row) =>
@@ -56,7 +56,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
         row.Scenario, row.ReplicationMode, Number(row.Runs), Number(row.FailedRuns), Number(row.FaultsInjected), Number(row.AcknowledgedWrites),
         Number(row.Lost), Number(row.LostAfterCancelledSyncWait), Number(row.Duplicated), Number(row.TwoPrimaryIntervals),
         $"{Seconds(row.FailoverMedianSeconds)}/{Seconds(row.FailoverMaxSeconds)}", $"{Seconds(row.RecoveryMedianSeconds)}/{Seconds(row.RecoveryMaxSeconds)}",
-        string.Join(",", row.Seeds),
+        row.BackupFailures switch { null => "-", 0 => "ok", var failed => $"{failed} bad" }, string.Join(",", row.Seeds),
     ];
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ namespace Pgward.Testing.Chaos;
 /// <summary>The runs of one scenario in one replication mode, summed. Times in seconds; null when nothing was measured.</summary>
 /// <param name="LostAfterCancelledSyncWait">Lost writes whose acknowledgement PostgreSQL qualified with its warning that
 /// the synchronous wait was cancelled (<see cref="WriteOperation.SyncWaitCancelled"/>); not in <see cref="Lost"/>.</param>
+/// <param name="BackupFailures">Runs whose backups were wrong (<see cref="BackupVerdict"/>); null when no run had a backup server.</param>
 public sealed record ChaosReportRow(
     string Scenario,
     string ReplicationMode,
@@ -18,4 +19,5 @@ public sealed record ChaosReportRow(
     double? FailoverMaxSeconds,
     double? RecoveryMedianSeconds,
     double? RecoveryMaxSeconds,
+    int? BackupFailures,
     IReadOnlyList<int> Seeds);

@@ -13,7 +13,10 @@ public sealed record ChaosRunResult(string Scenario, string ReplicationMode, int
     /// <summary>What went wrong outside the history, e.g. a cluster that never became healthy again after a fault.</summary>
     public IReadOnlyList<string> ClusterProblems { get; init; } = [];
 
-    public IReadOnlyList<string> Problems => [.. Verdict.Problems(LossAllowed), .. ClusterProblems];
+    /// <summary>What the backups held at the end, for a run with a backup server; null for the others.</summary>
+    public BackupVerdict? Backup { get; init; }
+
+    public IReadOnlyList<string> Problems => [.. Verdict.Problems(LossAllowed), .. ClusterProblems, .. Backup?.Problems ?? []];
 
     public bool Passed => Problems.Count == 0;
 
@@ -24,7 +27,8 @@ public sealed record ChaosRunResult(string Scenario, string ReplicationMode, int
             + $"{Verdict.Lost.Count} lost, {Verdict.Duplicated.Count} duplicated, {Verdict.TwoPrimaryIntervals.Count} two-primary intervals"
             + (Verdict.LostAfterCancelledSyncWait.Count > 0
                 ? $"; {Verdict.LostAfterCancelledSyncWait.Count} lost after a cancelled synchronous wait (PostgreSQL warned the client): {string.Join(", ", Verdict.LostAfterCancelledSyncWait.Take(10))}"
-                : "");
+                : "")
+            + (Backup is { } backup ? ", " + backup.Summary : "");
         return Passed ? head : head + " -- " + string.Join("; ", Problems);
     }
 }

@@ -30,11 +30,17 @@ public enum FaultKind
     /// <summary>Every node stopped and started again.</summary>
     RestartCluster,
 
-    /// <summary>The backup server killed (during a base backup or WAL streaming).</summary>
+    /// <summary>The backup server killed while it streams WAL (its daemon, and any base backup it runs), back at the end.</summary>
     KillBackupServer,
+
+    /// <summary>The backup server killed partway through a base backup it was asked for (pg_basebackup copying).</summary>
+    KillBaseBackup,
 
     /// <summary>The WAL archive's filesystem filled, freed at the end.</summary>
     FillArchiveDisk,
+
+    /// <summary>The primary's host killed while the backup server takes a base backup of it; back at the end.</summary>
+    KillPrimaryDuringBackup,
 
     /// <summary>The primary promoted after the fault starts is killed as soon as it is promoted.</summary>
     KillNewPrimary,

@@ -15,12 +15,18 @@ public static class FaultKinds
         [FaultKind.SlowLink] = "slow-link",
         [FaultKind.RestartCluster] = "restart-cluster",
         [FaultKind.KillBackupServer] = "kill-backup-server",
+        [FaultKind.KillBaseBackup] = "kill-base-backup",
         [FaultKind.FillArchiveDisk] = "fill-archive-disk",
+        [FaultKind.KillPrimaryDuringBackup] = "kill-primary-during-backup",
         [FaultKind.KillNewPrimary] = "kill-new-primary",
         [FaultKind.Switchover] = "switchover",
     };
 
     public static string Id(this FaultKind kind) => Ids[kind];
+
+    /// <summary>Whether the fault needs a backup server beside the cluster: only the runs that use one pay for it.</summary>
+    public static bool UsesBackupServer(this FaultKind kind) =>
+        kind is FaultKind.KillBackupServer or FaultKind.KillBaseBackup or FaultKind.FillArchiveDisk or FaultKind.KillPrimaryDuringBackup;
 
     public static FaultKind Parse(string id) =>
         Ids.FirstOrDefault(pair => pair.Value == id) is { Value: not null } found

@@ -1,4 +1,5 @@
 using Pgward.Backup.Wal;
+using Pgward.Cluster.Timelines;
 using Pgward.Core.Postgres;
 
 namespace Pgward.UnitTests.Backup;
@@ -7,6 +8,11 @@ namespace Pgward.UnitTests.Backup;
 internal sealed class FakeWalArchive : IWalArchive
 {
     public HashSet<string> Segments { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The archived history files' entries, by timeline.</summary>
+    public Dictionary<uint, IReadOnlyList<TimelineHistoryEntry>> HistoryEntries { get; } = [];
+
+    public IReadOnlyDictionary<uint, IReadOnlyList<TimelineHistoryEntry>> Histories() => HistoryEntries;
 
     public bool Contains(string walFileName) => Segments.Contains(walFileName);
 

@@ -46,10 +46,10 @@ public sealed class ChaosReportTests
         var table = new ChaosReport([Clean1, Clean2, LossyAsync, SplitBrain]).ToTable();
 
         var expected = """
-            scenario      mode   runs  failed  faults  acked  lost  lost-warned  duplicated  two-primary  failover med/max s  recovery med/max s  seeds
-            kill-primary  sync      2       0       4      4     0            0           0            0           2.50/5.00         20.00/30.00  11,12
-            kill-primary  async     1       0       0      3     1            0           0            0                 -/-                 -/-  13
-            partition     sync      1       1       1      3     0            0           0            1           0.50/0.50         12.25/12.25  99
+            scenario      mode   runs  failed  faults  acked  lost  lost-warned  duplicated  two-primary  failover med/max s  recovery med/max s  backup  seeds
+            kill-primary  sync      2       0       4      4     0            0           0            0           2.50/5.00         20.00/30.00       -  11,12
+            kill-primary  async     1       0       0      3     1            0           0            0                 -/-                 -/-       -  13
+            partition     sync      1       1       1      3     0            0           0            1           0.50/0.50         12.25/12.25       -  99
 
             """;
         Assert.Equal(expected.ReplaceLineEndings(), table.ReplaceLineEndings());
@@ -78,6 +78,21 @@ public sealed class ChaosReportTests
         Assert.Equal("PASS scenario=kill-primary mode=sync seed=11: 2 acknowledged, 0 lost, 0 duplicated, 0 two-primary intervals", lines[0]);
         Assert.StartsWith("FAIL scenario=partition mode=sync seed=99: 3 acknowledged, 0 lost, 0 duplicated, 1 two-primary intervals -- "
             + "1 two-primary intervals: [3.000 s, 4.000 s] a (timeline 1) and b (timeline 1)", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_with_a_backup_server_counts_its_backup_verdict_in_the_row_the_line_and_the_outcome()
+    {
+        var good = Clean1 with { Scenario = "backup-faults", Backup = new BackupVerdict(2, 0, 0, [], [], []) };
+        var bad = Clean2 with { Scenario = "backup-faults", Backup = new BackupVerdict(1, 1, 0, [2], [], ["the recovered backup differs"]) };
+        var report = new ChaosReport([good, bad, Clean1]);
+
+        Assert.Equal([1, null], report.Rows.Select(r => r.BackupFailures));
+        Assert.Contains("   1 bad  11,12", report.ToTable(), StringComparison.Ordinal);
+        Assert.EndsWith("0 two-primary intervals, backup ok (2 rows restored)", good.VerdictLine(), StringComparison.Ordinal);
+        Assert.EndsWith("backup FAILED -- the recovered backup differs", bad.VerdictLine(), StringComparison.Ordinal);
+        Assert.False(bad.Passed);
+        Assert.False(report.Passed);
     }
 
     [Fact]

@@ -16,6 +16,14 @@ public sealed class FaultKindsTests
     }
 
     [Fact]
+    public void Only_the_backup_server_faults_need_a_backup_server()
+    {
+        var needing = Enum.GetValues<FaultKind>().Where(k => k.UsesBackupServer()).Select(k => k.Id());
+
+        Assert.Equal(["kill-backup-server", "kill-base-backup", "fill-archive-disk", "kill-primary-during-backup"], needing);
+    }
+
+    [Fact]
     public void Parse_names_the_known_ids_for_an_unknown_one()
     {
         var error = Assert.Throws<ArgumentException>(() => FaultKinds.Parse("explode"));

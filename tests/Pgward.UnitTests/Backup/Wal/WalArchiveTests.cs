@@ -85,6 +85,29 @@ public sealed class WalArchiveTests : IDisposable
         Assert.Empty(await _archive.MissingSegmentsAsync(1, Lsn.Parse("0/5000000"), Lsn.Parse("0/5000100"), readContents: true, _ct));
     }
 
+    /// <summary>The fault suite's failover-during-backup (mode sync, seed 1): a backup that ended in the segment where
+    /// the primary's timeline then ended waited for that segment of timeline 1 for ever (only its .partial is ever
+    /// archived), and backup check reported it as a gap for ever. Timeline 2's copy holds the same WAL up to the switch.</summary>
+    [Fact]
+    public async Task The_segment_of_a_switch_counts_as_archived_up_to_the_switch_point_when_the_next_timeline_holds_it()
+    {
+        foreach (var name in new[] { "000000010000000000000007", "000000020000000000000008" })
+        {
+            await _archive.ArchiveSegmentAsync(FakeSegment.Parse(name), FakeSegment.Create(FakeSegment.Parse(name)), partial: false, _ct);
+        }
+        await _archive.ArchiveHistoryAsync(2, Encoding.ASCII.GetBytes("1\t0/8005178\tno recovery target specified\n"), _ct);
+
+        Assert.Empty(await _archive.MissingSegmentsAsync(1, Lsn.Parse("0/7000028"), Lsn.Parse("0/8003CA7"), readContents: true, _ct));
+        Assert.Empty(await _archive.MissingSegmentsAsync(1, Lsn.Parse("0/7000028"), Lsn.Parse("0/8005178"), readContents: false, _ct));
+        // Past the switch point timeline 1 has WAL only the old primary wrote: timeline 2's copy does not hold it.
+        Assert.Equal(["000000010000000000000008"],
+            await _archive.MissingSegmentsAsync(1, Lsn.Parse("0/7000028"), Lsn.Parse("0/8005179"), readContents: false, _ct));
+        // Without timeline 2's segment there is nothing to read it from.
+        File.Delete(_archive.Layout.ArchivedSegment("000000020000000000000008"));
+        Assert.Equal(["000000010000000000000008"],
+            await _archive.MissingSegmentsAsync(1, Lsn.Parse("0/7000028"), Lsn.Parse("0/8003CA7"), readContents: false, _ct));
+    }
+
     [Fact]
     public async Task After_a_timeline_ended_its_later_segments_are_not_holes()
     {
