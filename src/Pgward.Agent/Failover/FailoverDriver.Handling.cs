@@ -1,7 +1,7 @@
 using Pgward.Cluster;
 using Pgward.Core;
-using Pgward.Core.Postgres;
 using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
 using Pgward.Failover;
 using Pgward.Failover.Actions;
 

@@ -26,7 +26,9 @@ public static class UpstreamDetach
             var attempt = await ctx.Db.TryOpenAsync(ProbeConninfo.For(ctx.Options.Conninfo, 1, "pgward detach"), timeout.Token);
             if (attempt.Connection is not { } opened)
             {
-                return (null, 0, attempt.Error);
+                // A server that is not running receives nothing (the probe may not have seen it stop yet, as in a
+                // switchover): the vote can go.
+                return PostmasterPid.RunningPid(ctx.Options.DataDirectory) is null ? (null, 0, null) : (null, 0, attempt.Error);
             }
             await using var sql = opened;
             if (!await ScalarAsync<bool>(sql, "SELECT pg_is_in_recovery()", timeout.Token))

@@ -57,6 +57,18 @@ public sealed class UpstreamDetachTests : PgIntegrationTest
         Assert.Equal(((Lsn?)null, 0, (string?)null), (received, timeline, problem));
     }
 
+    [Fact]
+    public async Task Stopped_standby_receives_nothing_and_its_vote_can_go()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+
+        var (received, timeline, problem) = await UpstreamDetach.RunAsync(Context(sandbox.Config(2)), TimeSpan.FromSeconds(5), Token);
+
+        Assert.Equal(((Lsn?)null, 0, (string?)null), (received, timeline, problem));
+    }
+
     private static OperationContext Context(string config)
     {
         var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
