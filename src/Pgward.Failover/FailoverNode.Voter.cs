@@ -86,7 +86,7 @@ public sealed partial class FailoverNode
 
         var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal);
         actions.Add(refusal is null && !request.PreVote && !self.IsWitness
-            ? new DetachThenSend(from, reply, request.Candidate)
+            ? new DetachThenSend(from, reply, request.Candidate, VotePolicy.JudgesData(self, options))
             : new Send(from, reply));
     }
 }

@@ -67,14 +67,17 @@ internal static class VotePolicy
         // In async mode a standby that may never stand (priority 0, manual, other location) does not hold back a
         // candidate for being behind it, as in Patroni: else a most-advanced priority-0 standby would block every
         // failover. In sync mode it must: it may be the standby that flushed the last acknowledged commits.
-        var judgesData = me.Self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
-        if (holdsData && !me.Local.IsPrimary && judgesData && me.Self.Id != candidate.Id)
+        if (holdsData && !me.Local.IsPrimary && JudgesData(me.Self, options) && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me, manual);
         }
 
         return null;
     }
+
+    /// <summary>Whether this voter holds a candidate back for being behind it (see <see cref="DataRefusal"/>).</summary>
+    public static bool JudgesData(NodeProfile self, FailoverOptions options) =>
+        self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
 
     private static string? Compare(Candidacy candidate, VoterKnowledge me, bool manual)
     {

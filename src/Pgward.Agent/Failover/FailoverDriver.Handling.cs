@@ -135,9 +135,7 @@ public sealed partial class FailoverDriver
             return;
         }
         var candidate = detach.Candidate;
-        // As the vote policy judges data: in async mode a standby that may never stand holds nobody back.
-        var judges = setup!.Options.ReplicationMode == ReplicationMode.Sync || setup.Profile.CanStand;
-        if (judges && detached.Received is { } received && detached.Timeline >= candidate.Timeline && received.Value > candidate.Lsn)
+        if (detach.JudgesData && detached.Received is { } received && detached.Timeline >= candidate.Timeline && received.Value > candidate.Lsn)
         {
             var why = $"node {ctx.Options.NodeId} received up to {received} before it stopped streaming, beyond node {candidate.Id}'s {new Lsn(candidate.Lsn)}";
             transport!.Send(detach.To, detach.Reply with { Granted = false, Reason = why });

@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using Pgward.Cluster.Operations;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 
@@ -33,8 +34,7 @@ public static class SyncStandbys
     public static async Task SetAsync(DbConnector db, string conninfo, string wanted, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(conninfo, ct);
-        var literal = "'" + wanted.Replace("'", "''", StringComparison.Ordinal) + "'";
-        await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET synchronous_standby_names = {literal}", connection))
+        await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET synchronous_standby_names = {UpstreamSettings.Literal(wanted)}", connection))
         {
             await set.ExecuteNonQueryAsync(ct);
         }

@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Agent.Health;
 using Pgward.Cluster;
+using Pgward.Cluster.Operations;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Agent.Failover;
@@ -35,8 +36,7 @@ public static class UpstreamDetach
             {
                 return (null, 0, null);
             }
-            await ScalarAsync<object>(sql, "ALTER SYSTEM SET primary_conninfo = ''", timeout.Token);
-            await ScalarAsync<bool>(sql, "SELECT pg_reload_conf()", timeout.Token);
+            await UpstreamSettings.DetachAsync(sql, timeout.Token);
             while (await ScalarAsync<long>(sql, "SELECT count(*) FROM pg_stat_wal_receiver", timeout.Token) > 0)
             {
                 await Task.Delay(PollInterval, ctx.Time, timeout.Token);

@@ -19,6 +19,13 @@ public static class UpstreamSettings
         await ExecuteAsync(local, "SELECT pg_reload_conf()", ct);
     }
 
+    /// <summary>Stops the standby's WAL receiver: an empty primary_conninfo, reloaded (see <see cref="ApplyAsync"/>).</summary>
+    public static async Task DetachAsync(NpgsqlConnection local, CancellationToken ct)
+    {
+        await ExecuteAsync(local, "ALTER SYSTEM SET primary_conninfo = ''", ct);
+        await ExecuteAsync(local, "SELECT pg_reload_conf()", ct);
+    }
+
     /// <summary>The WAL receiver, when one runs: status, where it streams from, on which timeline.</summary>
     public static async Task<WalReceiverInfo?> ReadReceiverAsync(NpgsqlConnection local, CancellationToken ct)
     {

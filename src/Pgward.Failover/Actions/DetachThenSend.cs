@@ -9,4 +9,6 @@ namespace Pgward.Failover.Actions;
 /// the new primary never receives. Once the receiver is stopped the standby knows exactly what it holds: when that is
 /// beyond the <see cref="Candidate"/>'s position (it received more since its last probe), the vote is refused instead.
 /// </summary>
-public sealed record DetachThenSend(int To, VoteReply Reply, Candidacy Candidate) : FailoverAction;
+/// <param name="JudgesData">Whether the vote policy holds a candidate back for being behind this voter: in async mode
+/// a standby that may never stand does not.</param>
+public sealed record DetachThenSend(int To, VoteReply Reply, Candidacy Candidate, bool JudgesData) : FailoverAction;

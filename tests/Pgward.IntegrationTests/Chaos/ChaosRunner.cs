@@ -103,9 +103,8 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
             await undo();
         }
         var undoneAt = workload.Elapsed;
-        int? after = null;
-        var healthy = await WithinAsync(async () => (after = await cluster.HealthyPrimaryAsync(ct)) is not null, RecoveryLimit, ct);
-        if (!healthy)
+        var after = await HealthyPrimaryWithinAsync(cluster, ct);
+        if (after is null)
         {
             return (null, null, $"the cluster was not healthy {RecoveryLimit.TotalSeconds:0} s after {fault.Kind.Id()} on {nemesis.LastTarget} ended");
         }
@@ -127,8 +126,7 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         var table = new ChaosTable();
         // Waited for, not read once: the last fault's aftermath (a thawed primary fenced and promoted again on a new
         // timeline, its standbys reconnecting) may still be under way when the writers stop.
-        int? primary = null;
-        await WithinAsync(async () => (primary = await cluster.HealthyPrimaryAsync(ct)) is not null, RecoveryLimit, ct);
+        var primary = await HealthyPrimaryWithinAsync(cluster, ct);
         if (primary is null)
         {
             // Judged anyway, against a writable node if there is one, so that the report still counts what it can.
@@ -148,6 +146,14 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         }
         var rows = await Task.WhenAll(Enumerable.Range(1, DataNodes).Select(id => table.ReadAllAsync(cluster.ConnectionString(id), ct)));
         return ChaosChecker.Check(history, cluster.HostName(primary.Value), rows);
+    }
+
+    /// <summary>The healthy cluster's primary, waited for up to <see cref="RecoveryLimit"/>; null when there is none by then.</summary>
+    private static async Task<int?> HealthyPrimaryWithinAsync(NetworkCluster cluster, CancellationToken ct)
+    {
+        int? primary = null;
+        await WithinAsync(async () => (primary = await cluster.HealthyPrimaryAsync(ct)) is not null, RecoveryLimit, ct);
+        return primary;
     }
 
     private static async Task<int?> FirstWritableAsync(NetworkCluster cluster, CancellationToken ct)

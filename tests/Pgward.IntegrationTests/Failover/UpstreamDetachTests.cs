@@ -1,4 +1,5 @@
 using Pgward.Agent.Failover;
+using Pgward.Cli.Output;
 using Pgward.Cluster;
 using Pgward.Cluster.Events;
 using Pgward.Core.Config;
@@ -73,20 +74,9 @@ public sealed class UpstreamDetachTests : PgIntegrationTest
     {
         var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
         Assert.True(load.Options is not null, string.Join("; ", load.Errors));
-        var reporter = new SilentReporter();
+        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
         var notifier = new EventNotifier(null, [], TimeSpan.FromSeconds(5), TimeProvider.System);
         return new OperationContext(load.Options, reporter, new DbConnector(), new ProcessRunner(), new EventRecorder(notifier, reporter, TimeProvider.System),
             TimeProvider.System);
-    }
-
-    private sealed class SilentReporter : IReporter
-    {
-        public void Report(ReportLevel level, string message)
-        {
-        }
-
-        public void Progress(string message)
-        {
-        }
     }
 }
