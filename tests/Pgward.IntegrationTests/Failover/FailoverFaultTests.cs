@@ -142,7 +142,9 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         await cluster.Sandbox.KillPostmasterAsync(1, Token);
 
         Assert.Equal(2, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token));
-        Assert.Equal(1L, await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2),
-            "SELECT count(*) FROM pgward.nodes WHERE node_id = 2 AND type = 'primary' AND active", Token));
+        // The agent reports the primary as soon as the server is writable; the record follows within the promotion.
+        await cluster.WaitAsync(async () => await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2),
+            "SELECT count(*) FROM pgward.nodes WHERE node_id = 2 AND type = 'primary' AND active", Token) == 1,
+            TimeSpan.FromSeconds(10), "node 2 recorded as the active primary", Token);
     }
 }
