@@ -19,6 +19,32 @@ public sealed partial class FailoverNode
     private bool released;
 
     /// <summary>
+    /// Until when, on this node's clock, the local primary may acknowledge commits: the instant its lease lapses, not
+    /// the next tick. The host's commit lease (<c>commit_lease</c>) acknowledges WAL to PostgreSQL only before this,
+    /// so that a primary that resumes after a freeze, or whose agent stalls, holds its commits back from the first
+    /// instant, before the agent has looked at anything. <see cref="DateTimeOffset.MinValue"/> when this node is not
+    /// an unfenced leader.
+    /// </summary>
+    public DateTimeOffset CommitsAllowedUntil
+    {
+        get
+        {
+            if (self.IsWitness || leaderTerm is null || superseded || released || fenced)
+            {
+                return DateTimeOffset.MinValue;
+            }
+
+            if (options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing))
+            {
+                return DateTimeOffset.MaxValue;
+            }
+
+            var until = lease.MajorityUntil(options.FenceTimeout, majority);
+            return until > graceUntil ? until : graceUntil;
+        }
+    }
+
+    /// <summary>
     /// The host found the local primary already taking writes when the agent started (the agent restarted, the
     /// server did not): treat it as unfenced and give it one fence timeout to be acknowledged by a majority before
     /// fencing it, instead of interrupting a healthy primary at every agent restart. While the agent was down

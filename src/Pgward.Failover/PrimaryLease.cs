@@ -20,5 +20,18 @@ internal sealed class PrimaryLease
     public bool HoldsMajority(DateTimeOffset now, TimeSpan fenceTimeout, int majority) =>
         acknowledged.Values.Count(sentAt => now - sentAt < fenceTimeout) >= majority;
 
+    /// <summary>When <see cref="HoldsMajority"/> stops holding if no further acknowledgement arrives: the
+    /// majority-th newest send time plus <paramref name="fenceTimeout"/>; <see cref="DateTimeOffset.MinValue"/> while
+    /// fewer than a majority ever acknowledged.</summary>
+    public DateTimeOffset MajorityUntil(TimeSpan fenceTimeout, int majority)
+    {
+        if (acknowledged.Count < majority)
+        {
+            return DateTimeOffset.MinValue;
+        }
+
+        return acknowledged.Values.OrderDescending().ElementAt(majority - 1) + fenceTimeout;
+    }
+
     public void Clear() => acknowledged.Clear();
 }

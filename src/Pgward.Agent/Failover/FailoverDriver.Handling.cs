@@ -43,6 +43,7 @@ public sealed partial class FailoverDriver
                 break;
         }
         Status = decider.Status;
+        Interlocked.Exchange(ref commitsAllowedUntil, decider.CommitsAllowedUntil.UtcTicks);
     }
 
     private LocalStatus Local(DateTimeOffset now)

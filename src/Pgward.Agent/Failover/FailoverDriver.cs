@@ -46,6 +46,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private volatile bool recording;
     // The loop's lifetime, for work it starts on the side (a detach before a vote).
     private CancellationToken running;
+    // FailoverNode.CommitsAllowedUntil in UTC ticks, published by the loop after each input for the commit lease.
+    private long commitsAllowedUntil;
 
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }
@@ -128,10 +130,17 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         running = stop.Token;
-        var tasks = new[]
+        var tasks = new List<Task>
         {
             ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),
         };
+        if (UsesCommitLease(ready))
+        {
+            var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
+            var lease = new CommitLease(ctx, () => new DateTimeOffset(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero), () => seen,
+                syncModeSetting, logger);
+            tasks.Add(lease.RunAsync(stop.Token));
+        }
         try
         {
             await foreach (var input in inbox.Reader.ReadAllAsync(ct))
@@ -151,6 +160,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             guard.Clear();
         }
     }
+
+    /// <summary><c>commit_lease</c> on a data node in async mode; in sync mode the standbys hold commits back.</summary>
+    private bool UsesCommitLease(FailoverSetup ready) =>
+        ctx.Options.CommitLease && !ready.Profile.IsWitness && ready.Options.ReplicationMode == ReplicationMode.Async;
 
     private async Task<FailoverSetup?> SetUpAsync(CancellationToken ct)
     {

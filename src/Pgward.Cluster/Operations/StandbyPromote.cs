@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Core;
 using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Operations;
@@ -95,6 +96,10 @@ public sealed class StandbyPromote(OperationContext ctx)
 
     private async Task<Outcome> PromoteAsync(NpgsqlConnection local, NodeRecord self, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
     {
+        if (await CommitLeaseStandby.ClearAsync(local, ct))
+        {
+            ctx.Reporter.Info($"synchronous_standby_names named only the agent's commit lease \"{CommitLeaseStandby.Name}\": reset, so the first commits do not wait for it");
+        }
         var requested = await new Promotion(ctx).RequestAsync(local, ct);
         if (requested is not null)
         {

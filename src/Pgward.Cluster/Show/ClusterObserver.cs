@@ -10,7 +10,7 @@ public static class ClusterObserver
     private static readonly string Sql = $"""
         SELECT pg_is_in_recovery(),
                {TimelineSql.Expression},
-               (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup')
+               (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup' AND {CommitLeaseStandby.NotLeaseSql})
         """;
 
     public static async Task<IReadOnlyList<NodeObservation>> ObserveAsync(

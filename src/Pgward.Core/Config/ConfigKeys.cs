@@ -50,6 +50,7 @@ public static class ConfigKeys
         Key("degraded_monitoring_timeout", Int(-1, int.MaxValue), o => o.DegradedMonitoringTimeout, (o, v) => o with { DegradedMonitoringTimeout = v }),
         Key("auto_rejoin", Bool, o => o.AutoRejoin, (o, v) => o with { AutoRejoin = v }),
         Key("fence_timeout", Seconds(1, 3600), o => o.FenceTimeout, (o, v) => o with { FenceTimeout = v }),
+        Key("commit_lease", Bool, o => o.CommitLease, (o, v) => o with { CommitLease = v }),
         Key("replication_mode", Enum(("async", ReplicationMode.Async), ("sync", ReplicationMode.Sync)), o => o.ReplicationMode, (o, v) => o with { ReplicationMode = v }),
         Key("maximum_lag_on_failover", Size, o => o.MaximumLagOnFailover, (o, v) => o with { MaximumLagOnFailover = v }),
         Key("agent_address", NonEmptyText, o => o.AgentAddress, (o, v) => o with { AgentAddress = v }),

@@ -133,6 +133,12 @@ public sealed record NodeOptions
     /// (<c>reconnect_attempts × reconnect_interval</c>). Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
     public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
 
+    /// <summary><c>commit_lease</c>: with automatic failover in async mode, the primary's commits wait until its agent
+    /// confirms that a majority of voters still acknowledges it (a local replication connection named
+    /// <c>pgward_lease</c> in <c>synchronous_standby_names</c>), so a primary that resumes after a freeze, or whose agent
+    /// died, acknowledges no commit beside a new primary. Default true.</summary>
+    public bool CommitLease { get; init; } = true;
+
     /// <summary><c>replication_mode</c>: <c>async</c> or <c>sync</c>. Default async.</summary>
     public ReplicationMode ReplicationMode { get; init; } = ReplicationMode.Async;
 

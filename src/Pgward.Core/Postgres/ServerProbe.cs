@@ -33,7 +33,8 @@ public static class ServerProbe
     private const string SlotsSql = "SELECT slot_name, slot_type, active FROM pg_replication_slots ORDER BY slot_name";
 
     private const string DownstreamSql =
-        "SELECT COALESCE(application_name, ''), COALESCE(state, ''), replay_lsn::text FROM pg_stat_replication ORDER BY application_name";
+        "SELECT COALESCE(application_name, ''), COALESCE(state, ''), replay_lsn::text FROM pg_stat_replication WHERE "
+        + CommitLeaseStandby.NotLeaseSql + " ORDER BY application_name";
 
     private const string ReceiverSql =
         "SELECT COALESCE(status, ''), sender_host, sender_port, COALESCE(received_tli, 0), slot_name FROM pg_stat_wal_receiver";

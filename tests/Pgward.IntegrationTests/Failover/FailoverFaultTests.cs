@@ -114,8 +114,9 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         // records; it came back writable, and no other node found a primary to rejoin.
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
         await cluster.Agents.KillAsync(1);
+        // synchronous_commit = local: without its agent the primary's commits wait for the commit lease.
         await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1),
-            "UPDATE pgward.nodes SET type = 'standby', upstream_node_id = 2 WHERE node_id = 1; UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2", Token);
+            "SET synchronous_commit = local; UPDATE pgward.nodes SET type = 'standby', upstream_node_id = 2 WHERE node_id = 1; UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2", Token);
 
         cluster.Agents.Start(1, cluster.Config(1));
 

@@ -36,7 +36,10 @@ public static class ChaosChecker
             FailedButPresent: [.. failed.Where(w => onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
             UnknownLanded: unknown.Count(w => onPrimary.Contains(w.Id)),
             UnknownMissing: unknown.Count(w => !onPrimary.Contains(w.Id)),
-            TwoPrimaryIntervals: TwoPrimaryIntervals.Find(writes),
+            // A commit PostgreSQL acknowledged only with the "canceling wait for synchronous replication" warning did not
+            // pass the gate that holds commits back (sync standbys, the commit lease): the client's timeout let it out.
+            // It counts as lost-warned when lost, never as a second primary's write.
+            TwoPrimaryIntervals: TwoPrimaryIntervals.Find(writes.Where(w => !w.SyncWaitCancelled)),
             LostReads: [.. history.Reads.SelectMany(r => r.Ids.Where(id => !onPrimary.Contains(id))
                 .Select(id => new LostRead(id, r.Node, r.FromStandby, r.At, !confirmed.Contains(id))))],
             Divergent: [.. finalRows.Where(n => n.Node != primary).Select(n => Divergence(n, onPrimary)).OfType<NodeDivergence>()],

@@ -114,6 +114,21 @@ public sealed class ChaosCheckerTests
     }
 
     [Fact]
+    public void Check_takes_no_write_acknowledged_after_a_cancelled_synchronous_wait_for_a_second_primary()
+    {
+        // The primary's agent killed, its commits held by the commit lease: a client's command timeout cancels the
+        // wait and PostgreSQL answers success with its warning while another node is already the primary.
+        const string warning = "canceling wait for synchronous replication due to user request";
+        var history = Of(Ack(1, "a", 0, 1), Ack(2, "b", 2, 3, timeline: 2), Ack(3, "a", 3.5, 5.5) with { Warning = warning }, Ack(4, "b", 6, 7, timeline: 2));
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1, 2, 4)]);
+
+        Assert.Empty(verdict.TwoPrimaryIntervals);
+        Assert.Equal([3L], verdict.LostAfterCancelledSyncWait);
+        Assert.True(verdict.Passed(lossAllowed: false));
+    }
+
+    [Fact]
     public void Check_reports_a_row_a_reader_saw_that_the_final_primary_does_not_hold()
     {
         var history = new ChaosHistory([Ack(1, "a", 0, 1), Unknown(2, 1, 2)],

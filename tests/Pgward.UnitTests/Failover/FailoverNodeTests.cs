@@ -130,6 +130,53 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Commit_lease_ends_a_fence_timeout_after_the_majority_th_newest_acknowledged_heartbeat_not_at_the_next_tick()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(DateTimeOffset.MinValue, node.CommitsAllowedUntil); // starts fenced
+
+        var sentAt = time.GetUtcNow();
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, sentAt), time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+        // Itself (acknowledged at this tick) and node 2: the older of the two decides.
+        Assert.Equal(sentAt + TimeSpan.FromMilliseconds(1500), node.CommitsAllowedUntil);
+
+        // A frozen agent ticks no more: the lease still ends, whatever the tick would have decided.
+        time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True(node.CommitsAllowedUntil <= time.GetUtcNow());
+    }
+
+    [Fact]
+    public void Commit_lease_is_closed_for_good_once_a_higher_term_is_known_and_always_open_with_fencing_disabled()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.Tick(time.GetUtcNow(), Primary);
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.True(node.CommitsAllowedUntil > time.GetUtcNow());
+
+        node.Receive(3, new HeartbeatReply(2, Accepted: false, time.GetUtcNow()), time.GetUtcNow());
+        Assert.Equal(DateTimeOffset.MinValue, node.CommitsAllowedUntil);
+
+        var unsafeNode = NewNode(1, StoreAt(1, 1), new FailoverOptions { UnsafeFaults = SafetyFaults.NoFencing });
+        unsafeNode.Tick(time.GetUtcNow(), Primary);
+        unsafeNode.Receive(2, new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), time.GetUtcNow());
+        unsafeNode.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(DateTimeOffset.MaxValue, unsafeNode.CommitsAllowedUntil);
+    }
+
+    [Fact]
+    public void Primary_found_writable_at_agent_start_holds_the_commit_lease_for_the_grace_period()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.AssumeWritable(time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromMilliseconds(1500), node.CommitsAllowedUntil);
+    }
+
+    [Fact]
     public void Primary_told_of_a_higher_term_stays_fenced_and_rejoins_the_new_primary()
     {
         var node = NewNode(1, StoreAt(1, 1));

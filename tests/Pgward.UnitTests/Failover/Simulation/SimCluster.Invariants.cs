@@ -14,6 +14,19 @@ public sealed partial class SimCluster
         }
     }
 
+    /// <summary>At most one node's commit lease is open at any instant, each judged on its own clock: the real agent
+    /// acknowledges WAL to its PostgreSQL only inside it. A frozen node counts: its lease runs out on the wall clock
+    /// while it is frozen, and its first act on resuming is to look at it.</summary>
+    private void CheckOneCommitLease()
+    {
+        var open = Nodes.Where(node => !node.Crashed && node.Agent is { } agent && LocalNow(node) < agent.CommitsAllowedUntil)
+            .Select(node => node.Id).ToList();
+        if (open.Count > 1)
+        {
+            Violate($"nodes {string.Join(", ", open)} all hold an open commit lease");
+        }
+    }
+
     private (int Timeline, ulong Lsn)[] lastWritable = [];
     private int lastWriterTimeline = 1;
 

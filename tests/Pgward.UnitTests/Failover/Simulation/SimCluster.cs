@@ -106,6 +106,7 @@ public sealed partial class SimCluster
         RunPostgres(now);
         SnapshotWhileWritable();
         CheckOneWritablePrimary();
+        CheckOneCommitLease();
     }
 
     private void TickAgent(SimNode node, DateTimeOffset now)

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# What the commit lease (commit_lease, async mode) costs the primary's commits (see BENCHMARKS.md, docs/failover.md).
+# One command:  bench/commit-lease.sh
+#
+# Builds a 3-node sandbox with automatic failover (async mode), then alternates rounds with the lease on (the
+# default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted,
+# synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
+# PGWARD_BENCH_LEASE_SECONDS (10) with 1 client (commit latency) and with 8 clients (throughput). The baseline is the
+# same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off.
+# Environment: PGWARD_BENCH_PORT_LEASE (default 5761: PostgreSQL 5761-5763, agents 6761-6763),
+# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10).
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+port="${PGWARD_BENCH_PORT_LEASE:-5761}"
+rounds="${PGWARD_BENCH_LEASE_ROUNDS:-3}"
+seconds="${PGWARD_BENCH_LEASE_SECONDS:-10}"
+nodes=3
+token="bench-agent-token-$RANDOM$RANDOM"
+pgbench=/usr/lib/postgresql/15/bin/pgbench
+
+work="$(mktemp -d /tmp/pgward-bench-lease.XXXXXX)"
+chmod 755 "$work" # the servers run as the postgres user and must reach their data directories
+dir="$work/sandbox"
+pgward=""
+
+cleanup() {
+    local status=$?
+    purge_sandbox "$pgward" "$dir"
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+
+psql_node() { # node sql
+    psql -X -h 127.0.0.1 -p "$((port + $1 - 1))" -U pgward -d pgward -Atc "$2"
+}
+
+wait_for() { # what seconds command...
+    local what="$1" seconds="$2"
+    shift 2
+    local i
+    for ((i = 0; i < seconds * 10; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "$what (waited $seconds s)"
+}
+
+lease_is() { # on|off: what node1 shows
+    local names attached
+    names="$(psql_node 1 "show synchronous_standby_names")"
+    attached="$(psql_node 1 "select count(*) from pg_stat_replication where application_name = 'pgward_lease' and sync_state = 'sync'")"
+    if [[ "$1" == on ]]; then
+        [[ "$names" == pgward_lease && "$attached" == 1 ]]
+    else
+        [[ -z "$names" && "$attached" == 0 ]]
+    fi
+}
+
+agents() { # start|stop
+    local n
+    for ((n = 1; n <= nodes; n++)); do
+        run_quiet "$pgward" -f "$dir/node$n/pgward.conf" daemon "$1"
+    done
+}
+
+# Restarts the agents with the lease on or off and waits until node1 shows it.
+set_lease() { # on|off
+    agents stop
+    local n value
+    value="$([[ "$1" == on ]] && echo true || echo false)"
+    for ((n = 1; n <= nodes; n++)); do
+        sed -i '/^commit_lease/d' "$dir/node$n/pgward.conf"
+        echo "commit_lease = $value" >>"$dir/node$n/pgward.conf"
+    done
+    if [[ "$1" == off ]]; then
+        # A stopped agent leaves the setting in place (its primary acknowledges nothing without it).
+        psql_node 1 "alter system reset synchronous_standby_names" >/dev/null
+        psql_node 1 "select pg_reload_conf()" >/dev/null
+    fi
+    agents start
+    wait_for "commit lease $1 on node1" 60 lease_is "$1"
+}
+
+# Runs pgbench and appends "tps latency_ms" to $work/<mode>.<clients>.
+measure() { # mode clients
+    local out="$work/pgbench.$1.$2.out"
+    "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
+        || { cat "$out" >&2; fail "pgbench $1 -c $2"; }
+    local tps latency
+    tps="$(awk -F' = ' '/^tps = / { split($2, a, " "); print a[1] }' "$out")"
+    latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
+    echo "$tps" >>"$work/$1.$2.tps"
+    echo "$latency" >>"$work/$1.$2.latency"
+    printf '| %5s | %4s | %7d | %10.1f | %10.3f |\n' "$1" "$round" "$2" "$tps" "$latency"
+}
+
+echo "== publishing"
+pgward="$("$repo/scripts/publish" -q)"
+echo "native: $pgward"
+
+echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
+run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
+for ((n = 1; n <= nodes; n++)); do
+    echo "agent_token = $token" >>"$dir/node$n/pgward.conf"
+done
+agents start
+wait_for "commit lease on node1" 60 lease_is on
+psql_node 1 "create database bench" >/dev/null
+run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -i -s 10 -q bench
+
+printf '\n| %5s | %4s | %7s | %10s | %10s |\n' "lease" "run" "clients" "tps" "latency ms"
+printf '|-------|------|--------:|-----------:|-----------:|\n'
+for ((round = 1; round <= rounds; round++)); do
+    for mode in on off; do
+        set_lease "$mode"
+        measure "$mode" 1
+        measure "$mode" 8
+    done
+done
+
+echo
+echo "machine: $(nproc) cores, $(uname -r), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '| %-34s | %12s | %12s | %10s |\n' "measurement (median of $rounds)" "lease on" "lease off" "on / off"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..36})" "-------------:" "-------------:" "-----------:"
+compare() { # label file-suffix
+    local on off
+    on="$(median "$work/on.$2")"
+    off="$(median "$work/off.$2")"
+    awk -v l="$1" -v a="$on" -v b="$off" 'BEGIN { printf "| %-34s | %12.1f | %12.1f | %10.2f |\n", l, a, b, a / b }'
+}
+exact_median() { # file (lib.sh's median rounds to one decimal)
+    sort -g "$1" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+compare_ms() { # label file-suffix (latency: three decimals)
+    local on off
+    on="$(exact_median "$work/on.$2")"
+    off="$(exact_median "$work/off.$2")"
+    awk -v l="$1" -v a="$on" -v b="$off" 'BEGIN { printf "| %-34s | %12.3f | %12.3f | %10.2f |\n", l, a, b, a / b }'
+}
+compare "tps, 1 client" "1.tps"
+compare_ms "latency average ms, 1 client" "1.latency"
+compare "tps, 8 clients" "8.tps"
+compare_ms "latency average ms, 8 clients" "8.latency"

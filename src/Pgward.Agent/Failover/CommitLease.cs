@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using NpgsqlTypes;
+using Pgward.Cluster;
+using Pgward.Core.Postgres;
+using Pgward.Failover;
+
+namespace Pgward.Agent.Failover;
+
+/// <summary>
+/// <c>commit_lease</c> in async mode. The local primary's <c>synchronous_standby_names</c> names this agent's
+/// replication connection, <see cref="CommitLeaseStandby.Name"/>, which confirms the WAL it receives only while
+/// <see cref="FailoverNode.CommitsAllowedUntil"/> lies ahead; so every commit (with <c>synchronous_commit</c> on or
+/// remote_apply) waits until, after it was written, the agent saw a majority of voters still acknowledging this
+/// primary. Why: a host frozen past detection resumes PostgreSQL and the agent together, and without this the commits
+/// waiting in its sockets were acknowledged before the agent's first tick, beside the new primary (fault suite,
+/// old-primary-returns:async seeds 108, 112, 223). On resuming, the connection's first act is to look at the clock.
+/// When the lease lapses the connection closes: nothing more is confirmed, and a shutdown does not wait for it.
+/// An agent that dies takes its confirmations with it, so its primary stops acknowledging commits too.
+/// </summary>
+/// <param name="syncModeSetting">What pgward itself sets in sync mode on this node: after a switch from sync to async
+/// mode the lease replaces it. Any other value was set by someone else and is left alone.</param>
+public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openUntil, Func<LocalObservation> seen, string syncModeSetting, ILogger logger)
+{
+    /// <summary>How often the lease is looked at while no WAL arrives: a closed lease ends the connection within this.</summary>
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>WAL positions are sent in pages; the stream starts on the page before the server's end, so that the
+    /// first message comes at once and confirms what waited before the connection (a primary the guard restarted).</summary>
+    private const ulong PageSize = 8192;
+
+    private string? lastProblem;
+    private bool named;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Poll, ctx.Time);
+        while (await Waits(timer, ct))
+        {
+            var server = seen();
+            if (!IsOpen() || !server.Writable)
+            {
+                continue;
+            }
+            if (server.SynchronousStandbyNames is not ("" or CommitLeaseStandby.Name) && server.SynchronousStandbyNames != syncModeSetting)
+            {
+                Problem($"synchronous_standby_names is \"{server.SynchronousStandbyNames}\", set outside pgward; the commit lease stays off "
+                    + "(reset it, or set commit_lease = false to silence this)");
+                continue;
+            }
+            try
+            {
+                await StreamAsync(server.SynchronousStandbyNames, ct);
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or NpgsqlException or IOException)
+            {
+                return; // the agent stops
+            }
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
+            {
+                Problem($"the commit lease connection ended: {e.Message}");
+            }
+        }
+    }
+
+    private bool IsOpen() => ctx.Time.GetUtcNow() < openUntil();
+
+    private async Task StreamAsync(string setting, CancellationToken ct)
+    {
+        using var lapse = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Npgsql's own periodic status update is not needed: every message is confirmed (or the connection closed).
+        await using var connection = new PhysicalReplicationConnection(ConnectionString()) { WalReceiverStatusInterval = TimeSpan.FromMinutes(10) };
+        await connection.Open(lapse.Token);
+        var system = await connection.IdentifySystem(lapse.Token);
+        var end = (ulong)system.XLogPos;
+        var start = end == 0 ? 0 : (end - 1) / PageSize * PageSize;
+        var watch = WatchAsync(lapse);
+        try
+        {
+            await foreach (var message in connection.StartReplication(new NpgsqlLogSequenceNumber(start), lapse.Token, system.Timeline))
+            {
+                if (!IsOpen())
+                {
+                    break;
+                }
+                // WalEnd is the server's flushed end when it sent the message: all written before this look at the lease.
+                connection.SetReplicationStatus(message.WalEnd);
+                await connection.SendStatusUpdate(lapse.Token);
+                if (!named)
+                {
+                    await NameAsync(setting, lapse.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The lease lapsed (WatchAsync): the connection closes below.
+        }
+        finally
+        {
+            await lapse.CancelAsync();
+            await watch;
+            if (named)
+            {
+                CommitLeaseLog.Closed(logger);
+                named = false;
+            }
+        }
+    }
+
+    /// <summary>Names the lease in <c>synchronous_standby_names</c> once it streams, so commits never wait for a
+    /// connection that is not there yet.</summary>
+    private async Task NameAsync(string setting, CancellationToken ct)
+    {
+        if (setting != CommitLeaseStandby.Name)
+        {
+            await SyncStandbys.SetAsync(ctx.Db, ctx.Options.Conninfo, CommitLeaseStandby.Name, ct);
+        }
+        named = true;
+        lastProblem = null;
+        CommitLeaseLog.Open(logger);
+    }
+
+    private async Task WatchAsync(CancellationTokenSource lapse)
+    {
+        using var timer = new PeriodicTimer(Poll, ctx.Time);
+        while (await Waits(timer, lapse.Token))
+        {
+            if (!IsOpen())
+            {
+                await lapse.CancelAsync();
+                return;
+            }
+        }
+    }
+
+    private string ConnectionString()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(Conninfo.Parse(ctx.Options.Conninfo).ToNpgsqlConnectionString())
+        {
+            ApplicationName = CommitLeaseStandby.Name,
+            Timeout = 2,
+        };
+        if (ctx.Options.ReplicationUser is { Length: > 0 } user)
+        {
+            builder.Username = user;
+        }
+        return builder.ConnectionString;
+    }
+
+    private void Problem(string problem)
+    {
+        if (problem != lastProblem)
+        {
+            lastProblem = problem;
+            CommitLeaseLog.Problem(logger, problem);
+        }
+    }
+
+    private static async Task<bool> Waits(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+}
