@@ -83,7 +83,7 @@ internal static class VotePolicy
     {
         var mine = (me.Local.Timeline, me.Local.Lsn);
         var theirs = (candidate.Timeline, candidate.Lsn);
-        if (theirs.CompareTo(mine) < 0)
+        if (IsBehind(candidate, mine.Timeline, mine.Lsn))
         {
             return $"node {candidate.Id} ({theirs.Timeline}, {Format(theirs.Lsn)}) is behind node {me.Self.Id} ({mine.Timeline}, {Format(mine.Lsn)})";
         }
@@ -97,6 +97,11 @@ internal static class VotePolicy
 
         return null;
     }
+
+    /// <summary>Whether the candidate is behind a voter at (<paramref name="timeline"/>, <paramref name="lsn"/>), compared
+    /// as a pair: a later timeline is ahead whatever its LSN.</summary>
+    public static bool IsBehind(Candidacy candidate, int timeline, ulong lsn) =>
+        (candidate.Timeline, candidate.Lsn).CompareTo((timeline, lsn)) < 0;
 
     /// <summary>Whether a refusal says that the voter itself is the better candidate: the candidate then defers
     /// to it instead of splitting the vote.</summary>

@@ -135,10 +135,8 @@ public sealed partial class FailoverDriver
             FailoverLog.Failed(logger, "stopping the WAL receiver before a vote", problem + "; the vote is not sent");
             return;
         }
-        var candidate = detach.Candidate;
-        if (detach.JudgesData && detached.Received is { } received && detached.Timeline >= candidate.Timeline && received.Value > candidate.Lsn)
+        if (detached.Received is { } received && detach.RefusalAfterDetach(ctx.Options.NodeId, detached.Timeline, received.Value) is { } why)
         {
-            var why = $"node {ctx.Options.NodeId} received up to {received} before it stopped streaming, beyond node {candidate.Id}'s {new Lsn(candidate.Lsn)}";
             transport!.Send(detach.To, detach.Reply with { Granted = false, Reason = why });
             return;
         }
@@ -225,7 +223,10 @@ public sealed partial class FailoverDriver
                 }
             });
         }
-        else if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
+
+        // Not part of the chain above: a record write that keeps failing (and is queued again every tick) must not hold
+        // back the sync-mode setting, which protects commits.
+        if (!status.Fenced && status.IsLeader && current.Writable && setup.Options.ReplicationMode == ReplicationMode.Sync
             && !syncing)
         {
             // At once when it differs (a new leader's commits must wait for a standby from the first), and the probe

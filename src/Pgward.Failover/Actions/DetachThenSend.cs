@@ -11,4 +11,13 @@ namespace Pgward.Failover.Actions;
 /// </summary>
 /// <param name="JudgesData">Whether the vote policy holds a candidate back for being behind this voter: in async mode
 /// a standby that may never stand does not.</param>
-public sealed record DetachThenSend(int To, VoteReply Reply, Candidacy Candidate, bool JudgesData) : FailoverAction;
+public sealed record DetachThenSend(int To, VoteReply Reply, Candidacy Candidate, bool JudgesData) : FailoverAction
+{
+    /// <summary>Why the vote is refused after all, judged as the vote policy judges (timeline and LSN as a pair) on
+    /// what voter <paramref name="self"/> holds once its receiver stopped; null when the vote goes.</summary>
+    public string? RefusalAfterDetach(int self, int timeline, ulong received) =>
+        JudgesData && VotePolicy.IsBehind(Candidate, timeline, received)
+            ? $"node {self} received up to {VotePolicy.Format(received)} on timeline {timeline} before it stopped streaming, "
+              + $"beyond node {Candidate.Id}'s {VotePolicy.Format(Candidate.Lsn)} on timeline {Candidate.Timeline}"
+            : null;
+}

@@ -221,6 +221,20 @@ public sealed class FailoverNodeTests
     });
 
     [Fact]
+    public void Vote_is_refused_after_the_detach_when_the_voter_holds_more_compared_as_the_vote_policy_compares()
+    {
+        var candidate = new Candidacy(2, Timeline: 2, Lsn: 0x5000, Priority: 100);
+        var detach = new DetachThenSend(2, new VoteReply(3, PreVote: false, Round: 1, Granted: true, Reason: null), candidate, JudgesData: true);
+
+        Assert.Null(detach.RefusalAfterDetach(3, timeline: 2, received: 0x5000));
+        Assert.Null(detach.RefusalAfterDetach(3, timeline: 1, received: 0x9000));
+        Assert.Contains("beyond node 2's 0/5000", detach.RefusalAfterDetach(3, timeline: 2, received: 0x5001), StringComparison.Ordinal);
+        // A later timeline is ahead whatever its LSN, as in the vote policy (the rule before compared LSNs only).
+        Assert.NotNull(detach.RefusalAfterDetach(3, timeline: 3, received: 0x4000));
+        Assert.Null((detach with { JudgesData = false }).RefusalAfterDetach(3, timeline: 2, received: 0x9000));
+    }
+
+    [Fact]
     public void Standby_that_hears_a_new_primary_follows_it()
     {
         var node = NewNode(3, StoreAt(1, 1));
