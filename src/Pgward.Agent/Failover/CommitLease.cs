@@ -30,6 +30,9 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     /// first message comes at once and confirms what waited before the connection (a primary the guard restarted).</summary>
     private const ulong PageSize = 8192;
 
+    /// <summary>How long after a failed connection the next attempt waits.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
     private string? lastProblem;
     private bool named;
 
@@ -59,7 +62,11 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
             }
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
-                Problem($"the commit lease connection ended: {e.Message}");
+                Problem($"the commit lease connection ended: {e.Message}"
+                    + (e is PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification }
+                        ? " (pg_hba.conf needs a \"replication\" line for this user from the local address)" : ""));
+                // Not at the poll's pace: a server that refuses would see a connection attempt every 20 ms.
+                await PauseAsync(ct);
             }
         }
     }
@@ -155,6 +162,17 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         {
             lastProblem = problem;
             CommitLeaseLog.Problem(logger, problem);
+        }
+    }
+
+    private async Task PauseAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(RetryDelay, ctx.Time, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
         }
     }
 
