@@ -27,8 +27,18 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// session at once (a fast stop could wait for a walsender to an unreachable standby), and it starts again
     /// read-only so that its agent can see the newer primary and rejoin it. Event <c>pgward_fence</c>.
     /// </summary>
-    public Task<Outcome> FenceAsync(string reason, CancellationToken ct) =>
-        RunAsync("pgward_fence", $"fenced: {reason}", async server =>
+    /// <remarks>A fence queued behind a rejoin (both decided at the same tick) found the node a standby by the time it
+    /// ran: it wrote the guard over the rejoin's <c>standby.signal</c>, and the standby passed for an old primary, so
+    /// every voter refused every candidate, "node 1 runs a primary" (old-primary-returns:async seed 128). A data
+    /// directory that holds pgward's plain <c>standby.signal</c> is a standby's: there is nothing to fence.</remarks>
+    public Task<Outcome> FenceAsync(string reason, CancellationToken ct)
+    {
+        if (guard.MarksStandby)
+        {
+            FailoverLog.Decided(logger, $"not fenced ({reason}): the server is a standby now, a rejoin or a follow came first");
+            return Task.FromResult(Outcome.Ok);
+        }
+        return RunAsync("pgward_fence", $"fenced: {reason}", async server =>
         {
             guard.Set();
             if (server.RunningPid() is not null)
@@ -42,6 +52,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
             return started.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, started.Describe());
         }, ct);
+    }
 
     /// <summary>A majority acknowledges this primary again: a server the guard started read-only is promoted.
     /// Event <c>pgward_unfence</c>.</summary>

@@ -30,6 +30,23 @@ public sealed class PrimaryGuard(string dataDirectory)
         }
     }
 
+    /// <summary>Whether the data directory holds a plain <c>standby.signal</c>, pgward's mark of a standby (a clone, a
+    /// rejoin, a follow), not the guard.</summary>
+    public bool MarksStandby
+    {
+        get
+        {
+            try
+            {
+                return File.Exists(SignalFile) && !File.ReadAllText(SignalFile).StartsWith(Marker, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
     public void Set()
     {
         var temporary = SignalFile + ".tmp";
