@@ -48,8 +48,8 @@ public static class ChaosScenarios
     /// <summary>The CI subset, under 5 minutes on 2 cores: the primary cut from its peers while clients reach it, in
     /// both modes, a host death in sync mode, half the voters lost, the sync-mode thaw that used to lose acknowledged
     /// writes, and a base backup killed partway under load, the backups recovered and compared at the end (seed 6: the
-    /// six runs took 4 min 27 s). (old-primary-returns in async mode, repeated-failovers and mixed still fail some
-    /// runs: RELIABILITY.md.)</summary>
+    /// six runs took 4 min 27 s). old-primary-returns in async mode, which the commit lease made pass, is left to the
+    /// longer runs to keep the subset under 5 minutes (RELIABILITY.md).</summary>
     public static IReadOnlyList<(string Scenario, string Mode)> Ci { get; } =
     [
         ("cut-primary", "async"), ("cut-primary", "sync"), ("kill-primary", "sync"), ("witness-and-standby", "async"),
