@@ -39,19 +39,6 @@ psql_node() { # node sql
     psql -X -h 127.0.0.1 -p "$((port + $1 - 1))" -U pgward -d pgward -Atc "$2"
 }
 
-wait_for() { # what seconds command...
-    local what="$1" seconds="$2"
-    shift 2
-    local i
-    for ((i = 0; i < seconds * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "$what (waited $seconds s)"
-}
-
 lease_is() { # on|off: what node1 shows
     local names attached
     names="$(psql_node 1 "show synchronous_standby_names")"

@@ -93,20 +93,6 @@ as_postgres() { timeout 300 runuser -u postgres -- "$@"; }
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
 
-# Waits (at most $2 seconds) until the command in $3... succeeds.
-wait_for() {
-    local what="$1" seconds="$2"
-    shift 2
-    local i
-    for ((i = 0; i < seconds * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "$what (waited $seconds s)"
-}
-
 port_free() { [[ -z "$(ss -Htln "sport = :$1")" ]]; }
 
 # Sets $base to the first port from $first_port on where $1 consecutive ports, and the same ports + 1000, are free.

@@ -37,3 +37,17 @@ fail() {
     echo "failed: $*" >&2
     exit 1
 }
+
+# Waits (at most SECONDS) until the command succeeds, polling every 0.1 s; else stops the script: wait_for WHAT SECONDS COMMAND...
+wait_for() {
+    local what="$1" limit="$2"
+    shift 2
+    local i
+    for ((i = 0; i < limit * 10; i++)); do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "$what (waited $limit s)"
+}

@@ -45,24 +45,8 @@ source "$repo/bench/lib.sh"
 
 # Runs a command with output discarded; on failure shows its output and stops the benchmark.
 
-
-
 psql_node() { # node sql
     psql -X -h 127.0.0.1 -p "$((port + $1 - 1))" -U pgward -d pgward -Atc "$2"
-}
-
-# Waits (at most $2 seconds) until the command in $3... succeeds.
-wait_for() {
-    local what="$1" seconds="$2"
-    shift 2
-    local i
-    for ((i = 0; i < seconds * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "$what (waited $seconds s)"
 }
 
 standbys_stream_from() { # primary
@@ -72,7 +56,6 @@ standbys_stream_from() { # primary
         [[ "$(psql_node "$n" "select count(*) from pg_stat_wal_receiver where status = 'streaming' and sender_port = $((port + $1 - 1))")" == "1" ]] || return 1
     done
 }
-
 
 echo "== publishing"
 pgward="$("$repo/scripts/publish" -q)"

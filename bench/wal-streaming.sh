@@ -57,19 +57,6 @@ psql_primary() {
     psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"
 }
 
-wait_for() { # what seconds command...
-    local what="$1" limit="$2"
-    shift 2
-    local i
-    for ((i = 0; i < limit * 10; i++)); do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "$what (waited $limit s)"
-}
-
 streaming() { # application_name
     [[ "$(psql_primary "select count(*) from pg_stat_replication where application_name = '$1' and state = 'streaming'")" == "1" ]]
 }
