@@ -55,8 +55,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>Why failover is off on this node, or null when it runs.</summary>
     public string? DisabledReason { get; private set; } = "starting";
 
-    /// <summary>Whether the local server is a primary that must not take writes (for <c>/primary</c>).</summary>
-    public bool LocalFenced => Status is { Fenced: true } && node is not null && seen.Running && (!seen.InRecovery || seen.Guarded);
+    /// <summary>Whether the local server is a primary that must not take writes (for <c>/primary</c>): fenced, or, with the
+    /// commit lease, while its lease has lapsed and the fence waits for a majority (its commits are held meanwhile).</summary>
+    public bool LocalFenced => node is not null && seen.Running && (!seen.InRecovery || seen.Guarded)
+        && (Status is { Fenced: true } || (Status is { IsLeader: true } && setup!.Options.CommitLease
+            && ctx.Time.GetUtcNow() >= new DateTimeOffset(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero)));
 
     /// <summary>Whether this node is a witness: it votes, it holds no data.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
@@ -162,8 +165,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     }
 
     /// <summary><c>commit_lease</c> on a data node in async mode; in sync mode the standbys hold commits back.</summary>
-    private bool UsesCommitLease(FailoverSetup ready) =>
-        ctx.Options.CommitLease && !ready.Profile.IsWitness && ready.Options.ReplicationMode == ReplicationMode.Async;
+    private static bool UsesCommitLease(FailoverSetup ready) => ready.Options.CommitLease && !ready.Profile.IsWitness;
 
     private async Task<FailoverSetup?> SetUpAsync(CancellationToken ct)
     {

@@ -64,6 +64,7 @@ public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord
         ReplicationMode = options.ReplicationMode == CoreReplicationMode.Sync ? Pgward.Failover.ReplicationMode.Sync : Pgward.Failover.ReplicationMode.Async,
         MaximumLagOnFailover = options.MaximumLagOnFailover > 0 ? (ulong)options.MaximumLagOnFailover : null,
         AutoRejoin = options.AutoRejoin,
+        CommitLease = options.CommitLease && options.ReplicationMode == CoreReplicationMode.Async,
     };
 
     /// <summary>A majority of the voters.</summary>

@@ -1,4 +1,5 @@
 using Npgsql;
+using Pgward.Core.Postgres;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -57,6 +58,45 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Primary_stalled_past_the_fence_timeout_but_short_of_detection_keeps_running_only_with_the_lease(bool lease)
+    {
+        // old-primary-returns seeds 6 and 107: such a primary was crash stopped, restarted read-only and promoted again
+        // on a new timeline. With the lease its commits wait while the lease is lapsed, and the fence first waits for
+        // the voters' answers to the heartbeats it sends on resuming. Detection at 4 s (not 2 s) leaves a busy machine
+        // room between the 2 s stall and a failover.
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token,
+            $"commit_lease = {(lease ? "true" : "false")}", "reconnect_attempts = 4");
+        if (lease)
+        {
+            await WaitForLeaseAsync(cluster, 1);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        var terms = await cluster.TermsAsync(Token);
+        var postmaster = PostmasterPid.Read(cluster.Sandbox.DataDirectory(1));
+
+        cluster.Freeze(1, frozen: true);
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        cluster.Freeze(1, frozen: false);
+
+        // The fence (without the lease) is on its way: watch the postmaster for a few seconds.
+        var restarted = false;
+        for (var i = 0; i < 50 && !restarted; i++)
+        {
+            restarted = PostmasterPid.Read(cluster.Sandbox.DataDirectory(1)) != postmaster;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, Token);
+        }
+        Assert.True(restarted != lease, $"postmaster restarted: {restarted}\n{cluster.Agents.Logs()}");
+        Assert.Equal(terms, await cluster.TermsAsync(Token));
+        if (lease)
+        {
+            await using var session = await OpenAsync(cluster.Sandbox.ConnectionString(1));
+            await ExecuteAsync(session, "CREATE TABLE stalled (id int)");
+        }
+    }
+
     [Fact]
     public async Task Primary_whose_agent_was_killed_holds_commits_back_and_lets_them_go_when_the_agent_leads_again()
     {
@@ -95,7 +135,7 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         Assert.DoesNotContain(CommitLeaseName, status.Out, StringComparison.Ordinal);
     }
 
-    private const string CommitLeaseName = Pgward.Core.Postgres.CommitLeaseStandby.Name;
+    private const string CommitLeaseName = CommitLeaseStandby.Name;
 
     private async Task WaitForLeaseAsync(FailoverCluster cluster, int nodeId)
     {

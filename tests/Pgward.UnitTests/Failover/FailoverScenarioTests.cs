@@ -166,6 +166,29 @@ public sealed class FailoverScenarioTests
         AssertSafe(cluster);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Primary_stalled_past_the_fence_timeout_but_short_of_detection_keeps_its_server_only_with_the_commit_lease(bool commitLease)
+    {
+        // old-primary-returns seeds 6 and 107: such a primary was crash stopped, restarted read-only and promoted again
+        // on a new timeline, though nobody had replaced it. With the commit lease its commits are held while the lease
+        // is lapsed, and the fence waits for the voters' answers to the heartbeats it sends on resuming.
+        var options = new FailoverOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250), CommitLease = commitLease };
+        var cluster = new SimCluster(new SimSettings { Options = options }, seed: 12);
+        cluster.RunFor(Settle);
+        cluster.Freeze(1);
+        cluster.RunFor(TimeSpan.FromMilliseconds(1600));
+        cluster.Unfreeze(1);
+        cluster.RunFor(TimeSpan.FromSeconds(3));
+
+        Assert.Empty(cluster.Promotions);
+        Assert.Equal(1, cluster.WritablePrimary);
+        var fenced = cluster.Log.Any(line => line.Contains("node 1 fenced", StringComparison.Ordinal));
+        Assert.True(fenced != commitLease, Dump(cluster));
+        AssertSafe(cluster);
+    }
+
     [Fact]
     public void Primary_frozen_past_the_detection_time_is_replaced_and_fences_itself_on_resume()
     {

@@ -19,6 +19,7 @@ public static class ChaosRun
         // Drawn from a separate generator so that adding it did not change the runs of earlier named seeds.
         var shape = new Random(~seed);
         var neverStands = shape.Next(4) == 0 ? shape.Next(1, dataNodes + 1) : 0;
+        var commitLease = shape.Next(2) == 0;
         var settings = new SimSettings
         {
             DataNodes = dataNodes,
@@ -34,6 +35,11 @@ public static class ChaosRun
                 MaximumLagOnFailover = null,
                 UnsafeFaults = unsafeFaults,
             },
+        };
+        settings = settings with
+        {
+            // In async mode, half the runs hold commits with the commit lease, whose fence waits for a majority.
+            Options = settings.Options with { CommitLease = commitLease && settings.Options.ReplicationMode == ReplicationMode.Async },
         };
         var cluster = new SimCluster(settings, seed);
         while (cluster.Elapsed < Duration && cluster.Violations.Count == 0)

@@ -7,7 +7,7 @@ public sealed partial class SimCluster
 {
     private void CheckOneWritablePrimary()
     {
-        var writable = Nodes.Where(node => node.Writable).Select(node => node.Id).ToList();
+        var writable = Nodes.Where(AcknowledgesWrites).Select(node => node.Id).ToList();
         if (writable.Count > 1)
         {
             Violate($"nodes {string.Join(", ", writable)} are all writable");
@@ -34,7 +34,7 @@ public sealed partial class SimCluster
     /// may still reach a standby after it voted; what counts is what a majority held while writes were taken.</summary>
     private void SnapshotWhileWritable()
     {
-        if (Nodes.FirstOrDefault(node => node.Writable) is { } writer)
+        if (Nodes.FirstOrDefault(AcknowledgesWrites) is { } writer)
         {
             lastWriterTimeline = writer.Postgres.Timeline;
             lastWritable = Nodes.Select(node => node.Profile.IsWitness ? (0, 0UL) : (node.Postgres.Timeline, node.Postgres.Lsn)).ToArray();

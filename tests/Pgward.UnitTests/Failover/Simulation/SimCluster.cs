@@ -62,7 +62,15 @@ public sealed partial class SimCluster
 
     public SimNode Node(int id) => Nodes[id - 1];
 
-    public int? WritablePrimary => Nodes.FirstOrDefault(node => node.Writable)?.Id;
+    public int? WritablePrimary => Nodes.FirstOrDefault(AcknowledgesWrites)?.Id;
+
+    /// <summary>Whether the node's PostgreSQL acknowledges commits now: writable, and with the commit lease
+    /// (<see cref="FailoverOptions.CommitLease"/>, async mode) only while its agent's lease is open on its own clock. A
+    /// writable primary whose lease lapsed, waiting for a majority before it fences, holds its commits.</summary>
+    public bool AcknowledgesWrites(SimNode node) =>
+        node.Writable && (!LeaseGated || (node.Agent is { } agent && LocalNow(node) < agent.CommitsAllowedUntil));
+
+    private bool LeaseGated => Settings.Options.CommitLease && Settings.Options.ReplicationMode == ReplicationMode.Async;
 
     public void RunFor(TimeSpan duration)
     {
