@@ -13,11 +13,6 @@ public sealed partial class FailoverDriver
     /// <summary>Every this many ticks a leader checks <c>synchronous_standby_names</c> (sync mode): about 1 s.</summary>
     private const int SyncCheckTicks = 10;
 
-    /// <summary>How often an automatic rejoin is tried before the node waits for an operator.</summary>
-    private const int RejoinAttempts = 3;
-
-    private static readonly TimeSpan RejoinRetryDelay = TimeSpan.FromSeconds(5);
-
     private void Handle(FailoverInput input)
     {
         var now = ctx.Time.GetUtcNow();
@@ -143,24 +138,9 @@ public sealed partial class FailoverDriver
         transport!.Send(detach.To, detach.Reply);
     }
 
-    /// <summary>
-    /// Rejoins the new primary, trying again a few times: a failed rejoin leaves the server stopped (after a failed
-    /// rewind, or a re-clone that could not start), and nothing else would bring this node back.
-    /// </summary>
-    private async Task RejoinAsync(NodeRecord primary, CancellationToken ct)
-    {
-        for (var attempt = 1; attempt <= RejoinAttempts; attempt++)
-        {
-            if ((await actuator!.RejoinAsync(primary, ct)).Succeeded)
-            {
-                return;
-            }
-            if (attempt < RejoinAttempts)
-            {
-                await Task.Delay(RejoinRetryDelay, ctx.Time, ct);
-            }
-        }
-    }
+    /// <summary>Rejoins the new primary, trying again a few times (<see cref="RejoinRetry"/>).</summary>
+    private Task RejoinAsync(NodeRecord primary, CancellationToken ct) =>
+        RejoinRetry.RunAsync(async token => (await actuator!.RejoinAsync(primary, token)).Succeeded, ctx.Time, ct);
 
     private void Finish(Outcome outcome) => Interlocked.Exchange(ref operatorRequest, null)?.TrySetResult(outcome);
 

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Pgward.Agent;
+using Pgward.Agent.Control;
+using Pgward.Agent.Failover;
+using Pgward.Cli.Output;
+using Pgward.Cluster;
+using Pgward.Cluster.Events;
+using Pgward.Core.Config;
+using Pgward.Core.Events;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+using Pgward.Core.Reporting;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Failover;
+
+/// <summary>The agent's automatic rejoin (<see cref="FailoverActuator.RejoinAsync"/>) on real servers, in-process.</summary>
+public sealed class AutomaticRejoinTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Defect 6 of RELIABILITY.md (old-primary-returns:sync seed 4): the rejoin stopped the standby, then found no
+    /// primary to rejoin, and left the server down. With its "new primary" stopped, pg_rewind and the re-clone both
+    /// fail before they change anything.
+    /// </summary>
+    [Fact]
+    public async Task Rejoin_that_finds_nothing_to_rejoin_starts_the_standby_again_as_it_was()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        var primary = (await NodesAsync(sandbox.ConnectionString(2))).Single(n => n.NodeId == 1);
+        var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "service", "--action=stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var pidBefore = PostmasterPid.RunningPid(sandbox.DataDirectory(2));
+        Assert.NotNull(pidBefore);
+        var signal = Path.Combine(sandbox.DataDirectory(2), "standby.signal");
+        var signalBefore = await File.ReadAllTextAsync(signal, Token);
+
+        var ctx = Context(sandbox.Config(2));
+        using var control = new LocalNodeControl(ctx, NullLogger.Instance);
+        var actuator = new FailoverActuator(ctx, control, new PrimaryGuard(ctx.Options.DataDirectory), new EventQueue(new AgentEvents(ctx)),
+            NullLogger.Instance);
+        var outcome = await actuator.RejoinAsync(primary, Token);
+
+        Assert.False(outcome.Succeeded, "a rejoin to a stopped primary succeeded");
+        var pidAfter = PostmasterPid.RunningPid(sandbox.DataDirectory(2));
+        Assert.True(pidAfter is not null, $"the standby was left stopped after the failed rejoin ({outcome.Error})");
+        Assert.NotEqual(pidBefore, pidAfter);
+        Assert.True(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "SELECT pg_is_in_recovery()", Token));
+        Assert.Equal(signalBefore, await File.ReadAllTextAsync(signal, Token));
+    }
+
+    private async Task<IReadOnlyList<NodeRecord>> NodesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Token);
+        return await new MetadataStore(connection).GetNodesAsync(Token);
+    }
+
+    /// <summary>The agent's context for the node of <paramref name="config"/>, as the daemon builds it.</summary>
+    private static OperationContext Context(string config)
+    {
+        var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
+        Assert.True(load.Options is not null, string.Join("; ", load.Errors));
+        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
+        var notifier = new EventNotifier(null, [], TimeSpan.FromSeconds(5), TimeProvider.System);
+        return new OperationContext(load.Options, reporter, new DbConnector(), new ProcessRunner(), new EventRecorder(notifier, reporter, TimeProvider.System),
+            TimeProvider.System);
+    }
+}
