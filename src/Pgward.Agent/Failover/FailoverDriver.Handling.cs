@@ -51,12 +51,21 @@ public sealed partial class FailoverDriver
         }
         if (now - current.At > StaleProbe)
         {
-            return LocalStatus.None;
+            return lastRunning with { IsRunning = false };
         }
         var sync = setup!.Options.ReplicationMode == ReplicationMode.Sync
             ? ((IReadOnlyCollection<string>)SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
             : ((IReadOnlyCollection<string>, int)?)null;
-        return LocalStatusMapper.Map(current, setup.Voters, sync);
+        var mapped = LocalStatusMapper.Map(current, setup.Voters, sync);
+        if (mapped.IsRunning)
+        {
+            lastRunning = mapped;
+            return mapped;
+        }
+        // Down (a crash, the fence's restart, a rejoin): the WAL is still on its disk, and the node judges candidates
+        // with the last state it saw, not as a node that holds nothing. mixed:sync seed 514: an old primary whose fence
+        // restart took 3 s voted, as a node without data, for a standby that lacked 100 commits it had acknowledged.
+        return lastRunning with { IsRunning = false };
     }
 
     private void Dispatch(IReadOnlyList<FailoverAction> actions)

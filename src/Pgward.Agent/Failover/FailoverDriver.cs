@@ -48,6 +48,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private CancellationToken running;
     // FailoverNode.CommitsAllowedUntil in UTC ticks, published by the loop after each input for the commit lease.
     private long commitsAllowedUntil;
+    // The local server as last seen running, reported (not running) while it is down: the loop's only.
+    private LocalStatus lastRunning = LocalStatus.None;
 
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }

@@ -99,6 +99,46 @@ public sealed class FailoverFaultTests : PgIntegrationTest
     }
 
     [Fact]
+    public async Task Voter_whose_server_is_down_refuses_a_candidate_behind_the_WAL_on_its_disk()
+    {
+        // mixed:sync seed 514: an old primary whose fence restart took 3 s voted, as a node without data, for a
+        // standby that lacked 100 commits it had acknowledged. Here: node 3 receives nothing (its WAL receiver is
+        // frozen) while node 1 writes and node 2 receives; then node 1's host dies and node 2's server crashes, its agent
+        // still running. Node 3 needs node 2's vote, and node 2 must judge it by what it last held.
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
+        var receiver = await Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(3), "SELECT pid FROM pg_stat_wal_receiver", Token);
+        AgentProcesses.Signal([receiver], "STOP");
+        try
+        {
+            await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1), "CREATE TABLE ahead (id int); INSERT INTO ahead SELECT generate_series(1, 1000)", Token);
+            var written = await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(1), "SELECT pg_current_wal_lsn()::text", Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(cluster.Sandbox.ConnectionString(2),
+                $"SELECT pg_last_wal_receive_lsn() >= '{written}'::pg_lsn", Token), Token);
+            // Node 2's agent sees its server at that position before it goes down.
+            await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, Token);
+
+            await cluster.Agents.KillAsync(1);
+            await cluster.Sandbox.KillPostmasterAsync(1, Token);
+            await cluster.Sandbox.KillPostmasterAsync(2, Token);
+            // Detection (2 s) and several election rounds.
+            await Task.Delay(TimeSpan.FromSeconds(8), TimeProvider.System, Token);
+            Assert.Null(await cluster.PrimaryAsync(Token, except: 1));
+            Assert.Contains("behind node 2", (await cluster.ReportAsync(3, Token))?.FailoverNote, StringComparison.Ordinal);
+
+            // Node 2's server back (and node 3's receiver, which must stop before node 3 votes; node 1 is gone): the most
+            // advanced node takes over, and nothing it held is lost.
+            AgentProcesses.Signal([receiver], "CONT");
+            await cluster.Sandbox.StartServerAsync(2, Token);
+            Assert.Equal(2, await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(30), Token));
+            Assert.Equal(1000L, await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2), "SELECT count(*) FROM ahead", Token));
+        }
+        finally
+        {
+            AgentProcesses.Signal([receiver], "CONT");
+        }
+    }
+
+    [Fact]
     public async Task Two_data_nodes_and_a_witness_fail_over_when_the_primary_dies()
     {
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
