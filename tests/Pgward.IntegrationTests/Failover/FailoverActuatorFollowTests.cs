@@ -35,7 +35,9 @@ public sealed class FailoverActuatorFollowTests : PgIntegrationTest
     protected override TimeSpan Deadline => TimeSpan.FromMinutes(4);
 
     /// <summary>Defect 2: the old primary's WAL reached the standby after the follow's check, so it could never
-    /// stream from the new primary, and the follow waited out <c>standby_follow_timeout</c>.</summary>
+    /// stream from the new primary, and the follow waited out <c>standby_follow_timeout</c>. Also its sibling, when the
+    /// poll happens to catch it: the forked standby's receiver shows <c>streaming</c> from the new primary for an instant
+    /// each time it re-fetches the old timeline, and the follow took that for success (it now wants the upstream's timeline).</summary>
     [Fact]
     public async Task Standby_whose_history_forked_from_the_new_primary_rejoins_by_rewind_within_seconds_instead_of_waiting_out_the_follow_timeout()
     {
