@@ -52,7 +52,8 @@ public sealed class StandbyFollow(OperationContext ctx)
         }
         ctx.Reporter.Notice($"attaching to upstream {target!.Describe()}");
         var replication = PrimaryConninfoFor(target);
-        if (await CheckAsync(facts, target, replication, ct) is { } problem)
+        var (problem, timeline) = await CheckAsync(facts, target, replication, ct);
+        if (problem is not null)
         {
             return problem;
         }
@@ -61,7 +62,7 @@ public sealed class StandbyFollow(OperationContext ctx)
             ctx.Reporter.Notice($"would attach {ctx.LocalNode} to {target.Describe()} with primary_conninfo '{replication.ToMaskedString()}'");
             return Outcome.Ok;
         }
-        return await FollowAsync(local, primary, new FollowPlan(self!, target, replication, nodes), ct);
+        return await FollowAsync(local, primary, new FollowPlan(self!, target, replication, timeline, nodes), ct);
     }
 
     // The chosen upstream is asked first: after a failover the old primary may hang a connection attempt for its
@@ -106,50 +107,51 @@ public sealed class StandbyFollow(OperationContext ctx)
             .With("dbname", null)
             .With("application_name", ctx.Options.NodeName);
 
-    private async Task<Outcome?> CheckAsync(ServerFacts local, NodeRecord target, Conninfo replication, CancellationToken ct)
+    /// <returns>The problem that refuses the follow, or the follow target's timeline.</returns>
+    private async Task<(Outcome? Problem, int Timeline)> CheckAsync(ServerFacts local, NodeRecord target, Conninfo replication, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(target.Conninfo, ct);
         if (attempt.Connection is not { } sql)
         {
-            return Fail($"unable to connect to {target.Describe()}: {attempt.Error}");
+            return (Fail($"unable to connect to {target.Describe()}: {attempt.Error}"), 0);
         }
         await using var _ = sql;
         var (identity, error) = await ReplicationProbe.ReadAsync(replication, sql, ct);
         if (identity is null)
         {
-            return Fail($"unable to open a replication connection to {target.Describe()}: {error}",
-                hint: "check that it runs and that pg_hba.conf allows replication connections from this host");
+            return (Fail($"unable to open a replication connection to {target.Describe()}: {error}",
+                hint: "check that it runs and that pg_hba.conf allows replication connections from this host"), 0);
         }
         ctx.Reporter.Info("replication connection to the follow target node was successful");
         if (identity.SystemIdentifier != local.SystemIdentifier)
         {
-            return Fail($"{target.Describe()} is not part of this cluster",
-                detail: $"its system identifier is {identity.SystemIdentifier}, this node's is {local.SystemIdentifier}");
+            return (Fail($"{target.Describe()} is not part of this cluster",
+                detail: $"its system identifier is {identity.SystemIdentifier}, this node's is {local.SystemIdentifier}"), 0);
         }
         ctx.Reporter.Info("local and follow target system identifiers match");
         var localLsn = Max(local.ReceiveLsn, local.ReplayLsn);
         var verdict = TimelineFork.CanFollow(local.Timeline, localLsn, identity.Timeline, identity.History);
         if (!verdict.CanFollow)
         {
-            return Fail($"this node cannot attach to follow target {target.Describe()}", detail: verdict.Reason,
-                hint: "stop this node and bring it back with \"pgward node rejoin --force-rewind\"");
+            return (Fail($"this node cannot attach to follow target {target.Describe()}", detail: verdict.Reason,
+                hint: "stop this node and bring it back with \"pgward node rejoin --force-rewind\""), 0);
         }
         ctx.Reporter.Info($"local timeline {local.Timeline} at {localLsn} can follow timeline {identity.Timeline} of {target.Describe()}");
-        return null;
+        return (null, identity.Timeline);
     }
 
     private async Task<Outcome> FollowAsync(NpgsqlConnection local, PrimaryConnection primary, FollowPlan plan, CancellationToken ct)
     {
-        var (self, target, replication, _) = plan;
+        var (self, target, replication, timeline, _) = plan;
         var slotName = ctx.Options.UseReplicationSlots ? NodeRecords.SlotName(self.NodeId) : null;
         if (slotName is not null && await CreateSlotAsync(target, slotName, ct) is { } slotProblem)
         {
             return slotProblem;
         }
         await UpstreamSettings.ApplyAsync(local, replication, slotName, ct);
-        if (!await StreamsFromAsync(local, replication, ct))
+        if (!await StreamsFromAsync(local, replication, timeline, ct))
         {
-            return Fail($"the local {ctx.LocalNode} is not streaming from {target.Describe()} "
+            return Fail($"the local {ctx.LocalNode} is not streaming timeline {timeline} from {target.Describe()} "
                 + $"after {ctx.Options.StandbyFollowTimeout.TotalSeconds:0} seconds (standby_follow_timeout)",
                 hint: "primary_conninfo now names the new upstream; check both servers' logs");
         }
@@ -176,8 +178,13 @@ public sealed class StandbyFollow(OperationContext ctx)
         return null;
     }
 
-    private Task<bool> StreamsFromAsync(NpgsqlConnection local, Conninfo replication, CancellationToken ct) =>
+    /// <summary>Whether the WAL receiver streams from the new upstream on its timeline (or a later one). A standby whose
+    /// history forked from the upstream's (WAL from the old primary arrived after the check) is seen "streaming" from it
+    /// too, over and over for a moment: it fetches the old timeline up to the switch point, which it is already past,
+    /// then cannot switch; its received timeline stays the old one.</summary>
+    private Task<bool> StreamsFromAsync(NpgsqlConnection local, Conninfo replication, int timeline, CancellationToken ct) =>
         Waiting.UntilAsync(async token => await UpstreamSettings.ReadReceiverAsync(local, token) is { Status: "streaming" } receiver
+                && receiver.ReceivedTimeline >= timeline
                 && receiver.SenderPort == replication.Port
                 && string.Equals(receiver.SenderHost, replication.Host, StringComparison.OrdinalIgnoreCase),
             ctx.Options.StandbyFollowTimeout, PollInterval, ctx.Time, ct);
@@ -185,7 +192,7 @@ public sealed class StandbyFollow(OperationContext ctx)
     /// <summary>The slot on the former upstream would keep its WAL forever: drop it when that node answers.</summary>
     private async Task DropOldSlotAsync(FollowPlan plan, CancellationToken ct)
     {
-        var (self, target, _, nodes) = plan;
+        var (self, target, _, _, nodes) = plan;
         var slotName = self.SlotName ?? NodeRecords.SlotName(self.NodeId);
         if (!ctx.Options.UseReplicationSlots || self.UpstreamNodeId is not { } oldId || oldId == target.NodeId)
         {
