@@ -13,6 +13,7 @@ namespace Pgward.Failover;
 /// <c>ANY k</c> standbys flushed, in async mode the WAL end.</param>
 /// <param name="UpstreamId">On a standby, the node it streams from, if any.</param>
 /// <param name="Streaming">On a standby, its WAL receiver streams from its upstream right now.</param>
+/// <param name="Known">False for <see cref="Unknown"/>: a data node's server that is down and was never seen running.</param>
 public sealed record LocalStatus(
     bool IsRunning,
     bool IsPrimary,
@@ -20,7 +21,13 @@ public sealed record LocalStatus(
     ulong Lsn,
     ulong AckedLsn = 0,
     int? UpstreamId = null,
-    bool Streaming = false)
+    bool Streaming = false,
+    bool Known = true)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
+
+    /// <summary>A data node whose server is down and has not been seen running since its agent started: it holds WAL,
+    /// but how much is not known (<c>pg_controldata</c> tells the timeline, not the end of the WAL). It votes for
+    /// nobody until it knows.</summary>
+    public static readonly LocalStatus Unknown = None with { Known = false };
 }

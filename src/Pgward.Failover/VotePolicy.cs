@@ -39,8 +39,13 @@ internal static class VotePolicy
     /// <param name="manual">An operator chose the candidate: priority and node id do not hold it back.</param>
     public static string? DataRefusal(Candidacy candidate, VoterKnowledge me, FailoverOptions options, bool manual = false)
     {
-        // A data node whose server is down still holds its WAL on disk: the host reports the last known state
-        // (timeline 0 when it knows none), and the voter judges with it as if the server ran.
+        // A data node whose server is down still holds its WAL on disk: the host reports the last known state, and the
+        // voter judges with it as if the server ran. When it knows none, it may hold any WAL: it refuses.
+        if (!me.Self.IsWitness && !me.Local.Known && me.Self.Id != candidate.Id)
+        {
+            return $"node {me.Self.Id} cannot tell what WAL it holds: its server is down and was not seen running since its agent started";
+        }
+
         var holdsData = !me.Self.IsWitness && me.Local.Timeline > 0;
         if (holdsData && me.Local.IsPrimary && me.Self.Id != candidate.Id)
         {

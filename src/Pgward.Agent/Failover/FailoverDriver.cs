@@ -49,7 +49,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     // FailoverNode.CommitsAllowedUntil in UTC ticks, published by the loop after each input for the commit lease.
     private long commitsAllowedUntil;
     // The local server as last seen running, reported (not running) while it is down: the loop's only.
-    private LocalStatus lastRunning = LocalStatus.None;
+    private LocalStatus lastRunning = LocalStatus.Unknown;
 
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }
@@ -125,6 +125,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             guard.Set();
         }
         node = created;
+        // A first tick before any message: a vote request must not find the node without its local state.
+        Handle(new FailoverInput.Tick());
         Status = created.Status;
         DisabledReason = null;
         if (ready.Options.UnsafeFaults != SafetyFaults.None)

@@ -112,6 +112,21 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Voter_whose_server_is_down_and_was_never_seen_running_votes_for_nobody()
+    {
+        var node = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), LocalStatus.Unknown);
+
+        var reply = Reply(node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow()));
+        Assert.False(reply.Granted);
+        Assert.Contains("cannot tell what WAL it holds", reply.Reason, StringComparison.Ordinal);
+
+        node.Tick(time.GetUtcNow(), Standby with { IsRunning = false, Lsn = 0x6000 });
+        Assert.True(Reply(node.Receive(2, Vote(2, 2, lsn: 0x7000), time.GetUtcNow())).Granted);
+    }
+
+    [Fact]
     public void Primary_starts_fenced_unfences_on_a_majority_and_fences_when_acks_stop()
     {
         var node = NewNode(1, StoreAt(1, 1));
