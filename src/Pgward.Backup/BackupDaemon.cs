@@ -35,18 +35,39 @@ public static class BackupDaemon
         return Outcome.Ok;
     }
 
-    private static async Task StreamAsync(BackupContext ctx, CancellationToken ct)
+    private static Task StreamAsync(BackupContext ctx, CancellationToken ct) =>
+        KeepStreamingAsync(token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), ctx.Reporter, ctx.Time, ct);
+
+    /// <summary>
+    /// Runs the receiver again after it stops, whatever stopped it, until the daemon stops. An exception the receiver did
+    /// not expect is reported and retried like a failed outcome: before, it ended this loop in silence while the cron loop
+    /// ran on, and the archive fell behind for good (failover-during-backup:async seed 619 of the soak, after two primaries
+    /// were killed during base backups: the last log line was "WAL streaming interrupted").
+    /// </summary>
+    public static async Task KeepStreamingAsync(Func<CancellationToken, Task<Outcome>> stream, IReporter reporter, TimeProvider time, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            var outcome = await new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(ct);
+            string why;
+            try
+            {
+                var outcome = await stream(ct);
+                why = (outcome.Error ?? "no error given") + (outcome.Hint is { } hint ? $" ({hint})" : "");
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                why = $"{e.GetType().Name}: {e.Message}";
+            }
+            catch (Exception) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
             if (ct.IsCancellationRequested)
             {
                 break;
             }
-            ctx.Reporter.Error($"WAL streaming stopped: {outcome.Error ?? "no error given"}"
-                + (outcome.Hint is { } hint ? $" ({hint})" : "") + $"; retrying in {RetryInterval.TotalSeconds:0} s");
-            if (!await WaitAsync(RetryInterval, ctx.Time, ct))
+            reporter.Error($"WAL streaming stopped: {why}; retrying in {RetryInterval.TotalSeconds:0} s");
+            if (!await WaitAsync(RetryInterval, time, ct))
             {
                 break;
             }

@@ -70,8 +70,10 @@ public sealed class WalStreamer(BackupOptions options, DbConnector db, IReporter
             {
                 break;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
+            catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or ObjectDisposedException)
             {
+                // InvalidOperationException, ObjectDisposedException: Npgsql's answer to a use of a connection that broke
+                // under it; a connection problem like the others.
                 var problem = $"cannot stream WAL: {e.Message}";
                 if (problem != lastProblem)
                 {
