@@ -47,7 +47,8 @@ internal static class VotePolicy
         }
 
         var holdsData = !me.Self.IsWitness && me.Local.Timeline > 0;
-        if (holdsData && me.Local.IsPrimary && me.Self.Id != candidate.Id)
+        var runsPrimary = holdsData && me.Local.IsPrimary && me.Local.IsRunning;
+        if (runsPrimary && me.Self.Id != candidate.Id)
         {
             return $"node {me.Self.Id} runs a primary (it holds WAL no standby may have)";
         }
@@ -72,7 +73,9 @@ internal static class VotePolicy
         // In async mode a standby that may never stand (priority 0, manual, other location) does not hold back a
         // candidate for being behind it, as in Patroni: else a most-advanced priority-0 standby would block every
         // failover. In sync mode it must: it may be the standby that flushed the last acknowledged commits.
-        if (holdsData && !me.Local.IsPrimary && JudgesData(me.Self, options) && me.Self.Id != candidate.Id)
+        // A primary that is down writes no more WAL: it judges like a standby, by the position it last reported (a
+        // primary stopped for a switchover then lets its successor win; one that crashed refuses a candidate behind it).
+        if (holdsData && !runsPrimary && JudgesData(me.Self, options) && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me, manual);
         }
@@ -93,8 +96,10 @@ internal static class VotePolicy
             return $"node {candidate.Id} ({theirs.Timeline}, {Format(theirs.Lsn)}) is behind node {me.Self.Id} ({mine.Timeline}, {Format(mine.Lsn)})";
         }
 
-        var precedes = me.Self.Priority > candidate.Priority
-            || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id);
+        // Only a voter that could stand itself takes precedence: one whose server is down would make the candidate give
+        // way to nobody.
+        var precedes = me.Local.IsRunning
+            && (me.Self.Priority > candidate.Priority || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id));
         if (theirs == mine && precedes && !manual)
         {
             return $"node {me.Self.Id} is as advanced as node {candidate.Id} and {PrecedenceSuffix}";

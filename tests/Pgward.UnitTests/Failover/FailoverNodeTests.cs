@@ -112,6 +112,20 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Primary_whose_server_is_down_judges_by_its_last_position_and_takes_no_precedence()
+    {
+        // A primary stopped for a switchover (or crashed) writes no more WAL: it refuses a candidate behind what it last
+        // reported, grants one as advanced (an idle cluster: equal positions), and does not make it give way to itself.
+        var node = NewNode(1, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), Primary with { IsRunning = false });
+
+        Assert.Contains("behind node 1", Reply(node.Receive(2, Vote(2, 2, lsn: 0x5000), time.GetUtcNow())).Reason, StringComparison.Ordinal);
+        var equal = Reply(node.Receive(3, Vote(3, 3, lsn: 0x6000), time.GetUtcNow()));
+        Assert.True(equal.Granted, equal.Reason);
+    }
+
+    [Fact]
     public void Voter_whose_server_is_down_and_was_never_seen_running_votes_for_nobody()
     {
         var node = NewNode(3, StoreAt(1, 1));

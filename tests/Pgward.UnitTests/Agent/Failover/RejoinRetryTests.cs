@@ -7,14 +7,15 @@ namespace Pgward.UnitTests.Agent.Failover;
 
 /// <summary>
 /// Defect 7 of RELIABILITY.md: a failed automatic rejoin was never retried, and the old primary stayed down. Each
-/// attempt here is a task the test settles; settling runs the retry on to its next wait, so the fake clock is only
-/// advanced once that wait is registered.
+/// attempt here is a task the test settles; the fake clock is only advanced once the retry's wait is registered (the
+/// clock says so), since settling may run the retry on in another thread.
 /// </summary>
 public sealed class RejoinRetryTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private readonly FakeTimeProvider time = new();
+    private readonly SignalingTime time = new();
+    private int failures;
     private readonly Channel<TaskCompletionSource<bool>> attempts = Channel.CreateUnbounded<TaskCompletionSource<bool>>();
 
     [Fact]
@@ -63,5 +64,26 @@ public sealed class RejoinRetryTests
     private async Task<TaskCompletionSource<bool>> NextAttemptAsync() =>
         await attempts.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken);
 
-    private static Task SettleAsync(TaskCompletionSource<bool> attempt, bool succeeded) => Task.Run(() => attempt.SetResult(succeeded));
+    /// <summary>Settles an attempt; after a failure, returns once the retry waits on the clock.</summary>
+    private async Task SettleAsync(TaskCompletionSource<bool> attempt, bool succeeded)
+    {
+        await Task.Run(() => attempt.SetResult(succeeded));
+        if (!succeeded && ++failures < RejoinRetry.Attempts)
+        {
+            Assert.True(await time.TimerCreated.WaitAsync(Bound, TestContext.Current.CancellationToken), "no wait before the next attempt");
+        }
+    }
+
+    /// <summary>A fake clock that tells when a timer (a <c>Task.Delay</c>) is created on it.</summary>
+    private sealed class SignalingTime : FakeTimeProvider
+    {
+        public SemaphoreSlim TimerCreated { get; } = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            TimerCreated.Release();
+            return timer;
+        }
+    }
 }
