@@ -1,17 +1,7 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Pgward.Agent;
-using Pgward.Agent.Control;
 using Pgward.Agent.Failover;
-using Pgward.Cli.Output;
-using Pgward.Cluster;
-using Pgward.Cluster.Events;
-using Pgward.Core.Config;
-using Pgward.Core.Events;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
-using Pgward.Core.Processes;
-using Pgward.Core.Reporting;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -40,10 +30,7 @@ public sealed class AutomaticRejoinTests : PgIntegrationTest
         var signal = Path.Combine(sandbox.DataDirectory(2), "standby.signal");
         var signalBefore = await File.ReadAllTextAsync(signal, Token);
 
-        var ctx = Context(sandbox.Config(2));
-        using var control = new LocalNodeControl(ctx, NullLogger.Instance);
-        var actuator = new FailoverActuator(ctx, control, new PrimaryGuard(ctx.Options.DataDirectory), new EventQueue(new AgentEvents(ctx)),
-            NullLogger.Instance);
+        var actuator = AgentContext.Actuator(AgentContext.From(sandbox.Config(2)));
         var outcome = await actuator.RejoinAsync(primary, Token);
 
         Assert.False(outcome.Succeeded, "a rejoin to a stopped primary succeeded");
@@ -59,16 +46,5 @@ public sealed class AutomaticRejoinTests : PgIntegrationTest
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Token);
         return await new MetadataStore(connection).GetNodesAsync(Token);
-    }
-
-    /// <summary>The agent's context for the node of <paramref name="config"/>, as the daemon builds it.</summary>
-    private static OperationContext Context(string config)
-    {
-        var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
-        Assert.True(load.Options is not null, string.Join("; ", load.Errors));
-        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
-        var notifier = new EventNotifier(null, [], TimeSpan.FromSeconds(5), TimeProvider.System);
-        return new OperationContext(load.Options, reporter, new DbConnector(), new ProcessRunner(), new EventRecorder(notifier, reporter, TimeProvider.System),
-            TimeProvider.System);
     }
 }

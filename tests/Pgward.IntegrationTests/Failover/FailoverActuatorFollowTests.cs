@@ -1,17 +1,7 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Pgward.Agent;
-using Pgward.Agent.Control;
 using Pgward.Agent.Failover;
-using Pgward.Cli.Output;
-using Pgward.Cluster;
-using Pgward.Cluster.Events;
 using Pgward.Core.Config;
-using Pgward.Core.Events;
 using Pgward.Core.Metadata;
-using Pgward.Core.Postgres;
-using Pgward.Core.Processes;
-using Pgward.Core.Reporting;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -129,17 +119,8 @@ public sealed class FailoverActuatorFollowTests : PgIntegrationTest
     /// with what its operations report (info and up) captured.</summary>
     private static (FailoverActuator Actuator, StringWriter Output) Actuator(string config, Func<NodeOptions, NodeOptions> change)
     {
-        var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
-        Assert.True(load.Options is not null, string.Join("; ", load.Errors));
         var output = new StringWriter();
-        var reporter = new ConsoleReporter(TextWriter.Synchronized(output), isTerminal: false, ReportLevel.Info);
-        var notifier = new EventNotifier(null, [], TimeSpan.FromSeconds(5), TimeProvider.System);
-        var ctx = new OperationContext(change(load.Options), reporter, new DbConnector(), new ProcessRunner(),
-            new EventRecorder(notifier, reporter, TimeProvider.System), TimeProvider.System);
-        var logger = NullLogger.Instance;
-        var actuator = new FailoverActuator(ctx, new LocalNodeControl(ctx, logger), new PrimaryGuard(ctx.Options.DataDirectory),
-            new EventQueue(new AgentEvents(ctx)), logger);
-        return (actuator, output);
+        return (AgentContext.Actuator(AgentContext.From(config, output, change)), output);
     }
 
     /// <summary><c>standby promote -F</c>: the node records on it name it the primary, while the old one runs on.</summary>

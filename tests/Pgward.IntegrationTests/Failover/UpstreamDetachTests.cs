@@ -1,12 +1,5 @@
 using Pgward.Agent.Failover;
-using Pgward.Cli.Output;
-using Pgward.Cluster;
-using Pgward.Cluster.Events;
-using Pgward.Core.Config;
-using Pgward.Core.Events;
 using Pgward.Core.Postgres;
-using Pgward.Core.Processes;
-using Pgward.Core.Reporting;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -30,7 +23,7 @@ public sealed class UpstreamDetachTests : PgIntegrationTest
         await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2),
             $"SELECT pg_last_wal_receive_lsn() >= '{written}'::pg_lsn", Token), Token);
 
-        var (received, timeline, problem) = await UpstreamDetach.RunAsync(Context(sandbox.Config(2)), TimeSpan.FromSeconds(5), Token);
+        var (received, timeline, problem) = await UpstreamDetach.RunAsync(AgentContext.From(sandbox.Config(2)), TimeSpan.FromSeconds(5), Token);
 
         Assert.Null(problem);
         Assert.Equal(1, timeline);
@@ -53,7 +46,7 @@ public sealed class UpstreamDetachTests : PgIntegrationTest
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token);
 
-        var (received, timeline, problem) = await UpstreamDetach.RunAsync(Context(sandbox.Config(1)), TimeSpan.FromSeconds(5), Token);
+        var (received, timeline, problem) = await UpstreamDetach.RunAsync(AgentContext.From(sandbox.Config(1)), TimeSpan.FromSeconds(5), Token);
 
         Assert.Equal(((Lsn?)null, 0, (string?)null), (received, timeline, problem));
     }
@@ -65,18 +58,8 @@ public sealed class UpstreamDetachTests : PgIntegrationTest
         var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
         Assert.True(stop.ExitCode == 0, stop.ToString());
 
-        var (received, timeline, problem) = await UpstreamDetach.RunAsync(Context(sandbox.Config(2)), TimeSpan.FromSeconds(5), Token);
+        var (received, timeline, problem) = await UpstreamDetach.RunAsync(AgentContext.From(sandbox.Config(2)), TimeSpan.FromSeconds(5), Token);
 
         Assert.Equal(((Lsn?)null, 0, (string?)null), (received, timeline, problem));
-    }
-
-    private static OperationContext Context(string config)
-    {
-        var load = ConfigLoader.Load(config, Environment.GetEnvironmentVariable, System.IO.Directory.GetCurrentDirectory());
-        Assert.True(load.Options is not null, string.Join("; ", load.Errors));
-        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
-        var notifier = new EventNotifier(null, [], TimeSpan.FromSeconds(5), TimeProvider.System);
-        return new OperationContext(load.Options, reporter, new DbConnector(), new ProcessRunner(), new EventRecorder(notifier, reporter, TimeProvider.System),
-            TimeProvider.System);
     }
 }
