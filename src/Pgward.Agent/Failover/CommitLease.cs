@@ -39,7 +39,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     public async Task RunAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(Poll, ctx.Time);
-        while (await Waits(timer, ct))
+        while (await Ticks.NextAsync(timer, ct))
         {
             var server = seen();
             if (!IsOpen() || !server.Writable)
@@ -132,7 +132,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     private async Task WatchAsync(CancellationTokenSource lapse)
     {
         using var timer = new PeriodicTimer(Poll, ctx.Time);
-        while (await Waits(timer, lapse.Token))
+        while (await Ticks.NextAsync(timer, lapse.Token))
         {
             if (!IsOpen())
             {
@@ -173,18 +173,6 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-        }
-    }
-
-    private static async Task<bool> Waits(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return false;
         }
     }
 }

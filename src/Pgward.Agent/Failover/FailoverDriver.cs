@@ -61,7 +61,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// commit lease, while its lease has lapsed and the fence waits for a majority (its commits are held meanwhile).</summary>
     public bool LocalFenced => node is not null && seen.Running && (!seen.InRecovery || seen.Guarded)
         && (Status is { Fenced: true } || (Status is { IsLeader: true } && setup!.Options.CommitLease
-            && ctx.Time.GetUtcNow() >= new DateTimeOffset(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero)));
+            && ctx.Time.GetUtcNow() >= CommitsAllowedUntil));
+
+    /// <summary>The loop's latest <see cref="FailoverNode.CommitsAllowedUntil"/>, readable from any thread.</summary>
+    private DateTimeOffset CommitsAllowedUntil => new(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero);
 
     /// <summary>Whether this node is a witness: it votes, it holds no data.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
@@ -144,7 +147,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         if (UsesCommitLease(ready))
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
-            var lease = new CommitLease(ctx, () => new DateTimeOffset(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero), () => seen,
+            var lease = new CommitLease(ctx, () => CommitsAllowedUntil, () => seen,
                 syncModeSetting, logger);
             tasks.Add(lease.RunAsync(stop.Token));
         }
@@ -192,7 +195,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             Bootstrap(ready);
             return ready;
         }
-        while (await Waits(retry, ct));
+        while (await Ticks.NextAsync(retry, ct));
         return null;
     }
 
@@ -206,18 +209,6 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
     }
 
-    private static async Task<bool> Waits(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
     private async Task ObserveAsync(FailoverProbe probe, CancellationToken ct)
     {
         seen = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
@@ -226,7 +217,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(setup!.Options.TickInterval, ctx.Time);
-        while (await Waits(timer, ct))
+        while (await Ticks.NextAsync(timer, ct))
         {
             await ObserveAsync(probe, ct);
         }
@@ -235,7 +226,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private async Task TickLoopAsync(TimeSpan interval, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(interval, ctx.Time);
-        while (await Waits(timer, ct))
+        while (await Ticks.NextAsync(timer, ct))
         {
             inbox.Writer.TryWrite(new FailoverInput.Tick());
         }
