@@ -13,8 +13,6 @@ public sealed partial class FailoverNode
     private DateTimeOffset lastHeartbeatSent = DateTimeOffset.MinValue;
     private int? rejoinRequested;
     private DateTimeOffset graceUntil = DateTimeOffset.MinValue;
-    // The first tick that found the lease lapsed, while the commit lease waits for a majority (WaitsForAcknowledgement).
-    private DateTimeOffset? lapsedSince;
 
     // Set by Release until the host reports the server down: a heartbeat sent after the release on a stale view of
     // the server would renew the voters' leases and hold the successor up for a whole lease.
@@ -114,36 +112,18 @@ public sealed partial class FailoverNode
             || options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing);
         if (holds)
         {
-            lapsedSince = null;
             if (fenced)
             {
                 fenced = false;
                 actions.Add(new Unfence(leaderTerm.Value));
             }
         }
-        else if (!WaitsForAcknowledgement(now))
+        else
         {
+            // At the lease's end, the instant the dead-man switch stops the server if the agent cannot: no commit of
+            // any kind (synchronous_commit = local included) may be acknowledged beyond it.
             FenceOnce($"no majority of voters acknowledged node {self.Id} within {options.FenceTimeout.TotalMilliseconds:0} ms", actions);
         }
-    }
-
-    /// <summary>
-    /// Whether a lapsed lease waits for a majority's acknowledgement instead of fencing at once: only when the commit
-    /// lease holds commits back by itself (<see cref="FailoverOptions.CommitLease"/>), and for
-    /// <see cref="FailoverOptions.FenceDelay"/> from the first tick that found it lapsed (so a host that was frozen gets
-    /// its heartbeats answered first). Why: a primary stalled past the fence timeout but short of detection was crash
-    /// stopped, restarted read-only and promoted again on a new timeline, though nobody had replaced it
-    /// (old-primary-returns seeds 6 and 107); the standbys then had to follow a timeline switch.
-    /// </summary>
-    private bool WaitsForAcknowledgement(DateTimeOffset now)
-    {
-        if (!options.CommitLease || options.ReplicationMode != ReplicationMode.Async || fenced)
-        {
-            return false;
-        }
-
-        lapsedSince ??= now;
-        return now - lapsedSince.Value < options.FenceDelay;
     }
 
     private void SendHeartbeats(DateTimeOffset now, int timeline, List<FailoverAction> actions)

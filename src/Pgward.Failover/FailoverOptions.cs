@@ -49,15 +49,8 @@ public sealed record FailoverOptions
     public bool AutoRejoin { get; init; } = true;
 
     /// <summary>Commits are held back by the host's commit lease (<c>commit_lease</c>, async mode), which closes at
-    /// <see cref="FailoverNode.CommitsAllowedUntil"/> by itself. The fence then waits <see cref="FenceDelay"/> for a
-    /// majority to acknowledge again before it stops the server. Default false.</summary>
+    /// <see cref="FailoverNode.CommitsAllowedUntil"/> by itself. Default false.</summary>
     public bool CommitLease { get; init; }
-
-    /// <summary>With <see cref="CommitLease"/>: how long after the first tick that finds the lease lapsed the fence
-    /// waits for a majority's acknowledgement. A host that resumes after a stall longer than the fence timeout but
-    /// shorter than detection then keeps its server running, instead of a crash stop, a restart and a promotion on a
-    /// new timeline. Two heartbeat round trips. Default 500 ms.</summary>
-    public TimeSpan FenceDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Deliberate breaks of safety for the fault-injection suite; <see cref="SafetyFaults.None"/> otherwise.</summary>
     public SafetyFaults UnsafeFaults { get; init; }
