@@ -21,10 +21,16 @@ public sealed partial class FailoverDriver
         {
             case FailoverInput.Tick:
                 Dispatch(decider.Tick(now, Local(now)));
-                Reconcile(decider.Status);
+                if (!leaving)
+                {
+                    Reconcile(decider.Status);
+                }
                 break;
             case FailoverInput.Message message:
                 Dispatch(decider.Receive(message.From, message.Body, now));
+                break;
+            case FailoverInput.PromoteRequest request when leaving:
+                request.Done.TrySetResult(Outcome.Fail(ExitCodes.AgentUnavailable, "the agent is stopping"));
                 break;
             case FailoverInput.PromoteRequest request when operatorRequest is not null:
                 request.Done.TrySetResult(Outcome.Fail(ExitCodes.PromotionFailed, "another promotion request is in progress"));
@@ -39,6 +45,25 @@ public sealed partial class FailoverDriver
         }
         Status = decider.Status;
         Interlocked.Exchange(ref commitsAllowedUntil, decider.CommitsAllowedUntil.UtcTicks);
+        PublishDeadline(decider, now);
+    }
+
+    /// <summary>
+    /// Tells the dead-man switch until when the local server may take writes: armed while this node leads unfenced,
+    /// or while its server was last seen writable (a writable server that may not take writes then has a past deadline
+    /// and is stopped at once, whether or not this agent lives to fence it). Not while the agent's own fence restarts
+    /// the server read-only, nor on a sighting older than that restart.
+    /// </summary>
+    private void PublishDeadline(FailoverNode decider, DateTimeOffset now)
+    {
+        if (deadMan is null)
+        {
+            return;
+        }
+        var current = seen;
+        var leads = Status is { IsLeader: true, Fenced: false };
+        var writable = current.Writable && !fencing && current.At > new DateTimeOffset(Interlocked.Read(ref restartedAt), TimeSpan.Zero);
+        deadMan.Publish(leads || writable, decider.CommitsAllowedUntil, now);
     }
 
     private LocalStatus Local(DateTimeOffset now)
@@ -72,6 +97,10 @@ public sealed partial class FailoverDriver
     {
         foreach (var action in actions)
         {
+            if (leaving && action is not (Send or DetachThenSend))
+            {
+                continue; // a stopping agent answers the others and starts nothing
+            }
             switch (action)
             {
                 case Send send:
@@ -161,18 +190,25 @@ public sealed partial class FailoverDriver
             return;
         }
         var current = seen;
-        if (status.Fenced && current.Writable && !fencing)
+        // The dead-man switch stopped the server while this agent did not renew the lease (frozen, or slow): start it
+        // again read-only, as the agent's own fence does.
+        var switchStopped = deadMan is { StoppedServer: true } && !current.Running && guard.IsSet;
+        if ((status.Fenced && current.Writable || switchStopped) && !fencing)
         {
             fencing = true;
-            var reason = lastFenceReason;
+            var reason = switchStopped ? "the dead-man switch stopped the server when the lease lapsed" : lastFenceReason;
             Run(async ct =>
             {
                 try
                 {
-                    await actuator!.FenceAsync(reason, ct);
+                    if ((await actuator!.FenceAsync(reason, ct)).Succeeded && switchStopped)
+                    {
+                        deadMan!.ServerRestarted();
+                    }
                 }
                 finally
                 {
+                    Interlocked.Exchange(ref restartedAt, ctx.Time.GetUtcNow().UtcTicks);
                     fencing = false;
                 }
             });

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
+using Pgward.Agent.Fencing;
 using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Failover;
@@ -50,6 +51,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private long commitsAllowedUntil;
     // The local server as last seen running, reported (not running) while it is down: the loop's only.
     private LocalStatus lastRunning = LocalStatus.Unknown;
+    // When the agent's own fence last restarted the server read-only (UTC ticks): sightings before it are stale.
+    private long restartedAt;
+    // The dead-man switch of a data node; null on a witness.
+    private DeadManLink? deadMan;
 
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }
@@ -118,7 +123,13 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         transport = sender;
         var events = new EventQueue(new AgentEvents(ctx));
         actuator = new FailoverActuator(ctx, control, guard, events, logger);
+        using var link = ready.Profile.IsWitness ? null : DeadManLink.Attach(ctx, logger);
+        deadMan = link;
         await ObserveAsync(probe, ct);
+        if (!ready.Profile.IsWitness && await StartHandedOverAsync(ct))
+        {
+            await ObserveAsync(probe, ct);
+        }
         var now = ctx.Time.GetUtcNow();
         var created = new FailoverNode(ready.Profile, [.. ready.Voters.Select(v => v.NodeId)], ready.Options,
             AgentAgreementStore.For(ctx.Options, ctx.Time), new Random(), now);
@@ -144,6 +155,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),
         };
+        if (link is not null)
+        {
+            tasks.Add(link.SuperviseAsync(stop.Token));
+        }
         if (UsesCommitLease(ready))
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
@@ -161,14 +176,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        // The transport and the other loops still run: a primary hands its role over before they stop.
+        await LeaveAsync(stop.Token);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
         operatorRequest?.TrySetResult(Outcome.Fail(ExitCodes.AgentUnavailable, "the agent is stopping"));
-        if (seen.Writable)
-        {
-            // Without its agent nobody fences this primary anyway; let an unmanaged restart bring it up writable.
-            guard.Clear();
-        }
     }
 
     /// <summary><c>commit_lease</c> on a data node in async mode; in sync mode the standbys hold commits back.</summary>

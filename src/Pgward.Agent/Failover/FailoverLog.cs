@@ -31,4 +31,7 @@ internal static partial class FailoverLog
 
     [LoggerMessage(3123, LogLevel.Warning, "not promoted: {Reason}")]
     public static partial void Refused(ILogger logger, string reason);
+
+    [LoggerMessage(3124, LogLevel.Warning, "agent stopping while {Why}: PostgreSQL keeps running and taking writes without its agent, and nothing fences it until the agent runs again")]
+    public static partial void Detached(ILogger logger, string why);
 }

@@ -47,12 +47,36 @@ public sealed class PrimaryGuard(string dataDirectory)
         }
     }
 
-    public void Set()
+    /// <summary>Whether its agent stopped this primary to hand the role over (<c>daemon stop</c>): the agent starts it
+    /// again, read-only, when it runs again, and it rejoins as a standby.</summary>
+    public bool HandedOver
+    {
+        get
+        {
+            try
+            {
+                return File.Exists(SignalFile) && File.ReadAllText(SignalFile).StartsWith(Marker + "\n" + HandedOverNote, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private const string HandedOverNote = "handed over by its agent";
+
+    public void Set() => Write(Marker + "\n");
+
+    /// <summary>Sets the guard with the note that the agent handed the primary role over.</summary>
+    public void SetHandedOver() => Write(Marker + "\n" + HandedOverNote + "\n");
+
+    private void Write(string contents)
     {
         var temporary = SignalFile + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(Marker + "\n"));
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(contents));
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, SignalFile, overwrite: true);

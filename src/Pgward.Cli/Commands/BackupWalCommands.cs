@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Pgward.Backup.Wal;
-using Pgward.Cli.Daemon;
 using Pgward.Cluster;
 using Pgward.Core;
+using Pgward.Core.Processes;
 
 namespace Pgward.Cli.Commands;
 

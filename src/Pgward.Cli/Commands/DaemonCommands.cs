@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Pgward.Agent;
+using Pgward.Agent.Fencing;
 using Pgward.Backup;
 using Pgward.Core.Config;
 using Pgward.Cli.Daemon;
@@ -28,6 +29,7 @@ public static class DaemonCommands
         daemon.Add(BuildStart(runner));
         daemon.Add(BuildStop(runner));
         daemon.Add(BuildStatus(runner));
+        daemon.Add(BuildDeadManSwitch(runner));
         daemon.Add(BuildPause(runner, paused: true));
         daemon.Add(BuildPause(runner, paused: false));
         return daemon;
@@ -62,12 +64,27 @@ public static class DaemonCommands
 
     private static Command BuildStop(CommandRunner runner)
     {
-        var timeout = new Option<int>("--timeout") { Description = "seconds to wait after SIGTERM before SIGKILL", DefaultValueFactory = _ => 30 };
-        var stop = new Command("stop", "stop the background agent (SIGTERM, then SIGKILL after --timeout)") { timeout };
+        var timeout = new Option<int>("--timeout") { Description = "seconds to wait after SIGTERM before SIGKILL", DefaultValueFactory = _ => 90 };
+        var stop = new Command("stop", "stop the background agent (SIGTERM, then SIGKILL after --timeout). A standby's or witness's "
+            + "PostgreSQL runs on. On the primary, with automatic failover, the agent first hands the primary role over "
+            + "(CHECKPOINT, fast stop, a standby elected at once, nothing lost) and its PostgreSQL stays stopped until the "
+            + "agent runs again and rejoins it as a standby; while the cluster is paused (daemon pause) it leaves PostgreSQL "
+            + "running and writable, unfenced until the agent is back") { timeout };
         stop.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
             Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), token), ct,
             IsBackupServer(parse, runner.Environment)));
         return stop;
+    }
+
+    /// <summary>The dead-man switch the agent starts beside itself; not for people to run.</summary>
+    private static Command BuildDeadManSwitch(CommandRunner runner)
+    {
+        var command = new Command("dead-man-switch", "started by the agent: stops the local primary when the agent stops renewing its lease")
+        {
+            Hidden = true,
+        };
+        command.SetAction((parse, ct) => runner.RunAsync(parse, DeadManSwitch.RunAsync, ct));
+        return command;
     }
 
     private static Command BuildStatus(CommandRunner runner)

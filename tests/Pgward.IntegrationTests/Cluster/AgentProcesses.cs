@@ -88,6 +88,16 @@ public sealed class AgentProcesses : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>SIGTERM of the agent, as <c>pgward daemon stop</c> and systemd send, and its exit awaited.</summary>
+    public async Task StopAsync(int nodeId, CancellationToken ct)
+    {
+        var process = running[nodeId];
+        Signal([process.Id], "TERM");
+        await process.WaitForExitAsync(ct);
+        running.Remove(nodeId);
+        process.Dispose();
+    }
+
     public static void Signal(IEnumerable<int> pids, string signal)
     {
         foreach (var pid in pids)

@@ -1,3 +1,4 @@
+using Pgward.Agent.Fencing;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 
@@ -22,9 +23,23 @@ public sealed class FailoverCluster : AgentCluster
     /// timeout, so that a write stuck on a frozen server ends as "unknown" instead of hanging.</summary>
     public string ClientConnectionString => Sandbox.MultiHostConnectionString + ";Command Timeout=2";
 
-    /// <summary>SIGSTOP (or SIGCONT) of node <paramref name="nodeId"/>'s PostgreSQL processes and agent: a frozen host.</summary>
+    /// <summary>SIGSTOP (or SIGCONT) of node <paramref name="nodeId"/>'s PostgreSQL processes, agent and dead-man switch:
+    /// a frozen host.</summary>
     public void Freeze(int nodeId, bool frozen) =>
-        AgentProcesses.Signal([.. Sandbox.PostgresPids(nodeId), Agents.Pid(nodeId)], frozen ? "STOP" : "CONT");
+        AgentProcesses.Signal([.. Sandbox.PostgresPids(nodeId), Agents.Pid(nodeId), .. SwitchPid(nodeId) is int pid ? [pid] : Array.Empty<int>()],
+            frozen ? "STOP" : "CONT");
+
+    /// <summary>The PID of node <paramref name="nodeId"/>'s dead-man switch, from its state file; null when none runs.</summary>
+    public int? SwitchPid(int nodeId)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Config(nodeId))!, DeadManState.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        using var state = DeadManState.OpenPath(path);
+        return state.SwitchPid > 0 && Core.Postgres.PostmasterPid.ProcessAlive(state.SwitchPid) ? state.SwitchPid : null;
+    }
 
     public override string Config(int nodeId) => nodeId == Sandbox.Nodes + 1 ? Sandbox.WitnessConfig : Sandbox.Config(nodeId);
 

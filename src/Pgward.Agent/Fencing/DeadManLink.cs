@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Pgward.Agent.Failover;
+using Pgward.Cluster;
+using Pgward.Core.Config;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+
+namespace Pgward.Agent.Fencing;
+
+/// <summary>
+/// The agent's side of its <see cref="DeadManSwitch"/>: starts the switch (or takes over the one an earlier agent left
+/// running), publishes the lease deadline after every decision, and starts the switch again when it dies or stops
+/// answering. The switch is a separate process on purpose: whatever stops this agent leaves it running.
+/// </summary>
+public sealed class DeadManLink : IDisposable
+{
+    /// <summary>A switch whose alive stamp is older than this is frozen (or gone): 1 s.</summary>
+    public static readonly TimeSpan Stale = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a switch just started may take before it stamps itself alive: 10 s (a JIT start on a loaded
+    /// host).</summary>
+    private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the agent checks its switch: 200 ms.</summary>
+    private static readonly TimeSpan SupervisePeriod = TimeSpan.FromMilliseconds(200);
+
+    private readonly OperationContext ctx;
+    private readonly DeadManState state;
+    private readonly ILogger logger;
+    private Process? started;
+    private long startedAt;
+    private long seenFiredAt;
+
+    private DeadManLink(OperationContext ctx, DeadManState state, ILogger logger)
+    {
+        this.ctx = ctx;
+        this.state = state;
+        this.logger = logger;
+        seenFiredAt = state.FiredAt;
+    }
+
+    /// <summary>Opens the node's state file, claims it for this agent and makes sure a switch runs.</summary>
+    public static DeadManLink Attach(OperationContext ctx, ILogger logger)
+    {
+        var state = DeadManState.Open(ctx.Options.ConfigFile);
+        state.AgentPid = Environment.ProcessId;
+        var link = new DeadManLink(ctx, state, logger);
+        link.EnsureRunning();
+        return link;
+    }
+
+    /// <summary>
+    /// Tells the switch what to watch: armed while the local server may be a writable primary, with the instant its
+    /// lease lapses on this host's monotonic clock. A past (or unknown) instant while armed stops the server at once.
+    /// </summary>
+    public void Publish(bool armed, DateTimeOffset allowedUntil, DateTimeOffset now)
+    {
+        if (!armed)
+        {
+            state.Mode = DeadManMode.Disarmed;
+            return;
+        }
+        state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency));
+    }
+
+    /// <summary>The monotonic timestamp that corresponds to <paramref name="allowedUntil"/> on the wall clock.</summary>
+    public static long Deadline(DateTimeOffset allowedUntil, DateTimeOffset now, long timestamp, long frequency)
+    {
+        if (allowedUntil == DateTimeOffset.MaxValue)
+        {
+            return long.MaxValue;
+        }
+        if (allowedUntil <= now)
+        {
+            return 0;
+        }
+        return timestamp + (long)((allowedUntil - now).TotalSeconds * frequency);
+    }
+
+    /// <summary>Whether the switch stopped the server and no agent has started it since: the agent starts it again,
+    /// read-only (the guard), as its own fence would.</summary>
+    public bool StoppedServer => state.FiredAt != 0;
+
+    /// <summary>The agent started the server the switch had stopped.</summary>
+    public void ServerRestarted()
+    {
+        state.FiredAt = 0;
+        seenFiredAt = 0;
+    }
+
+    /// <summary>The agent stops with nothing left to guard (a standby, a primary handed over or detached): the switch
+    /// ends. Not called when the agent stops with a writable primary it could not hand over: then the switch stops the
+    /// server at the lease's end.</summary>
+    public void Release() => state.Mode = DeadManMode.Exit;
+
+    /// <summary>Checks the switch every 200 ms and starts another when it is gone or frozen; reports a server the switch
+    /// stopped. Ends with the token.</summary>
+    public async Task SuperviseAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(SupervisePeriod, ctx.Time);
+        while (await Ticks.NextAsync(timer, ct))
+        {
+            EnsureRunning();
+            if (state.FiredAt != seenFiredAt)
+            {
+                seenFiredAt = state.FiredAt;
+                DeadManLog.FoundFired(logger, Age(seenFiredAt).TotalMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>Starts a switch unless a live one answers. A frozen one is killed first.</summary>
+    public void EnsureRunning()
+    {
+        if (Problem() is not { } problem)
+        {
+            return;
+        }
+        if (state.SwitchPid is var old and > 0 && old != Environment.ProcessId && PostmasterPid.ProcessAlive(old))
+        {
+            Signals.Send(old, Signals.SigKill);
+        }
+        if (state.SwitchPid > 0)
+        {
+            DeadManLog.Replacing(logger, problem);
+        }
+        Spawn();
+    }
+
+    private string? Problem()
+    {
+        var pid = state.SwitchPid;
+        if (started is { HasExited: false } && Age(startedAt) < StartGrace && pid != started.Id)
+        {
+            return null; // still starting
+        }
+        if (pid <= 0)
+        {
+            return "not running";
+        }
+        if (!PostmasterPid.ProcessAlive(pid))
+        {
+            return $"(PID {pid}) is gone";
+        }
+        var age = Age(state.SwitchAlive);
+        return age > Stale ? $"(PID {pid}) has not answered for {age.TotalMilliseconds:0} ms" : null;
+    }
+
+    private TimeSpan Age(long stamp) => ctx.Time.GetElapsedTime(stamp);
+
+    private void Spawn()
+    {
+        var log = ConfigFiles.Beside(ctx.Options.ConfigFile, "pgward-deadman.log");
+        // sh points the switch's output at its own log and its input at /dev/null, then becomes the switch: nothing
+        // of the agent's (a terminal, a pipe someone reads to its end) is held open by it.
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var arg in (string[])["-c", "exec \"$@\" </dev/null >>\"$0\" 2>&1", log, .. SelfCommand(),
+                     "-f", Path.GetFullPath(ctx.Options.ConfigFile!), "daemon", "dead-man-switch"])
+        {
+            info.ArgumentList.Add(arg);
+        }
+        try
+        {
+            started?.Dispose();
+            // Cleared first: the new switch writes its own PID as soon as it runs.
+            state.SwitchPid = 0;
+            started = Process.Start(info);
+            startedAt = ctx.Time.GetTimestamp();
+            DeadManLog.Spawned(logger, started?.Id ?? 0);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            DeadManLog.SpawnFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>How to run this same pgward: the native executable, or <c>dotnet pgward.dll</c> beside this assembly.</summary>
+    private static string[] SelfCommand()
+    {
+        var path = Environment.ProcessPath ?? "pgward";
+        if (Path.GetFileName(path) == "pgward")
+        {
+            return [path];
+        }
+        var host = Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        return [host, Path.Combine(AppContext.BaseDirectory, "pgward.dll")];
+    }
+
+    public void Dispose()
+    {
+        started?.Dispose();
+        state.Dispose();
+    }
+}
