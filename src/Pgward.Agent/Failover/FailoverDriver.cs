@@ -71,11 +71,12 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>The loop's latest <see cref="FailoverNode.CommitsAllowedUntil"/>, readable from any thread.</summary>
     private DateTimeOffset CommitsAllowedUntil => new(Interlocked.Read(ref commitsAllowedUntil), TimeSpan.Zero);
 
-    /// <summary>Whether this node is a witness: it votes, it holds no data.</summary>
+    /// <summary>Whether this node is a witness that votes (it holds no data); a witness that does not vote runs no failover.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
 
-    /// <summary>Hands a message from another agent to the loop.</summary>
-    public void Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
+    /// <summary>Hands a message from another agent to the loop; false when failover is off here for good (a witness
+    /// that does not vote, for one), and the message is dropped.</summary>
+    public bool Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
 
     /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
     public void ReleaseLease()
@@ -113,6 +114,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     {
         if (await SetUpAsync(ct) is not { } ready)
         {
+            // Nobody reads the inbox any more: refuse what an agent that counts this node as a voter still sends.
+            inbox.Writer.TryComplete();
             return;
         }
         setup = ready;

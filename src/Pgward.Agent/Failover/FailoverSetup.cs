@@ -1,3 +1,4 @@
+using Pgward.Cluster;
 using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Failover;
@@ -8,7 +9,7 @@ namespace Pgward.Agent.Failover;
 
 /// <summary>
 /// Turns pgward.conf and the cluster's node records into what <see cref="FailoverNode"/> needs: the voters (every
-/// registered node with an agent: data nodes and witnesses), this node's profile, and the timings.
+/// data node with an agent, and a witness where it breaks a tie: <see cref="VoterSet"/>), this node's profile, and the timings.
 /// </summary>
 public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord> Voters, FailoverOptions Options, int? PrimaryId)
 {
@@ -25,10 +26,16 @@ public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord
         {
             return (null, "agent_token is not set, so agents cannot exchange votes; set the same agent_token on every node");
         }
-        var voters = nodes.Where(n => n.AgentUrl is { Length: > 0 }).OrderBy(n => n.NodeId).ToList();
-        if (voters.FirstOrDefault(n => n.NodeId == options.NodeId) is not { } self)
+        if (nodes.FirstOrDefault(n => n.NodeId == options.NodeId && n.AgentUrl is { Length: > 0 }) is not { } self)
         {
             return (null, $"node {options.NodeId} is not registered with an agent URL; register it first");
+        }
+        var voters = VoterSet.Choose(nodes);
+        if (voters.WhyNotVoting(self) is { } notVoting)
+        {
+            // Only a witness can be left out. Its agent stays out of the protocol altogether: the voters do not send it
+            // heartbeats, and it must not stand in for a voter it is not.
+            return (null, $"this witness does not vote: {notVoting}");
         }
         var primary = nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.Active);
         FailoverOptions timings;
@@ -47,7 +54,7 @@ public sealed record FailoverSetup(NodeProfile Profile, IReadOnlyList<NodeRecord
             Priority: self.Type == NodeType.Witness ? 0 : options.Priority,
             Failover: options.Failover == CoreFailoverMode.Automatic ? Pgward.Failover.FailoverMode.Automatic : Pgward.Failover.FailoverMode.Manual,
             LocationAllowed: primary is null || primary.Location == options.Location);
-        return (new FailoverSetup(profile, voters, timings, primary?.NodeId), null);
+        return (new FailoverSetup(profile, voters.Voters, timings, primary?.NodeId), null);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public static class FailoverRoutes
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
-            driver.Deliver(envelope.From, envelope.Message);
-            http.Response.StatusCode = StatusCodes.Status202Accepted;
+            // 503 when failover is off here: the sender's log then names this agent as not taking part.
+            http.Response.StatusCode = driver.Deliver(envelope.From, envelope.Message) ? StatusCodes.Status202Accepted : StatusCodes.Status503ServiceUnavailable;
         }));
 }

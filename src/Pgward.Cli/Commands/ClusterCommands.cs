@@ -82,6 +82,7 @@ public static class ClusterCommands
                     WriteTable(output, report, parse.GetValue(compact));
                 }
             }
+            // An even number of voters (report.LayoutWarning) is a layout to improve, not an inconsistency: exit 0.
             return report.Warnings.Count > 0 ? new Outcome(ExitCodes.NodeStatus) : Outcome.Ok;
         }, ct));
         return show;
@@ -129,11 +130,14 @@ public static class ClusterCommands
 
     private static void WriteWarnings(IReporter reporter, ClusterReport report)
     {
-        if (report.Warnings.Count == 0)
+        if (report.Warnings.Count > 0)
         {
-            return;
+            reporter.Warning("following issues were detected\n" + string.Join('\n', report.Warnings.Select(w => "  - " + w)));
         }
-        reporter.Warning("following issues were detected\n" + string.Join('\n', report.Warnings.Select(w => "  - " + w)));
+        if (report.LayoutWarning is { } layout)
+        {
+            reporter.Warning(layout);
+        }
     }
 
     private static void WriteTable(TextWriter output, ClusterReport report, bool compact)

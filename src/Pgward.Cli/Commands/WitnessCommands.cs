@@ -7,7 +7,7 @@ public static class WitnessCommands
 {
     public static Command Build(CommandRunner runner)
     {
-        var witness = new Command("witness", "register or unregister the witness, a separate server that votes but never becomes primary");
+        var witness = new Command("witness", "register or unregister the witness, a separate server that breaks ties in failover votes and never becomes primary");
 
         var host = new Option<string>("--host", "-h") { Description = "the primary's host", Required = true };
         var port = new Option<int?>("--port", "-p") { Description = "the primary's port (default 5432)" };

@@ -12,6 +12,10 @@ public sealed class ClusterShow(OperationContext ctx)
         }
         var observations = await ClusterObserver.ObserveAsync(ctx.Db, source.Nodes, ct);
         var backupServers = await BackupServerReader.ReadAsync(ctx.Db, observations, ct);
-        return (ClusterStatusEvaluator.Evaluate(observations, source.ReadFrom) with { BackupServers = backupServers }, Outcome.Ok);
+        return (ClusterStatusEvaluator.Evaluate(observations, source.ReadFrom) with
+        {
+            BackupServers = backupServers,
+            LayoutWarning = VoterCountWarning.For(source.Nodes, failoverRuns: ctx.Options.AgentToken.Length > 0),
+        }, Outcome.Ok);
     }
 }

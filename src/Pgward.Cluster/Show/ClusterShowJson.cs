@@ -10,8 +10,14 @@ public sealed record ClusterShowJson(string MetadataReadFrom, IReadOnlyList<Clus
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<BackupServerRow>? BackupServers { get; init; }
 
+    /// <summary>A warning about the layout (an even number of voters) that does not change the exit code; absent when
+    /// there is none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LayoutWarning { get; init; }
+
     public static ClusterShowJson From(ClusterReport report) => new(report.ReadFrom, report.Rows, report.Warnings)
     {
         BackupServers = report.BackupServers.Count > 0 ? report.BackupServers : null,
+        LayoutWarning = report.LayoutWarning,
     };
 }

@@ -9,7 +9,8 @@ namespace Pgward.Cluster.Witness;
 /// <summary>
 /// <c>pgward witness register -h HOST [-p PORT] [-U USER] [-d DBNAME] [-F] [--dry-run]</c>: registers the local
 /// PostgreSQL instance as the cluster's witness. A witness is a separate, non-replicating server that holds a copy of
-/// the node records and votes in elections; it is never a promotion candidate (priority 0).
+/// the node records and votes in elections where it breaks a tie (beside an even number of data nodes, see
+/// <see cref="VoterSet"/>); it is never a promotion candidate (priority 0).
 /// </summary>
 public sealed class WitnessRegister(OperationContext ctx)
 {

@@ -21,7 +21,8 @@ public sealed class Nemesis(NetworkCluster cluster)
     /// <summary>What the fault hit, for the run's log: <c>node2</c>, <c>node1+witness</c> ...</summary>
     public string LastTarget { get; private set; } = "";
 
-    /// <summary>Hits the witness and a standby (chosen by the seed) at once: half the voters gone.</summary>
+    /// <summary>Hits the witness and a standby (chosen by the seed) at once. Beside three data nodes the witness does not
+    /// vote, so the primary keeps 2 of 3 voters and must keep taking writes; before issue 13 this was half of 4 voters.</summary>
     public static FaultTarget WitnessAndStandby { get; } = new("witness+standby");
 
     public async Task<Func<Task>> InjectAsync(PlannedFault fault, CancellationToken ct)
@@ -127,8 +128,9 @@ public sealed class Nemesis(NetworkCluster cluster)
         cluster.StartAgent(nodeId);
     }
 
-    /// <summary>Two sides, neither with a majority of voters: the target and one other node (by the seed) against the
-    /// rest. The client stays on the target's side.</summary>
+    /// <summary>Two halves of the hosts: the target and one other host (by the seed) against the rest. The client stays
+    /// on the target's side. With four voters neither half had a majority; with three data nodes and a witness that does
+    /// not vote, one side always holds 2 of 3 voters (the target's, unless its partner is the witness).</summary>
     private async Task<Func<Task>> SplitWithoutMajorityAsync(int target, double choice, CancellationToken ct)
     {
         var others = cluster.AgentIds.Where(id => id != target).ToList();

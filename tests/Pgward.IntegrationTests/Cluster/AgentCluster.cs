@@ -25,6 +25,10 @@ public abstract class AgentCluster : IAsyncDisposable
     /// <summary>Node ids of every agent: the data nodes, then the witness.</summary>
     public IEnumerable<int> AgentIds => Enumerable.Range(1, Nodes + (HasWitness ? 1 : 0));
 
+    /// <summary>Node ids of the voters: the data nodes, and the witness only when it breaks a tie (an even number of
+    /// data nodes); beside an odd number its agent runs no failover.</summary>
+    public IEnumerable<int> VoterIds => Enumerable.Range(1, Nodes + (HasWitness && Nodes % 2 == 0 ? 1 : 0));
+
     /// <summary>Where the test reaches node <paramref name="nodeId"/>'s agent.</summary>
     public abstract string AgentUrl(int nodeId);
 
@@ -37,9 +41,9 @@ public abstract class AgentCluster : IAsyncDisposable
     /// <summary>The port the test's client sees when node <paramref name="nodeId"/> acknowledges a write.</summary>
     public abstract int Port(int nodeId);
 
-    /// <summary>Every agent's failover term.</summary>
+    /// <summary>Every voter's failover term.</summary>
     public async Task<long?[]> TermsAsync(CancellationToken ct) =>
-        [.. (await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)))).Select(r => r?.FailoverTerm)];
+        [.. (await Task.WhenAll(VoterIds.Select(id => ReportAsync(id, ct)))).Select(r => r?.FailoverTerm)];
 
     public async Task<NodeReport?> ReportAsync(int nodeId, CancellationToken ct)
     {
@@ -70,13 +74,18 @@ public abstract class AgentCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every agent takes part in the failover protocol and node 1 leads as primary.</summary>
+    /// <summary>Waits until every voter's agent takes part in the failover protocol and node 1 leads as primary; a
+    /// witness that does not vote reports failover off.</summary>
     private Task WaitForAgreementAsync(CancellationToken ct) =>
         WaitAsync(async () =>
         {
             var reports = await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)));
-            return reports.All(r => r?.FailoverTerm is not null) && reports[0] is { Role: "primary", FailoverState: "primary" };
-        }, TimeSpan.FromSeconds(60), "every agent in the failover protocol and node 1 leading", ct);
+            var voters = VoterIds.ToHashSet();
+            return AgentIds.All(id => voters.Contains(id)
+                    ? reports[id - 1]?.FailoverTerm is not null
+                    : reports[id - 1] is { FailoverTerm: null, FailoverState: "off" })
+                && reports[0] is { Role: "primary", FailoverState: "primary" };
+        }, TimeSpan.FromSeconds(60), "every voter in the failover protocol and node 1 leading", ct);
 
     /// <summary>Commits acknowledged before the leader set synchronous_standby_names were not protected by sync mode:
     /// a sync-mode test starts writing only once it is set.</summary>

@@ -6,7 +6,8 @@ namespace Pgward.IntegrationTests.Failover;
 
 /// <summary>
 /// A sandbox with automatic failover on (failover = automatic, auto_rejoin = true) and each node's agent, the
-/// witness's included, running as its own OS process, ready when every agent takes part and node 1 leads.
+/// witness's included, running as its own OS process, ready when every voter takes part and node 1 leads (the witness
+/// votes only beside an even number of data nodes).
 /// </summary>
 public sealed class FailoverCluster : AgentCluster
 {

@@ -148,6 +148,36 @@ public sealed class FailoverFaultTests : PgIntegrationTest
     }
 
     [Fact]
+    public async Task Witness_beside_three_data_nodes_does_not_vote_and_losing_it_with_a_standby_leaves_the_primary_writable()
+    {
+        // Issue 13, point 5: with the witness as a fourth voter (majority 3), losing it and a standby fenced a primary
+        // that still saw the other standby. Now the three data nodes vote (majority 2).
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
+        var status = await PgwardCli.RunAsync(Token, "-f", cluster.Config(1), "daemon", "status", "--json");
+        using (var rows = JsonDocument.Parse(status.Out))
+        {
+            var witness = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("node_id").GetInt32() == 4);
+            Assert.True(witness.GetProperty("failover").GetString() == "off", status.ToString());
+            Assert.Equal("this witness does not vote: 3 data nodes already make an odd number of voters", witness.GetProperty("failover_note").GetString());
+        }
+        var terms = await cluster.TermsAsync(Token);
+        await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
+        await load.WaitForAcknowledgedAsync(50, Token);
+
+        await cluster.Agents.KillAsync(4);
+        await cluster.Agents.KillAsync(3);
+        await cluster.Sandbox.KillPostmasterAsync(3, Token);
+        // Longer than the fence timeout, detection and a promotion would take.
+        await Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, Token);
+
+        Assert.Equal("primary", (await cluster.ReportAsync(1, Token))?.FailoverState);
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+        var result = await load.StopAsync();
+        Assert.All(result.AcknowledgedBy, a => Assert.Equal(cluster.Port(1), a.Port));
+        Assert.Equal(terms[..2], (await cluster.TermsAsync(Token))[..2]);
+    }
+
+    [Fact]
     public async Task Leader_whose_promotion_never_reached_the_node_records_writes_it_when_its_agent_starts_again()
     {
         // repeated-failovers:sync seed 124: the new primary's host died between pg_promote() and the write of the node

@@ -30,16 +30,46 @@ public sealed class FailoverSetupTests
     }
 
     [Fact]
-    public void Every_registered_node_with_an_agent_votes_and_the_witness_never_stands()
+    public void Three_data_nodes_vote_without_the_witness_with_a_majority_of_two_and_any_one_standby_in_sync_mode()
     {
-        var (setup, problem) = FailoverSetup.From(Options(4), Cluster);
+        var (setup, problem) = FailoverSetup.From(Options(2), Cluster);
         Assert.Null(problem);
-        Assert.Equal([1, 2, 3, 4], setup!.Voters.Select(v => v.NodeId));
-        Assert.True(setup.Profile.IsWitness);
-        Assert.False(setup.Profile.CanStand);
-        Assert.Equal(3, setup.Majority);
+        Assert.Equal([1, 2, 3], setup!.Voters.Select(v => v.NodeId));
+        Assert.Equal(2, setup.Majority);
         Assert.Equal(1, setup.SyncStandbyCount);
         Assert.Equal(1, setup.PrimaryId);
+    }
+
+    [Fact]
+    public void Witness_beside_three_data_nodes_does_not_vote_and_runs_no_failover()
+    {
+        var (setup, problem) = FailoverSetup.From(Options(4), Cluster);
+        Assert.Null(setup);
+        Assert.Equal("this witness does not vote: 3 data nodes already make an odd number of voters", problem);
+    }
+
+    [Fact]
+    public void Witness_beside_two_data_nodes_breaks_the_tie_and_never_stands()
+    {
+        NodeRecord[] cluster = [Node(1, NodeType.Primary), Node(2, NodeType.Standby), Node(3, NodeType.Witness)];
+        var (setup, problem) = FailoverSetup.From(Options(3), cluster);
+        Assert.Null(problem);
+        Assert.Equal([1, 2, 3], setup!.Voters.Select(v => v.NodeId));
+        Assert.True(setup.Profile.IsWitness);
+        Assert.False(setup.Profile.CanStand);
+        Assert.Equal(2, setup.Majority);
+        Assert.Equal(1, setup.SyncStandbyCount);
+        Assert.Equal(["node2"], SyncStandbys.Names(setup.Voters, 1));
+    }
+
+    [Fact]
+    public void Four_data_nodes_and_a_witness_make_five_voters_with_a_majority_of_three_and_any_two_standbys_in_sync_mode()
+    {
+        NodeRecord[] cluster = [.. Cluster.Take(3), Node(4, NodeType.Standby), Node(5, NodeType.Witness)];
+        var (setup, _) = FailoverSetup.From(Options(5), cluster);
+        Assert.Equal([1, 2, 3, 4, 5], setup!.Voters.Select(v => v.NodeId));
+        Assert.Equal(3, setup.Majority);
+        Assert.Equal(2, setup.SyncStandbyCount);
     }
 
     [Fact]
