@@ -51,7 +51,7 @@ public sealed class DirectWriter : IAsyncDisposable
     }
 
     /// <summary>The time now on the clock of <see cref="Acknowledged"/>.</summary>
-    public static TimeSpan Now() => Stopwatch.GetElapsedTime(0);
+    public static TimeSpan Now() => TimeSpan.FromSeconds((double)Stopwatch.GetTimestamp() / Stopwatch.Frequency);
 
     private async Task RunAsync(CancellationToken ct)
     {

@@ -74,7 +74,8 @@ public sealed class WriteLoad : IAsyncDisposable
             var longest = acknowledged.Count < 2 ? TimeSpan.Zero : TimeSpan.FromTicks(gaps.Max() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
             return new WriteLoadResult(acknowledged.Select(a => a.Id).ToList(), unknown.ToList(), failed, longest)
             {
-                AcknowledgedBy = acknowledged.Select(a => (a.Id, a.Port, TimeSpan.FromTicks(a.AckedAt * TimeSpan.TicksPerSecond / Stopwatch.Frequency))).ToList(),
+                // Not AckedAt × TicksPerSecond: a timestamp in nanoseconds since boot overflows a long when multiplied so.
+                AcknowledgedBy = acknowledged.Select(a => (a.Id, a.Port, TimeSpan.FromSeconds((double)a.AckedAt / Stopwatch.Frequency))).ToList(),
             };
         }
     }

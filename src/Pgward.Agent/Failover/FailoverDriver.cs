@@ -152,7 +152,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Not linked to ct: when the agent is told to stop, the loops and the transport outlive it for the handover.
+        using var stop = new CancellationTokenSource();
         running = stop.Token;
         var tasks = new List<Task>
         {
@@ -178,11 +179,14 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            // The transport and the other loops still run: a primary hands its role over before they stop.
+            await LeaveAsync(stop.Token);
         }
-        // The transport and the other loops still run: a primary hands its role over before they stop.
-        await LeaveAsync(stop.Token);
-        await stop.CancelAsync();
-        await Task.WhenAll(tasks);
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(tasks);
+        }
         operatorRequest?.TrySetResult(Outcome.Fail(ExitCodes.AgentUnavailable, "the agent is stopping"));
     }
 

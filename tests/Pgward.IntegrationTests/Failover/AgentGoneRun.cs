@@ -49,7 +49,10 @@ internal sealed class AgentGoneRun : IAsyncDisposable
         var promoted = watch.First ?? throw new InvalidOperationException("no standby was seen answering as a primary");
         var acknowledged = local.Acknowledged;
         var lastLocal = acknowledged.Where(at => at > gone).DefaultIfEmpty(gone).Max();
-        var resumed = Result.AcknowledgedBy.Where(a => a.Port == cluster.Port(primary) && a.At > gone).Min(a => a.At) - gone;
+        var after = Result.AcknowledgedBy.Where(a => a.Port == cluster.Port(primary) && a.At > gone).ToList();
+        Assert.True(after.Count > 0, $"no write acknowledged by node {primary} after the fault; acknowledged by port: "
+            + string.Join(", ", Result.AcknowledgedBy.GroupBy(a => a.Port).Select(g => $"{g.Key}: {g.Count()} ({(g.Max(a => a.At) - gone).TotalSeconds:0.00} s)")));
+        var resumed = after.Min(a => a.At) - gone;
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{fault}: node {primary} primary {(promoted - gone).TotalSeconds:0.00} s after the fault; node 1's last local commit "
             + $"{(lastLocal - gone).TotalSeconds:0.00} s after it; the application's writes resumed after {resumed.TotalSeconds:0.00} s "

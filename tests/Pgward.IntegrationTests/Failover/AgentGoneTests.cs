@@ -1,3 +1,4 @@
+using Pgward.Core.Postgres;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -26,7 +27,7 @@ public sealed class AgentGoneTests : PgIntegrationTest
         var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
 
         await run.AssertSafeAsync(primary, gone, "agent killed", Token);
-        Assert.Empty(cluster.Sandbox.PostgresPids(1));
+        Assert.Null(PostmasterPid.RunningPid(cluster.Sandbox.DataDirectory(1)));
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class AgentGoneTests : PgIntegrationTest
         await run.AssertSafeAsync(primary, gone, "daemon stop", Token);
         var lost = run.Result!.Acknowledged.Except(await RowsAsync(cluster, primary)).ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged rows lost after a handover\n{cluster.Agents.Logs()}");
-        Assert.Empty(cluster.Sandbox.PostgresPids(1));
+        Assert.Null(PostmasterPid.RunningPid(cluster.Sandbox.DataDirectory(1)));
 
         cluster.Agents.Start(1, cluster.Config(1));
         await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
@@ -93,8 +94,10 @@ public sealed class AgentGoneTests : PgIntegrationTest
     public async Task A_killed_dead_man_switch_is_started_again_and_still_stops_the_server_when_the_agent_then_dies()
     {
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
-        var first = cluster.SwitchPid(1) ?? throw new InvalidOperationException("node 1 has no dead-man switch");
-        AgentProcesses.Signal([first], "KILL");
+        int? first = null;
+        await cluster.WaitAsync(() => Task.FromResult((first = cluster.SwitchPid(1)) is not null), TimeSpan.FromSeconds(10),
+            "node 1's dead-man switch", Token);
+        AgentProcesses.Signal([first!.Value], "KILL");
         int? second = null;
         await cluster.WaitAsync(() => Task.FromResult((second = cluster.SwitchPid(1)) is int pid && pid != first), TimeSpan.FromSeconds(10),
             "a new dead-man switch on node 1", Token);

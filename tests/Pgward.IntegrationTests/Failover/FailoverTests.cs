@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pgward.Testing;
 using Xunit;
 
@@ -53,7 +52,7 @@ public sealed class FailoverTests : PgIntegrationTest
     }
 
     /// <summary>The clock of <see cref="WriteLoadResult.AcknowledgedBy"/>.</summary>
-    internal static TimeSpan Now() => TimeSpan.FromTicks(Stopwatch.GetTimestamp() * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+    internal static TimeSpan Now() => DirectWriter.Now();
 
     internal static Task<HashSet<long>> RowsAsync(FailoverCluster cluster, int nodeId) =>
         WriteLoad.RowsAsync(cluster.Sandbox.ConnectionString(nodeId), TestContext.Current.CancellationToken);
