@@ -30,7 +30,7 @@ public sealed partial class SimCluster
         node.Postgres.Running = false;
         node.Postgres.Fenced = true;
         node.StoppedBySwitch = true;
-        SwitchStops.Add((Elapsed, node.Id));
+        SwitchStops.Add((Elapsed, node.Id, AgentGone: !node.AgentRuns));
         Record($"node {node.Id} server stopped by the dead-man switch ({(node.AgentRuns ? "agent running" : "agent gone")})");
     }
 

@@ -64,8 +64,8 @@ public sealed partial class SimCluster
 
     public int? WritablePrimary => Nodes.FirstOrDefault(AcknowledgesSyncCommits)?.Id;
 
-    /// <summary>When the dead-man switch stopped which node's server.</summary>
-    public List<(TimeSpan At, int Node)> SwitchStops { get; } = [];
+    /// <summary>When the dead-man switch stopped which node's server, and whether its agent was gone then.</summary>
+    public List<(TimeSpan At, int Node, bool AgentGone)> SwitchStops { get; } = [];
 
     /// <summary>Whether the node's PostgreSQL acknowledges commits that wait for a synchronous standby
     /// (<c>synchronous_commit = on</c>, the default) now: writable, and with the commit lease
