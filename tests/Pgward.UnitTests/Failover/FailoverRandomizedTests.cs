@@ -12,6 +12,11 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
     private static readonly int Seeds =
         int.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_SEEDS"), out var seeds) ? seeds : 200;
 
+    /// <summary>Clock rates within ± this (0.05 by default); <c>PGWARD_FAILOVER_DRIFT=0.09</c> for a sweep near the
+    /// ~10 % the default timings tolerate.</summary>
+    private static readonly double MaxDrift = double.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_DRIFT"),
+        System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var drift) ? drift : 0.05;
+
     [Fact]
     public void Chaos_runs_never_have_two_writable_primaries_nor_promote_behind_acknowledged_or_majority_held_WAL()
     {
@@ -20,7 +25,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var promotions = 0;
         for (var seed = 1; seed <= Seeds; seed++)
         {
-            var cluster = ChaosRun.Run(seed);
+            var cluster = ChaosRun.Run(seed, MaxDrift);
             promotions += cluster.Promotions.Count;
             failures.AddRange(cluster.Violations.Take(1));
         }
@@ -28,6 +33,46 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         output.WriteLine($"{Seeds} runs × {ChaosRun.Duration.TotalSeconds} s simulated, {promotions} promotions, {watch.ElapsedMilliseconds} ms");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.True(promotions > Seeds, $"only {promotions} promotions: the runs exercise too little");
+    }
+
+    /// <summary>Issue 13: agents frozen, killed and restarted, or killed for good while their PostgreSQL runs, mixed
+    /// into the chaos runs. The dead-man switch stops an old primary's server at its lease's end, so at most one node
+    /// acknowledges commits even with <c>synchronous_commit = local</c>.</summary>
+    [Fact]
+    public void Chaos_runs_with_agents_gone_never_have_two_nodes_acknowledging_commits_of_any_kind()
+    {
+        var watch = Stopwatch.StartNew();
+        var failures = new List<string>();
+        var promotions = 0;
+        var stoppedWithAgentGone = 0;
+        var modes = new Dictionary<string, int>();
+        for (var seed = 1; seed <= Seeds; seed++)
+        {
+            var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: true);
+            promotions += cluster.Promotions.Count;
+            stoppedWithAgentGone += cluster.SwitchStops.Count(stop => stop.AgentGone);
+            var options = cluster.Settings.Options;
+            var mode = $"{options.ReplicationMode}{(options.CommitLease ? "+lease" : "")}".ToLowerInvariant();
+            modes[mode] = modes.GetValueOrDefault(mode) + 1;
+            failures.AddRange(cluster.Violations.Take(1));
+        }
+
+        output.WriteLine($"{Seeds} runs × {ChaosRun.Duration.TotalSeconds} s simulated at ±{MaxDrift:P0} drift "
+            + $"({string.Join(", ", modes.OrderBy(m => m.Key).Select(m => $"{m.Key} {m.Value}"))}), {promotions} promotions, "
+            + $"{stoppedWithAgentGone} servers stopped by the switch with the agent gone, {failures.Count} failed, {watch.ElapsedMilliseconds} ms");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        // Fewer than one per run: an agent gone for good takes its node out of elections.
+        Assert.True(promotions > Seeds / 2, $"only {promotions} promotions: the runs exercise too little");
+        Assert.True(stoppedWithAgentGone > 0, "the switch never stopped a server whose agent was gone: the runs exercise too little");
+    }
+
+    [Fact]
+    public void The_local_commit_invariant_catches_an_old_primary_whose_agent_is_gone_when_the_dead_man_switch_is_off()
+    {
+        var runs = Enumerable.Range(1, 100).Select(seed => ChaosRun.Run(seed, agentOutages: true, deadManSwitch: false)).ToList();
+        var caught = runs.Count(run => run.Violations.Any(v => v.Contains("synchronous_commit = local", StringComparison.Ordinal)));
+        output.WriteLine($"without the dead-man switch {caught} of 100 runs broke the local-commit invariant");
+        Assert.True(caught > 0, "no run without the switch was caught: the invariant cannot see an old primary acknowledging local commits");
     }
 
     [Theory]

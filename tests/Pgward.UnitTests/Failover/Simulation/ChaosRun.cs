@@ -3,8 +3,9 @@ using Pgward.Failover;
 namespace Pgward.UnitTests.Failover.Simulation;
 
 /// <summary>A seeded random run: a random cluster shape (sometimes with a priority-0 standby), then for a simulated minute random crashes, restarts,
-/// freezes, partitions (symmetric and not), message loss, delay and clock drift. Named seed tests depend on the
-/// exact sequence of draws here: change it and re-find them.</summary>
+/// freezes, partitions (symmetric and not), message loss, delay and clock drift; with <c>agentOutages</c> also agents
+/// gone while their PostgreSQL runs (frozen, killed and restarted, or killed for good). Named seed tests depend on the
+/// exact sequence of draws here: change it and re-find them. (Runs without agent outages draw as before them.)</summary>
 public static class ChaosRun
 {
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
@@ -12,7 +13,11 @@ public static class ChaosRun
     /// <param name="maxDrift">Clock rates differ by up to ± this; the default 5 % is within the ~10 % the
     /// default timings tolerate.</param>
     /// <param name="unsafeFaults">Deliberate breaks of the protocol, to show that the invariants catch them.</param>
-    public static SimCluster Run(int seed, double maxDrift = 0.05, SafetyFaults unsafeFaults = SafetyFaults.None)
+    /// <param name="agentOutages">Mix in agents gone while their PostgreSQL runs (issue 13).</param>
+    /// <param name="deadManSwitch">Run the dead-man switch on every data node; off only to show what it prevents.</param>
+    public static SimCluster Run(
+        int seed, double maxDrift = 0.05, SafetyFaults unsafeFaults = SafetyFaults.None, bool agentOutages = false,
+        bool deadManSwitch = true)
     {
         var random = new Random(seed);
         var dataNodes = random.Next(2, 6);
@@ -40,22 +45,26 @@ public static class ChaosRun
         {
             // In async mode, half the runs hold commits with the commit lease, whose fence waits for a majority.
             Options = settings.Options with { CommitLease = commitLease && settings.Options.ReplicationMode == ReplicationMode.Async },
+            DeadManSwitch = deadManSwitch,
         };
         var cluster = new SimCluster(settings, seed);
+        var goneForGood = new HashSet<int>();
         while (cluster.Elapsed < Duration && cluster.Violations.Count == 0)
         {
             cluster.RunFor(TimeSpan.FromMilliseconds(random.Next(50, 3000)));
-            InjectFault(cluster, random);
+            InjectFault(cluster, random, agentOutages ? goneForGood : null);
         }
 
         return cluster;
     }
 
-    private static void InjectFault(SimCluster cluster, Random random)
+    /// <param name="goneForGood">With agent outages: the nodes whose agent never comes back (until their host
+    /// crashes and restarts); null for runs without agent outages.</param>
+    private static void InjectFault(SimCluster cluster, Random random, HashSet<int>? goneForGood)
     {
         var node = cluster.Nodes[random.Next(cluster.Nodes.Count)];
         var primary = cluster.WritablePrimary;
-        switch (random.Next(10))
+        switch (random.Next(goneForGood is null ? 10 : 13))
         {
             case 0 when primary is int crashing:
                 cluster.Crash(crashing);
@@ -91,6 +100,47 @@ public static class ChaosRun
             case 9:
                 cluster.Network.Loss = random.NextDouble() * 0.3;
                 break;
+            case 10 when primary is int primaryAgentGone:
+                AgentGone(cluster, primaryAgentGone, random, goneForGood!);
+                break;
+            case 11:
+                AgentGone(cluster, node.Id, random, goneForGood!);
+                break;
+            case 12:
+                foreach (var gone in cluster.Nodes.Where(n => n.AgentOutage != AgentOutage.None && !goneForGood!.Contains(n.Id)))
+                {
+                    cluster.ResumeAgent(gone.Id);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The agent of <paramref name="id"/> freezes, dies to be restarted, or dies for good.</summary>
+    private static void AgentGone(SimCluster cluster, int id, Random random, HashSet<int> goneForGood)
+    {
+        var how = random.Next(3);
+        if (cluster.Node(id).Crashed || cluster.Node(id).AgentOutage != AgentOutage.None)
+        {
+            return;
+        }
+
+        if (how == 0)
+        {
+            cluster.FreezeAgent(id);
+        }
+        else
+        {
+            cluster.KillAgent(id);
+        }
+
+        if (how == 2)
+        {
+            goneForGood.Add(id);
+        }
+        else
+        {
+            goneForGood.Remove(id);
         }
     }
 

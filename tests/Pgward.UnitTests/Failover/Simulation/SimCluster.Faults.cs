@@ -13,11 +13,11 @@ public sealed partial class SimCluster
 
         if (message is AgentMessage agentMessage)
         {
-            if (node.Frozen)
+            if (node.Frozen || node.AgentOutage == AgentOutage.Frozen)
             {
                 node.Held.Add(agentMessage);
             }
-            else
+            else if (node.AgentOutage == AgentOutage.None)
             {
                 Apply(node, node.Agent!.Receive(agentMessage.From, agentMessage.Message, LocalNow(node)), now);
             }
@@ -35,8 +35,11 @@ public sealed partial class SimCluster
         node.Crashed = true;
         node.Frozen = false;
         node.Agent = null;
+        node.AgentOutage = AgentOutage.None;
         node.Held.Clear();
         node.Postgres.Running = false;
+        node.StoppedBySwitch = false;
+        node.Switch.Reset();
         Record($"node {id} crashed");
     }
 
@@ -51,15 +54,16 @@ public sealed partial class SimCluster
         Record($"node {id} restarted");
     }
 
-    /// <summary>SIGSTOP of agent and PostgreSQL: no ticks, no writes, messages held.</summary>
+    /// <summary>SIGSTOP of agent, dead-man switch and PostgreSQL: no ticks, no writes, messages held.</summary>
     public void Freeze(int id)
     {
         Node(id).Frozen = true;
         Record($"node {id} frozen");
     }
 
-    /// <summary>SIGCONT: held messages are processed in a burst, then the agent ticks — at the same simulated
-    /// instant, before PostgreSQL can take a write (see docs/failover.md on the window this leaves in reality).</summary>
+    /// <summary>SIGCONT: held messages are processed in a burst, then the agent ticks and the switch looks at the clock —
+    /// at the same simulated instant, before PostgreSQL can take a write (see docs/failover.md on the window this
+    /// leaves in reality). An agent gone on its own stays gone.</summary>
     public void Unfreeze(int id)
     {
         var node = Node(id);
@@ -69,15 +73,18 @@ public sealed partial class SimCluster
         }
 
         node.Frozen = false;
-        Record($"node {id} unfrozen with {node.Held.Count} messages held");
-        var held = node.Held.ToList();
-        node.Held.Clear();
-        foreach (var message in held)
+        if (node.AgentRuns)
         {
-            Apply(node, node.Agent!.Receive(message.From, message.Message, LocalNow(node)), Now);
+            Record($"node {id} unfrozen with {node.Held.Count} messages held");
+            HandleHeld(node);
+            TickAgent(node, Now);
+        }
+        else
+        {
+            Record($"node {id} unfrozen, its agent still gone");
         }
 
-        TickAgent(node, Now);
+        RunSwitch(node);
     }
 
     /// <summary>Cuts every link to and from <paramref name="id"/>.</summary>

@@ -5,12 +5,26 @@ namespace Pgward.UnitTests.Failover.Simulation;
 /// <summary>Safety invariants, checked as the simulation runs.</summary>
 public sealed partial class SimCluster
 {
-    private void CheckOneWritablePrimary()
+    /// <summary>At most one node acknowledges commits that wait for a synchronous standby (<c>synchronous_commit =
+    /// on</c>): in async mode with the commit lease, a writable primary whose lease lapsed holds them.</summary>
+    private void CheckOneNodeAcknowledgesSyncCommits()
     {
-        var writable = Nodes.Where(AcknowledgesWrites).Select(node => node.Id).ToList();
+        var writable = Nodes.Where(AcknowledgesSyncCommits).Select(node => node.Id).ToList();
         if (writable.Count > 1)
         {
             Violate($"nodes {string.Join(", ", writable)} are all writable");
+        }
+    }
+
+    /// <summary>At most one node acknowledges commits of any kind: a session with <c>synchronous_commit = local</c> (or
+    /// <c>off</c>) waits for no standby and no commit lease, so every server running as a writable primary
+    /// acknowledges it. Only stopping the server (the fence, or the dead-man switch when the agent is gone) ends that.</summary>
+    private void CheckOneNodeAcknowledgesLocalCommits()
+    {
+        var writable = Nodes.Where(AcknowledgesLocalCommits).Select(node => node.Id).ToList();
+        if (writable.Count > 1)
+        {
+            Violate($"nodes {string.Join(", ", writable)} all acknowledge synchronous_commit = local commits");
         }
     }
 
@@ -34,7 +48,7 @@ public sealed partial class SimCluster
     /// may still reach a standby after it voted; what counts is what a majority held while writes were taken.</summary>
     private void SnapshotWhileWritable()
     {
-        if (Nodes.FirstOrDefault(AcknowledgesWrites) is { } writer)
+        if (Nodes.FirstOrDefault(AcknowledgesSyncCommits) is { } writer)
         {
             lastWriterTimeline = writer.Postgres.Timeline;
             lastWritable = Nodes.Select(node => node.Profile.IsWitness ? (0, 0UL) : (node.Postgres.Timeline, node.Postgres.Lsn)).ToArray();

@@ -13,7 +13,7 @@ public sealed partial class SimCluster
 
     private void RunPostgres(DateTimeOffset now)
     {
-        foreach (var node in Nodes.Where(AcknowledgesWrites))
+        foreach (var node in Nodes.Where(AcknowledgesSyncCommits))
         {
             var pg = node.Postgres;
             pg.Lsn += (ulong)random.Next(0, Settings.WriteBytesPerStep + 1);

@@ -62,13 +62,21 @@ public sealed partial class SimCluster
 
     public SimNode Node(int id) => Nodes[id - 1];
 
-    public int? WritablePrimary => Nodes.FirstOrDefault(AcknowledgesWrites)?.Id;
+    public int? WritablePrimary => Nodes.FirstOrDefault(AcknowledgesSyncCommits)?.Id;
 
-    /// <summary>Whether the node's PostgreSQL acknowledges commits now: writable, and with the commit lease
-    /// (<see cref="FailoverOptions.CommitLease"/>, async mode) only while its agent's lease is open on its own clock. A
-    /// writable primary whose lease lapsed, waiting for a majority before it fences, holds its commits.</summary>
-    public bool AcknowledgesWrites(SimNode node) =>
-        node.Writable && (!LeaseGated || (node.Agent is { } agent && LocalNow(node) < agent.CommitsAllowedUntil));
+    /// <summary>When the dead-man switch stopped which node's server, and whether its agent was gone then.</summary>
+    public List<(TimeSpan At, int Node, bool AgentGone)> SwitchStops { get; } = [];
+
+    /// <summary>Whether the node's PostgreSQL acknowledges commits that wait for a synchronous standby
+    /// (<c>synchronous_commit = on</c>, the default) now: writable, and with the commit lease
+    /// (<see cref="FailoverOptions.CommitLease"/>, async mode) only while its agent runs and its lease is open on its
+    /// own clock. A writable primary whose lease lapsed holds these commits.</summary>
+    public bool AcknowledgesSyncCommits(SimNode node) =>
+        node.Writable && (!LeaseGated || (node.AgentRuns && node.Agent is { } agent && LocalNow(node) < agent.CommitsAllowedUntil));
+
+    /// <summary>Whether the node's PostgreSQL acknowledges commits that wait for no standby
+    /// (<c>synchronous_commit = local</c> or <c>off</c>) now: whenever it runs writable, lease or no lease.</summary>
+    public static bool AcknowledgesLocalCommits(SimNode node) => node.Writable;
 
     private bool LeaseGated => Settings.Options.CommitLease && Settings.Options.ReplicationMode == ReplicationMode.Async;
 
@@ -106,21 +114,29 @@ public sealed partial class SimCluster
             Deliver(message, now);
         }
 
-        foreach (var node in Nodes.Where(node => !node.Crashed && !node.Frozen && now >= node.NextTick))
+        foreach (var node in Nodes.Where(node => node.AgentRuns && now >= node.NextTick))
         {
             TickAgent(node, now);
         }
 
+        foreach (var node in Nodes)
+        {
+            RunSwitch(node);
+        }
+
         RunPostgres(now);
         SnapshotWhileWritable();
-        CheckOneWritablePrimary();
+        CheckOneNodeAcknowledgesSyncCommits();
+        CheckOneNodeAcknowledgesLocalCommits();
         CheckOneCommitLease();
     }
 
     private void TickAgent(SimNode node, DateTimeOffset now)
     {
         node.NextTick = now + Settings.Options.TickInterval / node.ClockRate;
+        StartAfterSwitch(node);
         Apply(node, node.Agent!.Tick(LocalNow(node), node.Local), now);
+        ReconcileAfterTick(node);
     }
 
     private void StartAgent(SimNode node)
@@ -172,6 +188,8 @@ public sealed partial class SimCluster
                     break;
             }
         }
+
+        PublishToSwitch(node);
     }
 
     private void Record(string line)

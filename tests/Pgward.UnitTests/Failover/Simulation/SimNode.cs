@@ -12,9 +12,22 @@ public sealed class SimNode(NodeProfile profile, InMemoryAgreementStore store)
     public SimPostgres Postgres { get; } = new();
     public FailoverNode? Agent { get; set; }
     public bool Crashed { get; set; }
+
+    /// <summary>The whole host is frozen (SIGSTOP of agent, switch and PostgreSQL together, a VM pause).</summary>
     public bool Frozen { get; set; }
 
-    /// <summary>Agent messages that arrived while frozen, processed in a burst on unfreeze.</summary>
+    /// <summary>The agent alone is gone; PostgreSQL and the dead-man switch run on.</summary>
+    public AgentOutage AgentOutage { get; set; }
+
+    public SimDeadManSwitch Switch { get; } = new();
+
+    /// <summary>Whether the agent handles ticks and messages now.</summary>
+    public bool AgentRuns => !Crashed && !Frozen && AgentOutage == AgentOutage.None;
+
+    /// <summary>The server was stopped by the dead-man switch and nobody started it again yet.</summary>
+    public bool StoppedBySwitch { get; set; }
+
+    /// <summary>Agent messages that arrived while the host or the agent was frozen, processed in a burst on resuming.</summary>
     public List<AgentMessage> Held { get; } = [];
 
     public DateTimeOffset NextTick { get; set; }

@@ -16,6 +16,10 @@ public sealed record SimSettings
     /// <summary>Each node's clock runs at a rate within 1 ± this of true time (0.05: ±5 %).</summary>
     public double ClockDrift { get; init; }
 
+    /// <summary>Whether each data node runs the dead-man switch (<see cref="SimDeadManSwitch"/>); off only to show
+    /// what happens without it.</summary>
+    public bool DeadManSwitch { get; init; } = true;
+
     /// <summary>WAL bytes a writable primary generates per 10 ms step, at most.</summary>
     public int WriteBytesPerStep { get; init; } = 2000;
 
