@@ -50,10 +50,17 @@ public sealed partial class FailoverNode
     /// fencing it, instead of interrupting a healthy primary at every agent restart. While the agent was down
     /// nothing fenced it anyway; a primary that is not the leader of the current term is fenced at once.
     /// </summary>
-    public void AssumeWritable(DateTimeOffset now)
+    /// <param name="previousDeadline">The deadline the agent before this one last gave the dead-man switch, when it armed
+    /// it: the grace never goes past it, or an agent restarted while the primary was cut off would let it take writes
+    /// beyond the voters' promises (simulation, <c>Primary_whose_agent_is_restarted_while_it_is_cut_off...</c>).</param>
+    public void AssumeWritable(DateTimeOffset now, DateTimeOffset? previousDeadline = null)
     {
         fenced = false;
         graceUntil = now + options.FenceTimeout;
+        if (previousDeadline is { } deadline && deadline < graceUntil)
+        {
+            graceUntil = deadline;
+        }
     }
 
     /// <summary>
@@ -61,7 +68,8 @@ public sealed partial class FailoverNode
     /// successor at once. The node stays the leader of its term, so if the server is started again before anyone
     /// wins, a majority's acknowledgement lifts its fence as after any restart.
     /// </summary>
-    public IReadOnlyList<FailoverAction> Release(DateTimeOffset now)
+    /// <param name="electNow">The agent is stopping and hands the role over: the standbys stand at once.</param>
+    public IReadOnlyList<FailoverAction> Release(DateTimeOffset now, bool electNow = false)
     {
         var actions = new List<FailoverAction>();
         if (leaderTerm is long term && !superseded)
@@ -70,7 +78,7 @@ public sealed partial class FailoverNode
             fenced = true;
             lease.Clear();
             leaseUntil = now;
-            var release = new LeaseRelease(term, self.Id, now);
+            var release = new LeaseRelease(term, self.Id, now, electNow);
             actions.AddRange(Others.Select(id => new Send(id, release)));
         }
 

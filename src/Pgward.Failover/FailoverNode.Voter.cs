@@ -69,6 +69,11 @@ public sealed partial class FailoverNode
             && release.SentAt > lastAcknowledgedSentAt)
         {
             leaseUntil = now;
+            if (release.ElectNow)
+            {
+                // The primary is stopped cleanly and its agent is leaving: nothing more will come from it.
+                lastHeard = now - options.FailoverTimeout;
+            }
         }
     }
 

@@ -39,8 +39,8 @@ public sealed partial class FailoverDriver
                 operatorRequest = request.Done;
                 Dispatch(decider.RequestPromotion(now));
                 break;
-            case FailoverInput.Release:
-                Dispatch(decider.Release(now));
+            case FailoverInput.Release release:
+                Dispatch(decider.Release(now, release.ElectNow));
                 break;
         }
         Status = decider.Status;

@@ -73,7 +73,9 @@ public sealed partial class FailoverDriver
             return;
         }
         deadMan!.Release();
-        // The stop queued the lease's release: handle it, and the successor's election, until a newer primary speaks.
+        inbox.Writer.TryWrite(new FailoverInput.Release(ElectNow: true));
+        // The stop queued the lease's release, and this one tells the standbys to stand at once: handle them, and the
+        // successor's election, until a newer primary speaks.
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
         wait.CancelAfter(SuccessorWait);
         try

@@ -138,7 +138,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             AgentAgreementStore.For(ctx.Options, ctx.Time), new Random(), now);
         if (!ready.Profile.IsWitness && seen.Writable)
         {
-            created.AssumeWritable(now);
+            created.AssumeWritable(now, link?.PreviousDeadline(now));
             guard.Set();
         }
         node = created;

@@ -13,6 +13,7 @@ internal abstract record FailoverInput
     /// <summary>An operator's promotion (through <c>POST /control/promote</c>); completed when it is done or refused.</summary>
     public sealed record PromoteRequest(TaskCompletionSource<Outcome> Done) : FailoverInput;
 
-    /// <summary>The local primary was stopped through the agent: release its lease.</summary>
-    public sealed record Release : FailoverInput;
+    /// <summary>The local primary was stopped through the agent: release its lease; with <paramref name="ElectNow"/>, for a
+    /// handover, so that the standbys stand at once.</summary>
+    public sealed record Release(bool ElectNow = false) : FailoverInput;
 }

@@ -45,6 +45,11 @@ public sealed class DeadManLink : IDisposable
     {
         var state = DeadManState.Open(ctx.Options.ConfigFile);
         state.AgentPid = Environment.ProcessId;
+        if (state.Mode == DeadManMode.Exit)
+        {
+            // The agent before this one stopped cleanly: a switch still running (or the one started next) stays.
+            state.Mode = DeadManMode.Disarmed;
+        }
         var link = new DeadManLink(ctx, state, logger);
         link.EnsureRunning();
         return link;
@@ -76,6 +81,19 @@ public sealed class DeadManLink : IDisposable
             return 0;
         }
         return timestamp + (long)((allowedUntil - now).TotalSeconds * frequency);
+    }
+
+    /// <summary>The deadline the switch holds from an earlier agent, on the wall clock; null when it is not armed. A
+    /// restarted agent gives its primary no longer than this before a majority acknowledges it.</summary>
+    public DateTimeOffset? PreviousDeadline(DateTimeOffset now)
+    {
+        if (state.Mode != DeadManMode.Armed)
+        {
+            return null;
+        }
+        var deadline = state.Deadline;
+        return deadline == long.MaxValue ? DateTimeOffset.MaxValue
+            : now + TimeSpan.FromSeconds((double)(deadline - ctx.Time.GetTimestamp()) / ctx.Time.TimestampFrequency);
     }
 
     /// <summary>Whether the switch stopped the server and no agent has started it since: the agent starts it again,

@@ -6,4 +6,6 @@ namespace Pgward.Failover.Messages;
 /// before a heartbeat the voter acknowledged later is ignored, so a delayed release cannot cut short the lease of a
 /// primary that came back.
 /// </summary>
-public sealed record LeaseRelease(long Term, int PrimaryId, DateTimeOffset SentAt) : FailoverMessage(Term);
+/// <param name="ElectNow">The primary's agent is stopping and hands the role over (<c>daemon stop</c>): the standbys
+/// stand at once instead of waiting out the failover timeout. Not in a switchover, whose candidate is chosen.</param>
+public sealed record LeaseRelease(long Term, int PrimaryId, DateTimeOffset SentAt, bool ElectNow = false) : FailoverMessage(Term);

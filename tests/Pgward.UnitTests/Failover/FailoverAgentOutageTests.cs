@@ -107,7 +107,7 @@ public sealed class FailoverAgentOutageTests
     /// (of every kind, the commit lease included) for 800 ms. The restarted agent must take the switch's last deadline
     /// as its grace, not extend it.
     /// </summary>
-    [Fact(Skip = "issue 13: FailoverNode.AssumeWritable extends the dead-man switch's deadline (src/Pgward.Failover; the fix's owner decides)")]
+    [Fact]
     public void Primary_whose_agent_is_restarted_while_it_is_cut_off_does_not_outlive_the_voters_promises()
     {
         var cluster = new SimCluster(Settings(ReplicationMode.Async, commitLease: true), seed: 21);

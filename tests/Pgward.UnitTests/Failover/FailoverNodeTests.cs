@@ -324,4 +324,38 @@ public sealed class FailoverNodeTests
         time.Advance(TimeSpan.FromMilliseconds(300));
         Assert.Contains(node.Tick(time.GetUtcNow(), Primary), action => action is Send { Message: Heartbeat });
     }
+
+    [Fact]
+    public void Standby_stands_at_once_when_the_primary_hands_over_but_waits_out_detection_after_a_switchover_release()
+    {
+        var switchover = NewNode(2, StoreAt(1, 1));
+        var handover = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var heartbeat = new Heartbeat(1, 1, 1, 0x6000, 0x6000, time.GetUtcNow());
+        switchover.Receive(1, heartbeat, time.GetUtcNow());
+        handover.Receive(1, heartbeat, time.GetUtcNow());
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        switchover.Receive(1, new LeaseRelease(1, 1, time.GetUtcNow()), time.GetUtcNow());
+        handover.Receive(1, new LeaseRelease(1, 1, time.GetUtcNow(), ElectNow: true), time.GetUtcNow());
+        time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.DoesNotContain(switchover.Tick(time.GetUtcNow(), Standby), a => a is Send { Message: VoteRequest });
+        Assert.Contains(handover.Tick(time.GetUtcNow(), Standby), a => a is Send { Message: VoteRequest { PreVote: true } });
+    }
+
+    [Fact]
+    public void Restarted_agent_gives_its_primary_no_longer_than_the_deadline_its_dead_man_switch_already_holds()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        var held = time.GetUtcNow() + TimeSpan.FromMilliseconds(400);
+        node.AssumeWritable(time.GetUtcNow(), held);
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(held, node.CommitsAllowedUntil);
+
+        var fresh = NewNode(1, StoreAt(1, 1));
+        fresh.AssumeWritable(time.GetUtcNow(), previousDeadline: null);
+        fresh.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(time.GetUtcNow() + new FailoverOptions().FenceTimeout, fresh.CommitsAllowedUntil);
+    }
 }

@@ -59,7 +59,7 @@ public sealed partial class SimCluster
             var assumed = node.Writable;
             if (assumed)
             {
-                node.Agent!.AssumeWritable(LocalNow(node));
+                node.Agent!.AssumeWritable(LocalNow(node), node.Switch.Armed ? node.Switch.Deadline : null);
             }
 
             Record($"node {id} agent restarted{(assumed ? " beside a writable primary" : "")}");

@@ -1,0 +1,68 @@
+using Pgward.Agent.Fencing;
+using Xunit;
+
+namespace Pgward.UnitTests.Agent.Fencing;
+
+public sealed class DeadManRulesTests
+{
+    private const long Deadline = 1_000;
+
+    [Fact]
+    public void Armed_switch_stops_the_running_postmaster_once_the_deadline_passed()
+    {
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 999, agentAlive: true, replaced: false, 42, 0));
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 1_000, agentAlive: true, replaced: false, 42, 0));
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 5_000, agentAlive: false, replaced: false, 42, 0));
+    }
+
+    [Fact]
+    public void Switch_stops_each_postmaster_once_and_never_a_server_that_is_not_running()
+    {
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 42, 42));
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, null, 0));
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 43, 42));
+    }
+
+    [Fact]
+    public void Disarmed_switch_never_fires_and_ends_once_its_agent_is_gone()
+    {
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Disarmed, 0, 5_000, agentAlive: true, replaced: false, 42, 0));
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Disarmed, 0, 5_000, agentAlive: false, replaced: false, 42, 0));
+    }
+
+    [Fact]
+    public void Armed_switch_outlives_a_dead_agent_until_the_deadline_and_ends_after_stopping_the_server()
+    {
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 500, agentAlive: false, replaced: false, 42, 0));
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: false, replaced: false, 42, 42));
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Armed, Deadline, 500, agentAlive: false, replaced: false, null, 0));
+    }
+
+    [Fact]
+    public void Switch_ends_when_asked_or_replaced_even_while_armed()
+    {
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Exit, Deadline, 2_000, agentAlive: true, replaced: false, 42, 0));
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: true, 42, 0));
+    }
+
+    [Fact]
+    public void Armed_switch_sleeps_until_the_deadline_but_no_longer_than_its_poll()
+    {
+        var poll = TimeSpan.FromMilliseconds(20);
+        const long frequency = 1_000_000_000;
+        Assert.Equal(TimeSpan.FromMilliseconds(5), DeadManRules.Sleep(DeadManMode.Armed, 5_000_000, 0, frequency, poll));
+        Assert.Equal(poll, DeadManRules.Sleep(DeadManMode.Armed, 500_000_000, 0, frequency, poll));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), DeadManRules.Sleep(DeadManMode.Armed, 10, 0, frequency, poll));
+        Assert.Equal(poll, DeadManRules.Sleep(DeadManMode.Disarmed, 5_000_000, 0, frequency, poll));
+    }
+
+    [Fact]
+    public void Deadline_maps_the_wall_clock_instant_onto_the_monotonic_clock()
+    {
+        var now = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal(1_500_000_000 + 7_000, DeadManLink.Deadline(now.AddSeconds(1.5), now, 7_000, 1_000_000_000));
+        Assert.Equal(0, DeadManLink.Deadline(now.AddSeconds(-1), now, 7_000, 1_000_000_000));
+        Assert.Equal(0, DeadManLink.Deadline(DateTimeOffset.MinValue, now, 7_000, 1_000_000_000));
+        Assert.Equal(long.MaxValue, DeadManLink.Deadline(DateTimeOffset.MaxValue, now, 7_000, 1_000_000_000));
+    }
+}
