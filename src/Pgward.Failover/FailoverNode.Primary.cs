@@ -13,6 +13,8 @@ public sealed partial class FailoverNode
     private DateTimeOffset lastHeartbeatSent = DateTimeOffset.MinValue;
     private int? rejoinRequested;
     private DateTimeOffset graceUntil = DateTimeOffset.MinValue;
+    // Writable with no lease behind it until a majority first acknowledges it (AssumeUnguarded).
+    private bool unguarded;
 
     // Set by Release until the host reports the server down: a heartbeat sent after the release on a stale view of
     // the server would renew the voters' leases and hold the successor up for a whole lease.
@@ -34,7 +36,7 @@ public sealed partial class FailoverNode
                 return DateTimeOffset.MinValue;
             }
 
-            if (options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing))
+            if (options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing) || unguarded)
             {
                 return DateTimeOffset.MaxValue;
             }
@@ -61,6 +63,18 @@ public sealed partial class FailoverNode
         {
             graceUntil = deadline;
         }
+    }
+
+    /// <summary>
+    /// The host found the local primary taking writes with no lease behind it: no agent guarded it before (its agents
+    /// were just turned on, or the one before this detached while the cluster was paused). It stays writable, as it was,
+    /// until a majority first acknowledges it, and is guarded from then on. Safe because no voter elects anyone before it
+    /// has heard a primary (<see cref="VotePolicy"/>, "not heard yet"), and a standby does not stand while it streams.
+    /// </summary>
+    public void AssumeUnguarded()
+    {
+        fenced = false;
+        unguarded = true;
     }
 
     /// <summary>
@@ -116,7 +130,11 @@ public sealed partial class FailoverNode
         }
 
         lease.Acknowledged(self.Id, now);
-        var holds = lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil
+        if (unguarded && lease.HoldsMajority(now, options.FenceTimeout, majority))
+        {
+            unguarded = false;
+        }
+        var holds = unguarded || lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil
             || options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing);
         if (holds)
         {

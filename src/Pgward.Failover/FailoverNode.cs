@@ -134,5 +134,5 @@ public sealed partial class FailoverNode
     private IEnumerable<int> Others => voters.Where(id => id != self.Id);
 
     private VoterKnowledge Knowledge(DateTimeOffset now) => new(
-        self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn);
+        self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn, heardSinceStart);
 }

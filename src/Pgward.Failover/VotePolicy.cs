@@ -25,6 +25,11 @@ internal static class VotePolicy
             return refusal;
         }
 
+        if (NotHeardYet(request, me) is string unheard)
+        {
+            return unheard;
+        }
+
         if (me.Now < me.LeaseUntil)
         {
             // Why: this voter acknowledged the primary's lease; the primary may still take writes until its
@@ -33,6 +38,28 @@ internal static class VotePolicy
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A voter that has not heard any primary since its agent started refuses an automatic candidate while its own server
+    /// still streams from its upstream, and a witness refuses it outright. Why: agents are turned on one at a time, in any
+    /// order; a primary whose agent is not up yet (or cannot reach the others) is guarded by no lease, and only a voter
+    /// that heard it could know it is gone. The price: a primary that dies before any voter heard its agent is not
+    /// replaced automatically; an operator's promotion still is.
+    /// </summary>
+    private static string? NotHeardYet(VoteRequest request, VoterKnowledge me)
+    {
+        if (request.Manual || me.HeardSinceStart || me.Self.Id == request.Candidate.Id)
+        {
+            return null;
+        }
+        if (me.Self.IsWitness)
+        {
+            return $"node {me.Self.Id} (witness) has heard no primary since its agent started";
+        }
+        return me.Local is { IsRunning: true, Streaming: true }
+            ? $"node {me.Self.Id} still streams from its upstream and has heard no primary's agent since its own started"
+            : null;
     }
 
     /// <summary>Refusals about the candidate's data, which a candidate also applies to itself.</summary>

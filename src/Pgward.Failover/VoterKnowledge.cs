@@ -5,6 +5,7 @@ namespace Pgward.Failover;
 /// <param name="KnownTimeline">The timeline of the newest primary the voter heard from.</param>
 /// <param name="KnownPrimaryLsn">The primary's WAL end in its last heartbeat.</param>
 /// <param name="KnownAckedLsn">The highest commit LSN any primary reported as acknowledged.</param>
+/// <param name="HeardSinceStart">The voter heard a primary's heartbeat since its agent started.</param>
 internal sealed record VoterKnowledge(
     NodeProfile Self,
     VoterState Voter,
@@ -14,4 +15,5 @@ internal sealed record VoterKnowledge(
     DateTimeOffset LeaseUntil,
     int KnownTimeline,
     ulong KnownPrimaryLsn,
-    ulong KnownAckedLsn);
+    ulong KnownAckedLsn,
+    bool HeardSinceStart = true);

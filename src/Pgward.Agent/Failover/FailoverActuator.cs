@@ -54,13 +54,28 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         }, ct);
     }
 
-    /// <summary>A majority acknowledges this primary again: a server the guard started read-only is promoted.
-    /// Event <c>pgward_unfence</c>.</summary>
+    /// <summary>
+    /// A majority acknowledges this primary again and nobody replaced it: the server the guard started read-only is
+    /// stopped and started again as the primary it was, on the same timeline (a promotion would begin a new one, and
+    /// every standby would have to follow the switch). It replays its own WAL and nothing else: the guarded server
+    /// had no upstream. Event <c>pgward_unfence</c>.
+    /// </summary>
     public Task<Outcome> UnfenceAsync(long term, CancellationToken ct) =>
         RunAsync("pgward_unfence", $"a majority acknowledges node {ctx.Options.NodeId} as the primary of term {term}", async server =>
         {
-            var promoted = await server.PgCtl.PromoteAsync(server.DataDirectory, ServerTimeout, ct);
-            return promoted.Succeeded ? await KeepGuardAsync(ct) : Outcome.Fail(ExitCodes.PromotionFailed, promoted.Describe());
+            var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+            if (!stopped.Succeeded)
+            {
+                return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
+            }
+            guard.Clear();
+            var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+            if (!started.Succeeded)
+            {
+                guard.Set();
+                return Outcome.Fail(ExitCodes.LocalCommand, started.Describe(), hint: $"see the server log {server.LogFile}");
+            }
+            return await KeepGuardAsync(ct);
         }, ct);
 
     /// <summary>This standby won the election: promote it (<c>promote_command</c> when set). Event

@@ -61,9 +61,13 @@ public sealed partial class FailoverDriver
             return;
         }
         var current = seen;
-        var leads = Status is { IsLeader: true, Fenced: false };
+        if (Status is { IsLeader: true, Fenced: false })
+        {
+            deadMan.Publish(armed: true, decider.CommitsAllowedUntil, now);
+            return;
+        }
         var writable = current.Writable && !fencing && current.At > new DateTimeOffset(Interlocked.Read(ref restartedAt), TimeSpan.Zero);
-        deadMan.Publish(leads || writable, decider.CommitsAllowedUntil, now);
+        deadMan.Publish(writable, decider.CommitsAllowedUntil, now, current.PostmasterPid ?? 0);
     }
 
     private LocalStatus Local(DateTimeOffset now)
@@ -201,9 +205,10 @@ public sealed partial class FailoverDriver
             {
                 try
                 {
-                    if ((await actuator!.FenceAsync(reason, ct)).Succeeded && switchStopped)
+                    if ((await actuator!.FenceAsync(reason, ct)).Succeeded)
                     {
-                        deadMan!.ServerRestarted();
+                        // Started again read-only: whatever the switch stopped before is dealt with.
+                        deadMan?.ServerRestarted();
                     }
                 }
                 finally

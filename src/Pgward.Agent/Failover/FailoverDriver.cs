@@ -138,7 +138,16 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             AgentAgreementStore.For(ctx.Options, ctx.Time), new Random(), now);
         if (!ready.Profile.IsWitness && seen.Writable)
         {
-            created.AssumeWritable(now, link?.PreviousDeadline(now));
+            // A deadline left armed means an agent guarded this primary until it died: no longer than that without a
+            // majority. None means no agent guarded it (just turned on, or detached): it stays as writable as it was.
+            if (link?.PreviousDeadline(now) is { } previous)
+            {
+                created.AssumeWritable(now, previous);
+            }
+            else
+            {
+                created.AssumeUnguarded();
+            }
             guard.Set();
         }
         node = created;

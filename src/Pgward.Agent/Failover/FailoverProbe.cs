@@ -52,7 +52,10 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                 PrimaryConninfo: r.GetString(3),
                 Streaming: !r.IsDBNull(4) && r.GetString(4) == "streaming",
                 SynchronousStandbyNames: r.GetString(5),
-                Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)));
+                Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)))
+            {
+                PostmasterPid = PostmasterPid.Read(guard.DataDirectory),
+            };
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
         {

@@ -25,6 +25,10 @@ public sealed record LocalObservation(
     /// <summary>When the probe read it; <see cref="DateTimeOffset.MinValue"/> until the failover loop stamps it.</summary>
     public DateTimeOffset At { get; init; } = DateTimeOffset.MinValue;
 
+    /// <summary>The postmaster's PID from <c>postmaster.pid</c>, read just after the query: what the dead-man switch is
+    /// armed for when the server is seen writable.</summary>
+    public int? PostmasterPid { get; init; }
+
     /// <summary>Writable: running and not in recovery.</summary>
     public bool Writable => Running && !InRecovery;
 }

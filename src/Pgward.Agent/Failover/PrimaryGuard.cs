@@ -14,6 +14,8 @@ public sealed class PrimaryGuard(string dataDirectory)
 
     private string SignalFile => Path.Combine(dataDirectory, "standby.signal");
 
+    public string DataDirectory => dataDirectory;
+
     /// <summary>Whether the data directory would start fenced (or did: a server in recovery because of the guard).</summary>
     public bool IsSet
     {

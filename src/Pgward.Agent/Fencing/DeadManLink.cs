@@ -59,14 +59,15 @@ public sealed class DeadManLink : IDisposable
     /// Tells the switch what to watch: armed while the local server may be a writable primary, with the instant its
     /// lease lapses on this host's monotonic clock. A past (or unknown) instant while armed stops the server at once.
     /// </summary>
-    public void Publish(bool armed, DateTimeOffset allowedUntil, DateTimeOffset now)
+    /// <param name="postmasterPid">The postmaster seen writable that the deadline applies to; 0 for whichever runs.</param>
+    public void Publish(bool armed, DateTimeOffset allowedUntil, DateTimeOffset now, int postmasterPid = 0)
     {
         if (!armed)
         {
             state.Mode = DeadManMode.Disarmed;
             return;
         }
-        state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency));
+        state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency), postmasterPid);
     }
 
     /// <summary>The monotonic timestamp that corresponds to <paramref name="allowedUntil"/> on the wall clock.</summary>

@@ -25,14 +25,16 @@ public static class DeadManRules
     /// <param name="agentAlive">Whether the agent's process still exists (a frozen one does).</param>
     /// <param name="replaced">Whether the state names another switch: the agent started a new one.</param>
     /// <param name="postmaster">The PID of the running postmaster, null when none runs.</param>
+    /// <param name="armedPostmaster">The postmaster the deadline applies to, 0 for any: the agent arms a server it saw
+    /// writable by its PID, so that a server it has since started again read-only is not stopped for it.</param>
     public static DeadManStep Decide(DeadManMode mode, long deadline, long now, bool agentAlive, bool replaced, int? postmaster,
-        int firedPostmaster)
+        int firedPostmaster, int armedPostmaster = 0)
     {
         if (replaced || mode == DeadManMode.Exit)
         {
             return DeadManStep.Exit;
         }
-        var unstopped = postmaster is int pid && pid != firedPostmaster;
+        var unstopped = postmaster is int pid && pid != firedPostmaster && (armedPostmaster == 0 || armedPostmaster == pid);
         if (mode == DeadManMode.Armed && now >= deadline && unstopped)
         {
             return DeadManStep.Fire;

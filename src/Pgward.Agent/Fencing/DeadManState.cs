@@ -4,7 +4,7 @@ using Pgward.Core.Config;
 namespace Pgward.Agent.Fencing;
 
 /// <summary>
-/// The 64 bytes that an agent and its <see cref="DeadManSwitch"/> share: <c>pgward-deadman.state</c> beside pgward.conf
+/// The 128 bytes that an agent and its <see cref="DeadManSwitch"/> share: <c>pgward-deadman.state</c> beside pgward.conf
 /// (mode 0600), mapped into both processes, so the agent renews the deadline with a memory write and the switch reads
 /// it without a system call. Each field is a little-endian 64-bit integer at an 8-byte aligned offset, so a read never
 /// sees half a write. Times are <see cref="TimeProvider.GetTimestamp"/> values of the system clock: CLOCK_MONOTONIC,
@@ -13,7 +13,7 @@ namespace Pgward.Agent.Fencing;
 public sealed class DeadManState : IDisposable
 {
     public const string FileName = "pgward-deadman.state";
-    public const int Size = 64;
+    public const int Size = 128;
 
     private const long Magic = 0x3130_4D44_5747_5750; // "PGWGDM01"
     private const int MagicOffset = 0;
@@ -27,6 +27,7 @@ public sealed class DeadManState : IDisposable
     private const int SwitchAliveOffset = 40;
     private const int FiredPidOffset = 48;
     private const int FiredAtOffset = 56;
+    private const int ArmedPostmasterOffset = 64;
 
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
@@ -107,10 +108,18 @@ public sealed class DeadManState : IDisposable
         set => view.Write(FiredAtOffset, value);
     }
 
-    /// <summary>Arms the switch: the deadline first, so that the switch never sees "armed" with an older deadline.</summary>
-    public void Arm(long deadline)
+    /// <summary>The postmaster an armed deadline applies to; 0 for whichever runs (a primary its agent leads).</summary>
+    public int ArmedPostmasterPid
+    {
+        get => (int)view.ReadInt64(ArmedPostmasterOffset);
+        set => view.Write(ArmedPostmasterOffset, (long)value);
+    }
+
+    /// <summary>Arms the switch: deadline and postmaster first, so that the switch never sees "armed" with older ones.</summary>
+    public void Arm(long deadline, int postmasterPid = 0)
     {
         Deadline = deadline;
+        ArmedPostmasterPid = postmasterPid;
         Mode = DeadManMode.Armed;
     }
 

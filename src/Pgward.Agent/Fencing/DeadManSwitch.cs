@@ -58,7 +58,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
             var mode = state.Mode;
             var deadline = state.Deadline;
             var step = DeadManRules.Decide(mode, deadline, now, agentAlive, state.SwitchPid != self,
-                PostmasterPid.RunningPid(dataDirectory), state.FiredPostmasterPid);
+                PostmasterPid.RunningPid(dataDirectory), state.FiredPostmasterPid, state.ArmedPostmasterPid);
             if (step == DeadManStep.Fire)
             {
                 Fire(now, deadline);

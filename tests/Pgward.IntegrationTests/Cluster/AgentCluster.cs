@@ -56,16 +56,23 @@ public abstract class AgentCluster : IAsyncDisposable
     /// pgward.conf, starts the agents and waits until node 1 leads. The primary's agent starts last, once the others
     /// answer: it must hear from a majority within fence_timeout.
     /// </summary>
-    protected async Task StartAgentsAsync(string[] settings, string primaryConnectionString, CancellationToken ct)
+    /// <param name="primaryFirst">Start node 1's agent first and each of the others this long after the one before, as
+    /// an operator turning failover on by hand might; null starts node 1's last, at once.</param>
+    protected async Task StartAgentsAsync(string[] settings, string primaryConnectionString, CancellationToken ct, TimeSpan? primaryFirst = null)
     {
         foreach (var id in AgentIds)
         {
             await File.AppendAllLinesAsync(Config(id), [$"agent_token = {SandboxAgents.Token}", .. settings], ct);
         }
-        foreach (var id in AgentIds.OrderByDescending(id => id == 1 ? 0 : id))
+        var order = primaryFirst is null ? AgentIds.OrderByDescending(id => id == 1 ? 0 : id) : AgentIds.OrderBy(id => id);
+        foreach (var id in order)
         {
             Agents.Start(id, Config(id), Host(id));
             await WaitAsync(async () => await ReportAsync(id, ct) is not null, TimeSpan.FromSeconds(30), $"agent {id} answering", ct);
+            if (primaryFirst is { } pause)
+            {
+                await Task.Delay(pause, TimeProvider.System, ct);
+            }
         }
         await WaitForAgreementAsync(ct);
         if (settings.Contains("replication_mode = sync"))

@@ -45,13 +45,18 @@ public sealed class FailoverCluster : AgentCluster
     public override string Config(int nodeId) => nodeId == Sandbox.Nodes + 1 ? Sandbox.WitnessConfig : Sandbox.Config(nodeId);
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
-    public static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, CancellationToken ct, params string[] settings)
+    public static Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, CancellationToken ct, params string[] settings) =>
+        StartAsync(directory, nodes, witness, primaryFirst: null, ct, settings);
+
+    /// <param name="primaryFirst">Start the primary's agent first and the others one at a time this long apart.</param>
+    public static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, CancellationToken ct,
+        params string[] settings)
     {
         var sandbox = await Sandbox.UpAsync(directory, nodes, ct, witness, failover: true);
         var cluster = new FailoverCluster(sandbox, witness);
         try
         {
-            await cluster.StartAgentsAsync(settings, sandbox.ConnectionString(1), ct);
+            await cluster.StartAgentsAsync(settings, sandbox.ConnectionString(1), ct, primaryFirst);
             return cluster;
         }
         catch
