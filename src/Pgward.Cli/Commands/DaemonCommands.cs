@@ -124,6 +124,10 @@ public static class DaemonCommands
                 return outcome;
             }
             using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+            if (!paused && await AgentlessPrimary.FindAsync(ctx, client, source.Nodes, token) is { } agentless)
+            {
+                return Outcome.Fail(ExitCodes.PauseFailed, agentless, hint: "start its agent first (pgward daemon start on that node), then unpause");
+            }
             var failed = new List<string>();
             foreach (var node in source.Nodes)
             {

@@ -56,6 +56,40 @@ public sealed class FenceTests : PgIntegrationTest
         await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1), "CREATE TABLE after_unfence (id int)", Token);
     }
 
+    [Fact]
+    public async Task Every_agent_stopped_while_paused_leaves_the_primary_taking_commits_and_unpause_waits_for_its_agent()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
+        var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "pause");
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+
+        foreach (var id in new[] { 3, 2, 1 })
+        {
+            await cluster.Agents.StopAsync(id, Token);
+        }
+        // No agent left: a default commit waits for no commit lease, and nothing fences the primary.
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5",
+            "SET synchronous_commit = on; CREATE TABLE during_maintenance (id int); INSERT INTO during_maintenance VALUES (1)", Token);
+        Assert.Equal("", await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(1), "SHOW synchronous_standby_names", Token));
+
+        cluster.Agents.Start(2, cluster.Config(2));
+        cluster.Agents.Start(3, cluster.Config(3));
+        await cluster.WaitAsync(async () => await cluster.ReportAsync(3, Token) is not null, TimeSpan.FromSeconds(30), "agent 3", Token);
+        var refused = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "unpause");
+        Assert.True(refused.ExitCode == 26, refused.ToString());
+        Assert.Contains("runs a writable primary and its agent does not answer", refused.Error, StringComparison.Ordinal);
+
+        cluster.Agents.Start(1, cluster.Config(1));
+        await cluster.WaitAsync(async () => (await cluster.ReportAsync(1, Token)) is { FailoverState: "primary" }, TimeSpan.FromSeconds(30),
+            "node 1's agent leading", Token);
+        var unpause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "daemon", "unpause");
+        Assert.True(unpause.ExitCode == 0, unpause.ToString());
+        await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System, Token);
+        Assert.Equal(1, (await cluster.ReportAsync(1, Token))?.Timeline);
+        Assert.Equal(1, await cluster.PrimaryAsync(Token));
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5", "INSERT INTO during_maintenance VALUES (2)", Token);
+    }
+
     private static string DeadManLog(FailoverCluster cluster, int nodeId)
     {
         var path = Path.Combine(Path.GetDirectoryName(cluster.Config(nodeId))!, "pgward-deadman.log");

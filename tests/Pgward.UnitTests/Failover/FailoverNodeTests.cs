@@ -358,4 +358,47 @@ public sealed class FailoverNodeTests
         fresh.Tick(time.GetUtcNow(), Primary);
         Assert.Equal(time.GetUtcNow() + new FailoverOptions().FenceTimeout, fresh.CommitsAllowedUntil);
     }
+
+    [Fact]
+    public void Voter_that_heard_no_primary_since_it_started_refuses_an_automatic_candidate_while_its_server_streams()
+    {
+        var voter = NewNode(3, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var streaming = Standby with { Streaming = true };
+        voter.Tick(time.GetUtcNow(), streaming);
+        var refused = Reply(voter.Receive(2, Vote(2, 2), time.GetUtcNow()));
+        Assert.False(refused.Granted);
+        Assert.Contains("heard no primary", refused.Reason, StringComparison.Ordinal);
+
+        // Its server no longer streams: the primary is gone from its view too.
+        voter.Tick(time.GetUtcNow(), Standby);
+        Assert.True(Reply(voter.Receive(2, Vote(2, 2), time.GetUtcNow())).Granted);
+    }
+
+    [Fact]
+    public void Witness_that_heard_no_primary_since_it_started_refuses_automatic_candidates_but_not_an_operators()
+    {
+        var witness = new FailoverNode(new NodeProfile(3, IsWitness: true), Voters, new FailoverOptions(), StoreAt(1, 1), new Random(1), time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(3));
+        witness.Tick(time.GetUtcNow(), LocalStatus.None);
+        Assert.False(Reply(witness.Receive(2, Vote(2, 2), time.GetUtcNow())).Granted);
+        Assert.True(Reply(witness.Receive(2, Vote(2, 2) with { Manual = true }, time.GetUtcNow())).Granted);
+    }
+
+    [Fact]
+    public void Unguarded_primary_stays_writable_without_a_majority_and_is_guarded_from_the_first_acknowledgement()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.AssumeUnguarded();
+        node.Tick(time.GetUtcNow(), Primary);
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(node.Tick(time.GetUtcNow(), Primary), a => a is Fence);
+        Assert.Equal(DateTimeOffset.MaxValue, node.CommitsAllowedUntil);
+
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, time.GetUtcNow()), time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.Equal(time.GetUtcNow() + new FailoverOptions().FenceTimeout, node.CommitsAllowedUntil);
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Contains(node.Tick(time.GetUtcNow(), Primary), a => a is Fence);
+    }
 }

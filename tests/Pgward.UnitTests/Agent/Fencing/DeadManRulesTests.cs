@@ -24,6 +24,14 @@ public sealed class DeadManRulesTests
     }
 
     [Fact]
+    public void Deadline_armed_for_one_postmaster_does_not_stop_a_server_started_again_since()
+    {
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 42, 0, armedPostmaster: 42));
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 43, 0, armedPostmaster: 42));
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 43, 0, armedPostmaster: 0));
+    }
+
+    [Fact]
     public void Disarmed_switch_never_fires_and_ends_once_its_agent_is_gone()
     {
         Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Disarmed, 0, 5_000, agentAlive: true, replaced: false, 42, 0));
