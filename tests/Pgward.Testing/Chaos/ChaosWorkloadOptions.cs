@@ -35,6 +35,14 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
     /// writes is seen. 0 (the default) keeps a connection until it fails.</summary>
     public int ReconnectEvery { get; init; }
 
+    /// <summary>The <c>synchronous_commit</c> values writers choose from, one per connection they open, drawn from
+    /// <see cref="Seed"/>; each write records the one it ran with. Default: <c>on</c> only.</summary>
+    public IReadOnlyList<SynchronousCommit> SynchronousCommits { get; init; } = [SynchronousCommit.On];
+
+    /// <summary>Seeds the writers' choices (writer c draws from <c>Seed * 1000 + c</c>), so that a run's seed repeats
+    /// them. Default 0.</summary>
+    public int Seed { get; init; }
+
     /// <summary>The clients stop by themselves after this long if nobody stops them. Default 10 minutes.</summary>
     public TimeSpan MaximumDuration { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -60,6 +68,7 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
             "WriteInterval must be 0 or more, ReadInterval and ReconnectPause more than 0");
         Require(MaximumDuration > TimeSpan.Zero && StopGrace > TimeSpan.Zero, "MaximumDuration and StopGrace must be more than 0");
         Require(ReconnectEvery >= 0, $"ReconnectEvery = {ReconnectEvery}: give 0 (never) or more");
+        Require(SynchronousCommits.Count > 0, "SynchronousCommits is empty: give at least one synchronous_commit for the writers");
         Require(ReadLimitPerClient >= 1, $"ReadLimitPerClient = {ReadLimitPerClient}: give 1 or more");
         _ = new ChaosTable(Table);
         _ = new NpgsqlConnectionStringBuilder(WriteConnectionString);

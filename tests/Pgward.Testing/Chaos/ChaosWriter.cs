@@ -5,10 +5,14 @@ namespace Pgward.Testing.Chaos;
 /// <summary>
 /// One writer client: inserts rows with its own ids one at a time on one connection, and after any failure drops the
 /// connection, pauses and reconnects through the multi-host string, which finds whichever node is now read-write.
+/// Each connection it opens runs with a <c>synchronous_commit</c> drawn from the workload's seed.
 /// </summary>
 internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, ChaosTable table, ChaosRecorder recorder)
 {
+    // new Random(seed) repeats on every machine; the writer's number in the seed gives each writer its own sequence.
+    private readonly Random random = new(unchecked(options.Seed * 1000 + client));
     private string? warning;
+    private SynchronousCommit setting;
 
     /// <param name="stopping">Ends the loop between writes.</param>
     /// <param name="abort">Cancels a write in flight: only once the stop's grace has passed.</param>
@@ -52,14 +56,19 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
         {
             if (connection is null)
             {
+                setting = options.SynchronousCommits[random.Next(options.SynchronousCommits.Count)];
                 connection = new NpgsqlConnection(options.WriteConnectionString);
                 connection.Notice += (_, e) => warning = e.Notice.InvariantSeverity == "WARNING" ? e.Notice.MessageText : warning;
                 await connection.OpenAsync(ct);
+                // Set in the session, as an application does; a failure here fails the write before it was sent.
+                await using var set = new NpgsqlCommand($"SET synchronous_commit = {setting.Setting()}", connection);
+                await set.ExecuteNonQueryAsync(ct);
             }
             warning = null;
             sent = true;
             var (node, timeline) = await table.InsertAsync(connection, id, client, ct);
-            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline, Warning: warning), connection);
+            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline, Warning: warning,
+                SynchronousCommit: setting), connection);
         }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
@@ -68,7 +77,7 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
             {
                 await connection.DisposeAsync();
             }
-            return (new WriteOperation(id, client, start, end, WriteOutcomes.Classify(e, sent), Error: e.Message), null);
+            return (new WriteOperation(id, client, start, end, WriteOutcomes.Classify(e, sent), Error: e.Message, SynchronousCommit: setting), null);
         }
     }
 }

@@ -21,6 +21,14 @@ public sealed class ChaosWorkloadOptionsTests
     }
 
     [Fact]
+    public void Validate_refuses_writers_without_a_synchronous_commit_to_draw()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (new ChaosWorkloadOptions(Write) { SynchronousCommits = [] }).Validate());
+
+        Assert.Contains("SynchronousCommits is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_refuses_more_writers_than_ids_can_hold()
     {
         var error = Assert.Throws<ArgumentException>(() => (new ChaosWorkloadOptions(Write) { Writers = 1000 }).Validate());
