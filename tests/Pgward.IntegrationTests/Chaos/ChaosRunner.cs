@@ -109,7 +109,8 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         }
         var undoneAt = workload.Elapsed;
         log(string.Create(CultureInfo.InvariantCulture,
-            $"{undoneAt.TotalSeconds,8:0.00} s  {fault.Kind.Id()} undone; acknowledged during it: {AcknowledgementSummary.Between(workload.Snapshot(), injectedAt, undoneAt)}"));
+            $"{undoneAt.TotalSeconds,8:0.00} s  {fault.Kind.Id()} undone; acknowledged during it: {AcknowledgementSummary.Between(workload.Snapshot(), injectedAt, undoneAt)}; "
+            + $"not acknowledged: {AcknowledgementSummary.FailuresBetween(workload.Snapshot(), injectedAt, undoneAt)}"));
         var after = await HealthyPrimaryWithinAsync(cluster, ct);
         if (after is null)
         {

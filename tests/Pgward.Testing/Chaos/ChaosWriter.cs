@@ -5,14 +5,12 @@ namespace Pgward.Testing.Chaos;
 /// <summary>
 /// One writer client: inserts rows with its own ids one at a time on one connection, and after any failure drops the
 /// connection, pauses and reconnects through the multi-host string, which finds whichever node is now read-write.
-/// Each connection it opens runs with a <c>synchronous_commit</c> drawn from the workload's seed.
+/// Every connection it opens runs with the writer's <c>synchronous_commit</c> (<see cref="ChaosWorkloadOptions.SettingOf"/>).
 /// </summary>
 internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, ChaosTable table, ChaosRecorder recorder)
 {
-    // new Random(seed) repeats on every machine; the writer's number in the seed gives each writer its own sequence.
-    private readonly Random random = new(unchecked(options.Seed * 1000 + client));
+    private readonly SynchronousCommit setting = options.SettingOf(client);
     private string? warning;
-    private SynchronousCommit setting;
 
     /// <param name="stopping">Ends the loop between writes.</param>
     /// <param name="abort">Cancels a write in flight: only once the stop's grace has passed.</param>
@@ -56,7 +54,6 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
         {
             if (connection is null)
             {
-                setting = options.SynchronousCommits[random.Next(options.SynchronousCommits.Count)];
                 connection = new NpgsqlConnection(options.WriteConnectionString);
                 connection.Notice += (_, e) => warning = e.Notice.InvariantSeverity == "WARNING" ? e.Notice.MessageText : warning;
                 await connection.OpenAsync(ct);

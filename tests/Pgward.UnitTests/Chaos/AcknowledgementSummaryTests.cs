@@ -15,4 +15,13 @@ public sealed class AcknowledgementSummaryTests
         Assert.Equal("a on 0 local 1, b on 1 local 0", AcknowledgementSummary.Between(history, Seconds(2), Seconds(5)));
         Assert.Equal("none", AcknowledgementSummary.Between(history, Seconds(5), Seconds(6)));
     }
+
+    [Fact]
+    public void FailuresBetween_groups_the_writes_not_acknowledged_by_outcome_setting_and_error()
+    {
+        var history = Of(Unknown(1, 0, 2), Unknown(2, 2, 4), Failed(3, 4, 4.1), Ack(4, "a", 5, 6));
+
+        Assert.Equal("2 unknown on (timeout), 1 failed on (connection refused)", AcknowledgementSummary.FailuresBetween(history, Seconds(0), Seconds(10)));
+        Assert.Equal("none", AcknowledgementSummary.FailuresBetween(history, Seconds(5), Seconds(10)));
+    }
 }
