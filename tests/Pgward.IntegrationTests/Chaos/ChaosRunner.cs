@@ -44,7 +44,7 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         var recoveries = new List<TimeSpan>();
         var problems = new List<string>();
         ChaosHistory history;
-        await using (var workload = await ChaosWorkload.StartAsync(WorkloadOptions(cluster), ct))
+        await using (var workload = await ChaosWorkload.StartAsync(WorkloadOptions(cluster, scenario, seed), ct))
         {
             await workload.WaitForAcknowledgedAsync(50, ct);
             var start = workload.Elapsed;
@@ -82,9 +82,14 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         return result;
     }
 
-    private static ChaosWorkloadOptions WorkloadOptions(NetworkCluster cluster) =>
+    private static ChaosWorkloadOptions WorkloadOptions(NetworkCluster cluster, ChaosScenario scenario, int seed) =>
         // Load-balanced and reconnecting every 20 writes, as a pool would: a second primary that takes writes is seen.
-        new(cluster.ClientConnectionString + ";Load Balance Hosts=true") { ReconnectEvery = 20 };
+        new(cluster.ClientConnectionString + ";Load Balance Hosts=true")
+        {
+            ReconnectEvery = 20,
+            SynchronousCommits = scenario.WriterCommits,
+            Seed = seed,
+        };
 
     /// <summary>Injects one fault, undoes it when its time is up, then waits for a healthy cluster.</summary>
     private async Task<(TimeSpan? Failover, TimeSpan? Recovery, string? Problem)> PlayAsync(
@@ -103,6 +108,9 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
             await undo();
         }
         var undoneAt = workload.Elapsed;
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"{undoneAt.TotalSeconds,8:0.00} s  {fault.Kind.Id()} undone; acknowledged during it: {AcknowledgementSummary.Between(workload.Snapshot(), injectedAt, undoneAt)}; "
+            + $"not acknowledged: {AcknowledgementSummary.FailuresBetween(workload.Snapshot(), injectedAt, undoneAt)}"));
         var after = await HealthyPrimaryWithinAsync(cluster, ct);
         if (after is null)
         {

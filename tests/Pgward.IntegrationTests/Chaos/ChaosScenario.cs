@@ -6,6 +6,11 @@ namespace Pgward.IntegrationTests.Chaos;
 /// <param name="Description">What it checks, in a few words, for the report.</param>
 public sealed record ChaosScenario(string Name, string Description, IReadOnlyList<FaultSpec> Faults)
 {
+    /// <summary>The <c>synchronous_commit</c> values dealt to the writers, one each (from the run's seed).
+    /// Default <c>on</c> only; the agent-gone scenarios mix in <c>local</c> and <c>off</c>, the commits that neither a
+    /// synchronous standby nor the commit lease holds back.</summary>
+    public IReadOnlyList<SynchronousCommit> WriterCommits { get; init; } = [SynchronousCommit.On];
+
     /// <summary>Whether its runs need a backup server beside the cluster, and judge its backups at the end.</summary>
     public bool UsesBackupServer => Faults.Any(f => f.Kind.UsesBackupServer());
 }

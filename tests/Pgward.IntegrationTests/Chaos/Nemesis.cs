@@ -55,9 +55,22 @@ public sealed class Nemesis(NetworkCluster cluster)
             case FaultKind.KillPostgres:
                 await cluster.KillServerAsync(target, ct);
                 return () => cluster.StartServerAsync(target, ct);
-            case FaultKind.KillAgent:
+            case FaultKind.KillAgent or FaultKind.KillAgentStay:
                 await cluster.KillAgentAsync(target);
                 return () => Task.Run(() => cluster.StartAgent(target), ct);
+            case FaultKind.FreezeAgent:
+                // The agent alone: its server (and a dead-man switch) run on.
+                int[] agent = cluster.Agents.IsRunning(target) ? [cluster.Agents.Pid(target)] : [];
+                AgentProcesses.Signal(agent, "STOP");
+                LastTarget += agent.Length == 0 ? " (no agent running)" : $" (agent PID {agent[0]})";
+                return () => Task.Run(() => AgentProcesses.Signal(agent, "CONT"), ct);
+            case FaultKind.StopAgent:
+                var clean = await cluster.StopAgentAsync(target);
+                LastTarget += clean ? "" : " (the agent ignored SIGTERM for 30 s: killed)";
+                return () => Task.Run(() => cluster.StartAgent(target), ct);
+            case FaultKind.KillDeadManSwitch:
+                LastTarget += $" ({await cluster.KillDeadManSwitchAsync(target, ct)})";
+                return () => Task.CompletedTask;
             case FaultKind.KillHost:
                 await KillHostAsync(target, ct);
                 return () => RestartHostAsync(target, ct);
@@ -115,9 +128,11 @@ public sealed class Nemesis(NetworkCluster cluster)
 
     private static int Pick(IReadOnlyList<int> candidates, double choice) => candidates[(int)(choice * candidates.Count)];
 
+    /// <summary>Everything of the host dies: its agent, its dead-man switch, its server.</summary>
     private async Task KillHostAsync(int nodeId, CancellationToken ct)
     {
         await cluster.KillAgentAsync(nodeId);
+        await cluster.KillDeadManSwitchAsync(nodeId, ct);
         await cluster.KillServerAsync(nodeId, ct);
     }
 

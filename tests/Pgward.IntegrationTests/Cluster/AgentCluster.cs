@@ -154,6 +154,12 @@ public abstract class AgentCluster : IAsyncDisposable
     public virtual async ValueTask DisposeAsync()
     {
         await Agents.DisposeAsync();
+        // An agent's dead-man switch outlives the agent by design (it stops the server when the lease runs out): the
+        // test kills it, or it would outlive the test.
+        foreach (var id in AgentIds)
+        {
+            await DeadManSwitches.KillAsync(Config(id), CancellationToken.None);
+        }
         Client.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -88,14 +88,28 @@ public sealed class AgentProcesses : IAsyncDisposable
         process.Dispose();
     }
 
-    /// <summary>SIGTERM of the agent, as <c>pgward daemon stop</c> and systemd send, and its exit awaited.</summary>
-    public async Task StopAsync(int nodeId, CancellationToken ct)
+    /// <summary>A clean stop, as <c>pgward daemon stop</c> and systemd do it: SIGTERM, then kill -9 if the agent has
+    /// not ended within <paramref name="timeout"/>.</summary>
+    /// <returns>True when the agent ended by itself.</returns>
+    public async Task<bool> StopAsync(int nodeId, TimeSpan timeout)
     {
         var process = running[nodeId];
-        Signal([process.Id], "TERM");
-        await process.WaitForExitAsync(ct);
         running.Remove(nodeId);
+        Signal([process.Id], "TERM");
+        using var wait = new CancellationTokenSource(timeout, TimeProvider.System);
+        var clean = true;
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            clean = false;
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
         process.Dispose();
+        return clean;
     }
 
     public static void Signal(IEnumerable<int> pids, string signal)

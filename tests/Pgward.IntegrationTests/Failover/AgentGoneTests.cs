@@ -59,7 +59,7 @@ public sealed class AgentGoneTests : PgIntegrationTest
         await using var run = await AgentGoneRun.StartAsync(cluster, Token);
 
         var gone = DirectWriter.Now();
-        await cluster.Agents.StopAsync(1, Token);
+        Assert.True(await cluster.Agents.StopAsync(1, TimeSpan.FromSeconds(90)), "the agent did not end by itself");
         var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
         await run.AssertSafeAsync(primary, gone, "daemon stop", Token);
         var lost = run.Result!.Acknowledged.Except(await RowsAsync(cluster, primary)).ToList();
@@ -78,7 +78,7 @@ public sealed class AgentGoneTests : PgIntegrationTest
         await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
         await load.WaitForAcknowledgedAsync(50, Token);
 
-        await cluster.Agents.StopAsync(3, Token);
+        await cluster.Agents.StopAsync(3, TimeSpan.FromSeconds(90));
         // Longer than a lease, detection and an election.
         await Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, Token);
         await load.WaitForAcknowledgedAsync(load.Acknowledged + 50, Token);

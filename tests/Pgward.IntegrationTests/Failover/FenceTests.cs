@@ -65,7 +65,7 @@ public sealed class FenceTests : PgIntegrationTest
 
         foreach (var id in new[] { 3, 2, 1 })
         {
-            await cluster.Agents.StopAsync(id, Token);
+            await cluster.Agents.StopAsync(id, TimeSpan.FromSeconds(90));
         }
         // No agent left: a default commit waits for no commit lease, and nothing fences the primary.
         await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5",

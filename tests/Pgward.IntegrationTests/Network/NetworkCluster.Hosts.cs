@@ -1,4 +1,5 @@
 using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
 
 namespace Pgward.IntegrationTests.Network;
 
@@ -47,6 +48,15 @@ public sealed partial class NetworkCluster
         }
     }
 
+    /// <summary>A clean stop of node <paramref name="nodeId"/>'s agent (SIGTERM, kill -9 after 30 s), its server left
+    /// running; false when it had to be killed.</summary>
+    public async Task<bool> StopAgentAsync(int nodeId) => !Agents.IsRunning(nodeId) || await Agents.StopAsync(nodeId, AgentStopTimeout);
+
+    private static readonly TimeSpan AgentStopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>kill -9 of node <paramref name="nodeId"/>'s dead-man switch, when it has one; says what happened.</summary>
+    public Task<string> KillDeadManSwitchAsync(int nodeId, CancellationToken ct) => DeadManSwitches.KillAsync(Config(nodeId), ct);
+
     public void StartAgent(int nodeId)
     {
         if (!Agents.IsRunning(nodeId))
@@ -55,13 +65,17 @@ public sealed partial class NetworkCluster
         }
     }
 
-    /// <summary>The PIDs a host freeze stops: the server's processes and the agent, those that run.</summary>
+    /// <summary>The PIDs a host freeze stops: the server's processes, the agent and its dead-man switch, those that run.</summary>
     public IReadOnlyList<int> HostPids(int nodeId)
     {
         var pids = ServerRunning(nodeId) ? Postmaster.Pids(DataDirectory(nodeId)).ToList() : [];
         if (Agents.IsRunning(nodeId))
         {
             pids.Add(Agents.Pid(nodeId));
+        }
+        if (DeadManSwitchState.ReadPid(Config(nodeId)) is { } deadMan && Core.Postgres.PostmasterPid.ProcessAlive(deadMan))
+        {
+            pids.Add(deadMan);
         }
         return pids;
     }

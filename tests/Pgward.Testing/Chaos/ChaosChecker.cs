@@ -22,6 +22,10 @@ public static class ChaosChecker
         var unknown = writes.Where(w => w.Outcome == WriteOutcome.Unknown).ToList();
         var failed = writes.Where(w => w.Outcome == WriteOutcome.Failed).ToList();
         var confirmed = acknowledged.Where(w => !w.SyncWaitCancelled).Select(w => w.Id).ToHashSet();
+        // A commit with synchronous_commit local or off waited for no standby and no commit lease: no failover tool can
+        // keep it, so its loss is counted apart. It still counts as a write its node took, for the two-primary rule.
+        var waited = acknowledged.Where(w => w.SynchronousCommit.WaitsForStandby()).ToList();
+        var local = writes.Where(w => !w.SynchronousCommit.WaitsForStandby()).Select(w => w.Id).ToHashSet();
         return new ChaosVerdict(
             Primary: primary,
             Attempted: writes.Count,
@@ -29,8 +33,8 @@ public static class ChaosChecker
             Failed: failed.Count,
             Unknown: unknown.Count,
             AcknowledgingNodes: [.. acknowledged.OrderBy(w => w.End).Select(w => w.Node!).Distinct()],
-            Lost: [.. acknowledged.Where(w => !w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
-            LostAfterCancelledSyncWait: [.. acknowledged.Where(w => w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
+            Lost: [.. waited.Where(w => !w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
+            LostAfterCancelledSyncWait: [.. waited.Where(w => w.SyncWaitCancelled && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
             Duplicated: [.. finalRows.SelectMany(Duplicates)],
             Phantom: [.. finalRows.SelectMany(n => n.Ids.Where(id => !attempted.Contains(id)).Distinct().Order().Select(id => new RowOnNode(n.Node, id)))],
             FailedButPresent: [.. failed.Where(w => onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
@@ -41,9 +45,13 @@ public static class ChaosChecker
             // It counts as lost-warned when lost, never as a second primary's write.
             TwoPrimaryIntervals: TwoPrimaryIntervals.Find(writes.Where(w => !w.SyncWaitCancelled)),
             LostReads: [.. history.Reads.SelectMany(r => r.Ids.Where(id => !onPrimary.Contains(id))
-                .Select(id => new LostRead(id, r.Node, r.FromStandby, r.At, !confirmed.Contains(id))))],
+                .Select(id => new LostRead(id, r.Node, r.FromStandby, r.At, !confirmed.Contains(id), local.Contains(id))))],
             Divergent: [.. finalRows.Where(n => n.Node != primary).Select(n => Divergence(n, onPrimary)).OfType<NodeDivergence>()],
-            LongestAcknowledgementGap: LongestGap(acknowledged));
+            LongestAcknowledgementGap: LongestGap(acknowledged))
+        {
+            LostLocalCommits = [.. acknowledged.Where(w => !w.SynchronousCommit.WaitsForStandby() && !onPrimary.Contains(w.Id)).Select(w => w.Id).Order()],
+            AcknowledgedBySetting = acknowledged.GroupBy(w => w.SynchronousCommit).OrderBy(g => g.Key).ToDictionary(g => g.Key.Setting(), g => g.Count()),
+        };
     }
 
     private static IEnumerable<RowOnNode> Duplicates(NodeRows rows) =>

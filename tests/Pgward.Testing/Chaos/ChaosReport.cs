@@ -10,7 +10,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
 {
     private static readonly string[] Headers =
     [
-        "scenario", "mode", "runs", "failed", "faults", "acked", "lost", "lost-warned", "duplicated", "two-primary",
+        "scenario", "mode", "runs", "failed", "faults", "acked", "lost", "lost-warned", "lost-local", "duplicated", "two-primary",
         "failover med/max s", "recovery med/max s", "backup", "seeds",
     ];
 
@@ -30,7 +30,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
         var text = new StringBuilder();
         foreach (var row in cells)
         {
-            var padded = row.Select((cell, c) => c is 0 or 1 or 13 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
+            var padded = row.Select((cell, c) => c is 0 or 1 or 14 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]));
             text.AppendLine(string.Join("  ", padded).TrimEnd());
         }
         return text.ToString();
@@ -46,7 +46,8 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
         var recoveries = runs.SelectMany(r => r.RecoveryTimes).ToList();
         return new ChaosReportRow(runs.Key.Scenario, runs.Key.Mode, runs.Count(), runs.Count(r => !r.Passed), runs.Sum(r => r.FaultsInjected),
             runs.Sum(r => (long)r.Verdict.Acknowledged), runs.Sum(r => (long)r.Verdict.Lost.Count),
-            runs.Sum(r => (long)r.Verdict.LostAfterCancelledSyncWait.Count), runs.Sum(r => (long)r.Verdict.Duplicated.Count),
+            runs.Sum(r => (long)r.Verdict.LostAfterCancelledSyncWait.Count), runs.Sum(r => (long)r.Verdict.LostLocalCommits.Count),
+            runs.Sum(r => (long)r.Verdict.Duplicated.Count),
             runs.Sum(r => (long)r.Verdict.TwoPrimaryIntervals.Count), Median(failovers), Max(failovers), Median(recoveries), Max(recoveries),
             runs.Any(r => r.Backup is not null) ? runs.Count(r => r.Backup is { Passed: false }) : null, [.. runs.Select(r => r.Seed)]);
     }
@@ -54,7 +55,7 @@ public sealed class ChaosReport(IReadOnlyList<ChaosRunResult> runs)
     private static string[] Cells(ChaosReportRow row) =>
     [
         row.Scenario, row.ReplicationMode, Number(row.Runs), Number(row.FailedRuns), Number(row.FaultsInjected), Number(row.AcknowledgedWrites),
-        Number(row.Lost), Number(row.LostAfterCancelledSyncWait), Number(row.Duplicated), Number(row.TwoPrimaryIntervals),
+        Number(row.Lost), Number(row.LostAfterCancelledSyncWait), Number(row.LostLocalCommits), Number(row.Duplicated), Number(row.TwoPrimaryIntervals),
         $"{Seconds(row.FailoverMedianSeconds)}/{Seconds(row.FailoverMaxSeconds)}", $"{Seconds(row.RecoveryMedianSeconds)}/{Seconds(row.RecoveryMaxSeconds)}",
         row.BackupFailures switch { null => "-", 0 => "ok", var failed => $"{failed} bad" }, string.Join(",", row.Seeds),
     ];

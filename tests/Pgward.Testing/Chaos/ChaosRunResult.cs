@@ -28,6 +28,10 @@ public sealed record ChaosRunResult(string Scenario, string ReplicationMode, int
             + (Verdict.LostAfterCancelledSyncWait.Count > 0
                 ? $"; {Verdict.LostAfterCancelledSyncWait.Count} lost after a cancelled synchronous wait (PostgreSQL warned the client): {string.Join(", ", Verdict.LostAfterCancelledSyncWait.Take(10))}"
                 : "")
+            + (Verdict.AcknowledgedBySetting.Keys.Any(s => s != "on")
+                ? $"; acknowledged by synchronous_commit: {string.Join(", ", Verdict.AcknowledgedBySetting.Select(p => $"{p.Key} {p.Value}"))}, "
+                    + $"{Verdict.LostLocalCommits.Count} of local/off lost (allowed)"
+                : "")
             + (Backup is { } backup ? ", " + backup.Summary : "");
         return Passed ? head : head + " -- " + string.Join("; ", Problems);
     }

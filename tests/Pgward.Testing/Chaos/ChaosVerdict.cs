@@ -37,6 +37,15 @@ public sealed record ChaosVerdict(
     IReadOnlyList<NodeDivergence> Divergent,
     TimeSpan LongestAcknowledgementGap)
 {
+    /// <summary>Acknowledged ids missing from the final primary whose commit ran with <c>synchronous_commit</c> local or
+    /// off: they waited for no standby and no commit lease, so a failover may drop them in every mode. Reported, never a
+    /// failure; not in <see cref="Lost"/>.</summary>
+    public IReadOnlyList<long> LostLocalCommits { get; init; } = [];
+
+    /// <summary>Acknowledged writes per <c>synchronous_commit</c> (<c>on</c>, <c>local</c>, <c>off</c>), the settings
+    /// that occurred only.</summary>
+    public IReadOnlyDictionary<string, int> AcknowledgedBySetting { get; init; } = new Dictionary<string, int>();
+
     /// <summary>
     /// Every safety violation, one line each; empty when the run is correct.
     /// </summary>

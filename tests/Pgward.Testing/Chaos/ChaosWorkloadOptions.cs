@@ -35,6 +35,26 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
     /// writes is seen. 0 (the default) keeps a connection until it fails.</summary>
     public int ReconnectEvery { get; init; }
 
+    /// <summary>The <c>synchronous_commit</c> values of the writers, dealt round from a place drawn from
+    /// <see cref="Seed"/> (<see cref="SettingOf"/>); each write records the one it ran with. Default: <c>on</c> only.</summary>
+    public IReadOnlyList<SynchronousCommit> SynchronousCommits { get; init; } = [SynchronousCommit.On];
+
+    /// <summary>Seeds which writer gets which <see cref="SynchronousCommits"/> value, so that a run's seed repeats it.
+    /// Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// The <c>synchronous_commit</c> of writer <paramref name="client"/> (from 1), for every connection it opens: the
+    /// values dealt round the writers from a seeded start, so that with as many writers as values each value has one.
+    /// </summary>
+    /// <remarks>Why per writer, not drawn again at each connection: on a primary whose agent is gone, a commit with
+    /// <c>on</c> waits until the client's command timeout cancels the wait, then is acknowledged with PostgreSQL's
+    /// warning, and the connection is kept; 20 writes per connection then take 40 s. Writers that drew again at every
+    /// connection all ended on such a connection within seconds, and none reached the new primary
+    /// (<c>primary-agent-killed:async</c> seed 1).</remarks>
+    public SynchronousCommit SettingOf(int client) =>
+        SynchronousCommits[(new Random(Seed).Next(SynchronousCommits.Count) + client - 1) % SynchronousCommits.Count];
+
     /// <summary>The clients stop by themselves after this long if nobody stops them. Default 10 minutes.</summary>
     public TimeSpan MaximumDuration { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -60,6 +80,7 @@ public sealed record ChaosWorkloadOptions(string WriteConnectionString)
             "WriteInterval must be 0 or more, ReadInterval and ReconnectPause more than 0");
         Require(MaximumDuration > TimeSpan.Zero && StopGrace > TimeSpan.Zero, "MaximumDuration and StopGrace must be more than 0");
         Require(ReconnectEvery >= 0, $"ReconnectEvery = {ReconnectEvery}: give 0 (never) or more");
+        Require(SynchronousCommits.Count > 0, "SynchronousCommits is empty: give at least one synchronous_commit for the writers");
         Require(ReadLimitPerClient >= 1, $"ReadLimitPerClient = {ReadLimitPerClient}: give 1 or more");
         _ = new ChaosTable(Table);
         _ = new NpgsqlConnectionStringBuilder(WriteConnectionString);

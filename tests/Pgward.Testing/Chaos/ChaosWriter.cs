@@ -5,9 +5,11 @@ namespace Pgward.Testing.Chaos;
 /// <summary>
 /// One writer client: inserts rows with its own ids one at a time on one connection, and after any failure drops the
 /// connection, pauses and reconnects through the multi-host string, which finds whichever node is now read-write.
+/// Every connection it opens runs with the writer's <c>synchronous_commit</c> (<see cref="ChaosWorkloadOptions.SettingOf"/>).
 /// </summary>
 internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, ChaosTable table, ChaosRecorder recorder)
 {
+    private readonly SynchronousCommit setting = options.SettingOf(client);
     private string? warning;
 
     /// <param name="stopping">Ends the loop between writes.</param>
@@ -55,11 +57,15 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
                 connection = new NpgsqlConnection(options.WriteConnectionString);
                 connection.Notice += (_, e) => warning = e.Notice.InvariantSeverity == "WARNING" ? e.Notice.MessageText : warning;
                 await connection.OpenAsync(ct);
+                // Set in the session, as an application does; a failure here fails the write before it was sent.
+                await using var set = new NpgsqlCommand($"SET synchronous_commit = {setting.Setting()}", connection);
+                await set.ExecuteNonQueryAsync(ct);
             }
             warning = null;
             sent = true;
             var (node, timeline) = await table.InsertAsync(connection, id, client, ct);
-            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline, Warning: warning), connection);
+            return (new WriteOperation(id, client, start, recorder.Elapsed, WriteOutcome.Acknowledged, node, timeline, Warning: warning,
+                SynchronousCommit: setting), connection);
         }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
         {
@@ -68,7 +74,7 @@ internal sealed class ChaosWriter(int client, ChaosWorkloadOptions options, Chao
             {
                 await connection.DisposeAsync();
             }
-            return (new WriteOperation(id, client, start, end, WriteOutcomes.Classify(e, sent), Error: e.Message), null);
+            return (new WriteOperation(id, client, start, end, WriteOutcomes.Classify(e, sent), Error: e.Message, SynchronousCommit: setting), null);
         }
     }
 }

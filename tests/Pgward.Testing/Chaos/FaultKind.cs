@@ -47,4 +47,19 @@ public enum FaultKind
 
     /// <summary>A switchover to the target, under load.</summary>
     Switchover,
+
+    /// <summary><c>kill -9</c> of the target's agent alone, its PostgreSQL left running; the agent is started again only
+    /// at the fault's end (as <see cref="KillAgent"/>, but meant to outlast a failover: a primary without its agent).</summary>
+    KillAgentStay,
+
+    /// <summary>SIGSTOP of the target's agent alone (not its PostgreSQL) for the duration, then SIGCONT.</summary>
+    FreezeAgent,
+
+    /// <summary>A clean stop of the target's agent (SIGTERM, as <c>pgward daemon stop</c> and systemd send), its
+    /// PostgreSQL left running; started again at the fault's end.</summary>
+    StopAgent,
+
+    /// <summary><c>kill -9</c> of the target's dead-man switch (<c>pgward daemon dead-man-switch</c>, its PID in
+    /// <c>pgward-deadman.state</c> beside the node's pgward.conf); nothing when there is none.</summary>
+    KillDeadManSwitch,
 }

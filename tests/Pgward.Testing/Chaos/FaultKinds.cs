@@ -20,6 +20,10 @@ public static class FaultKinds
         [FaultKind.KillPrimaryDuringBackup] = "kill-primary-during-backup",
         [FaultKind.KillNewPrimary] = "kill-new-primary",
         [FaultKind.Switchover] = "switchover",
+        [FaultKind.KillAgentStay] = "kill-agent-stay",
+        [FaultKind.FreezeAgent] = "freeze-agent",
+        [FaultKind.StopAgent] = "stop-agent",
+        [FaultKind.KillDeadManSwitch] = "kill-dead-man-switch",
     };
 
     public static string Id(this FaultKind kind) => Ids[kind];

@@ -24,7 +24,8 @@ namespace Pgward.Testing.Chaos;
 /// however close the last A write and the first B write are (their windows may overlap: the order is then unknown,
 /// and a clean handover is possible). Unknown and failed writes never count: nobody knows they committed.
 /// An old primary that comes back writable on its old timeline after another node took over (a fork, never correct)
-/// is reported too.
+/// is reported too. Writes count whatever their <c>synchronous_commit</c>: a commit that waited for nobody is still a
+/// write a second primary took; <see cref="TwoPrimaryInterval.Commits"/> says which settings the interval saw.
 /// </remarks>
 public static class TwoPrimaryIntervals
 {
@@ -47,7 +48,9 @@ public static class TwoPrimaryIntervals
                     // took writes, no longer (the host's writes after that say nothing more about the intruder).
                     var lastIntrusion = inside.Max(f => f.End);
                     var end = host.Writes.Where(w => w.Start > lastIntrusion).Min(w => w.Start);
-                    found.Add(new TwoPrimaryInterval(inside.Min(f => f.End), end, host.Era, intruder.Era));
+                    var start = inside.Min(f => f.End);
+                    var commits = host.Writes.Concat(intruder.Writes).Where(w => w.End >= start && w.Start <= end).Select(w => w.SynchronousCommit);
+                    found.Add(new TwoPrimaryInterval(start, end, host.Era, intruder.Era) { Commits = [.. commits.Distinct().Order()] });
                 }
             }
         }
@@ -64,7 +67,11 @@ public static class TwoPrimaryIntervals
             {
                 if (current is not null && interval.Start <= current.End)
                 {
-                    current = current with { End = interval.End > current.End ? interval.End : current.End };
+                    current = current with
+                    {
+                        End = interval.End > current.End ? interval.End : current.End,
+                        Commits = [.. current.Commits.Union(interval.Commits).Order()],
+                    };
                     continue;
                 }
                 if (current is not null)

@@ -13,8 +13,10 @@ namespace Pgward.Testing.Chaos;
 /// <param name="Warning">A WARNING the server sent with the answer. "canceling wait for synchronous replication" means
 /// the commit was acknowledged after a cancel although no synchronous standby confirmed it: if such a write is lost,
 /// this says why.</param>
+/// <param name="SynchronousCommit">The session's <c>synchronous_commit</c> when the write was sent: a write with
+/// <c>local</c> or <c>off</c> never waited for a standby or the commit lease.</param>
 public sealed record WriteOperation(long Id, int Client, TimeSpan Start, TimeSpan End, WriteOutcome Outcome, string? Node = null,
-    int? Timeline = null, string? Error = null, string? Warning = null)
+    int? Timeline = null, string? Error = null, string? Warning = null, SynchronousCommit SynchronousCommit = SynchronousCommit.On)
 {
     /// <summary>
     /// An acknowledgement PostgreSQL qualified: the client's cancel (here its command timeout) ended the commit's wait

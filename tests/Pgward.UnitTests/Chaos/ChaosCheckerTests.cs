@@ -56,6 +56,38 @@ public sealed class ChaosCheckerTests
     }
 
     [Fact]
+    public void Check_counts_lost_local_and_off_commits_apart_from_the_lost_and_still_finds_two_primaries_in_them()
+    {
+        var history = Of(
+            Ack(1, "a", 0, 1),
+            Ack(2, "b", 2, 3, timeline: 2),
+            Ack(3, "a", 4, 5, commit: SynchronousCommit.Local),
+            Ack(4, "a", 5, 6, commit: SynchronousCommit.Off));
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b", 1, 2)]);
+
+        Assert.Empty(verdict.Lost);
+        Assert.Equal([3L, 4L], verdict.LostLocalCommits);
+        Assert.Equal(new Dictionary<string, int> { ["on"] = 2, ["local"] = 1, ["off"] = 1 }, verdict.AcknowledgedBySetting);
+        Assert.Single(verdict.TwoPrimaryIntervals);
+        var problem = Assert.Single(verdict.Problems(lossAllowed: false));
+        Assert.StartsWith("1 two-primary intervals: [3.000 s, 4.000 s] a (timeline 1) and b (timeline 2), synchronous_commit on/local", problem,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_takes_no_row_of_a_local_commit_seen_on_a_standby_then_lost_for_a_violation()
+    {
+        var history = new ChaosHistory([Ack(1, "a", 0, 1, commit: SynchronousCommit.Local)],
+            [new ReadObservation(1, Seconds(1.5), "c", FromStandby: true, [1])]);
+
+        var verdict = ChaosChecker.Check(history, "b", [Rows("b")]);
+
+        Assert.False(Assert.Single(verdict.LostReads).Violation);
+        Assert.True(verdict.Passed(lossAllowed: false));
+    }
+
+    [Fact]
     public void Check_counts_a_lost_write_whose_warning_is_not_about_the_synchronous_wait_as_lost()
     {
         var history = Of(Ack(1, "a", 0, 1) with { Warning = "there is no transaction in progress" });

@@ -46,10 +46,10 @@ public sealed class ChaosReportTests
         var table = new ChaosReport([Clean1, Clean2, LossyAsync, SplitBrain]).ToTable();
 
         var expected = """
-            scenario      mode   runs  failed  faults  acked  lost  lost-warned  duplicated  two-primary  failover med/max s  recovery med/max s  backup  seeds
-            kill-primary  sync      2       0       4      4     0            0           0            0           2.50/5.00         20.00/30.00       -  11,12
-            kill-primary  async     1       0       0      3     1            0           0            0                 -/-                 -/-       -  13
-            partition     sync      1       1       1      3     0            0           0            1           0.50/0.50         12.25/12.25       -  99
+            scenario      mode   runs  failed  faults  acked  lost  lost-warned  lost-local  duplicated  two-primary  failover med/max s  recovery med/max s  backup  seeds
+            kill-primary  sync      2       0       4      4     0            0           0           0            0           2.50/5.00         20.00/30.00       -  11,12
+            kill-primary  async     1       0       0      3     1            0           0           0            0                 -/-                 -/-       -  13
+            partition     sync      1       1       1      3     0            0           0           0            1           0.50/0.50         12.25/12.25       -  99
 
             """;
         Assert.Equal(expected.ReplaceLineEndings(), table.ReplaceLineEndings());

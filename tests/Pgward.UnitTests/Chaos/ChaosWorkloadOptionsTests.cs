@@ -21,6 +21,28 @@ public sealed class ChaosWorkloadOptionsTests
     }
 
     [Fact]
+    public void Validate_refuses_writers_without_a_synchronous_commit_to_draw()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (new ChaosWorkloadOptions(Write) { SynchronousCommits = [] }).Validate());
+
+        Assert.Contains("SynchronousCommits is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SettingOf_deals_every_synchronous_commit_to_one_of_three_writers_and_repeats_with_the_seed()
+    {
+        foreach (var seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            var options = new ChaosWorkloadOptions(Write) { SynchronousCommits = SynchronousCommits.All, Seed = seed };
+            var dealt = Enumerable.Range(1, 3).Select(options.SettingOf).ToList();
+
+            Assert.Equal(SynchronousCommits.All, dealt.Order());
+            Assert.Equal(dealt, Enumerable.Range(1, 3).Select((options with { }).SettingOf));
+        }
+        Assert.Equal(SynchronousCommit.On, new ChaosWorkloadOptions(Write).SettingOf(2));
+    }
+
+    [Fact]
     public void Validate_refuses_more_writers_than_ids_can_hold()
     {
         var error = Assert.Throws<ArgumentException>(() => (new ChaosWorkloadOptions(Write) { Writers = 1000 }).Validate());

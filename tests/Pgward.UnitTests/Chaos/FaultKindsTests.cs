@@ -13,6 +13,8 @@ public sealed class FaultKindsTests
             Assert.Equal(kind, FaultKinds.Parse(kind.Id()));
         }
         Assert.Equal("asymmetric-cut", FaultKind.AsymmetricCut.Id());
+        Assert.Equal(["kill-agent-stay", "freeze-agent", "stop-agent", "kill-dead-man-switch"],
+            new[] { FaultKind.KillAgentStay, FaultKind.FreezeAgent, FaultKind.StopAgent, FaultKind.KillDeadManSwitch }.Select(k => k.Id()));
     }
 
     [Fact]

@@ -34,6 +34,25 @@ public sealed class TwoPrimaryIntervalsTests
     }
 
     [Fact]
+    public void Find_counts_an_old_primary_taking_local_commits_beside_a_new_one_and_names_the_settings()
+    {
+        // Issue 13: the old primary's agent gone, its synchronous_commit = on writes held, its local and off ones taken.
+        var intervals = TwoPrimaryIntervals.Find(
+        [
+            Ack(1, "a", 0, 1),
+            Ack(2, "b", 2, 3, timeline: 2),
+            Ack(3, "a", 4, 5, commit: SynchronousCommit.Local),
+            Ack(4, "a", 4.5, 5.5, client: 2, commit: SynchronousCommit.Off),
+        ]);
+
+        var interval = Assert.Single(intervals);
+        Assert.Equal((Seconds(3), Seconds(4)), (interval.Start, interval.End));
+        // The off write came after the interval's end (a's first write certainly after b's): not its evidence.
+        Assert.Equal([SynchronousCommit.On, SynchronousCommit.Local], interval.Commits);
+        Assert.EndsWith("a (timeline 1) and b (timeline 2), synchronous_commit on/local", interval.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Find_returns_nothing_when_a_returns_on_a_higher_timeline_after_two_failovers() =>
         Assert.Empty(TwoPrimaryIntervals.Find([Ack(1, "a", 0, 1), Ack(2, "b", 2, 3, timeline: 2), Ack(3, "a", 4, 5, timeline: 3)]));
 
