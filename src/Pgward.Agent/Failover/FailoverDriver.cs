@@ -168,6 +168,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),
         };
+        tasks.Add(AgentUrls.RefreshAsync(ctx, sender, ready.Voters, logger, stop.Token));
         if (link is not null)
         {
             tasks.Add(link.SuperviseAsync(stop.Token));
@@ -213,7 +214,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
                 DisabledReason = $"waiting for the cluster metadata: {outcome.Error}";
                 continue;
             }
-            var (ready, problem) = FailoverSetup.From(ctx.Options, source.Nodes, Environment.GetEnvironmentVariable(SafetyFaultNames.Variable));
+            var nodes = await AgentUrls.CorrectOwnAsync(ctx, source.Nodes, logger, ct);
+            var (ready, problem) = FailoverSetup.From(ctx.Options, nodes, Environment.GetEnvironmentVariable(SafetyFaultNames.Variable));
             if (ready is null)
             {
                 DisabledReason = problem;

@@ -34,4 +34,10 @@ internal static partial class FailoverLog
 
     [LoggerMessage(3124, LogLevel.Warning, "agent stopping while {Why}: PostgreSQL keeps running and taking writes without its agent, and nothing fences it until the agent runs again")]
     public static partial void Detached(ILogger logger, string why);
+
+    [LoggerMessage(3125, LogLevel.Warning, "this node's record names its agent at {Registered}, but it listens on {Listening}: {Outcome}")]
+    public static partial void AgentUrlDiffers(ILogger logger, string registered, string listening, string outcome);
+
+    [LoggerMessage(3126, LogLevel.Information, "agent of node {Peer} is now at {Url} (its record changed)")]
+    public static partial void PeerMoved(ILogger logger, int peer, string url);
 }

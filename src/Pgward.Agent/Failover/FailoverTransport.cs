@@ -23,6 +23,8 @@ public sealed class FailoverTransport : IAsyncDisposable
     private readonly HttpClient http;
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<int, Channel<FailoverMessage>> queues = [];
+    // Each peer's /failover/message URL; replaced when its record names another (Repoint), read by its sender.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> urls = [];
     private readonly List<Task> senders = [];
 
     public FailoverTransport(int self, IReadOnlyDictionary<int, string> peerUrls, string token, TimeProvider time, ILogger logger)
@@ -48,9 +50,24 @@ public sealed class FailoverTransport : IAsyncDisposable
                 SingleReader = true,
             });
             queues[id] = queue;
-            senders.Add(SendLoopAsync(id, url.TrimEnd('/') + "/failover/message", queue.Reader, stopping.Token));
+            urls[id] = MessageUrl(url);
+            senders.Add(SendLoopAsync(id, queue.Reader, stopping.Token));
         }
     }
+
+    /// <summary>Sends a peer's messages to <paramref name="agentUrl"/> from now on; true when that changed anything.</summary>
+    public bool Repoint(int peer, string agentUrl)
+    {
+        var url = MessageUrl(agentUrl);
+        if (!urls.TryGetValue(peer, out var current) || current == url)
+        {
+            return false;
+        }
+        urls[peer] = url;
+        return true;
+    }
+
+    private static string MessageUrl(string agentUrl) => agentUrl.TrimEnd('/') + "/failover/message";
 
     public void Send(int to, FailoverMessage message)
     {
@@ -72,14 +89,14 @@ public sealed class FailoverTransport : IAsyncDisposable
         stopping.Dispose();
     }
 
-    private async Task SendLoopAsync(int peer, string url, ChannelReader<FailoverMessage> reader, CancellationToken ct)
+    private async Task SendLoopAsync(int peer, ChannelReader<FailoverMessage> reader, CancellationToken ct)
     {
         var failing = false;
         try
         {
             await foreach (var message in reader.ReadAllAsync(ct))
             {
-                var error = await PostAsync(url, message, ct);
+                var error = await PostAsync(urls[peer], message, ct);
                 if (error is not null && !failing)
                 {
                     FailoverLog.PeerUnreachable(logger, peer, error);

@@ -90,6 +90,64 @@ public sealed class FenceTests : PgIntegrationTest
         await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5", "INSERT INTO during_maintenance VALUES (2)", Token);
     }
 
+    [Fact]
+    public async Task Fence_undone_by_hand_as_the_README_says_leaves_a_writable_primary_on_its_own_timeline()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(1), "daemon", "pause");
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        // Both standbys' agents gone for good: node 1 has no majority and fences itself.
+        await cluster.Agents.KillAsync(2);
+        await cluster.Agents.KillAsync(3);
+        await cluster.WaitAsync(async () => (await cluster.ReportAsync(1, Token)) is { Role: "standby" }, TimeSpan.FromSeconds(30),
+            "node 1 fenced, read-only", Token);
+
+        // README, "Undoing a fence by hand".
+        Assert.True(await cluster.Agents.StopAsync(1, TimeSpan.FromSeconds(90)), "node 1's agent did not end by itself");
+        await Run(cluster, "node", "service", "--action=stop");
+        var guard = Path.Combine(cluster.Sandbox.DataDirectory(1), "standby.signal");
+        Assert.StartsWith("pgward: primary guard", await File.ReadAllTextAsync(guard, Token), StringComparison.Ordinal);
+        File.Delete(guard);
+        await Run(cluster, "node", "service", "--action=start");
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1), "ALTER SYSTEM RESET synchronous_standby_names", Token);
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1), "SELECT pg_reload_conf()", Token);
+
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5", "CREATE TABLE by_hand (id int); INSERT INTO by_hand VALUES (1)", Token);
+        Assert.Equal(1, await Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(1),
+            "SELECT timeline_id FROM pg_control_checkpoint()", Token));
+    }
+
+    [Fact]
+    public async Task Agent_whose_record_names_an_old_port_corrects_it_and_the_others_reach_it()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
+        Assert.True(await cluster.Agents.StopAsync(2, TimeSpan.FromSeconds(90)));
+        var config = await File.ReadAllTextAsync(cluster.Config(2), Token);
+        var port = FreePort.Next();
+        await File.WriteAllTextAsync(cluster.Config(2),
+            System.Text.RegularExpressions.Regex.Replace(config, @"(?m)^agent_port\s*=.*$", $"agent_port = {port}"), Token);
+        cluster.Agents.Start(2, cluster.Config(2));
+
+        var status = await PgwardCli.RunAsync(Token, "-f", cluster.Config(3), "daemon", "status");
+        await cluster.WaitAsync(async () => (status = await PgwardCli.RunAsync(Token, "-f", cluster.Config(3), "daemon", "status")).Out
+            .Contains($":{port}", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "node 2's new address in the records", Token);
+        Assert.Contains("record corrected", await File.ReadAllTextAsync(cluster.Agents.LogFile(2), Token), StringComparison.Ordinal);
+        // Node 1 hears from node 2 again: with node 3's agent stopped, node 1 keeps its majority only through node 2.
+        await cluster.WaitAsync(async () => await File.ReadAllTextAsync(cluster.Agents.LogFile(1), Token) is var log
+            && log.Contains("agent of node 2 is now at", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "node 1 repointed at node 2", Token);
+        await cluster.Agents.KillAsync(3);
+        await Task.Delay(TimeSpan.FromSeconds(4), TimeProvider.System, Token);
+        Assert.Equal("primary", (await cluster.ReportAsync(1, Token))?.FailoverState);
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5", "CREATE TABLE reached (id int)", Token);
+    }
+
+    private async Task Run(FailoverCluster cluster, params string[] args)
+    {
+        var run = await PgwardCli.RunAsync(Token, ["-f", cluster.Config(1), .. args]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
     private static string DeadManLog(FailoverCluster cluster, int nodeId)
     {
         var path = Path.Combine(Path.GetDirectoryName(cluster.Config(nodeId))!, "pgward-deadman.log");
