@@ -134,9 +134,7 @@ public sealed partial class FailoverNode
         {
             unguarded = false;
         }
-        var holds = unguarded || lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil
-            || options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing);
-        if (holds)
+        if (LeaseHolds(now))
         {
             if (fenced)
             {
@@ -149,6 +147,23 @@ public sealed partial class FailoverNode
             // At the lease's end, the instant the dead-man switch stops the server if the agent cannot: no commit of
             // any kind (synchronous_commit = local included) may be acknowledged beyond it.
             FenceOnce($"no majority of voters acknowledged node {self.Id} within {options.FenceTimeout.TotalMilliseconds:0} ms", actions);
+        }
+    }
+
+    private bool LeaseHolds(DateTimeOffset now) =>
+        unguarded || lease.HoldsMajority(now, options.FenceTimeout, majority) || now < graceUntil
+        || options.UnsafeFaults.HasFlag(SafetyFaults.NoFencing);
+
+    /// <summary>
+    /// A leader whose server is not running as a primary (stopped by the dead-man switch, crashed, being restarted)
+    /// still loses its lease on time: it counts as fenced from then on, so that its agent does not make a restarted
+    /// server the primary again (an unfence) before a majority acknowledges it anew.
+    /// </summary>
+    private void LapseWhileDown(DateTimeOffset now)
+    {
+        if (leaderTerm is not null && !superseded && !fenced && !LeaseHolds(now))
+        {
+            fenced = true;
         }
     }
 

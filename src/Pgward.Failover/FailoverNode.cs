@@ -81,6 +81,7 @@ public sealed partial class FailoverNode
         }
         else
         {
+            LapseWhileDown(now);
             StandbyTick(now, actions);
         }
 

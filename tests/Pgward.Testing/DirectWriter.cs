@@ -53,39 +53,25 @@ public sealed class DirectWriter : IAsyncDisposable
     /// <summary>The time now on the clock of <see cref="Acknowledged"/>.</summary>
     public static TimeSpan Now() => TimeSpan.FromSeconds((double)Stopwatch.GetTimestamp() / Stopwatch.Frequency);
 
-    private async Task RunAsync(CancellationToken ct)
+    private Task RunAsync(CancellationToken ct) => Reconnecting.RunAsync(async token =>
     {
-        while (!ct.IsCancellationRequested)
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(token);
+        await using (var set = new NpgsqlCommand($"SET synchronous_commit = {synchronousCommit}", connection))
         {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(ct);
-                await using (var set = new NpgsqlCommand($"SET synchronous_commit = {synchronousCommit}", connection))
-                {
-                    await set.ExecuteNonQueryAsync(ct);
-                }
-                await using var insert = new NpgsqlCommand("INSERT INTO direct_rows (setting) VALUES (current_setting('synchronous_commit'))", connection);
-                while (!ct.IsCancellationRequested)
-                {
-                    await insert.ExecuteNonQueryAsync(ct);
-                    lock (acknowledged)
-                    {
-                        acknowledged.Add(Now());
-                    }
-                    await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, ct);
-                }
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException
-                                          or OperationCanceledException)
-            {
-                if (!ct.IsCancellationRequested)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, CancellationToken.None);
-                }
-            }
+            await set.ExecuteNonQueryAsync(token);
         }
-    }
+        await using var insert = new NpgsqlCommand("INSERT INTO direct_rows (setting) VALUES (current_setting('synchronous_commit'))", connection);
+        while (!token.IsCancellationRequested)
+        {
+            await insert.ExecuteNonQueryAsync(token);
+            lock (acknowledged)
+            {
+                acknowledged.Add(Now());
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, token);
+        }
+    }, TimeSpan.FromMilliseconds(50), ct);
 
     public async ValueTask DisposeAsync()
     {

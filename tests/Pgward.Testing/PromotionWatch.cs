@@ -37,38 +37,24 @@ public sealed class PromotionWatch : IAsyncDisposable
         }
     }
 
-    private async Task WatchAsync(string name, string connectionString, CancellationToken ct)
+    private Task WatchAsync(string name, string connectionString, CancellationToken ct) => Reconnecting.RunAsync(async token =>
     {
-        while (!ct.IsCancellationRequested)
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(token);
+        await using var query = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+        while (!token.IsCancellationRequested)
         {
-            try
+            if (await query.ExecuteScalarAsync(token) is false)
             {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync(ct);
-                await using var query = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
-                while (!ct.IsCancellationRequested)
+                lock (promoted)
                 {
-                    if (await query.ExecuteScalarAsync(ct) is false)
-                    {
-                        lock (promoted)
-                        {
-                            promoted.TryAdd(name, DirectWriter.Now());
-                        }
-                        return;
-                    }
-                    await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, ct);
+                    promoted.TryAdd(name, DirectWriter.Now());
                 }
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, token);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException
-                                          or OperationCanceledException)
-            {
-                if (!ct.IsCancellationRequested)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, CancellationToken.None);
-                }
-            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, token);
         }
-    }
+    }, TimeSpan.FromMilliseconds(20), ct);
 
     public async ValueTask DisposeAsync()
     {

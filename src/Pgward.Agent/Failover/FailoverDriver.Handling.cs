@@ -61,7 +61,9 @@ public sealed partial class FailoverDriver
             return;
         }
         var current = seen;
-        if (Status is { IsLeader: true, Fenced: false })
+        // For whichever postmaster runs only while the lease holds: once it lapsed, only the server seen writable (by
+        // its PID) is stopped, not one the agent has since started again read-only.
+        if (Status is { IsLeader: true, Fenced: false } && decider.CommitsAllowedUntil > now)
         {
             deadMan.Publish(armed: true, decider.CommitsAllowedUntil, now);
             return;

@@ -10,7 +10,7 @@ namespace Pgward.Agent.Failover;
 /// <list type="bullet">
 /// <item>it hands the primary role over: a CHECKPOINT, a fast stop, the lease released, and the best standby elected at
 /// once with everything the old primary wrote; the old primary stays stopped, guarded, until its agent runs again;</item>
-/// <item>while the cluster is paused (or no standby could take over) it detaches instead: the server keeps running,
+/// <item>while the cluster is paused (or failover is manual, or no standby could take over) it detaches instead: the server keeps running,
 /// writable, with nothing of pgward's in its commit path, and nothing fences it until its agent runs again;</item>
 /// <item>when it cannot do either, its dead-man switch stops the server at the lease's end.</item>
 /// </list>
@@ -47,9 +47,13 @@ public sealed partial class FailoverDriver
             FailoverLog.Decided(logger, "agent stopping beside a writable server that no majority acknowledges: the dead-man switch stops it");
             return;
         }
-        if (status.Paused || Successors().Count == 0)
+        var why = status.Paused ? "the cluster is paused"
+            : ctx.Options.Failover != Core.Config.FailoverMode.Automatic ? "failover is manual, so no standby takes over by itself"
+            : Successors().Count == 0 ? "no standby could take over"
+            : null;
+        if (why is not null)
         {
-            await DetachAsync(status.Paused ? "the cluster is paused" : "no standby could take over", current, ct);
+            await DetachAsync(why, current, ct);
             return;
         }
         await HandOverAsync(status.Term, ct);

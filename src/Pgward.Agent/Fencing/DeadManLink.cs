@@ -29,6 +29,9 @@ public sealed class DeadManLink : IDisposable
     private readonly DeadManState state;
     private readonly ILogger logger;
     private Process? started;
+    // When the switch was first seen not answering: a host that thaws resumes the agent and the switch together, and
+    // the agent may look before the switch has stamped itself; it is replaced only if it stays silent a round longer.
+    private long? silentSince;
     private long startedAt;
     private long seenFiredAt;
 
@@ -163,7 +166,13 @@ public sealed class DeadManLink : IDisposable
             return $"(PID {pid}) is gone";
         }
         var age = Age(state.SwitchAlive);
-        return age > Stale ? $"(PID {pid}) has not answered for {age.TotalMilliseconds:0} ms" : null;
+        if (age <= Stale)
+        {
+            silentSince = null;
+            return null;
+        }
+        silentSince ??= ctx.Time.GetTimestamp();
+        return Age(silentSince.Value) >= SupervisePeriod ? $"(PID {pid}) has not answered for {age.TotalMilliseconds:0} ms" : null;
     }
 
     private TimeSpan Age(long stamp) => ctx.Time.GetElapsedTime(stamp);
@@ -184,6 +193,7 @@ public sealed class DeadManLink : IDisposable
             started?.Dispose();
             // Cleared first: the new switch writes its own PID as soon as it runs.
             state.SwitchPid = 0;
+            silentSince = null;
             started = Process.Start(info);
             startedAt = ctx.Time.GetTimestamp();
             DeadManLog.Spawned(logger, started?.Id ?? 0);

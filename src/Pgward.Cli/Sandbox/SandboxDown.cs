@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pgward.Cli.Commands;
+using Pgward.Cluster.Agents;
 using Pgward.Core;
 using Pgward.Core.Reporting;
 
@@ -25,11 +26,24 @@ public sealed class SandboxDown(CommandRunner runner, ParseResult parse, Sandbox
             return ExitCodes.BadConfig;
         }
         await new SandboxBackup(runner, layout, reporter).StopAsync(ct);
-        // Agents first: a running agent could be asked to start a server again while the sandbox goes down.
-        foreach (var node in nodes.Where(n => SandboxServers.AgentPid(n) is not null))
+        // Agents first: a running agent could be asked to start a server again while the sandbox goes down. Paused
+        // first, as for any maintenance: a stopping primary's agent then leaves its server alone, where it would
+        // otherwise hand the primary role over to a standby about to go down too.
+        var running = nodes.Where(n => SandboxServers.AgentPid(n) is not null).ToList();
+        var pausedBefore = running.Count > 0 && PauseFlag.For(running[0]).IsPaused;
+        if (running.Count > 0 && !pausedBefore)
+        {
+            await PgwardApp.RunAsync(["-f", running[0].ConfigFile!, "-q", "daemon", "pause"], runner.Environment, ct);
+        }
+        foreach (var node in running)
         {
             var stopped = await PgwardApp.RunAsync(["-f", node.ConfigFile!, "-q", "daemon", "stop"], runner.Environment, ct);
             reporter.Notice($"{node.NodeName}: agent {(stopped == ExitCodes.Success ? "stopped" : "did not stop")}");
+        }
+        // The pause was the sandbox's own: "sandbox up" starts the agents unpaused, as they were.
+        foreach (var node in pausedBefore ? [] : running)
+        {
+            PauseFlag.For(node).Unpause();
         }
         // Standbys first, so the primary's shutdown checkpoint is not waiting on WAL senders of standbys about to go.
         foreach (var node in nodes.OrderByDescending(n => File.Exists(Path.Combine(n.DataDirectory, "standby.signal"))).ThenByDescending(n => n.NodeId))

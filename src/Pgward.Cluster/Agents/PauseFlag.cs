@@ -5,7 +5,8 @@ namespace Pgward.Cluster.Agents;
 /// <summary>
 /// Whether this node's daemon is paused (<c>pgward daemon pause</c>): a file beside pgward.conf, so the pause survives
 /// restarts of the daemon and of the host. While paused, the daemon monitors and answers, but takes no automatic
-/// action (no promotion, no fencing, no rejoin).
+/// action (no promotion, follow or rejoin); a primary that loses its majority still fences itself, and a primary's agent
+/// that is stopped leaves its server running.
 /// </summary>
 public sealed class PauseFlag(string path)
 {

@@ -142,7 +142,10 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
             var judge = await FirstWritableAsync(cluster, ct) ?? 1;
             return ChaosChecker.Check(history, cluster.HostName(judge), [await table.ReadAllAsync(cluster.ConnectionString(judge), ct)]);
         }
-        var lsn = await Sql.ScalarAsync<string>(cluster.ConnectionString(primary.Value), "SELECT pg_current_wal_lsn()::text", ct);
+        // The insert position, not pg_current_wal_lsn() (the write position): a commit with synchronous_commit = off is
+        // visible on the primary before the WAL writer writes it out, and a standby caught up to the write position
+        // still lacked it (primary-agent-stopped:sync seed 8, a row missing on node1).
+        var lsn = await Sql.ScalarAsync<string>(cluster.ConnectionString(primary.Value), "SELECT pg_current_wal_insert_lsn()::text", ct);
         foreach (var id in Enumerable.Range(1, DataNodes).Where(id => id != primary))
         {
             var replayed = await WithinAsync(async () => await Sql.ScalarAsync<bool>(cluster.ConnectionString(id),

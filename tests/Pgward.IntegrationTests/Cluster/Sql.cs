@@ -20,6 +20,19 @@ public static class Sql
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Whether the server takes writes now: it answers, and not in recovery. False while it is down.</summary>
+    public static async Task<bool> IsWritableAsync(string connectionString, CancellationToken ct)
+    {
+        try
+        {
+            return !await ScalarAsync<bool>(connectionString, "SELECT pg_is_in_recovery()", ct);
+        }
+        catch (NpgsqlException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; the test's deadline token bounds the wait.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
     {

@@ -45,7 +45,8 @@ public sealed class FenceTests : PgIntegrationTest
         {
             AgentProcesses.Signal([cluster.Agents.Pid(2), cluster.Agents.Pid(3)], "CONT");
         }
-        await cluster.WaitAsync(async () => (await cluster.ReportAsync(1, Token)) is { Role: "primary", FailoverState: "primary" },
+        await cluster.WaitAsync(async () => await Sql.IsWritableAsync(cluster.Sandbox.ConnectionString(1), Token)
+            && (await cluster.ReportAsync(1, Token)) is { Role: "primary", FailoverState: "primary" },
             TimeSpan.FromSeconds(30), "node 1 a writable primary again", Token);
         await cluster.WaitForStandbyAsync(2, 1, TimeSpan.FromSeconds(30), Token);
 
