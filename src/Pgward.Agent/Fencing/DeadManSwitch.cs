@@ -14,12 +14,13 @@ namespace Pgward.Agent.Fencing;
 /// </summary>
 public sealed class DeadManSwitch(string dataDirectory, DeadManState state, TimeProvider time, ILogger logger)
 {
-    /// <summary>How often an armed switch looks at the state (besides waking at the deadline): the agent may move the
-    /// deadline earlier, to now, when the node loses the primary role.</summary>
-    public static readonly TimeSpan ArmedPoll = TimeSpan.FromMilliseconds(20);
+    /// <summary>How often an armed switch looks at the state besides waking at the deadline itself, and stamps itself
+    /// alive: 250 ms. The deadline only moves earlier than the one the switch sleeps to when the node gives up a lease
+    /// that still holds (a switchover's clean stop, by its live agent); a lapsed lease is caught at the deadline.</summary>
+    public static readonly TimeSpan ArmedPoll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How often a disarmed switch looks at the state and stamps itself alive.</summary>
-    public static readonly TimeSpan DisarmedPoll = TimeSpan.FromMilliseconds(100);
+    /// <summary>How often a disarmed switch looks at the state and stamps itself alive: 250 ms.</summary>
+    public static readonly TimeSpan DisarmedPoll = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The agent's process is looked for every this many rounds.</summary>
     private const int AgentCheckRounds = 10;
