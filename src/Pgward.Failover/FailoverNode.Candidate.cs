@@ -60,7 +60,7 @@ public sealed partial class FailoverNode
             return;
         }
 
-        var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority);
+        var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority, heardSinceStart);
         if (VotePolicy.DataRefusal(candidacy, Knowledge(now), options) is string refusal)
         {
             Report($"node {self.Id} cannot stand: {refusal}", actions);
@@ -109,7 +109,7 @@ public sealed partial class FailoverNode
 
         election = new ElectionRound(phase, term, ++round, now, now + options.ElectionTimeout, manual);
         election.Granted.Add(self.Id);
-        var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority);
+        var candidacy = new Candidacy(self.Id, local.Timeline, local.Lsn, self.Priority, heardSinceStart);
         var request = new VoteRequest(term, phase == ElectionPhase.PreVote, round, candidacy, manual);
         actions.AddRange(Others.Select(id => new Send(id, request)));
         Progress(now, actions);

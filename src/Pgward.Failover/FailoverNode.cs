@@ -57,7 +57,7 @@ public sealed partial class FailoverNode
 
     public FailoverStatus Status => new(
         voter.CurrentTerm, voter.PrimaryId, leaderTerm is not null && !superseded, fenced, store.IsPaused,
-        election?.Phase ?? ElectionPhase.None, lastHeard, lastRefusal);
+        election?.Phase ?? ElectionPhase.None, lastHeard, lastRefusal, heardSinceStart || leaderTerm is not null);
 
     /// <summary>Periodic step: renew the lease and check the fence on a primary, detect a failed primary and
     /// run elections on a standby.</summary>

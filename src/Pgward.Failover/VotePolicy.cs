@@ -42,10 +42,12 @@ internal static class VotePolicy
 
     /// <summary>
     /// A voter that has not heard any primary since its agent started refuses an automatic candidate while its own server
-    /// still streams from its upstream, and a witness refuses it outright. Why: agents are turned on one at a time, in any
+    /// still streams from its upstream (its own evidence that the primary lives), and a witness, which has no such
+    /// evidence, refuses a candidate that has not heard a primary either. Why: agents are turned on one at a time, in any
     /// order; a primary whose agent is not up yet (or cannot reach the others) is guarded by no lease, and only a voter
-    /// that heard it could know it is gone. The price: a primary that dies before any voter heard its agent is not
-    /// replaced automatically; an operator's promotion still is.
+    /// that heard it could know it is gone. A candidate that heard it acknowledged it, which guards it (with the primary,
+    /// a majority of three). The price: a primary that dies before any voter heard its agent is not replaced
+    /// automatically; an operator's promotion still is.
     /// </summary>
     private static string? NotHeardYet(VoteRequest request, VoterKnowledge me)
     {
@@ -55,7 +57,8 @@ internal static class VotePolicy
         }
         if (me.Self.IsWitness)
         {
-            return $"node {me.Self.Id} (witness) has heard no primary since its agent started";
+            return request.Candidate.HeardPrimary ? null
+                : $"node {me.Self.Id} (witness) and node {request.Candidate.Id} have heard no primary since their agents started";
         }
         return me.Local is { IsRunning: true, Streaming: true }
             ? $"node {me.Self.Id} still streams from its upstream and has heard no primary's agent since its own started"

@@ -82,6 +82,7 @@ public static class HealthRoutes
                 _ => report.Role == "primary" ? "fenced" : "standby",
             },
             FailoverNote = status.LastRefusal,
+            FailoverHeardPrimary = status.HeardPrimary,
         }
         : report with { FailoverState = "off", FailoverNote = failover.DisabledReason };
 

@@ -11,6 +11,8 @@ namespace Pgward.Cluster.Agents;
 /// <param name="FailoverTerm">The failover term this agent is in; null while failover is off.</param>
 /// <param name="FailoverState"><c>primary</c>, <c>fenced</c>, <c>standby</c>, <c>candidate</c>, <c>witness</c>, <c>down</c> (its server does not answer) or <c>off</c>.</param>
 /// <param name="FailoverNote">Why failover is off, or the last reason a promotion was refused.</param>
+/// <param name="FailoverHeardPrimary">Whether the agent heard a primary since it started; until then it elects nobody
+/// automatically. Null while failover is off.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(
     int NodeId,
@@ -32,4 +34,5 @@ public sealed record NodeReport(
     double? UpstreamLastSeenSecondsAgo = null,
     long? FailoverTerm = null,
     string? FailoverState = null,
-    string? FailoverNote = null);
+    string? FailoverNote = null,
+    bool? FailoverHeardPrimary = null);

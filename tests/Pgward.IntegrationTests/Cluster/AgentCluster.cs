@@ -81,7 +81,7 @@ public abstract class AgentCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every voter's agent takes part in the failover protocol and node 1 leads as primary; a
+    /// <summary>Waits until every voter's agent takes part in the failover protocol and has heard node 1 leading as primary; a
     /// witness that does not vote reports failover off.</summary>
     private Task WaitForAgreementAsync(CancellationToken ct) =>
         WaitAsync(async () =>
@@ -89,7 +89,7 @@ public abstract class AgentCluster : IAsyncDisposable
             var reports = await Task.WhenAll(AgentIds.Select(id => ReportAsync(id, ct)));
             var voters = VoterIds.ToHashSet();
             return AgentIds.All(id => voters.Contains(id)
-                    ? reports[id - 1]?.FailoverTerm is not null
+                    ? reports[id - 1] is { FailoverTerm: not null, FailoverHeardPrimary: true }
                     : reports[id - 1] is { FailoverTerm: null, FailoverState: "off" })
                 && reports[0] is { Role: "primary", FailoverState: "primary" };
         }, TimeSpan.FromSeconds(60), "every voter in the failover protocol and node 1 leading", ct);

@@ -108,7 +108,8 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         // client gets an error, never an acknowledgement.
         var commit = ExecuteAsync(session, "INSERT INTO orphan VALUES (1)");
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => commit.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, Token));
-        Assert.Null(PostmasterPid.RunningPid(cluster.Sandbox.DataDirectory(1)));
+        await cluster.WaitAsync(() => Task.FromResult(PostmasterPid.RunningPid(cluster.Sandbox.DataDirectory(1)) is null),
+            TimeSpan.FromSeconds(10), "node 1's server stopped by its dead-man switch", Token);
 
         cluster.Agents.Start(1, cluster.Config(1));
         // The restarted agent starts the server read-only, finds itself the leader of the current term, is acknowledged

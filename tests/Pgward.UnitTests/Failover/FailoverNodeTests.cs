@@ -376,13 +376,17 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
-    public void Witness_that_heard_no_primary_since_it_started_refuses_automatic_candidates_but_not_an_operators()
+    public void Witness_that_heard_no_primary_refuses_a_candidate_that_heard_none_either_but_not_an_operators()
     {
         var witness = new FailoverNode(new NodeProfile(3, IsWitness: true), Voters, new FailoverOptions(), StoreAt(1, 1), new Random(1), time.GetUtcNow());
         time.Advance(TimeSpan.FromSeconds(3));
         witness.Tick(time.GetUtcNow(), LocalStatus.None);
-        Assert.False(Reply(witness.Receive(2, Vote(2, 2), time.GetUtcNow())).Granted);
-        Assert.True(Reply(witness.Receive(2, Vote(2, 2) with { Manual = true }, time.GetUtcNow())).Granted);
+        var unheard = Vote(2, 2) with { Candidate = new Candidacy(2, 1, 0x5000, 100, HeardPrimary: false) };
+        Assert.False(Reply(witness.Receive(2, unheard, time.GetUtcNow())).Granted);
+        Assert.True(Reply(witness.Receive(2, unheard with { Manual = true }, time.GetUtcNow())).Granted);
+        // A candidate that heard the primary acknowledged it: that primary is guarded, and the witness may vote.
+        time.Advance(TimeSpan.FromSeconds(3)); // past the promise its granted vote made
+        Assert.True(Reply(witness.Receive(2, Vote(3, 2), time.GetUtcNow())).Granted);
     }
 
     [Fact]
