@@ -36,19 +36,37 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     public async Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
-        if (attempt.Connection is not { } connection)
+        if (attempt.Connection is not { } first)
         {
             return StepResult.Fail($"unable to connect to the candidate: {attempt.Error}");
         }
-        await using (connection)
+        var connection = first;
+        try
         {
             // The shutdown checkpoint record starts at lsn; a receive position past it means the whole record,
             // and with it every commit the old primary acknowledged, is on the candidate.
-            var received = await Waiting.UntilAsync(async token => await ReceivedAsync(connection, token) > lsn,
-                ctx.Options.WalReceiveCheckTimeout, ReceivePoll, ctx.Time, ct);
+            var received = await Waiting.UntilAsync(async token =>
+            {
+                try
+                {
+                    return await ReceivedAsync(connection, token) > lsn;
+                }
+                catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException && !token.IsCancellationRequested)
+                {
+                    // The candidate ended this session (57P01 seen here, with the old primary already stopped): a
+                    // crash of the command now would leave the cluster without a primary. Connect again and go on.
+                    await connection.DisposeAsync();
+                    connection = (await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, token)).Connection ?? connection;
+                    return false;
+                }
+            }, ctx.Options.WalReceiveCheckTimeout, ReceivePoll, ctx.Time, ct);
             return received
                 ? StepResult.Ok
                 : StepResult.Fail($"not received within {ctx.Options.WalReceiveCheckTimeout.TotalSeconds:0} seconds (wal_receive_check_timeout)");
+        }
+        finally
+        {
+            await connection.DisposeAsync();
         }
     }
 
