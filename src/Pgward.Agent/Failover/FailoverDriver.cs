@@ -197,6 +197,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             await stop.CancelAsync();
             await Task.WhenAll(tasks);
         }
+        if (link is not null)
+        {
+            await link.WaitForExitAsync(CancellationToken.None);
+        }
         operatorRequest?.TrySetResult(Outcome.Fail(ExitCodes.AgentUnavailable, "the agent is stopping"));
     }
 

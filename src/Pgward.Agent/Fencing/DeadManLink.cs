@@ -116,6 +116,21 @@ public sealed class DeadManLink : IDisposable
     /// server at the lease's end.</summary>
     public void Release() => state.Mode = DeadManMode.Exit;
 
+    /// <summary>How long a stopping agent waits for its released switch to end: 2 s (it looks every 250 ms).</summary>
+    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Waits (at most 2 s) until a released switch has ended, so that an agent's stop leaves no process of
+    /// its own behind, writing to its log.</summary>
+    public async Task WaitForExitAsync(CancellationToken ct)
+    {
+        var started = ctx.Time.GetTimestamp();
+        while (state.Mode == DeadManMode.Exit && state.SwitchPid > 0 && PostmasterPid.ProcessAlive(state.SwitchPid)
+               && ctx.Time.GetElapsedTime(started) < ExitWait)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ctx.Time, ct);
+        }
+    }
+
     /// <summary>Checks the switch every 200 ms and starts another when it is gone or frozen; reports a server the switch
     /// stopped. Ends with the token.</summary>
     public async Task SuperviseAsync(CancellationToken ct)
