@@ -54,7 +54,8 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                 SynchronousStandbyNames: r.GetString(5),
                 Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)))
             {
-                PostmasterPid = PostmasterPid.Read(guard.DataDirectory),
+                // Only a writable server's: what the dead-man switch is armed for (no file read on a standby's every tick).
+                PostmasterPid = inRecovery ? null : PostmasterPid.Read(guard.DataDirectory),
             };
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)

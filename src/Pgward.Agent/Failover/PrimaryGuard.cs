@@ -17,52 +17,26 @@ public sealed class PrimaryGuard(string dataDirectory)
     public string DataDirectory => dataDirectory;
 
     /// <summary>Whether the data directory would start fenced (or did: a server in recovery because of the guard).</summary>
-    public bool IsSet
-    {
-        get
-        {
-            try
-            {
-                return File.Exists(SignalFile) && File.ReadAllText(SignalFile).StartsWith(Marker, StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }
-    }
+    public bool IsSet => Contents() is { } text && text.StartsWith(Marker, StringComparison.Ordinal);
 
     /// <summary>Whether the data directory holds a plain <c>standby.signal</c>, pgward's mark of a standby (a clone, a
     /// rejoin, a follow), not the guard.</summary>
-    public bool MarksStandby
-    {
-        get
-        {
-            try
-            {
-                return File.Exists(SignalFile) && !File.ReadAllText(SignalFile).StartsWith(Marker, StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        }
-    }
+    public bool MarksStandby => Contents() is { } text && !text.StartsWith(Marker, StringComparison.Ordinal);
 
     /// <summary>Whether its agent stopped this primary to hand the role over (<c>daemon stop</c>): the agent starts it
     /// again, read-only, when it runs again, and it rejoins as a standby.</summary>
-    public bool HandedOver
+    public bool HandedOver => Contents() is { } text && text.StartsWith(Marker + "\n" + HandedOverNote, StringComparison.Ordinal);
+
+    /// <summary>The <c>standby.signal</c>'s text; null when there is none (or it cannot be read).</summary>
+    private string? Contents()
     {
-        get
+        try
         {
-            try
-            {
-                return File.Exists(SignalFile) && File.ReadAllText(SignalFile).StartsWith(Marker + "\n" + HandedOverNote, StringComparison.Ordinal);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
+            return File.Exists(SignalFile) ? File.ReadAllText(SignalFile) : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -28,13 +28,14 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         {
             await WaitForLeaseAsync(cluster, 1);
         }
-        // A standby that has not heard the primary's agent since it started does not stand for election (docs/failover.md,
-        // "agents starting one by one"): give the just started agents a few heartbeats before the freeze.
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        await cluster.WaitForGuardAsync(1, Token);
         // A session opened before the freeze: on thaw it reaches the old primary before its agent has looked at anything.
         await using var session = await OpenAsync(cluster.Sandbox.ConnectionString(1));
         await ExecuteAsync(session, "CREATE TABLE thaw (id int)");
 
+        // The commit lease on its own: the dead-man switch, which would race the backend on thaw, is killed just before
+        // the host freezes (its agent has no time to start another).
+        AgentProcesses.Signal([cluster.SwitchPid(1) ?? throw new InvalidOperationException("node 1 has no dead-man switch")], "KILL");
         cluster.Freeze(1, frozen: true);
         try
         {
@@ -74,7 +75,7 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         {
             await WaitForLeaseAsync(cluster, 1);
         }
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        await cluster.WaitForGuardAsync(1, Token);
         var terms = await cluster.TermsAsync(Token);
         var postmaster = PostmasterPid.Read(cluster.Sandbox.DataDirectory(1));
 

@@ -31,16 +31,28 @@ public sealed class FailoverCluster : AgentCluster
             frozen ? "STOP" : "CONT");
 
     /// <summary>The PID of node <paramref name="nodeId"/>'s dead-man switch, from its state file; null when none runs.</summary>
-    public int? SwitchPid(int nodeId)
+    public int? SwitchPid(int nodeId) =>
+        ReadSwitch(nodeId, state => state.SwitchPid > 0 && Core.Postgres.PostmasterPid.ProcessAlive(state.SwitchPid) ? state.SwitchPid : (int?)null);
+
+    /// <summary>Whether node <paramref name="nodeId"/>'s primary is guarded by a lease: its switch holds a deadline, not
+    /// the unbounded one of a primary no majority has acknowledged yet.</summary>
+    public bool Guarded(int nodeId) =>
+        ReadSwitch(nodeId, state => state.Mode == DeadManMode.Armed && state.Deadline != long.MaxValue);
+
+    private T? ReadSwitch<T>(int nodeId, Func<DeadManState, T> read)
     {
         var path = Path.Combine(Path.GetDirectoryName(Config(nodeId))!, DeadManState.FileName);
         if (!File.Exists(path))
         {
-            return null;
+            return default;
         }
         using var state = DeadManState.OpenPath(path);
-        return state.SwitchPid > 0 && Core.Postgres.PostmasterPid.ProcessAlive(state.SwitchPid) ? state.SwitchPid : null;
+        return read(state);
     }
+
+    /// <summary>Waits until node <paramref name="nodeId"/>'s primary is guarded by a lease (<see cref="Guarded"/>).</summary>
+    public Task WaitForGuardAsync(int nodeId, CancellationToken ct) =>
+        WaitAsync(() => Task.FromResult(Guarded(nodeId)), TimeSpan.FromSeconds(30), $"node {nodeId} guarded by a majority's lease", ct);
 
     public override string Config(int nodeId) => nodeId == Sandbox.Nodes + 1 ? Sandbox.WitnessConfig : Sandbox.Config(nodeId);
 

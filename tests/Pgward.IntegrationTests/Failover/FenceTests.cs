@@ -29,8 +29,8 @@ public sealed class FenceTests : PgIntegrationTest
     {
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
         var terms = await cluster.TermsAsync(Token);
-        // A primary that no agent guarded before is guarded from the first acknowledgement of a majority: give them time.
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        // A primary that no agent guarded before is guarded from the first acknowledgement of a majority.
+        await cluster.WaitForGuardAsync(1, Token);
 
         // Paused, nobody stands for election, but a primary still fences itself without its majority: both voters'
         // agents stall for 3 s, past the fence timeout (1.5 s).
@@ -95,7 +95,7 @@ public sealed class FenceTests : PgIntegrationTest
     public async Task Fence_undone_by_hand_as_the_README_says_leaves_a_writable_primary_on_its_own_timeline()
     {
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: false, Token);
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        await cluster.WaitForGuardAsync(1, Token);
         var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(1), "daemon", "pause");
         Assert.True(pause.ExitCode == 0, pause.ToString());
         // Both standbys' agents gone for good: node 1 has no majority and fences itself.
