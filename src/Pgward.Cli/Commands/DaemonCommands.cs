@@ -40,9 +40,14 @@ public static class DaemonCommands
         var run = new Command("run", "run the agent in the foreground (for systemd); Ctrl-C or SIGTERM stops it");
         run.SetAction((parse, ct) => IsBackupServer(parse, runner.Environment)
             ? BackupCommandGroup.RunAsync(runner, parse, BackupDaemon.RunAsync, ct)
-            : runner.RunAsync(parse, AgentHost.RunAsync, ct));
+            : runner.RunAsync(parse, RunAgentAsync, ct));
         return run;
     }
+
+    private static Task<Outcome> RunAgentAsync(OperationContext ctx, CancellationToken ct) =>
+        NodeDirectoryClaim.Claim(ctx.Options) is { } refusal
+            ? Task.FromResult(Outcome.Fail(ExitCodes.BadConfig, refusal, hint: NodeDirectoryClaim.Fix(ctx.Options.ConfigFile)))
+            : AgentHost.RunAsync(ctx, ct);
 
     // A backup server's pgward.conf has a [backup] section and none of a node's own settings.
     private static bool IsBackupServer(ParseResult parse, CliEnvironment env)

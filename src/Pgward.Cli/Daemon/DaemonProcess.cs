@@ -2,6 +2,7 @@ using Pgward.Agent;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 using Pgward.Core.Reporting;
@@ -36,6 +37,10 @@ public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IRead
         if (backupServer)
         {
             return await StartBackupServerAsync(ct);
+        }
+        if (NodeDirectoryClaim.Refusal(ctx.Options) is { } refusal)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, refusal, hint: NodeDirectoryClaim.Fix(ctx.Options.ConfigFile));
         }
         if ((await client.GetHealthAsync(LocalUrl, "liveness", ct, TimeSpan.FromSeconds(1))).Reachable)
         {
