@@ -41,9 +41,10 @@ public sealed class StandbySwitchover(OperationContext ctx)
         }
         if (request.DryRun)
         {
-            ctx.Reporter.Info($"would stop {plan.Primary.Describe()}, promote {plan.Candidate.Describe()} and rejoin the old primary as its standby"
+            // What a dry run is for: said at the default level, not only with -v.
+            ctx.Reporter.Notice($"would stop {plan.Primary.Describe()}, promote {plan.Candidate.Describe()} and rejoin the old primary as its standby"
                 + (plan.SiblingsFollow && plan.Siblings.Count > 0 ? $", then re-point {string.Join(", ", plan.Siblings.Select(s => s.Describe()))}" : ""));
-            ctx.Reporter.Info("prerequisites for executing STANDBY SWITCHOVER are met");
+            ctx.Reporter.Notice("prerequisites for executing STANDBY SWITCHOVER are met");
             return Outcome.Ok;
         }
 

@@ -61,6 +61,13 @@ public sealed class SwitchoverTests(ITestOutputHelper output) : PgIntegrationTes
         Assert.Contains("nothing was changed", run.Error, StringComparison.Ordinal);
         Assert.False(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(1), "select pg_is_in_recovery()", Token));
         Assert.True(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "select pg_is_in_recovery()", Token));
+
+        await sandbox.StartServerAsync(3, Token);
+        var ready = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "switchover", "--siblings-follow", "--dry-run");
+        Assert.True(ready.ExitCode == 0, ready.ToString());
+        Assert.Contains("would stop node \"node1\" (ID: 1), promote node \"node2\" (ID: 2)", ready.Error, StringComparison.Ordinal);
+        Assert.Contains("re-point node \"node3\" (ID: 3)", ready.Error, StringComparison.Ordinal);
+        Assert.Contains("prerequisites for executing STANDBY SWITCHOVER are met", ready.Error, StringComparison.Ordinal);
     }
 
     [Fact]
