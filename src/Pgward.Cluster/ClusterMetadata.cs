@@ -26,7 +26,7 @@ public static class ClusterMetadata
                 {
                     var nodes = await store.GetNodesAsync(ct);
                     KnownNodesCache.Save(ctx.Options.ConfigFile, nodes);
-                    return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true), Outcome.Ok);
+                    return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true, ctx.Options.NodeId), Outcome.Ok);
                 }
                 localProblem = "schema \"pgward\" does not exist in its database";
             }
@@ -45,7 +45,7 @@ public static class ClusterMetadata
                 if (await store.SchemaExistsAsync(ct))
                 {
                     var from = nodeId is { } id ? $"node ID {id}" : "the upstream in primary_conninfo";
-                    return (new MetadataSource(await store.GetNodesAsync(ct), from, FromLocalNode: false), Outcome.Ok);
+                    return (new MetadataSource(await store.GetNodesAsync(ct), from, FromLocalNode: false, nodeId), Outcome.Ok);
                 }
             }
         }

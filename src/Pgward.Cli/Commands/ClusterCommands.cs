@@ -69,6 +69,8 @@ public static class ClusterCommands
             }
             else
             {
+                // Whose copy of the metadata the roles come from: a node's own copy can be stale (a restarted old primary).
+                ctx.Reporter.Notice($"metadata read from {report.ReadFrom}");
                 if (!parse.GetValue(terse))
                 {
                     WriteWarnings(ctx.Reporter, report);

@@ -31,6 +31,14 @@ public sealed class DataDirectoryState
         return new DataDirectoryState(path, exists: true, empty, PostmasterPid.RunningPid(path));
     }
 
+    /// <summary>What the clone will do with the directory, for the list of checks (when <see cref="Refusal"/> is null).</summary>
+    public string Describe(bool force) => (Exists, IsEmpty) switch
+    {
+        (false, _) => $"\"{Path}\" does not exist; it will be created",
+        (true, true) => $"\"{Path}\" exists and is empty",
+        _ => force ? $"\"{Path}\" is not empty; its contents will be deleted (-F/--force)" : $"\"{Path}\" is not empty",
+    };
+
     /// <summary>Why the clone may not write here, or null.</summary>
     public Outcome? Refusal(bool force)
     {

@@ -1,3 +1,4 @@
+using Npgsql;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -40,14 +41,21 @@ public sealed class StandbyClone(OperationContext ctx)
                 hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host");
         }
         await using var _ = connection;
+        // A dry run exists to show the checks: at the default level too, as repmgr's does.
+        var checkLevel = request.DryRun ? ReportLevel.Notice : ReportLevel.Info;
+        ctx.Reporter.Report(checkLevel, $"connected to the upstream at {source.ToMaskedString()}");
         var facts = await ServerProbe.ReadAsync(connection, ct);
         var slotName = NodeRecords.SlotName(options.NodeId);
-        var checks = UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force).ToList();
+        var upstreamPort = await UpstreamPortAsync(connection, ct);
+        var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
+        var checks = new List<CloneCheck> { CloneCheck.Pass("data directory", dataDirectory.Describe(request.Force)) };
+        checks.AddRange(UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
+        checks.Add(portCheck);
         var failed = checks.Where(c => !c.Passed).ToList();
         foreach (var check in checks.Where(c => c.Passed))
         {
-            ctx.Reporter.Info($"{check.Name}: {check.Message}");
+            ctx.Reporter.Report(checkLevel, $"check \"{check.Name}\" passed: {check.Message}");
         }
         foreach (var check in failed)
         {
@@ -63,11 +71,17 @@ public sealed class StandbyClone(OperationContext ctx)
         var metadata = new MetadataStore(connection);
         var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
         var useSlot = options.UseReplicationSlots;
-        var args = BaseBackupArguments(options.DataDirectory, replication, request.FastCheckpoint, useSlot ? slotName : null);
+        var args = BaseBackupArguments(options.DataDirectory, replication.ToString(), request.FastCheckpoint, useSlot ? slotName : null);
         if (request.DryRun)
         {
-            ctx.Reporter.Info($"would run: {binaries.Tool("pg_basebackup")} {string.Join(' ', args)}");
-            ctx.Reporter.Info("prerequisites for cloning are met");
+            var shown = BaseBackupArguments(options.DataDirectory, replication.ToMaskedString(), request.FastCheckpoint, useSlot ? slotName : null);
+            ctx.Reporter.Notice(upstreamRecord is null
+                ? "the standby will follow the upstream at -h/-p (no node record found for it)"
+                : $"the standby will follow {upstreamRecord.Describe()}");
+            ctx.Reporter.Notice($"would run: {CommandLine.Format(binaries.Tool("pg_basebackup"), shown)}");
+            ctx.Reporter.Notice($"would write primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")} "
+                + $"to postgresql.auto.conf and create standby.signal");
+            ctx.Reporter.Notice("prerequisites for cloning are met");
             if (!request.FastCheckpoint)
             {
                 ctx.Reporter.Hint("consider using -c/--fast-checkpoint");
@@ -90,6 +104,15 @@ public sealed class StandbyClone(OperationContext ctx)
         }
 
         await StandbyConfiguration.WriteAsync(options.DataDirectory, replication, useSlot ? slotName : null, ct);
+        if (portToSet is { } port)
+        {
+            // postgresql.auto.conf, beside primary_conninfo: it is read after postgresql.conf, so the copied port line
+            // stays as the upstream wrote it, and node rejoin keeps the file across pg_rewind.
+            var text = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await StandbyConfiguration.SetAsync(Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile),
+                new Dictionary<string, string?> { ["port"] = text }, ct);
+            ctx.Reporter.Notice($"port = {text} written to postgresql.auto.conf, as the node's conninfo says (the configuration copied from the upstream says port {upstreamPort})");
+        }
         await account.ChownAsync(options.DataDirectory, ct);
         await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
             new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
@@ -122,12 +145,19 @@ public sealed class StandbyClone(OperationContext ctx)
             : nodes.FirstOrDefault(n => n.Type == NodeType.Primary && n.Active);
     }
 
-    private static IReadOnlyList<string> BaseBackupArguments(string dataDirectory, Conninfo replication, bool fastCheckpoint, string? slot)
+    private static async Task<int> UpstreamPortAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT current_setting('port')::int", connection);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <param name="replication">The replication conninfo as text; masked when the arguments are only shown.</param>
+    private static IReadOnlyList<string> BaseBackupArguments(string dataDirectory, string replication, bool fastCheckpoint, string? slot)
     {
         var args = new List<string>
         {
             "--pgdata", dataDirectory,
-            "--dbname", replication.ToString(),
+            "--dbname", replication,
             "--wal-method", "stream",
             "--checkpoint", fastCheckpoint ? "fast" : "spread",
             "--label", "pgward base backup",

@@ -41,9 +41,10 @@ public sealed class StandbySwitchover(OperationContext ctx)
         }
         if (request.DryRun)
         {
-            ctx.Reporter.Info($"would stop {plan.Primary.Describe()}, promote {plan.Candidate.Describe()} and rejoin the old primary as its standby"
+            // What a dry run is for: said at the default level, not only with -v.
+            ctx.Reporter.Notice($"would stop {plan.Primary.Describe()}, promote {plan.Candidate.Describe()} and rejoin the old primary as its standby"
                 + (plan.SiblingsFollow && plan.Siblings.Count > 0 ? $", then re-point {string.Join(", ", plan.Siblings.Select(s => s.Describe()))}" : ""));
-            ctx.Reporter.Info("prerequisites for executing STANDBY SWITCHOVER are met");
+            ctx.Reporter.Notice("prerequisites for executing STANDBY SWITCHOVER are met");
             return Outcome.Ok;
         }
 
@@ -101,10 +102,24 @@ public sealed class StandbySwitchover(OperationContext ctx)
         var primary = ProbeAsync(plan.Primary, ct);
         var candidate = ProbeAsync(plan.Candidate, ct);
         var involved = SwitchoverPrecheck.InvolvedNodes(plan).ToList();
-        var answers = await Task.WhenAll(involved.Select(async n =>
+        var answers = Task.WhenAll(involved.Select(async n =>
             (n.NodeId, Up: n.AgentUrl is { } url && (await agents.GetHealthAsync(url, "liveness", ct)).Succeeded)));
+        var siblings = Task.WhenAll(SwitchoverPrecheck.FollowingSiblings(plan).Select(async n => (n.NodeId, Up: await AcceptsConnectionsAsync(n, ct))));
         return new SwitchoverFacts(plan, await primary, await candidate,
-            answers.Where(a => a.Up).Select(a => a.NodeId).ToHashSet(), ctx.Options.MaximumLagOnFailover);
+            (await answers).Where(a => a.Up).Select(a => a.NodeId).ToHashSet(),
+            (await siblings).Where(s => s.Up).Select(s => s.NodeId).ToHashSet(),
+            ctx.Options.MaximumLagOnFailover);
+    }
+
+    private async Task<bool> AcceptsConnectionsAsync(NodeRecord node, CancellationToken ct)
+    {
+        var attempt = await ctx.Db.TryOpenAsync(node.Conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return false;
+        }
+        await connection.DisposeAsync();
+        return true;
     }
 
     private async Task<ServerFacts?> ProbeAsync(NodeRecord node, CancellationToken ct)

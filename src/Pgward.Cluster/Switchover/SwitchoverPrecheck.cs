@@ -49,6 +49,13 @@ public static class SwitchoverPrecheck
         {
             problems.Add($"the agent of {node.Describe()} does not answer at {node.AgentUrl ?? "(no agent_url registered)"}; start it with \"pgward daemon start\" on that node");
         }
+        // Only a running standby can be re-pointed: a stopped sibling would fail the last step, after the promotion,
+        // and leave the switchover half done (exit 22). Refuse while nothing has changed yet.
+        foreach (var sibling in FollowingSiblings(plan).Where(s => !facts.RunningSiblings.Contains(s.NodeId)))
+        {
+            problems.Add($"sibling {sibling.Describe()} is not running (its server does not accept connections), so it cannot follow the new primary; "
+                + "start it, or leave out --siblings-follow and re-point it later with \"pgward standby follow\"");
+        }
         return problems;
     }
 
@@ -73,5 +80,8 @@ public static class SwitchoverPrecheck
 
     /// <summary>The nodes whose agents act in the switchover: the primary, the candidate, and the siblings that follow.</summary>
     public static IEnumerable<NodeRecord> InvolvedNodes(SwitchoverPlan plan) =>
-        new[] { plan.Primary, plan.Candidate }.Concat(plan.SiblingsFollow ? plan.Siblings : []);
+        new[] { plan.Primary, plan.Candidate }.Concat(FollowingSiblings(plan));
+
+    /// <summary>The siblings the switchover re-points to the new primary: none without --siblings-follow.</summary>
+    public static IReadOnlyList<NodeRecord> FollowingSiblings(SwitchoverPlan plan) => plan.SiblingsFollow ? plan.Siblings : [];
 }

@@ -18,11 +18,19 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
         RunAsync("initdb", "initdb", ["-D", dataDirectory, "-U", superuser, .. extraArguments],
             TimeSpan.FromMinutes(5), cancellationToken);
 
-    /// <summary><c>pg_ctl -w -t N -D DIR -l LOG start</c>: waits until the server accepts connections.</summary>
-    public Task<PgCtlResult> StartAsync(string dataDirectory, string logFile, TimeSpan timeout,
-        CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl start", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"],
-            timeout + Slack, cancellationToken);
+    /// <summary>
+    /// <c>pg_ctl -w -t N -D DIR -l LOG start</c>: waits until the server accepts connections. When it does not, the
+    /// result carries the last lines the server logged (<see cref="PgCtlResult.ServerLog"/>), since pg_ctl itself only
+    /// says "Examine the log output."
+    /// </summary>
+    public async Task<PgCtlResult> StartAsync(string dataDirectory, string logFile, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var logged = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
+        var result = await RunAsync("pg_ctl start", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"],
+            timeout + Slack, cancellationToken).ConfigureAwait(false);
+        return result.Succeeded ? result : result with { ServerLog = ServerLogTail.Read(dataDirectory, logFile, logged) };
+    }
 
     /// <summary><c>pg_ctl -w -t N -D DIR -m MODE stop</c>.</summary>
     public Task<PgCtlResult> StopAsync(string dataDirectory, ShutdownMode mode, TimeSpan timeout,

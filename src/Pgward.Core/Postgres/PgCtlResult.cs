@@ -9,6 +9,10 @@ public sealed record PgCtlResult(string Action, ProcessResult Process)
 
     public string CommandLine => Process.CommandLine;
 
-    /// <summary>For error messages: "pg_ctl start failed: CMD exited with code 1:\nSTDERR".</summary>
-    public string Describe() => Succeeded ? $"{Action} succeeded" : $"{Action} failed: {Process.Describe()}";
+    /// <summary>A failed start: the last lines of the server's log, which say why (see <see cref="ServerLogTail"/>).</summary>
+    public string? ServerLog { get; init; }
+
+    /// <summary>For error messages: "pg_ctl start failed: CMD exited with code 1:\nSTDERR", then the server's last log lines.</summary>
+    public string Describe() => Succeeded ? $"{Action} succeeded"
+        : $"{Action} failed: {Process.Describe()}" + (ServerLog is { } log ? "\n" + log : "");
 }

@@ -79,8 +79,69 @@ public sealed class CloneTests : PgIntegrationTest
         Assert.Equal(0L, await primary.QueryScalarAsync<long>("select count(*) from pg_replication_slots", Token));
     }
 
-    private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory) =>
+    [Fact]
+    public async Task Clone_dry_run_prints_every_check_and_its_result_at_the_default_log_level()
+    {
+        var primary = await StartServerAsync("primary");
+        var target = Path.Combine(Directory.Path, "standby", "data");
+        var config = await StandbyConfigAsync(primary, target);
+
+        var dryRun = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres",
+            "--dry-run");
+
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        foreach (var check in new[] { "data directory", "server version", "wal_level", "max_wal_senders", "replication slots", "replication connection", "port" })
+        {
+            Assert.Contains($"check \"{check}\" passed: ", dryRun.Error, StringComparison.Ordinal);
+        }
+        Assert.Contains("would run: ", dryRun.Error, StringComparison.Ordinal);
+        Assert.Contains("prerequisites for cloning are met", dryRun.Error, StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task Clone_sets_the_port_from_conninfo_so_that_the_standby_starts_beside_its_upstream()
+    {
+        var primary = await StartServerAsync("primary");
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port);
+
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "-c");
+        Assert.True(clone.ExitCode == 0, clone.ToString());
+        Assert.Contains($"port = {port}", clone.Error, StringComparison.Ordinal);
+        Assert.Contains($"port = '{port}'", await File.ReadAllTextAsync(Path.Combine(target, "postgresql.auto.conf"), Token), StringComparison.Ordinal);
+
+        ServerRegistry.Track(target);
+        var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.True(await Sql.ScalarAsync<bool>(
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5", "select pg_is_in_recovery()", Token));
+    }
+
+    [Fact]
+    public async Task A_failed_start_shows_why_from_the_server_log_written_by_the_logging_collector()
+    {
+        var primary = await StartServerAsync("primary", PgServerSettings.Default.WithGuc("logging_collector", "on"));
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port);
+        var clone = await PgwardCli.RunAsync(Token, "-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "-c");
+        Assert.True(clone.ExitCode == 0, clone.ToString());
+
+        // Something else listens on the node's port: the server cannot bind it and says so only in its own log.
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+        squatter.Start();
+        ServerRegistry.Track(target);
+        var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+
+        Assert.True(start.ExitCode == 5, start.ToString());
+        Assert.Contains("Address already in use", start.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(target, "log"), start.Error, StringComparison.Ordinal);
+    }
+
+    private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
-            $"host=127.0.0.1 port={FreePort.Next()} user=postgres dbname=postgres connect_timeout=2", dataDirectory, Token,
+            $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2", dataDirectory, Token,
             ("use_replication_slots", "true"));
 }

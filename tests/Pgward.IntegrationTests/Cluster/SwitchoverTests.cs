@@ -44,6 +44,33 @@ public sealed class SwitchoverTests(ITestOutputHelper output) : PgIntegrationTes
     }
 
     [Fact]
+    public async Task Switchover_dry_run_names_a_stopped_sibling_and_the_real_run_refuses_it_the_same_way()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);
+        await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2, 3], Token);
+        Assert.Null(await ServerRegistry.StopAsync(sandbox.DataDirectory(3), Core.Postgres.ShutdownMode.Fast, Token));
+
+        var dryRun = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "switchover", "--siblings-follow", "--dry-run");
+        Assert.True(dryRun.ExitCode == 18, dryRun.ToString());
+        Assert.Contains("sibling node \"node3\" (ID: 3) is not running", dryRun.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("prerequisites for executing STANDBY SWITCHOVER are met", dryRun.Error, StringComparison.Ordinal);
+
+        var run = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "switchover", "--siblings-follow");
+        Assert.True(run.ExitCode == 18, run.ToString());
+        Assert.Contains("sibling node \"node3\" (ID: 3) is not running", run.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", run.Error, StringComparison.Ordinal);
+        Assert.False(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(1), "select pg_is_in_recovery()", Token));
+        Assert.True(await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "select pg_is_in_recovery()", Token));
+
+        await sandbox.StartServerAsync(3, Token);
+        var ready = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "switchover", "--siblings-follow", "--dry-run");
+        Assert.True(ready.ExitCode == 0, ready.ToString());
+        Assert.Contains("would stop node \"node1\" (ID: 1), promote node \"node2\" (ID: 2)", ready.Error, StringComparison.Ordinal);
+        Assert.Contains("re-point node \"node3\" (ID: 3)", ready.Error, StringComparison.Ordinal);
+        Assert.Contains("prerequisites for executing STANDBY SWITCHOVER are met", ready.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Switchover_is_refused_and_nothing_changes_when_the_candidate_is_stopped_or_an_agent_is_missing()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);

@@ -16,7 +16,7 @@ public sealed class SwitchoverPrecheckTests
     };
 
     private static SwitchoverFacts Healthy() => new(
-        Plan, StreamingPrimary(new Lsn(0x50007C8)), TestData.Standby(), new HashSet<int> { 1, 2, 3 }, MaximumLagBytes: 16 * 1024 * 1024);
+        Plan, StreamingPrimary(new Lsn(0x50007C8)), TestData.Standby(), new HashSet<int> { 1, 2, 3 }, new HashSet<int> { 3 }, MaximumLagBytes: 16 * 1024 * 1024);
 
     [Fact]
     public void Precheck_finds_nothing_when_the_candidate_streams_and_every_agent_answers() =>
@@ -64,6 +64,16 @@ public sealed class SwitchoverPrecheckTests
         var facts = Healthy() with { Plan = Plan with { SiblingsFollow = false }, ReachableAgents = new HashSet<int> { 1, 2 } };
 
         Assert.Empty(SwitchoverPrecheck.Evaluate(facts));
+    }
+
+    [Fact]
+    public void Precheck_names_a_sibling_whose_server_is_not_running_when_siblings_follow()
+    {
+        var facts = Healthy() with { RunningSiblings = new HashSet<int>() };
+
+        var problem = Assert.Single(SwitchoverPrecheck.Evaluate(facts));
+        Assert.StartsWith("sibling node \"node3\" (ID: 3) is not running", problem, StringComparison.Ordinal);
+        Assert.Empty(SwitchoverPrecheck.Evaluate(facts with { Plan = Plan with { SiblingsFollow = false } }));
     }
 
     [Fact]
