@@ -4,6 +4,7 @@ using Pgward.Agent.Failover;
 using Pgward.Cluster;
 using Pgward.Core.Config;
 using Pgward.Core.Postgres;
+using Pgward.Core.IO;
 using Pgward.Core.Processes;
 
 namespace Pgward.Agent.Fencing;
@@ -46,7 +47,7 @@ public sealed class DeadManLink : IDisposable
     /// <summary>Opens the node's state file, claims it for this agent and makes sure a switch runs.</summary>
     public static DeadManLink Attach(OperationContext ctx, ILogger logger)
     {
-        var state = DeadManState.Open(ctx.Options.ConfigFile);
+        var state = DeadManState.Open(ctx.Options.ConfigFile, ctx.Options.DataDirectory);
         state.AgentPid = Environment.ProcessId;
         if (state.Mode == DeadManMode.Exit)
         {
@@ -195,6 +196,7 @@ public sealed class DeadManLink : IDisposable
     private void Spawn()
     {
         var log = ConfigFiles.Beside(ctx.Options.ConfigFile, "pgward-deadman.log");
+        OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
         // sh points the switch's output at its own log and its input at /dev/null, then becomes the switch: nothing
         // of the agent's (a terminal, a pipe someone reads to its end) is held open by it.
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
