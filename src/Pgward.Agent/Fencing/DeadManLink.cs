@@ -196,7 +196,6 @@ public sealed class DeadManLink : IDisposable
     private void Spawn()
     {
         var log = ConfigFiles.Beside(ctx.Options.ConfigFile, "pgward-deadman.log");
-        OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
         // sh points the switch's output at its own log and its input at /dev/null, then becomes the switch: nothing
         // of the agent's (a terminal, a pipe someone reads to its end) is held open by it.
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
@@ -207,6 +206,7 @@ public sealed class DeadManLink : IDisposable
         }
         try
         {
+            OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
             started?.Dispose();
             // Cleared first: the new switch writes its own PID as soon as it runs.
             state.SwitchPid = 0;
@@ -215,7 +215,8 @@ public sealed class DeadManLink : IDisposable
             startedAt = ctx.Time.GetTimestamp();
             DeadManLog.Spawned(logger, started?.Id ?? 0);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException
+                                       or UnauthorizedAccessException)
         {
             DeadManLog.SpawnFailed(logger, e.Message);
         }
