@@ -25,7 +25,7 @@ public static class ClusterMetadata
                 if (await store.SchemaExistsAsync(ct))
                 {
                     var nodes = await store.GetNodesAsync(ct);
-                    KnownNodesCache.Save(ctx.Options.ConfigFile, nodes);
+                    KnownNodesCache.Save(ctx.Options, nodes);
                     return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true, ctx.Options.NodeId), Outcome.Ok);
                 }
                 localProblem = "schema \"pgward\" does not exist in its database";

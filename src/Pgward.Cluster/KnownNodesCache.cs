@@ -15,7 +15,12 @@ public static class KnownNodesCache
     public static string? PathFor(string? configFile) =>
         configFile is null ? null : ConfigFiles.Beside(configFile, "pgward.nodes.cache");
 
-    public static void Save(string? configFile, IEnumerable<NodeRecord> nodes)
+    /// <summary>Saves the nodes' conninfos beside pgward.conf, readable by its owner only (a conninfo can hold a
+    /// password), owned like the data directory when pgward runs as root.</summary>
+    public static void Save(NodeOptions options, IEnumerable<NodeRecord> nodes) =>
+        Save(options.ConfigFile, nodes, options.DataDirectory);
+
+    public static void Save(string? configFile, IEnumerable<NodeRecord> nodes, string? ownerLike = null)
     {
         if (PathFor(configFile) is not { } path)
         {
@@ -24,14 +29,13 @@ public static class KnownNodesCache
         try
         {
             var lines = nodes.Select(n => $"{n.NodeId.ToString(CultureInfo.InvariantCulture)}\t{n.Conninfo}").ToList();
-            // Read on every cluster show: write only when the nodes changed.
-            if (File.Exists(path) && File.ReadAllLines(path).SequenceEqual(lines))
+            // Read on every cluster show: write only when the nodes changed (or a cache written before pgward made
+            // it 0600 is still readable by others).
+            if (File.Exists(path) && File.ReadAllLines(path).SequenceEqual(lines) && !ReadableByOthers(path))
             {
                 return;
             }
-            var temp = TemporaryFile.Beside(path);
-            File.WriteAllLines(temp, lines);
-            File.Move(temp, path, overwrite: true);
+            DurableFile.WriteAllLines(path, lines, DurableFile.OwnerOnly, ownerLike);
         }
         catch (IOException)
         {
@@ -41,6 +45,9 @@ public static class KnownNodesCache
         {
         }
     }
+
+    private static bool ReadableByOthers(string path) =>
+        (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0;
 
     public static IReadOnlyList<(int NodeId, string Conninfo)> Load(string? configFile)
     {

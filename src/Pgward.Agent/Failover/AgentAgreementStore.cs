@@ -15,7 +15,7 @@ public sealed class AgentAgreementStore(FileAgreementStore votes, PauseFlag paus
     public const string StateFileName = "pgward-failover.state";
 
     public static AgentAgreementStore For(NodeOptions options, TimeProvider time) =>
-        new(new FileAgreementStore(ConfigFiles.Beside(options.ConfigFile, StateFileName)), PauseFlag.For(options), time);
+        new(new FileAgreementStore(ConfigFiles.Beside(options.ConfigFile, StateFileName), options.DataDirectory), PauseFlag.For(options), time);
 
     public VoterState Load() => votes.Load();
 

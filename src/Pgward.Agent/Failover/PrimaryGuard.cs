@@ -1,3 +1,5 @@
+using Pgward.Core.IO;
+
 namespace Pgward.Agent.Failover;
 
 /// <summary>
@@ -47,16 +49,9 @@ public sealed class PrimaryGuard(string dataDirectory)
     /// <summary>Sets the guard with the note that the agent handed the primary role over.</summary>
     public void SetHandedOver() => Write(Marker + "\n" + HandedOverNote + "\n");
 
-    private void Write(string contents)
-    {
-        var temporary = SignalFile + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(contents));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, SignalFile, overwrite: true);
-    }
+    // Owned like the data directory: a root-owned file there is one pg_basebackup and pg_rewind, run as the server's
+    // user, cannot read.
+    private void Write(string contents) => DurableFile.WriteAllText(SignalFile, contents, DurableFile.OwnerOnly, ownerLike: dataDirectory);
 
     /// <summary>Removes the guard (when the agent stops cleanly): a primary without its agent restarts as a primary.</summary>
     public void Clear()

@@ -4,6 +4,7 @@ using Pgward.Agent.Failover;
 using Pgward.Cluster;
 using Pgward.Core.Config;
 using Pgward.Core.Postgres;
+using Pgward.Core.IO;
 using Pgward.Core.Processes;
 
 namespace Pgward.Agent.Fencing;
@@ -46,7 +47,7 @@ public sealed class DeadManLink : IDisposable
     /// <summary>Opens the node's state file, claims it for this agent and makes sure a switch runs.</summary>
     public static DeadManLink Attach(OperationContext ctx, ILogger logger)
     {
-        var state = DeadManState.Open(ctx.Options.ConfigFile);
+        var state = DeadManState.Open(ctx.Options.ConfigFile, ctx.Options.DataDirectory);
         state.AgentPid = Environment.ProcessId;
         if (state.Mode == DeadManMode.Exit)
         {
@@ -205,6 +206,7 @@ public sealed class DeadManLink : IDisposable
         }
         try
         {
+            OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
             started?.Dispose();
             // Cleared first: the new switch writes its own PID as soon as it runs.
             state.SwitchPid = 0;
@@ -213,7 +215,8 @@ public sealed class DeadManLink : IDisposable
             startedAt = ctx.Time.GetTimestamp();
             DeadManLog.Spawned(logger, started?.Id ?? 0);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException
+                                       or UnauthorizedAccessException)
         {
             DeadManLog.SpawnFailed(logger, e.Message);
         }

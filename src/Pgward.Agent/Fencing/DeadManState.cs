@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using Pgward.Core.Config;
+using Pgward.Core.IO;
 
 namespace Pgward.Agent.Fencing;
 
@@ -44,9 +45,11 @@ public sealed class DeadManState : IDisposable
     }
 
     /// <summary>The state file of the node whose pgward.conf is <paramref name="configFile"/>, created when missing.</summary>
-    public static DeadManState Open(string? configFile) => OpenPath(ConfigFiles.Beside(configFile, FileName));
+    /// <param name="ownerLike">The data directory: the file gets its owner when pgward runs as root.</param>
+    public static DeadManState Open(string? configFile, string? ownerLike = null) =>
+        OpenPath(ConfigFiles.Beside(configFile, FileName), ownerLike);
 
-    public static DeadManState OpenPath(string path)
+    public static DeadManState OpenPath(string path, string? ownerLike = null)
     {
         var stream = new FileStream(path, new FileStreamOptions
         {
@@ -59,6 +62,7 @@ public sealed class DeadManState : IDisposable
         {
             stream.SetLength(Size);
         }
+        FileOwner.Match(path, ownerLike);
         return new DeadManState(MemoryMappedFile.CreateFromFile(stream, null, Size, MemoryMappedFileAccess.ReadWrite,
             HandleInheritability.None, leaveOpen: false));
     }

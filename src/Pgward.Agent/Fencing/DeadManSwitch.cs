@@ -34,7 +34,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
         }));
         var logger = loggers.CreateLogger("Pgward.DeadManSwitch");
         Signals.NewSession();
-        using var state = DeadManState.Open(ctx.Options.ConfigFile);
+        using var state = DeadManState.Open(ctx.Options.ConfigFile, ctx.Options.DataDirectory);
         var watch = new DeadManSwitch(ctx.Options.DataDirectory, state, ctx.Time, logger);
         return await watch.WatchAsync(ct);
     }

@@ -1,64 +1,26 @@
-using System.Runtime.InteropServices;
-using Pgward.Core.IO;
-
 namespace Pgward.Backup.Wal;
 
 /// <summary>
-/// Writes files so that after a crash they are either complete or absent: a temporary file beside the target,
-/// fsync, rename, then fsync of the directory (the rename itself is only durable once the directory is).
+/// Writes files so that after a crash they are either complete or absent, through <see cref="Core.IO.DurableFile"/>:
+/// a temporary file beside the target, fsync, rename, then fsync of the directory.
 /// </summary>
-public static partial class DurableFile
+public static class DurableFile
 {
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically and durably.</summary>
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically and durably, readable by its
+    /// owner only.</summary>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = TemporaryFile.Beside(path);
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true))
-        {
-            await stream.WriteAsync(content, ct);
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        SyncDirectory(directory);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Core.IO.DurableFile.WriteAsync(path, content, Core.IO.DurableFile.OwnerOnly, ownerLike: null, ct);
     }
 
     /// <summary>Renames durably: the directory of the target is synced after the rename.</summary>
     public static void Move(string source, string destination)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        File.Move(source, destination, overwrite: true);
-        SyncDirectory(Path.GetDirectoryName(destination)!);
+        Core.IO.DurableFile.Move(source, destination);
     }
 
-    /// <summary>fsync(2) on a directory, which .NET has no API for; a failure to open it is ignored (not POSIX).</summary>
-    public static void SyncDirectory(string directory)
-    {
-        var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            return;
-        }
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"fsync of directory \"{directory}\" failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    private static extern int Open(string path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
+    /// <summary>fsync(2) on a directory.</summary>
+    public static void SyncDirectory(string directory) => Core.IO.DurableFile.SyncDirectory(directory);
 }

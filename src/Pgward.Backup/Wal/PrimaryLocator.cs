@@ -1,7 +1,6 @@
 using Npgsql;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
-using Pgward.Core.IO;
 
 namespace Pgward.Backup.Wal;
 
@@ -102,8 +101,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
         {
             return;
         }
-        var temp = TemporaryFile.Beside(layout.KnownNodesFile);
-        File.WriteAllLines(temp, lines);
-        File.Move(temp, layout.KnownNodesFile, overwrite: true);
+        // Conninfos can hold passwords: DurableFile writes it 0600.
+        Core.IO.DurableFile.WriteAllLines(layout.KnownNodesFile, lines);
     }
 }

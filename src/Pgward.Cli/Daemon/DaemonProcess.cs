@@ -151,6 +151,7 @@ public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IRead
     private async Task<int?> SpawnAsync(CancellationToken ct)
     {
         const string Script = "log=$1; shift; cd / && setsid \"$@\" >>\"$log\" 2>&1 </dev/null & echo $!";
+        files.PrepareLog();
         var arguments = new List<string> { "-c", Script, "sh", files.LogFile };
         arguments.AddRange(executable);
         arguments.AddRange(["-f", ctx.Options.ConfigFile!, "daemon", "run"]);

@@ -1,5 +1,6 @@
 using Pgward.Cli.Commands;
 using Pgward.Core;
+using Pgward.Core.IO;
 using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
@@ -24,7 +25,8 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
     public async Task<int?> SetUpAsync(string clusterConninfo, CancellationToken ct)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        await File.WriteAllTextAsync(ConfigFile, $"""
+        // The conninfo can hold a password: 0600.
+        DurableFile.WriteAllText(ConfigFile, $"""
             # pgward.conf of the sandbox's backup server (pgward sandbox up): it is not a node of the cluster
             [backup]
             name = 'backup'
@@ -34,7 +36,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
             retention_policy = 'REDUNDANCY 2'
             minimum_redundancy = 1
 
-            """, ct);
+            """);
         reporter.Notice("starting the backup server: WAL streaming through slot pgward_backup, then a first base backup");
         foreach (var step in new[] { new[] { "backup", "receive-wal", "--create-slot" }, ["backup", "register"], ["daemon", "start"], ["backup", "create", "--wait"] })
         {

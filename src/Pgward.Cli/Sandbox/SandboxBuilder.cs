@@ -2,6 +2,7 @@ using System.Globalization;
 using Pgward.Cli.Commands;
 using Pgward.Cluster.Clone;
 using Pgward.Core;
+using Pgward.Core.IO;
 using Pgward.Core.Config;
 using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
@@ -57,7 +58,7 @@ public sealed class SandboxBuilder(
         var name = SandboxLayout.NodeName(1);
         reporter.Notice($"initialising {name} (primary) on port {port}");
         await CreateNodeDirectoryAsync(name, ct);
-        var node = await WriteConfigAsync(1, name, port, ct);
+        var node = WriteConfig(1, name, port);
         return await InitServerAsync(node, port, ReplicationSettings, ct)
             ?? await PgwardAsync(name, ["primary", "register"], ct);
     }
@@ -68,7 +69,7 @@ public sealed class SandboxBuilder(
         var port = basePort + nodeId - 1;
         reporter.Notice($"cloning {name} (standby) on port {port}");
         await CreateNodeDirectoryAsync(name, ct);
-        var node = await WriteConfigAsync(nodeId, name, port, ct);
+        var node = WriteConfig(nodeId, name, port);
         var cloned = await PgwardAsync(name, ["standby", "clone", "-h", "127.0.0.1", "-p", Invariant(basePort),
             "-U", SandboxUp.User, "-d", SandboxUp.User, "--fast-checkpoint"], ct);
         if (cloned != ExitCodes.Success)
@@ -85,7 +86,7 @@ public sealed class SandboxBuilder(
         const string name = SandboxLayout.WitnessName;
         reporter.Notice($"initialising the witness on port {port}");
         await CreateNodeDirectoryAsync(name, ct);
-        var node = await WriteConfigAsync(nodeId, name, port, ct);
+        var node = WriteConfig(nodeId, name, port);
         return await InitServerAsync(node, port, ["shared_buffers = 16MB"], ct)
             ?? await PgwardAsync(name, ["witness", "register", "-h", "127.0.0.1", "-p", Invariant(primaryPort),
                 "-U", SandboxUp.User, "-d", SandboxUp.User], ct);
@@ -141,7 +142,7 @@ public sealed class SandboxBuilder(
         await account.ChownAsync(file, ct);
     }
 
-    private async Task<NodeOptions> WriteConfigAsync(int nodeId, string name, int port, CancellationToken ct)
+    private NodeOptions WriteConfig(int nodeId, string name, int port)
     {
         var binaries = PgBinaries.Locate(null).Binaries!;
         var text = ConfigWriter.Format(new Dictionary<string, string>
@@ -161,7 +162,9 @@ public sealed class SandboxBuilder(
             ["auto_rejoin"] = automaticFailover ? "true" : "false",
         });
         var path = layout.ConfigFile(name);
-        await File.WriteAllTextAsync(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, ct);
+        // agent_token is a secret: 0600, owned like the node's directory (the server's user) when run as root.
+        DurableFile.WriteAllText(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, DurableFile.OwnerOnly,
+            ownerLike: layout.NodeDirectory(name));
         return ConfigLoader.LoadFile(path).Options!;
     }
 

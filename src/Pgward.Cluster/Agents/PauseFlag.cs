@@ -1,4 +1,5 @@
 using Pgward.Core.Config;
+using Pgward.Core.IO;
 
 namespace Pgward.Cluster.Agents;
 
@@ -8,28 +9,19 @@ namespace Pgward.Cluster.Agents;
 /// action (no promotion, follow or rejoin); a primary that loses its majority still fences itself, and a primary's agent
 /// that is stopped leaves its server running.
 /// </summary>
-public sealed class PauseFlag(string path)
+/// <param name="ownerLike">The data directory: the flag gets its owner when pgward runs as root.</param>
+public sealed class PauseFlag(string path, string? ownerLike = null)
 {
     public string Path => path;
 
     public static PauseFlag For(NodeOptions options) =>
-        new(ConfigFiles.Beside(options.ConfigFile, "pgward-daemon.paused"));
+        new(ConfigFiles.Beside(options.ConfigFile, "pgward-daemon.paused"), options.DataDirectory);
 
     public bool IsPaused => File.Exists(path);
 
-    /// <summary>Writes the flag durably (fsync, then rename), with when it was set.</summary>
-    public void Pause(DateTimeOffset now)
-    {
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(file))
-        {
-            writer.WriteLine($"paused since {now:yyyy-MM-dd HH:mm:ss zzz}");
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes the flag durably (<see cref="DurableFile"/>), with when it was set.</summary>
+    public void Pause(DateTimeOffset now) =>
+        DurableFile.WriteAllText(path, $"paused since {now:yyyy-MM-dd HH:mm:ss zzz}\n", DurableFile.OwnerOnly, ownerLike);
 
     public void Unpause() => File.Delete(path);
 }

@@ -1,3 +1,4 @@
+using Pgward.Core.IO;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Cluster.Clone;
@@ -5,7 +6,8 @@ namespace Pgward.Cluster.Clone;
 /// <summary>
 /// Writes what makes a data directory start as a standby of its upstream: <c>standby.signal</c>, and
 /// <c>primary_conninfo</c> / <c>primary_slot_name</c> in <c>postgresql.auto.conf</c> (where ALTER SYSTEM writes,
-/// so later <c>ALTER SYSTEM</c> calls keep them).
+/// so later <c>ALTER SYSTEM</c> calls keep them). Both are written 0600 (primary_conninfo can hold a password) and
+/// owned like the data directory, even when pgward runs as root.
 /// </summary>
 public static class StandbyConfiguration
 {
@@ -19,7 +21,7 @@ public static class StandbyConfiguration
             ["primary_slot_name"] = slotName,
         };
         await SetAsync(Path.Combine(dataDirectory, AutoConfFile), settings, ct);
-        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "standby.signal"), "", ct);
+        DurableFile.WriteAllText(Path.Combine(dataDirectory, "standby.signal"), "", DurableFile.OwnerOnly, ownerLike: dataDirectory);
     }
 
     /// <summary>Replaces the given settings in a PostgreSQL configuration file; a null value removes the setting.</summary>
@@ -28,7 +30,7 @@ public static class StandbyConfiguration
         var lines = File.Exists(file) ? (await File.ReadAllLinesAsync(file, ct)).ToList() : [];
         lines.RemoveAll(line => settings.ContainsKey(SettingName(line)));
         lines.AddRange(settings.Where(s => s.Value is not null).Select(s => $"{s.Key} = {Quote(s.Value!)}"));
-        await File.WriteAllLinesAsync(file, lines, ct);
+        DurableFile.WriteAllLines(file, lines, DurableFile.OwnerOnly, ownerLike: Path.GetDirectoryName(Path.GetFullPath(file)));
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ public sealed class PrimaryRegister(OperationContext ctx)
                     : null);
         }
 
-        KnownNodesCache.Save(options.ConfigFile, await store.GetNodesAsync(ct));
+        KnownNodesCache.Save(options, await store.GetNodesAsync(ct));
         if (!schemaExists)
         {
             await ctx.Events.RecordAsync(store, new ClusterEvent(options.NodeId, options.NodeName, "cluster_created", true,

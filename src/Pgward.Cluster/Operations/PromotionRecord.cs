@@ -32,7 +32,7 @@ public static class PromotionRecord
         {
             await store.UpsertNodeAsync(witness with { UpstreamNodeId = self.NodeId }, ct);
         }
-        KnownNodesCache.Save(ctx.Options.ConfigFile, await store.GetNodesAsync(ct));
+        KnownNodesCache.Save(ctx.Options, await store.GetNodesAsync(ct));
         return former;
     }
 }

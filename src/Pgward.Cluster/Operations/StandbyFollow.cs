@@ -157,7 +157,7 @@ public sealed class StandbyFollow(OperationContext ctx)
         }
         var updated = self with { UpstreamNodeId = target.NodeId, Active = true, SlotName = slotName };
         await primary.Store.UpsertNodeAsync(updated, ct);
-        KnownNodesCache.Save(ctx.Options.ConfigFile, await primary.Store.GetNodesAsync(ct));
+        KnownNodesCache.Save(ctx.Options, await primary.Store.GetNodesAsync(ct));
         await DropOldSlotAsync(plan, ct);
         var details = $"standby attached to upstream node \"{target.NodeName}\" (ID: {target.NodeId})";
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(self.NodeId, self.NodeName, "standby_follow", true, details, Related: target), ct);

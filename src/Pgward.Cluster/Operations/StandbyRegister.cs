@@ -63,7 +63,7 @@ public sealed class StandbyRegister(OperationContext ctx)
         }
 
         await primary.Store.UpsertNodeAsync(record, ct);
-        KnownNodesCache.Save(options.ConfigFile, await primary.Store.GetNodesAsync(ct));
+        KnownNodesCache.Save(options, await primary.Store.GetNodesAsync(ct));
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "standby_register", true,
             $"standby registration succeeded; upstream node ID is {upstreamId}", Related: upstream), ct);
 

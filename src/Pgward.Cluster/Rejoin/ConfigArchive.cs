@@ -1,3 +1,5 @@
+using Pgward.Core.IO;
+
 namespace Pgward.Cluster.Rejoin;
 
 /// <summary>
@@ -57,13 +59,32 @@ public sealed class ConfigArchive(string dataDirectory, string archiveDirectory)
 
     private string ArchivePath(string file) => Path.Combine(archiveDirectory, Path.GetRelativePath(dataDirectory, file));
 
-    private static async Task CopyAsync(string from, string to, CancellationToken ct)
+    // The copies are created 0600 in 0700 directories (postgresql.auto.conf can hold primary_conninfo with a
+    // password), given the original's mode once written, and owned like the data directory.
+    private async Task CopyAsync(string from, string to, CancellationToken ct)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        await using var source = File.OpenRead(from);
-        await using var target = File.Create(to);
-        await source.CopyToAsync(target, ct);
+        CreateDirectories(Path.GetDirectoryName(to)!);
+        await using (var source = File.OpenRead(from))
+        await using (var target = new FileStream(to, new FileStreamOptions
+        {
+            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = DurableFile.OwnerOnly,
+        }))
+        {
+            await source.CopyToAsync(target, ct);
+        }
         File.SetUnixFileMode(to, File.GetUnixFileMode(from));
+        FileOwner.Match(to, dataDirectory);
+    }
+
+    private void CreateDirectories(string directory)
+    {
+        if (System.IO.Directory.Exists(directory))
+        {
+            return;
+        }
+        CreateDirectories(Path.GetDirectoryName(directory)!);
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FileOwner.Match(directory, dataDirectory);
     }
 
     private static void CollectIncludes(string file, List<string> found, int depth)

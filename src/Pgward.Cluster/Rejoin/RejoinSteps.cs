@@ -141,7 +141,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
             ? NodeRecords.FromOptions(options, NodeType.Standby, primary.Node.NodeId)
             : existing with { Type = NodeType.Standby, UpstreamNodeId = primary.Node.NodeId, Active = true, SlotName = plan.SlotName ?? existing.SlotName };
         await primary.Store.UpsertNodeAsync(record, ct);
-        KnownNodesCache.Save(options.ConfigFile, await primary.Store.GetNodesAsync(ct));
+        KnownNodesCache.Save(options, await primary.Store.GetNodesAsync(ct));
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "node_rejoin", true,
             $"node {options.NodeId} is now attached to {Target}", primary.Node), ct);
     }

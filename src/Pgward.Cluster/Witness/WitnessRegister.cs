@@ -56,7 +56,7 @@ public sealed class WitnessRegister(OperationContext ctx)
         await witnessStore.CreateSchemaAsync(ct);
         var copy = await primaryStore.GetNodesAsync(ct);
         await witnessStore.ReplaceNodesAsync(copy, ct);
-        KnownNodesCache.Save(options.ConfigFile, copy);
+        KnownNodesCache.Save(options, copy);
         await ctx.Events.RecordAsync(primaryStore, new ClusterEvent(options.NodeId, options.NodeName, "witness_register", true,
             $"witness registration succeeded; upstream node ID is {primaryRecord.NodeId}", Related: primaryRecord), ct);
         ctx.Reporter.Notice($"witness {ctx.LocalNode} registered");

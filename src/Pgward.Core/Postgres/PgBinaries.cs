@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -18,25 +17,36 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
     /// <summary>Finds the binaries: <paramref name="pgBindir"/> when given (no fallback: a configured directory that
     /// is wrong is a problem to report), else <see cref="DebianDefaultBinDirectory"/>, else <c>pg_config --bindir</c>
     /// from PATH. Runs <c>postgres --version</c> to learn the major version; caches nothing.</summary>
-    public static PgBinariesLookup Locate(string? pgBindir)
+    public static PgBinariesLookup Locate(string? pgBindir) => Locate(pgBindir, VersionProbeTimeout);
+
+    /// <summary>As <see cref="Locate(string?)"/>, killing a probe that runs longer than <paramref name="probeTimeout"/>.</summary>
+    public static PgBinariesLookup Locate(string? pgBindir, TimeSpan probeTimeout)
     {
         var pgBindirGiven = !string.IsNullOrWhiteSpace(pgBindir);
         var lookedIn = new List<string>();
+        var problems = new List<string>();
         // pg_config is asked only when the default directory fails: each probe is a process start.
-        foreach (var dir in Candidates(pgBindirGiven ? pgBindir! : null))
+        foreach (var dir in Candidates(pgBindirGiven ? pgBindir! : null, probeTimeout))
         {
             lookedIn.Add(dir);
             var postgres = Path.Combine(dir, "postgres");
-            if (File.Exists(postgres) && ParseMajorVersion(RunForFirstLine(postgres, "--version")) is { } major)
+            if (!File.Exists(postgres))
+            {
+                continue;
+            }
+            var (version, problem) = VersionProbe.Run(postgres, "--version", probeTimeout);
+            if (ParseMajorVersion(version) is { } major)
             {
                 return new PgBinariesLookup(new PgBinaries(dir, major), null);
             }
+            problems.Add(problem ?? $"\"{postgres} --version\" printed no PostgreSQL version");
         }
 
-        return new PgBinariesLookup(null, NotFoundProblem(lookedIn, pgBindirGiven));
+        var notFound = NotFoundProblem(lookedIn, pgBindirGiven);
+        return new PgBinariesLookup(null, problems.Count == 0 ? notFound : $"{notFound} {string.Join("; ", problems)}.");
     }
 
-    private static IEnumerable<string> Candidates(string? pgBindir)
+    private static IEnumerable<string> Candidates(string? pgBindir, TimeSpan probeTimeout)
     {
         if (pgBindir is not null)
         {
@@ -44,7 +54,7 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
             yield break;
         }
         yield return DebianDefaultBinDirectory;
-        if (RunForFirstLine("pg_config", "--bindir") is { Length: > 0 } fromPgConfig)
+        if (VersionProbe.Run("pg_config", "--bindir", probeTimeout).FirstLine is { Length: > 0 } fromPgConfig)
         {
             yield return fromPgConfig;
         }
@@ -73,32 +83,4 @@ public sealed partial record PgBinaries(string BinDirectory, int MajorVersion)
 
     [GeneratedRegex(@"PostgreSQL\)?\s+(\d+)")]
     private static partial Regex VersionPattern();
-
-    // Synchronous on purpose: a version probe is a few milliseconds, and Locate is called from configuration loading.
-    private static string? RunForFirstLine(string fileName, string argument)
-    {
-        try
-        {
-            var startInfo = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
-            startInfo.ArgumentList.Add(argument);
-            using var process = Process.Start(startInfo);
-            if (process is null)
-            {
-                return null;
-            }
-
-            var output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(VersionProbeTimeout) || process.ExitCode != 0)
-            {
-                process.Kill(entireProcessTree: true);
-                return null;
-            }
-
-            return output.Split('\n', 2)[0].Trim();
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null; // Not on PATH or not executable.
-        }
-    }
 }

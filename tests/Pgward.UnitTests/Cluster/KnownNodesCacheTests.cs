@@ -20,6 +20,23 @@ public class KnownNodesCacheTests
     }
 
     [Fact]
+    public void Save_writes_conninfos_readable_by_the_owner_only_and_tightens_an_older_cache()
+    {
+        using var dir = new TempDirectory();
+        var config = dir.File("pgward.conf");
+        var nodes = new[] { Primary(1) with { Conninfo = "host=node1 password=secret" } };
+        File.WriteAllLines(dir.File("pgward.nodes.cache"), ["1\thost=node1 password=secret"]);
+        File.SetUnixFileMode(dir.File("pgward.nodes.cache"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        KnownNodesCache.Save(config, nodes);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("pgward.nodes.cache")));
+        File.Delete(dir.File("pgward.nodes.cache"));
+        KnownNodesCache.Save(config, nodes);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir.File("pgward.nodes.cache")));
+    }
+
+    [Fact]
     public void Load_skips_garbage_lines()
     {
         using var dir = new TempDirectory();
@@ -39,7 +56,7 @@ public class KnownNodesCacheTests
     [Fact]
     public void Load_and_Save_do_nothing_when_there_is_no_config_file()
     {
-        KnownNodesCache.Save(null, [Primary(1)]);
+        KnownNodesCache.Save(configFile: null, [Primary(1)]);
 
         Assert.Null(KnownNodesCache.PathFor(null));
         Assert.Empty(KnownNodesCache.Load(null));

@@ -43,6 +43,21 @@ public class StandbyConfigurationTests
     }
 
     [Fact]
+    public async Task WriteAsync_creates_postgresql_auto_conf_and_standby_signal_readable_by_the_owner_only()
+    {
+        using var dir = new TempDirectory();
+
+        await StandbyConfiguration.WriteAsync(dir.Path, Pgward.Core.Postgres.Conninfo.Parse("host=node1 password=secret"), "node2",
+            TestContext.Current.CancellationToken);
+
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(dir.File(StandbyConfiguration.AutoConfFile)));
+        Assert.Equal(ownerOnly, File.GetUnixFileMode(dir.File("standby.signal")));
+        Assert.Contains("password=secret", await File.ReadAllTextAsync(dir.File(StandbyConfiguration.AutoConfFile),
+            TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SetAsync_removes_setting_when_value_is_null()
     {
         using var dir = new TempDirectory();

@@ -1,14 +1,17 @@
 using System.Globalization;
-using System.Text;
+using Pgward.Core.IO;
+using Pgward.Failover;
+using Pgward.Failover.Agreement;
 
-namespace Pgward.Failover.Agreement;
+namespace Pgward.Agent.Failover;
 
 /// <summary>
 /// Keeps one voter's state in a small text file (<c>term=</c>, <c>voted_for=</c>, <c>primary=</c>, <c>paused=</c>),
-/// written to a temporary file, flushed to disk and renamed over the old one, so that a crash leaves either the
-/// old or the new state, never a torn one.
+/// replaced through <see cref="DurableFile"/>, so that a crash or a power loss leaves either the old or the new state,
+/// never a torn one, and never the old one once a vote was sent.
 /// </summary>
-public sealed class FileAgreementStore(string path) : IAgreementStore
+/// <param name="ownerLike">The data directory: the file gets its owner when the agent runs as root.</param>
+public sealed class FileAgreementStore(string path, string? ownerLike = null) : IAgreementStore
 {
     private Contents current = Read(path);
 
@@ -22,20 +25,13 @@ public sealed class FileAgreementStore(string path) : IAgreementStore
 
     private void Write(Contents contents)
     {
-        var temporary = path + ".tmp";
         var text = $"term={contents.Voter.CurrentTerm.ToString(CultureInfo.InvariantCulture)}\n"
             + $"voted_for={Format(contents.Voter.VotedFor)}\n"
             + $"primary={Format(contents.Voter.PrimaryId)}\n"
             + $"paused={(contents.Paused ? "true" : "false")}\n";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(text));
-            // Why: the vote must be on disk before it is sent; a voter that forgot its vote after a crash
-            // could vote twice in one term and let two candidates win.
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        // Why durable: the vote must be on disk (the file and its rename) before it is sent; a voter that forgot its
+        // vote after a crash could vote twice in one term and let two candidates win.
+        DurableFile.WriteAllText(path, text, DurableFile.OwnerOnly, ownerLike);
         current = contents;
     }
 

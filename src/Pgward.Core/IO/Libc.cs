@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace Pgward.Core.IO;
+
+/// <summary>The few libc calls .NET has no API for: fsync of a directory, and reading and setting a file's owner.</summary>
+internal static partial class Libc
+{
+    // O_RDONLY opens a directory on Linux; O_DIRECTORY is left out because its value differs between x86-64 and arm64.
+    private const int OpenReadOnlyCloseOnExec = 0x80000;
+    private const int AtCurrentDirectory = -100;
+    private const uint StatxUidAndGid = 0x8 | 0x10;
+    // struct statx has one layout on every architecture: stx_uid at byte 20, stx_gid at byte 24, 256 bytes in all.
+    private const int StatxSize = 256;
+    private const int StatxUidOffset = 20;
+    private const int StatxGidOffset = 24;
+
+    /// <summary>fsync(2) of a directory: makes the renames and creations inside it durable.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        var fd = Open(directory, OpenReadOnlyCloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory \"{directory}\" to fsync it (errno {Marshal.GetLastPInvokeError()})");
+        }
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of directory \"{directory}\" failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>The owner and group of <paramref name="path"/> (following symbolic links); null when it cannot be read.</summary>
+    public static (uint Uid, uint Gid)? OwnerOf(string path)
+    {
+        var buffer = new byte[StatxSize];
+        if (Statx(AtCurrentDirectory, path, 0, StatxUidAndGid, buffer) != 0)
+        {
+            return null;
+        }
+        return (BitConverter.ToUInt32(buffer, StatxUidOffset), BitConverter.ToUInt32(buffer, StatxGidOffset));
+    }
+
+    /// <summary>chown(2); throws when it fails.</summary>
+    public static void ChangeOwner(string path, uint uid, uint gid)
+    {
+        if (Chown(path, uid, gid) != 0)
+        {
+            throw new IOException($"cannot give \"{path}\" to uid {uid} (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Statx(int directoryFd, string path, int flags, uint mask, [Out] byte[] buffer);
+
+    [DllImport("libc", EntryPoint = "chown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Chown(string path, uint uid, uint gid);
+}
