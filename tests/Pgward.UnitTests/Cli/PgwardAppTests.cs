@@ -129,7 +129,7 @@ public sealed class PgwardAppTests : IDisposable
         var exitCode = await RunAsync("cluster", "event", "--limit", "0");
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("--limit must be at least 1", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--limit must be 1 or more", _error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
