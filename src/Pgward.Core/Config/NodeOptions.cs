@@ -189,7 +189,7 @@ public sealed record NodeOptions
         var sb = new StringBuilder("NodeOptions { ");
         foreach (var key in ConfigKeys.All)
         {
-            var value = key.Name == "conninfo" ? ConninfoMask.Mask(Conninfo) : key.Show(this);
+            var value = key.Name == "conninfo" ? Postgres.Conninfo.Mask(Conninfo) : key.Show(this);
             sb.Append(key.Name).Append(" = '").Append(value).Append("', ");
         }
 
