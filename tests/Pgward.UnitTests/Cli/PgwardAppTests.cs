@@ -156,6 +156,29 @@ public sealed class PgwardAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Command_exits_1_saying_it_is_a_directory_when_f_names_a_directory()
+    {
+        var exitCode = await RunAsync("cluster", "show", "-f", _dir.Path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ERROR: {_dir.Path}: configuration file given with -f is a directory; give the path of the file itself, "
+            + $"e.g. {Path.Combine(_dir.Path, "pgward.conf")}", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_exits_1_naming_file_and_line_and_never_printing_the_password_when_conninfo_spells_PASSWORD()
+    {
+        var path = Config("node_id = 1\nnode_name = node1\nconninfo = 'host=127.0.0.1 PASSWORD=s3cr3t'\ndata_directory = '/data'\n");
+
+        var exitCode = await RunAsync("-f", path, "node", "status");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ERROR: {path}:3: \"conninfo\": connection keyword \"PASSWORD\" must be written in lower case", _error.ToString(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", _error.ToString() + _out.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Command_reads_config_named_by_PGWARD_CONF_when_no_f_is_given()
     {
         _environment["PGWARD_CONF"] = Config("node_id = 1\npriority = high\n");
