@@ -72,6 +72,10 @@ public static class ConfigKeys
         new("replication_lag_critical", "must be greater than", "replication_lag_warning", o => o.ReplicationLagCritical > o.ReplicationLagWarning),
         new("archive_ready_critical", "must be greater than", "archive_ready_warning", o => o.ArchiveReadyCritical > o.ArchiveReadyWarning),
         new("standby_reconnect_timeout", "must be at least", "node_rejoin_timeout", o => o.StandbyReconnectTimeout >= o.NodeRejoinTimeout),
+        // The agent's election needs a failed primary to have fenced itself before the standbys give up on it; with a
+        // shorter detection time it would run with automatic failover off and say so only in its log.
+        new("reconnect_interval", "times reconnect_attempts (the time to detect a failed primary) must be at least", "fence_timeout",
+            o => o.Failover != FailoverMode.Automatic || o.ReconnectInterval * o.ReconnectAttempts >= o.FenceTimeout),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name);

@@ -131,7 +131,8 @@ public sealed record NodeOptions
 
     /// <summary><c>fence_timeout</c>: how long a primary may go without seeing a majority of voters before it fences itself.
     /// Voters promise a lease of 4/3 of it, so it must stay below the failover detection time
-    /// (<c>reconnect_attempts × reconnect_interval</c>). Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
+    /// (<c>reconnect_attempts × reconnect_interval</c>; with automatic failover a longer one is a configuration error).
+    /// Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
     public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary><c>commit_lease</c>: with automatic failover in async mode, the primary's commits wait until its agent

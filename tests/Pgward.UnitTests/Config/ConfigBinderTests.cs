@@ -52,6 +52,7 @@ public class ConfigBinderTests
             use_replication_slots = yes
             monitor_interval_secs = 2
             reconnect_interval = 500ms
+            reconnect_attempts = 6
             fence_timeout = '3s'
             maximum_lag_on_failover = 1GB
             event_notifications = 'standby_promote, standby_follow,'
@@ -225,6 +226,18 @@ public class ConfigBinderTests
         var error = Assert.Single(result.Errors);
         Assert.Equal((key, 5), (error.Key, error.Line));
         Assert.StartsWith("expected ", error.Message);
+    }
+
+    [Fact]
+    public void Bind_refuses_automatic_failover_when_detection_is_shorter_than_the_fence_timeout()
+    {
+        var result = Bind(Required + "failover = automatic\nreconnect_attempts = 1\nreconnect_interval = 1s\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("reconnect_interval", error.Key);
+        Assert.Contains("\"fence_timeout\"; got reconnect_interval = 1s and fence_timeout = 1500ms", error.Message);
+        Assert.True(Bind(Required + "failover = manual\nreconnect_attempts = 1\n").Succeeded);
+        Assert.True(Bind(Required + "failover = automatic\nreconnect_attempts = 2\nreconnect_interval = 750ms\n").Succeeded);
     }
 
     [Theory]
