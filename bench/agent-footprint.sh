@@ -89,6 +89,8 @@ echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
 declare -a pids
 for ((n = 1; n <= nodes; n++)); do
+    # pgward.conf refuses a key set twice: replace the token sandbox up wrote.
+    sed -i '/^agent_token *=/d' "$dir/node$n/pgward.conf"
     echo "agent_token = $token" >>"$dir/node$n/pgward.conf"
 done
 for ((n = 1; n <= nodes; n++)); do

@@ -25,6 +25,9 @@ public static class AgentHost
     /// <summary>How long in-flight requests may finish when the agent stops: 5 s.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
+    // The category of Microsoft.Extensions.Hosting's internal host, which logs "Hosting failed to start".
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
     public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
@@ -73,7 +76,10 @@ public static class AgentHost
                 o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
             })
             .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning);
+            .AddFilter("Microsoft", LogLevel.Warning)
+            // The host logs a failed start (a port in use) with Kestrel's whole stack trace before it throws; RunAsync
+            // catches that exception and says the one thing that matters, so the host's own error lines are dropped.
+            .AddFilter(HostCategory, level => level is LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -25,7 +25,7 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
 
     public async Task<ControlResponse> StopAsync(StopRequest request, CancellationToken ct)
     {
-        var response = await RunAsync("agent_stop", server => StopServerAsync(server, request, ct), ct);
+        var response = await RunAsync("stop", "agent_stop", server => StopServerAsync(server, request, ct), ct);
         if (!response.Ok || LocalServer.Create(ctx) is not ({ } server, _))
         {
             return response;
@@ -38,7 +38,7 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
     }
 
     public Task<ControlResponse> SetPausedAsync(bool paused, CancellationToken ct) =>
-        RunAsync(paused ? "daemon_pause" : "daemon_unpause", _ =>
+        RunAsync(paused ? "pause" : "unpause", paused ? "daemon_pause" : "daemon_unpause", _ =>
         {
             var flag = PauseFlag.For(ctx.Options);
             if (paused)
@@ -60,21 +60,21 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         {
             return ControlResponse.From(elected);
         }
-        return await RunAsync(null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
+        return await RunAsync("promote", null, _ => new StandbyPromote(ctx).RunAsync(force: false, dryRun: false, ct), ct);
     }
 
     public Task<ControlResponse> FollowAsync(FollowRequest request, CancellationToken ct) =>
-        RunAsync(null, _ => new StandbyFollow(ctx).RunAsync(request.UpstreamNodeId, wait: true, dryRun: false, ct), ct);
+        RunAsync("follow", null, _ => new StandbyFollow(ctx).RunAsync(request.UpstreamNodeId, wait: true, dryRun: false, ct), ct);
 
     public Task<ControlResponse> RejoinAsync(RejoinBody request, CancellationToken ct) =>
-        RunAsync(null, _ => new NodeRejoin(ctx).RunAsync(
+        RunAsync("rejoin", null, _ => new NodeRejoin(ctx).RunAsync(
             new RejoinRequest(request.Conninfo, request.ForceRewind, [], DryRun: false, Reclone: false), ct), ct);
 
     public Task<ControlResponse> StartAsync(CancellationToken ct) =>
-        RunAsync("agent_start", server => StartServerAsync(server, ct), ct);
+        RunAsync("start", "agent_start", server => StartServerAsync(server, ct), ct);
 
     public Task<ControlResponse> RestartAsync(CancellationToken ct) =>
-        RunAsync("agent_restart", async server =>
+        RunAsync("restart", "agent_restart", async server =>
         {
             var stopped = await StopServerAsync(server, new StopRequest(), ct);
             return stopped.Succeeded ? await StartServerAsync(server, ct) : stopped;
@@ -97,22 +97,23 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         }
     }
 
+    /// <param name="action">The endpoint's name (<c>/control/{action}</c>), for the log.</param>
     /// <param name="eventName">The agent's event for the action; null when the operation records its own.</param>
-    private async Task<ControlResponse> RunAsync(string? eventName, Func<LocalServer, Task<Outcome>> action, CancellationToken ct)
+    private async Task<ControlResponse> RunAsync(
+        string action, string? eventName, Func<LocalServer, Task<Outcome>> run, CancellationToken ct)
     {
         await oneAtATime.WaitAsync(ct);
         try
         {
             var (server, problem) = LocalServer.Create(ctx);
-            var outcome = server is null ? problem : await action(server);
-            var name = eventName ?? "control action";
+            var outcome = server is null ? problem : await run(server);
             if (outcome.Succeeded)
             {
-                AgentLog.ControlSucceeded(logger, name);
+                AgentLog.ControlSucceeded(logger, action);
             }
             else
             {
-                AgentLog.ControlFailed(logger, name, outcome.Error ?? "");
+                AgentLog.ControlFailed(logger, action, outcome.Error ?? "");
             }
             if (eventName is not null)
             {

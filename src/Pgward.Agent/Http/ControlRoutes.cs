@@ -86,9 +86,12 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         return false;
     }
 
+    // An action that ran and was refused or failed (a rejoin of a node that is not safe to rewind, a start that did not
+    // come up) is an answer, not a fault of the agent: 409 Conflict with the reason in the body. A 500 is left to the
+    // unexpected, an exception that escaped the action.
     private static Task AnswerAsync(HttpContext http, ControlResponse response, int? status = null)
     {
-        http.Response.StatusCode = status ?? (response.Ok ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError);
+        http.Response.StatusCode = status ?? (response.Ok ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
         return http.Response.WriteAsJsonAsync(response, AgentJson.Context.ControlResponse, cancellationToken: http.RequestAborted);
     }
 }

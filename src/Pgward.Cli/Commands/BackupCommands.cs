@@ -39,14 +39,7 @@ public static class BackupCommands
         var wait = new Option<bool>("--wait", "-w") { Description = "wait until every WAL segment the backup needs is archived (status DONE)" };
         var name = new Option<string?>("--name") { Description = "a name to refer to the backup by, besides its id" };
         var from = new Option<string?>("--from") { Description = "name or ID of the node to back up (default: the primary)" };
-        var waitTimeout = new Option<int?>("--wait-timeout") { Description = "seconds --wait waits for the WAL (default 60)" };
-        waitTimeout.Validators.Add(result =>
-        {
-            if (result.GetValue(waitTimeout) is < 1)
-            {
-                result.AddError("--wait-timeout must be at least 1 second");
-            }
-        });
+        var waitTimeout = NumberOptions.OptionalWholeNumber("--wait-timeout", "seconds --wait waits for the WAL (default 60)", min: 1, max: 86400, unit: "seconds");
         var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
         create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
         {

@@ -59,18 +59,10 @@ public static class BackupWalCommands
     {
         var force = new Option<bool>("--force") { Description = "run a CHECKPOINT first, so that there is a segment to close on an idle server" };
         var archive = new Option<bool>("--archive") { Description = "wait until the closed segment is archived" };
-        var timeout = new Option<int>("--archive-timeout") { Description = "seconds --archive waits (default 30)", DefaultValueFactory = _ => 30 };
+        var timeout = NumberOptions.WholeNumber("--archive-timeout", "seconds --archive waits (default 30)", defaultValue: 30, min: 1, max: 86400, unit: "seconds");
         var command = new Command("switch-wal", "close the primary's current WAL segment (pg_switch_wal)") { force, archive, timeout };
-        command.SetAction((parse, ct) =>
-        {
-            if (parse.GetValue(timeout) is < 1 or > 86400)
-            {
-                runner.Environment.Error.WriteLine("ERROR: --archive-timeout must be from 1 to 86400 seconds");
-                return Task.FromResult(ExitCodes.BadConfig);
-            }
-            return BackupCommandGroup.RunAsync(runner, parse, (ctx, token) => new WalSwitch(ctx).RunAsync(
-                parse.GetValue(force), parse.GetValue(archive), TimeSpan.FromSeconds(parse.GetValue(timeout)), token), ct);
-        });
+        command.SetAction((parse, ct) => BackupCommandGroup.RunAsync(runner, parse, (ctx, token) => new WalSwitch(ctx).RunAsync(
+            parse.GetValue(force), parse.GetValue(archive), TimeSpan.FromSeconds(parse.GetValue(timeout)), token), ct));
         return command;
     }
 

@@ -28,18 +28,8 @@ public static class ClusterCommands
 
     private static Command BuildCleanup(CommandRunner runner)
     {
-        var keep = new Option<int>("--keep-history", "-k")
-        {
-            Description = "keep the monitoring history of the last DAYS days (0: delete all)",
-            DefaultValueFactory = _ => 0,
-        };
-        keep.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--keep-history must be 0 or more days");
-            }
-        });
+        var keep = NumberOptions.WholeNumber(
+            "--keep-history", "keep the monitoring history of the last DAYS days (0: delete all)", defaultValue: 0, min: 0, unit: "days", aliases: "-k");
         var nodeId = CommonOptions.NodeId("only the history of this standby");
         var cleanup = new Command("cleanup", "delete old monitoring history on the primary") { keep, nodeId };
         cleanup.SetAction((parse, ct) => runner.RunAsync(parse,
@@ -186,7 +176,7 @@ public static class ClusterCommands
 
     private static Command BuildEvent(CommandRunner runner)
     {
-        var limit = new Option<int>("--limit") { Description = "show at most this many events", DefaultValueFactory = _ => 20 };
+        var limit = NumberOptions.WholeNumber("--limit", "show at most this many events", defaultValue: 20, min: 1, hint: "use --all for every event");
         var all = new Option<bool>("--all") { Description = "show every event (overrides --limit)" };
         var eventType = new Option<string?>("--event") { Description = "only events of this type, e.g. standby_register" };
         var nodeId = CommonOptions.NodeId("only events of this node");
@@ -195,13 +185,6 @@ public static class ClusterCommands
         var csv = CommonOptions.Csv();
         var compact = new Option<bool>("--compact") { Description = "leave out the details" };
         var command = new Command("event", "the event log, newest first") { limit, all, eventType, nodeId, nodeName, json, csv, compact };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--limit must be at least 1 (use --all for every event)");
-            }
-        });
         command.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
         {
             var filter = new EventFilter(parse.GetValue(all) ? null : parse.GetValue(limit), parse.GetValue(eventType),

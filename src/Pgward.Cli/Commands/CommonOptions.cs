@@ -15,5 +15,5 @@ public static class CommonOptions
 
     public static Option<bool> Nagios() => new("--nagios") { Description = "Nagios plugin output (single checks only)" };
 
-    public static Option<int?> NodeId(string description) => new("--node-id") { Description = description };
+    public static Option<int?> NodeId(string description) => NumberOptions.NodeId("--node-id", description);
 }

@@ -69,14 +69,14 @@ public static class DaemonCommands
 
     private static Command BuildStop(CommandRunner runner)
     {
-        var timeout = new Option<int>("--timeout") { Description = "seconds to wait after SIGTERM before SIGKILL", DefaultValueFactory = _ => 90 };
+        var timeout = NumberOptions.WholeNumber("--timeout", "seconds to wait after SIGTERM before SIGKILL", defaultValue: 90, min: 1, max: 86400, unit: "seconds");
         var stop = new Command("stop", "stop the background agent (SIGTERM, then SIGKILL after --timeout). A standby's or witness's "
             + "PostgreSQL runs on. On the primary, with automatic failover, the agent first hands the primary role over "
             + "(CHECKPOINT, fast stop, a standby elected at once, nothing lost) and its PostgreSQL stays stopped until the "
             + "agent runs again and rejoins it as a standby; while the cluster is paused (daemon pause) it leaves PostgreSQL "
             + "running and writable, unfenced until the agent is back") { timeout };
         stop.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
-            Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), token), ct,
+            Process(ctx, runner.Environment).StopAsync(TimeSpan.FromSeconds(parse.GetValue(timeout)), token), ct,
             IsBackupServer(parse, runner.Environment)));
         return stop;
     }

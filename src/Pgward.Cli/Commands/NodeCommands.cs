@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using Pgward.Cli.Json;
 using Pgward.Cluster;
@@ -21,9 +22,26 @@ public static class NodeCommands
         return node;
     }
 
+    private static ServiceAction? ParseServiceAction(ArgumentResult result)
+    {
+        var word = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (Enum.TryParse<ServiceAction>(word, ignoreCase: true, out var chosen) && Enum.IsDefined(chosen) && !word.Any(char.IsAsciiDigit))
+        {
+            return chosen;
+        }
+
+        result.AddError($"--action: expected start, stop, restart, reload or promote, got \"{word}\"");
+        return null;
+    }
+
     private static Command BuildService(CommandRunner runner)
     {
-        var action = new Option<ServiceAction?>("--action") { Description = "start, stop, restart, reload or promote" };
+        var action = new Option<ServiceAction?>("--action")
+        {
+            Description = "start, stop, restart, reload or promote",
+            // Read here rather than by System.CommandLine, whose error for a bad word names the .NET type.
+            CustomParser = result => ParseServiceAction(result),
+        };
         var listActions = new Option<bool>("--list-actions") { Description = "show the command each action runs" };
         var checkpoint = new Option<bool>("--checkpoint") { Description = "run CHECKPOINT before stop or restart, so the shutdown is quick" };
         var dryRun = CommonOptions.DryRun();
@@ -33,7 +51,8 @@ public static class NodeCommands
         };
         service.Validators.Add(result =>
         {
-            if (result.GetValue(action) is null == !result.GetValue(listActions))
+            // GetResult, not GetValue: a word --action could not read is already an error, and GetValue would throw on it.
+            if (result.GetResult(action) is null == !result.GetValue(listActions))
             {
                 result.AddError("give either --action or --list-actions");
             }

@@ -12,7 +12,7 @@ internal static class NodeStatusView
     public static NodeStatusJson From(NodeCheckInput input)
     {
         var options = input.Options;
-        var masked = Conninfo.TryParse(options.Conninfo, out var parsed, out _) ? parsed!.ToMaskedString() : options.Conninfo;
+        var masked = Conninfo.Mask(options.Conninfo);
         if (input.Facts is not { } f)
         {
             return new NodeStatusJson(options.NodeId, options.NodeName, false, input.ConnectError, null, null, masked,

@@ -41,7 +41,7 @@ public static class StandbyCommands
 
     private static Command BuildFollow(CommandRunner runner)
     {
-        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node to follow (default: the current primary)" };
+        var upstream = NumberOptions.NodeId("--upstream-node-id", "the node to follow (default: the current primary)");
         var wait = new Option<bool>("--wait", "-w") { Description = "wait up to primary_follow_timeout for a primary to appear" };
         var dryRun = CommonOptions.DryRun();
         var follow = new Command("follow", "re-point the running local standby at the current primary or another node")
@@ -56,10 +56,10 @@ public static class StandbyCommands
     private static Command BuildClone(CommandRunner runner)
     {
         var host = new Option<string>("--host", "-h") { Description = "the upstream to clone from", Required = true };
-        var port = new Option<int?>("--port", "-p") { Description = "its port (default 5432)" };
+        var port = NumberOptions.Port("its port (default 5432)");
         var user = new Option<string?>("--username", "-U") { Description = "database user (default: the user in conninfo)" };
         var dbname = new Option<string?>("--dbname", "-d") { Description = "database holding the metadata (default: the one in conninfo)" };
-        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node to follow (default: the primary)" };
+        var upstream = NumberOptions.NodeId("--upstream-node-id", "the node to follow (default: the primary)");
         var fast = new Option<bool>("--fast-checkpoint", "-c") { Description = "start the backup with an immediate checkpoint" };
         var dryRun = CommonOptions.DryRun();
         var force = CommonOptions.Force();
@@ -75,22 +75,12 @@ public static class StandbyCommands
 
     private static Command BuildRegister(CommandRunner runner)
     {
-        var upstream = new Option<int?>("--upstream-node-id") { Description = "the node this standby follows (default: the primary)" };
-        var waitStart = new Option<int>("--wait-start")
-        {
-            Description = "seconds to wait for the local server to accept connections",
-            DefaultValueFactory = _ => 30,
-        };
+        var upstream = NumberOptions.NodeId("--upstream-node-id", "the node this standby follows (default: the primary)");
+        var waitStart = NumberOptions.WholeNumber(
+            "--wait-start", "seconds to wait for the local server to accept connections", defaultValue: 30, min: 0, max: 86400, unit: "seconds");
         var force = CommonOptions.Force();
         var dryRun = CommonOptions.DryRun();
         var register = new Command("register", "record the local standby in the cluster metadata") { upstream, waitStart, force, dryRun };
-        waitStart.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--wait-start must be 0 or more seconds");
-            }
-        });
         register.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyRegister(ctx).RunAsync(
             parse.GetValue(upstream), TimeSpan.FromSeconds(parse.GetValue(waitStart)), parse.GetValue(force), parse.GetValue(dryRun), token), ct));
         return register;

@@ -10,7 +10,7 @@ public static class WitnessCommands
         var witness = new Command("witness", "register or unregister the witness, a separate server that breaks ties in failover votes and never becomes primary");
 
         var host = new Option<string>("--host", "-h") { Description = "the primary's host", Required = true };
-        var port = new Option<int?>("--port", "-p") { Description = "the primary's port (default 5432)" };
+        var port = NumberOptions.Port("the primary's port (default 5432)");
         var user = new Option<string?>("--username", "-U") { Description = "database user (default: the user in conninfo)" };
         var dbname = new Option<string?>("--dbname", "-d") { Description = "database holding the metadata (default: the one in conninfo)" };
         var force = CommonOptions.Force();

@@ -9,9 +9,10 @@ public static class SandboxCommands
     {
         var sandbox = new Command("sandbox", "a whole local cluster on 127.0.0.1 for trying pgward out");
 
-        var nodes = new Option<int>("--nodes") { Description = "number of nodes: one primary, the rest standbys", DefaultValueFactory = _ => 3 };
+        var nodes = NumberOptions.WholeNumber("--nodes", "number of nodes: one primary, the rest standbys", defaultValue: 3, min: 1, max: 9);
         var dir = DirectoryOption();
-        var port = new Option<int>("--port") { Description = "port of the first node; the others follow", DefaultValueFactory = _ => 5501 };
+        // Each node's agent listens 1000 above its server (SandboxBuilder.AgentPortOffset).
+        var port = NumberOptions.WholeNumber("--port", "port of the first node; the others follow", defaultValue: 5501, min: 1024, max: 64000);
         var witness = new Option<bool>("--witness")
         {
             Description = "also start a witness, a separate server that holds a copy of the metadata (--witness false to leave it out)",
@@ -37,21 +38,6 @@ public static class SandboxCommands
         {
             nodes, dir, port, witness, agents, failover, backup,
         };
-        nodes.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 9)
-            {
-                result.AddError("--nodes must be from 1 to 9");
-            }
-        });
-        port.Validators.Add(result =>
-        {
-            // Each node's agent listens 1000 above its server (SandboxBuilder.AgentPortOffset).
-            if (result.GetValueOrDefault<int>() is < 1024 or > 64000)
-            {
-                result.AddError("--port must be from 1024 to 64000");
-            }
-        });
         up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents),
             parse.GetValue(failover) == "automatic", parse.GetValue(backup), ct));
         sandbox.Add(up);

@@ -54,7 +54,7 @@ public static class ClusterStatusEvaluator
             node.Location,
             node.Priority,
             node.Type == NodeType.Witness ? "n/a" : o.Timeline?.ToString(CultureInfo.InvariantCulture) ?? "",
-            MaskedConninfo(node.Conninfo),
+            Conninfo.Mask(node.Conninfo),
             o.Reachability == Reachability.Reachable,
             o.InRecovery,
             node.Active,
@@ -143,7 +143,4 @@ public static class ClusterStatusEvaluator
         }
         return warnings;
     }
-
-    private static string MaskedConninfo(string conninfo) =>
-        Conninfo.TryParse(conninfo, out var parsed, out _) ? parsed!.ToMaskedString() : conninfo;
 }

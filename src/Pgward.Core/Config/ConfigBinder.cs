@@ -2,8 +2,10 @@ namespace Pgward.Core.Config;
 
 /// <summary>
 /// Gives meaning to parsed entries: root-section keys become <see cref="NodeOptions"/> through the key table
-/// (<see cref="ConfigKeys"/>). Pure. Collects every problem instead of stopping at the first; for a key set
-/// more than once the last value wins, as in PostgreSQL. Keys in other sections are kept raw, unchecked.
+/// (<see cref="ConfigKeys"/>). Pure. Collects every problem instead of stopping at the first. A key set more than
+/// once in a section is an error naming both lines, unlike PostgreSQL's "last wins": two <c>node_id</c> lines make
+/// the node's identity depend on which one a reader noticed, and one rule for every key is easy to state. Keys in
+/// other sections are kept raw, unchecked.
 /// </summary>
 public static class ConfigBinder
 {
@@ -13,7 +15,7 @@ public static class ConfigBinder
     {
         var errors = new List<ConfigProblem>();
         var warnings = new List<ConfigProblem>();
-        var root = LastByKey(entries.Where(e => e.Section.Length == 0), warnings);
+        var root = ByKey(entries.Where(e => e.Section.Length == 0), warnings, errors);
 
         var options = new NodeOptions { ConfigFile = configFile };
         foreach (var entry in root.Values)
@@ -29,8 +31,7 @@ public static class ConfigBinder
             }
             else
             {
-                var found = key.Secret ? "a value that is not shown" : $"\"{entry.Value}\"";
-                errors.Add(new ConfigProblem(entry.File, entry.Line, key.Name, $"expected {key.Expected}, got {found}"));
+                errors.Add(new ConfigProblem(entry.File, entry.Line, key.Name, key.Problem(entry.Value)));
             }
         }
 
@@ -48,11 +49,13 @@ public static class ConfigBinder
             }
         }
 
-        return new ConfigLoadResult(errors.Count == 0 ? options : null, configFile, errors, warnings, Sections(entries));
+        var sections = Sections(entries, errors);
+        return new ConfigLoadResult(errors.Count == 0 ? options : null, configFile, errors, warnings, sections);
     }
 
-    /// <summary>Keeps the last entry of each key, with deprecated names mapped to their replacements.</summary>
-    private static Dictionary<string, ConfigEntry> LastByKey(IEnumerable<ConfigEntry> entries, List<ConfigProblem> warnings)
+    /// <summary>Each key's entry, with deprecated names mapped to their replacements; a key set twice is an error.</summary>
+    private static Dictionary<string, ConfigEntry> ByKey(
+        IEnumerable<ConfigEntry> entries, List<ConfigProblem> warnings, List<ConfigProblem> errors)
     {
         var last = new Dictionary<string, ConfigEntry>();
         foreach (var entry in entries)
@@ -69,12 +72,23 @@ public static class ConfigBinder
                 current = entry with { Key = newName };
             }
 
-            last.Remove(current.Key);
+            if (last.TryGetValue(current.Key, out var first))
+            {
+                errors.Add(SetTwice(first, current));
+            }
+
             last[current.Key] = current;
         }
 
         return last;
     }
+
+    // Names both places, with the key as written at each (a deprecated name and its replacement are one key).
+    private static ConfigProblem SetTwice(ConfigEntry first, ConfigEntry again) => new(
+        again.File,
+        again.Line,
+        again.Key,
+        $"set more than once: at {first.File}:{first.Line} and at {again.File}:{again.Line}; keep one of them");
 
     private static ConfigProblem Unknown(ConfigEntry entry) => new(
         entry.File,
@@ -97,14 +111,23 @@ public static class ConfigBinder
             $"{check.Relation} \"{check.OtherKey}\"; got {check.Key} = {key.Show(options)} and {check.OtherKey} = {other.Show(options)}");
     }
 
-    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sections(IReadOnlyList<ConfigEntry> entries)
+    /// <summary>Raw values per section; a key set twice in a section other than the root is an error here.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Sections(
+        IReadOnlyList<ConfigEntry> entries, List<ConfigProblem> errors)
     {
         var sections = new Dictionary<string, IReadOnlyDictionary<string, string>>();
         foreach (var group in entries.GroupBy(e => e.Section))
         {
             var values = new Dictionary<string, string>();
+            var seen = new Dictionary<string, ConfigEntry>();
             foreach (var entry in group)
             {
+                if (group.Key.Length > 0 && seen.TryGetValue(entry.Key, out var first))
+                {
+                    errors.Add(SetTwice(first, entry));
+                }
+
+                seen[entry.Key] = entry;
                 values[entry.Key] = entry.Value;
             }
 

@@ -15,6 +15,10 @@ public abstract class ConfigKey(string name, bool required, bool secret)
     /// <summary>Completes "expected ...": type and allowed range.</summary>
     public abstract string Expected { get; }
 
+    /// <summary>Why <paramref name="text"/> is not valid for this setting, without printing a secret.</summary>
+    public virtual string Problem(string text) =>
+        $"expected {Expected}, got {(Secret ? "a value that is not shown" : $"\"{text}\"")}";
+
     /// <summary>Reads <paramref name="text"/> into a copy of <paramref name="options"/>; false if the text is not valid.</summary>
     public abstract bool TryApply(NodeOptions options, string text, out NodeOptions updated);
 

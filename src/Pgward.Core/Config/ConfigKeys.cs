@@ -15,12 +15,12 @@ public static class ConfigKeys
     [
         Key("node_id", Int(1, int.MaxValue), o => o.NodeId, (o, v) => o with { NodeId = v }, required: true),
         Key("node_name", NodeName, o => o.NodeName, (o, v) => o with { NodeName = v }, required: true),
-        Key("conninfo", NonEmptyText, o => o.Conninfo, (o, v) => o with { Conninfo = v }, required: true),
-        Key("data_directory", NonEmptyText, o => o.DataDirectory, (o, v) => o with { DataDirectory = v }, required: true),
-        Key("config_directory", Text, o => o.ConfigDirectory, (o, v) => o with { ConfigDirectory = v }),
+        Key("conninfo", ConninfoText, o => o.Conninfo, (o, v) => o with { Conninfo = v }, required: true),
+        Key("data_directory", AbsolutePath, o => o.DataDirectory, (o, v) => o with { DataDirectory = v }, required: true),
+        Key("config_directory", OptionalAbsolutePath, o => o.ConfigDirectory, (o, v) => o with { ConfigDirectory = v }),
         Key("location", NonEmptyText, o => o.Location, (o, v) => o with { Location = v }),
         Key("priority", Int(0, int.MaxValue), o => o.Priority, (o, v) => o with { Priority = v }),
-        Key("pg_bindir", Text, o => o.PgBindir, (o, v) => o with { PgBindir = v }),
+        Key("pg_bindir", OptionalAbsolutePath, o => o.PgBindir, (o, v) => o with { PgBindir = v }),
         Key("use_replication_slots", Bool, o => o.UseReplicationSlots, (o, v) => o with { UseReplicationSlots = v }),
         Key("replication_user", Text, o => o.ReplicationUser, (o, v) => o with { ReplicationUser = v }),
         Key("pg_basebackup_options", Text, o => o.PgBasebackupOptions, (o, v) => o with { PgBasebackupOptions = v }),
@@ -41,8 +41,8 @@ public static class ConfigKeys
         Key("node_rejoin_timeout", Timeout, o => o.NodeRejoinTimeout, (o, v) => o with { NodeRejoinTimeout = v }),
         Key("failover", Enum(("automatic", FailoverMode.Automatic), ("manual", FailoverMode.Manual)), o => o.Failover, (o, v) => o with { Failover = v }),
         Key("monitor_interval_secs", Seconds(1, 3600), o => o.MonitorInterval, (o, v) => o with { MonitorInterval = v }),
-        Key("reconnect_attempts", Int(0, 100), o => o.ReconnectAttempts, (o, v) => o with { ReconnectAttempts = v }),
-        Key("reconnect_interval", Seconds(0, 3600), o => o.ReconnectInterval, (o, v) => o with { ReconnectInterval = v }),
+        Key("reconnect_attempts", Int(1, 100), o => o.ReconnectAttempts, (o, v) => o with { ReconnectAttempts = v }),
+        Key("reconnect_interval", PositiveSeconds(3600), o => o.ReconnectInterval, (o, v) => o with { ReconnectInterval = v }),
         Key("connection_check_type", Enum(("ping", ConnectionCheckType.Ping), ("connection", ConnectionCheckType.Connection), ("query", ConnectionCheckType.Query)), o => o.ConnectionCheckType, (o, v) => o with { ConnectionCheckType = v }),
         Key("promote_command", Text, o => o.PromoteCommand, (o, v) => o with { PromoteCommand = v }),
         Key("follow_command", Text, o => o.FollowCommand, (o, v) => o with { FollowCommand = v }),
@@ -57,8 +57,8 @@ public static class ConfigKeys
         Key("agent_port", Int(1, 65535), o => o.AgentPort, (o, v) => o with { AgentPort = v }),
         Key("agent_token", Text, o => o.AgentToken, (o, v) => o with { AgentToken = v }, secret: true),
         Key("log_level", Enum(("DEBUG", LogSeverity.Debug), ("INFO", LogSeverity.Info), ("NOTICE", LogSeverity.Notice), ("WARNING", LogSeverity.Warning), ("ERROR", LogSeverity.Error)), o => o.LogLevel, (o, v) => o with { LogLevel = v }),
-        Key("log_file", Text, o => o.LogFile, (o, v) => o with { LogFile = v }),
-        Key("pid_file", Text, o => o.PidFile, (o, v) => o with { PidFile = v }),
+        Key("log_file", OptionalAbsolutePath, o => o.LogFile, (o, v) => o with { LogFile = v }),
+        Key("pid_file", OptionalAbsolutePath, o => o.PidFile, (o, v) => o with { PidFile = v }),
         Key("service_start_command", Text, o => o.ServiceStartCommand, (o, v) => o with { ServiceStartCommand = v }),
         Key("service_stop_command", Text, o => o.ServiceStopCommand, (o, v) => o with { ServiceStopCommand = v }),
         Key("service_restart_command", Text, o => o.ServiceRestartCommand, (o, v) => o with { ServiceRestartCommand = v }),
@@ -72,6 +72,10 @@ public static class ConfigKeys
         new("replication_lag_critical", "must be greater than", "replication_lag_warning", o => o.ReplicationLagCritical > o.ReplicationLagWarning),
         new("archive_ready_critical", "must be greater than", "archive_ready_warning", o => o.ArchiveReadyCritical > o.ArchiveReadyWarning),
         new("standby_reconnect_timeout", "must be at least", "node_rejoin_timeout", o => o.StandbyReconnectTimeout >= o.NodeRejoinTimeout),
+        // The agent's election needs a failed primary to have fenced itself before the standbys give up on it; with a
+        // shorter detection time it would run with automatic failover off and say so only in its log.
+        new("reconnect_interval", "times reconnect_attempts (the time to detect a failed primary) must be at least", "fence_timeout",
+            o => o.Failover != FailoverMode.Automatic || o.ReconnectInterval * o.ReconnectAttempts >= o.FenceTimeout),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name);

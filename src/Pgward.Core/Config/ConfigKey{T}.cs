@@ -11,6 +11,8 @@ public sealed class ConfigKey<T>(
 {
     public override string Expected => type.Expected;
 
+    public override string Problem(string text) => type.Problem?.Invoke(text) ?? base.Problem(text);
+
     public override bool TryApply(NodeOptions options, string text, out NodeOptions updated)
     {
         updated = options;

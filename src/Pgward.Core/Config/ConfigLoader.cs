@@ -6,7 +6,7 @@ public static class ConfigLoader
     /// <summary>Locates the file (see <see cref="ConfigLocator"/>) and loads it.</summary>
     public static ConfigLoadResult Load(string? explicitPath, Func<string, string?> getEnv, string currentDirectory)
     {
-        var location = ConfigLocator.Locate(explicitPath, getEnv, currentDirectory, File.Exists);
+        var location = ConfigLocator.Locate(explicitPath, getEnv, currentDirectory, File.Exists, Directory.Exists);
         return location.Path is null
             ? ConfigLoadResult.Failed(null, location.Problem!)
             : LoadFile(location.Path);
@@ -48,6 +48,12 @@ public static class ConfigLoader
     // reported from the exception rather than from a second look at the disk.
     private static string? ReadIfExists(string path)
     {
+        // Reading a directory fails with "Access to the path is denied", which sends the user after permissions.
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"it is a directory; give the path of the file itself, e.g. {Path.Combine(path, ConfigLocator.FileName)}");
+        }
+
         try
         {
             return File.ReadAllText(path);

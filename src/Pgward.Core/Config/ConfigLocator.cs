@@ -11,18 +11,22 @@ public static class ConfigLocator
     public const string FileName = "pgward.conf";
     public const string SystemPath = "/etc/pgward.conf";
 
+    /// <param name="directoryExists">Tells a directory named where a file was expected from a missing file; null: no
+    /// directory exists.</param>
     public static ConfigLocation Locate(
-        string? explicitPath, Func<string, string?> getEnv, string currentDirectory, Func<string, bool> fileExists)
+        string? explicitPath, Func<string, string?> getEnv, string currentDirectory, Func<string, bool> fileExists,
+        Func<string, bool>? directoryExists = null)
     {
+        directoryExists ??= _ => false;
         if (!string.IsNullOrEmpty(explicitPath))
         {
-            return Named(Path.GetFullPath(explicitPath, currentDirectory), "given with -f", fileExists);
+            return Named(Path.GetFullPath(explicitPath, currentDirectory), "given with -f", fileExists, directoryExists);
         }
 
         var fromEnv = getEnv(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnv))
         {
-            return Named(Path.GetFullPath(fromEnv, currentDirectory), $"named by {EnvironmentVariable}", fileExists);
+            return Named(Path.GetFullPath(fromEnv, currentDirectory), $"named by {EnvironmentVariable}", fileExists, directoryExists);
         }
 
         string[] candidates = [Path.Combine(currentDirectory, FileName), SystemPath];
@@ -41,8 +45,16 @@ public static class ConfigLocator
             + $"Name the file with -f FILE or set {EnvironmentVariable}"));
     }
 
-    private static ConfigLocation Named(string path, string how, Func<string, bool> fileExists) =>
-        fileExists(path)
-            ? new ConfigLocation(path, null)
-            : new ConfigLocation(null, new ConfigProblem(path, 0, null, $"configuration file {how} does not exist"));
+    private static ConfigLocation Named(string path, string how, Func<string, bool> fileExists, Func<string, bool> directoryExists)
+    {
+        if (fileExists(path))
+        {
+            return new ConfigLocation(path, null);
+        }
+
+        var problem = directoryExists(path)
+            ? $"configuration file {how} is a directory; give the path of the file itself, e.g. {Path.Combine(path, FileName)}"
+            : $"configuration file {how} does not exist";
+        return new ConfigLocation(null, new ConfigProblem(path, 0, null, problem));
+    }
 }

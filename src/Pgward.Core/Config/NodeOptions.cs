@@ -19,12 +19,12 @@ public sealed record NodeOptions
     /// <summary><c>conninfo</c>: libpq connection string every node can use to reach this node. Required. Passwords in it are never printed.</summary>
     public string Conninfo { get; init; } = "";
 
-    /// <summary><c>data_directory</c>: this node's PostgreSQL data directory, needed when the server is down. Required.</summary>
+    /// <summary><c>data_directory</c>: this node's PostgreSQL data directory, needed when the server is down; an absolute path. Required.</summary>
     public string DataDirectory { get; init; } = "";
 
     // --- server and replication ---
 
-    /// <summary><c>config_directory</c>: where postgresql.conf lives when it is outside the data directory. Default "" (in the data directory).</summary>
+    /// <summary><c>config_directory</c>: where postgresql.conf lives when it is outside the data directory; an absolute path. Default "" (in the data directory).</summary>
     public string ConfigDirectory { get; init; } = "";
 
     /// <summary><c>location</c>: failure domain (data centre) of this node; elections prefer the primary's location. Default "default".</summary>
@@ -33,7 +33,7 @@ public sealed record NodeOptions
     /// <summary><c>priority</c>: election preference, higher wins among equally advanced standbys; 0 = never promote. Default 100.</summary>
     public int Priority { get; init; } = 100;
 
-    /// <summary><c>pg_bindir</c>: directory of the PostgreSQL binaries (pg_ctl, pg_basebackup, pg_rewind). Default "" (search PATH).</summary>
+    /// <summary><c>pg_bindir</c>: directory of the PostgreSQL binaries (pg_ctl, pg_basebackup, pg_rewind); an absolute path. Default "" (search PATH).</summary>
     public string PgBindir { get; init; } = "";
 
     /// <summary><c>use_replication_slots</c>: give each standby a physical replication slot on its upstream. Default false.</summary>
@@ -104,10 +104,11 @@ public sealed record NodeOptions
     /// <summary><c>monitor_interval_secs</c>: interval between upstream checks and monitoring-history rows. Seconds (units allowed), 1 s-3600 s, default 1 s.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>reconnect_attempts</c>: failed checks in a row before the upstream is declared down, 0-100. Default 2.</summary>
+    /// <summary><c>reconnect_attempts</c>: failed checks in a row before the upstream is declared down, 1-100 (0 would
+    /// leave no time to detect a failure: automatic failover could not run). Default 2.</summary>
     public int ReconnectAttempts { get; init; } = 2;
 
-    /// <summary><c>reconnect_interval</c>: pause between reconnect attempts. Seconds (units allowed), 0 s-3600 s, default 1 s.</summary>
+    /// <summary><c>reconnect_interval</c>: pause between reconnect attempts. Seconds (units allowed), above 0 and at most 3600 s, default 1 s.</summary>
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary><c>connection_check_type</c>: <c>ping</c>, <c>connection</c> or <c>query</c>. Default ping.</summary>
@@ -130,7 +131,8 @@ public sealed record NodeOptions
 
     /// <summary><c>fence_timeout</c>: how long a primary may go without seeing a majority of voters before it fences itself.
     /// Voters promise a lease of 4/3 of it, so it must stay below the failover detection time
-    /// (<c>reconnect_attempts × reconnect_interval</c>). Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
+    /// (<c>reconnect_attempts × reconnect_interval</c>; with automatic failover a longer one is a configuration error).
+    /// Seconds (units allowed), 1 s-3600 s, default 1.5 s.</summary>
     public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromMilliseconds(1500);
 
     /// <summary><c>commit_lease</c>: with automatic failover in async mode, the primary's commits wait until its agent
@@ -157,10 +159,10 @@ public sealed record NodeOptions
     /// <summary><c>log_level</c>: DEBUG, INFO, NOTICE, WARNING or ERROR. Default NOTICE.</summary>
     public LogSeverity LogLevel { get; init; } = LogSeverity.Notice;
 
-    /// <summary><c>log_file</c>: file to log to. Default "" (standard error).</summary>
+    /// <summary><c>log_file</c>: file to log to; an absolute path. Default "" (standard error).</summary>
     public string LogFile { get; init; } = "";
 
-    /// <summary><c>pid_file</c>: the daemon's PID file. Default "" (none).</summary>
+    /// <summary><c>pid_file</c>: the daemon's PID file; an absolute path. Default "" (none).</summary>
     public string PidFile { get; init; } = "";
 
     // --- service commands (run as is, without pg_bindir; use full paths) ---
@@ -189,7 +191,7 @@ public sealed record NodeOptions
         var sb = new StringBuilder("NodeOptions { ");
         foreach (var key in ConfigKeys.All)
         {
-            var value = key.Name == "conninfo" ? ConninfoMask.Mask(Conninfo) : key.Show(this);
+            var value = key.Name == "conninfo" ? Postgres.Conninfo.Mask(Conninfo) : key.Show(this);
             sb.Append(key.Name).Append(" = '").Append(value).Append("', ");
         }
 

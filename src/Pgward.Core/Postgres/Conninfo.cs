@@ -99,6 +99,16 @@ public sealed class Conninfo
     /// <summary>As <see cref="ToString"/>, with passwords and other secrets replaced by <c>*****</c>: safe to log.</summary>
     public string ToMaskedString() => Format(mask: true);
 
+    /// <summary>What is printed for a connection string that cannot be parsed, and so cannot be masked.</summary>
+    public const string Unparsable = "(connection string not shown: it could not be parsed)";
+
+    /// <summary>
+    /// <paramref name="text"/> parsed and masked (<see cref="ToMaskedString"/>), or <see cref="Unparsable"/>: never the
+    /// text itself, since a string that cannot be parsed cannot be known to hold no password.
+    /// </summary>
+    public static string Mask(string text) =>
+        TryParse(text, out var parsed, out _) ? parsed!.ToMaskedString() : Unparsable;
+
     /// <summary>The equivalent Npgsql connection string.</summary>
     /// <exception cref="NotSupportedException">A keyword would change how libpq connects and Npgsql has no equivalent.</exception>
     public string ToNpgsqlConnectionString() =>

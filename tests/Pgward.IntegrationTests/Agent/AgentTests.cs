@@ -24,7 +24,7 @@ public sealed class AgentTests : PgIntegrationTest
         {
             for (var id = 1; id <= 2; id++)
             {
-                await File.AppendAllTextAsync(sandbox.Config(id), $"agent_token = {AgentSecret}\n", Token);
+                await NodeConfig.SetAsync(sandbox.Config(id), Token, $"agent_token = {AgentSecret}");
                 runs.Add(PgwardCli.RunAsync(agents.Token, "-f", sandbox.Config(id), "daemon", "run"));
             }
             using var client = new AgentClient(AgentSecret, TimeProvider.System);

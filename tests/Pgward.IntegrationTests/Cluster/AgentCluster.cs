@@ -62,7 +62,7 @@ public abstract class AgentCluster : IAsyncDisposable
     {
         foreach (var id in AgentIds)
         {
-            await File.AppendAllLinesAsync(Config(id), [$"agent_token = {SandboxAgents.Token}", .. settings], ct);
+            await NodeConfig.SetAsync(Config(id), ct, [$"agent_token = {SandboxAgents.Token}", .. settings]);
         }
         var order = primaryFirst is null ? AgentIds.OrderByDescending(id => id == 1 ? 0 : id) : AgentIds.OrderBy(id => id);
         foreach (var id in order)

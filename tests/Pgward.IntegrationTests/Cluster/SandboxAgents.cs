@@ -25,7 +25,7 @@ public sealed class SandboxAgents : IAsyncDisposable
         var agents = new SandboxAgents(ct);
         for (var id = 1; id <= sandbox.Nodes && writeToken; id++)
         {
-            await File.AppendAllTextAsync(sandbox.Config(id), $"agent_token = {Token}\n", ct);
+            await NodeConfig.SetAsync(sandbox.Config(id), ct, $"agent_token = {Token}");
         }
         foreach (var id in running)
         {

@@ -129,7 +129,7 @@ public sealed class PgwardAppTests : IDisposable
         var exitCode = await RunAsync("cluster", "event", "--limit", "0");
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("--limit must be at least 1", _error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--limit must be 1 or more", _error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,6 +153,29 @@ public sealed class PgwardAppTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"ERROR: {path}: configuration file given with -f does not exist", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_exits_1_saying_it_is_a_directory_when_f_names_a_directory()
+    {
+        var exitCode = await RunAsync("cluster", "show", "-f", _dir.Path);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ERROR: {_dir.Path}: configuration file given with -f is a directory; give the path of the file itself, "
+            + $"e.g. {Path.Combine(_dir.Path, "pgward.conf")}", _error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_exits_1_naming_file_and_line_and_never_printing_the_password_when_conninfo_spells_PASSWORD()
+    {
+        var path = Config("node_id = 1\nnode_name = node1\nconninfo = 'host=127.0.0.1 PASSWORD=s3cr3t'\ndata_directory = '/data'\n");
+
+        var exitCode = await RunAsync("-f", path, "node", "status");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"ERROR: {path}:3: \"conninfo\": connection keyword \"PASSWORD\" must be written in lower case", _error.ToString(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", _error.ToString() + _out.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,6 +13,10 @@ public class ConfigBinderTests
 
         """;
 
+    /// <summary><see cref="Required"/> with <paramref name="key"/>'s line left blank, so that a test can set it again at line 5.</summary>
+    private static string Without(string key) =>
+        System.Text.RegularExpressions.Regex.Replace(Required, $@"(?m)^{key} = .*$", "");
+
     internal static ConfigLoadResult Bind(string text)
     {
         var parsed = ConfigParser.Parse(text, "/etc/pgward.conf");
@@ -48,6 +52,7 @@ public class ConfigBinderTests
             use_replication_slots = yes
             monitor_interval_secs = 2
             reconnect_interval = 500ms
+            reconnect_attempts = 6
             fence_timeout = '3s'
             maximum_lag_on_failover = 1GB
             event_notifications = 'standby_promote, standby_follow,'
@@ -97,7 +102,7 @@ public class ConfigBinderTests
     [InlineData("node_name = 'a name that is far too long for postgresql application_name, over 63'", "node_name")]
     public void Bind_reports_key_and_range_when_value_is_out_of_range(string line, string key)
     {
-        var result = Bind(Required + line + "\n");
+        var result = Bind(Without(key) + line + "\n");
 
         var error = Assert.Single(result.Errors);
         Assert.Equal(key, error.Key);
@@ -156,12 +161,98 @@ public class ConfigBinderTests
     }
 
     [Fact]
-    public void Bind_keeps_last_value_when_key_is_repeated()
+    public void Bind_fails_naming_both_lines_when_node_id_is_set_twice()
     {
-        var result = Bind(Required + "priority = oops\npriority = 10\n");
+        var result = Bind(Required + "node_id = 2\n");
 
-        Assert.True(result.Succeeded);
-        Assert.Equal(10, result.Options!.Priority);
+        Assert.False(result.Succeeded);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("node_id", 5), (error.Key, error.Line));
+        Assert.Contains("/etc/pgward.conf:1 and at /etc/pgward.conf:5", error.Message);
+    }
+
+    [Theory]
+    [InlineData("priority = oops\npriority = 10\n", "priority")]
+    [InlineData("priority = 10\npriority = 10\n", "priority")]
+    [InlineData("node = 1\n", "node_id")]
+    [InlineData("[backup]\nretention_policy = 'REDUNDANCY 1'\nretention_policy = 'REDUNDANCY 2'\n", "retention_policy")]
+    public void Bind_fails_when_any_key_is_set_twice_in_a_section(string lines, string key)
+    {
+        var result = Bind(Required + lines);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Key == key && e.Message.StartsWith("set more than once", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_accepts_the_same_key_in_different_sections()
+    {
+        Assert.True(Bind(Required + "[backup]\nconninfo = 'host=b'\n").Succeeded);
+    }
+
+    [Theory]
+    [InlineData("data_directory = 'data'", "data_directory")]
+    [InlineData("data_directory = './data'", "data_directory")]
+    [InlineData("config_directory = 'etc'", "config_directory")]
+    [InlineData("pg_bindir = 'bin'", "pg_bindir")]
+    [InlineData("log_file = 'pgward.log'", "log_file")]
+    [InlineData("pid_file = '~/pgward.pid'", "pid_file")]
+    public void Bind_refuses_a_relative_path_naming_file_and_line(string line, string key)
+    {
+        var result = Bind(Without(key) + line + "\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(key, error.Key);
+        Assert.True(error.Line > 0);
+        Assert.StartsWith("must be an absolute path", error.Message);
+    }
+
+    [Fact]
+    public void Bind_accepts_absolute_paths_and_empty_optional_paths()
+    {
+        var result = Bind(Required + "config_directory = '/etc/postgresql/15/main'\npg_bindir = ''\nlog_file = '/var/log/pgward.log'\n");
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Errors));
+    }
+
+    [Theory]
+    [InlineData("reconnect_attempts = 0", "reconnect_attempts")]
+    [InlineData("reconnect_interval = 0", "reconnect_interval")]
+    [InlineData("reconnect_interval = 0ms", "reconnect_interval")]
+    public void Bind_refuses_a_zero_that_would_turn_automatic_failover_off(string line, string key)
+    {
+        var result = Bind(Required + line + "\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((key, 5), (error.Key, error.Line));
+        Assert.StartsWith("expected ", error.Message);
+    }
+
+    [Fact]
+    public void Bind_refuses_automatic_failover_when_detection_is_shorter_than_the_fence_timeout()
+    {
+        var result = Bind(Required + "failover = automatic\nreconnect_attempts = 1\nreconnect_interval = 1s\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("reconnect_interval", error.Key);
+        Assert.Contains("\"fence_timeout\"; got reconnect_interval = 1s and fence_timeout = 1500ms", error.Message);
+        Assert.True(Bind(Required + "failover = manual\nreconnect_attempts = 1\n").Succeeded);
+        Assert.True(Bind(Required + "failover = automatic\nreconnect_attempts = 2\nreconnect_interval = 750ms\n").Succeeded);
+    }
+
+    [Theory]
+    [InlineData("conninfo = 'host=node1 PASSWORD=s3cr3t'", "\"PASSWORD\" must be written in lower case")]
+    [InlineData("conninfo = 'host=node1 Password=s3cr3t'", "\"Password\" must be written in lower case")]
+    [InlineData("conninfo = 'postgresql://node1/pgward?PASSWORD=s3cr3t'", "\"PASSWORD\" must be written in lower case")]
+    [InlineData("conninfo = 'host=node1 password=s3cr3t word'", "expected a libpq connection string")]
+    public void Bind_refuses_a_conninfo_libpq_would_refuse_without_showing_it(string line, string message)
+    {
+        var result = Bind(Without("conninfo") + line + "\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("conninfo", 5), (error.Key, error.Line));
+        Assert.Contains(message, error.Message);
+        Assert.DoesNotContain("s3cr3t", error.ToString());
     }
 
     [Theory]

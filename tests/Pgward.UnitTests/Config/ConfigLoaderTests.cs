@@ -22,12 +22,27 @@ public class ConfigLoaderTests
         var result = Load("/etc/pgward/pgward.conf", new()
         {
             ["/etc/pgward/pgward.conf"] = Required + "include 'conf.d/daemon.conf'\npriority = 5\n",
-            ["/etc/pgward/conf.d/daemon.conf"] = "failover = automatic\npriority = 50\n",
+            ["/etc/pgward/conf.d/daemon.conf"] = "failover = automatic\n",
         });
 
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
         Assert.Equal(FailoverMode.Automatic, result.Options!.Failover);
         Assert.Equal(5, result.Options.Priority);
+    }
+
+    [Fact]
+    public void LoadFile_fails_naming_both_files_and_lines_when_an_include_sets_a_key_again()
+    {
+        var result = Load("/etc/pgward/pgward.conf", new()
+        {
+            ["/etc/pgward/pgward.conf"] = Required + "include 'conf.d/daemon.conf'\npriority = 5\n",
+            ["/etc/pgward/conf.d/daemon.conf"] = "priority = 50\n",
+        });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(
+            "/etc/pgward/pgward.conf:6: \"priority\": set more than once: at /etc/pgward/conf.d/daemon.conf:1 and at /etc/pgward/pgward.conf:6; keep one of them",
+            error.ToString());
     }
 
     [Fact]

@@ -36,6 +36,19 @@ public class ConfigLocatorTests
         Assert.Contains("-f", location.Problem.Message);
     }
 
+    [Theory]
+    [InlineData("/srv/pgward", null, "given with -f")]
+    [InlineData(null, "/srv/pgward", "named by PGWARD_CONF")]
+    public void Locate_says_the_path_is_a_directory_and_names_the_file_to_give(string? explicitPath, string? env, string how)
+    {
+        var location = ConfigLocator.Locate(explicitPath, name => name == "PGWARD_CONF" ? env : null, "/home/pg", _ => false,
+            directoryExists: path => path == "/srv/pgward");
+
+        Assert.Null(location.Path);
+        Assert.Equal($"configuration file {how} is a directory; give the path of the file itself, e.g. /srv/pgward/pgward.conf",
+            location.Problem!.Message);
+    }
+
     [Fact]
     public void Locate_uses_environment_variable_when_no_explicit_path()
     {

@@ -30,7 +30,19 @@ public class NodeOptionsTests
         var text = new NodeOptions { Conninfo = "postgresql://pgward:hunter2@node1/pgward" }.ToString();
 
         Assert.DoesNotContain("hunter2", text);
-        Assert.Contains("postgresql://pgward:********@node1/pgward", text);
+        Assert.Contains("conninfo = 'user=pgward password=***** host=node1 dbname=pgward'", text);
+    }
+
+    [Theory]
+    [InlineData("host=node1 PASSWORD=hunter2")]
+    [InlineData("host=node1 password='hunter2")]
+    [InlineData("host=node1 password=hunter2 bad")]
+    public void ToString_never_shows_a_conninfo_that_cannot_be_parsed(string conninfo)
+    {
+        var text = new NodeOptions { Conninfo = conninfo }.ToString();
+
+        Assert.DoesNotContain("hunter2", text);
+        Assert.Contains("could not be parsed", text);
     }
 
     [Fact]

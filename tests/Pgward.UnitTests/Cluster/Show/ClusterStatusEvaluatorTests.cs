@@ -184,6 +184,20 @@ public class ClusterStatusEvaluatorTests
         Assert.DoesNotContain("s3cr3t", row.Conninfo, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("host=127.0.0.1 user=pgward PASSWORD=s3cr3t dbname=pgward")]
+    [InlineData("host=127.0.0.1 Password=s3cr3t")]
+    [InlineData("host=127.0.0.1 password='s3cr3t")]
+    public void Conninfo_column_shows_a_placeholder_not_the_text_when_record_cannot_be_parsed(string conninfo)
+    {
+        var node = Primary(1) with { Conninfo = conninfo };
+
+        var row = Row([Running(node, inRecovery: false)], 1);
+
+        Assert.DoesNotContain("s3cr3t", row.Conninfo, StringComparison.Ordinal);
+        Assert.Contains("could not be parsed", row.Conninfo, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Warnings_give_two_lines_when_active_node_is_unreachable()
     {
