@@ -49,14 +49,31 @@ public sealed class DeadManState : IDisposable
     public static DeadManState Open(string? configFile, string? ownerLike = null) =>
         OpenPath(ConfigFiles.Beside(configFile, FileName), ownerLike);
 
-    public static DeadManState OpenPath(string path, string? ownerLike = null)
+    /// <summary>The state file the agent made for the switch of <paramref name="configFile"/>' node, or null when there is
+    /// none. The switch never creates it: a switch that starts late, after its agent stopped and the file was removed
+    /// with its directory, would otherwise leave a new file behind it.</summary>
+    public static DeadManState? OpenExisting(string? configFile)
+    {
+        try
+        {
+            return OpenPath(ConfigFiles.Beside(configFile, FileName), ownerLike: null, FileMode.Open);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public static DeadManState OpenPath(string path, string? ownerLike = null) => OpenPath(path, ownerLike, FileMode.OpenOrCreate);
+
+    private static DeadManState OpenPath(string path, string? ownerLike, FileMode mode)
     {
         var stream = new FileStream(path, new FileStreamOptions
         {
-            Mode = FileMode.OpenOrCreate,
+            Mode = mode,
             Access = FileAccess.ReadWrite,
             Share = FileShare.ReadWrite,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = mode == FileMode.Open ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
         if (stream.Length < Size)
         {

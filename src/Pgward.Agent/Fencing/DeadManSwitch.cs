@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pgward.Cluster;
+using Pgward.Core;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 
@@ -34,7 +35,11 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
         }));
         var logger = loggers.CreateLogger("Pgward.DeadManSwitch");
         Signals.NewSession();
-        using var state = DeadManState.Open(ctx.Options.ConfigFile, ctx.Options.DataDirectory);
+        using var state = DeadManState.OpenExisting(ctx.Options.ConfigFile);
+        if (state is null)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"no {DeadManState.FileName} beside {ctx.Options.ConfigFile}: the switch is started by the agent, which makes it");
+        }
         var watch = new DeadManSwitch(ctx.Options.DataDirectory, state, ctx.Time, logger);
         return await watch.WatchAsync(ct);
     }

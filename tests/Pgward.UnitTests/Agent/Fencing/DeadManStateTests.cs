@@ -24,6 +24,22 @@ public sealed class DeadManStateTests : IDisposable
     }
 
     [Fact]
+    public void The_switch_opens_only_a_state_file_its_agent_made_and_never_creates_one()
+    {
+        var config = Path.Combine(directory, "pgward.conf");
+        Assert.Null(DeadManState.OpenExisting(config));
+        Assert.Null(DeadManState.OpenExisting(Path.Combine(directory, "gone", "pgward.conf")));
+        Assert.False(File.Exists(Path.Combine(directory, DeadManState.FileName)));
+
+        using (var agent = DeadManState.Open(config))
+        {
+            agent.Arm(42);
+        }
+        using var watcher = DeadManState.OpenExisting(config);
+        Assert.Equal(42, watcher?.Deadline);
+    }
+
+    [Fact]
     public void Reopened_state_keeps_what_the_earlier_agent_armed()
     {
         var path = Path.Combine(directory, DeadManState.FileName);
