@@ -1,4 +1,6 @@
 using Npgsql;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
 
 namespace Pgward.Cluster;
 
@@ -28,6 +30,24 @@ public static class ReplicationSlots
         cmd.Parameters.Add(new NpgsqlParameter { Value = slotName });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct);
+    }
+
+    /// <summary>Drops the slots of <paramref name="server"/> (node <paramref name="nodeId"/>) that no standby of it uses now
+    /// (<see cref="StaleSlots"/>), judged by <paramref name="nodes"/> as they are after the operation; the names dropped.</summary>
+    public static async Task<IReadOnlyList<string>> DropStaleAsync(NpgsqlConnection server, IReadOnlyList<NodeRecord> nodes, int nodeId,
+        CancellationToken ct)
+    {
+        var facts = await ServerProbe.ReadAsync(server, ct);
+        var dropped = new List<string>();
+        foreach (var name in StaleSlots.Select(facts.Slots, nodes, nodeId))
+        {
+            // Checked again as it is dropped: a standby may have started streaming through it meanwhile.
+            if (await DropIfInactiveAsync(server, name, ct))
+            {
+                dropped.Add(name);
+            }
+        }
+        return dropped;
     }
 
     /// <summary>Drops an inactive slot of that name and creates it again, reserving WAL from now: what a node that was

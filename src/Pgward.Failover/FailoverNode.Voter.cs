@@ -51,13 +51,14 @@ public sealed partial class FailoverNode
             RequestRejoin(heartbeat.PrimaryId, actions);
         }
         else if (!self.IsWitness && local.IsRunning && local.UpstreamId != heartbeat.PrimaryId
-            && (followRequested != heartbeat.PrimaryId || now - followRequestedAt >= FollowRetryInterval) && !store.IsPaused)
+            && (followRequested != heartbeat.PrimaryId || now - followRequestedAt >= FollowRetryInterval) && !store.IsPaused
+            && UpstreamFailure(now) is { } reason)
         {
             // Asked again while the server still follows another upstream: a follow that failed (the new primary
             // was still starting, a connection broke) must not leave this standby behind for good.
             followRequested = heartbeat.PrimaryId;
             followRequestedAt = now;
-            actions.Add(new Follow(heartbeat.PrimaryId, heartbeat.Term));
+            actions.Add(new Follow(heartbeat.PrimaryId, heartbeat.Term, reason));
         }
     }
 
@@ -80,6 +81,7 @@ public sealed partial class FailoverNode
     private void OnVoteRequest(int from, VoteRequest request, DateTimeOffset now, List<FailoverAction> actions)
     {
         var refusal = VotePolicy.Refusal(request, Knowledge(now), options);
+        var cascade = KeepsCascade(now);
         if (refusal is null && !request.PreVote)
         {
             // Saved before the reply leaves: a voter that forgot its vote could vote twice in this term.
@@ -90,7 +92,7 @@ public sealed partial class FailoverNode
         }
 
         var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal);
-        actions.Add(refusal is null && !request.PreVote && !self.IsWitness
+        actions.Add(refusal is null && !request.PreVote && !self.IsWitness && !cascade
             ? new DetachThenSend(from, reply, request.Candidate, VotePolicy.JudgesData(self, options))
             : new Send(from, reply));
     }

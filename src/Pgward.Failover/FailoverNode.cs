@@ -64,6 +64,7 @@ public sealed partial class FailoverNode
     public IReadOnlyList<FailoverAction> Tick(DateTimeOffset now, LocalStatus local)
     {
         this.local = local;
+        TrackUpstream(now);
         var actions = new List<FailoverAction>();
         if (self.IsWitness)
         {
@@ -118,6 +119,7 @@ public sealed partial class FailoverNode
     {
         if (state != voter)
         {
+            NotePrimaryChange(state);
             store.Save(state);
             voter = state;
         }

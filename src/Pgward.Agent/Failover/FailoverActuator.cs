@@ -119,8 +119,10 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// primary never had) cannot simply follow: with <c>auto_rejoin</c> it then rejoins as an old primary would.
     /// </summary>
     /// <param name="primary">The new primary's record, for the rejoin; null when this node does not know it.</param>
-    public Task<Outcome> FollowAsync(int primaryId, NodeRecord? primary, CancellationToken ct) =>
-        RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}", async server =>
+    /// <param name="reason">Why this standby leaves its upstream ("its upstream node 2 has not streamed to it for 2 s"),
+    /// recorded in the event.</param>
+    public Task<Outcome> FollowAsync(int primaryId, NodeRecord? primary, string reason, CancellationToken ct) =>
+        RunAsync("repmgrd_failover_follow", $"node {ctx.Options.NodeId} now following new upstream node {primaryId}: {reason}", async server =>
         {
             if (ctx.Options.FollowCommand is { Length: > 0 } command)
             {

@@ -137,7 +137,7 @@ public sealed partial class FailoverDriver
                     // A request repeated while an earlier follow ran is dropped once the server streams from it.
                     Run(ct => seen is { Streaming: true } now && LocalStatusMapper.UpstreamOf(now.PrimaryConninfo, setup.Voters) == follow.PrimaryId
                         ? Task.CompletedTask
-                        : actuator!.FollowAsync(follow.PrimaryId, target, ct));
+                        : actuator!.FollowAsync(follow.PrimaryId, target, follow.Reason, ct));
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
                     Run(ct => RejoinAsync(primary, ct));

@@ -62,7 +62,9 @@ public sealed class StandbyRegister(OperationContext ctx)
             return Outcome.Ok;
         }
 
+        var former = current.FirstOrDefault(n => n.NodeId == options.NodeId);
         await primary.Store.UpsertNodeAsync(record, ct);
+        await DropFormerSlotAsync(former, current, upstreamId, ct);
         KnownNodesCache.Save(options, await primary.Store.GetNodesAsync(ct));
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "standby_register", true,
             $"standby registration succeeded; upstream node ID is {upstreamId}", Related: upstream), ct);
@@ -76,6 +78,36 @@ public sealed class StandbyRegister(OperationContext ctx)
         }
         ctx.Reporter.Notice($"standby {ctx.LocalNode} registered");
         return Outcome.Ok;
+    }
+
+    /// <summary>Registered again behind another upstream (a standby re-cloned from another node, to cascade): the slot on
+    /// its former upstream would hold WAL forever. Dropped when that node answers and nothing streams through it.</summary>
+    private async Task DropFormerSlotAsync(NodeRecord? former, IReadOnlyList<NodeRecord> nodes, int upstreamId, CancellationToken ct)
+    {
+        if (former is not { UpstreamNodeId: { } oldId } || oldId == upstreamId || nodes.FirstOrDefault(n => n.NodeId == oldId) is not { } old)
+        {
+            return;
+        }
+        var slotName = former.SlotName ?? NodeRecords.SlotName(former.NodeId);
+        var attempt = await ctx.Db.TryOpenAsync(old.Conninfo, ct);
+        if (attempt.Connection is not { } connection)
+        {
+            ctx.Reporter.Notice($"former upstream {old.Describe()} is not reachable; its replication slot \"{slotName}\" was left in place");
+            return;
+        }
+        await using var _ = connection;
+        try
+        {
+            if (await ReplicationSlots.DropIfInactiveAsync(connection, slotName, ct))
+            {
+                ctx.Reporter.Notice($"dropped replication slot \"{slotName}\" on former upstream {old.Describe()}");
+            }
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            // The former upstream went away meanwhile, say: the registration stands, the slot is reported.
+            ctx.Reporter.Warning($"unable to drop replication slot \"{slotName}\" on former upstream {old.Describe()}: {e.Message}");
+        }
     }
 
     private Outcome? Validate(IReadOnlyList<NodeRecord> nodes, int upstreamId, bool force)

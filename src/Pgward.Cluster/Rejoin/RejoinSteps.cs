@@ -1,3 +1,4 @@
+using Npgsql;
 using Pgward.Cluster.Clone;
 using Pgward.Core;
 using Pgward.Core.Metadata;
@@ -74,6 +75,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
                 "wait for streaming", $"see the server log \"{local.LogFile}\"");
         }
         await RecordStandbyAsync(ct);
+        await DropStaleSlotsAsync(ct);
         _archive.Remove();
         reporter.Notice("NODE REJOIN successful");
         reporter.Detail($"node {options.NodeId} is now attached to {Target}");
@@ -144,6 +146,31 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         KnownNodesCache.Save(options, await primary.Store.GetNodesAsync(ct));
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "node_rejoin", true,
             $"node {options.NodeId} is now attached to {Target}", primary.Node), ct);
+    }
+
+    /// <summary>A former primary kept the slots of the standbys that streamed from it (pg_rewind leaves pg_replslot alone):
+    /// those of nodes that no longer follow it would hold WAL forever. Its record and theirs are read after this rejoin.</summary>
+    private async Task DropStaleSlotsAsync(CancellationToken ct)
+    {
+        var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
+        if (attempt.Connection is not { } server)
+        {
+            ctx.Reporter.Warning($"unable to connect to the local {ctx.LocalNode} to drop the replication slots no standby uses: {attempt.Error}");
+            return;
+        }
+        await using var _ = server;
+        try
+        {
+            foreach (var slot in await ReplicationSlots.DropStaleAsync(server, await primary.Store.GetNodesAsync(ct), ctx.Options.NodeId, ct))
+            {
+                ctx.Reporter.Notice($"dropped replication slot \"{slot}\": no standby of {ctx.LocalNode} uses it any more");
+            }
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            // The node rejoined: a slot left behind is reported (node check says CRITICAL), not a failed rejoin.
+            ctx.Reporter.Warning($"unable to drop the replication slots no standby of {ctx.LocalNode} uses: {e.Message}");
+        }
     }
 
     private async Task<Outcome> FailAsync(int exitCode, string error, string phase, string detail)

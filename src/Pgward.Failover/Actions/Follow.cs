@@ -1,4 +1,5 @@
 namespace Pgward.Failover.Actions;
 
 /// <summary>Point the local standby at the primary of <paramref name="Term"/> (event <c>repmgrd_failover_follow</c>).</summary>
-public sealed record Follow(int PrimaryId, long Term) : FailoverAction;
+/// <param name="Reason">Why it leaves its upstream, for the event: "its upstream node 2 has not streamed to it for 2 s".</param>
+public sealed record Follow(int PrimaryId, long Term, string Reason) : FailoverAction;

@@ -47,7 +47,7 @@ public sealed class FailoverActuatorFollowTests : PgIntegrationTest
         {
             await lockNodes.ExecuteNonQueryAsync(Token);
         }
-        var follow = actuator.FollowAsync(2, primary, Token);
+        var follow = actuator.FollowAsync(2, primary, "its upstream node 1 is no longer the primary", Token);
         await Sql.WaitUntilAsync(async () => follow.IsCompleted || await Sql.ScalarAsync<long>(sandbox.ConnectionString(2),
             "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'pgward.nodes'::regclass", Token) > 0, Token);
         Assert.False(follow.IsCompleted, $"the follow ended before it read the node records\n{output}");

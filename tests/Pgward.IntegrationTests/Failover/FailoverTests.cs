@@ -32,6 +32,13 @@ public sealed class FailoverTests : PgIntegrationTest
         cluster.Agents.Start(1, cluster.Config(1));
         await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
         await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
+        // The rejoined old primary kept the slots of the standbys that streamed from it (issue 14, defect 19).
+        await Pgward.IntegrationTests.Cluster.ReplicationSlotSets.AssertAsync(cluster.Sandbox, new()
+        {
+            [1] = [],
+            [primary] = ["pgward_slot_1", $"pgward_slot_{other}"],
+            [other] = [],
+        }, Token);
 
         var result = await load.StopAsync();
         Assert.Empty(result.InterleavedPrimaries());
