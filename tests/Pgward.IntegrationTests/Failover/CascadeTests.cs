@@ -70,8 +70,6 @@ public sealed class CascadeTests : PgIntegrationTest
         await Run("-f", sandbox.Config(node), "node", "service", "--action=stop");
         await Run("-f", sandbox.Config(node), "standby", "clone", "-h", "127.0.0.1", "-p", Port(sandbox, upstream), "-U", "pgward", "-d", "pgward",
             "--upstream-node-id", $"{upstream}", "--force");
-        // The clone copied its upstream's port (issue 14, defect 20, fixed on its own): the node's own port, last wins.
-        await File.AppendAllTextAsync(Path.Combine(sandbox.DataDirectory(node), "postgresql.conf"), $"\nport = {Port(sandbox, node)}\n", Token);
         await sandbox.StartServerAsync(node, Token);
         await Run("-f", sandbox.Config(node), "standby", "register", "--upstream-node-id", $"{upstream}", "--force");
         cluster.Agents.Start(node, sandbox.Config(node));
