@@ -9,7 +9,6 @@ using Pgward.Backup.Retention;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
-using Pgward.Core.Config;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
@@ -336,45 +335,11 @@ public static class BackupCommands
     private static Task<int> RunAsync(CommandRunner runner, ParseResult parse, Func<BackupServer, CancellationToken, Task<Outcome>> operation, CancellationToken ct) =>
         runner.RunAsync(parse, backupServer: true, ct: ct, operation: async (ctx, token) =>
         {
-            var (settings, problem) = BackupSection.Read(ctx.Options);
-            if (settings is null)
+            if (BackupCommandGroup.BindSection(ctx.Options.ConfigFile, ctx.Reporter) is not { } options)
             {
-                return Outcome.Fail(ExitCodes.BadConfig, problem!);
+                return new Outcome(ExitCodes.BadConfig);
             }
+            var settings = BackupSettings.From(options);
             return await operation(new BackupServer(ctx, settings, new WalArchive(new BackupLayout(settings.BackupDirectory))), token);
         });
-
-    /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>
-    private static class BackupSection
-    {
-        public static (BackupSettings? Settings, string? Problem) Read(NodeOptions options)
-        {
-            if (options.ConfigFile is null)
-            {
-                return (null, "the configuration file is unknown");
-            }
-            var load = ConfigLoader.LoadFile(options.ConfigFile);
-            if (!load.Sections.TryGetValue("backup", out var section))
-            {
-                return (null, $"{options.ConfigFile} has no [backup] section; add one with at least backup_directory = '/path/to/backups'");
-            }
-            if (section.GetValueOrDefault("backup_directory") is not { Length: > 0 } directory)
-            {
-                return (null, $"{options.ConfigFile}: [backup] backup_directory is missing; set it to the directory the backups go to");
-            }
-            RetentionPolicy? policy = null;
-            if (section.GetValueOrDefault("retention_policy") is { Length: > 0 } text && !RetentionPolicy.TryParse(text, out policy, out var policyError))
-            {
-                return (null, $"{options.ConfigFile}: [backup] {policyError}");
-            }
-            var minimum = 0;
-            if (section.GetValueOrDefault("minimum_redundancy") is { } m
-                && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out minimum)))
-            {
-                return (null, $"{options.ConfigFile}: [backup] minimum_redundancy = {m}: expected a number, 0 or more");
-            }
-            return (new BackupSettings(directory, section.GetValueOrDefault("conninfo") ?? options.Conninfo, policy, minimum,
-                section.GetValueOrDefault("slot_name")), null);
-        }
-    }
 }
