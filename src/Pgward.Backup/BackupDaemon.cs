@@ -33,6 +33,11 @@ public static class BackupDaemon
         BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task<string?>> upkeep, CancellationToken ct)
     {
         ctx.Reporter.Notice($"backup server daemon: streaming WAL into {ctx.Layout.WalDirectory}");
+        if (BackupFileModes.Tighten(ctx.Layout.Root) is > 0 and var tightened)
+        {
+            ctx.Reporter.Warning($"{tightened} files and directories under {ctx.Layout.Root} could be read by other users (an older pgward made them 0644 "
+                + "and 0755): they are now 0640 and 0750, for their owner and group only");
+        }
         return await LoopSupervisor.RunAsync(
         [
             ("WAL streaming", token => KeepStreamingAsync(stream, ctx.Reporter, ctx.Time, token)),

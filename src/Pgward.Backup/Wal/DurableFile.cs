@@ -5,7 +5,8 @@ namespace Pgward.Backup.Wal;
 
 /// <summary>
 /// Writes files so that after a crash they are either complete or absent: a temporary file beside the target,
-/// fsync, rename, then fsync of the directory (the rename itself is only durable once the directory is).
+/// fsync, rename, then fsync of the directory (the rename itself is only durable once the directory is). Files are
+/// created 0640 in 0750 directories, for their owner and group only (<see cref="BackupFileModes"/>).
 /// </summary>
 public static partial class DurableFile
 {
@@ -13,9 +14,11 @@ public static partial class DurableFile
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
+        BackupFileModes.CreateDirectory(directory);
         var temp = TemporaryFile.Beside(path);
-        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true))
+        var options = BackupFileModes.NewFile(options: FileOptions.Asynchronous);
+        options.BufferSize = 1 << 16;
+        await using (var stream = new FileStream(temp, options))
         {
             await stream.WriteAsync(content, ct);
             stream.Flush(flushToDisk: true);
@@ -27,7 +30,7 @@ public static partial class DurableFile
     /// <summary>Renames durably: the directory of the target is synced after the rename.</summary>
     public static void Move(string source, string destination)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        BackupFileModes.CreateDirectory(Path.GetDirectoryName(destination)!);
         File.Move(source, destination, overwrite: true);
         SyncDirectory(Path.GetDirectoryName(destination)!);
     }

@@ -1,7 +1,6 @@
 using Npgsql;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
-using Pgward.Core.IO;
 
 namespace Pgward.Backup.Wal;
 
@@ -102,8 +101,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
         {
             return;
         }
-        var temp = TemporaryFile.Beside(layout.KnownNodesFile);
-        File.WriteAllLines(temp, lines);
-        File.Move(temp, layout.KnownNodesFile, overwrite: true);
+        // 0600, not even the group: a conninfo may hold a password.
+        Catalog.AtomicFile.WriteAllText(layout.KnownNodesFile, string.Concat(lines.Select(l => l + "\n")), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 }
