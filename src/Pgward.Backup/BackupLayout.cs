@@ -10,6 +10,7 @@ namespace Pgward.Backup;
 /// errors/                         files set aside instead of deleted (a conflicting segment, a partial dropped by --reset)
 /// identity.json                   the cluster's system identifier and WAL segment size, written on first contact
 /// receive-wal.pid                 PID of the running WAL receiver
+/// wal-verified                    the archived WAL files read back sound, with the size and time they had then
 /// </code>
 /// Every component of pgward.Backup takes its paths from here, so the layout is described once.
 /// </summary>
@@ -35,6 +36,9 @@ public sealed class BackupLayout(string root)
     /// <summary>The conninfo of every node of the cluster, saved whenever the metadata is read: where the receiver
     /// looks for the metadata when the configured node is down.</summary>
     public string KnownNodesFile => Path.Combine(Root, "nodes.cache");
+
+    /// <summary>The archived WAL files that were read back sound (<see cref="Checks.WalArchiveVerifier"/>).</summary>
+    public string VerifiedWalFile => Path.Combine(Root, "wal-verified");
 
     public string Backup(string backupId) => Path.Combine(BaseDirectory, backupId);
 

@@ -126,7 +126,7 @@ public sealed partial record BackupOptions
 
         if (section.TryGetValue("retention_policy", out var retention) && retention.Length > 0)
         {
-            if (!RetentionRegex().IsMatch(retention.Trim()))
+            if (!Retention.RetentionPolicy.TryParse(retention, out _, out _))
             {
                 Fail("retention_policy", $"expected \"REDUNDANCY n\" or \"RECOVERY WINDOW OF n DAYS|WEEKS|MONTHS\" (n at least 1), got \"{retention}\"");
             }
@@ -165,7 +165,4 @@ public sealed partial record BackupOptions
 
     [GeneratedRegex("^[a-z0-9_]{1,63}$")]
     private static partial Regex SlotNameRegex();
-
-    [GeneratedRegex(@"^(REDUNDANCY\s+[1-9][0-9]*|RECOVERY\s+WINDOW\s+OF\s+[1-9][0-9]*\s+(DAY|DAYS|WEEK|WEEKS|MONTH|MONTHS))$", RegexOptions.IgnoreCase)]
-    private static partial Regex RetentionRegex();
 }

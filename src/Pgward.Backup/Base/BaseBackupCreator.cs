@@ -43,7 +43,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         }
 
         var begin = Ctx.Time.GetUtcNow();
-        Directory.CreateDirectory(server.Layout.BaseDirectory);
+        BackupFileModes.CreateDirectory(server.Layout.BaseDirectory);
         var id = BackupIds.Next(begin, candidate => Directory.Exists(catalog.BackupDirectory(candidate)));
         var info = new BackupInfo
         {

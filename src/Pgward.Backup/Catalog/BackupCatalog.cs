@@ -57,7 +57,7 @@ public sealed class BackupCatalog(BackupLayout layout)
 
     public void Save(BackupInfo info)
     {
-        Directory.CreateDirectory(layout.Backup(info.Id));
+        BackupFileModes.CreateDirectory(layout.Backup(info.Id));
         AtomicFile.WriteAllText(Path.Combine(layout.Backup(info.Id), BackupInfoFile.FileName), BackupInfoFile.Render(info));
     }
 

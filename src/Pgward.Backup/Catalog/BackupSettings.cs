@@ -3,8 +3,9 @@ using Pgward.Backup.Retention;
 namespace Pgward.Backup.Catalog;
 
 /// <summary>
-/// The <c>[backup]</c> values that base backups, the catalog, retention and recovery use, as plain values (the
-/// CLI binds them from pgward.conf).
+/// The <c>[backup]</c> values that base backups, the catalog, retention and recovery use, as plain values, made
+/// from the section bound by <see cref="BackupOptions.Bind"/> (<see cref="From"/>): one parser for the daemon and
+/// the commands.
 /// </summary>
 /// <param name="BackupDirectory"><c>backup_directory</c>: root of the backup server's files for this cluster.</param>
 /// <param name="Conninfo"><c>conninfo</c>: any node of the cluster; the primary is found from the metadata there.</param>
@@ -18,6 +19,17 @@ public sealed record BackupSettings(
     int MinimumRedundancy,
     string? SlotName)
 {
+    /// <summary>The settings of a bound <c>[backup]</c> section (whose retention_policy <see cref="BackupOptions.Bind"/> checked).</summary>
+    public static BackupSettings From(BackupOptions options)
+    {
+        RetentionPolicy? policy = null;
+        if (options.RetentionPolicy.Length > 0 && !RetentionPolicy.TryParse(options.RetentionPolicy, out policy, out var error))
+        {
+            throw new ArgumentException($"retention_policy was not checked: {error}", nameof(options));
+        }
+        return new BackupSettings(options.BackupDirectory, options.Conninfo, policy, options.MinimumRedundancy, options.SlotName);
+    }
+
     /// <summary>How long <c>backup create --wait</c> waits for the WAL the backup needs (default 60 s).</summary>
     public TimeSpan WalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -13,6 +13,7 @@ public static class BackupCheckEvaluator
         Result("WAL archive continuity", facts.ArchiveGaps.Count == 0, facts.ArchiveGaps.Count == 0
             ? "no missing segment since the oldest backup"
             : $"missing {facts.ArchiveGaps.Count} segment(s): {string.Join(", ", facts.ArchiveGaps.Take(5))}{(facts.ArchiveGaps.Count > 5 ? ", ..." : "")}"),
+        WalIntegrity(facts.WalIntegrity),
         Result("minimum redundancy requirements", facts.DoneBackups >= facts.MinimumRedundancy,
             $"have {facts.DoneBackups} backups, expected at least {facts.MinimumRedundancy}"),
         BackupAge(facts, settings, now),
@@ -28,6 +29,17 @@ public static class BackupCheckEvaluator
             false => Result("replication slot", false, $"slot \"{facts.SlotName}\" does not exist on the primary; create it with: pgward backup receive-wal --create-slot"),
             null => Result("replication slot", false, $"cannot check slot \"{facts.SlotName}\": the primary is not reachable"),
         };
+
+    private static BackupCheckResult WalIntegrity(WalVerification verification)
+    {
+        if (verification.Damaged is [var (first, problem), ..])
+        {
+            var others = verification.Damaged.Count > 1 ? $"; {verification.Damaged.Count - 1} more: {string.Join(", ", verification.Damaged.Skip(1).Take(4).Select(d => d.WalFile))}" : "";
+            return Result("WAL archive integrity", false, $"damaged segment {first}: {problem}{others}; see them all with: pgward backup verify --wal");
+        }
+        return Result("WAL archive integrity", true,
+            $"every archived file since the oldest backup reads back sound ({verification.Read} read now, {verification.Remembered} unchanged since read before)");
+    }
 
     private static BackupCheckResult Streaming(BackupCheckFacts facts, BackupSettings settings, DateTimeOffset now)
     {

@@ -16,6 +16,9 @@ public sealed record BackupCheckFacts
     /// <summary>Segments missing from the archive since the oldest backup's begin, in order.</summary>
     public IReadOnlyList<string> ArchiveGaps { get; init; } = [];
 
+    /// <summary>The archived WAL read back since the oldest backup (<see cref="WalArchiveVerifier"/>).</summary>
+    public WalVerification WalIntegrity { get; init; } = WalVerification.None;
+
     public int DoneBackups { get; init; }
 
     public int MinimumRedundancy { get; init; }

@@ -32,6 +32,7 @@ public sealed class BackupChecker(BackupServer server)
             SlotExists = slotExists,
             LastWalArrival = scan.LastArrival(),
             ArchiveGaps = await GapsAsync(backups, segments, scan, ct),
+            WalIntegrity = await new WalArchiveVerifier(server.Layout, new WalArchive(server.Layout)).VerifyAsync(everything: false, ct),
             DoneBackups = done.Count,
             MinimumRedundancy = settings.MinimumRedundancy,
             LastBackupEnd = done.LastOrDefault()?.EndTime,

@@ -113,8 +113,18 @@ public sealed class BackupRecovery(BackupServer server)
         var existing = File.Exists(autoConf) ? await File.ReadAllTextAsync(autoConf, ct) : "";
         await File.WriteAllTextAsync(autoConf,
             RecoverySettings.CommentOutOwned(existing) + RecoverySettings.Render(backup.Id, request, Ctx.Time.GetUtcNow()), ct);
-        // standby.signal would win over recovery.signal and make the server a standby that never reaches the target.
-        File.Delete(Path.Combine(destination, StandbySignal));
+        var reset = RecoverySettings.ClusterMemberSettingsIn(existing).ToList();
+        // standby.signal would win over recovery.signal and make the server a standby that never reaches the target
+        // (a standby's, or the agent's guard of a primary).
+        var standbySignal = Path.Combine(destination, StandbySignal);
+        if (File.Exists(standbySignal))
+        {
+            File.Delete(standbySignal);
+            reset.Add(StandbySignal);
+        }
+        Ctx.Reporter.Notice("the restored server is no member of the cluster: "
+            + (reset.Count > 0 ? $"reset {string.Join(", ", reset)} (what pgward manages on a member); " : "")
+            + "synchronous_standby_names = '' so that commits wait for no standby (set it again once the server has standbys)");
         await File.WriteAllTextAsync(Path.Combine(destination, RecoverySignal), "", ct);
     }
 

@@ -45,7 +45,7 @@ public sealed record ClusterIdentity(string SystemId, long WalSegmentSize, strin
     {
         if (Read(layout) is not { } recorded)
         {
-            Directory.CreateDirectory(layout.Root);
+            BackupFileModes.CreateDirectory(layout.Root);
             await server.WriteAsync(layout, ct);
             return null;
         }

@@ -2,22 +2,22 @@ namespace Pgward.Backup.Wal;
 
 /// <summary>
 /// Writes files so that after a crash they are either complete or absent, through <see cref="Core.IO.DurableFile"/>:
-/// a temporary file beside the target, fsync, rename, then fsync of the directory.
+/// a temporary file beside the target, fsync, rename, then fsync of the directory. Files are created 0640 in 0750
+/// directories, for their owner and group only (<see cref="BackupFileModes"/>).
 /// </summary>
 public static class DurableFile
 {
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically and durably, readable by its
-    /// owner only.</summary>
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically and durably.</summary>
     public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await Core.IO.DurableFile.WriteAsync(path, content, Core.IO.DurableFile.OwnerOnly, ownerLike: null, ct);
+        BackupFileModes.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Core.IO.DurableFile.WriteAsync(path, content, BackupFileModes.File, ownerLike: null, ct);
     }
 
     /// <summary>Renames durably: the directory of the target is synced after the rename.</summary>
     public static void Move(string source, string destination)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        BackupFileModes.CreateDirectory(Path.GetDirectoryName(destination)!);
         Core.IO.DurableFile.Move(source, destination);
     }
 

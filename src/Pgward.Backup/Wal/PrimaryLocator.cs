@@ -101,7 +101,7 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
         {
             return;
         }
-        // Conninfos can hold passwords: DurableFile writes it 0600.
+        // 0600, not even the group: a conninfo may hold a password.
         Core.IO.DurableFile.WriteAllLines(layout.KnownNodesFile, lines);
     }
 }

@@ -55,7 +55,7 @@ public sealed class ReceiverControl(BackupContext ctx)
         var position = new StreamPosition(system.Timeline, new Lsn((ulong)system.XLogPos));
         foreach (var partial in Directory.Exists(ctx.Layout.StreamingDirectory) ? Directory.GetFiles(ctx.Layout.StreamingDirectory, "*.partial") : [])
         {
-            Directory.CreateDirectory(ctx.Layout.ErrorsDirectory);
+            BackupFileModes.CreateDirectory(ctx.Layout.ErrorsDirectory);
             File.Move(partial, Path.Combine(ctx.Layout.ErrorsDirectory, Path.GetFileName(partial)), overwrite: true);
         }
         await DurableFile.WriteAsync(ctx.Layout.ResetFile, Encoding.ASCII.GetBytes(position.ToFileText()), ct);

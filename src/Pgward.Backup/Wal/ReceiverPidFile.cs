@@ -26,8 +26,9 @@ public sealed class ReceiverPidFile(BackupLayout layout)
 
     public void Write(int pid)
     {
-        Directory.CreateDirectory(layout.Root);
-        File.WriteAllText(Path, pid.ToString(CultureInfo.InvariantCulture) + "\n");
+        BackupFileModes.CreateDirectory(layout.Root);
+        using var stream = new FileStream(Path, BackupFileModes.NewFile());
+        stream.Write(System.Text.Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture) + "\n"));
     }
 
     /// <summary>Removes the file if it still names <paramref name="pid"/>.</summary>

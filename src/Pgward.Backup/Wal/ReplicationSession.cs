@@ -179,7 +179,7 @@ internal sealed class ReplicationSession(
                 File.Delete(path);
                 continue;
             }
-            Directory.CreateDirectory(layout.ErrorsDirectory);
+            BackupFileModes.CreateDirectory(layout.ErrorsDirectory);
             File.Move(path, Path.Combine(layout.ErrorsDirectory, Path.GetFileName(path)), overwrite: true);
             reporter.Warning($"moved \"{path}\" to {layout.ErrorsDirectory}: streaming restarts at {start}");
         }

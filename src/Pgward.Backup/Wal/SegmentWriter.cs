@@ -132,8 +132,8 @@ public sealed class SegmentWriter(WalArchive archive, uint timeline, Lsn start) 
         {
             // Keep the new copy beside the archived one for the operator; the archive is left as it was.
             var kept = Path.Combine(archive.Layout.ErrorsDirectory, $"{name}.conflict");
-            Directory.CreateDirectory(archive.Layout.ErrorsDirectory);
-            await File.WriteAllBytesAsync(kept, _buffer, ct);
+            BackupFileModes.CreateDirectory(archive.Layout.ErrorsDirectory);
+            await BackupFileModes.WriteAllBytesAsync(kept, _buffer, ct);
             throw new WalStreamException(
                 $"WAL segment {name} arrived again with content different from the archived copy",
                 $"two servers wrote different WAL under one name (a split brain, or another cluster); the new copy is in \"{kept}\"");
@@ -148,9 +148,11 @@ public sealed class SegmentWriter(WalArchive archive, uint timeline, Lsn start) 
     private SafeFileHandle Create(WalSegment segment)
     {
         var layout = archive.Layout;
-        Directory.CreateDirectory(layout.StreamingDirectory);
+        BackupFileModes.CreateDirectory(layout.StreamingDirectory);
         var path = layout.StreamingPartial(segment.Name(_segmentSize));
         var handle = File.OpenHandle(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        // Before the first byte of WAL is written: a segment left by an older pgward may have been 0644.
+        File.SetUnixFileMode(handle, BackupFileModes.File);
         RandomAccess.SetLength(handle, _segmentSize);
         DurableFile.SyncDirectory(layout.StreamingDirectory);
         // An explicit start position has served its purpose once its segment exists: from now on the .partial says where to resume.

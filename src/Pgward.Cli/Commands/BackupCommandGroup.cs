@@ -24,6 +24,30 @@ public static class BackupCommandGroup
         return backup;
     }
 
+    /// <summary>
+    /// Binds the <c>[backup]</c> section of <paramref name="configFile"/> with <see cref="BackupOptions.Bind"/>, the one
+    /// parser of the section (the daemon's and every backup command's): its warnings and errors go to
+    /// <paramref name="reporter"/>; null when there is an error.
+    /// </summary>
+    public static BackupOptions? BindSection(string? configFile, IReporter reporter)
+    {
+        if (configFile is null)
+        {
+            reporter.Error("no configuration file: give one with -f, with a [backup] section");
+            return null;
+        }
+        var (options, errors, warnings) = BackupOptions.Bind(ConfigLoader.LoadFile(configFile).Sections.GetValueOrDefault("backup"), configFile);
+        foreach (var warning in warnings)
+        {
+            reporter.Warning(warning.ToString());
+        }
+        foreach (var error in errors)
+        {
+            reporter.Error(error.ToString());
+        }
+        return options;
+    }
+
     /// <summary>Loads the <c>[backup]</c> section, builds the <see cref="BackupContext"/> and turns the outcome into an exit code.</summary>
     public static async Task<int> RunAsync(
         CommandRunner runner, ParseResult parse, Func<BackupContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct,

@@ -9,7 +9,6 @@ using Pgward.Backup.Retention;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
-using Pgward.Core.Config;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
@@ -186,29 +185,64 @@ public static class BackupCommands
 
     private static Command BuildVerify(CommandRunner runner)
     {
-        var id = BackupId("the backup: id, name, latest or oldest");
-        var verify = new Command("verify", "re-read a backup: every file against the manifest's checksums, and the WAL from begin to end") { id };
+        var id = new Argument<string?>("ID") { Description = "the backup: id, name, latest or oldest", Arity = ArgumentArity.ZeroOrOne };
+        var wal = new Option<bool>("--wal")
+        {
+            Description = "read back every archived WAL file that recovery from the oldest backup needs, not only a backup's own",
+        };
+        var verify = new Command("verify", "re-read a backup: every file against the manifest's checksums, and the WAL from begin to end; "
+            + "with --wal, the whole WAL archive") { id, wal };
+        verify.Validators.Add(result =>
+        {
+            if (result.GetValue(id) is null && !result.GetValue(wal))
+            {
+                result.AddError("give the backup to verify (ID), or --wal to verify the WAL archive");
+            }
+        });
         verify.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
         {
-            if (Find(server, parse.GetValue(id)!) is not { } backup)
-            {
-                return NoSuchBackup(parse.GetValue(id)!);
-            }
-            var report = await new BackupVerifier(server.Catalog, server.Archive).VerifyAsync(backup, token);
-            var summary = $"{report.FilesChecked} files ({ByteSize.Format(report.BytesChecked)}) and {report.SegmentsChecked} WAL segments";
-            if (report.Succeeded)
-            {
-                runner.Environment.Out.WriteLine($"backup {backup.Id} verified: {summary} match");
-                return Outcome.Ok;
-            }
-            foreach (var problem in report.Problems)
-            {
-                runner.Environment.Out.WriteLine(problem);
-            }
-            return Outcome.Fail(ExitCodes.BadBaseBackup, $"backup {backup.Id} failed verification: {report.Problems.Count} problem(s) in {summary}",
-                detail: report.Problems[0]);
+            var outcome = parse.GetValue(id) is { } reference ? await VerifyBackupAsync(runner, server, reference, token) : Outcome.Ok;
+            return outcome.Succeeded && parse.GetValue(wal) ? await VerifyWalAsync(runner, server, token) : outcome;
         }, ct));
         return verify;
+    }
+
+    private static async Task<Outcome> VerifyBackupAsync(CommandRunner runner, BackupServer server, string reference, CancellationToken ct)
+    {
+        if (Find(server, reference) is not { } backup)
+        {
+            return NoSuchBackup(reference);
+        }
+        var report = await new BackupVerifier(server.Catalog, server.Archive).VerifyAsync(backup, ct);
+        var summary = $"{report.FilesChecked} files ({ByteSize.Format(report.BytesChecked)}) and {report.SegmentsChecked} WAL segments";
+        if (report.Succeeded)
+        {
+            runner.Environment.Out.WriteLine($"backup {backup.Id} verified: {summary} match");
+            return Outcome.Ok;
+        }
+        foreach (var problem in report.Problems)
+        {
+            runner.Environment.Out.WriteLine(problem);
+        }
+        return Outcome.Fail(ExitCodes.BadBaseBackup, $"backup {backup.Id} failed verification: {report.Problems.Count} problem(s) in {summary}",
+            detail: report.Problems[0]);
+    }
+
+    private static async Task<Outcome> VerifyWalAsync(CommandRunner runner, BackupServer server, CancellationToken ct)
+    {
+        var result = await new WalArchiveVerifier(server.Layout, new WalArchive(server.Layout)).VerifyAsync(everything: true, ct);
+        if (result.Succeeded)
+        {
+            runner.Environment.Out.WriteLine($"WAL archive verified: {result.Read} archived files since the oldest backup read back sound");
+            return Outcome.Ok;
+        }
+        foreach (var (walFile, problem) in result.Damaged)
+        {
+            runner.Environment.Out.WriteLine($"WAL segment {walFile}: {problem}");
+        }
+        return Outcome.Fail(ExitCodes.BadBaseBackup, $"WAL archive failed verification: {result.Damaged.Count} of {result.Read} archived files damaged",
+            detail: $"recovery from the oldest backup stops at {result.Damaged[0].WalFile}",
+            hint: "take a new base backup once the segments after the damage are archived; recovery to a point before the damage still works");
     }
 
     private static Command BuildCheck(CommandRunner runner)
@@ -329,45 +363,11 @@ public static class BackupCommands
     private static Task<int> RunAsync(CommandRunner runner, ParseResult parse, Func<BackupServer, CancellationToken, Task<Outcome>> operation, CancellationToken ct) =>
         runner.RunAsync(parse, backupServer: true, ct: ct, operation: async (ctx, token) =>
         {
-            var (settings, problem) = BackupSection.Read(ctx.Options);
-            if (settings is null)
+            if (BackupCommandGroup.BindSection(ctx.Options.ConfigFile, ctx.Reporter) is not { } options)
             {
-                return Outcome.Fail(ExitCodes.BadConfig, problem!);
+                return new Outcome(ExitCodes.BadConfig);
             }
+            var settings = BackupSettings.From(options);
             return await operation(new BackupServer(ctx, settings, new WalArchive(new BackupLayout(settings.BackupDirectory))), token);
         });
-
-    /// <summary>Reads the <c>[backup]</c> section into <see cref="BackupSettings"/>.</summary>
-    private static class BackupSection
-    {
-        public static (BackupSettings? Settings, string? Problem) Read(NodeOptions options)
-        {
-            if (options.ConfigFile is null)
-            {
-                return (null, "the configuration file is unknown");
-            }
-            var load = ConfigLoader.LoadFile(options.ConfigFile);
-            if (!load.Sections.TryGetValue("backup", out var section))
-            {
-                return (null, $"{options.ConfigFile} has no [backup] section; add one with at least backup_directory = '/path/to/backups'");
-            }
-            if (section.GetValueOrDefault("backup_directory") is not { Length: > 0 } directory)
-            {
-                return (null, $"{options.ConfigFile}: [backup] backup_directory is missing; set it to the directory the backups go to");
-            }
-            RetentionPolicy? policy = null;
-            if (section.GetValueOrDefault("retention_policy") is { Length: > 0 } text && !RetentionPolicy.TryParse(text, out policy, out var policyError))
-            {
-                return (null, $"{options.ConfigFile}: [backup] {policyError}");
-            }
-            var minimum = 0;
-            if (section.GetValueOrDefault("minimum_redundancy") is { } m
-                && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out minimum)))
-            {
-                return (null, $"{options.ConfigFile}: [backup] minimum_redundancy = {m}: expected a number, 0 or more");
-            }
-            return (new BackupSettings(directory, section.GetValueOrDefault("conninfo") ?? options.Conninfo, policy, minimum,
-                section.GetValueOrDefault("slot_name")), null);
-        }
-    }
 }

@@ -2,7 +2,6 @@ using Pgward.Backup;
 using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 using Pgward.IntegrationTests.Cluster;
-using ZstdSharp;
 
 namespace Pgward.IntegrationTests.Backup;
 
@@ -36,8 +35,8 @@ public sealed class PgWalFeeder(BackupLayout layout)
             else if (WalSegment.TryParse(name, WalSegment.DefaultSize, out var segment) && segment.Number < open.Number && !File.Exists(layout.ArchivedSegment(name)))
             {
                 Directory.CreateDirectory(layout.WalFolder(name));
-                using var compressor = new Compressor(1);
-                await File.WriteAllBytesAsync(layout.ArchivedSegment(name), compressor.Wrap(await File.ReadAllBytesAsync(file, ct)).ToArray(), ct);
+                // The receiver's own codec: a frame with its content size and checksum, so that damage is found as in a real archive.
+                await File.WriteAllBytesAsync(layout.ArchivedSegment(name), SegmentCodec.Compress(await File.ReadAllBytesAsync(file, ct)), ct);
             }
         }
     }

@@ -22,7 +22,7 @@ public sealed class BackupCheckEvaluatorTests
     public void A_healthy_server_passes_every_named_check()
     {
         var results = BackupCheckEvaluator.Evaluate(Healthy, Settings, Now);
-        Assert.Equal(["PostgreSQL", "replication slot", "WAL streaming", "WAL archive continuity", "minimum redundancy requirements",
+        Assert.Equal(["PostgreSQL", "replication slot", "WAL streaming", "WAL archive continuity", "WAL archive integrity", "minimum redundancy requirements",
             "backup maximum age", "disk space"], results.Select(r => r.Name));
         Assert.All(results, r => Assert.True(r.Ok, r.Detail));
     }
@@ -34,6 +34,7 @@ public sealed class BackupCheckEvaluatorTests
         Assert.Equal(["replication slot"], Failed(Healthy with { SlotExists = false }));
         Assert.Equal(["WAL streaming"], Failed(Healthy with { LastWalArrival = Now.AddHours(-2) }));
         Assert.Equal(["WAL archive continuity"], Failed(Healthy with { ArchiveGaps = ["000000010000000000000003"] }));
+        Assert.Equal(["WAL archive integrity"], Failed(Healthy with { WalIntegrity = new WalVerification(3, 9, [("000000010000000000000005", "bad frame")]) }));
         Assert.Equal(["minimum redundancy requirements"], Failed(Healthy with { DoneBackups = 0, LastBackupEnd = Now }));
         Assert.Equal(["backup maximum age"], Failed(Healthy with { LastBackupEnd = Now.AddDays(-8) }));
         Assert.Equal(["disk space"], Failed(Healthy with { FreeBytes = 1 }));
@@ -48,5 +49,17 @@ public sealed class BackupCheckEvaluatorTests
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("PGWARD CRITICAL - backup server has issues * FAILED: replication slot, WAL archive continuity|backup=0B wals=0B", lines[0]);
         Assert.Equal("WAL archive continuity: FAILED (missing 1 segment(s): 000000010000000000000003)", lines[2]);
+    }
+
+    [Fact]
+    public void A_damaged_archived_segment_turns_nagios_critical_naming_it()
+    {
+        var facts = Healthy with { WalIntegrity = new WalVerification(2, 40, [("000000010000000000000007", "not a valid zstd frame"), ("000000010000000000000009", "x")]) };
+        using var output = new StringWriter();
+        BackupCheckOutput.WriteNagios(output, BackupCheckEvaluator.Evaluate(facts, Settings, Now), facts);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("PGWARD CRITICAL - backup server has issues * FAILED: WAL archive integrity|", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("WAL archive integrity: FAILED (damaged segment 000000010000000000000007: not a valid zstd frame; 1 more: 000000010000000000000009",
+            lines[1], StringComparison.Ordinal);
     }
 }
