@@ -25,7 +25,8 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
     public async Task<int?> SetUpAsync(string clusterConninfo, CancellationToken ct)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        // The conninfo can hold a password: 0600.
+        // The conninfo can hold a password: 0600. Its owner is the servers' OS user (that of node 1's directory): a
+        // restore_command (backup wal-restore) reads it as that user.
         DurableFile.WriteAllText(ConfigFile, $"""
             # pgward.conf of the sandbox's backup server (pgward sandbox up): it is not a node of the cluster
             [backup]
@@ -36,7 +37,7 @@ public sealed class SandboxBackup(CommandRunner runner, SandboxLayout layout, IR
             retention_policy = 'REDUNDANCY 2'
             minimum_redundancy = 1
 
-            """);
+            """, DurableFile.OwnerOnly, ownerLike: layout.NodeDirectory(SandboxLayout.NodeName(1)));
         reporter.Notice("starting the backup server: WAL streaming through slot pgward_backup, then a first base backup");
         foreach (var step in new[] { new[] { "backup", "receive-wal", "--create-slot" }, ["backup", "register"], ["daemon", "start"], ["backup", "create", "--wait"] })
         {
