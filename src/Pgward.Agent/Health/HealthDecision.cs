@@ -15,7 +15,7 @@ public static class HealthDecision
         {
             HealthEndpoint.Primary => IsWritablePrimary(state),
             HealthEndpoint.Replica => IsStreamingStandbyWithinLag(state, query),
-            HealthEndpoint.ReadOnly => state.Running,
+            HealthEndpoint.ReadOnly => state.Running && !state.Witness,
             HealthEndpoint.Health => state.Running,
             HealthEndpoint.Liveness => true,
             HealthEndpoint.Readiness => IsWritablePrimary(state) || IsStreamingStandbyWithinLag(state, query),
@@ -25,8 +25,8 @@ public static class HealthDecision
     }
 
     // A fenced primary still runs and serves reads, but must not be sent writes: after a failover it may be the
-    // old primary that lost its majority.
-    private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced;
+    // old primary that lost its majority. A witness's server is writable, but holds none of the application's data.
+    private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced && !state.Witness;
 
     // With a lag limit and no known lag (no LSNs yet) the standby cannot show it is within the limit: unavailable.
     private static bool IsStreamingStandbyWithinLag(ServerState state, HealthQuery query) =>

@@ -7,7 +7,7 @@ public enum HealthEndpoint
     Primary,
     /// <summary><c>/replica</c>: a standby streaming from its upstream, within <c>?lag=</c> when given.</summary>
     Replica,
-    /// <summary><c>/read-only</c>: a running primary or standby.</summary>
+    /// <summary><c>/read-only</c>: a running primary or standby. Never a witness (every role check answers 503 there).</summary>
     ReadOnly,
     /// <summary><c>/health</c>: PostgreSQL runs, whatever its role.</summary>
     Health,

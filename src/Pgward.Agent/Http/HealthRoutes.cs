@@ -52,7 +52,7 @@ public static class HealthRoutes
     public static NodeReport Report(NodeOptions options, ServerState state, DateTimeOffset? upstreamLastSeen = null, DateTimeOffset? now = null) => new(
         options.NodeId,
         options.NodeName,
-        !state.Running ? "unknown" : state.InRecovery ? "standby" : "primary",
+        !state.Running ? "unknown" : state.Witness ? "witness" : state.InRecovery ? "standby" : "primary",
         state.Running,
         state.Error,
         state.Timeline,

@@ -3,7 +3,7 @@ namespace Pgward.Cluster.Agents;
 /// <summary>
 /// What the agent's <c>GET /node</c> answers (and the health endpoints' body): the local server as the agent last saw it.
 /// </summary>
-/// <param name="Role"><c>primary</c>, <c>standby</c>, or <c>unknown</c> when the server is not running.</param>
+/// <param name="Role"><c>primary</c>, <c>standby</c>, <c>witness</c>, or <c>unknown</c> when the server is not running.</param>
 /// <param name="Lsn">The primary's current write position, or the standby's last replayed one.</param>
 /// <param name="LagBytes">A standby's replay lag behind its upstream; null on a primary or when unknown.</param>
 /// <param name="UpstreamLastSeenSecondsAgo">A standby's seconds since its upstream last answered the daemon's monitoring; null otherwise.</param>
