@@ -9,14 +9,16 @@ public static class HealthDecision
     /// <summary>Whether the endpoint needs a probe of the server at all (<c>/liveness</c> only asks the agent).</summary>
     public static bool NeedsProbe(HealthEndpoint endpoint) => endpoint != HealthEndpoint.Liveness;
 
-    public static int Evaluate(HealthEndpoint endpoint, ServerState state, HealthQuery query)
+    /// <param name="loopsHealthy">No loop of the agent failed or is stuck; <c>/health</c> answers 503 otherwise, as an
+    /// agent that watches its server only in part is not healthy.</param>
+    public static int Evaluate(HealthEndpoint endpoint, ServerState state, HealthQuery query, bool loopsHealthy = true)
     {
         var ok = endpoint switch
         {
             HealthEndpoint.Primary => IsWritablePrimary(state),
             HealthEndpoint.Replica => IsStreamingStandbyWithinLag(state, query),
             HealthEndpoint.ReadOnly => state.Running && !state.Witness,
-            HealthEndpoint.Health => state.Running,
+            HealthEndpoint.Health => state.Running && loopsHealthy,
             HealthEndpoint.Liveness => true,
             HealthEndpoint.Readiness => IsWritablePrimary(state) || IsStreamingStandbyWithinLag(state, query),
             _ => false,

@@ -13,6 +13,8 @@ namespace Pgward.Cluster.Agents;
 /// <param name="FailoverNote">Why failover is off, or the last reason a promotion was refused.</param>
 /// <param name="FailoverHeardPrimary">Whether the agent heard a primary since it started; until then it elects nobody
 /// automatically. Null while failover is off.</param>
+/// <param name="LoopProblems">The agent's loops that failed or are stuck, e.g. <c>monitor: stuck (no round for 75 s)</c>;
+/// null when all run. <c>/health</c> then answers 503.</param>
 /// <param name="LagSource"><c>upstream</c> (the upstream's current position) or <c>receive</c> (what this standby received).</param>
 public sealed record NodeReport(
     int NodeId,
@@ -35,4 +37,5 @@ public sealed record NodeReport(
     long? FailoverTerm = null,
     string? FailoverState = null,
     string? FailoverNote = null,
-    bool? FailoverHeardPrimary = null);
+    bool? FailoverHeardPrimary = null,
+    string[]? LoopProblems = null);

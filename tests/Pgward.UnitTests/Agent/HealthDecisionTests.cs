@@ -90,6 +90,13 @@ public sealed class HealthDecisionTests
         }
     }
 
+    [Theory]
+    [InlineData(HealthEndpoint.Health, 503)]
+    [InlineData(HealthEndpoint.Primary, 200)]
+    [InlineData(HealthEndpoint.Liveness, 200)]
+    public void A_failed_or_stuck_loop_of_the_agent_makes_only_health_unavailable(HealthEndpoint endpoint, int expected) =>
+        Assert.Equal(expected, HealthDecision.Evaluate(endpoint, Primary, HealthQuery.None, loopsHealthy: false));
+
     private static ServerState State(string name) => name switch
     {
         "primary" => Primary,
