@@ -19,6 +19,7 @@ public sealed class SupervisedLoop
     private long lastBeat;
     private volatile LoopStatus status = LoopStatus.Starting;
     private volatile string? lastError;
+    private volatile int faultsInARow;
 
     internal SupervisedLoop(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter, bool mayEnd, TimeProvider time, ILogger logger,
         Action<SupervisedLoop, string> stopProcess)
@@ -46,14 +47,22 @@ public sealed class SupervisedLoop
     /// <summary>The loop finished a round: it is not stuck.</summary>
     public void Beat() => Interlocked.Exchange(ref lastBeat, time.GetTimestamp());
 
-    /// <summary>What is wrong with the loop for <c>/health</c>: failed (the process stops), or stuck (no round for longer
-    /// than it may take); null while it runs, restarts or has ended.</summary>
+    /// <summary>How many faults in a row make a restarting loop count as failing in <c>/health</c>: 5, about half a
+    /// minute of backoff (1 + 2 + 4 + 8 + 16 s) without one good run.</summary>
+    public const int FailingAfter = 5;
+
+    /// <summary>What is wrong with the loop for <c>/health</c>: failed (the process stops), failing (it faults again each
+    /// time it starts), or stuck (no round for longer than it may take); null while it runs, recovers or has ended.</summary>
     public string? Problem()
     {
         var current = status;
         if (current == LoopStatus.Failed)
         {
             return $"{Name}: failed ({lastError})";
+        }
+        if (current == LoopStatus.Restarting && faultsInARow >= FailingAfter)
+        {
+            return $"{Name}: failing ({faultsInARow} faults in a row, the last: {lastError})";
         }
         var silent = time.GetElapsedTime(Interlocked.Read(ref lastBeat));
         return current is LoopStatus.Running or LoopStatus.Restarting && stuckAfter is { } limit && silent > limit
@@ -104,6 +113,7 @@ public sealed class SupervisedLoop
             }
             // A loop that ran well for a while before this fault starts its backoff again from the shortest wait.
             faults = time.GetElapsedTime(started) >= LoopBackoff.Longest ? 1 : faults + 1;
+            faultsInARow = faults;
             status = LoopStatus.Restarting;
             var wait = LoopBackoff.After(faults);
             LoopLog.Restarting(logger, Name, error, wait.TotalSeconds, fault);

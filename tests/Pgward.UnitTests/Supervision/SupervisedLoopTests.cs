@@ -65,6 +65,32 @@ public sealed class SupervisedLoopTests
     }
 
     [Fact]
+    public async Task A_restarting_loop_that_faults_each_time_it_starts_is_reported_failing()
+    {
+        using var loops = new LoopSupervisor(time, log);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var starts = new List<DateTimeOffset>();
+        var loop = loops.Add("agent-url refresh", LoopFaultPolicy.Restart);
+        var task = loop.RunAsync(_ =>
+        {
+            lock (starts)
+            {
+                starts.Add(time.GetUtcNow());
+            }
+            throw new InvalidOperationException("no such table: pgward.nodes");
+        }, stop.Token);
+
+        await AdvanceUntilAsync(() => Count(starts) == SupervisedLoop.FailingAfter - 1 && loop.Status == LoopStatus.Restarting);
+        Assert.Empty(loops.Problems());
+        await AdvanceUntilAsync(() => Count(starts) == SupervisedLoop.FailingAfter && loop.Status == LoopStatus.Restarting);
+        Assert.Equal(["agent-url refresh: failing (5 faults in a row, the last: no such table: pgward.nodes)"], loops.Problems());
+        Assert.False(loops.Fatal.IsCancellationRequested);
+
+        await stop.CancelAsync();
+        await task;
+    }
+
+    [Fact]
     public async Task StopProcess_loop_that_throws_cancels_Fatal_names_itself_in_Failure_and_in_Problems()
     {
         using var loops = new LoopSupervisor(time, log);
