@@ -29,7 +29,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
 
     /// <summary>How many inputs may wait for the loop: it handles one in microseconds, so only a loop that stopped
     /// fills this, and then what comes is refused (a message is best effort; an operator's request fails at once).</summary>
-    private const int InboxCapacity = 1024;
+    internal const int InboxCapacity = 1024;
 
     /// <summary>How many actions may wait for the executor; each correction is queued once until it finishes.</summary>
     private const int WorkCapacity = 64;
@@ -88,10 +88,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>Whether this node is a witness that votes (it holds no data); a witness that does not vote runs no failover.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
 
-    /// <summary>Hands a message from another agent to the loop; false, and the message is dropped, while the loop does
-    /// not run (still setting up, or failover off here for good: a witness that does not vote, for one) or cannot keep
-    /// up. Messages are best effort: heartbeats repeat and elections retry.</summary>
-    public bool Deliver(int from, FailoverMessage message) => node is not null && inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
+    /// <summary>Hands a message from another agent to the loop; false, and the message is dropped, when failover is off
+    /// here for good (a witness that does not vote, for one) or the inbox is full (the loop is still setting up, or cannot
+    /// keep up). Messages that arrive during the setup wait for its first tick, as many as the inbox holds. Messages are
+    /// best effort: heartbeats repeat and elections retry.</summary>
+    public bool Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
 
     /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
     public void ReleaseLease()
