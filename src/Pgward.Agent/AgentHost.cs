@@ -12,6 +12,8 @@ using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Supervision;
+using Pgward.Failover.Agreement;
 
 namespace Pgward.Agent;
 
@@ -31,7 +33,11 @@ public static class AgentHost
     /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
     public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
-    public static async Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct)
+    public static Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct) =>
+        RunAsync(ctx, AgentAgreementStore.For(ctx.Options, ctx.Time), ct);
+
+    /// <summary>The agent with another agreement store than the node's own file (an etcd one; a test's that fails).</summary>
+    public static async Task<Outcome> RunAsync(OperationContext ctx, IAgreementStore votes, CancellationToken ct)
     {
         var options = ctx.Options;
         await using var app = Build(ctx);
@@ -39,10 +45,11 @@ public static class AgentHost
         using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, logger);
         using var control = new LocalNodeControl(ctx, logger);
         using var agents = new AgentClient(options.AgentToken, ctx.Time);
+        using var loops = new LoopSupervisor(ctx.Time, logger);
         var monitor = new MonitorLoop(ctx, probes, logger);
-        var failover = new FailoverDriver(ctx, control, logger);
+        var failover = new FailoverDriver(ctx, control, votes, loops, logger);
         control.Failover = failover;
-        HealthRoutes.Map(app, options, probes, ctx, monitor, failover);
+        HealthRoutes.Map(app, options, probes, ctx, monitor, failover, loops);
         ConnectivityRoutes.Map(app, ctx, agents);
         FailoverRoutes.Map(app, options.AgentToken, failover);
         new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
@@ -56,12 +63,28 @@ public static class AgentHost
                 hint: "another agent may run on this port; check agent_address and agent_port in pgward.conf");
         }
         AgentLog.Listening(logger, options.NodeName, options.NodeId, ListenUrl(options));
-        // Both run until the agent stops; they handle their own cancellation.
-        await Task.WhenAll(monitor.RunAsync(ct), failover.RunAsync(ct));
+        // Both run until the agent stops, or until a loop whose state cannot be trusted after a fault failed (Fatal).
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
+        // Monitoring only observes and records history: after a fault it starts afresh.
+        var monitoring = loops.Add("monitor", LoopFaultPolicy.Restart, StuckAfter(options.MonitorInterval));
+        // A fault that escapes the failover loop leaves its decisions (term, vote, lease) half-applied: the agent stops,
+        // and what guards a primary without its agent (the commit lease's closed connection, the dead-man switch)
+        // takes over until the service manager starts it again. Failover turned off here is its normal end.
+        var deciding = loops.Add("failover", LoopFaultPolicy.StopProcess, StuckAfter(options.MonitorInterval), mayEnd: true);
+        await Task.WhenAll(
+            monitoring.RunAsync(token => monitor.RunAsync(monitoring.Beat, token), halt.Token),
+            deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct));
         AgentLog.Stopping(logger);
         await app.StopAsync(CancellationToken.None);
-        return Outcome.Ok;
+        return loops.Failure is { } failure
+            ? Outcome.Fail(ExitCodes.SystemFailure, $"{failure}; the agent stopped so that its service manager starts it again",
+                hint: "see the agent's log for the fault; under systemd (Restart=on-failure) it is already running again")
+            : Outcome.Ok;
     }
+
+    /// <summary>How long a loop that beats every <paramref name="interval"/> may go without a round before
+    /// <c>/health</c> calls it stuck: ten rounds, and at least a minute (a round may wait for connection timeouts).</summary>
+    internal static TimeSpan StuckAfter(TimeSpan interval) => interval * 10 > TimeSpan.FromMinutes(1) ? interval * 10 : TimeSpan.FromMinutes(1);
 
     private static WebApplication Build(OperationContext ctx)
     {

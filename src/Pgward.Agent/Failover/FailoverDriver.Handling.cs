@@ -113,12 +113,14 @@ public sealed partial class FailoverDriver
                     transport!.Send(send.To, send.Message);
                     break;
                 case DetachThenSend detach:
-                    // Off the loop: heartbeats and other messages go on while the receiver stops.
-                    _ = DetachThenSendAsync(detach);
+                    // Off the loop: heartbeats and other messages go on while the receiver stops. Kept, and awaited
+                    // before the transport it sends through is gone.
+                    detaching.RemoveAll(t => t.IsCompleted);
+                    detaching.Add(DetachThenSendAsync(detach));
                     break;
                 case Promote promote:
                     Volatile.Write(ref promotingTerm, promote.Term);
-                    Run(async ct =>
+                    var queued = Run(async ct =>
                     {
                         var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
                         try
@@ -130,17 +132,22 @@ public sealed partial class FailoverDriver
                             Volatile.Write(ref promotingTerm, 0);
                             Finish(outcome);
                         }
-                    });
+                    }, "promotion");
+                    if (!queued)
+                    {
+                        Volatile.Write(ref promotingTerm, 0);
+                        Finish(Outcome.Fail(ExitCodes.PromotionFailed, "the promotion could not be queued"));
+                    }
                     break;
                 case Follow follow:
                     var target = setup!.Voters.FirstOrDefault(v => v.NodeId == follow.PrimaryId);
                     // A request repeated while an earlier follow ran is dropped once the server streams from it.
                     Run(ct => seen is { Streaming: true } now && LocalStatusMapper.UpstreamOf(now.PrimaryConninfo, setup.Voters) == follow.PrimaryId
                         ? Task.CompletedTask
-                        : actuator!.FollowAsync(follow.PrimaryId, target, follow.Reason, ct));
+                        : actuator!.FollowAsync(follow.PrimaryId, target, follow.Reason, ct), "follow");
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
-                    Run(ct => RejoinAsync(primary, ct));
+                    Run(ct => RejoinAsync(primary, ct), "rejoin");
                     break;
                 case Fence fence:
                     lastFenceReason = fence.Reason;
@@ -182,6 +189,21 @@ public sealed partial class FailoverDriver
         transport!.Send(detach.To, detach.Reply);
     }
 
+    /// <summary>Waits for the detaches still running (each ends within half an election round once the loop's token is
+    /// cancelled); their faults are logged where they happen.</summary>
+    private async Task DetachesEndedAsync()
+    {
+        try
+        {
+            await Task.WhenAll(detaching);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled with the loop: a vote not sent, which the protocol allows.
+        }
+        detaching.Clear();
+    }
+
     /// <summary>Rejoins the new primary, trying again a few times (<see cref="RejoinRetry"/>).</summary>
     private Task RejoinAsync(NodeRecord primary, CancellationToken ct) =>
         RejoinRetry.RunAsync(async token => (await actuator!.RejoinAsync(primary, token)).Succeeded, ctx.Time, ct);
@@ -203,7 +225,7 @@ public sealed partial class FailoverDriver
         {
             fencing = true;
             var reason = switchStopped ? "the dead-man switch stopped the server when the lease lapsed" : lastFenceReason;
-            Run(async ct =>
+            var queued = Run(async ct =>
             {
                 try
                 {
@@ -218,12 +240,16 @@ public sealed partial class FailoverDriver
                     Interlocked.Exchange(ref restartedAt, ctx.Time.GetUtcNow().UtcTicks);
                     fencing = false;
                 }
-            });
+            }, "fence");
+            if (!queued)
+            {
+                fencing = false; // the next tick tries again (the flag would otherwise hold it back for good)
+            }
         }
         else if (!status.Fenced && status.IsLeader && current.Guarded && !unfencing)
         {
             unfencing = true;
-            Run(async ct =>
+            var unfencingQueued = Run(async ct =>
             {
                 try
                 {
@@ -233,14 +259,18 @@ public sealed partial class FailoverDriver
                 {
                     unfencing = false;
                 }
-            });
+            }, "unfence");
+            if (!unfencingQueued)
+            {
+                unfencing = false;
+            }
         }
         else if (!status.Fenced && status.IsLeader && current.Writable && Volatile.Read(ref recordedTerm) != status.Term && !recording)
         {
             // Once per term it leads: the records name it the primary and the guard is in place.
             recording = true;
             var term = status.Term;
-            Run(async ct =>
+            var recordingQueued = Run(async ct =>
             {
                 try
                 {
@@ -253,7 +283,11 @@ public sealed partial class FailoverDriver
                 {
                     recording = false;
                 }
-            });
+            }, "recording the leadership");
+            if (!recordingQueued)
+            {
+                recording = false;
+            }
         }
 
         // Not part of the chain above: a record write that keeps failing (and is queued again every tick) must not hold
@@ -267,7 +301,7 @@ public sealed partial class FailoverDriver
             if (current.SynchronousStandbyNames != wanted && ++ticks % SyncCheckTicks == 1)
             {
                 syncing = true;
-                Run(async ct =>
+                var syncingQueued = Run(async ct =>
                 {
                     try
                     {
@@ -277,7 +311,11 @@ public sealed partial class FailoverDriver
                     {
                         syncing = false;
                     }
-                });
+                }, "setting synchronous_standby_names");
+                if (!syncingQueued)
+                {
+                    syncing = false;
+                }
             }
         }
     }

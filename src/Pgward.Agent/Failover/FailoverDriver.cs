@@ -5,6 +5,8 @@ using Pgward.Agent.Fencing;
 using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Failover;
+using Pgward.Failover.Agreement;
+using Pgward.Core.Supervision;
 using Pgward.Failover.Messages;
 
 namespace Pgward.Agent.Failover;
@@ -17,7 +19,7 @@ namespace Pgward.Agent.Failover;
 /// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
 /// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
 /// </summary>
-public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, ILogger logger)
+public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, IAgreementStore votes, LoopSupervisor loops, ILogger logger)
 {
     /// <summary>A probe older than this counts as "server not answering": 3 s.</summary>
     private static readonly TimeSpan StaleProbe = TimeSpan.FromSeconds(3);
@@ -25,8 +27,20 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>How long an operator's promotion may take, election and promotion together: 90 s.</summary>
     private static readonly TimeSpan OperatorTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly Channel<FailoverInput> inbox = Channel.CreateUnbounded<FailoverInput>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>How many inputs may wait for the loop: it handles one in microseconds, so only a loop that stopped
+    /// fills this, and then what comes is refused (a message is best effort; an operator's request fails at once).</summary>
+    internal const int InboxCapacity = 1024;
+
+    /// <summary>How many actions may wait for the executor; each correction is queued once until it finishes.</summary>
+    private const int WorkCapacity = 64;
+
+    // TryWrite on a full bounded channel in Wait mode refuses the newest input instead of growing without a reader.
+    private readonly Channel<FailoverInput> inbox = Channel.CreateBounded<FailoverInput>(
+        new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateBounded<Func<CancellationToken, Task>>(
+        new BoundedChannelOptions(WorkCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
+    private readonly List<Task> detaching = [];
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
     private FailoverNode? node;
     private FailoverSetup? setup;
@@ -74,8 +88,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>Whether this node is a witness that votes (it holds no data); a witness that does not vote runs no failover.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
 
-    /// <summary>Hands a message from another agent to the loop; false when failover is off here for good (a witness
-    /// that does not vote, for one), and the message is dropped.</summary>
+    /// <summary>Hands a message from another agent to the loop; false, and the message is dropped, when failover is off
+    /// here for good (a witness that does not vote, for one) or the inbox is full (the loop is still setting up, or cannot
+    /// keep up). Messages that arrive during the setup wait for its first tick, as many as the inbox holds. Messages are
+    /// best effort: heartbeats repeat and elections retry.</summary>
     public bool Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
 
     /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
@@ -98,7 +114,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             return null;
         }
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done));
+        if (!inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done)))
+        {
+            return Outcome.Fail(ExitCodes.PromotionFailed, "the failover loop is not taking requests (stopping, or behind)",
+                hint: "see the agent's log and pgward daemon status");
+        }
         try
         {
             return await done.Task.WaitAsync(OperatorTimeout, ctx.Time, ct);
@@ -110,9 +130,13 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
     }
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Runs automatic failover until <paramref name="ct"/> is cancelled (a primary then hands its role over),
+    /// or until a loop of the agent failed for good (<see cref="LoopSupervisor.Fatal"/>: no handover, the agent stops).
+    /// Returns at once when failover cannot run here (<see cref="DisabledReason"/>).</summary>
+    /// <param name="beat">Called after every input the loop handled: it is not stuck.</param>
+    public async Task RunAsync(Action beat, CancellationToken ct)
     {
-        if (await SetUpAsync(ct) is not { } ready)
+        if (await SetUpAsync(beat, ct) is not { } ready)
         {
             // Nobody reads the inbox any more: refuse what an agent that counts this node as a voter still sends.
             inbox.Writer.TryComplete();
@@ -122,9 +146,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard);
         await using var sender = new FailoverTransport(ctx.Options.NodeId,
             ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
-            ctx.Options.AgentToken, ctx.Time, logger);
+            ctx.Options.AgentToken, ctx.Time, loops, logger);
         transport = sender;
-        var events = new EventQueue(new AgentEvents(ctx));
+        var events = new EventQueue(new AgentEvents(ctx).RecordAsync, logger);
         actuator = new FailoverActuator(ctx, control, guard, events, logger);
         using var link = ready.Profile.IsWitness ? null : DeadManLink.Attach(ctx, logger);
         deadMan = link;
@@ -135,7 +159,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         var now = ctx.Time.GetUtcNow();
         var created = new FailoverNode(ready.Profile, [.. ready.Voters.Select(v => v.NodeId)], ready.Options,
-            AgentAgreementStore.For(ctx.Options, ctx.Time), new Random(), now);
+            votes, new Random(), now);
         if (!ready.Profile.IsWitness && seen.Writable)
         {
             // A deadline left armed means an agent guarded this primary until it died: no longer than that without a
@@ -164,40 +188,57 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         // Not linked to ct: when the agent is told to stop, the loops and the transport outlive it for the handover.
         using var stop = new CancellationTokenSource();
         running = stop.Token;
+        // Each loop beside the decisions, with what its fault does (see LoopFaultPolicy). They rebuild their state when
+        // they start again, or keep none, so they restart: the probe (a stale look counts as "server down"), the tick,
+        // the executor (each action is decided again by the next tick), the event writer, the agent-URL refresh and
+        // the commit lease (it connects afresh; meanwhile commits wait, which is safe).
         var tasks = new List<Task>
         {
-            ProbeLoopAsync(probe, stop.Token), TickLoopAsync(ready.Options.TickInterval, stop.Token), ExecuteLoopAsync(stop.Token), events.RunAsync(stop.Token),
+            loops.RunAsync("failover probe", LoopFaultPolicy.Restart, token => ProbeLoopAsync(probe, token), stop.Token),
+            loops.RunAsync("failover tick", LoopFaultPolicy.Restart, token => TickLoopAsync(ready.Options.TickInterval, token), stop.Token),
+            loops.RunAsync("failover executor", LoopFaultPolicy.Restart, ExecuteLoopAsync, stop.Token),
+            loops.RunAsync("event writer", LoopFaultPolicy.Restart, events.RunAsync, stop.Token),
+            loops.RunAsync("agent-url refresh", LoopFaultPolicy.Restart, token => AgentUrls.RefreshAsync(ctx, sender, ready.Voters, logger, token), stop.Token),
         };
-        tasks.Add(AgentUrls.RefreshAsync(ctx, sender, ready.Voters, logger, stop.Token));
         if (link is not null)
         {
-            tasks.Add(link.SuperviseAsync(stop.Token));
+            // The switch is what stops this primary when its agent cannot: an agent that can no longer keep one running
+            // stops, and the switch it leaves (or the next agent's) guards the server meanwhile.
+            tasks.Add(loops.RunAsync("dead-man supervision", LoopFaultPolicy.StopProcess, link.SuperviseAsync, stop.Token));
         }
         if (UsesCommitLease(ready))
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
             var lease = new CommitLease(ctx, () => CommitsAllowedUntil, () => seen,
                 syncModeSetting, logger);
-            tasks.Add(lease.RunAsync(stop.Token));
+            tasks.Add(loops.RunAsync("commit lease", LoopFaultPolicy.Restart, lease.RunAsync, stop.Token));
         }
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
         try
         {
-            await foreach (var input in inbox.Reader.ReadAllAsync(ct))
+            await foreach (var input in inbox.Reader.ReadAllAsync(halt.Token))
             {
                 Handle(input);
+                beat();
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !loops.Fatal.IsCancellationRequested)
         {
             // The transport and the other loops still run: a primary hands its role over before they stop.
             await LeaveAsync(stop.Token);
         }
+        catch (OperationCanceledException) when (loops.Fatal.IsCancellationRequested)
+        {
+            // Another loop failed for good: the agent stops without acting on decisions it may no longer trust.
+        }
         finally
         {
+            inbox.Writer.TryComplete();
             await stop.CancelAsync();
             await Task.WhenAll(tasks);
+            await DetachesEndedAsync();
         }
-        if (link is not null)
+        if (link is not null && !loops.Fatal.IsCancellationRequested)
         {
             await link.WaitForExitAsync(CancellationToken.None);
         }
@@ -207,18 +248,29 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary><c>commit_lease</c> on a data node in async mode; in sync mode the standbys hold commits back.</summary>
     private static bool UsesCommitLease(FailoverSetup ready) => ready.Options.CommitLease && !ready.Profile.IsWitness;
 
-    private async Task<FailoverSetup?> SetUpAsync(CancellationToken ct)
+    private async Task<FailoverSetup?> SetUpAsync(Action beat, CancellationToken ct)
     {
         using var retry = new PeriodicTimer(TimeSpan.FromSeconds(1), ctx.Time);
         do
         {
+            beat();
             var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, ct);
             if (source is null)
             {
                 DisabledReason = $"waiting for the cluster metadata: {outcome.Error}";
                 continue;
             }
-            var nodes = await AgentUrls.CorrectOwnAsync(ctx, source.Nodes, logger, ct);
+            IReadOnlyList<Core.Metadata.NodeRecord> nodes;
+            try
+            {
+                nodes = await AgentUrls.CorrectOwnAsync(ctx, source.Nodes, logger, ct);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+            {
+                // The primary went away between the read and the write: try again, as for the metadata.
+                DisabledReason = $"waiting to correct this agent's URL in its record: {e.Message}";
+                continue;
+            }
             var (ready, problem) = FailoverSetup.From(ctx.Options, nodes, Environment.GetEnvironmentVariable(SafetyFaultNames.Variable));
             if (ready is null)
             {
@@ -236,10 +288,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     // A voter that never took part starts in term 1 with the registered primary as its primary, as every voter does.
     private void Bootstrap(FailoverSetup ready)
     {
-        var store = AgentAgreementStore.For(ctx.Options, ctx.Time);
-        if (store.Load().CurrentTerm == 0)
+        if (votes.Load().CurrentTerm == 0)
         {
-            store.Save(new VoterState(1, null, ready.PrimaryId));
+            votes.Save(new VoterState(1, null, ready.PrimaryId));
         }
     }
 
@@ -288,5 +339,15 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
     }
 
-    private void Run(Func<CancellationToken, Task> job) => work.Writer.TryWrite(job);
+    /// <summary>Queues an action for the executor; false when its queue is full (the executor is stuck on a slow action):
+    /// the action is dropped and the next tick decides again.</summary>
+    private bool Run(Func<CancellationToken, Task> job, string what)
+    {
+        if (work.Writer.TryWrite(job))
+        {
+            return true;
+        }
+        FailoverLog.Failed(logger, what, $"{WorkCapacity} actions already wait for the executor; the next tick decides again");
+        return false;
+    }
 }

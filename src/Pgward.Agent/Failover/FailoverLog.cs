@@ -40,4 +40,10 @@ internal static partial class FailoverLog
 
     [LoggerMessage(3126, LogLevel.Information, "agent of node {Peer} is now at {Url} (its record changed)")]
     public static partial void PeerMoved(ILogger logger, int peer, string url);
+
+    [LoggerMessage(3127, LogLevel.Warning, "event {Event} not recorded: {Error}")]
+    public static partial void EventNotRecorded(ILogger logger, string @event, string error);
+
+    [LoggerMessage(3128, LogLevel.Warning, "event {Event} ({Details}) dropped: {Capacity} newer events wait to be recorded")]
+    public static partial void EventDropped(ILogger logger, string @event, string details, int capacity);
 }

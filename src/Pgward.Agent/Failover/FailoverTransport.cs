@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Pgward.Core.Supervision;
 using Pgward.Failover.Messages;
 
 namespace Pgward.Agent.Failover;
@@ -27,7 +28,9 @@ public sealed class FailoverTransport : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> urls = [];
     private readonly List<Task> senders = [];
 
-    public FailoverTransport(int self, IReadOnlyDictionary<int, string> peerUrls, string token, TimeProvider time, ILogger logger)
+    /// <param name="loops">Runs each peer's sender: a sender that faults (a URL it cannot use) starts again after a
+    /// backoff, with its queue as it was, so that no peer stops hearing from this node in silence.</param>
+    public FailoverTransport(int self, IReadOnlyDictionary<int, string> peerUrls, string token, TimeProvider time, LoopSupervisor loops, ILogger logger)
     {
         this.self = self;
         this.time = time;
@@ -51,7 +54,7 @@ public sealed class FailoverTransport : IAsyncDisposable
             });
             queues[id] = queue;
             urls[id] = MessageUrl(url);
-            senders.Add(SendLoopAsync(id, queue.Reader, stopping.Token));
+            senders.Add(loops.RunAsync($"sender to node {id}", LoopFaultPolicy.Restart, token => SendLoopAsync(id, queue.Reader, token), stopping.Token));
         }
     }
 

@@ -9,14 +9,16 @@ public static class HealthDecision
     /// <summary>Whether the endpoint needs a probe of the server at all (<c>/liveness</c> only asks the agent).</summary>
     public static bool NeedsProbe(HealthEndpoint endpoint) => endpoint != HealthEndpoint.Liveness;
 
-    public static int Evaluate(HealthEndpoint endpoint, ServerState state, HealthQuery query)
+    /// <param name="loopsHealthy">No loop of the agent failed or is stuck; <c>/health</c> answers 503 otherwise, as an
+    /// agent that watches its server only in part is not healthy.</param>
+    public static int Evaluate(HealthEndpoint endpoint, ServerState state, HealthQuery query, bool loopsHealthy = true)
     {
         var ok = endpoint switch
         {
             HealthEndpoint.Primary => IsWritablePrimary(state),
             HealthEndpoint.Replica => IsStreamingStandbyWithinLag(state, query),
-            HealthEndpoint.ReadOnly => state.Running,
-            HealthEndpoint.Health => state.Running,
+            HealthEndpoint.ReadOnly => state.Running && !state.Witness,
+            HealthEndpoint.Health => state.Running && loopsHealthy,
             HealthEndpoint.Liveness => true,
             HealthEndpoint.Readiness => IsWritablePrimary(state) || IsStreamingStandbyWithinLag(state, query),
             _ => false,
@@ -25,8 +27,8 @@ public static class HealthDecision
     }
 
     // A fenced primary still runs and serves reads, but must not be sent writes: after a failover it may be the
-    // old primary that lost its majority.
-    private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced;
+    // old primary that lost its majority. A witness's server is writable, but holds none of the application's data.
+    private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced && !state.Witness;
 
     // With a lag limit and no known lag (no LSNs yet) the standby cannot show it is within the limit: unavailable.
     private static bool IsStreamingStandbyWithinLag(ServerState state, HealthQuery query) =>

@@ -7,9 +7,9 @@ public enum HealthEndpoint
     Primary,
     /// <summary><c>/replica</c>: a standby streaming from its upstream, within <c>?lag=</c> when given.</summary>
     Replica,
-    /// <summary><c>/read-only</c>: a running primary or standby.</summary>
+    /// <summary><c>/read-only</c>: a running primary or standby. Never a witness (every role check answers 503 there).</summary>
     ReadOnly,
-    /// <summary><c>/health</c>: PostgreSQL runs, whatever its role.</summary>
+    /// <summary><c>/health</c>: PostgreSQL runs, whatever its role, and no loop of the agent failed or is stuck.</summary>
     Health,
     /// <summary><c>/liveness</c>: the agent answers.</summary>
     Liveness,

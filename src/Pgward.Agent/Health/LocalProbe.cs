@@ -23,7 +23,8 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
                pg_last_wal_replay_lsn()::text,
                (SELECT status FROM pg_stat_wal_receiver),
                CASE WHEN pg_is_in_recovery() AND to_regclass('pgward.nodes') IS NOT NULL
-                    THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END
+                    THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END,
+               CASE WHEN to_regclass('pgward.nodes') IS NOT NULL THEN (SELECT type FROM pgward.nodes WHERE node_id = $1) END
         """;
 
     // A cascading upstream is itself in recovery: its position is what it has received.
@@ -65,6 +66,8 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
         var upstreamConninfo = r.IsDBNull(6) ? null : r.GetString(6);
         var state = new ServerState(Running: true, inRecovery, Streaming: receiver == "streaming", LagBytes: null, Fenced: false)
         {
+            // A witness's server runs read-write, but holds only pgward's metadata: its own record says what it is.
+            Witness = !r.IsDBNull(7) && r.GetString(7) == "witness",
             Timeline = r.IsDBNull(1) ? null : r.GetInt32(1),
             CurrentLsn = LsnAt(r, 2),
             ReceiveLsn = receive,

@@ -11,6 +11,8 @@ public sealed record ServerState(bool Running, bool InRecovery, bool Streaming, 
 {
     public static readonly ServerState Stopped = new(Running: false, InRecovery: false, Streaming: false, LagBytes: null, Fenced: false);
 
+    /// <summary>The server is a witness's: it runs read-write but holds no application data, so it fits no role check.</summary>
+    public bool Witness { get; init; }
     public string? Error { get; init; }
     public int? Timeline { get; init; }
     /// <summary>A primary's <c>pg_current_wal_lsn()</c>.</summary>
@@ -21,10 +23,11 @@ public sealed record ServerState(bool Running, bool InRecovery, bool Streaming, 
     public string? WalReceiverStatus { get; init; }
     public LagSource? LagSource { get; init; }
 
-    /// <summary>A word for logs: stopped, primary, standby (streaming), standby (not streaming).</summary>
+    /// <summary>A word for logs: stopped, witness, primary, standby (streaming), standby (not streaming).</summary>
     public string Describe() => (Running, InRecovery, Streaming) switch
     {
         (false, _, _) => "stopped",
+        _ when Witness => "witness",
         (true, false, _) => Fenced ? "primary (fenced)" : "primary",
         (true, true, true) => "standby (streaming)",
         (true, true, false) => "standby (not streaming)",

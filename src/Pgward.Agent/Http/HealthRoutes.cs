@@ -9,6 +9,7 @@ using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Cluster.Show;
 using Pgward.Core.Config;
+using Pgward.Core.Supervision;
 using Pgward.Failover;
 
 namespace Pgward.Agent.Http;
@@ -21,15 +22,16 @@ public static class HealthRoutes
     public static string AgentVersion { get; } =
         typeof(HealthRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
+    /// <param name="loops">The agent's loops: <c>/health</c> answers 503, naming them, while one failed or is stuck.</param>
     public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx, MonitorLoop monitor,
-        FailoverDriver failover)
+        FailoverDriver failover, LoopSupervisor loops)
     {
-        NodeReport ReportOf(ServerState state) => WithFailover(
-            Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow()), failover);
+        NodeReport ReportOf(ServerState state) => WithLoops(WithFailover(
+            Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow()), failover), loops.Problems());
         ServerState Fenced(ServerState state) => failover.LocalFenced ? state with { Fenced = true } : state;
         foreach (var (path, endpoint) in HealthPaths.All)
         {
-            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, Fenced, ReportOf)));
+            app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, Fenced, ReportOf, loops)));
         }
         app.MapGet("/node", (RequestDelegate)(async http =>
         {
@@ -52,7 +54,7 @@ public static class HealthRoutes
     public static NodeReport Report(NodeOptions options, ServerState state, DateTimeOffset? upstreamLastSeen = null, DateTimeOffset? now = null) => new(
         options.NodeId,
         options.NodeName,
-        !state.Running ? "unknown" : state.InRecovery ? "standby" : "primary",
+        !state.Running ? "unknown" : state.Witness ? "witness" : state.InRecovery ? "standby" : "primary",
         state.Running,
         state.Error,
         state.Timeline,
@@ -86,8 +88,11 @@ public static class HealthRoutes
         }
         : report with { FailoverState = "off", FailoverNote = failover.DisabledReason };
 
+    private static NodeReport WithLoops(NodeReport report, IReadOnlyList<string> problems) =>
+        problems.Count == 0 ? report : report with { LoopProblems = [.. problems] };
+
     private static async Task CheckAsync(HttpContext http, HealthEndpoint endpoint, ProbeCache probes, Func<ServerState, ServerState> fenced,
-        Func<ServerState, NodeReport> report)
+        Func<ServerState, NodeReport> report, LoopSupervisor loops)
     {
         if (!HealthQuery.TryParse(http.Request.Query["lag"], out var query, out var error))
         {
@@ -96,7 +101,7 @@ public static class HealthRoutes
             return;
         }
         var state = HealthDecision.NeedsProbe(endpoint) ? fenced(await probes.GetAsync(http.RequestAborted)) : null;
-        http.Response.StatusCode = HealthDecision.Evaluate(endpoint, state ?? ServerState.Stopped, query);
+        http.Response.StatusCode = HealthDecision.Evaluate(endpoint, state ?? ServerState.Stopped, query, loopsHealthy: loops.Problems().Count == 0);
         if (HttpMethods.IsGet(http.Request.Method) && state is not null)
         {
             await http.Response.WriteAsJsonAsync(report(state), AgentJson.Context.NodeReport, cancellationToken: http.RequestAborted);

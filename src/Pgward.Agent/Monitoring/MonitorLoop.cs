@@ -29,7 +29,8 @@ public sealed class MonitorLoop(OperationContext ctx, ProbeCache probes, ILogger
         }
     }
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <param name="beat">Called after every round: the loop is not stuck.</param>
+    public async Task RunAsync(Action beat, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(ctx.Options.MonitorInterval, ctx.Time);
         try
@@ -37,6 +38,7 @@ public sealed class MonitorLoop(OperationContext ctx, ProbeCache probes, ILogger
             do
             {
                 await TickAsync(ct);
+                beat();
             }
             while (await timer.WaitForNextTickAsync(ct));
         }

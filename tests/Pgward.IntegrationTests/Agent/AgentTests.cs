@@ -121,6 +121,36 @@ public sealed class AgentTests : PgIntegrationTest
         }
     }
 
+    [Fact]
+    public async Task Witness_answers_503_to_every_role_check_and_names_itself_witness_in_node()
+    {
+        // One data node: the witness does not vote, so nothing of failover tells its agent what it is.
+        var sandbox = await Sandbox.UpAsync(Directory, 1, Token, witness: true);
+        using var agents = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var run = PgwardCli.RunAsync(agents.Token, "-f", sandbox.WitnessConfig, "daemon", "run");
+        try
+        {
+            using var client = new AgentClient(AgentSecret, TimeProvider.System);
+            var witness = AgentUrl(sandbox, 2);
+            await WaitForAgentAsync(client, witness, run);
+
+            // Its server holds no application data: no read or write pool may send it clients.
+            foreach (var check in (string[])["primary", "master", "leader", "read-write", "replica", "read-only", "readiness"])
+            {
+                Assert.True(await StatusAsync(client, witness, check) == 503, $"/{check} of the witness");
+            }
+            Assert.Equal(200, await StatusAsync(client, witness, "health"));
+            var node = await client.GetNodeAsync(witness, Token);
+            Assert.Equal("witness", node.Body!.Role);
+        }
+        finally
+        {
+            await agents.CancelAsync();
+            var result = await run;
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+    }
+
     private static string AgentUrl(Sandbox sandbox, int nodeId) => $"http://127.0.0.1:{sandbox.BasePort + nodeId - 1 + 1000}";
 
     private async Task<int?> StatusAsync(AgentClient client, string url, string endpoint) =>

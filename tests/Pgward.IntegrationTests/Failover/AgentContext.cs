@@ -34,5 +34,5 @@ public static class AgentContext
     /// <summary>The failover actuator on <paramref name="ctx"/>'s node.</summary>
     public static FailoverActuator Actuator(OperationContext ctx) =>
         new(ctx, new LocalNodeControl(ctx, NullLogger.Instance), new PrimaryGuard(ctx.Options.DataDirectory),
-            new EventQueue(new AgentEvents(ctx)), NullLogger.Instance);
+            new EventQueue(new AgentEvents(ctx).RecordAsync, NullLogger.Instance), NullLogger.Instance);
 }

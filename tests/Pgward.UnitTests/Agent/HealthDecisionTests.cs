@@ -11,6 +11,8 @@ public sealed class HealthDecisionTests
     private static readonly ServerState DisconnectedStandby = StreamingStandby with { Streaming = false };
     private static readonly ServerState StandbyWithoutLag = StreamingStandby with { LagBytes = null };
     private static readonly ServerState Stopped = ServerState.Stopped;
+    // A witness's server runs read-write, as a primary's does.
+    private static readonly ServerState Witness = Primary with { Witness = true };
 
     public static TheoryData<string, HealthEndpoint, int> Cases => new()
     {
@@ -36,6 +38,12 @@ public sealed class HealthDecisionTests
         { "standby", HealthEndpoint.Readiness, 200 },
         { "disconnected", HealthEndpoint.Readiness, 503 },
         { "stopped", HealthEndpoint.Readiness, 503 },
+        { "witness", HealthEndpoint.Primary, 503 },
+        { "witness", HealthEndpoint.Replica, 503 },
+        { "witness", HealthEndpoint.ReadOnly, 503 },
+        { "witness", HealthEndpoint.Readiness, 503 },
+        { "witness", HealthEndpoint.Health, 200 },
+        { "witness", HealthEndpoint.Liveness, 200 },
     };
 
     [Theory]
@@ -82,6 +90,13 @@ public sealed class HealthDecisionTests
         }
     }
 
+    [Theory]
+    [InlineData(HealthEndpoint.Health, 503)]
+    [InlineData(HealthEndpoint.Primary, 200)]
+    [InlineData(HealthEndpoint.Liveness, 200)]
+    public void A_failed_or_stuck_loop_of_the_agent_makes_only_health_unavailable(HealthEndpoint endpoint, int expected) =>
+        Assert.Equal(expected, HealthDecision.Evaluate(endpoint, Primary, HealthQuery.None, loopsHealthy: false));
+
     private static ServerState State(string name) => name switch
     {
         "primary" => Primary,
@@ -89,6 +104,7 @@ public sealed class HealthDecisionTests
         "standby" => StreamingStandby,
         "disconnected" => DisconnectedStandby,
         "stopped" => Stopped,
+        "witness" => Witness,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pgward.Core.Supervision;
+
+/// <summary>
+/// The long-running loops of one daemon process (<see cref="SupervisedLoop"/>): it makes them, reports the ones that
+/// failed or are stuck (<see cref="Problems"/>, for <c>/health</c>), and cancels <see cref="Fatal"/> when a loop whose
+/// state cannot be trusted after a fault failed, so that the daemon stops with <see cref="Failure"/> and a non-zero
+/// exit for its service manager to start it again.
+/// </summary>
+public sealed class LoopSupervisor(TimeProvider time, ILogger logger) : IDisposable
+{
+    private readonly CancellationTokenSource fatal = new();
+    private readonly Lock gate = new();
+    private readonly List<SupervisedLoop> loops = [];
+    private string? failure;
+
+    /// <summary>Cancelled when a <see cref="LoopFaultPolicy.StopProcess"/> loop failed: the daemon stops.</summary>
+    public CancellationToken Fatal => fatal.Token;
+
+    /// <summary>Why the daemon must stop, e.g. "the failover loop failed: ..."; null while no such loop failed.</summary>
+    public string? Failure
+    {
+        get
+        {
+            lock (gate)
+            {
+                return failure;
+            }
+        }
+    }
+
+    /// <summary>A loop to run under supervision (<see cref="SupervisedLoop.RunAsync"/>); its owner awaits that task.</summary>
+    /// <param name="stuckAfter">How long the loop may go without <see cref="SupervisedLoop.Beat"/> before it counts as stuck;
+    /// null for a loop that does not beat (one that waits for work).</param>
+    /// <param name="mayEnd">Whether ending by itself is the loop's normal course (automatic failover turned off here);
+    /// otherwise an end before its token is cancelled is a fault.</param>
+    public SupervisedLoop Add(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter = null, bool mayEnd = false)
+    {
+        var loop = new SupervisedLoop(name, policy, stuckAfter, mayEnd, time, logger, Stop);
+        lock (gate)
+        {
+            loops.Add(loop);
+        }
+        return loop;
+    }
+
+    /// <summary>Runs <paramref name="body"/> as a loop that does not beat; the caller awaits the task (it never throws).</summary>
+    public Task RunAsync(string name, LoopFaultPolicy policy, Func<CancellationToken, Task> body, CancellationToken ct) =>
+        Add(name, policy).RunAsync(body, ct);
+
+    /// <summary>The loops that failed or are stuck, one line each; empty when all is well.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        lock (gate)
+        {
+            return [.. loops.Select(l => l.Problem()).OfType<string>()];
+        }
+    }
+
+    private void Stop(SupervisedLoop loop, string error)
+    {
+        lock (gate)
+        {
+            failure ??= $"the {loop.Name} loop failed: {error}";
+        }
+        fatal.Cancel();
+    }
+
+    public void Dispose() => fatal.Dispose();
+}

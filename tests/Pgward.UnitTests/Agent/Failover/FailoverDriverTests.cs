@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Pgward.Agent.Control;
+using Pgward.Agent.Failover;
+using Pgward.Cli.Output;
+using Pgward.Cluster;
+using Pgward.Cluster.Events;
+using Pgward.Core.Config;
+using Pgward.Core.Events;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+using Pgward.Core.Reporting;
+using Pgward.Core.Supervision;
+using Pgward.Failover;
+using Pgward.Failover.Agreement;
+using Pgward.Failover.Messages;
+using Xunit;
+
+namespace Pgward.UnitTests.Agent.Failover;
+
+public sealed class FailoverDriverTests
+{
+    [Fact]
+    public async Task Deliver_holds_at_most_a_full_inbox_while_the_loop_does_not_run_so_nothing_piles_up_without_a_reader()
+    {
+        var time = new FakeTimeProvider();
+        var options = new NodeOptions { NodeId = 1, NodeName = "node1", Conninfo = "host=127.0.0.1 dbname=pgward", DataDirectory = "/nonexistent/data" };
+        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
+        var ctx = new OperationContext(options, reporter, new DbConnector(), new ProcessRunner(),
+            new EventRecorder(new EventNotifier(null, [], TimeSpan.FromSeconds(5), time), reporter, time), time);
+        using var loops = new LoopSupervisor(time, NullLogger.Instance);
+        using var control = new LocalNodeControl(ctx, NullLogger.Instance);
+        var driver = new FailoverDriver(ctx, control, new NoVotes(), loops, NullLogger.Instance);
+
+        // Failover not set up yet (waiting for the metadata): the others' heartbeats wait, but only as many as the inbox
+        // holds; the rest are refused instead of piling up without a reader.
+        var accepted = Enumerable.Range(0, 10_000).Count(_ => driver.Deliver(2, new Heartbeat(1, 2, 1, 0, 0, time.GetUtcNow())));
+        Assert.Equal(FailoverDriver.InboxCapacity, accepted);
+        Assert.Null(await driver.PromoteOnRequestAsync(TestContext.Current.CancellationToken));
+    }
+
+    private sealed class NoVotes : IAgreementStore
+    {
+        public VoterState Load() => VoterState.Initial;
+
+        public void Save(VoterState state)
+        {
+        }
+
+        public bool IsPaused => false;
+
+        public void SetPaused(bool paused)
+        {
+        }
+    }
+}
