@@ -14,13 +14,13 @@ public sealed class PgServer
     private const int StartAttempts = 3;
     private readonly PgTestEnvironment _env;
 
-    private PgServer(PgTestEnvironment env, string name, string serverDirectory, PgServerSettings settings)
+    private PgServer(PgTestEnvironment env, string name, string serverDirectory, PgServerSettings settings, int? port = null)
     {
         _env = env;
         Name = name;
         ServerDirectory = serverDirectory;
         Settings = settings;
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
     }
 
     public string Name { get; }
@@ -60,11 +60,12 @@ public sealed class PgServer
     }
 
     /// <summary>Takes over a data directory a test made itself at <c>TESTDIR/NAME/data</c> (see
-    /// <see cref="DataDirectoryFor"/>), e.g. with pg_basebackup -R: gives it its own port and socket. Not started.</summary>
+    /// <see cref="DataDirectoryFor"/>), e.g. with pg_basebackup -R: gives it its own port (<paramref name="port"/>, e.g. the
+    /// one its node's conninfo named for <c>standby clone</c>, else a free one) and socket. Not started.</summary>
     public static async Task<PgServer> AdoptAsync(TestDirectory dir, string name, PgServerSettings settings,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? port = null)
     {
-        var server = await CreateAsync(dir, name, settings, cancellationToken).ConfigureAwait(false);
+        var server = await CreateAsync(dir, name, settings, cancellationToken, port).ConfigureAwait(false);
         await server.WriteConfigurationAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
@@ -132,11 +133,11 @@ public sealed class PgServer
     }
 
     private static async Task<PgServer> CreateAsync(TestDirectory dir, string name, PgServerSettings settings,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int? port = null)
     {
         var env = PgTestEnvironment.Require();
         var serverDirectory = await dir.CreateSubdirectoryAsync(name, cancellationToken).ConfigureAwait(false);
-        var server = new PgServer(env, name, serverDirectory, settings);
+        var server = new PgServer(env, name, serverDirectory, settings, port);
         dir.Add(server);
         return server;
     }

@@ -25,12 +25,14 @@ public sealed class EventTests : PgIntegrationTest
 
         var standbyData = await PgServer.DataDirectoryFor(Directory, "standby", Token);
         var standbyConfig = Path.Combine(Directory.Path, "standby.conf");
-        await NodeConfig.WriteAsync(standbyConfig, 2, "node2", "host=127.0.0.1 port=1 user=postgres dbname=postgres", standbyData, Token,
+        // The clone listens on the port its conninfo names (written to postgresql.auto.conf): the one the server gets.
+        var standbyPort = FreePort.Next();
+        await NodeConfig.WriteAsync(standbyConfig, 2, "node2", $"host=127.0.0.1 port={standbyPort} user=postgres dbname=postgres", standbyData, Token,
             ("event_notification_command", command));
         var clone = await PgwardCli.RunAsync(Token, "-f", standbyConfig, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}",
             "-U", "postgres", "--fast-checkpoint");
         Assert.True(clone.ExitCode == 0, clone.ToString());
-        var standby = await PgServer.AdoptAsync(Directory, "standby", PgServerSettings.Default, Token);
+        var standby = await PgServer.AdoptAsync(Directory, "standby", PgServerSettings.Default, Token, standbyPort);
         await standby.StartAsync(Token);
         await NodeConfig.WriteAsync(standbyConfig, 2, "node2", standby.Conninfo, standbyData, Token, ("event_notification_command", command));
         var standbyRegister = await PgwardCli.RunAsync(Token, "-f", standbyConfig, "standby", "register");
