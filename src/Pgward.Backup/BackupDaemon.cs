@@ -1,25 +1,29 @@
-using Pgward.Backup.Supervision;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
+using Pgward.Core;
 using Pgward.Core.Reporting;
+using Pgward.Core.Supervision;
 
 namespace Pgward.Backup;
 
 /// <summary>
 /// <c>pgward daemon run</c> on a backup server (a pgward.conf with a <c>[backup]</c> section and no node of its own).
-/// Two loops until stopped, each kept alive by a <see cref="SupervisedLoop"/> and both by the <see cref="LoopSupervisor"/>:
+/// Two loops until stopped, each a <see cref="SupervisedLoop"/> of one <see cref="LoopSupervisor"/>, that runs again
+/// after a fault (an exception, or the receiver stopping) with a wait of <see cref="Backoff"/>:
 /// <list type="bullet">
 /// <item>WAL streaming through the slot, following the cluster through failovers. When the receiver stops on a problem
 /// an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so and tries
 /// again, after 30 s and then longer, so that the fix is picked up without a restart.</item>
 /// <item>the upkeep (<see cref="BackupUpkeep"/>) at start and every <see cref="CronInterval"/>.</item>
 /// </list>
-/// A loop that ends on its own ends the daemon with a non-zero exit, for the service manager to start it again.
+/// A loop that ends anyway stops the other and ends the daemon with a non-zero exit, for the service manager to
+/// start it again: a daemon that streamed WAL with its upkeep dead, or the reverse, would look alive and be half dead.
 /// </summary>
 public static class BackupDaemon
 {
-    /// <summary>How long the daemon waits before starting a receiver that stopped on an error the first time: 30 s.</summary>
-    public static readonly TimeSpan RetryInterval = SupervisedLoop.FirstRetry;
+    /// <summary>The waits before a faulted loop runs again: 30 s, doubling up to 5 minutes. Longer than the agent's:
+    /// what stops these loops (a full disk, a cluster that is not ours) needs an operator, not a second.</summary>
+    public static readonly LoopBackoff Backoff = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     /// <summary>How often the daemon runs the catalog's upkeep: 1 minute.</summary>
     public static readonly TimeSpan CronInterval = TimeSpan.FromMinutes(1);
@@ -28,9 +32,9 @@ public static class BackupDaemon
         RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync, ct);
 
     /// <param name="stream">One run of the WAL receiver, until it stops.</param>
-    /// <param name="upkeep">One round of upkeep: null when it worked, else the problem.</param>
+    /// <param name="upkeep">One round of upkeep; it throws when it failed.</param>
     public static async Task<Outcome> RunAsync(
-        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task<string?>> upkeep, CancellationToken ct)
+        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, CancellationToken ct)
     {
         ctx.Reporter.Notice($"backup server daemon: streaming WAL into {ctx.Layout.WalDirectory}");
         if (BackupFileModes.Tighten(ctx.Layout.Root) is > 0 and var tightened)
@@ -38,24 +42,58 @@ public static class BackupDaemon
             ctx.Reporter.Warning($"{tightened} files and directories under {ctx.Layout.Root} could be read by other users (an older pgward made them 0644 "
                 + "and 0755): they are now 0640 and 0750, for their owner and group only");
         }
-        return await LoopSupervisor.RunAsync(
+        using var loops = new LoopSupervisor(ctx.Time, new ReporterLogger(ctx.Reporter));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Both rebuild what they need each round (a new receiver, the catalog read again): after a fault they run again.
+        var streaming = loops.Add("WAL streaming", LoopFaultPolicy.Restart, backoff: Backoff);
+        var upkeeping = loops.Add("backup upkeep", LoopFaultPolicy.Restart, backoff: Backoff);
+        Task[] running =
         [
-            ("WAL streaming", token => KeepStreamingAsync(stream, ctx.Reporter, ctx.Time, token)),
-            ("backup upkeep", token => new SupervisedLoop("backup upkeep", upkeep, CronInterval, ctx.Reporter, ctx.Time).RunAsync(token)),
-        ], ctx.Reporter, ct);
+            streaming.RunAsync(token => StreamAsync(stream, token), stop.Token),
+            upkeeping.RunAsync(token => KeepUpAsync(upkeep, ctx.Time, token), stop.Token),
+        ];
+        var ended = await Task.WhenAny(running);
+        Outcome outcome = Outcome.Ok;
+        if (!ct.IsCancellationRequested)
+        {
+            // A supervised loop returns only when stopped: one that ends anyway (it failed for good, or writing its
+            // log line threw) must not leave the other running alone.
+            var name = ended == running[0] ? streaming.Name : upkeeping.Name;
+            var how = loops.Failure ?? (ended.Exception?.InnerException is { } e ? $"{e.GetType().Name}: {e.Message}" : "it returned");
+            outcome = Outcome.Fail(ExitCodes.Internal, $"the {name} loop ended on its own ({how}): stopping the process so that its service manager starts it again");
+        }
+        await stop.CancelAsync();
+        // Every loop is awaited, and every exception observed: nothing goes on running after this returns.
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (outcome.Error is { } error)
+        {
+            ctx.Reporter.Error(error);
+        }
+        return outcome;
     }
 
     /// <summary>
-    /// Runs the receiver again after it stops, whatever stopped it, until the daemon stops. An exception the receiver did
-    /// not expect is reported and retried like a failed outcome: before, it ended this loop in silence while the cron loop
-    /// ran on, and the archive fell behind for good (failover-during-backup:async seed 619 of the soak, after two primaries
+    /// One run of the receiver. It returns only when cancelled or when an operator is needed: every other return is a
+    /// fault, thrown so that the loop reports it and starts the receiver again after its backoff. An exception the
+    /// receiver did not expect is handled the same way: before, it ended this loop in silence while the cron loop ran
+    /// on, and the archive fell behind for good (failover-during-backup:async seed 619 of the soak, after two primaries
     /// were killed during base backups: the last log line was "WAL streaming interrupted").
     /// </summary>
-    public static Task KeepStreamingAsync(Func<CancellationToken, Task<Outcome>> stream, IReporter reporter, TimeProvider time, CancellationToken ct) =>
-        new SupervisedLoop("WAL streaming", async token =>
+    private static async Task StreamAsync(Func<CancellationToken, Task<Outcome>> stream, CancellationToken ct)
+    {
+        var outcome = await stream(ct);
+        ct.ThrowIfCancellationRequested();
+        throw new ReceiverStoppedException((outcome.Error ?? "the receiver stopped, no error given") + (outcome.Hint is { } hint ? $" ({hint})" : ""));
+    }
+
+    /// <summary>The upkeep at start and every <see cref="CronInterval"/>. Not only an <see cref="IOException"/> escapes
+    /// to the loop: the upkeep loop used to catch only that, and died of anything else in silence.</summary>
+    private static async Task KeepUpAsync(Func<CancellationToken, Task> upkeep, TimeProvider time, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
         {
-            // The receiver returns only when cancelled or when an operator is needed: every return is a stop.
-            var outcome = await stream(token);
-            return (outcome.Error ?? "the receiver stopped, no error given") + (outcome.Hint is { } hint ? $" ({hint})" : "");
-        }, TimeSpan.Zero, reporter, time).RunAsync(ct);
+            await upkeep(ct);
+            await Task.Delay(CronInterval, time, ct);
+        }
+    }
 }

@@ -13,7 +13,7 @@ namespace Pgward.Backup;
 /// retention policy removes obsolete backups and the WAL only they needed, new archived WAL is read back once
 /// (<see cref="WalArchiveVerifier"/>, so that <c>backup check</c> need not), and the backup server's row in the
 /// cluster metadata gets its last-seen time and newest backup. Problems are reported when they first appear, not
-/// every round; an exception is left to the loop that runs this (<see cref="Supervision.SupervisedLoop"/>).
+/// every round; an exception is left to the loop that runs this (<see cref="BackupDaemon"/>).
 /// </summary>
 public sealed class BackupUpkeep(BackupContext ctx)
 {
@@ -22,8 +22,8 @@ public sealed class BackupUpkeep(BackupContext ctx)
     private string? _registrationProblem;
     private string? _damagedWal;
 
-    /// <summary>Returns null: a problem of the metadata is a warning here (the backup server works without it).</summary>
-    public async Task<string?> RunOnceAsync(CancellationToken ct)
+    /// <summary>A problem of the metadata is a warning here (the backup server works without it).</summary>
+    public async Task RunOnceAsync(CancellationToken ct)
     {
         var catalog = new BackupCatalog(ctx.Layout);
         var archive = new WalArchive(ctx.Layout);
@@ -38,7 +38,6 @@ public sealed class BackupUpkeep(BackupContext ctx)
         }
         await VerifyNewWalAsync(archive, ct);
         await RefreshRegistrationAsync(ct);
-        return null;
     }
 
     private async Task VerifyNewWalAsync(WalArchive archive, CancellationToken ct)

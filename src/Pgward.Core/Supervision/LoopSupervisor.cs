@@ -35,9 +35,11 @@ public sealed class LoopSupervisor(TimeProvider time, ILogger logger) : IDisposa
     /// null for a loop that does not beat (one that waits for work).</param>
     /// <param name="mayEnd">Whether ending by itself is the loop's normal course (automatic failover turned off here);
     /// otherwise an end before its token is cancelled is a fault.</param>
-    public SupervisedLoop Add(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter = null, bool mayEnd = false)
+    /// <param name="backoff">The waits before a <see cref="LoopFaultPolicy.Restart"/> loop runs again; null for
+    /// <see cref="LoopBackoff.Default"/> (1 s doubling up to 30 s).</param>
+    public SupervisedLoop Add(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter = null, bool mayEnd = false, LoopBackoff? backoff = null)
     {
-        var loop = new SupervisedLoop(name, policy, stuckAfter, mayEnd, time, logger, Stop);
+        var loop = new SupervisedLoop(name, policy, stuckAfter, mayEnd, backoff ?? LoopBackoff.Default, time, logger, Stop);
         lock (gate)
         {
             loops.Add(loop);

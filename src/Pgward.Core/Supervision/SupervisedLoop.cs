@@ -13,6 +13,7 @@ public sealed class SupervisedLoop
 {
     private readonly TimeSpan? stuckAfter;
     private readonly bool mayEnd;
+    private readonly LoopBackoff backoff;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Action<SupervisedLoop, string> stopProcess;
@@ -21,13 +22,14 @@ public sealed class SupervisedLoop
     private volatile string? lastError;
     private volatile int faultsInARow;
 
-    internal SupervisedLoop(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter, bool mayEnd, TimeProvider time, ILogger logger,
+    internal SupervisedLoop(string name, LoopFaultPolicy policy, TimeSpan? stuckAfter, bool mayEnd, LoopBackoff backoff, TimeProvider time, ILogger logger,
         Action<SupervisedLoop, string> stopProcess)
     {
         Name = name;
         Policy = policy;
         this.stuckAfter = stuckAfter;
         this.mayEnd = mayEnd;
+        this.backoff = backoff;
         this.time = time;
         this.logger = logger;
         this.stopProcess = stopProcess;
@@ -48,7 +50,7 @@ public sealed class SupervisedLoop
     public void Beat() => Interlocked.Exchange(ref lastBeat, time.GetTimestamp());
 
     /// <summary>How many faults in a row make a restarting loop count as failing in <c>/health</c>: 5, about half a
-    /// minute of backoff (1 + 2 + 4 + 8 + 16 s) without one good run.</summary>
+    /// minute of the default backoff (1 + 2 + 4 + 8 + 16 s) without one good run.</summary>
     public const int FailingAfter = 5;
 
     /// <summary>What is wrong with the loop for <c>/health</c>: failed (the process stops), failing (it faults again each
@@ -112,10 +114,10 @@ public sealed class SupervisedLoop
                 return;
             }
             // A loop that ran well for a while before this fault starts its backoff again from the shortest wait.
-            faults = time.GetElapsedTime(started) >= LoopBackoff.Longest ? 1 : faults + 1;
+            faults = time.GetElapsedTime(started) >= backoff.Longest ? 1 : faults + 1;
             faultsInARow = faults;
             status = LoopStatus.Restarting;
-            var wait = LoopBackoff.After(faults);
+            var wait = backoff.After(faults);
             LoopLog.Restarting(logger, Name, error, wait.TotalSeconds, fault);
             try
             {

@@ -91,6 +91,29 @@ public sealed class SupervisedLoopTests
     }
 
     [Fact]
+    public async Task Restart_loop_with_a_backoff_of_its_own_waits_that_long_before_it_runs_again()
+    {
+        using var loops = new LoopSupervisor(time, log);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var starts = 0;
+        var loop = loops.Add("WAL streaming", LoopFaultPolicy.Restart, backoff: new LoopBackoff(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)));
+        var task = loop.RunAsync(ct => Interlocked.Increment(ref starts) == 1
+            ? throw new IOException("connection reset")
+            : Task.Delay(Timeout.InfiniteTimeSpan, ct), stop.Token);
+        await WaitUntilAsync(() => loop.Status == LoopStatus.Restarting);
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(50, Token);
+        Assert.Equal(1, Volatile.Read(ref starts));
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => Volatile.Read(ref starts) == 2);
+        Assert.Contains(log.Lines, l => l.Text.Contains("loop WAL streaming failed: connection reset; it runs again in 30 s", StringComparison.Ordinal));
+
+        await stop.CancelAsync();
+        await task;
+    }
+
+    [Fact]
     public async Task StopProcess_loop_that_throws_cancels_Fatal_names_itself_in_Failure_and_in_Problems()
     {
         using var loops = new LoopSupervisor(time, log);
