@@ -12,7 +12,8 @@
 #   - the exit status of `cluster show` afterwards (must be 0).
 # Before the next switchover it waits until both standbys stream from the new primary.
 # Environment: PGWARD_BENCH_PORT_SWITCHOVER (default 5741: PostgreSQL 5741-5743, agents 6741-6743),
-# PGWARD_BENCH_SWITCHOVER_RUNS (5), PGWARD_BENCH_WRITE_INTERVAL_MS (5).
+# PGWARD_BENCH_SWITCHOVER_RUNS (5), PGWARD_BENCH_WRITE_INTERVAL_MS (5), PGWARD_BENCH_KEEP=1 keeps the scratch
+# directory with the sandbox's logs (DIR/sandbox.logs).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,7 +36,7 @@ cleanup() {
         wait "$load_pid" 2>/dev/null || true
     fi
     purge_sandbox "$pgward" "$dir"
-    rm -rf "$work"
+    if [[ "${PGWARD_BENCH_KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
     exit "$status"
 }
 trap cleanup EXIT
