@@ -42,10 +42,16 @@ public sealed class SandboxAgents : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // An agent that ended before it was stopped is what a failed test most needs to show.
+        var endedEarly = runs.Where(run => run.IsCompleted).ToList();
         await stop.CancelAsync();
         foreach (var run in runs)
         {
-            await run;
+            var result = await run;
+            if (endedEarly.Contains(run))
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"an agent ended before the test stopped it: {result}");
+            }
         }
         Client.Dispose();
         stop.Dispose();
