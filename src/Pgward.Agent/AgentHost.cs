@@ -65,21 +65,24 @@ public static class AgentHost
         AgentLog.Listening(logger, options.NodeName, options.NodeId, ListenUrl(options));
         // Both run until the agent stops, or until a loop whose state cannot be trusted after a fault failed (Fatal).
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
-        // Monitoring only observes and records history: after a fault it starts afresh.
-        var monitoring = loops.Add("monitor", LoopFaultPolicy.Restart, StuckAfter(options.MonitorInterval));
-        // A fault that escapes the failover loop leaves its decisions (term, vote, lease) half-applied: the agent stops,
-        // and what guards a primary without its agent (the commit lease's closed connection, the dead-man switch)
-        // takes over until the service manager starts it again. Failover turned off here is its normal end.
-        var deciding = loops.Add("failover", LoopFaultPolicy.StopProcess, StuckAfter(options.MonitorInterval), mayEnd: true);
-        await Task.WhenAll(
-            monitoring.RunAsync(token => monitor.RunAsync(monitoring.Beat, token), halt.Token),
-            deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct));
+        // What a fault of each does: see AgentLoops. Failover turned off here is the failover loop's normal end.
+        var monitoring = RunMonitorAsync(loops, monitor, options.MonitorInterval, halt.Token);
+        var deciding = loops.Add(AgentLoops.Failover, StuckAfter(options.MonitorInterval), mayEnd: true);
+        await Task.WhenAll(monitoring, deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct));
         AgentLog.Stopping(logger);
         await app.StopAsync(CancellationToken.None);
         return loops.Failure is { } failure
             ? Outcome.Fail(ExitCodes.SystemFailure, $"{failure}; the agent stopped so that its service manager starts it again",
                 hint: "see the agent's log for the fault; under systemd (Restart=on-failure) it is already running again")
             : Outcome.Ok;
+    }
+
+    /// <summary>Runs <paramref name="monitor"/> under supervision as <see cref="AgentLoops.Monitor"/> until
+    /// <paramref name="ct"/> is cancelled; the task never throws.</summary>
+    internal static Task RunMonitorAsync(LoopSupervisor loops, MonitorLoop monitor, TimeSpan interval, CancellationToken ct)
+    {
+        var monitoring = loops.Add(AgentLoops.Monitor, StuckAfter(interval));
+        return monitoring.RunAsync(token => monitor.RunAsync(monitoring.Beat, token), ct);
     }
 
     /// <summary>How long a loop that beats every <paramref name="interval"/> may go without a round before

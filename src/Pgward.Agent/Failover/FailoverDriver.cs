@@ -188,30 +188,26 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         // Not linked to ct: when the agent is told to stop, the loops and the transport outlive it for the handover.
         using var stop = new CancellationTokenSource();
         running = stop.Token;
-        // Each loop beside the decisions, with what its fault does (see LoopFaultPolicy). They rebuild their state when
-        // they start again, or keep none, so they restart: the probe (a stale look counts as "server down"), the tick,
-        // the executor (each action is decided again by the next tick), the event writer, the agent-URL refresh and
-        // the commit lease (it connects afresh; meanwhile commits wait, which is safe).
+        // Each loop beside the decisions, with what its fault does (see AgentLoops). They rebuild their state when they
+        // start again, or keep none, so they restart; the dead-man supervision stops the agent.
         var tasks = new List<Task>
         {
-            loops.RunAsync("failover probe", LoopFaultPolicy.Restart, token => ProbeLoopAsync(probe, token), stop.Token),
-            loops.RunAsync("failover tick", LoopFaultPolicy.Restart, token => TickLoopAsync(ready.Options.TickInterval, token), stop.Token),
-            loops.RunAsync("failover executor", LoopFaultPolicy.Restart, ExecuteLoopAsync, stop.Token),
-            loops.RunAsync("event writer", LoopFaultPolicy.Restart, events.RunAsync, stop.Token),
-            loops.RunAsync("agent-url refresh", LoopFaultPolicy.Restart, token => AgentUrls.RefreshAsync(ctx, sender, ready.Voters, logger, token), stop.Token),
+            loops.RunAsync(AgentLoops.FailoverProbe, token => ProbeLoopAsync(probe, token), stop.Token),
+            loops.RunAsync(AgentLoops.FailoverTick, token => TickLoopAsync(ready.Options.TickInterval, token), stop.Token),
+            loops.RunAsync(AgentLoops.FailoverExecutor, ExecuteLoopAsync, stop.Token),
+            loops.RunAsync(AgentLoops.EventWriter, events.RunAsync, stop.Token),
+            loops.RunAsync(AgentLoops.AgentUrlRefresh, token => AgentUrls.RefreshAsync(ctx, sender, ready.Voters, logger, token), stop.Token),
         };
         if (link is not null)
         {
-            // The switch is what stops this primary when its agent cannot: an agent that can no longer keep one running
-            // stops, and the switch it leaves (or the next agent's) guards the server meanwhile.
-            tasks.Add(loops.RunAsync("dead-man supervision", LoopFaultPolicy.StopProcess, link.SuperviseAsync, stop.Token));
+            tasks.Add(loops.RunAsync(AgentLoops.DeadManSupervision, link.SuperviseAsync, stop.Token));
         }
         if (UsesCommitLease(ready))
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
             var lease = new CommitLease(ctx, () => CommitsAllowedUntil, () => seen,
                 syncModeSetting, logger);
-            tasks.Add(loops.RunAsync("commit lease", LoopFaultPolicy.Restart, lease.RunAsync, stop.Token));
+            tasks.Add(loops.RunAsync(AgentLoops.CommitLease, lease.RunAsync, stop.Token));
         }
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
         try

@@ -54,7 +54,7 @@ public sealed class FailoverTransport : IAsyncDisposable
             });
             queues[id] = queue;
             urls[id] = MessageUrl(url);
-            senders.Add(loops.RunAsync($"sender to node {id}", LoopFaultPolicy.Restart, token => SendLoopAsync(id, queue.Reader, token), stopping.Token));
+            senders.Add(loops.RunAsync(AgentLoops.Sender(id), token => SendLoopAsync(id, queue.Reader, token), stopping.Token));
         }
     }
 

@@ -47,9 +47,18 @@ public sealed class LoopSupervisor(TimeProvider time, ILogger logger) : IDisposa
         return loop;
     }
 
+    /// <summary>The declared loop <paramref name="loop"/> to run under supervision (see <see cref="Add(string, LoopFaultPolicy, TimeSpan?, bool, LoopBackoff?)"/>).</summary>
+    public SupervisedLoop Add(LoopDefinition loop, TimeSpan? stuckAfter = null, bool mayEnd = false) =>
+        Add(loop.Name, loop.Policy, stuckAfter, mayEnd);
+
     /// <summary>Runs <paramref name="body"/> as a loop that does not beat; the caller awaits the task (it never throws).</summary>
     public Task RunAsync(string name, LoopFaultPolicy policy, Func<CancellationToken, Task> body, CancellationToken ct) =>
         Add(name, policy).RunAsync(body, ct);
+
+    /// <summary>Runs <paramref name="body"/> as the declared loop <paramref name="loop"/>, one that does not beat; the caller
+    /// awaits the task (it never throws).</summary>
+    public Task RunAsync(LoopDefinition loop, Func<CancellationToken, Task> body, CancellationToken ct) =>
+        Add(loop).RunAsync(body, ct);
 
     /// <summary>The loops that failed or are stuck, one line each; empty when all is well.</summary>
     public IReadOnlyList<string> Problems()

@@ -7,7 +7,7 @@ namespace Pgward.Core.Supervision;
 /// is logged and either runs the loop again after a backoff (<see cref="LoopFaultPolicy.Restart"/>) or stops the
 /// whole process (<see cref="LoopFaultPolicy.StopProcess"/>, through its <see cref="LoopSupervisor"/>). A loop that
 /// calls <see cref="Beat"/> every round is reported stuck when it has not for <c>stuckAfter</c>. Made by
-/// <see cref="LoopSupervisor.Add"/>.
+/// <see cref="LoopSupervisor.Add(LoopDefinition, TimeSpan?, bool)"/>.
 /// </summary>
 public sealed class SupervisedLoop
 {
