@@ -21,6 +21,12 @@ namespace Pgward.Agent.Failover;
 /// </summary>
 public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, IAgreementStore votes, LoopSupervisor loops, ILogger logger)
 {
+    /// <summary>How long a promotion request waits for a look at the server taken after it: 1 s (a look takes one
+    /// query; the probe runs every tick).</summary>
+    private static readonly TimeSpan FreshLookTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FreshLookPoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>A probe older than this counts as "server not answering": 3 s.</summary>
     private static readonly TimeSpan StaleProbe = TimeSpan.FromSeconds(3);
 
@@ -113,6 +119,13 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             return null;
         }
+        // The candidacy carries this node's position, from the loop's latest look at the server: a switchover asks
+        // right after the candidate received the old primary's shutdown checkpoint, and a look taken before that made
+        // the candidate "behind" voters that had received it. Wait for a look taken after the request, then a tick
+        // hands it to the decisions before the request does.
+        var asked = ctx.Time.GetUtcNow();
+        await Waiting.UntilAsync(_ => Task.FromResult(seen.At > asked), FreshLookTimeout, FreshLookPoll, ctx.Time, ct);
+        inbox.Writer.TryWrite(new FailoverInput.Tick());
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done)))
         {
