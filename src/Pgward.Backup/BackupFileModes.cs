@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Pgward.Core.IO;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Backup;
@@ -40,7 +40,7 @@ public static class BackupFileModes
         // mkdir(2) ignores the set-group-ID bit of its mode: set it, and the group, once the directory exists.
         if (topmost && Group() is { } group)
         {
-            _ = LChown(path, -1, group);
+            GiveToGroup(path, group);
         }
         System.IO.File.SetUnixFileMode(path, Directory);
     }
@@ -84,7 +84,7 @@ public static class BackupFileModes
                 : before & ~Other & ~UnixFileMode.GroupWrite;
             if (group is { } gid)
             {
-                _ = LChown(entry.FullName, -1, gid);
+                GiveToGroup(entry.FullName, gid);
             }
             // Set even when unchanged: chown(2) may clear the set-group-ID bit.
             entry.UnixFileMode = wanted;
@@ -98,18 +98,20 @@ public static class BackupFileModes
 
     /// <summary>The group to give the backup directory: the login group of <see cref="ServerAccount.DefaultServerUser"/>
     /// when pgward runs as root (null when there is none), else null (the process's own group).</summary>
-    public static int? Group(string passwdFile = "/etc/passwd")
-    {
-        if (!Environment.IsPrivilegedProcess || !System.IO.File.Exists(passwdFile))
-        {
-            return null;
-        }
-        var fields = System.IO.File.ReadLines(passwdFile).FirstOrDefault(l => l.StartsWith(ServerAccount.DefaultServerUser + ":", StringComparison.Ordinal))?.Split(':');
-        return fields is { Length: > 3 } && int.TryParse(fields[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var gid)
-            ? gid
+    public static uint? Group(string passwdFile = "/etc/passwd") =>
+        Environment.IsPrivilegedProcess && System.IO.File.Exists(passwdFile)
+            ? ServerAccount.LoginGroup(System.IO.File.ReadLines(passwdFile), ServerAccount.DefaultServerUser)
             : null;
-    }
 
-    [DllImport("libc", EntryPoint = "lchown", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
-    private static extern int LChown(string path, int owner, int group);
+    // As before: a group that cannot be given leaves the mode alone, which keeps others out either way.
+    private static void GiveToGroup(string path, uint gid)
+    {
+        try
+        {
+            FileOwner.SetGroup(path, gid);
+        }
+        catch (IOException)
+        {
+        }
+    }
 }

@@ -23,7 +23,8 @@ public static class NodeDirectoryClaim
         }
         if (!File.Exists(path))
         {
-            File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"node_id={options.NodeId}\nnode_name={options.NodeName}\n"));
+            IO.DurableFile.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"node_id={options.NodeId}\nnode_name={options.NodeName}\n"),
+                ownerLike: options.DataDirectory);
         }
         return null;
     }

@@ -24,6 +24,10 @@ public static class FileOwner
         }
     }
 
+    /// <summary>Gives <paramref name="path"/> the group <paramref name="gid"/>, its owner unchanged; throws
+    /// <see cref="IOException"/> when it cannot.</summary>
+    public static void SetGroup(string path, uint gid) => Libc.ChangeOwner(path, uint.MaxValue, gid);
+
     /// <summary>The owner (uid, gid) of <paramref name="path"/>; null when it does not exist.</summary>
     public static (uint Uid, uint Gid)? Of(string path) => Libc.OwnerOf(path);
 }

@@ -29,8 +29,17 @@ public sealed class ServerAccount(string? userName, IProcessRunner runner)
     }
 
     /// <summary>Whether an /etc/passwd-format listing has <paramref name="user"/>.</summary>
-    public static bool UserExists(IEnumerable<string> passwdLines, string user) =>
-        passwdLines.Any(line => line.StartsWith(user + ":", StringComparison.Ordinal));
+    public static bool UserExists(IEnumerable<string> passwdLines, string user) => Entry(passwdLines, user) is not null;
+
+    /// <summary>The login group (gid) of <paramref name="user"/> in an /etc/passwd-format listing; null when it has none.</summary>
+    public static uint? LoginGroup(IEnumerable<string> passwdLines, string user) =>
+        Entry(passwdLines, user) is { Length: > 3 } fields
+            && uint.TryParse(fields[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var gid)
+            ? gid
+            : null;
+
+    private static string[]? Entry(IEnumerable<string> passwdLines, string user) =>
+        passwdLines.FirstOrDefault(line => line.StartsWith(user + ":", StringComparison.Ordinal))?.Split(':');
 
     /// <summary>Creates <paramref name="path"/> (and parents) and gives it, recursively, to this account.</summary>
     public async Task<ProcessResult?> CreateOwnedDirectoryAsync(string path, CancellationToken cancellationToken)
