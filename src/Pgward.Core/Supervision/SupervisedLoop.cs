@@ -77,15 +77,14 @@ public sealed class SupervisedLoop
     /// <param name="body">The loop; it ends when its token is cancelled (or, for a loop that may end, when it is done).</param>
     public async Task RunAsync(Func<CancellationToken, Task> body, CancellationToken ct)
     {
-        var faults = 0;
         while (!ct.IsCancellationRequested)
         {
             var started = time.GetTimestamp();
             Beat();
             status = LoopStatus.Running;
-            if (faults > 0)
+            if (faultsInARow > 0)
             {
-                LoopLog.Recovered(logger, Name, faults);
+                LoopLog.Recovered(logger, Name, faultsInARow);
             }
             Exception? fault = null;
             try
@@ -114,10 +113,9 @@ public sealed class SupervisedLoop
                 return;
             }
             // A loop that ran well for a while before this fault starts its backoff again from the shortest wait.
-            faults = time.GetElapsedTime(started) >= backoff.Longest ? 1 : faults + 1;
-            faultsInARow = faults;
+            faultsInARow = time.GetElapsedTime(started) >= backoff.Longest ? 1 : faultsInARow + 1;
             status = LoopStatus.Restarting;
-            var wait = backoff.After(faults);
+            var wait = backoff.After(faultsInARow);
             LoopLog.Restarting(logger, Name, error, wait.TotalSeconds, fault);
             try
             {
