@@ -1,3 +1,4 @@
+using Pgward.Core;
 using Xunit;
 
 namespace Pgward.IntegrationTests.Cluster;
@@ -10,25 +11,17 @@ public static class ReplicationSlotSets
     /// expected, then fails naming every node's slots.</summary>
     public static async Task AssertAsync(Sandbox sandbox, Dictionary<int, string[]> expected, CancellationToken ct)
     {
-        var limit = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(20);
-        while (true)
+        var actual = new Dictionary<int, string>();
+        var held = await Waiting.UntilAsync(async token =>
         {
-            var actual = new Dictionary<int, string>();
             foreach (var (node, _) in expected)
             {
                 actual[node] = await Sql.ScalarAsync<string>(sandbox.ConnectionString(node),
-                    "SELECT coalesce(string_agg(slot_name, ',' ORDER BY slot_name), '') FROM pg_replication_slots WHERE slot_type = 'physical'", ct);
+                    "SELECT coalesce(string_agg(slot_name, ',' ORDER BY slot_name), '') FROM pg_replication_slots WHERE slot_type = 'physical'", token);
             }
-            if (expected.All(e => actual[e.Key] == string.Join(',', e.Value.Order(StringComparer.Ordinal))))
-            {
-                return;
-            }
-            if (TimeProvider.System.GetUtcNow() > limit)
-            {
-                Assert.Fail("replication slots: " + string.Join("; ", actual.Select(a => $"node{a.Key} [{a.Value}]"))
-                    + " expected " + string.Join("; ", expected.Select(e => $"node{e.Key} [{string.Join(',', e.Value)}]")));
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, ct);
-        }
+            return expected.All(e => actual[e.Key] == string.Join(',', e.Value.Order(StringComparer.Ordinal)));
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250), TimeProvider.System, ct);
+        Assert.True(held, "replication slots: " + string.Join("; ", actual.Select(a => $"node{a.Key} [{a.Value}]"))
+            + " expected " + string.Join("; ", expected.Select(e => $"node{e.Key} [{string.Join(',', e.Value)}]")));
     }
 }
