@@ -39,8 +39,12 @@ public sealed class SandboxBuilder(
         "wal_keep_size = 128MB",
     ];
 
+    /// <summary>The CA and each node's certificate (PostgreSQL's ssl and the agent's TLS both present it).</summary>
+    public SandboxCertificates Certificates { get; } = new(layout);
+
     public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
     {
+        Certificates.EnsureAuthority(TimeProvider.System);
         var code = await BuildPrimaryAsync(basePort, ct);
         for (var nodeId = 2; nodeId <= nodeCount && code == ExitCodes.Success; nodeId++)
         {
@@ -124,6 +128,7 @@ public sealed class SandboxBuilder(
         {
             throw new IOException(chown.Describe());
         }
+        Certificates.IssueNode(name, TimeProvider.System);
     }
 
     /// <summary>The settings that differ between nodes; a clone copies the primary's file, so each node writes its own.</summary>
