@@ -12,7 +12,9 @@ using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Logging;
 using Pgward.Core.Supervision;
+using Pgward.Core.Systemd;
 using Pgward.Failover.Agreement;
 
 namespace Pgward.Agent;
@@ -27,9 +29,6 @@ public static class AgentHost
     /// <summary>How long in-flight requests may finish when the agent stops: 5 s.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
-    // The category of Microsoft.Extensions.Hosting's internal host, which logs "Hosting failed to start".
-    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
-
     /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
     public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
@@ -41,18 +40,24 @@ public static class AgentHost
     {
         var options = ctx.Options;
         await using var app = Build(ctx);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pgward.Agent");
-        using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, logger);
-        using var control = new LocalNodeControl(ctx, logger);
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggers.CreateLogger(LogSubsystems.Agent);
+        var monitorLogger = loggers.CreateLogger(LogSubsystems.Monitor);
+        var controlLogger = loggers.CreateLogger(LogSubsystems.Control);
+        using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, monitorLogger);
+        using var control = new LocalNodeControl(ctx, controlLogger);
         using var agents = new AgentClient(options.AgentToken, ctx.Time);
-        using var loops = new LoopSupervisor(ctx.Time, logger);
-        var monitor = new MonitorLoop(ctx, probes, logger);
-        var failover = new FailoverDriver(ctx, control, votes, loops, logger);
+        using var loops = new LoopSupervisor(ctx.Time, loggers.CreateLogger(LogSubsystems.Loops));
+        var monitor = new MonitorLoop(ctx, probes, monitorLogger);
+        var failover = new FailoverDriver(ctx, control, votes, loops, loggers.CreateLogger(LogSubsystems.Failover))
+        {
+            LeaseLogger = loggers.CreateLogger(LogSubsystems.Lease),
+        };
         control.Failover = failover;
         HealthRoutes.Map(app, options, probes, ctx, monitor, failover, loops);
         ConnectivityRoutes.Map(app, ctx, agents);
         FailoverRoutes.Map(app, options.AgentToken, failover);
-        new ControlRoutes(options.AgentToken, control, logger, ct).MapAll(app);
+        new ControlRoutes(options.AgentToken, control, controlLogger, ct).MapAll(app);
         try
         {
             await app.StartAsync(ct);
@@ -68,7 +73,11 @@ public static class AgentHost
         // What a fault of each does: see AgentLoops. Failover turned off here is the failover loop's normal end.
         var monitoring = RunMonitorAsync(loops, monitor, options.MonitorInterval, halt.Token);
         var deciding = loops.Add(AgentLoops.Failover, StuckAfter(options.MonitorInterval), mayEnd: true);
-        await Task.WhenAll(monitoring, deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct));
+        // Under systemd (Type=notify): READY once the monitor has looked at the server, the watchdog fed while no loop
+        // is stuck, STOPPING when the agent begins to stop.
+        using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
+        var notifying = notifier?.RunAsync(() => monitor.FirstRound.IsCompleted, loops.Stuck, halt.Token) ?? Task.CompletedTask;
+        await Task.WhenAll(monitoring, deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct), notifying);
         AgentLog.Stopping(logger);
         await app.StopAsync(CancellationToken.None);
         return loops.Failure is { } failure
@@ -95,17 +104,7 @@ public static class AgentHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSingleton<IHostLifetime, AgentLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        builder.Logging.ClearProviders()
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-            })
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Microsoft", LogLevel.Warning)
-            // The host logs a failed start (a port in use) with Kestrel's whole stack trace before it throws; RunAsync
-            // catches that exception and says the one thing that matters, so the host's own error lines are dropped.
-            .AddFilter(HostCategory, level => level is LogLevel.Warning);
+        AgentLogging.Configure(builder.Logging, ctx.Time);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -3,6 +3,7 @@ using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Core.Reporting;
 using Pgward.Core.Supervision;
+using Pgward.Core.Systemd;
 
 namespace Pgward.Backup;
 
@@ -28,13 +29,24 @@ public static class BackupDaemon
     /// <summary>How often the daemon runs the catalog's upkeep: 1 minute.</summary>
     public static readonly TimeSpan CronInterval = TimeSpan.FromMinutes(1);
 
-    public static Task<Outcome> RunAsync(BackupContext ctx, CancellationToken ct) =>
-        RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync, ct);
+    /// <summary>How long one round of upkeep may take before the loop counts as stuck and the service manager's watchdog
+    /// is no longer fed: 30 minutes (a round reads back newly archived WAL, which after a long outage can be a lot).</summary>
+    public static readonly TimeSpan UpkeepStuckAfter = TimeSpan.FromMinutes(30);
+
+    public static async Task<Outcome> RunAsync(BackupContext ctx, CancellationToken ct)
+    {
+        using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
+        return await RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync,
+            notifier, ct);
+    }
 
     /// <param name="stream">One run of the WAL receiver, until it stops.</param>
     /// <param name="upkeep">One round of upkeep; it throws when it failed.</param>
+    /// <param name="notifier">systemd's notifications (Type=notify): READY once both loops have started, the watchdog fed
+    /// while the upkeep is not stuck, STOPPING when the daemon stops; null when not run by systemd.</param>
     public static async Task<Outcome> RunAsync(
-        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, CancellationToken ct)
+        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, ServiceNotifier? notifier,
+        CancellationToken ct)
     {
         ctx.Reporter.Notice($"backup server daemon: streaming WAL into {ctx.Layout.WalDirectory}");
         if (BackupFileModes.Tighten(ctx.Layout.Root) is > 0 and var tightened)
@@ -46,12 +58,15 @@ public static class BackupDaemon
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Both rebuild what they need each round (a new receiver, the catalog read again): after a fault they run again.
         var streaming = loops.Add("WAL streaming", LoopFaultPolicy.Restart, backoff: Backoff);
-        var upkeeping = loops.Add("backup upkeep", LoopFaultPolicy.Restart, backoff: Backoff);
+        // The receiver does not beat: it waits on the network as long as the cluster writes nothing, which is normal.
+        var upkeeping = loops.Add("backup upkeep", LoopFaultPolicy.Restart, stuckAfter: UpkeepStuckAfter, backoff: Backoff);
         Task[] running =
         [
             streaming.RunAsync(token => StreamAsync(stream, token), stop.Token),
-            upkeeping.RunAsync(token => KeepUpAsync(upkeep, ctx.Time, token), stop.Token),
+            upkeeping.RunAsync(token => KeepUpAsync(upkeep, upkeeping.Beat, ctx.Time, token), stop.Token),
         ];
+        var notifying = notifier?.RunAsync(() => streaming.Status != LoopStatus.Starting && upkeeping.Status != LoopStatus.Starting, loops.Stuck, stop.Token)
+            ?? Task.CompletedTask;
         var ended = await Task.WhenAny(running);
         Outcome outcome = Outcome.Ok;
         if (!ct.IsCancellationRequested)
@@ -64,7 +79,7 @@ public static class BackupDaemon
         }
         await stop.CancelAsync();
         // Every loop is awaited, and every exception observed: nothing goes on running after this returns.
-        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll([.. running, notifying]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (outcome.Error is { } error)
         {
             ctx.Reporter.Error(error);
@@ -88,11 +103,12 @@ public static class BackupDaemon
 
     /// <summary>The upkeep at start and every <see cref="CronInterval"/>. Not only an <see cref="IOException"/> escapes
     /// to the loop: the upkeep loop used to catch only that, and died of anything else in silence.</summary>
-    private static async Task KeepUpAsync(Func<CancellationToken, Task> upkeep, TimeProvider time, CancellationToken ct)
+    private static async Task KeepUpAsync(Func<CancellationToken, Task> upkeep, Action beat, TimeProvider time, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             await upkeep(ct);
+            beat();
             await Task.Delay(CronInterval, time, ct);
         }
     }

@@ -21,6 +21,9 @@ namespace Pgward.Agent.Failover;
 /// </summary>
 public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, IAgreementStore votes, LoopSupervisor loops, ILogger logger)
 {
+    /// <summary>The logger of the commit lease and the dead-man switch (subsystem <c>lease</c>); null: the driver's own.</summary>
+    public ILogger? LeaseLogger { get; init; }
+
     /// <summary>How long a promotion request waits for a look at the server taken after it: 1 s (a look takes one
     /// query; the probe runs every tick).</summary>
     private static readonly TimeSpan FreshLookTimeout = TimeSpan.FromSeconds(1);
@@ -163,7 +166,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         transport = sender;
         var events = new EventQueue(new AgentEvents(ctx).RecordAsync, logger);
         actuator = new FailoverActuator(ctx, control, guard, events, logger);
-        using var link = ready.Profile.IsWitness ? null : DeadManLink.Attach(ctx, logger);
+        using var link = ready.Profile.IsWitness ? null : DeadManLink.Attach(ctx, LeaseLogger ?? logger);
         deadMan = link;
         await ObserveAsync(probe, ct);
         if (!ready.Profile.IsWitness && await StartHandedOverAsync(ct))
@@ -219,7 +222,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
             var lease = new CommitLease(ctx, () => CommitsAllowedUntil, () => seen,
-                syncModeSetting, logger);
+                syncModeSetting, LeaseLogger ?? logger);
             tasks.Add(loops.RunAsync(AgentLoops.CommitLease, lease.RunAsync, stop.Token));
         }
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pgward.Cluster;
 using Pgward.Core;
+using Pgward.Core.Logging;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 
@@ -28,12 +29,8 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
 
     public static async Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct)
     {
-        using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        }));
-        var logger = loggers.CreateLogger("Pgward.DeadManSwitch");
+        using var loggers = LoggerFactory.Create(builder => AgentLogging.Configure(builder, ctx.Time));
+        var logger = loggers.CreateLogger(LogSubsystems.Lease);
         Signals.NewSession();
         using var state = DeadManState.OpenExisting(ctx.Options.ConfigFile);
         if (state is null)

@@ -15,7 +15,12 @@ namespace Pgward.Agent.Monitoring;
 public sealed class MonitorLoop(OperationContext ctx, ProbeCache probes, ILogger logger)
 {
     private readonly Lock gate = new();
+    private readonly TaskCompletionSource firstRound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset? upstreamLastSeen;
+
+    /// <summary>Completes when the loop has finished its first round: the agent has looked at its server (and logged
+    /// what it found). What the agent waits for to tell systemd it is ready.</summary>
+    public Task FirstRound => firstRound.Task;
 
     /// <summary>When a standby last got an answer from its upstream; null on a primary or before the first answer.</summary>
     public DateTimeOffset? UpstreamLastSeen
@@ -39,6 +44,7 @@ public sealed class MonitorLoop(OperationContext ctx, ProbeCache probes, ILogger
             {
                 await TickAsync(ct);
                 beat();
+                firstRound.TrySetResult();
             }
             while (await timer.WaitForNextTickAsync(ct));
         }

@@ -51,10 +51,10 @@ public static class BackupCommandGroup
     /// <summary>Loads the <c>[backup]</c> section, builds the <see cref="BackupContext"/> and turns the outcome into an exit code.</summary>
     public static async Task<int> RunAsync(
         CommandRunner runner, ParseResult parse, Func<BackupContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct,
-        int configErrorExitCode = ExitCodes.BadConfig)
+        int configErrorExitCode = ExitCodes.BadConfig, string? daemon = null)
     {
         var env = runner.Environment;
-        var reporter = runner.CreateReporter(parse, configured: null);
+        var reporter = runner.CreateReporter(parse, configured: null, daemon);
         var load = ConfigLoader.Load(parse.GetValue<string?>("--config-file"), env.GetEnvironmentVariable, env.CurrentDirectory);
         var (options, errors, warnings) = BackupOptions.Bind(load.Sections.GetValueOrDefault("backup"), load.Path ?? "pgward.conf");
         var loadErrors = load.Errors.Where(e => !CommandRunner.IsMissingNodeSetting(e)).ToList();

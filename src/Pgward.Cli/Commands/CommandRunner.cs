@@ -5,6 +5,7 @@ using Pgward.Cluster.Events;
 using Pgward.Core;
 using Pgward.Core.Config;
 using Pgward.Core.Events;
+using Pgward.Core.Logging;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 using Pgward.Core.Reporting;
@@ -21,10 +22,13 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
 
     /// <param name="backupServer">A backup server's command: a pgward.conf with a <c>[backup]</c> section need not
     /// hold a node's own settings (node_id, data_directory ...); their absence is not an error then.</param>
+    /// <param name="daemon">For a daemon (<c>daemon run</c>): the subsystem its reported lines are logged under, with a
+    /// timestamp and level (<see cref="DaemonReporter"/>); null for a command's <c>NOTICE: ...</c> lines.</param>
     public async Task<int> RunAsync(
-        ParseResult parse, Func<OperationContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct, bool backupServer = false)
+        ParseResult parse, Func<OperationContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct, bool backupServer = false,
+        string? daemon = null)
     {
-        var early = CreateReporter(parse, configured: null);
+        var early = CreateReporter(parse, configured: null, daemon);
         var load = ConfigLoader.Load(parse.GetValue(globals.ConfigFile), env.GetEnvironmentVariable, env.CurrentDirectory);
         foreach (var warning in load.Warnings)
         {
@@ -41,7 +45,7 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
         }
 
         var options = load.Options ?? BackupServerOptions(load);
-        var reporter = CreateReporter(parse, options.LogLevel.ToString());
+        var reporter = CreateReporter(parse, options.LogLevel.ToString(), daemon);
         await using var db = new DbConnector();
         var notifier = new EventNotifier(options.EventNotificationCommand, options.EventNotifications, options.EventNotificationTimeout, env.Time);
         var context = new OperationContext(
@@ -73,11 +77,14 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
         };
     }
 
-    public IReporter CreateReporter(ParseResult parse, string? configured)
+    /// <param name="daemon">The subsystem of a daemon's reported lines (see <see cref="DaemonReporter"/>); null for a command.</param>
+    public IReporter CreateReporter(ParseResult parse, string? configured, string? daemon = null)
     {
         var level = parse.GetValue(globals.LogLevel) ?? (parse.GetValue(globals.Verbose) ? "INFO" : null)
             ?? (parse.GetValue(globals.Quiet) ? "WARNING" : null) ?? configured ?? "NOTICE";
-        return new ConsoleReporter(env.Error, env.IsTerminal, ParseLevel(level));
+        return daemon is null
+            ? new ConsoleReporter(env.Error, env.IsTerminal, ParseLevel(level))
+            : new DaemonReporter(env.Error, ParseLevel(level), daemon, DaemonLogFormats.FromProcess(2), env.Time);
     }
 
     public static int Finish(Outcome outcome, IReporter reporter)

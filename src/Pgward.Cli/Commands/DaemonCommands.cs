@@ -11,6 +11,7 @@ using Pgward.Cli.Output;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Logging;
 using Pgward.Core.Metadata;
 using Pgward.Core.Reporting;
 
@@ -39,8 +40,8 @@ public static class DaemonCommands
     {
         var run = new Command("run", "run the agent in the foreground (for systemd); Ctrl-C or SIGTERM stops it");
         run.SetAction((parse, ct) => IsBackupServer(parse, runner.Environment)
-            ? BackupCommandGroup.RunAsync(runner, parse, BackupDaemon.RunAsync, ct)
-            : runner.RunAsync(parse, RunAgentAsync, ct));
+            ? BackupCommandGroup.RunAsync(runner, parse, BackupDaemon.RunAsync, ct, daemon: LogSubsystems.Backup)
+            : runner.RunAsync(parse, RunAgentAsync, ct, daemon: LogSubsystems.Operation));
         return run;
     }
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Pgward.Core.IO;
 
-/// <summary>The few libc calls .NET has no API for: fsync of a directory, and reading and setting a file's owner.</summary>
+/// <summary>The few libc calls .NET has no API for: fsync of a directory, reading and setting a file's owner, and a file's device and inode.</summary>
 internal static partial class Libc
 {
     // O_RDONLY opens a directory on Linux; O_DIRECTORY is left out because its value differs between x86-64 and arm64.
@@ -13,6 +13,10 @@ internal static partial class Libc
     private const int StatxSize = 256;
     private const int StatxUidOffset = 20;
     private const int StatxGidOffset = 24;
+    private const uint StatxInode = 0x100;
+    private const int StatxInodeOffset = 32;
+    private const int StatxDevMajorOffset = 136;
+    private const int StatxDevMinorOffset = 140;
 
     /// <summary>fsync(2) of a directory: makes the renames and creations inside it durable.</summary>
     public static void SyncDirectory(string directory)
@@ -44,6 +48,23 @@ internal static partial class Libc
             return null;
         }
         return (BitConverter.ToUInt32(buffer, StatxUidOffset), BitConverter.ToUInt32(buffer, StatxGidOffset));
+    }
+
+    /// <summary>The device and inode of <paramref name="path"/> (following symbolic links) as systemd writes them in
+    /// <c>JOURNAL_STREAM</c>: <c>st_dev:st_ino</c> in decimal; null when it cannot be read.</summary>
+    public static string? DeviceAndInode(string path)
+    {
+        var buffer = new byte[StatxSize];
+        if (Statx(AtCurrentDirectory, path, 0, StatxInode, buffer) != 0)
+        {
+            return null;
+        }
+        var inode = BitConverter.ToUInt64(buffer, StatxInodeOffset);
+        ulong major = BitConverter.ToUInt32(buffer, StatxDevMajorOffset);
+        ulong minor = BitConverter.ToUInt32(buffer, StatxDevMinorOffset);
+        // glibc's makedev(3): how st_dev, and so JOURNAL_STREAM, encodes the pair.
+        var device = ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{device}:{inode}");
     }
 
     /// <summary>chown(2); throws when it fails.</summary>

@@ -69,6 +69,19 @@ public sealed class LoopSupervisor(TimeProvider time, ILogger logger) : IDisposa
         }
     }
 
+    /// <summary>
+    /// The loops that are stuck, one line each; empty when every loop that beats did so in time. The watchdog is fed
+    /// only while this is empty. A loop that keeps failing is not in it: it runs again by design (a backup server waiting
+    /// for an operator's fix), and restarting the process would not fix it; a loop that failed for good ends the process.
+    /// </summary>
+    public IReadOnlyList<string> Stuck()
+    {
+        lock (gate)
+        {
+            return [.. loops.Select(l => l.Stuck()).OfType<string>()];
+        }
+    }
+
     private void Stop(SupervisedLoop loop, string error)
     {
         lock (gate)

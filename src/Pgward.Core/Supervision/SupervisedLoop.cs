@@ -66,6 +66,14 @@ public sealed class SupervisedLoop
         {
             return $"{Name}: failing ({faultsInARow} faults in a row, the last: {lastError})";
         }
+        return Stuck();
+    }
+
+    /// <summary>"stuck" when the loop runs (or waits to run again) and has not finished a round for longer than it may take;
+    /// null otherwise. What the service manager's watchdog hears about (<see cref="LoopSupervisor.Stuck"/>).</summary>
+    public string? Stuck()
+    {
+        var current = status;
         var silent = time.GetElapsedTime(Interlocked.Read(ref lastBeat));
         return current is LoopStatus.Running or LoopStatus.Restarting && stuckAfter is { } limit && silent > limit
             ? $"{Name}: stuck (no round for {silent.TotalSeconds:0} s)" + (current == LoopStatus.Restarting ? $", last fault: {lastError}" : "")

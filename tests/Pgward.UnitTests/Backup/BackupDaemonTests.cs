@@ -34,7 +34,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         using var stop = new CancellationTokenSource();
         var daemon = BackupDaemon.RunAsync(Context, token => Interlocked.Increment(ref calls) == 1
             ? throw new InvalidOperationException("Connection is not open")
-            : UntilCancelledAsync(token), _ => Task.CompletedTask, stop.Token);
+            : UntilCancelledAsync(token), _ => Task.CompletedTask, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains(
             "loop WAL streaming failed: Connection is not open; it runs again in 30 s (InvalidOperationException)"));
@@ -55,7 +55,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         using var stop = new CancellationTokenSource();
         var daemon = BackupDaemon.RunAsync(Context, token => Interlocked.Increment(ref calls) == 1
             ? Task.FromResult(Outcome.Fail(ExitCodes.SystemFailure, "the server is another cluster", hint: "check conninfo"))
-            : UntilCancelledAsync(token), _ => Task.CompletedTask, stop.Token);
+            : UntilCancelledAsync(token), _ => Task.CompletedTask, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains(
             "loop WAL streaming failed: the server is another cluster (check conninfo); it runs again in 30 s (ReceiverStoppedException)"));
@@ -83,7 +83,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
             1 => throw new UnauthorizedAccessException("access to backup.info denied"),
             2 => throw new InvalidDataException("backup.info: no begin_time"),
             _ => Task.CompletedTask,
-        }, stop.Token);
+        }, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains("loop WAL streaming failed: Connection is not open; it runs again in 30 s (InvalidOperationException)"));
         await WaitUntilAsync(() => reporter.Warnings.Contains(
@@ -116,7 +116,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         var outcome = await BackupDaemon.RunAsync(Context, _ => throw new InvalidOperationException("Connection is not open"), async token =>
         {
             await UntilCancelledAsync(token).ContinueWith(_ => upkeepStopped = true, TaskScheduler.Default);
-        }, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }, null, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(ExitCodes.Internal, outcome.ExitCode);
         Assert.Equal("the WAL streaming loop ended on its own (IOException: write to stdout failed): stopping the process so that its "

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+using Pgward.Core.Logging;
+
+namespace Pgward.Agent;
+
+/// <summary>
+/// The agent's logging: every line on stdout with its timestamp, level and subsystem (<see cref="DaemonLogLine"/>),
+/// or with the journal's priority prefix when systemd connected stdout to its journal (<see cref="DaemonLogFormats"/>).
+/// The agent's own loggers are named for their subsystem (<see cref="LogSubsystems"/>).
+/// </summary>
+public static class AgentLogging
+{
+    // The category of Microsoft.Extensions.Hosting's internal host, which logs "Hosting failed to start".
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    /// <summary>Sets up <paramref name="logging"/> for the agent: Information and up, ASP.NET Core's own from Warning.</summary>
+    public static ILoggingBuilder Configure(ILoggingBuilder logging, TimeProvider time) =>
+        Configure(logging, new DaemonLoggerProvider(Console.Out, DaemonLogFormats.FromProcess(1), time));
+
+    /// <summary>Sets up <paramref name="logging"/> to write through <paramref name="provider"/>.</summary>
+    public static ILoggingBuilder Configure(ILoggingBuilder logging, DaemonLoggerProvider provider) =>
+        logging.ClearProviders()
+            .AddProvider(provider)
+            .SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            // The host logs a failed start (a port in use) with Kestrel's whole stack trace before it throws; RunAsync
+            // catches that exception and says the one thing that matters, so the host's own error lines are dropped.
+            .AddFilter(HostCategory, level => level is LogLevel.Warning);
+}

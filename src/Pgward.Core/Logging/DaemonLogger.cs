@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pgward.Core.Logging;
+
+/// <summary>One subsystem's logger of a <see cref="DaemonLoggerProvider"/>.</summary>
+internal sealed class DaemonLogger(DaemonLoggerProvider provider, string subsystem) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    // The logging builder's filters decide; this logger writes whatever reaches it.
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (!IsEnabled(logLevel))
+        {
+            return;
+        }
+        var message = formatter(state, exception);
+        provider.Write(logLevel, subsystem, eventId.Id, exception is null ? message : $"{message} {exception}");
+    }
+}

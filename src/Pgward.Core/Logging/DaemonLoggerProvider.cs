@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Pgward.Core.Logging;
+
+/// <summary>
+/// Writes a daemon's log lines (<see cref="DaemonLogLine"/>) to <paramref name="output"/>, one whole line at a time,
+/// as they are logged: no queue, so a line is out before the daemon acts on what it says (a READY sent after "listening"
+/// is never seen before it). Loggers are named by their category, which for pgward's own is the subsystem
+/// (<see cref="LogSubsystems"/>). Minimum levels and filters are the logging builder's.
+/// </summary>
+public sealed class DaemonLoggerProvider(TextWriter output, DaemonLogFormat format, TimeProvider time) : ILoggerProvider
+{
+    private readonly Lock gate = new();
+
+    public DaemonLogFormat Format => format;
+
+    public ILogger CreateLogger(string categoryName) => new DaemonLogger(this, DaemonLogLine.Subsystem(categoryName));
+
+    internal void Write(LogLevel level, string subsystem, int eventId, string text)
+    {
+        var line = DaemonLogLine.Format(time.GetUtcNow(), DaemonLogLine.Of(level), subsystem, eventId, text, format);
+        lock (gate)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    /// <summary>Nothing to release: the output belongs to whoever gave it.</summary>
+    public void Dispose()
+    {
+    }
+}
