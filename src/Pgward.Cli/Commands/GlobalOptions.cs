@@ -7,7 +7,7 @@ public sealed class GlobalOptions
 {
     public Option<string?> ConfigFile { get; } = new("--config-file", "-f")
     {
-        Description = "pgward.conf to use (default: $PGWARD_CONF, ./pgward.conf, /etc/pgward.conf)",
+        Description = "pgward.conf to use (default: $PGWARD_CONF, ./pgward.conf, /etc/pgward/pgward.conf, /etc/pgward.conf)",
         Recursive = true,
     };
 

@@ -2,13 +2,16 @@ namespace Pgward.Core.Config;
 
 /// <summary>
 /// Finds <c>pgward.conf</c>: the <c>-f</c> path if given, else <c>$PGWARD_CONF</c>, else <c>./pgward.conf</c>,
-/// else <c>/etc/pgward.conf</c>. A path the user named (<c>-f</c> or <c>PGWARD_CONF</c>) that does not exist is an
+/// else <c>/etc/pgward/pgward.conf</c> (where the Debian package and its services keep it), else <c>/etc/pgward.conf</c>. A path the user named (<c>-f</c> or <c>PGWARD_CONF</c>) that does not exist is an
 /// error, never a reason to read some other file.
 /// </summary>
 public static class ConfigLocator
 {
     public const string EnvironmentVariable = "PGWARD_CONF";
     public const string FileName = "pgward.conf";
+    /// <summary>The package's place for the file, beside its example: <c>/etc/pgward/pgward.conf</c>.</summary>
+    public const string PackagePath = "/etc/pgward/pgward.conf";
+
     public const string SystemPath = "/etc/pgward.conf";
 
     /// <param name="directoryExists">Tells a directory named where a file was expected from a missing file; null: no
@@ -29,7 +32,7 @@ public static class ConfigLocator
             return Named(Path.GetFullPath(fromEnv, currentDirectory), $"named by {EnvironmentVariable}", fileExists, directoryExists);
         }
 
-        string[] candidates = [Path.Combine(currentDirectory, FileName), SystemPath];
+        string[] candidates = [Path.Combine(currentDirectory, FileName), PackagePath, SystemPath];
         var found = candidates.FirstOrDefault(fileExists);
         if (found is not null)
         {

@@ -72,6 +72,14 @@ public class ConfigLocatorTests
     }
 
     [Fact]
+    public void Locate_uses_the_package_place_in_etc_pgward_before_etc_pgward_conf()
+    {
+        Assert.Equal("/etc/pgward/pgward.conf", Locate(null, null, "/etc/pgward/pgward.conf", "/etc/pgward.conf").Path);
+        Assert.Equal("/home/pg/pgward.conf", Locate(null, null, "/home/pg/pgward.conf", "/etc/pgward/pgward.conf").Path);
+        Assert.Contains("/etc/pgward/pgward.conf", Locate(null, null).Problem!.Message);
+    }
+
+    [Fact]
     public void Locate_lists_every_place_searched_and_the_fix_when_nothing_is_found()
     {
         var problem = Locate(null, null).Problem!;
