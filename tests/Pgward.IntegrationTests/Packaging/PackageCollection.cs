@@ -1,0 +1,10 @@
+using Xunit;
+
+namespace Pgward.IntegrationTests.Packaging;
+
+/// <summary>The package's tests run alone, after the others: the native build takes both cores for minutes.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class PackageCollection
+{
+    public const string Name = "package";
+}
