@@ -61,7 +61,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// had no upstream. Event <c>pgward_unfence</c>.
     /// </summary>
     public Task<Outcome> UnfenceAsync(long term, CancellationToken ct) =>
-        RunAsync("pgward_unfence", $"a majority acknowledges node {ctx.Options.NodeId} as the primary of term {term}", async server =>
+        RunAsync("pgward_unfence", $"a majority acknowledges node {ctx.Options.NodeId} as the primary of term {term}", term, async server =>
         {
             var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
             if (!stopped.Succeeded)
@@ -84,7 +84,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// before the promotion, because a standby cloned before the setting had none, and every commit it took between
     /// its promotion and the agent's next check would be acknowledged with no standby holding it.</param>
     public Task<Outcome> PromoteAsync(long term, string? synchronousStandbyNames, CancellationToken ct) =>
-        RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", async _ =>
+        RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", term, async _ =>
         {
             if (synchronousStandbyNames is not null)
             {
@@ -213,7 +213,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
             var former = await PromotionRecord.WriteAsync(ctx, local, self, nodes, ct);
             var details = $"node {self.NodeId} recorded as the primary of term {term}{(former is null ? "" : $" in place of node {former.NodeId}")}";
-            FailoverLog.Decided(logger, "pgward primary recorded: " + details);
+            FailoverLog.PrimaryRecorded(logger, self.NodeName, term, former is null ? "" : $" in place of node {former.NodeId}");
             events.Record("pgward_primary_recorded", true, details);
             return Outcome.Ok;
         }
@@ -224,18 +224,38 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
 
     /// <param name="syncWitnessesFrom">After a change of roles, the witnesses' copies of the node records are refreshed
     /// from the primary (this node id is tried first).</param>
-    private async Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct,
+    private Task<Outcome> RunAsync(string eventName, string details, Func<LocalServer, Task<Outcome>> action, CancellationToken ct,
+        int? syncWitnessesFrom = null) =>
+        RunAsync(eventName, details, term: null, action, ct, syncWitnessesFrom);
+
+    /// <param name="term">The term the action belongs to, logged as its own property; null when none does.</param>
+    private async Task<Outcome> RunAsync(string eventName, string details, long? term, Func<LocalServer, Task<Outcome>> action, CancellationToken ct,
         int? syncWitnessesFrom = null)
     {
-        FailoverLog.Decided(logger, eventName.Replace('_', ' ') + ": " + details);
-        var outcome = await control.ExclusiveAsync(action, ct);
-        if (outcome.Succeeded)
+        var what = eventName.Replace('_', ' ');
+        if (term is { } t)
         {
-            FailoverLog.Done(logger, eventName);
+            FailoverLog.DecidedInTerm(logger, what, t, details);
         }
         else
         {
-            FailoverLog.Failed(logger, eventName, outcome.Error ?? "");
+            FailoverLog.Decided(logger, what + ": " + details);
+        }
+        var outcome = await control.ExclusiveAsync(action, ct);
+        switch (outcome.Succeeded, term)
+        {
+            case (true, { } done):
+                FailoverLog.DoneInTerm(logger, eventName, done);
+                break;
+            case (true, null):
+                FailoverLog.Done(logger, eventName);
+                break;
+            case (false, { } failed):
+                FailoverLog.FailedInTerm(logger, eventName, failed, outcome.Error ?? "");
+                break;
+            default:
+                FailoverLog.Failed(logger, eventName, outcome.Error ?? "");
+                break;
         }
         events.Record(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}");
         if (outcome.Succeeded && syncWitnessesFrom is { } from)

@@ -65,7 +65,7 @@ public sealed partial class FailoverDriver
 
     private async Task HandOverAsync(long term, CancellationToken ct)
     {
-        FailoverLog.Decided(logger, $"agent stopping on the primary of term {term}: handing the primary role over (CHECKPOINT, fast stop, lease released)");
+        FailoverLog.HandingOver(logger, term);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(HandOverStopTimeout);
         // Before the stop: whatever starts this server again, before its agent is back, starts it read-only.
@@ -88,7 +88,7 @@ public sealed partial class FailoverDriver
             {
                 Handle(await inbox.Reader.ReadAsync(wait.Token));
             }
-            FailoverLog.Done(logger, $"handover: node {node.Status.PrimaryId} is the primary of term {node.Status.Term}; this node stays stopped until its agent runs again");
+            FailoverLog.HandedOver(logger, node.Status.PrimaryId, node.Status.Term);
         }
         catch (OperationCanceledException)
         {

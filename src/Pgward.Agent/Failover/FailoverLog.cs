@@ -46,4 +46,22 @@ internal static partial class FailoverLog
 
     [LoggerMessage(3128, LogLevel.Warning, "event {Event} ({Details}) dropped: {Capacity} newer events wait to be recorded")]
     public static partial void EventDropped(ILogger logger, string @event, string details, int capacity);
+
+    [LoggerMessage(3140, LogLevel.Information, "{Action} in term {Term}: {Details}")]
+    public static partial void DecidedInTerm(ILogger logger, string action, long term, string details);
+
+    [LoggerMessage(3141, LogLevel.Information, "{Action} in term {Term} done")]
+    public static partial void DoneInTerm(ILogger logger, string action, long term);
+
+    [LoggerMessage(3142, LogLevel.Error, "{Action} in term {Term} failed: {Error}")]
+    public static partial void FailedInTerm(ILogger logger, string action, long term, string error);
+
+    [LoggerMessage(3143, LogLevel.Information, "pgward primary recorded: node {NodeName} is the primary of term {Term}{InPlaceOf}")]
+    public static partial void PrimaryRecorded(ILogger logger, string nodeName, long term, string inPlaceOf);
+
+    [LoggerMessage(3144, LogLevel.Information, "agent stopping on the primary of term {Term}: handing the primary role over (CHECKPOINT, fast stop, lease released)")]
+    public static partial void HandingOver(ILogger logger, long term);
+
+    [LoggerMessage(3145, LogLevel.Information, "handover done: node {Primary} is the primary of term {Term}; this node stays stopped until its agent runs again")]
+    public static partial void HandedOver(ILogger logger, int? primary, long term);
 }

@@ -34,7 +34,8 @@ public sealed class ProbeCache(Func<CancellationToken, Task<ServerState>> probe,
             var now = state.Describe();
             if (before != now)
             {
-                AgentLog.ServerStateChanged(logger, before ?? "unknown", now, state.Error ?? "");
+                AgentLog.ServerStateChanged(logger, before ?? "unknown", now, state.Timeline?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?",
+                    (state.CurrentLsn ?? state.ReplayLsn)?.ToString() ?? "?", state.Error ?? "");
             }
             last = state;
             lastTaken = time.GetTimestamp();
