@@ -5,6 +5,7 @@ using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
+using Pgward.Core.Systemd;
 using Pgward.UnitTests.Cluster;
 using Xunit;
 
@@ -122,6 +123,32 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         Assert.Equal("the WAL streaming loop ended on its own (IOException: write to stdout failed): stopping the process so that its "
             + "service manager starts it again", Assert.Single(reporter.Errors));
         Assert.True(upkeepStopped);
+    }
+
+    [Fact]
+    public async Task Under_systemd_the_daemon_says_ready_once_both_loops_started_feeds_the_watchdog_and_says_stopping()
+    {
+        var sink = new RecordingSink();
+        using var notifier = new ServiceNotifier(sink, new NotifyPolicy(TimeSpan.FromSeconds(60)), time);
+        using var stop = new CancellationTokenSource();
+
+        var daemon = BackupDaemon.RunAsync(Context, UntilCancelledAsync, _ => Task.CompletedTask, notifier, stop.Token);
+
+        await WaitUntilAsync(() => sink.Messages.Count > 0);
+        Assert.Equal("READY=1\nSTATUS=running\nWATCHDOG=1", sink.Messages[0]);
+        await stop.CancelAsync();
+        var outcome = await daemon.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Assert.Equal("STOPPING=1\nSTATUS=stopping", sink.Messages[^1]);
+    }
+
+    private sealed class RecordingSink : INotifySink
+    {
+        private readonly ConcurrentQueue<string> messages = new();
+
+        public List<string> Messages => [.. messages];
+
+        public void Send(string message) => messages.Enqueue(message);
     }
 
     private static async Task<Outcome> UntilCancelledAsync(CancellationToken ct)
