@@ -39,6 +39,8 @@ public static class AgentHost
     public static async Task<Outcome> RunAsync(OperationContext ctx, IAgreementStore votes, CancellationToken ct)
     {
         var options = ctx.Options;
+        // First: it takes systemd's variables out of the environment before anything the agent starts could inherit them.
+        using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
         await using var app = Build(ctx);
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger(LogSubsystems.Agent);
@@ -75,7 +77,6 @@ public static class AgentHost
         var deciding = loops.Add(AgentLoops.Failover, StuckAfter(options.MonitorInterval), mayEnd: true);
         // Under systemd (Type=notify): READY once the monitor has looked at the server, the watchdog fed while no loop
         // is stuck, STOPPING when the agent begins to stop.
-        using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
         var notifying = notifier?.RunAsync(() => monitor.FirstRound.IsCompleted, loops.Stuck, halt.Token) ?? Task.CompletedTask;
         await Task.WhenAll(monitoring, deciding.RunAsync(token => failover.RunAsync(deciding.Beat, token), ct), notifying);
         AgentLog.Stopping(logger);
