@@ -66,11 +66,25 @@ public sealed partial class DeployGuideFormatTests
             """);
         Assert.Equal("root", unit.User);
         Assert.Equal(["/usr/sbin/haproxy", "-Ws", "-f", "/etc/haproxy/haproxy.cfg", "-p", "/run/haproxy.pid", "-S", "/run/haproxy-master.sock"], unit.ExecStart);
-        Assert.Equal(["/usr/sbin/haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], Assert.Single(unit.ExecStartPre));
+        var pre = Assert.Single(unit.ExecStartPre);
+        Assert.Equal(["/usr/sbin/haproxy", "-c", "-f", "/etc/haproxy/haproxy.cfg"], pre.Command);
+        Assert.True(pre.IgnoreFailure);
 
         var pgward = ServiceUnit.Parse("pgward", "[Service]\nType=notify\nUser=postgres\nExecStart=/usr/bin/pgward -f /etc/pgward/pgward.conf daemon run\n");
         Assert.Equal("postgres", pgward.User);
         Assert.Equal(["pgward", "-f", "/etc/pgward/pgward.conf", "daemon", "run"], pgward.ExecStart);
+    }
+
+    [Fact]
+    public void A_drop_in_adds_to_ExecStartPre_and_an_empty_ExecStart_replaces_the_command()
+    {
+        var unit = ServiceUnit.Parse("pgward", string.Join('\n',
+            "[Service]\nUser=postgres\nExecStartPre=/bin/true\nExecStart=/usr/bin/pgward daemon run",
+            "[Service]\nExecStartPre=/usr/bin/pgward node service --action=start",
+            "[Service]\nExecStart=\nExecStart=/usr/bin/pgward -L INFO daemon run"));
+        Assert.Equal(["/bin/true", "pgward"], unit.ExecStartPre.Select(p => p.Command[0]));
+        Assert.False(unit.ExecStartPre[1].IgnoreFailure);
+        Assert.Equal(["pgward", "-L", "INFO", "daemon", "run"], unit.ExecStart);
     }
 
     [GeneratedRegex(@"^\| `([a-z0-9]+)` +\| ([0-9.]+) +\|", RegexOptions.Multiline)]

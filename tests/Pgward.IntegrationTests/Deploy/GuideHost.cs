@@ -108,9 +108,14 @@ public sealed class GuideHost
     /// background as the unit's user, its output in <c>logs/UNIT.log</c>. Fails when it ends within 2 s.</summary>
     public async Task StartServiceAsync(ServiceUnit unit, CancellationToken ct)
     {
-        foreach (var pre in unit.ExecStartPre)
+        foreach (var (command, ignoreFailure) in unit.ExecStartPre)
         {
-            await RequireAsync(new ProcessRequest("nsenter", Enter(unit.User, pre)) { Timeout = CommandTimeout }, ct);
+            var result = await new ProcessRunner().RunAsync(new ProcessRequest("nsenter", Enter(unit.User, command)) { Timeout = CommandTimeout }, ct);
+            await File.AppendAllTextAsync(LogFile(unit.Name), result.StandardOutput + result.StandardError, ct);
+            if (!result.Succeeded && !ignoreFailure)
+            {
+                throw new InvalidOperationException($"{unit.Name} on {Name}: ExecStartPre failed: {result.Describe()}");
+            }
         }
         var log = LogFile(unit.Name);
         var info = new ProcessStartInfo("sh") { UseShellExecute = false };
@@ -126,6 +131,23 @@ public sealed class GuideHost
         {
             throw new InvalidOperationException($"{unit.Name} on {Name} ended at once with exit {process.ExitCode}:\n{File.ReadAllText(log)}");
         }
+    }
+
+    /// <summary>The texts of this host's drop-ins for <paramref name="unit"/> (<c>/etc/systemd/system/UNIT.service.d/*.conf</c>),
+    /// in the order of their names: read from its /etc overlay, the host's own files over the machine's.</summary>
+    public IReadOnlyList<string> DropIns(string unit)
+    {
+        var relative = Path.Combine("systemd", "system", $"{unit}.service.d");
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var root in (string[])["/etc", Path.Combine(directory, "etc.upper")])
+        {
+            var dropIns = Path.Combine(root, relative);
+            foreach (var file in System.IO.Directory.Exists(dropIns) ? System.IO.Directory.GetFiles(dropIns, "*.conf") : [])
+            {
+                files[Path.GetFileName(file)] = file;
+            }
+        }
+        return files.Values.Select(File.ReadAllText).ToList();
     }
 
     public string LogFile(string unit) => Path.Combine(directory, "logs", $"{unit}.log");

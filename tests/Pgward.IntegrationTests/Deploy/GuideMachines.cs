@@ -103,7 +103,7 @@ public sealed class GuideMachines : IAsyncDisposable
             // GuideRules made sure the block holds only systemctl lines that start units.
             foreach (var unit in systemctl.SelectMany(l => GuideRules.UnitsStarted(l)!))
             {
-                await host.StartServiceAsync(ServiceUnit.Load(unit, repository), ct);
+                await host.StartServiceAsync(ServiceUnit.Load(unit, repository, host.DropIns(unit)), ct);
             }
             return;
         }

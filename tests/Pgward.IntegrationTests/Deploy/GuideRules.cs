@@ -88,12 +88,17 @@ public static partial class GuideRules
         return systemctl.FirstOrDefault(l => UnitsStarted(l) is null) is { } line ? $"a systemctl line the test cannot stand in for: {line}" : null;
     }
 
-    /// <summary>The units <c>systemctl enable --now UNIT...</c> or <c>systemctl start|restart UNIT...</c> starts, or null
-    /// for any other systemctl line.</summary>
+    /// <summary>The units <c>systemctl enable --now UNIT...</c> or <c>systemctl start|restart UNIT...</c> starts (none for
+    /// <c>systemctl daemon-reload</c>: the test reads a unit and its drop-ins when it starts it), or null for any other
+    /// systemctl line.</summary>
     public static IReadOnlyList<string>? UnitsStarted(string line)
     {
         var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
         var verb = words.FirstOrDefault();
+        if (verb == "daemon-reload" && words.Count == 1)
+        {
+            return [];
+        }
         if (!(verb is "start" or "restart" || (verb == "enable" && words.Contains("--now"))))
         {
             return null;

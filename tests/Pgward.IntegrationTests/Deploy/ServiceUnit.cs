@@ -6,14 +6,18 @@ namespace Pgward.IntegrationTests.Deploy;
 /// What the test needs of a systemd service unit to do what <c>systemctl start</c> would, on a machine without systemd
 /// as PID 1: the <c>ExecStartPre=</c> and <c>ExecStart=</c> command lines with <c>$VAR</c>/<c>${VAR}</c> taken from
 /// <c>Environment=</c> and <c>EnvironmentFile=</c>, and <c>User=</c>. pgward's own units come from packaging/ in the
-/// repository; others (haproxy) from the machine's /lib/systemd/system, where their package put them.
+/// repository; others (haproxy) from the machine's /lib/systemd/system, where their package put them; then the host's
+/// drop-ins (<c>/etc/systemd/system/UNIT.service.d/*.conf</c>), as systemd reads them.
 /// </summary>
-public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList<IReadOnlyList<string>> ExecStartPre, IReadOnlyList<string> ExecStart)
+/// <param name="ExecStartPre">Each command, and whether its failure is ignored (the <c>-</c> prefix).</param>
+public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList<(IReadOnlyList<string> Command, bool IgnoreFailure)> ExecStartPre,
+    IReadOnlyList<string> ExecStart)
 {
     /// <summary>pgward's unit before packaging/ has one: the agent as the guide describes it.</summary>
     private const string PgwardFallback = "[Service]\nUser=postgres\nExecStart=/usr/bin/pgward -f /etc/pgward/pgward.conf daemon run\n";
 
-    public static ServiceUnit Load(string name, string repositoryRoot)
+    /// <param name="dropIns">The texts of the host's drop-ins for the unit, in the order of their file names.</param>
+    public static ServiceUnit Load(string name, string repositoryRoot, IEnumerable<string> dropIns)
     {
         var packaged = Path.Combine(repositoryRoot, "packaging", $"{name}.service");
         var installed = Path.Combine("/lib/systemd/system", $"{name}.service");
@@ -21,7 +25,7 @@ public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList
             : name.StartsWith("pgward", StringComparison.Ordinal) ? PgwardFallback
             : File.Exists(installed) ? File.ReadAllText(installed)
             : throw new InvalidOperationException($"no unit {name}.service in packaging/ or /lib/systemd/system: install its package (scripts/install-deps)");
-        return Parse(name, text);
+        return Parse(name, string.Join('\n', dropIns.Prepend(text)));
     }
 
     public static ServiceUnit Parse(string name, string text)
@@ -30,12 +34,14 @@ public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList
         string? user = null;
         string? execStart = null;
         var pre = new List<string>();
+        // An empty value resets a list setting, as in a drop-in that replaces ExecStart.
         foreach (var (key, value) in Settings(text))
         {
             switch (key)
             {
                 case "User": user = value; break;
-                case "ExecStart": execStart = value; break;
+                case "ExecStart": execStart = value.Length == 0 ? null : value; break;
+                case "ExecStartPre" when value.Length == 0: pre.Clear(); break;
                 case "ExecStartPre": pre.Add(value); break;
                 case "Environment":
                     foreach (Match m in EnvironmentRegex().Matches(value))
@@ -60,7 +66,7 @@ public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList
         {
             throw new InvalidOperationException($"{name}.service has no ExecStart=");
         }
-        return new ServiceUnit(name, user ?? "root", pre.Select(p => Command(p, environment)).ToList(), Command(execStart, environment));
+        return new ServiceUnit(name, user ?? "root", pre.Select(p => ((IReadOnlyList<string>)Command(p, environment), p.StartsWith('-'))).ToList(), Command(execStart, environment));
     }
 
     /// <summary>The test runs the freshly built pgward (first on the hosts' PATH), not the package's /usr/bin/pgward.</summary>
