@@ -8,7 +8,7 @@ namespace Pgward.IntegrationTests.Deploy;
 /// <summary>
 /// Runs docs/deploy.md, the deployment guide, as written: its code blocks host by host on seven hosts (network
 /// namespaces with the guide's addresses, each with a private view of the files the guide writes), then kills the
-/// primary host under a write load through the guide's HAProxy.
+/// primary host under a write load through the guide's HAProxy, and boots it again.
 ///
 /// <para>The guide marks its blocks with words after the language of the opening fence (GitHub shows only the code):</para>
 /// <list type="bullet">
@@ -33,6 +33,7 @@ public sealed class DeployGuideTests : PgIntegrationTest
 {
     private const int HaproxyPort = 5000;
     private static readonly TimeSpan WritesResumeBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RejoinBound = TimeSpan.FromSeconds(90);
 
     protected override TimeSpan Deadline => TimeSpan.FromMinutes(8);
 
@@ -75,5 +76,28 @@ public sealed class DeployGuideTests : PgIntegrationTest
             $"the backup server did not archive WAL of timeline 2: {switched}\n{machines.ServiceLogs()}");
         var check = await backup.RunAsync("pgward backup check --nagios", "postgres", Token);
         Assert.True(check.ExitCode == 0, $"backup check after the failover: {check}\n{machines.ServiceLogs()}");
+
+        // db1 boots again: the guide's drop-in starts its PostgreSQL (read-only behind the guard) and the agent rejoins it.
+        await machines["db1"].RebootAsync(Token);
+        var rebootedAt = DirectWriter.Now();
+        await WaitAsync(machines["db1"], "psql -Atc 'SELECT status FROM pg_stat_wal_receiver' | grep -qx streaming", RejoinBound,
+            "db1 streaming from the new primary after its reboot", machines);
+        output?.WriteLine($"db1 rebooted: a standby streaming from the new primary {(DirectWriter.Now() - rebootedAt).TotalSeconds:0.0} s later");
+    }
+
+    /// <summary>Runs <paramref name="script"/> on <paramref name="host"/> as postgres until it succeeds.</summary>
+    private async Task WaitAsync(GuideHost host, string script, TimeSpan limit, string what, GuideMachines machines)
+    {
+        var started = DirectWriter.Now();
+        while (true)
+        {
+            var run = await host.RunAsync(script, "postgres", Token);
+            if (run.ExitCode == 0)
+            {
+                return;
+            }
+            Assert.True(DirectWriter.Now() - started < limit, $"no {what} within {limit.TotalSeconds} s: {run}\n{machines.ServiceLogs()}");
+            await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, Token);
+        }
     }
 }

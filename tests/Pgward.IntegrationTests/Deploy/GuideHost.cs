@@ -18,7 +18,7 @@ public sealed class GuideHost
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(3);
     private readonly string directory;
     private readonly string path;
-    private readonly List<(string Unit, Process Process)> services = [];
+    private readonly List<(ServiceUnit Unit, Process Process)> services = [];
 
     private GuideHost(TestHost host, string directory, string path)
     {
@@ -125,7 +125,7 @@ public sealed class GuideHost
             info.ArgumentList.Add(arg);
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{unit.Name} did not start on {Name}");
-        services.Add((unit.Name, process));
+        services.Add((unit, process));
         await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, ct);
         if (process.HasExited)
         {
@@ -153,7 +153,7 @@ public sealed class GuideHost
     public string LogFile(string unit) => Path.Combine(directory, "logs", $"{unit}.log");
 
     /// <summary>What each service logged, for a failure's message.</summary>
-    public string ServiceLogs() => string.Join('\n', services.Select(s => s.Unit).Distinct()
+    public string ServiceLogs() => string.Join('\n', services.Select(s => s.Unit.Name).Distinct()
         .Select(u => $"---- {Name}: {u} ----\n{Tail(File.Exists(LogFile(u)) ? File.ReadAllText(LogFile(u)) : "", 60)}"));
 
     /// <summary>kill -9 of every process on this host (in its network namespace): the host died.</summary>
@@ -173,6 +173,20 @@ public sealed class GuideHost
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, ct);
         }
         throw new InvalidOperationException($"processes on {Name} survived kill -9: {string.Join(' ', await PidsAsync(ct))}");
+    }
+
+    /// <summary>After <see cref="KillAllAsync"/>: the host boots again. /run starts empty and systemd starts the services
+    /// enabled before, in the same order.</summary>
+    public async Task RebootAsync(CancellationToken ct)
+    {
+        foreach (var stale in System.IO.Directory.EnumerateFiles(Path.Combine(directory, "run"), "*", SearchOption.AllDirectories))
+        {
+            File.Delete(stale);
+        }
+        foreach (var unit in services.Select(s => s.Unit).DistinctBy(u => u.Name).ToList())
+        {
+            await StartServiceAsync(unit, ct);
+        }
     }
 
     /// <summary>Stops the services started here (SIGTERM, then kill -9 after 15 s), then kills whatever still runs on the
