@@ -87,6 +87,13 @@ public sealed partial class DeployGuideFormatTests
         Assert.Equal(["pgward", "-L", "INFO", "daemon", "run"], unit.ExecStart);
     }
 
+    [Fact]
+    public void A_quoted_word_of_an_Exec_line_stays_one_argument()
+    {
+        var unit = ServiceUnit.Parse("pgward", "[Service]\nExecStartPre=-/bin/sh -c 'pg_ctl status -D /data || exec pgward node service' \"a b\"\nExecStart=/usr/bin/pgward daemon run");
+        Assert.Equal(["/bin/sh", "-c", "pg_ctl status -D /data || exec pgward node service", "a b"], unit.ExecStartPre[0].Command);
+    }
+
     [GeneratedRegex(@"^\| `([a-z0-9]+)` +\| ([0-9.]+) +\|", RegexOptions.Multiline)]
     private static partial Regex TableRowRegex();
 }

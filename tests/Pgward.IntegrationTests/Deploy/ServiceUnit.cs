@@ -91,22 +91,27 @@ public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList
         }
     }
 
-    /// <summary>An Exec line as argv: its prefixes (<c>-</c>, <c>@</c>, <c>+</c>, ...) dropped, <c>${VAR}</c> replaced
-    /// in place and a lone <c>$VAR</c> split into words, as systemd does.</summary>
+    /// <summary>An Exec line as argv: its prefixes (<c>-</c>, <c>@</c>, <c>+</c>, ...) dropped, words in single or double
+    /// quotes kept whole, <c>${VAR}</c> replaced in place and an unquoted lone <c>$VAR</c> split into words, as systemd does.</summary>
     private static List<string> Command(string line, IReadOnlyDictionary<string, string> environment)
     {
         var words = new List<string>();
-        foreach (var word in line.TrimStart('-', '@', '+', '!', ':').Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (Match word in WordRegex().Matches(line.TrimStart('-', '@', '+', '!', ':')))
         {
-            if (word.StartsWith('$') && !word.StartsWith("${", StringComparison.Ordinal))
+            var quoted = word.Groups[1].Success ? word.Groups[1].Value : word.Groups[2].Success ? word.Groups[2].Value : null;
+            var text = quoted ?? word.Value;
+            if (quoted is null && text.StartsWith('$') && !text.StartsWith("${", StringComparison.Ordinal))
             {
-                words.AddRange(environment.GetValueOrDefault(word[1..], "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                words.AddRange(environment.GetValueOrDefault(text[1..], "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
                 continue;
             }
-            words.Add(BracedRegex().Replace(word, m => environment.GetValueOrDefault(m.Groups[1].Value, "")));
+            words.Add(BracedRegex().Replace(text, m => environment.GetValueOrDefault(m.Groups[1].Value, "")));
         }
         return Program(words);
     }
+
+    [GeneratedRegex("""'([^']*)'|"([^"]*)"|\S+""")]
+    private static partial Regex WordRegex();
 
     [GeneratedRegex("\"([^\"]*)\"|(\\S+)")]
     private static partial Regex EnvironmentRegex();
