@@ -35,6 +35,10 @@ public sealed class DeployGuideTests : PgIntegrationTest
     private static readonly TimeSpan WritesResumeBound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RejoinBound = TimeSpan.FromSeconds(90);
 
+    /// <summary>How long the test waits for 100 writes after the kill before it gives up (the bound asserted is
+    /// <see cref="WritesResumeBound"/>; this only turns a hang into a failure with the logs).</summary>
+    private static readonly TimeSpan ResumeWaitLimit = TimeSpan.FromSeconds(60);
+
     protected override TimeSpan Deadline => TimeSpan.FromMinutes(8);
 
     [Fact]
@@ -56,7 +60,18 @@ public sealed class DeployGuideTests : PgIntegrationTest
         var before = load.Acknowledged;
         await machines["db1"].KillAllAsync(Token);
         var killedAt = DirectWriter.Now();
-        await load.WaitForAcknowledgedAsync(before + 100, Token);
+        using (var resume = CancellationTokenSource.CreateLinkedTokenSource(Token))
+        {
+            resume.CancelAfter(ResumeWaitLimit);
+            try
+            {
+                await load.WaitForAcknowledgedAsync(before + 100, resume.Token);
+            }
+            catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+            {
+                Assert.Fail($"writes through HAProxy did not resume within {ResumeWaitLimit.TotalSeconds} s of db1's death\n{machines.ServiceLogs()}");
+            }
+        }
         var result = await load.StopAsync();
 
         // Writes acknowledged after the kill by a write begun after it: the first id past the last one acknowledged before.
