@@ -17,15 +17,26 @@ public sealed class TestNetwork : IAsyncDisposable
     private readonly HashSet<(string From, string To)> drops = [];
     private readonly HashSet<string> throttled = [];
 
-    private TestNetwork(string prefix) => switchNamespace = $"{prefix}-sw";
+    private readonly string subnet;
+
+    private TestNetwork(string prefix, string subnet)
+    {
+        switchNamespace = $"{prefix}-sw";
+        this.subnet = subnet;
+    }
 
     public TestHost this[string name] => hosts[name];
 
     /// <summary>Creates the LAN 10.77.0.0/24 with the hosts in order (10.77.0.1, .2, ...). Each network is private to
     /// its own bridge, so two tests can both use these addresses at the same time.</summary>
-    public static async Task<TestNetwork> CreateAsync(IReadOnlyList<string> hostNames, CancellationToken ct)
+    public static Task<TestNetwork> CreateAsync(IReadOnlyList<string> hostNames, CancellationToken ct) =>
+        CreateAsync(hostNames, "10.77.0", ct);
+
+    /// <summary>Creates the LAN <paramref name="subnet"/>.0/24 (e.g. <c>10.0.0</c>) with the hosts in order (.1, .2, ...):
+    /// a test that runs a document written for real addresses uses that document's own.</summary>
+    public static async Task<TestNetwork> CreateAsync(IReadOnlyList<string> hostNames, string subnet, CancellationToken ct)
     {
-        var network = new TestNetwork($"pgw{Guid.NewGuid().ToString("N")[..6]}");
+        var network = new TestNetwork($"pgw{Guid.NewGuid().ToString("N")[..6]}", subnet);
         try
         {
             await NetworkNamespace.IpAsync(ct, "netns", "add", network.switchNamespace);
@@ -46,7 +57,7 @@ public sealed class TestNetwork : IAsyncDisposable
 
     private async Task AddHostAsync(string name, int index, CancellationToken ct)
     {
-        var host = new TestHost(name, $"{switchNamespace[..^3]}-{name}", IPAddress.Parse($"10.77.0.{index}"), $"p{index}");
+        var host = new TestHost(name, $"{switchNamespace[..^3]}-{name}", IPAddress.Parse($"{subnet}.{index}"), $"p{index}");
         await NetworkNamespace.IpAsync(ct, "netns", "add", host.Namespace);
         hosts[name] = host;
         // Both ends are created where they live: the switch port in the switch namespace, eth0 in the host's.
