@@ -17,8 +17,7 @@ public sealed class RejoinTests : PgIntegrationTest
         var settingsBefore = await File.ReadAllTextAsync(node1Settings, Token);
         await sandbox.KillPostmasterAsync(1, Token);
         await PromoteNode2Async(sandbox);
-        var node2 = string.Create(CultureInfo.InvariantCulture,
-            $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=5");
+        var node2 = sandbox.Conninfo(2, connectTimeout: 5);
 
         var refused = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "rejoin", "-d", node2);
         Assert.True(refused.ExitCode == 24, refused.ToString());
