@@ -18,6 +18,9 @@ public sealed class Sandbox
     public int BasePort { get; }
     public int Nodes { get; }
 
+    /// <summary>What <c>sandbox up</c> printed on standard output (the "Try:" lines).</summary>
+    public string UpOutput { get; private set; } = "";
+
     public string Config(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "pgward.conf");
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
@@ -90,7 +93,7 @@ public sealed class Sandbox
             var run = await PgwardCli.RunAsync(Executable, ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
                 "--witness", witness ? "true" : "false", "--agents", "false", "--failover", failover ? "automatic" : "manual",
                 "--backup", backup ? "true" : "false");
-            var sandbox = new Sandbox(directory, basePort, nodes);
+            var sandbox = new Sandbox(directory, basePort, nodes) { UpOutput = run.Out };
             for (var id = 1; id <= nodes; id++)
             {
                 ServerRegistry.Track(sandbox.DataDirectory(id));
