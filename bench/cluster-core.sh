@@ -103,6 +103,8 @@ reset_up_dir
 
 echo "== (b) cluster show against a running $nodes-node sandbox (ports $port_show..$((port_show + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$show_dir" --port "$port_show" --nodes "$nodes" --witness false --agents false
+# The sandbox takes scram-sha-256 over TLS only: the psql baseline finds the password and the CA here, as pgward does.
+export PGPASSFILE="$show_dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$show_dir/tls/ca.crt"
 conf="$show_dir/node1/pgward.conf"
 # Sanity before timing: every node up, and the baseline sees one primary and the standbys.
 running="$("$pgward" -f "$conf" cluster show | grep -c 'running' || true)"

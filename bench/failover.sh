@@ -121,8 +121,11 @@ postmaster_pid() {
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
+# libpq environment and Npgsql keywords of the cluster under test (set by its setup_*): how to authenticate.
+pg_env=() npgsql_security=""
+
 psql_at() { # port sql
-    PGCONNECT_TIMEOUT=1 PGOPTIONS="-c statement_timeout=2000" psql -X -h 127.0.0.1 -p "$1" -U "$db_user" -d "$db_name" -Atc "$2"
+    env "${pg_env[@]}" PGCONNECT_TIMEOUT=1 PGOPTIONS="-c statement_timeout=2000" psql -X -h 127.0.0.1 -p "$1" -U "$db_user" -d "$db_name" -Atc "$2"
 }
 
 # True when exactly one of the given ports is a primary, every other streams from it (its WAL receiver) and the
@@ -191,6 +194,7 @@ setup_repmgr() { # tuned
     find_ports 3
     ports=("$base" "$((base + 1))" "$((base + 2))")
     db_user=repmgr db_name=repmgr
+    pg_env=() npgsql_security=""
     teardown=teardown_repmgr
     for n in 1 2 3; do
         mkdir -p "$round_dir/node$n"
@@ -275,6 +279,9 @@ setup_pgward() {
     find_ports 4 # three data nodes and the witness; their agents listen on the ports + 1000
     ports=("$base" "$((base + 1))" "$((base + 2))")
     db_user=pgward db_name=pgward
+    # The sandbox takes scram-sha-256 over TLS only, with its password file and CA.
+    pg_env=(PGPASSFILE="$round_dir/sandbox/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$round_dir/sandbox/tls/ca.crt")
+    npgsql_security=";SSL Mode=VerifyFull;Root Certificate=$round_dir/sandbox/tls/ca.crt;Passfile=$round_dir/sandbox/pgpass"
     teardown=teardown_pgward
     if [[ "$1" == sync ]]; then
         run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3 --agents false
@@ -369,7 +376,7 @@ measure_round() {
 
     local hosts connection
     hosts="$(printf '127.0.0.1:%d,' "${ports[@]}")"
-    connection="Host=${hosts%,};Username=$db_user;Database=$db_name;Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false"
+    connection="Host=${hosts%,};Username=$db_user;Database=$db_name;Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false$npgsql_security"
     "${bench[@]}" failover-load --connection "$connection" --interval-ms "$interval_ms" --kill-file "$round_dir/kill" \
         --ready-file "$round_dir/ready" --ready-after 100 --tail 100 --deadline-seconds "$deadline" \
         --max-seconds "$((deadline + 120))" --ids-out "$round_dir/ids" >"$round_dir/load.json" 2>"$round_dir/load.err" &
@@ -400,7 +407,7 @@ measure_round() {
     new_port="$(jq -r '.new_port // empty' "$result")"
     if [[ -n "$new_port" ]]; then
         verify_status=0
-        "${bench[@]}" verify --connection "Host=127.0.0.1;Port=$new_port;Username=$db_user;Database=$db_name;Pooling=false;Timeout=5" \
+        "${bench[@]}" verify --connection "Host=127.0.0.1;Port=$new_port;Username=$db_user;Database=$db_name;Pooling=false;Timeout=5$npgsql_security" \
             --ids "$round_dir/ids" >"$round_dir/verify.json" 2>"$round_dir/verify.err" || verify_status=$?
         [[ "$verify_status" -le 1 ]] || { cat "$round_dir/verify.err" >&2; fail "$config round $round: verify exited with $verify_status"; }
         lost="$(jq -r .missing "$round_dir/verify.json")"

@@ -67,12 +67,14 @@ echo "native: $pgward"
 
 echo "== sandbox up --nodes 1 (port $port), pgbench -i -s $scale"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes 1 --witness false --agents false
+# The sandbox takes scram-sha-256 over TLS only: psql, pgbench and pg_receivewal find the password and the CA here.
+export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 run_quiet "$bindir/pgbench" -i -q -s "$scale" -h 127.0.0.1 -p "$port" -U pgward pgward
 
 cat >"$work/backup.conf" <<CONF
 [backup]
 backup_directory = '$work/backup'
-conninfo = 'host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2'
+conninfo = 'host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2 sslmode=verify-full sslrootcert=$dir/tls/ca.crt passfile=$dir/pgpass'
 slot_name = 'bench_pgward'
 CONF
 

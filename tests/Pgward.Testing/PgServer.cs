@@ -36,20 +36,23 @@ public sealed class PgServer
 
     public string LogFile => Path.Combine(ServerDirectory, "server.log");
 
-    /// <summary>Npgsql form; pooling off so no idle connection outlives a stopped server.</summary>
+    /// <summary>Npgsql form; pooling off so no idle connection outlives a stopped server. scram-sha-256 with the test
+    /// run's password file, TLS verified against its CA (<see cref="TestAuthentication"/>).</summary>
     public string ConnectionString =>
-        $"Host=127.0.0.1;Port={Port};Username={Superuser};Database=postgres;Pooling=false;Timeout=5";
+        $"Host=127.0.0.1;Port={Port};Username={Superuser};Database=postgres;Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}";
 
-    /// <summary>libpq form, e.g. for primary_conninfo or pg_basebackup -d.</summary>
-    public string Conninfo => $"host=127.0.0.1 port={Port} user={Superuser} dbname=postgres connect_timeout=2";
+    /// <summary>libpq form, e.g. for primary_conninfo or pg_basebackup -d; with the password file and sslmode=verify-full.</summary>
+    public string Conninfo =>
+        $"host=127.0.0.1 port={Port} user={Superuser} dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}";
 
-    /// <summary>initdb (superuser postgres, trust) into TESTDIR/NAME/data and writes the configuration. Not started.</summary>
+    /// <summary>initdb (superuser postgres, scram-sha-256 with the test run's password) into TESTDIR/NAME/data and
+    /// writes the configuration. Not started.</summary>
     public static async Task<PgServer> InitAsync(TestDirectory dir, string name, PgServerSettings settings,
         CancellationToken cancellationToken)
     {
         var server = await CreateAsync(dir, name, settings, cancellationToken).ConfigureAwait(false);
         var initdb = await server._env.PgCtl.InitdbAsync(server.DataDirectory, Superuser,
-            ["-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"], cancellationToken).ConfigureAwait(false);
+            ["-A", "scram-sha-256", $"--pwfile={TestAuthentication.Current.InitdbPasswordFile}", "--no-sync", "-E", "UTF8", "--locale=C"], cancellationToken).ConfigureAwait(false);
         if (!initdb.Succeeded)
         {
             throw new InvalidOperationException(initdb.Describe());
@@ -147,7 +150,7 @@ public sealed class PgServer
         var include = Path.Combine(DataDirectory, PgServerConfig.IncludeFileName);
         var hba = Path.Combine(DataDirectory, "pg_hba.conf");
         var conf = Path.Combine(DataDirectory, "postgresql.conf");
-        await File.WriteAllTextAsync(include, PgServerConfig.Render(Settings, Port, ServerDirectory), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(include, PgServerConfig.Render(Settings, Port, ServerDirectory, TestAuthentication.Current), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(hba, PgServerConfig.RenderHba(Settings), cancellationToken).ConfigureAwait(false);
         var confText = await File.ReadAllTextAsync(conf, cancellationToken).ConfigureAwait(false);
         if (!confText.Contains(PgServerConfig.IncludeLine, StringComparison.Ordinal))

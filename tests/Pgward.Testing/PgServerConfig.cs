@@ -11,7 +11,7 @@ public static class PgServerConfig
 
     public static string IncludeLine => $"include '{IncludeFileName}'";
 
-    public static string Render(PgServerSettings settings, int port, string socketDirectory)
+    public static string Render(PgServerSettings settings, int port, string socketDirectory, TestAuthentication authentication)
     {
         var gucs = new Dictionary<string, string>
         {
@@ -27,6 +27,9 @@ public static class PgServerConfig
             ["max_connections"] = "30",
             ["shared_buffers"] = "16MB",
             ["log_line_prefix"] = "%m [%p] %q%u@%d ",
+            ["ssl"] = "on",
+            ["ssl_cert_file"] = authentication.ServerCertificateFile,
+            ["ssl_key_file"] = authentication.ServerKeyFile,
         };
         if (!settings.Durable)
         {
@@ -50,16 +53,9 @@ public static class PgServerConfig
 
     public static string RenderHba(PgServerSettings settings)
     {
-        var lines = new List<string>(settings.ExtraHbaLines)
-        {
-            "local all all trust",
-            "host all all 127.0.0.1/32 trust",
-        };
-        if (settings.AllowReplication)
-        {
-            lines.Add("local replication all trust");
-            lines.Add("host replication all 127.0.0.1/32 trust");
-        }
+        // scram-sha-256 only, TCP only over TLS: as production servers should be (see TestAuthentication).
+        var lines = new List<string>(settings.ExtraHbaLines);
+        lines.AddRange(TestAuthentication.HbaLines("127.0.0.1/32", settings.AllowReplication));
 
         return string.Join('\n', lines) + "\n";
     }

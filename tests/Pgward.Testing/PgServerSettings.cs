@@ -8,10 +8,10 @@ public sealed record PgServerSettings
     /// <summary>GUCs written after the harness defaults, so they override them (e.g. <c>max_wal_senders = 0</c>).</summary>
     public IReadOnlyDictionary<string, string> Gucs { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Add <c>local/host replication all 127.0.0.1/32 trust</c> to pg_hba.conf. Default true.</summary>
+    /// <summary>Add <c>local/hostssl replication all 127.0.0.1/32 scram-sha-256</c> to pg_hba.conf. Default true.</summary>
     public bool AllowReplication { get; init; } = true;
 
-    /// <summary>pg_hba.conf lines placed before the harness's trust lines (first match wins), e.g. a reject rule.</summary>
+    /// <summary>pg_hba.conf lines placed before the harness's scram lines (first match wins), e.g. a reject rule.</summary>
     public IReadOnlyList<string> ExtraHbaLines { get; init; } = [];
 
     /// <summary>Keep fsync and synchronous_commit on. Default false: test servers trade durability for speed.</summary>

@@ -32,6 +32,7 @@ public sealed class TestDirectory : IAsyncDisposable
     public static async Task<TestDirectory> CreateAsync(CancellationToken cancellationToken)
     {
         var env = PgTestEnvironment.Require();
+        await TestAuthentication.EnsureAsync(env, cancellationToken).ConfigureAwait(false);
         var name = TestContext.Current.TestMethod?.MethodName ?? "test";
         name = name.Length > NameLength ? name[..NameLength] : name;
         var path = System.IO.Path.Combine(Root, $"{name}-{Guid.NewGuid().ToString("N")[..6]}");

@@ -42,9 +42,13 @@ public sealed class SandboxBuilder(
     /// <summary>The CA and each node's certificate (PostgreSQL's ssl and the agent's TLS both present it).</summary>
     public SandboxCertificates Certificates { get; } = new(layout);
 
+    /// <summary>scram-sha-256 with the sandbox's password file, over TLS (<c>sslmode=verify-full</c>).</summary>
+    public SandboxAuthentication Authentication => field ??= new(layout, Certificates, account);
+
     public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
     {
         Certificates.EnsureAuthority(TimeProvider.System);
+        await Authentication.EnsurePasswordFileAsync(ct);
         var code = await BuildPrimaryAsync(basePort, ct);
         for (var nodeId = 2; nodeId <= nodeCount && code == ExitCodes.Success; nodeId++)
         {
@@ -99,17 +103,21 @@ public sealed class SandboxBuilder(
     /// <summary>initdb, the sandbox's settings, start, and the <c>pgward</c> database; null when it all worked.</summary>
     private async Task<int?> InitServerAsync(NodeOptions node, int port, IReadOnlyList<string> settings, CancellationToken ct)
     {
-        var initdb = await servers.PgCtl.InitdbAsync(node.DataDirectory, SandboxUp.User,
-            ["--auth=trust", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
+        var initdb = await Authentication.WithInitdbPasswordAsync(layout.NodeDirectory(node.NodeName), pwfile =>
+            servers.PgCtl.InitdbAsync(node.DataDirectory, SandboxUp.User,
+                ["--auth=scram-sha-256", $"--pwfile={pwfile}", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct));
         if (!initdb.Succeeded)
         {
             return Failed(initdb.Describe());
         }
         await File.AppendAllLinesAsync(Path.Combine(node.DataDirectory, "postgresql.conf"),
         [
-            "", "# pgward sandbox", "listen_addresses = '127.0.0.1'", "max_connections = 50", .. settings,
+            "", "# pgward sandbox", "listen_addresses = '127.0.0.1'", "max_connections = 50", "ssl = on", .. settings,
             $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
         ], ct);
+        var hba = Path.Combine(node.DataDirectory, "pg_hba.conf");
+        await File.WriteAllLinesAsync(hba, SandboxAuthentication.HbaLines, ct);
+        await account.ChownAsync(hba, ct);
         await WriteNodeSettingsAsync(node, port, ct);
         if (await StartAsync(node, ct) is { } failure)
         {
@@ -143,6 +151,9 @@ public sealed class SandboxBuilder(
             $"port = {Invariant(port)}",
             $"unix_socket_directories = {StandbyConfiguration.Quote(socketDirectory)}",
             $"cluster_name = {StandbyConfiguration.Quote(node.NodeName)}",
+            // Each node presents its own certificate (a clone's copied postgresql.conf would name the primary's).
+            $"ssl_cert_file = {StandbyConfiguration.Quote(Certificates.CertificateFile(node.NodeName))}",
+            $"ssl_key_file = {StandbyConfiguration.Quote(Certificates.KeyFile(node.NodeName))}",
         ], ct);
         await account.ChownAsync(file, ct);
     }
@@ -188,8 +199,8 @@ public sealed class SandboxBuilder(
         return ExitCodes.LocalCommand;
     }
 
-    private static string Conninfo(int port, string dbname) =>
-        $"host=127.0.0.1 port={Invariant(port)} user={SandboxUp.User} dbname={dbname} connect_timeout=2";
+    private string Conninfo(int port, string dbname) =>
+        $"host=127.0.0.1 port={Invariant(port)} user={SandboxUp.User} dbname={dbname} connect_timeout=2 {Authentication.ConninfoSecurity}";
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -16,7 +15,8 @@ namespace Pgward.Cli.Sandbox;
 /// </summary>
 public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLayout layout)
 {
-    /// <summary>The database user and database every sandbox node uses (trust authentication, loopback only).</summary>
+    /// <summary>The database user and database every sandbox node uses (scram-sha-256 over TLS, loopback only; see
+    /// <see cref="SandboxAuthentication"/>).</summary>
     public const string User = "pgward";
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
@@ -130,6 +130,13 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         return null;
     }
 
+    /// <summary>psql with node 1's conninfo: TLS verified against the sandbox's CA, the password from its password file.</summary>
+    private string PsqlCommand()
+    {
+        var conninfo = Core.Postgres.Conninfo.Parse(layout.ExistingNodes()[0].Conninfo).With("connect_timeout", null);
+        return $"psql \"{conninfo}\"";
+    }
+
     internal static List<int> BusyPorts(int basePort, int count)
     {
         var busy = new List<int>();
@@ -182,7 +189,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             output.WriteLine($"  pgward -f {backupConf} backup check");
             output.WriteLine($"  pgward -f {backupConf} backup recover latest /tmp/pgward-restore --target-immediate");
         }
-        output.WriteLine($"  psql -h 127.0.0.1 -p {basePort.ToString(CultureInfo.InvariantCulture)} -U {User} {User}");
+        output.WriteLine($"  {PsqlCommand()}");
         output.WriteLine($"Stop it with:  pgward sandbox down --dir {layout.Directory}");
     }
 }

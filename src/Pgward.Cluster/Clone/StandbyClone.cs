@@ -129,7 +129,9 @@ public sealed class StandbyClone(OperationContext ctx)
             .With("port", (request.Port ?? 5432).ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("user", request.User ?? local.User)
             .With("dbname", request.DbName ?? local.DbName ?? "postgres")
-            .With("connect_timeout", local["connect_timeout"] ?? "2");
+            .With("connect_timeout", local["connect_timeout"] ?? "2")
+            // TLS and the password file as this node connects: pg_basebackup and primary_conninfo need them too.
+            .WithSecurityOf(local);
         return source;
     }
 

@@ -30,7 +30,9 @@ public sealed class WitnessRegister(OperationContext ctx)
             .With("port", (port ?? Conninfo.DefaultPort).ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With("user", user ?? localConninfo.User)
             .With("dbname", dbName ?? localConninfo.DbName)
-            .With("connect_timeout", localConninfo["connect_timeout"] ?? "2");
+            .With("connect_timeout", localConninfo["connect_timeout"] ?? "2")
+            // TLS and the password file as the witness connects to its own server.
+            .WithSecurityOf(localConninfo);
         var remote = await ctx.Db.TryOpenAsync(primaryConninfo.ToString(), ct);
         if (remote.Connection is not { } primary)
         {

@@ -93,6 +93,25 @@ public sealed class Conninfo
         return new Conninfo(keywords);
     }
 
+    /// <summary>
+    /// A copy that takes from <paramref name="source"/> the keywords that say how to authenticate and secure a
+    /// connection (passfile, sslmode, sslrootcert ...; never a password), replacing its own where both set one.
+    /// </summary>
+    public Conninfo WithSecurityOf(Conninfo source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var keywords = new OrderedDictionary<string, string>(_keywords, StringComparer.Ordinal);
+        foreach (var keyword in ConninfoKeywords.Security)
+        {
+            if (source[keyword] is { } value)
+            {
+                keywords[keyword] = value;
+            }
+        }
+
+        return new Conninfo(keywords);
+    }
+
     /// <summary>Canonical libpq keyword/value form, quoting values only where needed.</summary>
     public override string ToString() => Format(mask: false);
 

@@ -23,6 +23,19 @@ internal static class ConninfoKeywords
         "password", "sslpassword", "oauth_client_secret", "scram_client_key", "scram_server_key",
     };
 
+    /// <summary>
+    /// Keywords that say how a client authenticates and secures its connections rather than where it connects: a
+    /// conninfo built from -h/-p (standby clone, witness register) takes them from the node's own conninfo, so that
+    /// pg_basebackup and primary_conninfo verify the server and find the password as every other connection does.
+    /// Never the password itself: only a password file keeps it out of postgresql.auto.conf and the node records.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Security =
+    [
+        "passfile", "require_auth", "channel_binding", "sslmode", "sslnegotiation", "sslrootcert", "sslcert", "sslkey",
+        "sslcrl", "sslcrldir", "sslcertmode", "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version",
+        "gssencmode", "krbsrvname", "gsslib", "gssdelegation",
+    ];
+
     public const string Mask = "*****";
 
     public static string? Validate(string keyword, string value)

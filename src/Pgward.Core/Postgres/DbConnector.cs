@@ -67,6 +67,8 @@ public sealed class DbConnector : IAsyncDisposable
     {
         var dataSource = new NpgsqlSlimDataSourceBuilder(ConnectionString(conninfo));
         dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
+        // TLS (sslmode, sslrootcert in the conninfo): the slim builder leaves it out unless asked for.
+        dataSource.EnableTransportSecurity();
         return dataSource.Build();
     }
 

@@ -12,7 +12,7 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
 
     private static readonly TimeSpan ShortCommandTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary><c>initdb -D DIR -U SUPERUSER [args]</c>; pass e.g. <c>["-A", "trust"]</c> for trust authentication.</summary>
+    /// <summary><c>initdb -D DIR -U SUPERUSER [args]</c>; pass e.g. <c>["-A", "scram-sha-256", "--pwfile=FILE"]</c>.</summary>
     public Task<PgCtlResult> InitdbAsync(string dataDirectory, string superuser, IReadOnlyList<string> extraArguments,
         CancellationToken cancellationToken) =>
         RunAsync("initdb", "initdb", ["-D", dataDirectory, "-U", superuser, .. extraArguments],

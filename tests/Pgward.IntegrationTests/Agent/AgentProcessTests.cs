@@ -53,7 +53,7 @@ public sealed class AgentProcessTests : PgIntegrationTest
         }, Token);
 
         // The local server runs: a rejoin is refused before anything is done.
-        var reply = await client.PostControlAsync(sandbox.AgentUrl(1), "rejoin", new RejoinBody($"host=127.0.0.1 port={sandbox.BasePort} user=pgward dbname=pgward"),
+        var reply = await client.PostControlAsync(sandbox.AgentUrl(1), "rejoin", new RejoinBody(sandbox.Conninfo(1)),
             AgentJson.Context.RejoinBody, Token, TimeSpan.FromSeconds(60));
         var (_, output) = await agent.StopAsync(Token);
 

@@ -24,7 +24,7 @@ public sealed class BackupRegistrationTests : PgIntegrationTest
         Assert.DoesNotContain("Backup servers", before.Out, StringComparison.Ordinal);
 
         // Configured with the standby's conninfo: the row is written on the primary.
-        var config = ReceiverRun.WriteConfig(Directory.Path, $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=2");
+        var config = ReceiverRun.WriteConfig(Directory.Path, sandbox.Conninfo(2));
         var register = await PgwardCli.RunAsync(Token, "-f", config, "backup", "register");
         Assert.True(register.ExitCode == 0, register.ToString());
         Assert.Contains("backup server \"backup\" registered", register.Error, StringComparison.Ordinal);

@@ -12,7 +12,7 @@ public sealed class BackupSourceTests : PgIntegrationTest
     public async Task Create_finds_the_primary_through_a_standby_and_from_standby_waits_until_its_wal_is_archived()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        var standbyConninfo = $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=2";
+        var standbyConninfo = sandbox.Conninfo(2);
         var server = await BackupServerFixture.CreateAsync(Directory, standbyConninfo, sandbox.ConnectionString(1), sandbox.DataDirectory(1), Token);
 
         var fromPrimary = await server.RunAsync(Token, "create");

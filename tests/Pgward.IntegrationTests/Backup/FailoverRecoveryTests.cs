@@ -20,9 +20,11 @@ public sealed class FailoverRecoveryTests : PgIntegrationTest
     /// <summary>Recovery refuses a max_connections below the sandbox primary's 50.</summary>
     public static PgServerSettings SandboxRestoreSettings => PgServerSettings.Default.WithGuc("max_connections", "50");
 
-    /// <summary>A sandbox's superuser is pgward, not the harness's postgres.</summary>
-    public static string SandboxConnectionString(PgServer restored) =>
-        $"Host=127.0.0.1;Port={restored.Port};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+    /// <summary>A sandbox's superuser is pgward (with the sandbox's password), not the harness's postgres; the restored
+    /// server presents the harness's certificate.</summary>
+    public static string SandboxConnectionString(PgServer restored, Sandbox sandbox) =>
+        $"Host=127.0.0.1;Port={restored.Port};Username=pgward;Database=pgward;Pooling=false;Timeout=5;SSL Mode=VerifyFull"
+        + $";Root Certificate={TestAuthentication.Current.CaFile};Passfile={sandbox.PasswordFile}";
 
     private const string CurrentTimelineSql = "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)";
 
@@ -30,7 +32,7 @@ public sealed class FailoverRecoveryTests : PgIntegrationTest
     public async Task Recovery_from_a_timeline_1_backup_reaches_a_restore_point_written_after_a_failover()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        var config = ReceiverRun.WriteConfig(Directory.Path, $"host=127.0.0.1 port={sandbox.BasePort} user=pgward dbname=pgward connect_timeout=2");
+        var config = ReceiverRun.WriteConfig(Directory.Path, sandbox.Conninfo(1));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
         try
@@ -71,7 +73,7 @@ public sealed class FailoverRecoveryTests : PgIntegrationTest
 
             var restored = await PgServer.AdoptAsync(Directory, "restored", SandboxRestoreSettings, Token);
             await restored.StartAsync(Token);
-            var connection = SandboxConnectionString(restored);
+            var connection = SandboxConnectionString(restored, sandbox);
             await Sql.WaitUntilAsync(async () => !await Sql.ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", Token), Token);
             Assert.Equal("1:200 2:100", await Sql.ScalarAsync<string>(connection,
                 "SELECT string_agg(tli || ':' || n, ' ' ORDER BY tli) FROM (SELECT tli, count(*) n FROM t GROUP BY tli) c", Token));

@@ -48,7 +48,7 @@ public sealed class SandboxRecoveryTests : PgIntegrationTest
             var log = Path.Combine(Directory.Path, "restore", "server.log");
             Assert.True(start.Succeeded, start.Describe() + "\n" + (File.Exists(log) ? await File.ReadAllTextAsync(log, Token) : "(no log)"));
 
-            var connection = $"Host=127.0.0.1;Port={port};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+            var connection = sandbox.ConnectionString(port, "pgward");
             Assert.Equal(2L, await Sql.ScalarAsync<long>(connection, "SELECT count(*) FROM pgward.nodes", Token));
             Assert.Equal(destination, await Sql.ScalarAsync<string>(connection, "SHOW data_directory", Token));
             await ServerRegistry.StopAsync(destination, Pgward.Core.Postgres.ShutdownMode.Immediate, Token);

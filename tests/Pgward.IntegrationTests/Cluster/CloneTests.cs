@@ -116,7 +116,8 @@ public sealed class CloneTests : PgIntegrationTest
         var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.True(await Sql.ScalarAsync<bool>(
-            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5", "select pg_is_in_recovery()", Token));
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}",
+            "select pg_is_in_recovery()", Token));
     }
 
     [Fact]
@@ -142,6 +143,6 @@ public sealed class CloneTests : PgIntegrationTest
 
     private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
-            $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2", dataDirectory, Token,
+            $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}", dataDirectory, Token,
             ("use_replication_slots", "true"));
 }

@@ -27,7 +27,7 @@ public sealed class EventTests : PgIntegrationTest
         var standbyConfig = Path.Combine(Directory.Path, "standby.conf");
         // The clone listens on the port its conninfo names (written to postgresql.auto.conf): the one the server gets.
         var standbyPort = FreePort.Next();
-        await NodeConfig.WriteAsync(standbyConfig, 2, "node2", $"host=127.0.0.1 port={standbyPort} user=postgres dbname=postgres", standbyData, Token,
+        await NodeConfig.WriteAsync(standbyConfig, 2, "node2", $"host=127.0.0.1 port={standbyPort} user=postgres dbname=postgres {TestAuthentication.Current.ConninfoSecurity}", standbyData, Token,
             ("event_notification_command", command));
         var clone = await PgwardCli.RunAsync(Token, "-f", standbyConfig, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}",
             "-U", "postgres", "--fast-checkpoint");

@@ -37,8 +37,7 @@ public sealed class FailedRewindTests : PgIntegrationTest
         var own = ConfigFiles(data1);
         var bin = await FailingRewindBinDirectoryAsync();
         await UseBinDirectoryAsync(sandbox.Config(1), bin);
-        var node2 = string.Create(CultureInfo.InvariantCulture,
-            $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=5");
+        var node2 = sandbox.Conninfo(2, connectTimeout: 5);
 
         var rewind = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "rejoin", "-d", node2, "--force-rewind");
 

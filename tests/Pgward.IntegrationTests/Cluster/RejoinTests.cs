@@ -17,8 +17,7 @@ public sealed class RejoinTests : PgIntegrationTest
         var settingsBefore = await File.ReadAllTextAsync(node1Settings, Token);
         await sandbox.KillPostmasterAsync(1, Token);
         await PromoteNode2Async(sandbox);
-        var node2 = string.Create(CultureInfo.InvariantCulture,
-            $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=5");
+        var node2 = sandbox.Conninfo(2, connectTimeout: 5);
 
         var refused = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "rejoin", "-d", node2);
         Assert.True(refused.ExitCode == 24, refused.ToString());
@@ -38,6 +37,13 @@ public sealed class RejoinTests : PgIntegrationTest
         Assert.True(rejoin.Error.Contains("node 1 is now attached to node 2", StringComparison.Ordinal), rejoin.ToString());
 
         Assert.Equal(settingsBefore, await File.ReadAllTextAsync(node1Settings, Token));
+        // What rejoin (node 1) and follow (node 3) wrote: TLS verified and the password file, never a password.
+        foreach (var id in new[] { 1, 3 })
+        {
+            var upstream = Conninfo.Parse(Pgward.Cluster.Clone.PrimaryConninfo.Read(sandbox.DataDirectory(id)) ?? "");
+            Assert.Equal(("verify-full", sandbox.CaFile, sandbox.PasswordFile, (string?)null),
+                (upstream["sslmode"], upstream["sslrootcert"], upstream["passfile"], upstream["password"]));
+        }
         var node1 = sandbox.ConnectionString(1);
         Assert.True(await Sql.ScalarAsync<bool>(node1, "SELECT pg_is_in_recovery()", Token));
         Assert.Equal(sandbox.BasePort.ToString(CultureInfo.InvariantCulture), await Sql.ScalarAsync<string>(node1, "SHOW port", Token));

@@ -18,6 +18,9 @@ public sealed class Sandbox
     public int BasePort { get; }
     public int Nodes { get; }
 
+    /// <summary>What <c>sandbox up</c> printed on standard output (the "Try:" lines).</summary>
+    public string UpOutput { get; private set; } = "";
+
     public string Config(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "pgward.conf");
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
@@ -27,7 +30,7 @@ public sealed class Sandbox
 
     /// <summary>All data nodes, the way an application reaches the primary whichever node it is.</summary>
     public string MultiHostConnectionString => "Host=" + string.Join(',', Enumerable.Range(0, Nodes).Select(i => $"127.0.0.1:{BasePort + i}"))
-        + ";Username=pgward;Database=pgward;Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false";
+        + ";Username=pgward;Database=pgward;Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false;" + NpgsqlSecurity;
 
     public string WitnessConfig => Path.Combine(Directory, "witness", "pgward.conf");
 
@@ -35,10 +38,27 @@ public sealed class Sandbox
 
     /// <summary>The witness listens right after the last data node.</summary>
     public string WitnessConnectionString =>
-        $"Host=127.0.0.1;Port={BasePort + Nodes};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+        $"Host=127.0.0.1;Port={BasePort + Nodes};Username=pgward;Database=pgward;Pooling=false;Timeout=5;{NpgsqlSecurity}";
 
-    public string ConnectionString(int nodeId) =>
-        $"Host=127.0.0.1;Port={BasePort + nodeId - 1};Username=pgward;Database=pgward;Pooling=false;Timeout=5";
+    public string ConnectionString(int nodeId) => ConnectionString(BasePort + nodeId - 1, "pgward");
+
+    /// <summary>Npgsql form for any server of the sandbox's (a restored copy too): scram with its password file, TLS
+    /// verified against its CA.</summary>
+    public string ConnectionString(int port, string database) =>
+        $"Host=127.0.0.1;Port={port};Username=pgward;Database={database};Pooling=false;Timeout=5;{NpgsqlSecurity}";
+
+    /// <summary>libpq form of node <paramref name="nodeId"/>'s connection, as the sandbox writes conninfo.</summary>
+    public string Conninfo(int nodeId, int connectTimeout = 2) =>
+        $"host=127.0.0.1 port={BasePort + nodeId - 1} user=pgward dbname=pgward connect_timeout={connectTimeout} {ConninfoSecurity}";
+
+    /// <summary>The sandbox's password file (<c>DIR/pgpass</c>, 0600) and CA (<c>DIR/tls/ca.crt</c>).</summary>
+    public string PasswordFile => Path.Combine(Directory, "pgpass");
+
+    public string CaFile => Path.Combine(Directory, "tls", "ca.crt");
+
+    public string ConninfoSecurity => $"sslmode=verify-full sslrootcert={CaFile} passfile={PasswordFile}";
+
+    public string NpgsqlSecurity => $"SSL Mode=VerifyFull;Root Certificate={CaFile};Passfile={PasswordFile}";
 
     /// <summary>Runs <c>sandbox up</c>; the witness (node N+1, in <c>DIR/witness</c>) only when asked, to keep tests lean.</summary>
     // Below the kernel's ephemeral range (32768 and up), so that neither the servers (P..P+N) nor their agents
@@ -73,7 +93,7 @@ public sealed class Sandbox
             var run = await PgwardCli.RunAsync(Executable, ct, "sandbox", "up", "--dir", directory, "--nodes", $"{nodes}", "--port", $"{basePort}",
                 "--witness", witness ? "true" : "false", "--agents", "false", "--failover", failover ? "automatic" : "manual",
                 "--backup", backup ? "true" : "false");
-            var sandbox = new Sandbox(directory, basePort, nodes);
+            var sandbox = new Sandbox(directory, basePort, nodes) { UpOutput = run.Out };
             for (var id = 1; id <= nodes; id++)
             {
                 ServerRegistry.Track(sandbox.DataDirectory(id));

@@ -8,7 +8,6 @@ namespace Pgward.IntegrationTests.Cluster;
 /// runs as root) a node's files belong to the server's OS user.</summary>
 public sealed class SecretFilesTests : PgIntegrationTest
 {
-    private const string Password = "pgward-test-s3cret";
     private const UnixFileMode GroupOrOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
@@ -16,12 +15,14 @@ public sealed class SecretFilesTests : PgIntegrationTest
     public async Task A_sandbox_leaves_no_password_or_token_readable_by_others_and_gives_its_files_to_the_server_user()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        // A conninfo with a password, as a cluster built by hand registers it (the sandbox trusts local connections).
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1), $"update pgward.nodes set conninfo = conninfo || ' password={Password}'", Token);
+        // A conninfo with the password itself, as a cluster built by hand may register it (the sandbox names its
+        // password file): the password must then not leak from the node records into files others can read.
+        var password = (await File.ReadAllTextAsync(sandbox.PasswordFile, Token)).Trim().Split(':')[^1];
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), $"update pgward.nodes set conninfo = conninfo || ' password={password}'", Token);
         foreach (var id in new[] { 1, 2 })
         {
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(sandbox.ConnectionString(id),
-                $"select count(*) from pgward.nodes where conninfo like '%{Password}%'", Token) == 2, Token);
+                $"select count(*) from pgward.nodes where conninfo like '%{password}%'", Token) == 2, Token);
             var show = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(id), "cluster", "show");
             Assert.True(show.ExitCode == 0, show.ToString());
         }
@@ -37,7 +38,7 @@ public sealed class SecretFilesTests : PgIntegrationTest
             foreach (var path in PgwardFiles(node, sandbox.DataDirectory(id)))
             {
                 var text = await File.ReadAllTextAsync(path, Token);
-                if (text.Contains(Password, StringComparison.Ordinal) || text.Contains(token, StringComparison.Ordinal))
+                if (text.Contains(password, StringComparison.Ordinal) || text.Contains(token, StringComparison.Ordinal))
                 {
                     secretFiles.Add(path);
                     if ((File.GetUnixFileMode(path) & GroupOrOther) != 0)

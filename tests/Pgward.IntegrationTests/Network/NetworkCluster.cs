@@ -60,13 +60,16 @@ public sealed partial class NetworkCluster : AgentCluster
 
     /// <summary>Node <paramref name="nodeId"/>'s server, reached from the client host.</summary>
     public string ConnectionString(int nodeId) =>
-        $"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database={SandboxUp.User};Pooling=false;Timeout=5";
+        $"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database={SandboxUp.User};Pooling=false;Timeout=5;{Security}";
+
+    /// <summary>scram-sha-256 with the test run's password file, TLS verified against its CA.</summary>
+    private static string Security => TestAuthentication.Current.NpgsqlSecurity;
 
     /// <summary>How an application on the client host reaches the primary: every data node, read-write only, with a
     /// 2 s statement timeout so that a write stuck on an unreachable server ends as "unknown" instead of hanging.</summary>
     public string ClientConnectionString =>
         "Host=" + string.Join(',', Enumerable.Range(1, Nodes).Select(id => $"127.0.0.1:{Port(id)}"))
-        + $";Username={SandboxUp.User};Database={SandboxUp.User};Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false;Command Timeout=2";
+        + $";Username={SandboxUp.User};Database={SandboxUp.User};Target Session Attributes=read-write;Host Recheck Seconds=0;Timeout=2;Pooling=false;Command Timeout=2;{Security}";
 
     private string NodeDirectory(int nodeId) => Path.Combine(directory, HostName(nodeId));
 
@@ -97,6 +100,7 @@ public sealed partial class NetworkCluster : AgentCluster
                 cluster.servers[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, PostgresPort));
                 cluster.agents[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, AgentPort));
                 await testDirectory.CreateSubdirectoryAsync(Path.Combine(subdirectory, cluster.HostName(id)), ct);
+                cluster.IssueCertificate(id);
                 await cluster.WriteConfigAsync(id, ct);
             }
             await cluster.BuildAsync(ct);
@@ -140,7 +144,8 @@ public sealed partial class NetworkCluster : AgentCluster
     {
         var env = PgTestEnvironment.Require();
         ServerRegistry.Track(DataDirectory(nodeId));
-        var initdb = await env.PgCtl.InitdbAsync(DataDirectory(nodeId), SandboxUp.User, ["--auth=trust", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
+        var initdb = await env.PgCtl.InitdbAsync(DataDirectory(nodeId), SandboxUp.User,
+            ["--auth=scram-sha-256", $"--pwfile={TestAuthentication.Current.InitdbPasswordFile}", "--data-checksums", "--encoding=UTF8", "--locale=C"], ct);
         if (!initdb.Succeeded)
         {
             throw new InvalidOperationException(initdb.Describe());
@@ -148,14 +153,13 @@ public sealed partial class NetworkCluster : AgentCluster
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "postgresql.conf"),
         [
             "", "# pgward network test", "max_connections = 50", "wal_level = replica", "max_wal_senders = 10", "max_replication_slots = 10",
-            "hot_standby = on", "wal_log_hints = on", "shared_buffers = 32MB", "wal_retrieve_retry_interval = 1s", "wal_keep_size = 128MB",
+            "hot_standby = on", "wal_log_hints = on", "ssl = on", "shared_buffers = 32MB", "wal_retrieve_retry_interval = 1s", "wal_keep_size = 128MB",
             $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
         ], ct);
-        await File.AppendAllLinesAsync(Path.Combine(DataDirectory(nodeId), "pg_hba.conf"),
-            ["host all all 10.77.0.0/24 trust", "host replication all 10.77.0.0/24 trust"], ct);
+        await File.WriteAllLinesAsync(Path.Combine(DataDirectory(nodeId), "pg_hba.conf"), TestAuthentication.HbaLines("10.77.0.0/24"), ct);
         await WriteNodeSettingsAsync(nodeId, ct);
         await PgwardAsync(nodeId, ct, "node", "service", "--action=start");
-        await Sql.ExecuteAsync($"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database=postgres;Pooling=false;Timeout=5",
+        await Sql.ExecuteAsync($"Host=127.0.0.1;Port={Port(nodeId)};Username={SandboxUp.User};Database=postgres;Pooling=false;Timeout=5;{Security}",
             $"CREATE DATABASE {SandboxUp.User}", ct);
     }
 
@@ -170,13 +174,27 @@ public sealed partial class NetworkCluster : AgentCluster
             $"port = {Invariant(PostgresPort)}",
             $"unix_socket_directories = '{NodeDirectory(nodeId)}'",
             $"cluster_name = '{HostName(nodeId)}'",
+            $"ssl_cert_file = '{CertificateFile(nodeId)}'",
+            $"ssl_key_file = '{KeyFile(nodeId)}'",
         ], ct);
         await PgTestEnvironment.Require().Account.ChownAsync(file, ct);
     }
 
-    /// <summary>How the other hosts reach node <paramref name="nodeId"/>'s server (its <c>conninfo</c>).</summary>
+    /// <summary>How the other hosts reach node <paramref name="nodeId"/>'s server (its <c>conninfo</c>): scram-sha-256
+    /// with the test run's password file, TLS verified against its CA and the node's address.</summary>
     public string NodeConninfo(int nodeId) =>
-        $"host={Host(nodeId).Address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2";
+        $"host={Host(nodeId).Address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2 "
+        + TestAuthentication.Current.ConninfoSecurity;
+
+    private string CertificateFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "server.crt");
+
+    private string KeyFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "server.key");
+
+    /// <summary>The node's server certificate names its address on the LAN and 127.0.0.1, where the client host's
+    /// forwarder (<see cref="NamespaceForwarder"/>) lets the test reach it.</summary>
+    private void IssueCertificate(int nodeId) =>
+        TestAuthentication.Current.IssueServerCertificate([Host(nodeId).Address.ToString(), "127.0.0.1"], CertificateFile(nodeId), KeyFile(nodeId),
+            ownerLike: NodeDirectory(nodeId));
 
     private async Task WriteConfigAsync(int nodeId, CancellationToken ct)
     {

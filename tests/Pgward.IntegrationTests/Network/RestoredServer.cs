@@ -26,7 +26,7 @@ public sealed class RestoredServer : IAsyncDisposable
     public string DataDirectory { get; }
 
     public string ConnectionString =>
-        $"Host=127.0.0.1;Port={forwarder.Port};Username={SandboxUp.User};Database={SandboxUp.User};Pooling=false;Timeout=5";
+        $"Host=127.0.0.1;Port={forwarder.Port};Username={SandboxUp.User};Database={SandboxUp.User};Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}";
 
     /// <summary>Recovers <paramref name="backupId"/> into a fresh directory on the backup host (no target: to the end of
     /// the archive, then promoted), starts it and waits until it has replayed everything. The problem, naming the

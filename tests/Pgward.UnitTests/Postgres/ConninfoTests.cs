@@ -154,4 +154,15 @@ public sealed class ConninfoTests
         Assert.Throws<ArgumentException>(() => conninfo.With("hots", "b"));
         Assert.Throws<ArgumentException>(() => conninfo.With("port", "x"));
     }
+
+    [Fact]
+    public void WithSecurityOf_takes_tls_and_passfile_but_neither_password_nor_address()
+    {
+        var local = Conninfo.Parse("host=10.0.0.2 port=5433 user=me password=secret passfile=/p sslmode=verify-full sslrootcert='/a b/ca.crt'");
+        var source = Conninfo.Parse("host=10.0.0.1 port=5432 user=repl sslmode=disable");
+
+        var secured = source.WithSecurityOf(local);
+
+        Assert.Equal("host=10.0.0.1 port=5432 user=repl sslmode=verify-full passfile=/p sslrootcert='/a b/ca.crt'", secured.ToString());
+    }
 }

@@ -16,7 +16,7 @@ public sealed class WalStreamingFailoverTests : PgIntegrationTest
     public async Task Receiver_follows_a_promotion_onto_timeline_2_without_a_missing_segment()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        var conninfo = $"host=127.0.0.1 port={sandbox.BasePort} user=pgward dbname=pgward connect_timeout=2";
+        var conninfo = sandbox.Conninfo(1);
         var config = ReceiverRun.WriteConfig(Directory.Path, conninfo);
         await using var receiver = ReceiverRun.Start(config, Token);
 
@@ -72,7 +72,7 @@ public sealed class WalStreamingFailoverTests : PgIntegrationTest
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
         await Sql.ExecuteAsync(sandbox.ConnectionString(2), "SELECT pg_create_physical_replication_slot('pgward_backup', true)", Token);
         // Configured with the standby's conninfo: the primary is found from the metadata.
-        var config = ReceiverRun.WriteConfig(Directory.Path, $"host=127.0.0.1 port={sandbox.BasePort + 1} user=pgward dbname=pgward connect_timeout=2");
+        var config = ReceiverRun.WriteConfig(Directory.Path, sandbox.Conninfo(2));
         await using var receiver = ReceiverRun.Start(config, Token);
 
         await SwitchAsync(config, receiver);

@@ -18,7 +18,7 @@ public sealed class WalStreamingHistoryTests : PgIntegrationTest
     public async Task Receiver_streams_from_a_primary_that_lacks_the_history_files_of_older_timelines()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
-        var config = ReceiverRun.WriteConfig(Directory.Path, $"host=127.0.0.1 port={sandbox.BasePort} user=pgward dbname=pgward connect_timeout=2");
+        var config = ReceiverRun.WriteConfig(Directory.Path, sandbox.Conninfo(1));
         await using (var receiver = ReceiverRun.Start(config, Token))
         {
             // Streaming once first: the receiver learns every node from the metadata, and finds node 2 when node 1 dies.
