@@ -45,7 +45,7 @@ public sealed class AgentProcessTests : PgIntegrationTest
         var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
         await NodeConfig.SetAsync(sandbox.Config(1), Token, $"agent_token = {AgentSecret}");
         using var agent = AgentProcess.Start(Directory.Path, "-f", sandbox.Config(1), "daemon", "run");
-        using var client = new AgentClient(AgentSecret, TimeProvider.System);
+        using var client = sandbox.Client(AgentSecret);
         await Sql.WaitUntilAsync(async () =>
         {
             Assert.False(agent.HasExited, agent.Output);

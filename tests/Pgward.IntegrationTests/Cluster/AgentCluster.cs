@@ -10,8 +10,10 @@ namespace Pgward.IntegrationTests.Cluster;
 /// </summary>
 public abstract class AgentCluster : IAsyncDisposable
 {
-    protected AgentCluster(AgentProcesses agents, int nodes, bool witness)
+    /// <param name="caFile">The CA the agents' certificates come from, which the test's <see cref="Client"/> trusts.</param>
+    protected AgentCluster(AgentProcesses agents, int nodes, bool witness, string caFile)
     {
+        Client = TestAgentClient.Create(SandboxAgents.Token, caFile);
         Agents = agents;
         Nodes = nodes;
         HasWitness = witness;
@@ -20,7 +22,7 @@ public abstract class AgentCluster : IAsyncDisposable
     public AgentProcesses Agents { get; }
     public int Nodes { get; }
     public bool HasWitness { get; }
-    public AgentClient Client { get; } = new(SandboxAgents.Token, TimeProvider.System);
+    public AgentClient Client { get; }
 
     /// <summary>Node ids of every agent: the data nodes, then the witness.</summary>
     public IEnumerable<int> AgentIds => Enumerable.Range(1, Nodes + (HasWitness ? 1 : 0));

@@ -22,8 +22,18 @@ public sealed class Sandbox
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
 
-    /// <summary>The sandbox gives node N's agent its PostgreSQL port plus 1000.</summary>
-    public string AgentUrl(int nodeId) => $"http://127.0.0.1:{BasePort + nodeId - 1 + 1000}";
+    /// <summary>The sandbox gives node N's agent its PostgreSQL port plus 1000; its agents speak TLS.</summary>
+    public string AgentUrl(int nodeId) => $"https://127.0.0.1:{BasePort + nodeId - 1 + 1000}";
+
+    /// <summary>The sandbox's CA (<c>DIR/tls/ca.crt</c>), which issued every node's certificate.</summary>
+    public string CaFile => Path.Combine(Directory, "tls", "ca.crt");
+
+    /// <summary>Node <paramref name="nodeId"/>'s certificate and key (<c>DIR/nodeN/tls</c>), e.g. as a client certificate.</summary>
+    public (string Certificate, string Key) NodeCertificate(int nodeId) =>
+        (Path.Combine(Directory, $"node{nodeId}", "tls", "node.crt"), Path.Combine(Directory, $"node{nodeId}", "tls", "node.key"));
+
+    /// <summary>A client of the sandbox's agents that sends <paramref name="token"/> and verifies them against its CA.</summary>
+    public Pgward.Cluster.Agents.AgentClient Client(string token) => TestAgentClient.Create(token, CaFile);
 
     /// <summary>All data nodes, the way an application reaches the primary whichever node it is.</summary>
     public string MultiHostConnectionString => "Host=" + string.Join(',', Enumerable.Range(0, Nodes).Select(i => $"127.0.0.1:{BasePort + i}"))

@@ -12,7 +12,7 @@ namespace Pgward.IntegrationTests.Failover;
 public sealed class FailoverCluster : AgentCluster
 {
     private FailoverCluster(Sandbox sandbox, bool witness)
-        : base(new AgentProcesses(sandbox), sandbox.Nodes, witness) => Sandbox = sandbox;
+        : base(new AgentProcesses(sandbox), sandbox.Nodes, witness, sandbox.CaFile) => Sandbox = sandbox;
 
     public Sandbox Sandbox { get; }
 

@@ -3,6 +3,7 @@ using System.Net;
 using Pgward.Cli.Sandbox;
 using Pgward.Core.Config;
 using Pgward.Core.Processes;
+using Pgward.Core.Tls;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Pgward.Testing.Network;
@@ -31,7 +32,7 @@ public sealed partial class NetworkCluster : AgentCluster
     private readonly Dictionary<int, NamespaceForwarder> agents = [];
 
     private NetworkCluster(string directory, TestNetwork network, int nodes, bool witness)
-        : base(new AgentProcesses(directory), nodes, witness)
+        : base(new AgentProcesses(directory), nodes, witness, Path.Combine(directory, "tls", "ca.crt"))
     {
         this.directory = directory;
         Network = network;
@@ -54,7 +55,16 @@ public sealed partial class NetworkCluster : AgentCluster
 
     public string DataDirectory(int nodeId) => Path.Combine(NodeDirectory(nodeId), "data");
 
-    public override string AgentUrl(int nodeId) => $"http://127.0.0.1:{agents[nodeId].Port}";
+    /// <summary>The agents speak TLS; the test reaches them through forwarders on 127.0.0.1, which their certificates
+    /// also name.</summary>
+    public override string AgentUrl(int nodeId) => $"https://127.0.0.1:{agents[nodeId].Port}";
+
+    /// <summary>The CA that issued every host's certificate (<c>DIR/tls/ca.crt</c>).</summary>
+    public string CaFile => Path.Combine(directory, "tls", "ca.crt");
+
+    private string CertificateFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "tls", "node.crt");
+
+    private string KeyFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "tls", "node.key");
 
     public override int Port(int nodeId) => servers[nodeId].Port;
 
@@ -91,12 +101,16 @@ public sealed partial class NetworkCluster : AgentCluster
         }
         try
         {
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(cluster.CaFile)!);
+            using var authority = CertificateAuthority.Create("pgward network test CA", TimeProvider.System);
+            CertificateAuthority.WriteCertificate(authority.Certificate, cluster.CaFile);
             foreach (var id in cluster.AgentIds)
             {
                 var address = cluster.Host(id).Address;
                 cluster.servers[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, PostgresPort));
                 cluster.agents[id] = new NamespaceForwarder(network[ClientHost].Namespace, new IPEndPoint(address, AgentPort));
                 await testDirectory.CreateSubdirectoryAsync(Path.Combine(subdirectory, cluster.HostName(id)), ct);
+                cluster.IssueCertificate(authority, id);
                 await cluster.WriteConfigAsync(id, ct);
             }
             await cluster.BuildAsync(ct);
@@ -194,10 +208,22 @@ public sealed partial class NetworkCluster : AgentCluster
             ["log_level"] = "NOTICE",
             ["agent_address"] = address,
             ["agent_port"] = Invariant(AgentPort),
+            ["agent_tls_cert_file"] = CertificateFile(nodeId),
+            ["agent_tls_key_file"] = KeyFile(nodeId),
+            ["agent_tls_ca_file"] = CaFile,
             ["failover"] = "automatic",
             ["auto_rejoin"] = "true",
         });
         await File.WriteAllTextAsync(Config(nodeId), "# pgward.conf of a network test node\n" + text, ct);
+    }
+
+    /// <summary>Node <paramref name="nodeId"/>'s certificate for its address on the test network, and for 127.0.0.1 where
+    /// the test's forwarders reach its agent.</summary>
+    private void IssueCertificate(CertificateAuthority authority, int nodeId)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(CertificateFile(nodeId))!);
+        using var certificate = authority.Issue([Host(nodeId).Address.ToString(), "127.0.0.1"]);
+        CertificateAuthority.WritePem(certificate, CertificateFile(nodeId), KeyFile(nodeId));
     }
 
     /// <summary>Runs <c>pgward -f CONF ARGS</c> on node <paramref name="nodeId"/>'s host and throws when it fails.</summary>
