@@ -10,10 +10,11 @@ namespace Pgward.IntegrationTests.Cluster;
 /// </summary>
 public abstract class AgentCluster : IAsyncDisposable
 {
-    /// <param name="caFile">The CA the agents' certificates come from, which the test's <see cref="Client"/> trusts.</param>
-    protected AgentCluster(AgentProcesses agents, int nodes, bool witness, string caFile)
+    /// <param name="tls">The CA the agents' certificates come from, which the test's <see cref="Client"/> trusts, and the
+    /// certificate it presents (node 1's), so that it still gets answers with <c>agent_tls_client_auth = require</c>.</param>
+    protected AgentCluster(AgentProcesses agents, int nodes, bool witness, (string CaFile, string CertFile, string KeyFile) tls)
     {
-        Client = TestAgentClient.Create(SandboxAgents.Token, caFile);
+        Client = TestAgentClient.Create(SandboxAgents.Token, tls.CaFile, tls.CertFile, tls.KeyFile);
         Agents = agents;
         Nodes = nodes;
         HasWitness = witness;

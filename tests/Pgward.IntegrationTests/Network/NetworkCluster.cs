@@ -32,7 +32,8 @@ public sealed partial class NetworkCluster : AgentCluster
     private readonly Dictionary<int, NamespaceForwarder> agents = [];
 
     private NetworkCluster(string directory, TestNetwork network, int nodes, bool witness)
-        : base(new AgentProcesses(directory), nodes, witness, Path.Combine(directory, "tls", "ca.crt"))
+        : base(new AgentProcesses(directory), nodes, witness,
+            (Path.Combine(directory, "tls", "ca.crt"), Path.Combine(directory, "node1", "tls", "node.crt"), Path.Combine(directory, "node1", "tls", "node.key")))
     {
         this.directory = directory;
         Network = network;
