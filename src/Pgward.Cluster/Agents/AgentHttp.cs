@@ -37,9 +37,11 @@ public static class AgentHttp
                 ssl.ClientCertificates = [certificate];
             }
         }
-        var caSetting = options.AgentTlsCaFile.Length > 0 ? $"agent_tls_ca_file ({options.AgentTlsCaFile})" : "the system's trusted CAs (agent_tls_ca_file is not set)";
+        var trusted = options.AgentTlsCaFile.Length > 0
+            ? $"the CA in agent_tls_ca_file ({options.AgentTlsCaFile})"
+            : "a CA this host trusts (agent_tls_ca_file is not set: the system's CAs)";
         ssl.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-            PeerCertificates.Explain(errors, chain, certificate, (sender as SslStream)?.TargetHostName, caSetting, time.GetUtcNow()) is { } failure
+            PeerCertificates.Explain(errors, chain, certificate, (sender as SslStream)?.TargetHostName, "agent_tls_ca_file", time.GetUtcNow(), trusted) is { } failure
                 ? throw failure
                 : true;
         return new SocketsHttpHandler

@@ -35,8 +35,11 @@ public static class PeerCertificates
 
     /// <summary>What <paramref name="errors"/> mean for <paramref name="certificate"/> dialled as <paramref name="targetHost"/>
     /// (null: no name check), or null when there are none.</summary>
+    /// <param name="caSetting">The setting of the CA file, e.g. <c>agent_tls_ca_file</c>, told in the fix.</param>
+    /// <param name="trusted">What the chain was verified against, e.g. "agent_tls_ca_file (/etc/pgward/ca.crt)"; null: the
+    /// setting's name alone.</param>
     public static PeerCertificateException? Explain(SslPolicyErrors errors, X509Chain? chain, X509Certificate? certificate, string? targetHost,
-        string caSetting, DateTimeOffset now)
+        string caSetting, DateTimeOffset now, string? trusted = null)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -58,7 +61,7 @@ public static class PeerCertificates
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
         {
             var detail = chain is null ? "" : " (" + string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct()) + ")";
-            return new PeerCertificateException($"is not issued by the CA in {caSetting}{detail}",
+            return new PeerCertificateException($"is not issued by {(trusted ?? "the CA in " + caSetting)}{detail}",
                 $"set {caSetting} to the CA that issued the agents' certificates, or reissue that certificate from it");
         }
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) && targetHost is not null)
