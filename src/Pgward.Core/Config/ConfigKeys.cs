@@ -11,6 +11,16 @@ public static class ConfigKeys
 {
     private static readonly ConfigType<TimeSpan> Timeout = Seconds(1, 86400);
 
+    // agent_tls: on, off, or not set (''), which means "on when agent_tls_cert_file is set" (AgentTlsMode.Unset).
+    private static readonly ConfigType<AgentTlsMode> TlsMode = new(
+        "on, off, or '' (not set: on when agent_tls_cert_file is set)",
+        (string t, out AgentTlsMode v) =>
+        {
+            v = t.Trim().ToLowerInvariant() switch { "on" => AgentTlsMode.On, "off" => AgentTlsMode.Off, "" => AgentTlsMode.Unset, _ => (AgentTlsMode)(-1) };
+            return System.Enum.IsDefined(v);
+        },
+        v => v switch { AgentTlsMode.On => "on", AgentTlsMode.Off => "off", _ => "" });
+
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         Key("node_id", Int(1, int.MaxValue), o => o.NodeId, (o, v) => o with { NodeId = v }, required: true),
@@ -56,7 +66,7 @@ public static class ConfigKeys
         Key("agent_address", NonEmptyText, o => o.AgentAddress, (o, v) => o with { AgentAddress = v }),
         Key("agent_port", Int(1, 65535), o => o.AgentPort, (o, v) => o with { AgentPort = v }),
         Key("agent_token", Text, o => o.AgentToken, (o, v) => o with { AgentToken = v }, secret: true),
-        Key("agent_tls", Enum(("on", AgentTlsMode.On), ("off", AgentTlsMode.Off)), o => o.AgentTls, (o, v) => o with { AgentTls = v }),
+        Key("agent_tls", TlsMode, o => o.AgentTls, (o, v) => o with { AgentTls = v }),
         Key("agent_tls_cert_file", OptionalAbsolutePath, o => o.AgentTlsCertFile, (o, v) => o with { AgentTlsCertFile = v }),
         Key("agent_tls_key_file", OptionalAbsolutePath, o => o.AgentTlsKeyFile, (o, v) => o with { AgentTlsKeyFile = v }),
         Key("agent_tls_ca_file", OptionalAbsolutePath, o => o.AgentTlsCaFile, (o, v) => o with { AgentTlsCaFile = v }),
