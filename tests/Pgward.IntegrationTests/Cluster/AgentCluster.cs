@@ -14,7 +14,8 @@ public abstract class AgentCluster : IAsyncDisposable
     /// certificate it presents (node 1's), so that it still gets answers with <c>agent_tls_client_auth = require</c>.</param>
     protected AgentCluster(AgentProcesses agents, int nodes, bool witness, (string CaFile, string CertFile, string KeyFile) tls)
     {
-        Client = TestAgentClient.Create(SandboxAgents.Token, tls.CaFile, tls.CertFile, tls.KeyFile);
+        // Made on first use: a network cluster issues its certificates after this constructor, and the client reads them.
+        client = new Lazy<AgentClient>(() => TestAgentClient.Create(SandboxAgents.Token, tls.CaFile, tls.CertFile, tls.KeyFile));
         Agents = agents;
         Nodes = nodes;
         HasWitness = witness;
@@ -23,7 +24,9 @@ public abstract class AgentCluster : IAsyncDisposable
     public AgentProcesses Agents { get; }
     public int Nodes { get; }
     public bool HasWitness { get; }
-    public AgentClient Client { get; }
+    private readonly Lazy<AgentClient> client;
+
+    public AgentClient Client => client.Value;
 
     /// <summary>Node ids of every agent: the data nodes, then the witness.</summary>
     public IEnumerable<int> AgentIds => Enumerable.Range(1, Nodes + (HasWitness ? 1 : 0));
@@ -163,7 +166,10 @@ public abstract class AgentCluster : IAsyncDisposable
         {
             await DeadManSwitches.KillAsync(Config(id), CancellationToken.None);
         }
-        Client.Dispose();
+        if (client.IsValueCreated)
+        {
+            client.Value.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 }
