@@ -62,6 +62,7 @@ public sealed class AgentTlsTests : PgIntegrationTest
         var curlWith = await CurlAsync("-sS", "--max-time", "5", "--cacert", sandbox.CaFile, "--cert", certificate, "--key", key,
             $"https://127.0.0.1:{port}/primary");
         var accepted = await withCertificate.GetNodeAsync(sandbox.AgentUrl(1), Token);
+        var (_, output) = await agent.StopAsync(Token);
 
         Assert.False(refused.Reachable, refused.ToString());
         Assert.Contains($"the agent at {sandbox.AgentUrl(1)}", refused.Error, StringComparison.Ordinal);
@@ -69,6 +70,8 @@ public sealed class AgentTlsTests : PgIntegrationTest
         Assert.DoesNotContain("\"role\"", curlWithout.StandardOutput, StringComparison.Ordinal);
         Assert.True(curlWith.ExitCode == 0, curlWith.Describe());
         Assert.True(accepted.Succeeded, accepted.ToString());
+        Assert.Contains("Failed to authenticate HTTPS connection", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(AgentSecret, output, StringComparison.Ordinal);
     }
 
     [Fact]
