@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,9 @@ using Pgward.Agent.Monitoring;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Logging;
+using Pgward.Core.Tls;
 using Pgward.Core.Supervision;
 using Pgward.Core.Systemd;
 using Pgward.Failover.Agreement;
@@ -29,7 +32,7 @@ public static class AgentHost
     /// <summary>How long in-flight requests may finish when the agent stops: 5 s.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The URL the agent of these options listens on, e.g. <c>http://127.0.0.1:8008</c>.</summary>
+    /// <summary>The URL the agent of these options listens on, e.g. <c>https://10.0.0.2:8008</c> or <c>http://127.0.0.1:8008</c>.</summary>
     public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
     public static Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct) =>
@@ -39,16 +42,31 @@ public static class AgentHost
     public static async Task<Outcome> RunAsync(OperationContext ctx, IAgreementStore votes, CancellationToken ct)
     {
         var options = ctx.Options;
+        if (AgentTlsRules.ListenRefusal(options) is { } refusal)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, refusal);
+        }
+        ServerTls? tls = null;
+        if (AgentTlsRules.IsOn(options))
+        {
+            (tls, var problem) = ServerTls.Load(options.AgentTlsCertFile, options.AgentTlsKeyFile, options.AgentTlsCaFile,
+                requireClientCertificate: options.AgentTlsClientAuth == AgentTlsClientAuth.Require);
+            if (tls is null)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, $"the agent cannot use TLS: {problem}");
+            }
+        }
+        using var ownTls = tls;
         // First: it takes systemd's variables out of the environment before anything the agent starts could inherit them.
         using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
-        await using var app = Build(ctx);
+        await using var app = Build(ctx, tls);
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger(LogSubsystems.Agent);
         var monitorLogger = loggers.CreateLogger(LogSubsystems.Monitor);
         var controlLogger = loggers.CreateLogger(LogSubsystems.Control);
         using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, monitorLogger);
         using var control = new LocalNodeControl(ctx, controlLogger);
-        using var agents = new AgentClient(options.AgentToken, ctx.Time);
+        using var agents = new AgentClient(options, ctx.Time);
         using var loops = new LoopSupervisor(ctx.Time, loggers.CreateLogger(LogSubsystems.Loops));
         var monitor = new MonitorLoop(ctx, probes, monitorLogger);
         var failover = new FailoverDriver(ctx, control, votes, loops, loggers.CreateLogger(LogSubsystems.Failover))
@@ -58,7 +76,7 @@ public static class AgentHost
         control.Failover = failover;
         HealthRoutes.Map(app, options, probes, ctx, monitor, failover, loops);
         ConnectivityRoutes.Map(app, ctx, agents);
-        FailoverRoutes.Map(app, options.AgentToken, failover);
+        FailoverRoutes.Map(app, options.AgentToken, failover, loggers.CreateLogger(LogSubsystems.Http));
         new ControlRoutes(options.AgentToken, control, controlLogger, ct).MapAll(app);
         try
         {
@@ -99,7 +117,7 @@ public static class AgentHost
     /// <c>/health</c> calls it stuck: ten rounds, and at least a minute (a round may wait for connection timeouts).</summary>
     internal static TimeSpan StuckAfter(TimeSpan interval) => interval * 10 > TimeSpan.FromMinutes(1) ? interval * 10 : TimeSpan.FromMinutes(1);
 
-    private static WebApplication Build(OperationContext ctx)
+    private static WebApplication Build(OperationContext ctx, ServerTls? tls)
     {
         var options = ctx.Options;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -109,13 +127,21 @@ public static class AgentHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            void Secure(ListenOptions listen)
+            {
+                if (tls is not null)
+                {
+                    var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogSubsystems.Http);
+                    KestrelTls.Apply(listen, tls, ctx.Time, logger);
+                }
+            }
             if (IPAddress.TryParse(options.AgentAddress, out var address))
             {
-                kestrel.Listen(address, options.AgentPort);
+                kestrel.Listen(address, options.AgentPort, Secure);
             }
             else
             {
-                kestrel.ListenAnyIP(options.AgentPort);
+                kestrel.ListenAnyIP(options.AgentPort, Secure);
             }
         });
         return builder.Build();

@@ -26,6 +26,7 @@ internal static partial class AgentLog
     [LoggerMessage(3021, LogLevel.Error, "control {Action} failed: {Error}")]
     public static partial void ControlFailed(ILogger logger, string action, string error);
 
-    [LoggerMessage(3022, LogLevel.Warning, "control {Action} refused from {Remote}: {Reason}")]
-    public static partial void ControlRefused(ILogger logger, string action, string remote, string reason);
+    // The token itself is never logged, only whether it was missing or wrong.
+    [LoggerMessage(3022, LogLevel.Warning, "{Action} refused from {Remote} ({Path}): {Reason} token")]
+    public static partial void ControlRefused(ILogger logger, string action, string remote, string path, string reason);
 }

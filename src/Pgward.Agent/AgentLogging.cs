@@ -23,6 +23,9 @@ public static class AgentLogging
             .AddProvider(provider)
             .SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)
+            // A failed TLS handshake (a caller without the required client certificate, a plain-HTTP caller) is logged by
+            // Kestrel at Debug only ("Failed to authenticate HTTPS connection"): the operator sees it.
+            .AddFilter("Microsoft.AspNetCore.Server.Kestrel.Https", LogLevel.Debug)
             // The host logs a failed start (a port in use) with Kestrel's whole stack trace before it throws; RunAsync
             // catches that exception and says the one thing that matters, so the host's own error lines are dropped.
             .AddFilter(HostCategory, level => level is LogLevel.Warning);

@@ -1,6 +1,7 @@
 using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
+using Pgward.Core.Tls;
 
 namespace Pgward.Cluster;
 
@@ -23,11 +24,13 @@ public static class NodeRecords
         AgentUrl = AgentUrl(options),
     };
 
-    /// <summary>Where this node's agent listens, from <c>agent_address</c> and <c>agent_port</c>.</summary>
+    /// <summary>Where this node's agent listens, from <c>agent_address</c> and <c>agent_port</c>: <c>https://</c> when
+    /// the agent speaks TLS (<see cref="AgentTlsRules.IsOn"/>). An agent writes it into its own record when it starts, so
+    /// turning TLS on and restarting the agent is all the other nodes need.</summary>
     public static string AgentUrl(NodeOptions options)
     {
         var host = options.AgentAddress.Contains(':', StringComparison.Ordinal) ? $"[{options.AgentAddress}]" : options.AgentAddress;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://{host}:{options.AgentPort}");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{AgentTlsRules.Scheme(options)}://{host}:{options.AgentPort}");
     }
 
     /// <summary><c>replication_user</c>, else the user of <c>conninfo</c>, else PostgreSQL's default.</summary>

@@ -160,9 +160,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         setup = ready;
         await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard);
-        await using var sender = new FailoverTransport(ctx.Options.NodeId,
+        await using var sender = new FailoverTransport(ctx.Options,
             ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
-            ctx.Options.AgentToken, ctx.Time, loops, logger);
+            ctx.Time, loops, logger);
         transport = sender;
         var events = new EventQueue(new AgentEvents(ctx).RecordAsync, logger);
         actuator = new FailoverActuator(ctx, control, guard, events, logger);

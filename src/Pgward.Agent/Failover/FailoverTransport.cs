@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Pgward.Cluster.Agents;
+using Pgward.Core.Config;
+using Pgward.Core.Tls;
 using Pgward.Core.Supervision;
 using Pgward.Failover.Messages;
 
@@ -21,6 +24,7 @@ public sealed class FailoverTransport : IAsyncDisposable
     private readonly int self;
     private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly NodeOptions options;
     private readonly HttpClient http;
     private readonly CancellationTokenSource stopping = new();
     private readonly Dictionary<int, Channel<FailoverMessage>> queues = [];
@@ -30,21 +34,20 @@ public sealed class FailoverTransport : IAsyncDisposable
 
     /// <param name="loops">Runs each peer's sender: a sender that faults (a URL it cannot use) starts again after a
     /// backoff, with its queue as it was, so that no peer stops hearing from this node in silence.</param>
-    public FailoverTransport(int self, IReadOnlyDictionary<int, string> peerUrls, string token, TimeProvider time, LoopSupervisor loops, ILogger logger)
+    /// <param name="options">This node's settings: <c>node_id</c>, <c>agent_token</c> and the <c>agent_tls*</c> files
+    /// (<see cref="AgentHttp"/>, as the CLI's calls).</param>
+    public FailoverTransport(NodeOptions options, IReadOnlyDictionary<int, string> peerUrls, TimeProvider time, LoopSupervisor loops, ILogger logger)
     {
-        this.self = self;
+        self = options.NodeId;
+        this.options = options;
         this.time = time;
         this.logger = logger;
-        http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = SendTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-            UseProxy = false,
-        })
+        // The agent read the same files when it started listening: a problem here stopped it before it got this far.
+        http = new HttpClient(AgentHttp.CreateHandler(options, SendTimeout, time, out _))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AgentToken);
         foreach (var (id, url) in peerUrls)
         {
             var queue = Channel.CreateBounded<FailoverMessage>(new BoundedChannelOptions(8)
@@ -118,6 +121,10 @@ public sealed class FailoverTransport : IAsyncDisposable
 
     private async Task<string?> PostAsync(string url, FailoverMessage message, CancellationToken ct)
     {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && AgentTlsRules.SendRefusal(uri, options) is { } refusal)
+        {
+            return refusal;
+        }
         using var deadline = new CancellationTokenSource(SendTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
@@ -128,7 +135,7 @@ public sealed class FailoverTransport : IAsyncDisposable
         }
         catch (HttpRequestException e)
         {
-            return e.Message;
+            return AgentHttpErrors.Describe(url, e, options);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -72,7 +72,7 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         {
             return true;
         }
-        AgentLog.ControlRefused(logger, action, http.Connection.RemoteIpAddress?.ToString() ?? "?", check.ToString());
+        AgentLog.ControlRefused(logger, "control " + action, http.Connection.RemoteIpAddress?.ToString() ?? "?", http.Request.Path, check.ToString());
         if (check == TokenCheck.Disabled)
         {
             await AnswerAsync(http, new ControlResponse(false, ExitCodes.AgentUnavailable, "control endpoints are disabled",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
 using Pgward.Agent.Failover;
 
@@ -14,11 +15,12 @@ namespace Pgward.Agent.Http;
 /// </summary>
 public static class FailoverRoutes
 {
-    public static void Map(IEndpointRouteBuilder app, string token, FailoverDriver driver) =>
+    public static void Map(IEndpointRouteBuilder app, string token, FailoverDriver driver, ILogger logger) =>
         app.MapPost("/failover/message", (RequestDelegate)(async http =>
         {
-            if (AgentToken.Check(token, http.Request.Headers.Authorization) != TokenCheck.Valid)
+            if (AgentToken.Check(token, http.Request.Headers.Authorization) is var check and not TokenCheck.Valid)
             {
+                AgentLog.ControlRefused(logger, "failover message", http.Connection.RemoteIpAddress?.ToString() ?? "?", http.Request.Path, check.ToString());
                 http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;
             }

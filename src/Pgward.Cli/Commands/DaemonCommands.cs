@@ -104,7 +104,7 @@ public static class DaemonCommands
             {
                 return outcome;
             }
-            using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+            using var client = new AgentClient(ctx.Options, ctx.Time);
             var rows = await Task.WhenAll(source.Nodes.Select(node => StatusOfAsync(client, node, token)));
             Write(runner.Environment.Out, rows, parse.GetValue(json));
             return Outcome.Ok;
@@ -129,7 +129,7 @@ public static class DaemonCommands
             {
                 return outcome;
             }
-            using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+            using var client = new AgentClient(ctx.Options, ctx.Time);
             if (!paused && await AgentlessPrimary.FindAsync(ctx, client, source.Nodes, token) is { } agentless)
             {
                 return Outcome.Fail(ExitCodes.PauseFailed, agentless, hint: "start its agent first (pgward daemon start on that node), then unpause");

@@ -33,7 +33,7 @@ public sealed class DaemonProcess(OperationContext ctx, DaemonFiles files, IRead
         {
             return Outcome.Fail(ExitCodes.BadConfig, $"the daemon already runs (PID {running}, PID file {files.PidFile})");
         }
-        using var client = new AgentClient("", ctx.Time);
+        using var client = new AgentClient(ctx.Options with { AgentToken = "" }, ctx.Time);
         if (backupServer)
         {
             return await StartBackupServerAsync(ct);

@@ -174,6 +174,11 @@ public sealed class SandboxBuilder(
             ["log_level"] = "NOTICE",
             ["agent_port"] = Invariant(port + AgentPortOffset),
             ["agent_token"] = agentToken,
+            // The agents speak TLS with the sandbox's certificates, as on a network: every test runs the secure path.
+            ["agent_tls"] = "on",
+            ["agent_tls_cert_file"] = Certificates.CertificateFile(name),
+            ["agent_tls_key_file"] = Certificates.KeyFile(name),
+            ["agent_tls_ca_file"] = Certificates.CaFile,
             ["failover"] = automaticFailover ? "automatic" : "manual",
             ["auto_rejoin"] = automaticFailover ? "true" : "false",
         });

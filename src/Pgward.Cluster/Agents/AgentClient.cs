@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Pgward.Core.Config;
+using Pgward.Core.Tls;
 
 namespace Pgward.Cluster.Agents;
 
@@ -9,21 +11,30 @@ namespace Pgward.Cluster.Agents;
 /// Calls another node's agent at its <c>NodeRecord.AgentUrl</c>. Expected failures (refused, timed out, 401, bad JSON)
 /// come back as <see cref="AgentReply{T}"/> values; only the caller's own cancellation throws.
 /// </summary>
-/// <param name="token">The <c>agent_token</c> sent as <c>Authorization: Bearer</c> to control endpoints; "" sends none.</param>
-public sealed class AgentClient(string token, TimeProvider time) : IDisposable
+/// <remarks>TLS as this node's pgward.conf says (<see cref="AgentHttp"/>); the token is never sent over plain HTTP to a
+/// non-loopback address unless <c>agent_tls = off</c> (<see cref="AgentTlsRules.SendRefusal"/>).</remarks>
+public sealed class AgentClient : IDisposable
 {
     /// <summary>How long a call may take to connect and answer unless the caller gives its own timeout: 5 s.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpClient http = new(new SocketsHttpHandler
+    private readonly NodeOptions options;
+    private readonly TimeProvider time;
+    private readonly HttpClient http;
+    // Why this node's own TLS files cannot be used; every call answers with it rather than trying without them.
+    private readonly string? tlsProblem;
+
+    /// <param name="options">This node's settings: <c>agent_token</c> (sent as <c>Authorization: Bearer</c> to control
+    /// endpoints; "" sends none) and the <c>agent_tls*</c> files.</param>
+    public AgentClient(NodeOptions options, TimeProvider time)
     {
-        ConnectTimeout = DefaultTimeout,
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        UseProxy = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        this.options = options;
+        this.time = time;
+        http = new HttpClient(AgentHttp.CreateHandler(options, DefaultTimeout, time, out tlsProblem))
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 
     /// <summary><c>GET /node</c>: the node's role, positions and lag as its agent sees them.</summary>
     public Task<AgentReply<NodeReport>> GetNodeAsync(string agentUrl, CancellationToken ct, TimeSpan? timeout = null) =>
@@ -61,13 +72,21 @@ public sealed class AgentClient(string token, TimeProvider time) : IDisposable
         JsonTypeInfo<T> answerType, TimeSpan? timeout, CancellationToken ct)
         where T : class
     {
+        if (tlsProblem is not null)
+        {
+            return AgentReply<T>.Unreachable(tlsProblem);
+        }
         var limit = timeout ?? DefaultTimeout;
         using var deadline = new CancellationTokenSource(limit, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         using var request = new HttpRequestMessage(method, agentUrl.TrimEnd('/') + "/" + path) { Content = content };
-        if (method == HttpMethod.Post && token.Length > 0)
+        if (method == HttpMethod.Post && options.AgentToken.Length > 0)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (request.RequestUri is { IsAbsoluteUri: true } uri && AgentTlsRules.SendRefusal(uri, options) is { } refusal)
+            {
+                return AgentReply<T>.Unreachable(refusal);
+            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.AgentToken);
         }
         try
         {
@@ -79,7 +98,7 @@ public sealed class AgentClient(string token, TimeProvider time) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return AgentReply<T>.Unreachable($"agent at {agentUrl} unreachable: {e.Message}");
+            return AgentReply<T>.Unreachable(AgentHttpErrors.Describe(agentUrl, e, options));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

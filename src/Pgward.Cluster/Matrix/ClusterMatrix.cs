@@ -18,7 +18,7 @@ public sealed class ClusterMatrix(OperationContext ctx)
         {
             return (null, outcome);
         }
-        using var agents = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+        using var agents = new AgentClient(ctx.Options, ctx.Time);
         return (await MatrixGatherer.GatherAsync(agents, source.Nodes, ct), Outcome.Ok);
     }
 
@@ -29,7 +29,7 @@ public sealed class ClusterMatrix(OperationContext ctx)
         {
             return (null, outcome);
         }
-        using var agents = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+        using var agents = new AgentClient(ctx.Options, ctx.Time);
         var own = MatrixGatherer.GatherAsync(agents, source.Nodes, ct);
         var views = Task.WhenAll(source.Nodes.OrderBy(n => n.NodeId).Select(async n =>
         {

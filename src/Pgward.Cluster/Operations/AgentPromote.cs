@@ -20,7 +20,7 @@ public sealed class AgentPromote(OperationContext ctx)
         {
             return null;
         }
-        using var client = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+        using var client = new AgentClient(ctx.Options, ctx.Time);
         var url = NodeRecords.AgentUrl(ctx.Options);
         if (!(await client.GetHealthAsync(url, "liveness", ct, LivenessTimeout)).Succeeded)
         {

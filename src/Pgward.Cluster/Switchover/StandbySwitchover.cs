@@ -28,7 +28,7 @@ public sealed class StandbySwitchover(OperationContext ctx)
         }
         ctx.Reporter.Notice($"{plan.Candidate.Describe()} will be promoted to primary; current primary {plan.Primary.Describe()} will be demoted to standby");
 
-        using var agents = new AgentClient(ctx.Options.AgentToken, ctx.Time);
+        using var agents = new AgentClient(ctx.Options, ctx.Time);
         var facts = await GatherAsync(plan, agents, ct);
         var problems = SwitchoverPrecheck.Evaluate(facts);
         if (problems.Count > 0)

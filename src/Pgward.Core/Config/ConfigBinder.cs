@@ -49,6 +49,16 @@ public static class ConfigBinder
             }
         }
 
+        // The rules so far are all about agent_tls*: one of those set wrong says enough on its own.
+        foreach (var rule in ConfigKeys.Rules)
+        {
+            if (!invalidKeys.Any(k => k?.StartsWith("agent_tls", StringComparison.Ordinal) == true) && rule.Problem(options) is { } problem)
+            {
+                var at = root.GetValueOrDefault(rule.Key);
+                errors.Add(new ConfigProblem(at?.File ?? configFile, at?.Line ?? 0, rule.Key, problem));
+            }
+        }
+
         var sections = Sections(entries, errors);
         return new ConfigLoadResult(errors.Count == 0 ? options : null, configFile, errors, warnings, sections);
     }

@@ -11,6 +11,16 @@ public static class ConfigKeys
 {
     private static readonly ConfigType<TimeSpan> Timeout = Seconds(1, 86400);
 
+    // agent_tls: on, off, or not set (''), which means "on when agent_tls_cert_file is set" (AgentTlsMode.Unset).
+    private static readonly ConfigType<AgentTlsMode> TlsMode = new(
+        "on, off, or '' (not set: on when agent_tls_cert_file is set)",
+        (string t, out AgentTlsMode v) =>
+        {
+            v = t.Trim().ToLowerInvariant() switch { "on" => AgentTlsMode.On, "off" => AgentTlsMode.Off, "" => AgentTlsMode.Unset, _ => (AgentTlsMode)(-1) };
+            return System.Enum.IsDefined(v);
+        },
+        v => v switch { AgentTlsMode.On => "on", AgentTlsMode.Off => "off", _ => "" });
+
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         Key("node_id", Int(1, int.MaxValue), o => o.NodeId, (o, v) => o with { NodeId = v }, required: true),
@@ -56,6 +66,11 @@ public static class ConfigKeys
         Key("agent_address", NonEmptyText, o => o.AgentAddress, (o, v) => o with { AgentAddress = v }),
         Key("agent_port", Int(1, 65535), o => o.AgentPort, (o, v) => o with { AgentPort = v }),
         Key("agent_token", Text, o => o.AgentToken, (o, v) => o with { AgentToken = v }, secret: true),
+        Key("agent_tls", TlsMode, o => o.AgentTls, (o, v) => o with { AgentTls = v }),
+        Key("agent_tls_cert_file", OptionalAbsolutePath, o => o.AgentTlsCertFile, (o, v) => o with { AgentTlsCertFile = v }),
+        Key("agent_tls_key_file", OptionalAbsolutePath, o => o.AgentTlsKeyFile, (o, v) => o with { AgentTlsKeyFile = v }),
+        Key("agent_tls_ca_file", OptionalAbsolutePath, o => o.AgentTlsCaFile, (o, v) => o with { AgentTlsCaFile = v }),
+        Key("agent_tls_client_auth", Enum(("none", AgentTlsClientAuth.None), ("require", AgentTlsClientAuth.Require)), o => o.AgentTlsClientAuth, (o, v) => o with { AgentTlsClientAuth = v }),
         Key("log_level", Enum(("DEBUG", LogSeverity.Debug), ("INFO", LogSeverity.Info), ("NOTICE", LogSeverity.Notice), ("WARNING", LogSeverity.Warning), ("ERROR", LogSeverity.Error)), o => o.LogLevel, (o, v) => o with { LogLevel = v }),
         Key("log_file", OptionalAbsolutePath, o => o.LogFile, (o, v) => o with { LogFile = v }),
         Key("pid_file", OptionalAbsolutePath, o => o.PidFile, (o, v) => o with { PidFile = v }),
@@ -76,6 +91,14 @@ public static class ConfigKeys
         // shorter detection time it would run with automatic failover off and say so only in its log.
         new("reconnect_interval", "times reconnect_attempts (the time to detect a failed primary) must be at least", "fence_timeout",
             o => o.Failover != FailoverMode.Automatic || o.ReconnectInterval * o.ReconnectAttempts >= o.FenceTimeout),
+    ];
+
+    /// <summary>Rules on groups of settings, checked after each setting is valid on its own.</summary>
+    public static IReadOnlyList<ConfigRule> Rules { get; } =
+    [
+        new("agent_tls", Tls.AgentTlsRules.MissingCertificate),
+        new("agent_tls_cert_file", Tls.AgentTlsRules.HalfAPair),
+        new("agent_tls_client_auth", Tls.AgentTlsRules.ClientAuthWithoutCa),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name);

@@ -147,7 +147,8 @@ public sealed record NodeOptions
     /// <summary><c>maximum_lag_on_failover</c>: in async mode, a standby further behind than this is not promoted. Bytes (units kB, MB, GB allowed), default 16 MB.</summary>
     public long MaximumLagOnFailover { get; init; } = 16L * 1024 * 1024;
 
-    /// <summary><c>agent_address</c>: address the daemon's HTTP API listens on. Default 127.0.0.1.</summary>
+    /// <summary><c>agent_address</c>: address the daemon's HTTP API listens on; a non-loopback one needs TLS
+    /// (<see cref="AgentTls"/>). Default 127.0.0.1.</summary>
     public string AgentAddress { get; init; } = "127.0.0.1";
 
     /// <summary><c>agent_port</c>: TCP port of the daemon's HTTP API, 1-65535. Default 8008.</summary>
@@ -155,6 +156,27 @@ public sealed record NodeOptions
 
     /// <summary><c>agent_token</c>: shared secret for the daemon's control endpoints. A secret: never printed. Default "".</summary>
     public string AgentToken { get; init; } = "";
+
+    /// <summary><c>agent_tls</c>: <c>on</c> or <c>off</c>. Default: not set, which means on when
+    /// <see cref="AgentTlsCertFile"/> is set, else plain HTTP allowed only on a loopback <c>agent_address</c> (the agent
+    /// and the CLI refuse to send or take the token in clear text across a network unless this says <c>off</c>).</summary>
+    public AgentTlsMode AgentTls { get; init; } = AgentTlsMode.Unset;
+
+    /// <summary><c>agent_tls_cert_file</c>: PEM certificate the agent presents as server, and this node (agent and CLI)
+    /// as client to other agents; it must name <c>agent_address</c>. An absolute path. Default "" (none).</summary>
+    public string AgentTlsCertFile { get; init; } = "";
+
+    /// <summary><c>agent_tls_key_file</c>: PEM private key (RSA or ECDSA) of <see cref="AgentTlsCertFile"/>; refused when
+    /// group or others can read it. An absolute path. Default "" (none).</summary>
+    public string AgentTlsKeyFile { get; init; } = "";
+
+    /// <summary><c>agent_tls_ca_file</c>: PEM CA certificate(s) the other agents' certificates are verified against
+    /// (server and client certificates). An absolute path. Default "" (the system's trusted CAs, for servers only).</summary>
+    public string AgentTlsCaFile { get; init; } = "";
+
+    /// <summary><c>agent_tls_client_auth</c>: <c>none</c> or <c>require</c> (every caller presents a certificate issued
+    /// by <see cref="AgentTlsCaFile"/>, on top of the token). Default none.</summary>
+    public AgentTlsClientAuth AgentTlsClientAuth { get; init; } = AgentTlsClientAuth.None;
 
     /// <summary><c>log_level</c>: DEBUG, INFO, NOTICE, WARNING or ERROR. Default NOTICE.</summary>
     public LogSeverity LogLevel { get; init; } = LogSeverity.Notice;

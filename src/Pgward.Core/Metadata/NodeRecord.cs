@@ -17,7 +17,7 @@ public sealed record NodeRecord(
     string? SlotName,
     string ConfigFile)
 {
-    /// <summary>Base URL of the node's agent, e.g. <c>http://10.0.0.2:8008</c>; null for a record written without one.</summary>
+    /// <summary>Base URL of the node's agent, e.g. <c>https://10.0.0.2:8008</c> (<c>http://</c> without TLS); null for a record written without one.</summary>
     public string? AgentUrl { get; init; }
 
     /// <summary>How nodes are named in messages: <c>node "node2" (ID: 2)</c>.</summary>

@@ -1,7 +1,6 @@
 using Pgward.Agent;
 using Pgward.Agent.Failover;
 using Pgward.Agent.Fencing;
-using Pgward.Cluster.Agents;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 using Pgward.Failover;
@@ -27,7 +26,7 @@ public sealed class AgentLoopTests : PgIntegrationTest
         var run = AgentHost.RunAsync(ctx, votes, stop.Token);
         try
         {
-            using var client = new AgentClient("", TimeProvider.System);
+            using var client = sandbox.Client("");
             var url = sandbox.AgentUrl(1);
             await Sql.WaitUntilAsync(async () =>
             {

@@ -27,7 +27,7 @@ public sealed class AgentTests : PgIntegrationTest
                 await NodeConfig.SetAsync(sandbox.Config(id), Token, $"agent_token = {AgentSecret}");
                 runs.Add(PgwardCli.RunAsync(agents.Token, "-f", sandbox.Config(id), "daemon", "run"));
             }
-            using var client = new AgentClient(AgentSecret, TimeProvider.System);
+            using var client = sandbox.Client(AgentSecret);
             var primary = AgentUrl(sandbox, 1);
             var standby = AgentUrl(sandbox, 2);
             await WaitForAgentAsync(client, primary, runs[0]);
@@ -44,8 +44,8 @@ public sealed class AgentTests : PgIntegrationTest
             var node = await client.GetNodeAsync(standby, Token);
             Assert.Equal(("standby", "upstream"), (node.Body!.Role, node.Body.LagSource));
 
-            using var noToken = new AgentClient("", TimeProvider.System);
-            using var wrongToken = new AgentClient("not-" + AgentSecret, TimeProvider.System);
+            using var noToken = sandbox.Client("");
+            using var wrongToken = sandbox.Client("not-" + AgentSecret);
             var stop = new StopRequest(Checkpoint: true, Mode: "fast");
             var refused = await noToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
             Assert.Equal((401, false), (refused.StatusCode, refused.Body!.Ok));
@@ -130,7 +130,7 @@ public sealed class AgentTests : PgIntegrationTest
         var run = PgwardCli.RunAsync(agents.Token, "-f", sandbox.WitnessConfig, "daemon", "run");
         try
         {
-            using var client = new AgentClient(AgentSecret, TimeProvider.System);
+            using var client = sandbox.Client(AgentSecret);
             var witness = AgentUrl(sandbox, 2);
             await WaitForAgentAsync(client, witness, run);
 
@@ -151,7 +151,7 @@ public sealed class AgentTests : PgIntegrationTest
         }
     }
 
-    private static string AgentUrl(Sandbox sandbox, int nodeId) => $"http://127.0.0.1:{sandbox.BasePort + nodeId - 1 + 1000}";
+    private static string AgentUrl(Sandbox sandbox, int nodeId) => sandbox.AgentUrl(nodeId);
 
     private async Task<int?> StatusAsync(AgentClient client, string url, string endpoint) =>
         (await client.GetHealthAsync(url, endpoint, Token)).StatusCode;

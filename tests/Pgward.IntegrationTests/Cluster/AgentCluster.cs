@@ -10,8 +10,12 @@ namespace Pgward.IntegrationTests.Cluster;
 /// </summary>
 public abstract class AgentCluster : IAsyncDisposable
 {
-    protected AgentCluster(AgentProcesses agents, int nodes, bool witness)
+    /// <param name="tls">The CA the agents' certificates come from, which the test's <see cref="Client"/> trusts, and the
+    /// certificate it presents (node 1's), so that it still gets answers with <c>agent_tls_client_auth = require</c>.</param>
+    protected AgentCluster(AgentProcesses agents, int nodes, bool witness, (string CaFile, string CertFile, string KeyFile) tls)
     {
+        // Made on first use: a network cluster issues its certificates after this constructor, and the client reads them.
+        client = new Lazy<AgentClient>(() => TestAgentClient.Create(SandboxAgents.Token, tls.CaFile, tls.CertFile, tls.KeyFile));
         Agents = agents;
         Nodes = nodes;
         HasWitness = witness;
@@ -20,7 +24,9 @@ public abstract class AgentCluster : IAsyncDisposable
     public AgentProcesses Agents { get; }
     public int Nodes { get; }
     public bool HasWitness { get; }
-    public AgentClient Client { get; } = new(SandboxAgents.Token, TimeProvider.System);
+    private readonly Lazy<AgentClient> client;
+
+    public AgentClient Client => client.Value;
 
     /// <summary>Node ids of every agent: the data nodes, then the witness.</summary>
     public IEnumerable<int> AgentIds => Enumerable.Range(1, Nodes + (HasWitness ? 1 : 0));
@@ -160,7 +166,10 @@ public abstract class AgentCluster : IAsyncDisposable
         {
             await DeadManSwitches.KillAsync(Config(id), CancellationToken.None);
         }
-        Client.Dispose();
+        if (client.IsValueCreated)
+        {
+            client.Value.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 }

@@ -25,8 +25,18 @@ public sealed class Sandbox
 
     public string DataDirectory(int nodeId) => Path.Combine(Directory, $"node{nodeId}", "data");
 
-    /// <summary>The sandbox gives node N's agent its PostgreSQL port plus 1000.</summary>
-    public string AgentUrl(int nodeId) => $"http://127.0.0.1:{BasePort + nodeId - 1 + 1000}";
+    /// <summary>The sandbox gives node N's agent its PostgreSQL port plus 1000; its agents speak TLS.</summary>
+    public string AgentUrl(int nodeId) => $"https://127.0.0.1:{BasePort + nodeId - 1 + 1000}";
+
+    /// <summary>The sandbox's CA (<c>DIR/tls/ca.crt</c>), which issued every node's certificate.</summary>
+    public string CaFile => Path.Combine(Directory, "tls", "ca.crt");
+
+    /// <summary>Node <paramref name="nodeId"/>'s certificate and key (<c>DIR/nodeN/tls</c>), e.g. as a client certificate.</summary>
+    public (string Certificate, string Key) NodeCertificate(int nodeId) =>
+        (Path.Combine(Directory, $"node{nodeId}", "tls", "node.crt"), Path.Combine(Directory, $"node{nodeId}", "tls", "node.key"));
+
+    /// <summary>A client of the sandbox's agents that sends <paramref name="token"/> and verifies them against its CA.</summary>
+    public Pgward.Cluster.Agents.AgentClient Client(string token) => TestAgentClient.Create(token, CaFile);
 
     /// <summary>All data nodes, the way an application reaches the primary whichever node it is.</summary>
     public string MultiHostConnectionString => "Host=" + string.Join(',', Enumerable.Range(0, Nodes).Select(i => $"127.0.0.1:{BasePort + i}"))
@@ -51,10 +61,8 @@ public sealed class Sandbox
     public string Conninfo(int nodeId, int connectTimeout = 2) =>
         $"host=127.0.0.1 port={BasePort + nodeId - 1} user=pgward dbname=pgward connect_timeout={connectTimeout} {ConninfoSecurity}";
 
-    /// <summary>The sandbox's password file (<c>DIR/pgpass</c>, 0600) and CA (<c>DIR/tls/ca.crt</c>).</summary>
+    /// <summary>The sandbox's password file (<c>DIR/pgpass</c>, 0600).</summary>
     public string PasswordFile => Path.Combine(Directory, "pgpass");
-
-    public string CaFile => Path.Combine(Directory, "tls", "ca.crt");
 
     public string ConninfoSecurity => $"sslmode=verify-full sslrootcert={CaFile} passfile={PasswordFile}";
 

@@ -14,15 +14,19 @@ public sealed class SandboxAgents : IAsyncDisposable
     private readonly CancellationTokenSource stop;
     private readonly List<Task<CliRun>> runs = [];
 
-    private SandboxAgents(CancellationToken testToken) => stop = CancellationTokenSource.CreateLinkedTokenSource(testToken);
+    private SandboxAgents(Sandbox sandbox, CancellationToken testToken)
+    {
+        stop = CancellationTokenSource.CreateLinkedTokenSource(testToken);
+        Client = sandbox.Client(Token);
+    }
 
-    public AgentClient Client { get; } = new(Token, TimeProvider.System);
+    public AgentClient Client { get; }
 
     /// <summary>Gives every node the token (agents and the CLI read it from pgward.conf), then starts the agents of <paramref name="running"/>.</summary>
     /// <param name="writeToken">False when an earlier call already gave the nodes the token.</param>
     public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct, bool writeToken = true)
     {
-        var agents = new SandboxAgents(ct);
+        var agents = new SandboxAgents(sandbox, ct);
         for (var id = 1; id <= sandbox.Nodes && writeToken; id++)
         {
             await NodeConfig.SetAsync(sandbox.Config(id), ct, $"agent_token = {Token}");

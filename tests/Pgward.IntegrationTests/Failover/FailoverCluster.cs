@@ -12,7 +12,8 @@ namespace Pgward.IntegrationTests.Failover;
 public sealed class FailoverCluster : AgentCluster
 {
     private FailoverCluster(Sandbox sandbox, bool witness)
-        : base(new AgentProcesses(sandbox), sandbox.Nodes, witness) => Sandbox = sandbox;
+        : base(new AgentProcesses(sandbox), sandbox.Nodes, witness, (sandbox.CaFile, sandbox.NodeCertificate(1).Certificate, sandbox.NodeCertificate(1).Key)) =>
+        Sandbox = sandbox;
 
     public Sandbox Sandbox { get; }
 

@@ -31,7 +31,8 @@ public sealed partial class NetworkCluster : AgentCluster
     private readonly Dictionary<int, NamespaceForwarder> agents = [];
 
     private NetworkCluster(string directory, TestNetwork network, int nodes, bool witness)
-        : base(new AgentProcesses(directory), nodes, witness)
+        : base(new AgentProcesses(directory), nodes, witness,
+            (Path.Combine(directory, "tls", "ca.crt"), Path.Combine(directory, "node1", "tls", "node.crt"), Path.Combine(directory, "node1", "tls", "node.key")))
     {
         this.directory = directory;
         Network = network;
@@ -54,7 +55,12 @@ public sealed partial class NetworkCluster : AgentCluster
 
     public string DataDirectory(int nodeId) => Path.Combine(NodeDirectory(nodeId), "data");
 
-    public override string AgentUrl(int nodeId) => $"http://127.0.0.1:{agents[nodeId].Port}";
+    /// <summary>The agents speak TLS; the test reaches them through forwarders on 127.0.0.1, which their certificates
+    /// also name.</summary>
+    public override string AgentUrl(int nodeId) => $"https://127.0.0.1:{agents[nodeId].Port}";
+
+    /// <summary>The CA that issued every host's certificate: the test run's (<see cref="TestAuthentication"/>).</summary>
+    public string CaFile => TestAuthentication.Current.CaFile;
 
     public override int Port(int nodeId) => servers[nodeId].Port;
 
@@ -190,8 +196,8 @@ public sealed partial class NetworkCluster : AgentCluster
 
     private string KeyFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "server.key");
 
-    /// <summary>The node's server certificate names its address on the LAN and 127.0.0.1, where the client host's
-    /// forwarder (<see cref="NamespaceForwarder"/>) lets the test reach it.</summary>
+    /// <summary>The node's certificate, which its server and its agent present, names its address on the LAN and
+    /// 127.0.0.1, where the client host's forwarders (<see cref="NamespaceForwarder"/>) let the test reach them.</summary>
     private void IssueCertificate(int nodeId) =>
         TestAuthentication.Current.IssueServerCertificate([Host(nodeId).Address.ToString(), "127.0.0.1"], CertificateFile(nodeId), KeyFile(nodeId),
             ownerLike: NodeDirectory(nodeId));
@@ -212,6 +218,9 @@ public sealed partial class NetworkCluster : AgentCluster
             ["log_level"] = "NOTICE",
             ["agent_address"] = address,
             ["agent_port"] = Invariant(AgentPort),
+            ["agent_tls_cert_file"] = CertificateFile(nodeId),
+            ["agent_tls_key_file"] = KeyFile(nodeId),
+            ["agent_tls_ca_file"] = CaFile,
             ["failover"] = "automatic",
             ["auto_rejoin"] = "true",
         });

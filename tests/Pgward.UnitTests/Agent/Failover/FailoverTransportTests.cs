@@ -17,7 +17,7 @@ public sealed class FailoverTransportTests
         var log = new RecordingLogger();
         using var loops = new LoopSupervisor(time, log);
         // A record that names the peer's agent with an address no URL can hold: the sender's post throws, no socket opens.
-        await using (var transport = new FailoverTransport(1, new Dictionary<int, string> { [2] = "http://[node2" }, "token", time, loops, log))
+        await using (var transport = new FailoverTransport(new Pgward.Core.Config.NodeOptions { NodeId = 1, AgentToken = "token" }, new Dictionary<int, string> { [2] = "http://[node2" }, time, loops, log))
         {
             transport.Send(2, new LeaseRelease(1, 1, time.GetUtcNow()));
             for (var i = 0; !log.Lines.Any(l => l.Text.StartsWith("loop sender to node 2 failed", StringComparison.Ordinal)); i++)
