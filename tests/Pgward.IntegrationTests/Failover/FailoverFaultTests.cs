@@ -183,10 +183,17 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         // repeated-failovers:sync seed 124: the new primary's host died between pg_promote() and the write of the node
         // records; it came back writable, and no other node found a primary to rejoin.
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
+        // Connected before the kill: the update must land before the dead-man switch stops the agentless primary at the
+        // lease's end (about 1.5 s), and a scram and TLS handshake on a loaded machine can take much of that.
+        await using var connection = new Npgsql.NpgsqlConnection(cluster.Sandbox.ConnectionString(1));
+        await connection.OpenAsync(Token);
         await cluster.Agents.KillAsync(1);
         // synchronous_commit = local: without its agent the primary's commits wait for the commit lease.
-        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1),
-            "SET synchronous_commit = local; UPDATE pgward.nodes SET type = 'standby', upstream_node_id = 2 WHERE node_id = 1; UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2", Token);
+        await using (var update = new Npgsql.NpgsqlCommand(
+            "SET synchronous_commit = local; UPDATE pgward.nodes SET type = 'standby', upstream_node_id = 2 WHERE node_id = 1; UPDATE pgward.nodes SET type = 'primary', upstream_node_id = NULL WHERE node_id = 2", connection))
+        {
+            await update.ExecuteNonQueryAsync(Token);
+        }
 
         cluster.Agents.Start(1, cluster.Config(1));
 

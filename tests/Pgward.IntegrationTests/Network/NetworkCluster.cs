@@ -32,7 +32,7 @@ public sealed partial class NetworkCluster : AgentCluster
 
     private NetworkCluster(string directory, TestNetwork network, int nodes, bool witness)
         : base(new AgentProcesses(directory), nodes, witness,
-            (Path.Combine(directory, "tls", "ca.crt"), Path.Combine(directory, "node1", "tls", "node.crt"), Path.Combine(directory, "node1", "tls", "node.key")))
+            (TestAuthentication.Current.CaFile, Path.Combine(directory, "node1", "server.crt"), Path.Combine(directory, "node1", "server.key")))
     {
         this.directory = directory;
         Network = network;
@@ -192,6 +192,7 @@ public sealed partial class NetworkCluster : AgentCluster
         $"host={Host(nodeId).Address} port={Invariant(PostgresPort)} user={SandboxUp.User} dbname={SandboxUp.User} connect_timeout=2 "
         + TestAuthentication.Current.ConninfoSecurity;
 
+    // The base class's client presents node 1's certificate: keep these paths in step with its constructor call.
     private string CertificateFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "server.crt");
 
     private string KeyFile(int nodeId) => Path.Combine(NodeDirectory(nodeId), "server.key");
