@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of automatic failover after the primary's host dies (issue 4; see BENCHMARKS.md, "Failover (issue 4)").
-# One command:  bench/failover.sh [--only all|repmgr|repmgr-defaults|repmgr-tuned|pgward|pgward-sync] [--rounds N] [--deadline SECONDS]
+# One command:  bench/failover.sh [--only all|repmgr|tls|repmgr-defaults|repmgr-tuned|pgward|pgward-sync|pgward-plain] [--rounds N] [--deadline SECONDS]
 #
 # Configurations (run round by round in turn, so that load from other work falls on all of them alike):
-#   pgward          `pgward sandbox up --nodes 3` (primary, 2 standbys, witness, an agent per node) with its defaults;
+#   pgward          `pgward sandbox up --nodes 3` (primary, 2 standbys, witness, an agent per node) with its defaults:
+#                   scram-sha-256 and verify-full TLS for PostgreSQL, HTTPS between the agents;
+#   pgward-sync     the same with replication_mode = sync;
+#   pgward-plain    the same as pgward without TLS (`sandbox up --tls false`: PostgreSQL without ssl, agents over plain
+#                   HTTP on loopback), the baseline that shows what TLS costs (`--only tls` runs pgward and this);
 #   repmgr-defaults repmgr 5.3's repmgrd with its defaults (monitor_interval_secs=2, reconnect_attempts=6,
 #                   reconnect_interval=10), failover=automatic;
 #   repmgr-tuned    the same with monitor_interval_secs=1, reconnect_attempts=2, reconnect_interval=1.
@@ -53,8 +57,9 @@ done
 case "$only" in
     all) configs=(pgward pgward-sync repmgr-defaults repmgr-tuned) ;;
     repmgr) configs=(repmgr-defaults repmgr-tuned) ;;
-    pgward | pgward-sync | repmgr-defaults | repmgr-tuned) configs=("$only") ;;
-    *) echo "--only must be all, repmgr, repmgr-defaults, repmgr-tuned, pgward or pgward-sync, not \"$only\"" >&2; exit 2 ;;
+    tls) configs=(pgward pgward-plain) ;;
+    pgward | pgward-sync | pgward-plain | repmgr-defaults | repmgr-tuned) configs=("$only") ;;
+    *) echo "--only must be all, repmgr, tls, repmgr-defaults, repmgr-tuned, pgward, pgward-sync or pgward-plain, not \"$only\"" >&2; exit 2 ;;
 esac
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive number, not \"$rounds\"" >&2; exit 2; }
 [[ "$deadline" =~ ^[1-9][0-9]*$ ]] || { echo "--deadline must be a positive number of seconds, not \"$deadline\"" >&2; exit 2; }
@@ -272,19 +277,25 @@ teardown_repmgr() {
 # ---------------------------------------------------------------------------------------------------------------
 # pgward: `pgward sandbox up --nodes 3` (primary, two standbys, a witness and their agents), pgward's defaults.
 
-# setup_pgward async|sync: the sandbox's defaults; in sync mode each pgward.conf also gets replication_mode = sync
-# before the agents start (standbys and witness first, the primary's last, as sandbox up does).
+# setup_pgward async|sync [plain]: the sandbox's defaults; in sync mode each pgward.conf also gets replication_mode = sync
+# before the agents start (standbys and witness first, the primary's last, as sandbox up does); plain: without TLS.
 setup_pgward() {
-    local n conf
+    local n conf tls=true
     find_ports 4 # three data nodes and the witness; their agents listen on the ports + 1000
     ports=("$base" "$((base + 1))" "$((base + 2))")
     db_user=pgward db_name=pgward
-    # The sandbox takes scram-sha-256 over TLS only, with its password file and CA.
-    pg_env=(PGPASSFILE="$round_dir/sandbox/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$round_dir/sandbox/tls/ca.crt")
-    npgsql_security=";SSL Mode=VerifyFull;Root Certificate=$round_dir/sandbox/tls/ca.crt;Passfile=$round_dir/sandbox/pgpass"
+    if [[ "${2:-}" == plain ]]; then
+        tls=false
+        pg_env=(PGPASSFILE="$round_dir/sandbox/pgpass" PGSSLMODE=disable)
+        npgsql_security=";SSL Mode=Disable;Passfile=$round_dir/sandbox/pgpass"
+    else
+        # The sandbox takes scram-sha-256 over TLS only, with its password file and CA.
+        pg_env=(PGPASSFILE="$round_dir/sandbox/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$round_dir/sandbox/tls/ca.crt")
+        npgsql_security=";SSL Mode=VerifyFull;Root Certificate=$round_dir/sandbox/tls/ca.crt;Passfile=$round_dir/sandbox/pgpass"
+    fi
     teardown=teardown_pgward
     if [[ "$1" == sync ]]; then
-        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3 --agents false
+        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3 --agents false --tls "$tls"
         for conf in witness node3 node2 node1; do
             echo "replication_mode = sync" >>"$round_dir/sandbox/$conf/pgward.conf"
         done
@@ -293,7 +304,7 @@ setup_pgward() {
         done
         wait_for "synchronous_standby_names set on node1" 30 sync_names_set "${ports[0]}"
     else
-        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3
+        run_quiet timeout 300 "$pgward" sandbox up --dir "$round_dir/sandbox" --port "$base" --nodes 3 --tls "$tls"
     fi
     wait_for "standbys streaming from node1" 60 streaming_from_one_primary "${ports[@]}"
     wait_for "every agent answering (pgward daemon status)" 30 "$pgward" -f "$round_dir/sandbox/node1/pgward.conf" daemon status
@@ -353,12 +364,11 @@ new_round() {
     orphans=()
 }
 
-# The pgward case: run_pgward_round ROUND. Until `pgward daemon run` fails over by itself, its rounds end at the
-# deadline as "no failover".
+# A pgward case: run_pgward_round async|sync ROUND [plain].
 run_pgward_round() {
-    local config="pgward$([[ "$1" == sync ]] && echo -sync)"
+    local config="pgward$([[ "$1" == sync ]] && echo -sync)$([[ "${3:-}" == plain ]] && echo -plain)"
     new_round "$config" "$2"
-    setup_pgward "$1"
+    setup_pgward "$1" "${3:-}"
     measure_round "$config" "$2"
 }
 
@@ -458,6 +468,7 @@ for ((round = 1; round <= rounds; round++)); do
         case "$config" in
             pgward) run_pgward_round async "$round" ;;
             pgward-sync) run_pgward_round sync "$round" ;;
+            pgward-plain) run_pgward_round async "$round" plain ;;
             repmgr-*) run_repmgr_round "${config#repmgr-}" "$round" ;;
         esac
     done
@@ -495,10 +506,11 @@ for config in "${configs[@]}"; do
         "$(range "$wm" "$wl" "$wh" %.2f)" "$(range "$lm" "$ll" "$lh" %d)$(total "$work/$config.lost" "$work/$config.inflight")" "$(range "$sm" "$sl" "$sh" %.2f)"
 done
 
-# Ratios of pgward's medians against each repmgr baseline that ran (below 1: pgward is faster).
+# Ratios of pgward's medians against each baseline that ran (below 1: pgward is faster; against pgward-plain, what TLS
+# costs: above 1 is slower with TLS).
 if [[ " ${configs[*]} " == *" pgward "* ]]; then
     echo
-    for baseline in repmgr-defaults repmgr-tuned; do
+    for baseline in repmgr-defaults repmgr-tuned pgward-plain; do
         [[ " ${configs[*]} " == *" $baseline "* ]] || continue
         for what in write stream; do
             p="$(summary "$work/pgward.$what" | cut -d' ' -f1)"

@@ -9,19 +9,20 @@ namespace Pgward.Cli.Sandbox;
 /// random password for the <c>pgward</c> superuser, kept only in <c>DIR/pgpass</c> (0600, owned by the servers' OS
 /// user so that their WAL receivers, pg_basebackup and pg_rewind read it; root reads it too); every conninfo names it
 /// with <c>passfile</c> and verifies the server's certificate against <c>DIR/tls/ca.crt</c>
-/// (<c>sslmode=verify-full</c>).
+/// (<c>sslmode=verify-full</c>). With <c>--tls false</c> (<paramref name="tls"/> false: a baseline for benchmarks) the
+/// same without TLS: <c>host</c> lines and <c>sslmode=disable</c>.
 /// </summary>
-public sealed class SandboxAuthentication(SandboxLayout layout, SandboxCertificates certificates, ServerAccount account)
+public sealed class SandboxAuthentication(SandboxLayout layout, SandboxCertificates certificates, ServerAccount account, bool tls)
 {
-    /// <summary>pg_hba.conf of every sandbox server: no trust, no connection without TLS but over the unix socket.</summary>
-    public static readonly IReadOnlyList<string> HbaLines =
+    /// <summary>pg_hba.conf of every sandbox server: no trust; with TLS, no TCP connection without it.</summary>
+    public IReadOnlyList<string> HbaLines =>
     [
-        "# pgward sandbox: scram-sha-256 everywhere; TCP only with TLS (hostssl)",
+        tls ? "# pgward sandbox: scram-sha-256 everywhere; TCP only with TLS (hostssl)" : "# pgward sandbox (--tls false): scram-sha-256 everywhere, no TLS",
         "# TYPE   DATABASE     USER  ADDRESS       METHOD",
         "local    all          all                 scram-sha-256",
         "local    replication  all                 scram-sha-256",
-        "hostssl  all          all   127.0.0.1/32  scram-sha-256",
-        "hostssl  replication  all   127.0.0.1/32  scram-sha-256",
+        $"{(tls ? "hostssl" : "host   ")}  all          all   127.0.0.1/32  scram-sha-256",
+        $"{(tls ? "hostssl" : "host   ")}  replication  all   127.0.0.1/32  scram-sha-256",
     ];
 
     /// <summary>The libpq password file every sandbox conninfo names.</summary>
@@ -57,9 +58,11 @@ public sealed class SandboxAuthentication(SandboxLayout layout, SandboxCertifica
         }
     }
 
-    /// <summary>The keywords every sandbox conninfo ends with: TLS verified against the sandbox's CA, the password file.</summary>
-    public string ConninfoSecurity =>
-        $"sslmode=verify-full sslrootcert={Conninfo.Quote(certificates.CaFile)} passfile={Conninfo.Quote(PasswordFile)}";
+    /// <summary>The keywords every sandbox conninfo ends with: TLS verified against the sandbox's CA (or, without TLS,
+    /// <c>sslmode=disable</c>), the password file.</summary>
+    public string ConninfoSecurity => tls
+        ? $"sslmode=verify-full sslrootcert={Conninfo.Quote(certificates.CaFile)} passfile={Conninfo.Quote(PasswordFile)}"
+        : $"sslmode=disable passfile={Conninfo.Quote(PasswordFile)}";
 
     private string ReadPassword()
     {

@@ -15,7 +15,7 @@ namespace Pgward.Cli.Sandbox;
 /// </summary>
 public sealed class SandboxBuilder(
     CommandRunner runner, SandboxServers servers, ServerAccount account, SandboxLayout layout, IReporter reporter, string agentToken,
-    bool automaticFailover)
+    bool automaticFailover, bool tls = true)
 {
     /// <summary>Each node's agent listens on its PostgreSQL port plus this.</summary>
     public const int AgentPortOffset = 1000;
@@ -43,11 +43,14 @@ public sealed class SandboxBuilder(
     public SandboxCertificates Certificates { get; } = new(layout);
 
     /// <summary>scram-sha-256 with the sandbox's password file, over TLS (<c>sslmode=verify-full</c>).</summary>
-    public SandboxAuthentication Authentication => field ??= new(layout, Certificates, account);
+    public SandboxAuthentication Authentication => field ??= new(layout, Certificates, account, tls);
 
     public async Task<int> BuildAsync(int nodeCount, int basePort, bool witness, CancellationToken ct)
     {
-        Certificates.EnsureAuthority(TimeProvider.System);
+        if (tls)
+        {
+            Certificates.EnsureAuthority(TimeProvider.System);
+        }
         await Authentication.EnsurePasswordFileAsync(ct);
         var code = await BuildPrimaryAsync(basePort, ct);
         for (var nodeId = 2; nodeId <= nodeCount && code == ExitCodes.Success; nodeId++)
@@ -112,11 +115,11 @@ public sealed class SandboxBuilder(
         }
         await File.AppendAllLinesAsync(Path.Combine(node.DataDirectory, "postgresql.conf"),
         [
-            "", "# pgward sandbox", "listen_addresses = '127.0.0.1'", "max_connections = 50", "ssl = on", .. settings,
+            "", "# pgward sandbox", "listen_addresses = '127.0.0.1'", "max_connections = 50", tls ? "ssl = on" : "ssl = off", .. settings,
             $"include_if_exists = '{SandboxLayout.NodeSettingsFile}'",
         ], ct);
         var hba = Path.Combine(node.DataDirectory, "pg_hba.conf");
-        await File.WriteAllLinesAsync(hba, SandboxAuthentication.HbaLines, ct);
+        await File.WriteAllLinesAsync(hba, Authentication.HbaLines, ct);
         await account.ChownAsync(hba, ct);
         await WriteNodeSettingsAsync(node, port, ct);
         if (await StartAsync(node, ct) is { } failure)
@@ -136,7 +139,10 @@ public sealed class SandboxBuilder(
         {
             throw new IOException(chown.Describe());
         }
-        Certificates.IssueNode(name, TimeProvider.System);
+        if (tls)
+        {
+            Certificates.IssueNode(name, TimeProvider.System);
+        }
     }
 
     /// <summary>The settings that differ between nodes; a clone copies the primary's file, so each node writes its own.</summary>
@@ -145,23 +151,27 @@ public sealed class SandboxBuilder(
         var nodeDirectory = layout.NodeDirectory(node.NodeName);
         var socketDirectory = nodeDirectory.Length <= MaxSocketDirectoryLength ? nodeDirectory : "";
         var file = Path.Combine(node.DataDirectory, SandboxLayout.NodeSettingsFile);
-        await File.WriteAllLinesAsync(file,
+        List<string> lines =
         [
             "# settings of this node only (pgward sandbox)",
             $"port = {Invariant(port)}",
             $"unix_socket_directories = {StandbyConfiguration.Quote(socketDirectory)}",
             $"cluster_name = {StandbyConfiguration.Quote(node.NodeName)}",
+        ];
+        if (tls)
+        {
             // Each node presents its own certificate (a clone's copied postgresql.conf would name the primary's).
-            $"ssl_cert_file = {StandbyConfiguration.Quote(Certificates.CertificateFile(node.NodeName))}",
-            $"ssl_key_file = {StandbyConfiguration.Quote(Certificates.KeyFile(node.NodeName))}",
-        ], ct);
+            lines.Add($"ssl_cert_file = {StandbyConfiguration.Quote(Certificates.CertificateFile(node.NodeName))}");
+            lines.Add($"ssl_key_file = {StandbyConfiguration.Quote(Certificates.KeyFile(node.NodeName))}");
+        }
+        await File.WriteAllLinesAsync(file, lines, ct);
         await account.ChownAsync(file, ct);
     }
 
     private NodeOptions WriteConfig(int nodeId, string name, int port)
     {
         var binaries = PgBinaries.Locate(null).Binaries!;
-        var text = ConfigWriter.Format(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["node_id"] = Invariant(nodeId),
             ["node_name"] = name,
@@ -174,14 +184,18 @@ public sealed class SandboxBuilder(
             ["log_level"] = "NOTICE",
             ["agent_port"] = Invariant(port + AgentPortOffset),
             ["agent_token"] = agentToken,
-            // The agents speak TLS with the sandbox's certificates, as on a network: every test runs the secure path.
-            ["agent_tls"] = "on",
-            ["agent_tls_cert_file"] = Certificates.CertificateFile(name),
-            ["agent_tls_key_file"] = Certificates.KeyFile(name),
-            ["agent_tls_ca_file"] = Certificates.CaFile,
             ["failover"] = automaticFailover ? "automatic" : "manual",
             ["auto_rejoin"] = automaticFailover ? "true" : "false",
-        });
+        };
+        if (tls)
+        {
+            // The agents speak TLS with the sandbox's certificates, as on a network: every test runs the secure path.
+            settings["agent_tls"] = "on";
+            settings["agent_tls_cert_file"] = Certificates.CertificateFile(name);
+            settings["agent_tls_key_file"] = Certificates.KeyFile(name);
+            settings["agent_tls_ca_file"] = Certificates.CaFile;
+        }
+        var text = ConfigWriter.Format(settings);
         var path = layout.ConfigFile(name);
         // agent_token is a secret: 0600, owned like the node's directory (the server's user) when run as root.
         DurableFile.WriteAllText(path, "# pgward.conf of a sandbox node (pgward sandbox up)\n" + text, DurableFile.OwnerOnly,

@@ -34,12 +34,17 @@ public static class SandboxCommands
             Description = "also set up a backup server in DIR/backup: WAL streaming and a first base backup (--backup false to leave it out)",
             DefaultValueFactory = _ => true,
         };
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "TLS for PostgreSQL (verify-full) and the agents, with a CA made for the sandbox (--tls false: without, as a baseline for benchmarks)",
+            DefaultValueFactory = _ => true,
+        };
         var up = new Command("up", "start a primary, its standbys, a witness and their agents, built with pgward's own commands")
         {
-            nodes, dir, port, witness, agents, failover, backup,
+            nodes, dir, port, witness, agents, failover, backup, tls,
         };
         up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents),
-            parse.GetValue(failover) == "automatic", parse.GetValue(backup), ct));
+            parse.GetValue(failover) == "automatic", parse.GetValue(backup), parse.GetValue(tls), ct));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

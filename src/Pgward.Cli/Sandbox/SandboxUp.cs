@@ -21,7 +21,8 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
 
-    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, bool automaticFailover, bool backup, CancellationToken ct)
+    public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, bool automaticFailover, bool backup, bool tls,
+        CancellationToken ct)
     {
         var (servers, account, problem) = SandboxServers.Create();
         if (servers is null || account is null)
@@ -53,7 +54,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
             return ExitCodes.BadConfig;
         }
         // One token for the sandbox: every node's CLI may call every node's agent.
-        var builder = new SandboxBuilder(runner, servers, account, layout, reporter, RandomNumberGenerator.GetHexString(32, lowercase: true), automaticFailover);
+        var builder = new SandboxBuilder(runner, servers, account, layout, reporter, RandomNumberGenerator.GetHexString(32, lowercase: true), automaticFailover, tls);
         var code = await builder.BuildAsync(nodeCount, basePort, witness, ct);
         if (code != ExitCodes.Success)
         {
