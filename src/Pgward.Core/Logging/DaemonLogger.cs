@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Pgward.Core.Logging;
 
-/// <summary>One subsystem's logger of a <see cref="DaemonLoggerProvider"/>.</summary>
-internal sealed class DaemonLogger(DaemonLoggerProvider provider, string subsystem) : ILogger
+/// <summary>One category's logger of a <see cref="DaemonLoggerProvider"/> (for pgward's own, the subsystem).</summary>
+internal sealed class DaemonLogger(DaemonLoggerProvider provider, string category) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -16,7 +16,6 @@ internal sealed class DaemonLogger(DaemonLoggerProvider provider, string subsyst
         {
             return;
         }
-        var message = formatter(state, exception);
-        provider.Write(logLevel, subsystem, eventId.Id, exception is null ? message : $"{message} {exception}");
+        provider.Write(category, logLevel, eventId, formatter(state, exception), exception);
     }
 }

@@ -14,7 +14,24 @@ public sealed class DaemonLoggerProvider(TextWriter output, DaemonLogFormat form
 
     public DaemonLogFormat Format => format;
 
-    public ILogger CreateLogger(string categoryName) => new DaemonLogger(this, DaemonLogLine.Subsystem(categoryName));
+    /// <summary>Whether a line that passed the builder's filters is written, and at which level: given the category, the
+    /// event and the level it was logged at, the level to write it at, or null to drop it. Default: as logged.</summary>
+    public Func<string, EventId, LogLevel, LogLevel?> Admit { get; init; } = (_, _, level) => level;
+
+    public ILogger CreateLogger(string categoryName) => new DaemonLogger(this, categoryName);
+
+    internal void Write(string category, LogLevel logged, EventId eventId, string message, Exception? exception)
+    {
+        if (Admit(category, eventId, logged) is not { } level)
+        {
+            return;
+        }
+        // A framework's stack trace is not the operator's business: its exception's type and message say what happened.
+        var text = exception is null ? message
+            : category.StartsWith("Microsoft.", StringComparison.Ordinal) ? $"{message} {exception.GetType().Name}: {exception.Message}"
+            : $"{message} {exception}";
+        Write(level, DaemonLogLine.Subsystem(category), eventId.Id, text);
+    }
 
     internal void Write(LogLevel level, string subsystem, int eventId, string text)
     {

@@ -33,10 +33,12 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         await using var session = await OpenAsync(cluster.Sandbox.ConnectionString(1));
         await ExecuteAsync(session, "CREATE TABLE thaw (id int)");
 
-        // The commit lease on its own: the dead-man switch, which would race the backend on thaw, is killed just before
-        // the host freezes (its agent has no time to start another).
-        AgentProcesses.Signal([cluster.SwitchPid(1) ?? throw new InvalidOperationException("node 1 has no dead-man switch")], "KILL");
+        // The commit lease on its own: the dead-man switch, which would race the backend on thaw, is killed once the host
+        // is frozen. Killed just before, its agent started another within milliseconds, and that one, not frozen, stopped
+        // the server at the lease's end.
+        var deadMan = cluster.SwitchPid(1) ?? throw new InvalidOperationException("node 1 has no dead-man switch");
         cluster.Freeze(1, frozen: true);
+        AgentProcesses.Signal([deadMan], "KILL");
         try
         {
             await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
