@@ -181,8 +181,11 @@ public sealed class FailoverFaultTests : PgIntegrationTest
     public async Task Leader_whose_promotion_never_reached_the_node_records_writes_it_when_its_agent_starts_again()
     {
         // repeated-failovers:sync seed 124: the new primary's host died between pg_promote() and the write of the node
-        // records; it came back writable, and no other node found a primary to rejoin.
-        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token);
+        // records; it came back writable, and no other node found a primary to rejoin. A 5 s fence timeout (detection
+        // at 5 s, which it must not exceed) gives the agent, restarted as a JIT-compiled test process on a loaded machine,
+        // time to take over its dead-man switch before the lease it left ends and the switch stops the server.
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: true, Token,
+            "fence_timeout = 5", "reconnect_attempts = 5");
         // Connected before the kill: the update must land before the dead-man switch stops the agentless primary at the
         // lease's end (about 1.5 s), and a scram and TLS handshake on a loaded machine can take much of that.
         await using var connection = new Npgsql.NpgsqlConnection(cluster.Sandbox.ConnectionString(1));
