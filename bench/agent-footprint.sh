@@ -88,11 +88,7 @@ echo "native: $pgward"
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
 declare -a pids
-for ((n = 1; n <= nodes; n++)); do
-    # pgward.conf refuses a key set twice: replace the token sandbox up wrote.
-    sed -i '/^agent_token *=/d' "$dir/node$n/pgward.conf"
-    echo "agent_token = $token" >>"$dir/node$n/pgward.conf"
-done
+set_agent_token "$dir" "$nodes" "$token"
 for ((n = 1; n <= nodes; n++)); do
     run_quiet "$pgward" -f "$dir/node$n/pgward.conf" daemon start
     pids[n]="$(agent_pid "$n")"

@@ -31,6 +31,16 @@ purge_sandbox() {
     "$1" sandbox down --dir "$2" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $2" >&2
 }
 
+# Gives every sandbox node the same agent token: set_agent_token DIR NODES TOKEN. pgward.conf refuses a key set twice,
+# so the token sandbox up wrote is replaced, not added to.
+set_agent_token() {
+    local n
+    for ((n = 1; n <= $2; n++)); do
+        sed -i '/^agent_token *=/d' "$1/node$n/pgward.conf"
+        echo "agent_token = $3" >>"$1/node$n/pgward.conf"
+    done
+}
+
 # Builds a .NET project in Release into a directory: build_into PROJECT DIR (the log is shown only on failure).
 build_into() {
     if ! dotnet build "$1" -c Release -o "$2" -nologo -v quiet >"$work/build.log" 2>&1; then

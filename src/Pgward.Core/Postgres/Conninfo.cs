@@ -100,16 +100,8 @@ public sealed class Conninfo
     public Conninfo WithSecurityOf(Conninfo source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var keywords = new OrderedDictionary<string, string>(_keywords, StringComparer.Ordinal);
-        foreach (var keyword in ConninfoKeywords.Security)
-        {
-            if (source[keyword] is { } value)
-            {
-                keywords[keyword] = value;
-            }
-        }
-
-        return new Conninfo(keywords);
+        return ConninfoKeywords.Security.Aggregate(this,
+            (conninfo, keyword) => source[keyword] is { } value ? conninfo.With(keyword, value) : conninfo);
     }
 
     /// <summary>Canonical libpq keyword/value form, quoting values only where needed.</summary>
