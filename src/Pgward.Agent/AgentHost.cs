@@ -1,9 +1,4 @@
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
 using Pgward.Agent.Failover;
@@ -19,6 +14,7 @@ using Pgward.Core.Tls;
 using Pgward.Core.Supervision;
 using Pgward.Core.Systemd;
 using Pgward.Failover.Agreement;
+using Pgward.Http;
 
 namespace Pgward.Agent;
 
@@ -29,9 +25,6 @@ namespace Pgward.Agent;
 /// </summary>
 public static class AgentHost
 {
-    /// <summary>How long in-flight requests may finish when the agent stops: 5 s.</summary>
-    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>The URL the agent of these options listens on, e.g. <c>https://10.0.0.2:8008</c> or <c>http://127.0.0.1:8008</c>.</summary>
     public static string ListenUrl(Core.Config.NodeOptions options) => NodeRecords.AgentUrl(options);
 
@@ -59,7 +52,7 @@ public static class AgentHost
         using var ownTls = tls;
         // First: it takes systemd's variables out of the environment before anything the agent starts could inherit them.
         using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
-        await using var app = Build(ctx, tls);
+        await using var app = HttpsHost.Build(options.AgentAddress, options.AgentPort, tls, ctx.Time);
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggers.CreateLogger(LogSubsystems.Agent);
         var monitorLogger = loggers.CreateLogger(LogSubsystems.Monitor);
@@ -116,34 +109,4 @@ public static class AgentHost
     /// <summary>How long a loop that beats every <paramref name="interval"/> may go without a round before
     /// <c>/health</c> calls it stuck: ten rounds, and at least a minute (a round may wait for connection timeouts).</summary>
     internal static TimeSpan StuckAfter(TimeSpan interval) => interval * 10 > TimeSpan.FromMinutes(1) ? interval * 10 : TimeSpan.FromMinutes(1);
-
-    private static WebApplication Build(OperationContext ctx, ServerTls? tls)
-    {
-        var options = ctx.Options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Services.AddSingleton<IHostLifetime, AgentLifetime>();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-        AgentLogging.Configure(builder.Logging, ctx.Time);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            void Secure(ListenOptions listen)
-            {
-                if (tls is not null)
-                {
-                    var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogSubsystems.Http);
-                    KestrelTls.Apply(listen, tls, ctx.Time, logger);
-                }
-            }
-            if (IPAddress.TryParse(options.AgentAddress, out var address))
-            {
-                kestrel.Listen(address, options.AgentPort, Secure);
-            }
-            else
-            {
-                kestrel.ListenAnyIP(options.AgentPort, Secure);
-            }
-        });
-        return builder.Build();
-    }
 }

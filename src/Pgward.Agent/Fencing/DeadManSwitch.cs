@@ -5,6 +5,7 @@ using Pgward.Core;
 using Pgward.Core.Logging;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
+using Pgward.Http;
 
 namespace Pgward.Agent.Fencing;
 
@@ -29,7 +30,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
 
     public static async Task<Outcome> RunAsync(OperationContext ctx, CancellationToken ct)
     {
-        using var loggers = LoggerFactory.Create(builder => AgentLogging.Configure(builder, ctx.Time));
+        using var loggers = LoggerFactory.Create(builder => DaemonWebLogging.Configure(builder, ctx.Time));
         var logger = loggers.CreateLogger(LogSubsystems.Lease);
         Signals.NewSession();
         using var state = DeadManState.OpenExisting(ctx.Options.ConfigFile);

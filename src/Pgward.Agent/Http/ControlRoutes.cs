@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Pgward.Agent.Control;
+using Pgward.Http;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Pgward.Agent.Control;
+using Pgward.Http;
 using Pgward.Agent.Failover;
 
 namespace Pgward.Agent.Http;

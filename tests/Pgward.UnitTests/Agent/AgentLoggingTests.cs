@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Pgward.Agent;
+using Pgward.Http;
 using Pgward.Core.Logging;
 using Xunit;
 
@@ -14,10 +14,10 @@ public sealed class AgentLoggingTests
     public void A_failed_handshake_is_a_warning_without_a_stack_trace_and_an_established_connection_is_not_logged()
     {
         var output = new StringWriter();
-        using var loggers = LoggerFactory.Create(builder => AgentLogging.Configure(builder,
+        using var loggers = LoggerFactory.Create(builder => DaemonWebLogging.Configure(builder,
             new DaemonLoggerProvider(output, DaemonLogFormat.Plain, new FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T10:00:00Z")))
             {
-                Admit = AgentLogging.Admit,
+                Admit = DaemonWebLogging.Admit,
             }));
         var kestrel = loggers.CreateLogger(HttpsMiddleware);
 

@@ -1,4 +1,4 @@
-using Pgward.Agent.Control;
+using Pgward.Http;
 using Xunit;
 
 namespace Pgward.UnitTests.Agent;

@@ -1,23 +1,24 @@
 using Microsoft.Extensions.Logging;
 using Pgward.Core.Logging;
 
-namespace Pgward.Agent;
+namespace Pgward.Http;
 
 /// <summary>
-/// The agent's logging: every line on stdout with its timestamp, level and subsystem (<see cref="DaemonLogLine"/>),
-/// or with the journal's priority prefix when systemd connected stdout to its journal (<see cref="DaemonLogFormats"/>).
-/// The agent's own loggers are named for their subsystem (<see cref="LogSubsystems"/>).
+/// The logging of a daemon that serves HTTP (a node agent, the backup server): every line on stdout with its timestamp,
+/// level and subsystem (<see cref="DaemonLogLine"/>), or with the journal's priority prefix when systemd connected stdout
+/// to its journal (<see cref="DaemonLogFormats"/>). The daemon's own loggers are named for their subsystem
+/// (<see cref="LogSubsystems"/>).
 /// </summary>
-public static class AgentLogging
+public static class DaemonWebLogging
 {
     // The category of Microsoft.Extensions.Hosting's internal host, which logs "Hosting failed to start".
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
-    /// <summary>Sets up <paramref name="logging"/> for the agent: Information and up, ASP.NET Core's own from Warning.</summary>
+    /// <summary>Sets up <paramref name="logging"/> for the daemon: Information and up, ASP.NET Core's own from Warning.</summary>
     public static ILoggingBuilder Configure(ILoggingBuilder logging, TimeProvider time) =>
         Configure(logging, new DaemonLoggerProvider(Console.Out, DaemonLogFormats.FromProcess(1), time) { Admit = Admit });
 
-    // Kestrel's HTTPS middleware and the events of it the agent's log shows: a failed handshake (1) and a handshake that
+    // Kestrel's HTTPS middleware and the events of it the daemon's log shows: a failed handshake (1) and a handshake that
     // timed out (2), logged by Kestrel at Debug, are a misconfigured peer or a stranger: a warning. Every connection
     // established (3) would be a line per agent-to-agent connection: dropped.
     private const string KestrelHttps = "Microsoft.AspNetCore.Server.Kestrel.Https";

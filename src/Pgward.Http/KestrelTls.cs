@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Pgward.Core.Tls;
 
-namespace Pgward.Agent.Http;
+namespace Pgward.Http;
 
 /// <summary>
 /// Puts TLS on a Kestrel endpoint from a <see cref="ServerTls"/>: the node agents use it, and so can any other HTTP

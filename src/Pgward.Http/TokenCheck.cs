@@ -1,4 +1,4 @@
-namespace Pgward.Agent.Control;
+namespace Pgward.Http;
 
 /// <summary>The result of checking a control request's bearer token.</summary>
 public enum TokenCheck

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Pgward.Agent.Control;
+namespace Pgward.Http;
 
 /// <summary>Checks <c>Authorization: Bearer &lt;agent_token&gt;</c> against <c>agent_token</c>.</summary>
 public static class AgentToken
