@@ -1,3 +1,4 @@
+using Pgward.Backup.Http;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
@@ -19,6 +20,8 @@ namespace Pgward.Backup;
 /// </list>
 /// A loop that ends anyway stops the other and ends the daemon with a non-zero exit, for the service manager to
 /// start it again: a daemon that streamed WAL with its upkeep dead, or the reverse, would look alive and be half dead.
+/// Beside the loops, Kestrel serves the backup server's HTTPS endpoint (<see cref="BackupEndpoint"/>) when
+/// <c>agent_token</c> is set.
 /// </summary>
 public static class BackupDaemon
 {
@@ -36,8 +39,16 @@ public static class BackupDaemon
     public static async Task<Outcome> RunAsync(BackupContext ctx, CancellationToken ct)
     {
         using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
-        return await RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync,
-            notifier, ct);
+        var (endpoint, started) = await BackupEndpoint.StartAsync(ctx, ct);
+        if (started.Error is not null)
+        {
+            return started;
+        }
+        await using (endpoint)
+        {
+            return await RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync,
+                notifier, ct);
+        }
     }
 
     /// <param name="stream">One run of the WAL receiver, until it stops.</param>

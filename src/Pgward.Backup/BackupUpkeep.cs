@@ -18,7 +18,7 @@ namespace Pgward.Backup;
 public sealed class BackupUpkeep(BackupContext ctx)
 {
     private readonly BackupSettings _settings = BackupSettings.From(ctx.Options);
-    private readonly BackupServerRegistration _registration = new(ctx.Options, ctx.Db, ctx.Reporter);
+    private readonly BackupServerRegistration _registration = new(ctx.Options, ctx.Db, ctx.Reporter) { Endpoint = Http.BackupEndpoint.UrlOf(ctx.Root) };
     private string? _registrationProblem;
     private string? _damagedWal;
 

@@ -15,6 +15,12 @@ namespace Pgward.Backup.Registration;
 /// </summary>
 public sealed class BackupServerRegistration(BackupOptions options, DbConnector db, IReporter reporter)
 {
+    private bool tableChecked;
+
+    /// <summary>The URL of this backup server's HTTPS endpoint (<see cref="Http.BackupEndpoint.UrlOf"/>), recorded so
+    /// that nodes find it; null when it serves none.</summary>
+    public string? Endpoint { get; init; }
+
     public const string RegisterEvent = "backup_register";
     public const string UnregisterEvent = "backup_unregister";
 
@@ -40,8 +46,9 @@ public sealed class BackupServerRegistration(BackupOptions options, DbConnector 
             }
             var (lastId, lastTime) = LastBackup();
             await store.RegisterAsync(new BackupServerRecord(options.Name, host, options.BackupDirectory, options.SlotName,
-                options.ConfigFile, default, default, lastId, lastTime), ct);
-            var details = $"backup server \"{options.Name}\" registered: {options.BackupDirectory} on host {host}, slot \"{options.SlotName}\"";
+                options.ConfigFile, default, default, lastId, lastTime, Endpoint), ct);
+            var details = $"backup server \"{options.Name}\" registered: {options.BackupDirectory} on host {host}, slot \"{options.SlotName}\""
+                + (Endpoint is { } url ? $", endpoint {url}" : ", no endpoint (set agent_token in its pgward.conf for nodes to fetch WAL and backups from it)");
             await events.RecordAsync(new MetadataStore(connection), new ClusterEvent(0, options.Name, RegisterEvent, true, details), ct);
             reporter.Notice(details);
             return Outcome.Ok;
@@ -88,11 +95,23 @@ public sealed class BackupServerRegistration(BackupOptions options, DbConnector 
         {
             var store = new BackupServerStore(connection);
             var (lastId, lastTime) = LastBackup();
-            return await store.TableExistsAsync(ct) && await store.TouchAsync(options.Name, lastId, lastTime, ct)
+            if (!await store.TableExistsAsync(ct))
+            {
+                return NotRegistered;
+            }
+            if (!tableChecked)
+            {
+                // A table an older pgward made lacks the endpoint column: add it once per daemon.
+                await store.CreateTableAsync(ct);
+                tableChecked = true;
+            }
+            return await store.TouchAsync(options.Name, lastId, lastTime, Endpoint, ct)
                 ? null
-                : $"backup server \"{options.Name}\" is not registered in the cluster metadata (pgward backup register)";
+                : NotRegistered;
         }
     }
+
+    private string NotRegistered => $"backup server \"{options.Name}\" is not registered in the cluster metadata (pgward backup register)";
 
     private (string? Id, DateTimeOffset? Time) LastBackup() =>
         new BackupCatalog(options.Layout).Find("latest") is { } latest ? (latest.Id, latest.EndTime) : (null, null);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Pgward.Backup;
+using Pgward.Backup.Http;
 using Pgward.Backup.Registration;
 using Pgward.Cluster;
 using Pgward.Core;
@@ -25,7 +26,7 @@ public static class BackupRegisterCommands
         var force = new Option<bool>("--force", "-F") { Description = "replace a registration of the same name from another host or directory" };
         var command = new Command("register", "register this backup server in the cluster metadata (listed by cluster show)") { force };
         command.SetAction((parse, ct) => RunAsync(runner, parse, (ctx, options, token) =>
-            new BackupServerRegistration(options, ctx.Db, ctx.Reporter).RegisterAsync(Environment.MachineName, parse.GetValue(force), ctx.Events, token), ct));
+            new BackupServerRegistration(options, ctx.Db, ctx.Reporter) { Endpoint = BackupEndpoint.UrlOf(ctx.Options) }.RegisterAsync(Environment.MachineName, parse.GetValue(force), ctx.Events, token), ct));
         return command;
     }
 
@@ -51,7 +52,7 @@ public static class BackupRegisterCommands
         }
         try
         {
-            if (await new BackupServerRegistration(options, ctx.Db, ctx.Reporter).RefreshAsync(ct) is { } problem)
+            if (await new BackupServerRegistration(options, ctx.Db, ctx.Reporter) { Endpoint = BackupEndpoint.UrlOf(ctx.Options) }.RefreshAsync(ct) is { } problem)
             {
                 ctx.Reporter.Debug(problem);
             }

@@ -65,17 +65,10 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
     public static bool IsMissingNodeSetting(ConfigProblem problem) =>
         problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
 
-    // A backup server that is not a node: defaults, plus the file itself and the few root keys its work uses.
-    private static NodeOptions BackupServerOptions(ConfigLoadResult load)
-    {
-        var root = load.Sections.GetValueOrDefault("") ?? new Dictionary<string, string>();
-        return new NodeOptions
-        {
-            ConfigFile = load.Path,
-            PgBindir = root.GetValueOrDefault("pg_bindir") ?? "",
-            EventNotificationCommand = root.GetValueOrDefault("event_notification_command") ?? "",
-        };
-    }
+    // A backup server that is not a node: its root section as far as it binds (pg_bindir, event notifications, the
+    // agent_* keys of its endpoint); the node settings it lacks keep their defaults and are not used.
+    private static NodeOptions BackupServerOptions(ConfigLoadResult load) =>
+        (load.Bound ?? new NodeOptions()) with { ConfigFile = load.Path };
 
     /// <param name="daemon">The subsystem of a daemon's reported lines (see <see cref="DaemonReporter"/>); null for a command.</param>
     public IReporter CreateReporter(ParseResult parse, string? configured, string? daemon = null)

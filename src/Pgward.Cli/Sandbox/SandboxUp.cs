@@ -38,6 +38,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         var serverCount = nodeCount + (witness ? 1 : 0);
         var busy = BusyPorts(basePort, serverCount)
             .Concat(agents ? BusyPorts(basePort + SandboxBuilder.AgentPortOffset, serverCount) : [])
+            .Concat(backup ? BusyPorts(basePort + SandboxBuilder.AgentPortOffset + SandboxBackup.EndpointPortOffset, 1) : [])
             .ToList();
         if (busy.Count > 0)
         {
@@ -69,7 +70,7 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         {
             return agentFailure;
         }
-        if (backup && await new SandboxBackup(runner, layout, reporter).SetUpAsync(layout.ExistingNodes()[0].Conninfo, ct) is { } backupFailure)
+        if (backup && await new SandboxBackup(runner, layout, reporter).SetUpAsync(layout.ExistingNodes()[0], ct) is { } backupFailure)
         {
             return backupFailure;
         }

@@ -60,7 +60,7 @@ public static class ConfigBinder
         }
 
         var sections = Sections(entries, errors);
-        return new ConfigLoadResult(errors.Count == 0 ? options : null, configFile, errors, warnings, sections);
+        return new ConfigLoadResult(errors.Count == 0 ? options : null, configFile, errors, warnings, sections) { Bound = options };
     }
 
     /// <summary>Each key's entry, with deprecated names mapped to their replacements; a key set twice is an error.</summary>

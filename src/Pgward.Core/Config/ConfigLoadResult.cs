@@ -13,6 +13,10 @@ public sealed record ConfigLoadResult(
 {
     public bool Succeeded => Errors.Count == 0 && Options != null;
 
+    /// <summary>The root section bound as far as it went, also when there were errors (null when no file could be
+    /// read): a backup server's pgward.conf has no node settings, and its endpoint reads its <c>agent_*</c> keys from here.</summary>
+    public NodeOptions? Bound { get; init; }
+
     /// <summary>A result that failed before any file could be read.</summary>
     public static ConfigLoadResult Failed(string? path, ConfigProblem problem) =>
         new(null, path, [problem], [], new Dictionary<string, IReadOnlyDictionary<string, string>>());

@@ -11,6 +11,8 @@ namespace Pgward.Core.Metadata;
 /// <param name="ConfigFile">Its pgward.conf on that host.</param>
 /// <param name="LastSeen">When its daemon (or a register) last wrote the row.</param>
 /// <param name="LastBackupId">Id of its newest DONE base backup; null before the first.</param>
+/// <param name="Endpoint">URL of its HTTPS endpoint (<c>https://10.0.0.5:8008</c>), where nodes fetch WAL and
+/// backups; null when its pgward.conf sets no <c>agent_token</c> (no endpoint), or it was registered by an older pgward.</param>
 public sealed record BackupServerRecord(
     string Name,
     string Host,
@@ -20,4 +22,5 @@ public sealed record BackupServerRecord(
     DateTimeOffset RegisteredAt,
     DateTimeOffset LastSeen,
     string? LastBackupId,
-    DateTimeOffset? LastBackupTime);
+    DateTimeOffset? LastBackupTime,
+    string? Endpoint = null);

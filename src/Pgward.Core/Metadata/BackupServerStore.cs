@@ -8,7 +8,8 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
     private const string Columns =
         "name, host, backup_directory, slot_name, config_file, registered_at, last_seen, last_backup_id, last_backup_time";
 
-    /// <summary>Creates the table if it is missing (<see cref="MetadataSchema.CreateBackupServersSql"/>).</summary>
+    /// <summary>Creates the table if it is missing, and adds the columns a newer pgward has
+    /// (<see cref="MetadataSchema.CreateBackupServersSql"/>).</summary>
     public async Task CreateTableAsync(CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(MetadataSchema.CreateBackupServersSql, connection);
@@ -22,10 +23,11 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Every registered backup server by name, and the server's clock to tell their age by.</summary>
+    /// <summary>Every registered backup server by name, and the server's clock to tell their age by. The endpoint is
+    /// read through <c>to_jsonb</c>, so that a node reads a table an older pgward made, without that column, too.</summary>
     public async Task<(IReadOnlyList<BackupServerRecord> Servers, DateTimeOffset Now)> GetAllAsync(CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT {Columns}, now() FROM pgward.backup_servers ORDER BY name", connection);
+        await using var cmd = new NpgsqlCommand($"SELECT {Columns}, now(), to_jsonb(b) ->> 'endpoint' FROM pgward.backup_servers b ORDER BY name", connection);
         var servers = new List<BackupServerRecord>();
         var now = DateTimeOffset.MinValue;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -35,7 +37,8 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 Utc(reader.GetDateTime(5)), Utc(reader.GetDateTime(6)),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : Utc(reader.GetDateTime(8))));
+                reader.IsDBNull(8) ? null : Utc(reader.GetDateTime(8)),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
             now = Utc(reader.GetDateTime(9));
         }
         return (servers, now);
@@ -46,18 +49,20 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
 
     /// <summary>
     /// Inserts the backup server, or updates every column of the one with the same name but its registration time.
-    /// The timestamps of <paramref name="server"/> are ignored: the database's clock sets them.
+    /// The timestamps of <paramref name="server"/> are ignored: the database's clock sets them. Call
+    /// <see cref="CreateTableAsync"/> first (it adds the endpoint column to an older table).
     /// </summary>
     public async Task RegisterAsync(BackupServerRecord server, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             $"""
-            INSERT INTO pgward.backup_servers ({Columns})
-            VALUES ($1, $2, $3, $4, $5, now(), now(), $6, $7)
+            INSERT INTO pgward.backup_servers ({Columns}, endpoint)
+            VALUES ($1, $2, $3, $4, $5, now(), now(), $6, $7, $8)
             ON CONFLICT (name) DO UPDATE SET
               host = EXCLUDED.host, backup_directory = EXCLUDED.backup_directory, slot_name = EXCLUDED.slot_name,
               config_file = EXCLUDED.config_file, last_seen = now(),
-              last_backup_id = EXCLUDED.last_backup_id, last_backup_time = EXCLUDED.last_backup_time
+              last_backup_id = EXCLUDED.last_backup_id, last_backup_time = EXCLUDED.last_backup_time,
+              endpoint = EXCLUDED.endpoint
             """,
             connection);
         cmd.Parameters.Add(new NpgsqlParameter { Value = server.Name });
@@ -66,17 +71,20 @@ public sealed class BackupServerStore(NpgsqlConnection connection)
         cmd.Parameters.Add(new NpgsqlParameter { Value = server.SlotName });
         cmd.Parameters.Add(new NpgsqlParameter { Value = server.ConfigFile });
         AddLastBackup(cmd, server.LastBackupId, server.LastBackupTime);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = server.Endpoint, DataTypeName = "text" });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Marks the backup server as seen now, with its newest backup; false when it is not registered.</summary>
-    public async Task<bool> TouchAsync(string name, string? lastBackupId, DateTimeOffset? lastBackupTime, CancellationToken ct)
+    /// <summary>Marks the backup server as seen now, with its newest backup and its endpoint; false when it is not
+    /// registered. Call <see cref="CreateTableAsync"/> once first (it adds the endpoint column to an older table).</summary>
+    public async Task<bool> TouchAsync(string name, string? lastBackupId, DateTimeOffset? lastBackupTime, string? endpoint, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "UPDATE pgward.backup_servers SET last_seen = now(), last_backup_id = $1, last_backup_time = $2 WHERE name = $3",
+            "UPDATE pgward.backup_servers SET last_seen = now(), last_backup_id = $1, last_backup_time = $2, endpoint = $4 WHERE name = $3",
             connection);
         AddLastBackup(cmd, lastBackupId, lastBackupTime);
         cmd.Parameters.Add(new NpgsqlParameter { Value = name });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = endpoint, DataTypeName = "text" });
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
     }
 

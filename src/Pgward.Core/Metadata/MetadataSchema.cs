@@ -84,7 +84,9 @@ public static class MetadataSchema
           registered_at     TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
           last_seen         TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
           last_backup_id    TEXT        NULL,
-          last_backup_time  TIMESTAMPTZ NULL
+          last_backup_time  TIMESTAMPTZ NULL,
+          endpoint          TEXT        NULL
         );
+        ALTER TABLE pgward.backup_servers ADD COLUMN IF NOT EXISTS endpoint TEXT NULL;
         """;
 }

@@ -1,3 +1,5 @@
+using Pgward.Cluster.Backups;
+using Pgward.Core.Config;
 using Pgward.IntegrationTests.Backup.Wal;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
@@ -44,6 +46,7 @@ public sealed class BackupDaemonTests : PgIntegrationTest
             Assert.Contains("DONE", list.Out, StringComparison.OrdinalIgnoreCase);
             var check = await PgwardCli.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "check", "--nagios");
             Assert.True(check.ExitCode == 0, check.ToString());
+            await AssertEndpointServesAsync(sandbox);
         }
         finally
         {
@@ -51,6 +54,37 @@ public sealed class BackupDaemonTests : PgIntegrationTest
             Assert.True(down.ExitCode == 0, down.ToString());
             Assert.Contains("backup server: daemon stopped", down.Error, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The backup server's endpoint: registered in the metadata, HTTPS with the sandbox's CA, the token on every
+    /// route, the catalog as the CLI lists it.</summary>
+    private async Task AssertEndpointServesAsync(Sandbox sandbox)
+    {
+        var node1 = ConfigLoader.LoadFile(sandbox.Config(1)).Options!;
+        await using var connection = new Npgsql.NpgsqlConnection(sandbox.ConnectionString(1));
+        await connection.OpenAsync(Token);
+        var (url, problem) = await BackupEndpoints.FindAsync(connection, null, Token);
+        Assert.True(url is not null, problem);
+        Assert.StartsWith("https://127.0.0.1:", url, StringComparison.Ordinal);
+
+        using var client = new BackupEndpointClient(node1, TimeProvider.System);
+        var status = await client.GetStatusAsync(url, Token);
+        Assert.True(status.Succeeded, status.Error);
+        Assert.Equal("backup", status.Body!.Name);
+        Assert.Equal(await Sql.ScalarAsync<long>(sandbox.ConnectionString(1), "SELECT system_identifier FROM pg_control_system()", Token),
+            long.Parse(status.Body.SystemIdentifier!, System.Globalization.CultureInfo.InvariantCulture));
+        var backups = await client.ListBackupsAsync(url, Token);
+        Assert.True(backups.Succeeded, backups.Error);
+        Assert.Equal(status.Body.NewestBackup, Assert.Single(backups.Body!, b => b.Status == "DONE").Id);
+
+        using var stranger = new BackupEndpointClient(node1 with { AgentToken = "not-the-token" }, TimeProvider.System);
+        var refused = await stranger.GetStatusAsync(url, Token);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.Contains("wrong token", refused.Error, StringComparison.Ordinal);
+        using var untrusting = new BackupEndpointClient(node1 with { AgentTlsCaFile = TestAuthentication.Current.CaFile }, TimeProvider.System);
+        var untrusted = await untrusting.GetStatusAsync(url, Token);
+        Assert.False(untrusted.Reachable);
+        Assert.Contains("certificate of the backup server at " + url, untrusted.Error, StringComparison.Ordinal);
     }
 
     [Fact]
