@@ -44,7 +44,7 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
             return ExitCodes.BadConfig;
         }
 
-        var options = load.Options ?? BackupServerOptions(load);
+        var options = Backup.BackupServerNodeOptions.From(load);
         var reporter = CreateReporter(parse, options.LogLevel.ToString(), daemon);
         await using var db = new DbConnector();
         var notifier = new EventNotifier(options.EventNotificationCommand, options.EventNotifications, options.EventNotificationTimeout, env.Time);
@@ -64,18 +64,6 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
     /// <summary>A node-settings error that a backup server's pgward.conf may have: the setting is simply absent.</summary>
     public static bool IsMissingNodeSetting(ConfigProblem problem) =>
         problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
-
-    // A backup server that is not a node: defaults, plus the file itself and the few root keys its work uses.
-    private static NodeOptions BackupServerOptions(ConfigLoadResult load)
-    {
-        var root = load.Sections.GetValueOrDefault("") ?? new Dictionary<string, string>();
-        return new NodeOptions
-        {
-            ConfigFile = load.Path,
-            PgBindir = root.GetValueOrDefault("pg_bindir") ?? "",
-            EventNotificationCommand = root.GetValueOrDefault("event_notification_command") ?? "",
-        };
-    }
 
     /// <param name="daemon">The subsystem of a daemon's reported lines (see <see cref="DaemonReporter"/>); null for a command.</param>
     public IReporter CreateReporter(ParseResult parse, string? configured, string? daemon = null)
