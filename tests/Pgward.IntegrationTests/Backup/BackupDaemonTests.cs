@@ -61,6 +61,9 @@ public sealed class BackupDaemonTests : PgIntegrationTest
         Assert.True(ended.ExitCode == 0, ended.ToString());
         Assert.Matches(@"scheduled backup of \d{4}-\d\d-\d\d \d\d:\d\d:\d[05]\+00: starting", ended.Error);
         Assert.DoesNotMatch("scheduled [a-z ]*backup of .* failed|loop backup schedule failed", ended.Error);
+        // The stop may have interrupted a backup, recorded as FAILED: backup check's line says so, or that the last one was taken.
+        var check = await PgwardCli.RunAsync(Token, "-f", config, "backup", "check");
+        Assert.Matches(@"\tscheduled backups: (OK \(the backup of .* (was taken|is about to begin)|FAILED \(the scheduled backup of .* failed: interrupted)", check.Out);
     }
 
     [Fact]
