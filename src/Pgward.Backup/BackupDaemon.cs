@@ -53,8 +53,8 @@ public static class BackupDaemon
     /// <param name="stream">One run of the WAL receiver, until it stops.</param>
     /// <param name="upkeep">One round of upkeep; it throws when it failed.</param>
     /// <param name="schedule">The scheduled backups (<see cref="BackupScheduler.RunAsync"/>), given the loop's beat.</param>
-    /// <param name="notifier">systemd's notifications (Type=notify): READY once both loops have started, the watchdog fed
-    /// while the upkeep is not stuck, STOPPING when the daemon stops; null when not run by systemd.</param>
+    /// <param name="notifier">systemd's notifications (Type=notify): READY once its loops have started, the watchdog fed
+    /// while no loop is stuck, STOPPING when the daemon stops; null when not run by systemd.</param>
     public static async Task<Outcome> RunAsync(
         BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, Func<Action, CancellationToken, Task> schedule,
         ServiceNotifier? notifier,
