@@ -38,13 +38,13 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         // the server at the lease's end. Every switch of the node is killed, not the one the state file named before the
         // freeze: the agent may have replaced it meanwhile. The agent is stopped, so none can start until the thaw.
         await cluster.FreezeAsync(1, Token);
-        var switches = cluster.SwitchPids(1);
-        Assert.NotEmpty(switches);
-        AgentProcesses.Signal(switches, "KILL");
-        await cluster.WaitAsync(() => Task.FromResult(switches.All(ProcessTable.Ended)), TimeSpan.FromSeconds(10), "node 1's dead-man switches killed", Token);
-        Assert.Empty(cluster.SwitchPids(1));
         try
         {
+            var switches = cluster.SwitchPids(1);
+            Assert.NotEmpty(switches);
+            AgentProcesses.Signal(switches, "KILL");
+            await cluster.WaitAsync(() => Task.FromResult(switches.All(ProcessTable.Ended)), TimeSpan.FromSeconds(10), "node 1's dead-man switches killed", Token);
+            Assert.Empty(cluster.SwitchPids(1));
             await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
         }
         finally

@@ -38,28 +38,37 @@ public sealed class FailoverCluster : AgentCluster
     public async Task FreezeAsync(int nodeId, CancellationToken ct)
     {
         var frozen = this.frozen.TryGetValue(nodeId, out var earlier) ? earlier : this.frozen[nodeId] = [];
-        while (true)
+        try
         {
-            var fresh = NodePids(nodeId).Where(frozen.Add).ToList();
-            if (fresh.Count == 0)
+            while (NodePids(nodeId).Where(frozen.Add).ToList() is { Count: > 0 } fresh)
             {
-                return;
-            }
-            foreach (var pid in fresh)
-            {
-                Signals.Send(pid, SigStop);
-            }
-            // kill(2) returns before the process has stopped: one on another core runs on until the signal reaches it.
-            // Polled often: a freeze that takes longer than asked for would change what a short stall tests.
-            var since = TimeProvider.System.GetTimestamp();
-            while (fresh.Where(p => !ProcessTable.Halted(p)).ToList() is { Count: > 0 } running)
-            {
-                if (TimeProvider.System.GetElapsedTime(since) > FreezeTimeout)
+                foreach (var pid in fresh)
                 {
-                    throw new TimeoutException($"node {nodeId}: PIDs {string.Join(", ", running)} not stopped {FreezeTimeout.TotalSeconds:0} s after SIGSTOP");
+                    Signals.Send(pid, SigStop);
                 }
-                await Task.Delay(TimeSpan.FromMilliseconds(2), TimeProvider.System, ct);
+                await WaitStoppedAsync(nodeId, fresh, ct);
             }
+        }
+        catch
+        {
+            // Left stopped, the node's servers would hang the teardown.
+            Thaw(nodeId);
+            throw;
+        }
+    }
+
+    /// <summary>kill(2) returns before the process has stopped: one on another core runs on until the signal reaches it.
+    /// Polled often: a freeze that takes longer than asked for would change what a short stall tests.</summary>
+    private static async Task WaitStoppedAsync(int nodeId, IReadOnlyList<int> pids, CancellationToken ct)
+    {
+        var since = TimeProvider.System.GetTimestamp();
+        while (pids.Where(p => !ProcessTable.Halted(p)).ToList() is { Count: > 0 } running)
+        {
+            if (TimeProvider.System.GetElapsedTime(since) > FreezeTimeout)
+            {
+                throw new TimeoutException($"node {nodeId}: PIDs {string.Join(", ", running)} not stopped {FreezeTimeout.TotalSeconds:0} s after SIGSTOP");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(2), TimeProvider.System, ct);
         }
     }
 
