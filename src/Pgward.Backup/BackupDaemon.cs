@@ -1,4 +1,6 @@
+using Pgward.Backup.Catalog;
 using Pgward.Backup.Http;
+using Pgward.Backup.Scheduling;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
@@ -10,15 +12,17 @@ namespace Pgward.Backup;
 
 /// <summary>
 /// <c>pgward daemon run</c> on a backup server (a pgward.conf with a <c>[backup]</c> section and no node of its own).
-/// Two loops until stopped, each a <see cref="SupervisedLoop"/> of one <see cref="LoopSupervisor"/>, that runs again
+/// Three loops until stopped, each a <see cref="SupervisedLoop"/> of one <see cref="LoopSupervisor"/>, that runs again
 /// after a fault (an exception, or the receiver stopping) with a wait of <see cref="Backoff"/>:
 /// <list type="bullet">
 /// <item>WAL streaming through the slot, following the cluster through failovers. When the receiver stops on a problem
 /// an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so and tries
 /// again, after 30 s and then longer, so that the fix is picked up without a restart.</item>
 /// <item>the upkeep (<see cref="BackupUpkeep"/>) at start and every <see cref="CronInterval"/>.</item>
+/// <item>the scheduled backups of <c>backup_schedule</c> (<see cref="BackupScheduler"/>); it only waits when nothing is
+/// scheduled.</item>
 /// </list>
-/// A loop that ends anyway stops the other and ends the daemon with a non-zero exit, for the service manager to
+/// A loop that ends anyway stops the others and ends the daemon with a non-zero exit, for the service manager to
 /// start it again: a daemon that streamed WAL with its upkeep dead, or the reverse, would look alive and be half dead.
 /// Beside the loops, Kestrel serves the backup server's HTTPS endpoint (<see cref="BackupEndpoint"/>) when
 /// <c>agent_token</c> is set.
@@ -36,6 +40,10 @@ public static class BackupDaemon
     /// is no longer fed: 30 minutes (a round reads back newly archived WAL, which after a long outage can be a lot).</summary>
     public static readonly TimeSpan UpkeepStuckAfter = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a scheduled backup may take before the schedule loop counts as stuck: 24 hours (it beats while
+    /// it waits for the next run, not while pg_basebackup copies a large cluster).</summary>
+    public static readonly TimeSpan ScheduleStuckAfter = TimeSpan.FromHours(24);
+
     public static async Task<Outcome> RunAsync(BackupContext ctx, CancellationToken ct)
     {
         using var notifier = SystemdEnvironment.FromProcess(ctx.Time);
@@ -46,17 +54,21 @@ public static class BackupDaemon
         }
         await using (endpoint)
         {
+            var scheduler = new BackupScheduler(BackupSettings.From(ctx.Options).Schedule, new BackupCatalog(ctx.Layout), new ScheduledBackupTaker(ctx).TakeAsync,
+                ctx.Reporter, ctx.Time);
             return await RunAsync(ctx, token => new WalStreamer(ctx.Options, ctx.Db, ctx.Reporter, ctx.Time).RunAsync(token), new BackupUpkeep(ctx).RunOnceAsync,
-                notifier, ct);
+                scheduler.RunAsync, notifier, ct);
         }
     }
 
     /// <param name="stream">One run of the WAL receiver, until it stops.</param>
     /// <param name="upkeep">One round of upkeep; it throws when it failed.</param>
-    /// <param name="notifier">systemd's notifications (Type=notify): READY once both loops have started, the watchdog fed
-    /// while the upkeep is not stuck, STOPPING when the daemon stops; null when not run by systemd.</param>
+    /// <param name="schedule">The scheduled backups (<see cref="BackupScheduler.RunAsync"/>), given the loop's beat.</param>
+    /// <param name="notifier">systemd's notifications (Type=notify): READY once its loops have started, the watchdog fed
+    /// while no loop is stuck, STOPPING when the daemon stops; null when not run by systemd.</param>
     public static async Task<Outcome> RunAsync(
-        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, ServiceNotifier? notifier,
+        BackupContext ctx, Func<CancellationToken, Task<Outcome>> stream, Func<CancellationToken, Task> upkeep, Func<Action, CancellationToken, Task> schedule,
+        ServiceNotifier? notifier,
         CancellationToken ct)
     {
         ctx.Reporter.Notice($"backup server daemon: streaming WAL into {ctx.Layout.WalDirectory}");
@@ -71,20 +83,23 @@ public static class BackupDaemon
         var streaming = loops.Add("WAL streaming", LoopFaultPolicy.Restart, backoff: Backoff);
         // The receiver does not beat: it waits on the network as long as the cluster writes nothing, which is normal.
         var upkeeping = loops.Add("backup upkeep", LoopFaultPolicy.Restart, stuckAfter: UpkeepStuckAfter, backoff: Backoff);
+        var scheduling = loops.Add("backup schedule", LoopFaultPolicy.Restart, stuckAfter: ScheduleStuckAfter, backoff: Backoff);
+        SupervisedLoop[] supervised = [streaming, upkeeping, scheduling];
         Task[] running =
         [
             streaming.RunAsync(token => StreamAsync(stream, token), stop.Token),
             upkeeping.RunAsync(token => KeepUpAsync(upkeep, upkeeping.Beat, ctx.Time, token), stop.Token),
+            scheduling.RunAsync(token => schedule(scheduling.Beat, token), stop.Token),
         ];
-        var notifying = notifier?.RunAsync(() => streaming.Status != LoopStatus.Starting && upkeeping.Status != LoopStatus.Starting, loops.Stuck, stop.Token)
+        var notifying = notifier?.RunAsync(() => supervised.All(l => l.Status != LoopStatus.Starting), loops.Stuck, stop.Token)
             ?? Task.CompletedTask;
         var ended = await Task.WhenAny(running);
         Outcome outcome = Outcome.Ok;
         if (!ct.IsCancellationRequested)
         {
             // A supervised loop returns only when stopped: one that ends anyway (it failed for good, or writing its
-            // log line threw) must not leave the other running alone.
-            var name = ended == running[0] ? streaming.Name : upkeeping.Name;
+            // log line threw) must not leave the others running alone.
+            var name = supervised[Array.IndexOf(running, ended)].Name;
             var how = loops.Failure ?? (ended.Exception?.InnerException is { } e ? $"{e.GetType().Name}: {e.Message}" : "it returned");
             outcome = Outcome.Fail(ExitCodes.Internal, $"the {name} loop ended on its own ({how}): stopping the process so that its service manager starts it again");
         }

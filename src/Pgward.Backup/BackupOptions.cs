@@ -37,6 +37,25 @@ public sealed partial record BackupOptions
     /// <c>backup register</c>); unique per cluster. Default <c>backup</c>.</summary>
     public string Name { get; init; } = DefaultName;
 
+    /// <summary><c>backup_schedule</c>: when the daemon (<c>daemon run</c>) takes a base backup by itself, as a cron
+    /// expression: 5 fields (minute hour day-of-month month day-of-week, e.g. <c>'0 2 * * *'</c>: 02:00 every day), 6 with
+    /// seconds first, or <c>@daily</c>, <c>@weekly</c>, <c>@hourly</c>. With <c>backup_schedule_full</c> set these runs are
+    /// incremental, otherwise they take what <c>backup create</c> without options takes. A run whose time passed while the
+    /// daemon was down is taken when it starts if that time is nearer than the next one; a run due while a backup is
+    /// running (another scheduled one, or <c>backup create</c>) is skipped. Default "" (no scheduled backups: no system
+    /// cron job is needed when set).</summary>
+    public string BackupSchedule { get; init; } = "";
+
+    /// <summary><c>backup_schedule_full</c>: when a scheduled backup is a full one, a cron expression as for
+    /// <c>backup_schedule</c>; a time both give takes a full backup (<c>'0 2 * * 0'</c> beside <c>'0 2 * * *'</c>: full on
+    /// Sundays, incremental on the other days, pgBackRest's usual rotation). Default "" (the kind is not scheduled).</summary>
+    public string BackupScheduleFull { get; init; } = "";
+
+    /// <summary><c>backup_schedule_timezone</c>: the time zone the schedules' times are in, <c>UTC</c> or a tz database
+    /// name such as <c>Europe/Paris</c> (daylight saving time followed). Default <c>UTC</c>, whatever the host's zone: a
+    /// system cron job would run in the host's local time.</summary>
+    public string BackupScheduleTimeZone { get; init; } = "UTC";
+
     /// <summary>The configuration file the options came from.</summary>
     public string ConfigFile { get; init; } = "";
 
@@ -48,7 +67,8 @@ public sealed partial record BackupOptions
 
     /// <summary>Keys of the section, for "unknown setting" warnings.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["name", "backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy"];
+        ["name", "backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy",
+            "backup_schedule", "backup_schedule_full", "backup_schedule_timezone"];
 
     /// <summary>
     /// Binds the raw <c>[backup]</c> section (<see cref="ConfigLoadResult.Sections"/>). Pure: every problem is
@@ -147,6 +167,20 @@ public sealed partial record BackupOptions
                 options = options with { MinimumRedundancy = value };
             }
         }
+
+        var scheduleErrors = new List<(string Key, string Message)>();
+        Scheduling.BackupSchedule.Parse(section.GetValueOrDefault("backup_schedule", ""), section.GetValueOrDefault("backup_schedule_full", ""),
+            section.GetValueOrDefault("backup_schedule_timezone", "UTC"), scheduleErrors);
+        foreach (var (key, message) in scheduleErrors)
+        {
+            Fail(key, message);
+        }
+        options = options with
+        {
+            BackupSchedule = section.GetValueOrDefault("backup_schedule", "").Trim(),
+            BackupScheduleFull = section.GetValueOrDefault("backup_schedule_full", "").Trim(),
+            BackupScheduleTimeZone = section.GetValueOrDefault("backup_schedule_timezone", "UTC").Trim(),
+        };
 
         foreach (var key in section.Keys.Where(k => !Keys.Contains(k)))
         {

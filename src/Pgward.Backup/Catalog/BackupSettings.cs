@@ -27,8 +27,18 @@ public sealed record BackupSettings(
         {
             throw new ArgumentException($"retention_policy was not checked: {error}", nameof(options));
         }
-        return new BackupSettings(options.BackupDirectory, options.Conninfo, policy, options.MinimumRedundancy, options.SlotName);
+        var scheduleErrors = new List<(string Key, string Message)>();
+        var schedule = Scheduling.BackupSchedule.Parse(options.BackupSchedule, options.BackupScheduleFull, options.BackupScheduleTimeZone, scheduleErrors);
+        if (scheduleErrors.Count > 0)
+        {
+            throw new ArgumentException($"{scheduleErrors[0].Key} was not checked: {scheduleErrors[0].Message}", nameof(options));
+        }
+        return new BackupSettings(options.BackupDirectory, options.Conninfo, policy, options.MinimumRedundancy, options.SlotName) { Schedule = schedule };
     }
+
+    /// <summary><c>backup_schedule</c>, <c>backup_schedule_full</c> and <c>backup_schedule_timezone</c>: when the daemon takes
+    /// backups by itself; null when nothing is scheduled.</summary>
+    public Scheduling.BackupSchedule? Schedule { get; init; }
 
     /// <summary>How long <c>backup create --wait</c> waits for the WAL the backup needs (default 60 s).</summary>
     public TimeSpan WalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);

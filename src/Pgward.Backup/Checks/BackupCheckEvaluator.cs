@@ -19,6 +19,7 @@ public static class BackupCheckEvaluator
         BackupAge(facts, settings, now),
         Result("disk space", facts.FreeBytes >= settings.MinimumFreeSpace,
             $"{ByteSize.Format(facts.FreeBytes)} free, at least {ByteSize.Format(settings.MinimumFreeSpace)} wanted"),
+        .. ScheduleCheck.Evaluate(settings.Schedule, facts.Backups, now),
     ];
 
     private static BackupCheckResult Slot(BackupCheckFacts facts) => facts.SlotName is null

@@ -30,4 +30,7 @@ public sealed record BackupCheckFacts
     public long WalBytes { get; init; }
 
     public long LastBackupBytes { get; init; }
+
+    /// <summary>Every backup of the catalog, oldest first (for <see cref="ScheduleCheck"/>).</summary>
+    public IReadOnlyList<Catalog.BackupInfo> Backups { get; init; } = [];
 }

@@ -39,6 +39,7 @@ public sealed class BackupChecker(BackupServer server)
             FreeBytes = FreeBytes(server.Layout.Root),
             WalBytes = segments.Sum(s => s.SizeOnDisk),
             LastBackupBytes = done.LastOrDefault()?.Size ?? 0,
+            Backups = backups,
         };
         return (BackupCheckEvaluator.Evaluate(facts, settings, ctx.Time.GetUtcNow()), facts);
     }

@@ -6,6 +6,7 @@ using Pgward.Backup.Catalog;
 using Pgward.Backup.Checks;
 using Pgward.Backup.Recovery;
 using Pgward.Backup.Retention;
+using Pgward.Backup.Scheduling;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
@@ -119,9 +120,25 @@ public static class BackupCommands
             output.WriteLine($"\tRetention policy: {server.Settings.RetentionPolicy?.ToString() ?? "none (every backup is kept)"}");
             var min = server.Settings.MinimumRedundancy;
             output.WriteLine($"\tMinimum redundancy requirements: {(done >= min ? "satisfied" : "FAILED")} ({done}/{min})");
+            WriteSchedule(output, server.Settings.Schedule, server.Context.Time.GetUtcNow());
             return Outcome.Ok;
         }, ct));
         return status;
+    }
+
+    /// <summary><c>backup status</c>'s schedule lines: what backup_schedule says and when the daemon takes the next backup.</summary>
+    private static void WriteSchedule(TextWriter output, BackupSchedule? schedule, DateTimeOffset now)
+    {
+        if (schedule is null)
+        {
+            output.WriteLine("\tBackup schedule: none (backup_schedule is not set: backups are taken by backup create only)");
+            return;
+        }
+        output.WriteLine($"\tBackup schedule: {schedule.Describe()}");
+        output.WriteLine(schedule.Next(now) is { } next
+            ? $"\tNext scheduled backup: {BackupListing.Time(next.At)} "
+              + (next.Kind == ScheduledBackupKind.Default ? "(as backup create takes it; the daemon takes it)" : $"({next.Label}; the daemon takes it)")
+            : "\tNext scheduled backup: none (the schedule gives no later time)");
     }
 
     private static Command BuildDelete(CommandRunner runner)

@@ -44,7 +44,7 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
             return ExitCodes.BadConfig;
         }
 
-        var options = load.Options ?? BackupServerOptions(load);
+        var options = Backup.BackupServerNodeOptions.From(load);
         var reporter = CreateReporter(parse, options.LogLevel.ToString(), daemon);
         await using var db = new DbConnector();
         var notifier = new EventNotifier(options.EventNotificationCommand, options.EventNotifications, options.EventNotificationTimeout, env.Time);
@@ -64,11 +64,6 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
     /// <summary>A node-settings error that a backup server's pgward.conf may have: the setting is simply absent.</summary>
     public static bool IsMissingNodeSetting(ConfigProblem problem) =>
         problem.Line == 0 && problem.Key is not null && problem.Message.StartsWith("required setting is missing", StringComparison.Ordinal);
-
-    // A backup server that is not a node: its root section as far as it binds (pg_bindir, event notifications, the
-    // agent_* keys of its endpoint); the node settings it lacks keep their defaults and are not used.
-    private static NodeOptions BackupServerOptions(ConfigLoadResult load) =>
-        (load.Bound ?? new NodeOptions()) with { ConfigFile = load.Path };
 
     /// <param name="daemon">The subsystem of a daemon's reported lines (see <see cref="DaemonReporter"/>); null for a command.</param>
     public IReporter CreateReporter(ParseResult parse, string? configured, string? daemon = null)

@@ -36,6 +36,39 @@ public sealed class BackupDaemonTests : PgIntegrationTest
     }
 
     [Fact]
+    public async Task Daemon_with_a_backup_schedule_takes_backups_by_itself_and_backup_status_shows_the_next_run()
+    {
+        var server = await StartServerAsync("primary");
+        var config = ReceiverRun.WriteConfig(Directory.Path, server.Conninfo);
+        // Six fields, seconds first: every 5 s, so that the test need not wait for a minute's turn.
+        await File.AppendAllTextAsync(config, "\nbackup_schedule = '*/5 * * * * *'\n", Token);
+        var status = await PgwardCli.RunAsync(Token, "-f", config, "backup", "status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("\tBackup schedule: '*/5 * * * * *', UTC\n", status.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\tNext scheduled backup: \d{4}-\d\d-\d\d \d\d:\d\d:\d[05]\+00 \(as backup create takes it; the daemon takes it\)\n", status.Out);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var started = TimeProvider.System.GetTimestamp();
+        var daemon = PgwardCli.RunAsync(stop.Token, "-f", config, "daemon", "run");
+        var catalog = new Pgward.Backup.Catalog.BackupCatalog(new Pgward.Backup.BackupLayout(Path.Combine(Directory.Path, "backup")));
+        // Nobody runs backup create: the daemon takes the backup by itself, within a few of its 5 s turns.
+        await Sql.WaitUntilAsync(() => Task.FromResult(daemon.IsCompleted || catalog.List().Any(b => b.Status != Pgward.Backup.Catalog.BackupStatus.Failed
+            && b.EndTime is not null)), Token);
+        var took = TimeProvider.System.GetElapsedTime(started);
+        Assert.False(daemon.IsCompleted, daemon.IsCompleted ? (await daemon).ToString() : null);
+        Assert.True(took < TimeSpan.FromSeconds(15), $"the first scheduled backup was copied {took.TotalSeconds:0.0} s after the daemon started");
+
+        await stop.CancelAsync();
+        var ended = await daemon;
+        Assert.True(ended.ExitCode == 0, ended.ToString());
+        Assert.Matches(@"scheduled backup of \d{4}-\d\d-\d\d \d\d:\d\d:\d[05]\+00: starting", ended.Error);
+        Assert.DoesNotMatch("scheduled [a-z ]*backup of .* failed|loop backup schedule failed", ended.Error);
+        // The stop may have interrupted a backup, recorded as FAILED: backup check's line says so, or that the last one was taken.
+        var check = await PgwardCli.RunAsync(Token, "-f", config, "backup", "check");
+        Assert.Matches(@"\tscheduled backups: (OK \(the backup of .* (was taken|is about to begin)|FAILED \(the scheduled backup of .* failed: interrupted)", check.Out);
+    }
+
+    [Fact]
     public async Task Sandbox_up_sets_up_a_backup_server_with_a_first_backup_and_sandbox_down_stops_its_daemon()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token, backup: true);

@@ -35,17 +35,21 @@ public sealed class CommitLeaseTests : PgIntegrationTest
 
         // The commit lease on its own: the dead-man switch, which would race the backend on thaw, is killed once the host
         // is frozen. Killed just before, its agent started another within milliseconds, and that one, not frozen, stopped
-        // the server at the lease's end.
-        var deadMan = cluster.SwitchPid(1) ?? throw new InvalidOperationException("node 1 has no dead-man switch");
-        cluster.Freeze(1, frozen: true);
-        AgentProcesses.Signal([deadMan], "KILL");
+        // the server at the lease's end. Every switch of the node is killed, not the one the state file named before the
+        // freeze: the agent may have replaced it meanwhile. The agent is stopped, so none can start until the thaw.
+        await cluster.FreezeAsync(1, Token);
         try
         {
+            var switches = cluster.SwitchPids(1);
+            Assert.NotEmpty(switches);
+            AgentProcesses.Signal(switches, "KILL");
+            await cluster.WaitAsync(() => Task.FromResult(switches.All(ProcessTable.Ended)), TimeSpan.FromSeconds(10), "node 1's dead-man switches killed", Token);
+            Assert.Empty(cluster.SwitchPids(1));
             await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
         }
         finally
         {
-            cluster.Freeze(1, frozen: false);
+            cluster.Thaw(1);
         }
         var commit = ExecuteAsync(session, "INSERT INTO thaw VALUES (1)");
         var acknowledged = await AcknowledgedWithinAsync(commit, Held);
@@ -81,9 +85,9 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         var terms = await cluster.TermsAsync(Token);
         var postmaster = PostmasterPid.Read(cluster.Sandbox.DataDirectory(1));
 
-        cluster.Freeze(1, frozen: true);
+        await cluster.FreezeAsync(1, Token);
         await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
-        cluster.Freeze(1, frozen: false);
+        cluster.Thaw(1);
 
         await cluster.WaitAsync(async () => PostmasterPid.Read(cluster.Sandbox.DataDirectory(1)) is { } now && now != postmaster
             && await Sql.IsWritableAsync(cluster.Sandbox.ConnectionString(1), Token) && await cluster.PrimaryAsync(Token) == 1,

@@ -1,4 +1,6 @@
 using Pgward.Agent.Fencing;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 
@@ -25,11 +27,100 @@ public sealed class FailoverCluster : AgentCluster
     /// timeout, so that a write stuck on a frozen server ends as "unknown" instead of hanging.</summary>
     public string ClientConnectionString => Sandbox.MultiHostConnectionString + ";Command Timeout=2";
 
-    /// <summary>SIGSTOP (or SIGCONT) of node <paramref name="nodeId"/>'s PostgreSQL processes, agent and dead-man switch:
-    /// a frozen host.</summary>
-    public void Freeze(int nodeId, bool frozen) =>
-        AgentProcesses.Signal([.. Sandbox.PostgresPids(nodeId), Agents.Pid(nodeId), .. SwitchPid(nodeId) is int pid ? [pid] : Array.Empty<int>()],
-            frozen ? "STOP" : "CONT");
+    /// <summary>
+    /// SIGSTOP of every process of node <paramref name="nodeId"/>, a frozen host: its agent and what the agent started,
+    /// every dead-man switch of the node, and the postmaster with its children. One listing signalled in turn raced what
+    /// it listed: the agent, still running, replaced its switch after the listing, and the new switch, never stopped,
+    /// stopped the "frozen" primary at the lease's end (CommitLeaseTests, lease: false, 2 of 4 full runs). So the agent
+    /// is stopped first, every process listed is waited for until it is stopped, and the node is listed again until a
+    /// listing finds nothing new: a stopped agent and a stopped postmaster start nothing more.
+    /// </summary>
+    public async Task FreezeAsync(int nodeId, CancellationToken ct)
+    {
+        var frozen = this.frozen.TryGetValue(nodeId, out var earlier) ? earlier : this.frozen[nodeId] = [];
+        try
+        {
+            while (NodePids(nodeId).Where(frozen.Add).ToList() is { Count: > 0 } fresh)
+            {
+                foreach (var pid in fresh)
+                {
+                    Signals.Send(pid, SigStop);
+                }
+                await WaitStoppedAsync(nodeId, fresh, ct);
+            }
+        }
+        catch
+        {
+            // Left stopped, the node's servers would hang the teardown.
+            Thaw(nodeId);
+            throw;
+        }
+    }
+
+    /// <summary>kill(2) returns before the process has stopped: one on another core runs on until the signal reaches it.
+    /// Polled often: a freeze that takes longer than asked for would change what a short stall tests.</summary>
+    private static async Task WaitStoppedAsync(int nodeId, IReadOnlyList<int> pids, CancellationToken ct)
+    {
+        var since = TimeProvider.System.GetTimestamp();
+        while (pids.Where(p => !ProcessTable.Halted(p)).ToList() is { Count: > 0 } running)
+        {
+            if (TimeProvider.System.GetElapsedTime(since) > FreezeTimeout)
+            {
+                throw new TimeoutException($"node {nodeId}: PIDs {string.Join(", ", running)} not stopped {FreezeTimeout.TotalSeconds:0} s after SIGSTOP");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(2), TimeProvider.System, ct);
+        }
+    }
+
+    /// <summary>SIGCONT of what <see cref="FreezeAsync"/> stopped and of what runs on the node now, the postmaster and its
+    /// children first, then the agent, then the switches, as a host resumes.</summary>
+    public void Thaw(int nodeId)
+    {
+        var pids = new List<int>();
+        if (PostmasterPid.RunningPid(Sandbox.DataDirectory(nodeId)) is int postmaster)
+        {
+            pids.AddRange([postmaster, .. ProcessTable.Read().Descendants(postmaster)]);
+        }
+        pids.AddRange(NodePids(nodeId).Except(pids));
+        pids.AddRange(frozen.Remove(nodeId, out var stopped) ? stopped.Except(pids) : []);
+        foreach (var pid in pids)
+        {
+            Signals.Send(pid, SigCont);
+        }
+    }
+
+    /// <summary>The PIDs of every dead-man switch process of node <paramref name="nodeId"/>: the one its state file names
+    /// and any other that runs with the node's configuration (one an earlier agent left, or one just started).</summary>
+    public IReadOnlyList<int> SwitchPids(int nodeId) => SwitchPids(nodeId, ProcessTable.Read());
+
+    private IReadOnlyList<int> SwitchPids(int nodeId, ProcessTable table)
+    {
+        var config = Path.GetFullPath(Config(nodeId));
+        var running = table.Processes
+            .Where(p => p.State is not ('Z' or 'X') && p.Arguments.Contains("dead-man-switch") && p.Arguments.Contains(config))
+            .Select(p => p.Pid);
+        return [.. running.Union(SwitchPid(nodeId) is int named ? [named] : [])];
+    }
+
+    /// <summary>Node <paramref name="nodeId"/>'s processes in the order a freeze stops them: its agent and the processes
+    /// the agent started, every dead-man switch of the node, the postmaster and its children.</summary>
+    private List<int> NodePids(int nodeId)
+    {
+        var table = ProcessTable.Read();
+        var agent = Agents.Pid(nodeId);
+        var postmaster = PostmasterPid.RunningPid(Sandbox.DataDirectory(nodeId));
+        int[] all = [agent, .. table.Descendants(agent), .. SwitchPids(nodeId, table),
+            .. postmaster is int pid ? [pid, .. table.Descendants(pid)] : Array.Empty<int>()];
+        return [.. all.Distinct()];
+    }
+
+    private const int SigStop = 19;
+
+    private const int SigCont = 18;
+
+    private static readonly TimeSpan FreezeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<int, HashSet<int>> frozen = [];
 
     /// <summary>The PID of node <paramref name="nodeId"/>'s dead-man switch, from its state file; null when none runs.</summary>
     public int? SwitchPid(int nodeId) =>

@@ -18,7 +18,7 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
         await load.WaitForAcknowledgedAsync(50, Token);
 
-        cluster.Freeze(1, frozen: true);
+        await cluster.FreezeAsync(1, Token);
         var frozenAt = Now();
         int primary;
         try
@@ -28,7 +28,7 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         }
         finally
         {
-            cluster.Freeze(1, frozen: false);
+            cluster.Thaw(1);
         }
         await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
         await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
@@ -49,9 +49,9 @@ public sealed class FailoverFaultTests : PgIntegrationTest
         await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
         await load.WaitForAcknowledgedAsync(50, Token);
 
-        cluster.Freeze(1, frozen: true);
+        await cluster.FreezeAsync(1, Token);
         await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, Token);
-        cluster.Freeze(1, frozen: false);
+        cluster.Thaw(1);
         // Longer than detection and a promotion would take.
         await Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, Token);
 

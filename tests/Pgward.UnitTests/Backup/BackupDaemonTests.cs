@@ -35,7 +35,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         using var stop = new CancellationTokenSource();
         var daemon = BackupDaemon.RunAsync(Context, token => Interlocked.Increment(ref calls) == 1
             ? throw new InvalidOperationException("Connection is not open")
-            : UntilCancelledAsync(token), _ => Task.CompletedTask, null, stop.Token);
+            : UntilCancelledAsync(token), _ => Task.CompletedTask, Idle, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains(
             "loop WAL streaming failed: Connection is not open; it runs again in 30 s (InvalidOperationException)"));
@@ -56,7 +56,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         using var stop = new CancellationTokenSource();
         var daemon = BackupDaemon.RunAsync(Context, token => Interlocked.Increment(ref calls) == 1
             ? Task.FromResult(Outcome.Fail(ExitCodes.SystemFailure, "the server is another cluster", hint: "check conninfo"))
-            : UntilCancelledAsync(token), _ => Task.CompletedTask, null, stop.Token);
+            : UntilCancelledAsync(token), _ => Task.CompletedTask, Idle, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains(
             "loop WAL streaming failed: the server is another cluster (check conninfo); it runs again in 30 s (ReceiverStoppedException)"));
@@ -84,7 +84,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
             1 => throw new UnauthorizedAccessException("access to backup.info denied"),
             2 => throw new InvalidDataException("backup.info: no begin_time"),
             _ => Task.CompletedTask,
-        }, null, stop.Token);
+        }, Idle, null, stop.Token);
 
         await WaitUntilAsync(() => reporter.Warnings.Contains("loop WAL streaming failed: Connection is not open; it runs again in 30 s (InvalidOperationException)"));
         await WaitUntilAsync(() => reporter.Warnings.Contains(
@@ -117,7 +117,7 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         var outcome = await BackupDaemon.RunAsync(Context, _ => throw new InvalidOperationException("Connection is not open"), async token =>
         {
             await UntilCancelledAsync(token).ContinueWith(_ => upkeepStopped = true, TaskScheduler.Default);
-        }, null, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }, Idle, null, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         Assert.Equal(ExitCodes.Internal, outcome.ExitCode);
         Assert.Equal("the WAL streaming loop ended on its own (IOException: write to stdout failed): stopping the process so that its "
@@ -126,13 +126,13 @@ public sealed class BackupDaemonTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Under_systemd_the_daemon_says_ready_once_both_loops_started_feeds_the_watchdog_and_says_stopping()
+    public async Task Under_systemd_the_daemon_says_ready_once_its_loops_started_feeds_the_watchdog_and_says_stopping()
     {
         var sink = new RecordingSink();
         using var notifier = new ServiceNotifier(sink, new NotifyPolicy(TimeSpan.FromSeconds(60)), time);
         using var stop = new CancellationTokenSource();
 
-        var daemon = BackupDaemon.RunAsync(Context, UntilCancelledAsync, _ => Task.CompletedTask, notifier, stop.Token);
+        var daemon = BackupDaemon.RunAsync(Context, UntilCancelledAsync, _ => Task.CompletedTask, Idle, notifier, stop.Token);
 
         await WaitUntilAsync(() => sink.Messages.Count > 0);
         Assert.Equal("READY=1\nSTATUS=running\nWATCHDOG=1", sink.Messages[0]);
@@ -149,6 +149,13 @@ public sealed class BackupDaemonTests : IAsyncDisposable
         public List<string> Messages => [.. messages];
 
         public void Send(string message) => messages.Enqueue(message);
+    }
+
+    /// <summary>The schedule loop of a daemon that schedules nothing: it beats and waits.</summary>
+    private static async Task Idle(Action beat, CancellationToken ct)
+    {
+        beat();
+        await UntilCancelledAsync(ct);
     }
 
     private static async Task<Outcome> UntilCancelledAsync(CancellationToken ct)

@@ -53,6 +53,38 @@ public sealed class BackupOptionsTests
         Assert.Equal("colour", Assert.Single(warnings).Key);
     }
 
+    [Fact]
+    public void Backup_schedules_are_taken_when_valid_and_a_bad_one_is_an_error_naming_its_key_and_the_expected_form()
+    {
+        var section = new Dictionary<string, string>
+        {
+            ["backup_directory"] = "/b", ["conninfo"] = "host=10.0.0.1", ["backup_schedule"] = " 0 2 * * * ", ["backup_schedule_full"] = "0 2 * * 0",
+            ["backup_schedule_timezone"] = "Europe/Paris",
+        };
+        var (options, errors, warnings) = BackupOptions.Bind(section, "/etc/pgward.conf");
+        Assert.Empty(errors);
+        Assert.Empty(warnings);
+        Assert.Equal(("0 2 * * *", "0 2 * * 0", "Europe/Paris"), (options!.BackupSchedule, options.BackupScheduleFull, options.BackupScheduleTimeZone));
+        Assert.Equal("'0 2 * * *' (incremental), full '0 2 * * 0', Europe/Paris", Pgward.Backup.Catalog.BackupSettings.From(options).Schedule?.Describe());
+
+        section["backup_schedule"] = "0 2 * *";
+        (options, errors, _) = BackupOptions.Bind(section, "/etc/pgward.conf");
+        Assert.Null(options);
+        var error = Assert.Single(errors);
+        Assert.Equal("backup_schedule", error.Key);
+        Assert.Equal("expected a cron expression: 5 fields (minute hour day-of-month month day-of-week, e.g. '0 2 * * *' for 02:00 every day), "
+            + "6 with seconds first (e.g. '*/30 * * * * *'), or @daily, @weekly, @hourly; got 4 fields in \"0 2 * *\"", error.Message);
+        Assert.Contains("backup_schedule", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_scheduled_by_default()
+    {
+        var (options, _, _) = BackupOptions.Bind(new Dictionary<string, string> { ["backup_directory"] = "/b", ["conninfo"] = "host=10.0.0.1" }, "/etc/pgward.conf");
+        Assert.Equal(("", "", "UTC"), (options!.BackupSchedule, options.BackupScheduleFull, options.BackupScheduleTimeZone));
+        Assert.Null(Pgward.Backup.Catalog.BackupSettings.From(options).Schedule);
+    }
+
     [Theory]
     [InlineData("redundancy 2", "REDUNDANCY 2")]
     [InlineData("RECOVERY  WINDOW OF 7 days", "RECOVERY WINDOW OF 7 DAYS")]
