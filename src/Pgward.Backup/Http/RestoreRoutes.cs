@@ -64,6 +64,8 @@ public static partial class RestoreRoutes
             }
             var directory = new BackupCatalog(ctx.Layout).DataDirectory(backup.Id);
             http.Response.ContentType = TarContentType;
+            // Headers now: the first wanted entry may come only after the archive has been read a long way.
+            await http.Response.StartAsync(http.RequestAborted);
             var sent = await SendAsync(http, SourceOf(directory), request.Paths?.ToHashSet(StringComparer.Ordinal), http.RequestAborted);
             Served(logger, backup.Id, sent, http.Connection.RemoteIpAddress?.ToString() ?? "?");
         }));
