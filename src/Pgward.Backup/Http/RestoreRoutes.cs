@@ -113,7 +113,7 @@ public static partial class RestoreRoutes
                     RestoreEntry.Symlink => TarEntryType.SymbolicLink,
                     _ => TarEntryType.RegularFile,
                 };
-                var tarEntry = new PaxTarEntry(type, entry.Path) { DataStream = entry.Data };
+                var tarEntry = new PaxTarEntry(type, entry.Path) { DataStream = entry.Data is { } data ? new KnownLengthStream(data, entry.Size) : null };
                 if (entry.LinkTarget is { } target)
                 {
                     tarEntry.LinkName = target;
