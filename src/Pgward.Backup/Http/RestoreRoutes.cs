@@ -113,7 +113,11 @@ public static partial class RestoreRoutes
                     RestoreEntry.Symlink => TarEntryType.SymbolicLink,
                     _ => TarEntryType.RegularFile,
                 };
-                var tarEntry = new PaxTarEntry(type, entry.Path) { DataStream = entry.Data is { } data ? new KnownLengthStream(data, entry.Size) : null };
+                var tarEntry = new PaxTarEntry(type, entry.Path);
+                if (type == TarEntryType.RegularFile)
+                {
+                    tarEntry.DataStream = new KnownLengthStream(entry.Data ?? Stream.Null, entry.Size);
+                }
                 if (entry.LinkTarget is { } target)
                 {
                     tarEntry.LinkName = target;
@@ -121,6 +125,8 @@ public static partial class RestoreRoutes
                 await tar.WriteEntryAsync(tarEntry, ct);
                 total += entry.Size;
             }
+            // A stream cut by a failure here would read as a shorter, complete archive: the marker says it is whole.
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, RestoreFilesRequest.EndMarker), ct);
         }
         await lz4.FlushAsync(ct);
         return total;

@@ -137,8 +137,14 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         await using var reader = new TarReader(lz4, leaveOpen: true);
         var (fetched, files, reported) = (0L, 0, 0L);
         byte[]? control = null;
+        var whole = false;
         while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
         {
+            if (entry.Name == RestoreFilesRequest.EndMarker)
+            {
+                whole = true;
+                break;
+            }
             var target = paths.Locate(entry.Name);
             switch (entry.EntryType)
             {
@@ -175,6 +181,10 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                 reported = fetched;
                 progress($"{fetched >> 20} MiB fetched");
             }
+        }
+        if (!whole)
+        {
+            throw new IOException($"the backup server at {url} ended its answer early (see its log)");
         }
         if (control is null)
         {

@@ -103,6 +103,48 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
+    [Fact]
+    public async Task Clone_from_backup_restores_the_newest_backup_and_the_standby_streams_from_the_primary()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE before_clone AS SELECT g FROM generate_series(1, 500) g", Token);
+
+            var clone = await PgwardProcess.RunAsync(Token, "-f", sandbox.Config(2), "standby", "clone", "-h", "127.0.0.1", "-p", $"{sandbox.BasePort}",
+                "--from-backup", "--backup-server", "backup", "--force");
+            Assert.True(clone.ExitCode == 0, clone.ToString());
+            Assert.Contains("standby clone (using a backup and the WAL archive) complete", clone.Error, StringComparison.Ordinal);
+            var data = sandbox.DataDirectory(2);
+            Assert.True(File.Exists(Path.Combine(data, "standby.signal")));
+            var autoConf = await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token);
+            Assert.Contains("primary_conninfo = ", autoConf, StringComparison.Ordinal);
+            Assert.Contains("backup wal-fetch --server https://127.0.0.1:", autoConf, StringComparison.Ordinal);
+
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'", Token) == 1, Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE after_clone AS SELECT g FROM generate_series(1, 700) g", Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_class WHERE relname = 'after_clone'", Token) == 1, Token);
+            Assert.Equal(500L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM before_clone", Token));
+            Assert.Equal(700L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM after_clone", Token));
+
+            // A backup server that is not registered: a clear error.
+            var unknown = await PgwardProcess.RunAsync(Token, "-f", sandbox.Config(2), "standby", "clone", "-h", "127.0.0.1", "-p", $"{sandbox.BasePort}",
+                "--from-backup", "--backup-server", "elsewhere", "--force");
+            Assert.True(unknown.ExitCode != 0, unknown.ToString());
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
     /// <summary>Every entry with its size and modification time: what "nothing was written" compares.</summary>
     internal static List<string> Listing(string directory) =>
         [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
