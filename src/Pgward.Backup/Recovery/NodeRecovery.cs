@@ -64,7 +64,7 @@ public sealed class NodeRecovery(BackupServer server)
         }
         Ctx.Reporter.Notice($"node {nodeName} will recover to {target} when started, fetching WAL from {url}");
         Ctx.Reporter.Hint($"start it (pgward node service --action start on {nodeName}); to make it a standby again once it has "
-            + "recovered (--target-action shutdown), run pgward node rejoin -d '<primary conninfo>' there");
+            + "recovered (with --target-immediate, recovery pauses there), stop it and run pgward node rejoin -d '<primary conninfo>' there");
         return Outcome.Ok;
     }
 

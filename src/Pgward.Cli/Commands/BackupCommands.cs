@@ -291,7 +291,7 @@ public static class BackupCommands
         {
             Description = "restore onto this node instead, through its agent (no SSH): it pulls the backup from this backup server's "
                 + "endpoint into its stopped data directory and fetches WAL with backup wal-fetch. To bring back a standby: stop it, "
-                + "recover --node it with --target-immediate --target-action shutdown, start it (it stops once consistent), then "
+                + "recover --node it with --target-immediate, start it (recovery pauses once the backup is consistent), stop it, then "
                 + "pgward node rejoin -d '<primary conninfo>' on it makes it a streaming standby again",
         };
         var delta = new Option<bool>("--delta") { Description = "with --node: keep the files the node already has that match the backup (by CRC32C), fetch only the others" };
