@@ -32,4 +32,10 @@ public interface INodeControl
 
     /// <summary><c>pgward node rejoin -d CONNINFO [--force-rewind]</c> on this (stopped) node. Event <c>node_rejoin</c>.</summary>
     Task<ControlResponse> RejoinAsync(RejoinBody request, CancellationToken ct);
+
+    /// <summary>
+    /// <c>pgward backup recover BACKUP --node THIS</c>: pulls the backup from the backup server into the stopped data
+    /// directory (refusing a running server) and writes the recovery settings. Event <c>backup_recover_node</c>.
+    /// </summary>
+    Task<ControlResponse> RecoverAsync(RecoverBody request, CancellationToken ct);
 }

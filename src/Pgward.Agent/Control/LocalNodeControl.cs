@@ -70,6 +70,17 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         RunAsync("rejoin", null, _ => new NodeRejoin(ctx).RunAsync(
             new RejoinRequest(request.Conninfo, request.ForceRewind, [], DryRun: false, Reclone: false), ct), ct);
 
+    public async Task<ControlResponse> RecoverAsync(RecoverBody request, CancellationToken ct)
+    {
+        Cluster.Backups.RestorePullResult? pulled = null;
+        var response = await RunAsync("recover", "backup_recover_node", async server =>
+        {
+            (var outcome, pulled) = await new NodeRecover(ctx, server).RunAsync(request, ct);
+            return outcome;
+        }, ct);
+        return response with { Restored = pulled };
+    }
+
     public Task<ControlResponse> StartAsync(CancellationToken ct) =>
         RunAsync("start", "agent_start", server => StartServerAsync(server, ct), ct);
 

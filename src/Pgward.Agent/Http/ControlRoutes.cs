@@ -29,6 +29,7 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         Map(group, "unpause", (c, ct) => c.SetPausedAsync(paused: false, ct));
         Map(group, "follow", AgentJson.Context.FollowRequest, new FollowRequest(), (c, body, ct) => c.FollowAsync(body, ct));
         Map(group, "rejoin", AgentJson.Context.RejoinBody, new RejoinBody(), (c, body, ct) => c.RejoinAsync(body, ct));
+        Map(group, "recover", AgentJson.Context.RecoverBody, new RecoverBody(), (c, body, ct) => c.RecoverAsync(body, ct));
     }
 
     /// <summary>An action without a body.</summary>

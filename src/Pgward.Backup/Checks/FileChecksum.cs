@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pgward.Core.Checksums;
 
 namespace Pgward.Backup.Checks;
 

@@ -9,6 +9,7 @@ using Pgward.Backup.Retention;
 using Pgward.Backup.Scheduling;
 using Pgward.Backup.Wal;
 using Pgward.Cluster;
+using Pgward.Cluster.Agents;
 using Pgward.Core;
 using Pgward.Core.Reporting;
 
@@ -302,7 +303,15 @@ public static class BackupCommands
     private static Command BuildRecover(CommandRunner runner)
     {
         var id = BackupId("the backup to restore: id, name, or latest (the newest DONE backup that ends before the target)");
-        var destination = new Argument<string>("DEST") { Description = "an empty (or missing) directory to restore into" };
+        var destination = new Argument<string?>("DEST") { Description = "an empty (or missing) directory to restore into", Arity = ArgumentArity.ZeroOrOne };
+        var node = new Option<string?>("--node")
+        {
+            Description = "restore onto this node instead, through its agent (no SSH): it pulls the backup from this backup server's "
+                + "endpoint into its stopped data directory and fetches WAL with backup wal-fetch. To bring back a standby: stop it, "
+                + "recover --node it with --target-immediate, start it (recovery pauses once the backup is consistent), stop it, then "
+                + "pgward node rejoin -d '<primary conninfo>' on it makes it a streaming standby again",
+        };
+        var delta = new Option<bool>("--delta") { Description = "with --node: keep the files the node already has that match the backup (by CRC32C), fetch only the others" };
         var time = new Option<string?>("--target-time") { Description = "recover to this time, e.g. '2026-11-25 16:34:07.123+00' (no zone: UTC)" };
         var xid = new Option<string?>("--target-xid") { Description = "recover to this transaction ID" };
         var name = new Option<string?>("--target-name") { Description = "recover to this restore point (pg_create_restore_point)" };
@@ -318,10 +327,22 @@ public static class BackupCommands
         };
         var recover = new Command("recover", "restore a backup into a directory, set to replay archived WAL to a target")
         {
-            id, destination, time, xid, name, lsn, immediate, tli, action, exclusive, tablespace,
+            id, destination, node, delta, time, xid, name, lsn, immediate, tli, action, exclusive, tablespace,
         };
         recover.Validators.Add(result =>
         {
+            if ((result.GetValue(destination) is null) == (result.GetValue(node) is null))
+            {
+                result.AddError("give either DEST (a directory on this host) or --node NAME (a node's data directory, through its agent)");
+            }
+            if (result.GetValue(node) is not null && (result.GetValue(tablespace) ?? []).Length > 0)
+            {
+                result.AddError("--tablespace works only with DEST: with --node, tablespaces go where the backup's tablespace_map says");
+            }
+            if (result.GetValue(delta) && result.GetValue(node) is null)
+            {
+                result.AddError("--delta needs --node (DEST must be an empty directory)");
+            }
             if (result.GetValue(tli) is { } t && t is not ("latest" or "current") && !uint.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 result.AddError($"--target-tli {t}: expected latest, current or a timeline number");
@@ -340,6 +361,13 @@ public static class BackupCommands
             if (target is null)
             {
                 return Outcome.Fail(ExitCodes.BadConfig, error!);
+            }
+            if (parse.GetValue(node) is { } nodeName)
+            {
+                var body = new RecoverBody(Delta: parse.GetValue(delta), TargetTime: parse.GetValue(time), TargetXid: parse.GetValue(xid),
+                    TargetName: parse.GetValue(name), TargetLsn: parse.GetValue(lsn), TargetImmediate: parse.GetValue(immediate),
+                    TargetTimeline: parse.GetValue(tli), TargetAction: parse.GetValue(action), Exclusive: parse.GetValue(exclusive));
+                return await new NodeRecovery(server).RunAsync(parse.GetValue(id)!, nodeName, target, body, token);
             }
             var request = new RecoveryRequest(parse.GetValue(id)!, parse.GetValue(destination)!, target, parse.GetValue(tli),
                 parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable(), server.Context.Options.ConfigFile))

@@ -63,13 +63,27 @@ public static class StandbyCommands
         var fast = new Option<bool>("--fast-checkpoint", "-c") { Description = "start the backup with an immediate checkpoint" };
         var dryRun = CommonOptions.DryRun();
         var force = CommonOptions.Force();
-        var clone = new Command("clone", "copy the upstream with pg_basebackup and configure this node as its standby")
+        var fromBackup = new Option<bool>("--from-backup")
         {
-            host, port, user, dbname, upstream, fast, dryRun, force,
+            Description = "restore the backup server's newest backup instead of copying the upstream; the standby replays the WAL archive "
+                + "(restore_command: backup wal-fetch) and then streams from the upstream",
         };
+        var backupServer = new Option<string?>("--backup-server") { Description = "with --from-backup: the backup server's name (default: the only one registered)" };
+        var clone = new Command("clone", "copy the upstream with pg_basebackup (or restore a backup) and configure this node as its standby")
+        {
+            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer,
+        };
+        clone.Validators.Add(result =>
+        {
+            if (result.GetValue(backupServer) is not null && !result.GetValue(fromBackup))
+            {
+                result.AddError("--backup-server needs --from-backup");
+            }
+        });
         clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
-                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force)), token), ct));
+                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force),
+                parse.GetValue(fromBackup) ? new CloneFromBackup(parse.GetValue(backupServer), Agent.Control.AgentExecutable.Current()) : null), token), ct));
         return clone;
     }
 

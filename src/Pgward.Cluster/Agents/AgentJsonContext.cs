@@ -9,6 +9,7 @@ namespace Pgward.Cluster.Agents;
 [JsonSerializable(typeof(StopRequest))]
 [JsonSerializable(typeof(FollowRequest))]
 [JsonSerializable(typeof(RejoinBody))]
+[JsonSerializable(typeof(RecoverBody))]
 [JsonSerializable(typeof(NodeReport))]
 [JsonSerializable(typeof(ClusterShowJson))]
 [JsonSerializable(typeof(ConnectivityReport))]

@@ -7,4 +7,6 @@ namespace Pgward.Cluster.Backups;
 [JsonSerializable(typeof(EndpointStatus))]
 [JsonSerializable(typeof(EndpointError))]
 [JsonSerializable(typeof(IReadOnlyList<BackupSummary>))]
+[JsonSerializable(typeof(RestoreManifest))]
+[JsonSerializable(typeof(RestoreFilesRequest))]
 public sealed partial class BackupEndpointJson : JsonSerializerContext;

@@ -9,4 +9,5 @@ public sealed record CloneRequest(
     int? UpstreamNodeId,
     bool FastCheckpoint,
     bool DryRun,
-    bool Force);
+    bool Force,
+    CloneFromBackup? FromBackup = null);

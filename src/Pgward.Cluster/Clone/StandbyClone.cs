@@ -93,8 +93,14 @@ public sealed class StandbyClone(OperationContext ctx)
         {
             await ReplicationSlots.DropIfInactiveAsync(connection, slotName, ct);
         }
-        var result = await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct);
-        var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: pg_basebackup; --force: {(request.Force ? "Y" : "N")}";
+        // --from-backup: the backup server's newest backup instead of pg_basebackup; the rest of the clone is the same.
+        if (request.FromBackup is { } from
+            && await RestoreBackupAsync(connection, facts.SystemIdentifier, from, dataDirectory, account, useSlot ? slotName : null, ct) is { Succeeded: false } restore)
+        {
+            return restore;
+        }
+        var result = request.FromBackup is null ? await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct) : new ProcessResult(0, "", "", false);
+        var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: {(request.FromBackup is null ? "pg_basebackup" : "backup server")}; --force: {(request.Force ? "Y" : "N")}";
         if (!result.Succeeded)
         {
             await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
@@ -116,7 +122,7 @@ public sealed class StandbyClone(OperationContext ctx)
         await account.ChownAsync(options.DataDirectory, ct);
         await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
             new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
-        ctx.Reporter.Notice($"standby clone (using pg_basebackup) complete in \"{options.DataDirectory}\"");
+        ctx.Reporter.Notice($"standby clone (using {(request.FromBackup is null ? "pg_basebackup" : "a backup and the WAL archive")}) complete in \"{options.DataDirectory}\"");
         ctx.Reporter.Hint("start the standby, then register it with \"pgward standby register\"");
         return Outcome.Ok;
     }
@@ -171,6 +177,35 @@ public sealed class StandbyClone(OperationContext ctx)
             args.AddRange(["--slot", slot, "--create-slot"]);
         }
         return args;
+    }
+
+    private async Task<Outcome> RestoreBackupAsync(NpgsqlConnection upstream, ulong systemId, CloneFromBackup from, DataDirectoryState directory,
+        ServerAccount account, string? slot, CancellationToken ct)
+    {
+        await directory.PrepareAsync(account, ct);
+        try
+        {
+            if ((await new BackupClone(ctx).PullAsync(upstream, systemId, from, directory.Path, ct)).Outcome is { Succeeded: false } refused)
+            {
+                directory.Empty();
+                return refused;
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            directory.Empty();
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+            return Outcome.Fail(ExitCodes.BadBaseBackup, $"restoring the backup failed: {e.Message}", detail: "the data directory was emptied again");
+        }
+        // What pg_basebackup --create-slot does: the upstream keeps the WAL from now on for this standby.
+        if (slot is not null)
+        {
+            await ReplicationSlots.EnsureAsync(upstream, slot, ct);
+        }
+        return Outcome.Ok;
     }
 
     private async Task<ProcessResult> RunBaseBackupAsync(

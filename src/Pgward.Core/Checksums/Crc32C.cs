@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Pgward.Backup.Checks;
+namespace Pgward.Core.Checksums;
 
 /// <summary>
 /// CRC-32C (Castagnoli), the default checksum of PostgreSQL's backup manifest, computed incrementally.

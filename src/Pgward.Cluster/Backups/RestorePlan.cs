@@ -1,0 +1,71 @@
+namespace Pgward.Cluster.Backups;
+
+/// <summary>
+/// What a restore into a directory that may already hold files does: which files it checksums (same size as the
+/// backup's, a checksum to compare with: only with delta), which it fetches, which local entries it removes (everything
+/// the backup has not: postmaster.pid, the old pg_wal contents, signal files; the restore writes its own settings after).
+/// Pure.
+/// </summary>
+/// <param name="ToChecksum">Files kept if their checksum matches the manifest's; fetched otherwise.</param>
+/// <param name="ToFetch">Paths asked from the backup server (files, and directories and links that are missing or differ).</param>
+/// <param name="ToRemove">Local paths the backup does not have (or has as another kind), parents before their contents.</param>
+public sealed record RestorePlan(IReadOnlyList<RestoreEntry> ToChecksum, IReadOnlyList<string> ToFetch, IReadOnlyList<string> ToRemove)
+{
+    /// <summary>The control file: removed first and written last, so that a restore cut in half leaves a directory that
+    /// PostgreSQL refuses to start rather than a mix of two states.</summary>
+    public const string ControlFile = "global/pg_control";
+
+    /// <summary>Only the algorithm pgward's backups use is compared; a file with another is fetched.</summary>
+    public const string ComparedAlgorithm = "CRC32C";
+
+    public static RestorePlan Decide(RestoreManifest manifest, IReadOnlyCollection<LocalEntry> local, bool delta)
+    {
+        var here = local.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var wanted = manifest.Entries.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var checksum = new List<RestoreEntry>();
+        var fetch = new List<string>();
+        foreach (var entry in manifest.Entries)
+        {
+            here.TryGetValue(entry.Path, out var existing);
+            var same = existing is not null && existing.Kind == entry.Kind;
+            switch (entry.Kind)
+            {
+                case RestoreEntry.File when same && delta && existing!.Size == entry.Size && entry.Algorithm == ComparedAlgorithm && entry.Checksum is not null:
+                    checksum.Add(entry);
+                    break;
+                case RestoreEntry.Symlink when same && existing!.LinkTarget == entry.LinkTarget:
+                case RestoreEntry.Directory when same:
+                    break;
+                default:
+                    fetch.Add(entry.Path);
+                    break;
+            }
+        }
+        // A local entry of another kind than the backup's goes too, before the backup's is written; removing a
+        // directory removes its contents, so they are not listed again.
+        var remove = new List<string>();
+        foreach (var entry in local.OrderBy(e => e.Path, StringComparer.Ordinal))
+        {
+            if (wanted.TryGetValue(entry.Path, out var backup) && backup.Kind == entry.Kind)
+            {
+                continue;
+            }
+            if (!remove.Any(r => entry.Path.StartsWith(r + "/", StringComparison.Ordinal)))
+            {
+                remove.Add(entry.Path);
+            }
+        }
+        return new RestorePlan(checksum, fetch, remove);
+    }
+
+    /// <summary>The paths to fetch once the checksums are known, the control file among them whenever anything changes.</summary>
+    public IReadOnlyList<string> Fetching(IEnumerable<string> mismatched)
+    {
+        var all = ToFetch.Concat(mismatched).ToList();
+        if ((all.Count > 0 || ToRemove.Count > 0) && !all.Contains(ControlFile))
+        {
+            all.Add(ControlFile);
+        }
+        return all;
+    }
+}

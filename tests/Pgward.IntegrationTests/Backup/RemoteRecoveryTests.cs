@@ -1,0 +1,186 @@
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Backup;
+
+/// <summary>
+/// <c>backup recover ID --node NAME</c> in the sandbox: the backup server asks a node's agent to pull a backup from its
+/// endpoint into the stopped data directory. The sandbox's hosts are one, but the pull goes over HTTPS as between hosts.
+/// </summary>
+public sealed class RemoteRecoveryTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromMinutes(6);
+
+    [Fact]
+    public async Task Recover_node_restores_a_stopped_standby_which_rejoins_as_a_streaming_standby_and_delta_sends_almost_nothing()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            await using var agents = await SandboxAgents.StartAsync(sandbox, [2], Token, writeToken: false);
+            var data = sandbox.DataDirectory(2);
+            // Refused while node2 runs: nothing written (the running server changes its own files: compare what a restore writes).
+            var autoConfBefore = await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token);
+            var running = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "latest", "--node", "node2", "--target-immediate");
+            Assert.True(running.ExitCode == 1, running.ToString());
+            Assert.Contains("PostgreSQL runs in " + data, running.Error, StringComparison.Ordinal);
+            Assert.Contains("nothing was written", running.Error, StringComparison.Ordinal);
+            Assert.Equal(autoConfBefore, await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token));
+            Assert.False(File.Exists(Path.Combine(data, "recovery.signal")));
+
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+
+            // A wrong token: the agent refuses before anything is read or written.
+            var stopped = Listing(data);
+            var wrongConfig = Path.Combine(Directory.Path, "wrong-token.conf");
+            var text = await File.ReadAllTextAsync(sandbox.BackupConfig, Token);
+            await File.WriteAllTextAsync(wrongConfig, System.Text.RegularExpressions.Regex.Replace(text, "(?m)^agent_token *=.*$", "agent_token = 'not-the-token'"), Token);
+            File.SetUnixFileMode(wrongConfig, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var wrong = await PgwardProcess.RunAsync(Token, "-f", wrongConfig, "backup", "recover", "latest", "--node", "node2", "--target-immediate");
+            Assert.True(wrong.ExitCode != 0, wrong.ToString());
+            Assert.Contains("wrong token", wrong.Error, StringComparison.Ordinal);
+            Assert.Equal(stopped, Listing(data));
+
+            // An unknown node, and a node the metadata knows no agent of.
+            var unknown = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "latest", "--node", "node9");
+            Assert.True(unknown.ExitCode == 1, unknown.ToString());
+            Assert.Contains("no node named \"node9\" is registered", unknown.Error, StringComparison.Ordinal);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "UPDATE pgward.nodes SET agent_url = NULL WHERE node_name = 'node2'", Token);
+            var agentless = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "latest", "--node", "node2");
+            Assert.True(agentless.ExitCode == 1, agentless.ToString());
+            Assert.Contains("node node2 has no agent recorded in the metadata", agentless.Error, StringComparison.Ordinal);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), $"UPDATE pgward.nodes SET agent_url = '{sandbox.AgentUrl(2)}' WHERE node_name = 'node2'", Token);
+            Assert.Equal(stopped, Listing(data));
+
+            // The restore itself, over the stopped standby's directory.
+            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "latest", "--node", "node2",
+                "--target-immediate", "--target-action", "pause");
+            Assert.True(recover.ExitCode == 0, recover.ToString());
+            Assert.Contains("node node2: ", recover.Error, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(data, "recovery.signal")));
+            Assert.False(File.Exists(Path.Combine(data, "standby.signal")));
+            Assert.False(File.Exists(Path.Combine(data, "postmaster.pid")));
+            Assert.Empty(System.IO.Directory.EnumerateFileSystemEntries(Path.Combine(data, "pg_wal"), "0*"));
+            var autoConf = await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token);
+            Assert.Contains("backup wal-fetch --server https://127.0.0.1:", autoConf, StringComparison.Ordinal);
+            Assert.Contains("recovery_target = 'immediate'", autoConf, StringComparison.Ordinal);
+            Assert.Contains($"port = '{sandbox.BasePort + 1}'", autoConf, StringComparison.Ordinal);
+            Assert.Equal("postgres", await OwnerAsync(Path.Combine(data, "global", "pg_control")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "global", "pg_control")));
+
+            // Delta over the same backup: only what recovery settings changed is fetched again.
+            var delta = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "latest", "--node", "node2",
+                "--target-immediate", "--target-action", "pause", "--delta");
+            Assert.True(delta.ExitCode == 0, delta.ToString());
+            var (fetched, total) = Fetched(delta.Error);
+            Assert.True(fetched * 100 < total, delta.ToString());
+
+            // backup wal-fetch is another part of the work: until it is here, the backup server's own wal-restore
+            // (the sandbox's hosts are one) replays the backup's WAL.
+            await UseWalRestoreAsync(data, sandbox.BackupConfig);
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+
+            // It rejoins as the standby it was, and streams what the primary wrote meanwhile.
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE after_recover AS SELECT g FROM generate_series(1, 1000) g", Token);
+            var rejoin = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "rejoin", "-d", sandbox.Conninfo(1));
+            Assert.True(rejoin.ExitCode == 0, rejoin.ToString());
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'", Token) == 1, Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_class WHERE relname = 'after_recover'", Token) == 1, Token);
+            Assert.Equal(1000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM after_recover", Token));
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
+    [Fact]
+    public async Task Clone_from_backup_restores_the_newest_backup_and_the_standby_streams_from_the_primary()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE before_clone AS SELECT g FROM generate_series(1, 500) g", Token);
+
+            var clone = await PgwardProcess.RunAsync(Token, "-f", sandbox.Config(2), "standby", "clone", "-h", "127.0.0.1", "-p", $"{sandbox.BasePort}",
+                "--from-backup", "--backup-server", "backup", "--force");
+            Assert.True(clone.ExitCode == 0, clone.ToString());
+            Assert.Contains("standby clone (using a backup and the WAL archive) complete", clone.Error, StringComparison.Ordinal);
+            var data = sandbox.DataDirectory(2);
+            Assert.True(File.Exists(Path.Combine(data, "standby.signal")));
+            var autoConf = await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token);
+            Assert.Contains("primary_conninfo = ", autoConf, StringComparison.Ordinal);
+            Assert.Contains("backup wal-fetch --server https://127.0.0.1:", autoConf, StringComparison.Ordinal);
+
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'", Token) == 1, Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE after_clone AS SELECT g FROM generate_series(1, 700) g", Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_class WHERE relname = 'after_clone'", Token) == 1, Token);
+            Assert.Equal(500L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM before_clone", Token));
+            Assert.Equal(700L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM after_clone", Token));
+
+            // A backup server that is not registered: a clear error.
+            var unknown = await PgwardProcess.RunAsync(Token, "-f", sandbox.Config(2), "standby", "clone", "-h", "127.0.0.1", "-p", $"{sandbox.BasePort}",
+                "--from-backup", "--backup-server", "elsewhere", "--force");
+            Assert.True(unknown.ExitCode != 0, unknown.ToString());
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
+    /// <summary>Every entry with its size and modification time: what "nothing was written" compares.</summary>
+    internal static List<string> Listing(string directory) =>
+        [.. new DirectoryInfo(directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+            .Select(i => $"{Path.GetRelativePath(directory, i.FullName)} {(i as FileInfo)?.Length} {i.LastWriteTimeUtc:O}")
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary>"X of Y written" from the command's report, in bytes.</summary>
+    internal static (double Fetched, double Total) Fetched(string output)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"node node2: (?<f>[0-9.]+ [KMGT]?i?B) of (?<t>[0-9.]+ [KMGT]?i?B) written");
+        Assert.True(match.Success, output);
+        return (Bytes(match.Groups["f"].Value), Bytes(match.Groups["t"].Value));
+    }
+
+    private static double Bytes(string size)
+    {
+        var parts = size.Split(' ');
+        var unit = parts[1] switch { "B" => 1d, "KiB" or "kB" or "KB" => 1024d, "MiB" or "MB" => 1 << 20, "GiB" or "GB" => 1 << 30, _ => 1L << 40 };
+        return double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) * unit;
+    }
+
+    private async Task<string> OwnerAsync(string path)
+    {
+        var env = PgTestEnvironment.Require();
+        var stat = await env.Runner.RunAsync(new Pgward.Core.Processes.ProcessRequest("stat", ["-c", "%U", path]), Token);
+        return stat.StandardOutput.Trim();
+    }
+
+    /// <summary>Until backup wal-fetch is merged: the backup server's own wal-restore, on the sandbox's one host.</summary>
+    internal async Task UseWalRestoreAsync(string data, string backupConfig)
+    {
+        var autoConf = Path.Combine(data, "postgresql.auto.conf");
+        var lines = (await File.ReadAllLinesAsync(autoConf, Token)).Select(l => l.StartsWith("restore_command = ", StringComparison.Ordinal)
+            && l.Contains("backup wal-fetch", StringComparison.Ordinal)
+                ? $"restore_command = '{PgwardProcess.Executable} -f {backupConfig} backup wal-restore %f %p'"
+                : l).ToList();
+        await File.WriteAllLinesAsync(autoConf, lines, Token);
+    }
+}
