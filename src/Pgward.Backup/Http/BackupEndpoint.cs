@@ -63,6 +63,7 @@ public sealed class BackupEndpoint : IAsyncDisposable
         var app = HttpsHost.Build(root.AgentAddress, root.AgentPort, tls, ctx.Time);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogSubsystems.Http);
         EndpointRoutes.Map(app, ctx, logger);
+        WalRoutes.Map(app, ctx, logger);
         try
         {
             await app.StartAsync(ct);
