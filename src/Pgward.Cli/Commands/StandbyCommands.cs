@@ -2,6 +2,7 @@ using System.CommandLine;
 using Pgward.Cluster.Clone;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Switchover;
+using Pgward.Core.Processes;
 
 namespace Pgward.Cli.Commands;
 
@@ -63,13 +64,21 @@ public static class StandbyCommands
         var fast = new Option<bool>("--fast-checkpoint", "-c") { Description = "start the backup with an immediate checkpoint" };
         var dryRun = CommonOptions.DryRun();
         var force = CommonOptions.Force();
+        var backupServer = new Option<string?>("--backup-server")
+        {
+            Description = "the registered backup server whose WAL the standby's restore_command fetches (default: the only one registered)",
+        };
         var clone = new Command("clone", "copy the upstream with pg_basebackup and configure this node as its standby")
         {
-            host, port, user, dbname, upstream, fast, dryRun, force,
+            host, port, user, dbname, upstream, fast, dryRun, force, backupServer,
         };
         clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
-                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force)), token), ct));
+                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force))
+            {
+                BackupServer = parse.GetValue(backupServer),
+                Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
+            }, token), ct));
         return clone;
     }
 

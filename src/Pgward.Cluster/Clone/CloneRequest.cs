@@ -9,4 +9,13 @@ public sealed record CloneRequest(
     int? UpstreamNodeId,
     bool FastCheckpoint,
     bool DryRun,
-    bool Force);
+    bool Force)
+{
+    /// <summary><c>--backup-server NAME</c>: the backup server the standby's restore_command fetches WAL from; null: the
+    /// only one registered (<see cref="CloneRestoreCommand"/>).</summary>
+    public string? BackupServer { get; init; }
+
+    /// <summary>How PostgreSQL runs pgward in that restore_command (<see cref="Core.Processes.PgwardExecutable"/>); null:
+    /// as this process was run.</summary>
+    public IReadOnlyList<string>? Executable { get; init; }
+}
