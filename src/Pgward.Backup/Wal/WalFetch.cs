@@ -213,7 +213,7 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
                 }
                 try
                 {
-                    await Core.IO.DurableFile.WriteAsync(Path.Combine(spool, name), body, Core.IO.DurableFile.OwnerOnly, ownerLike: null, ct);
+                    await SpoolAsync(Path.Combine(spool, name), body, ct);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -221,6 +221,28 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
                 }
             }
         }));
+    }
+
+    // Written whole under a temporary name and renamed, 0600, but not fsynced: after a crash a spooled file is at worst
+    // damaged or missing, which the check on use tells, and then it is fetched again. An fsync would cost each call.
+    private static async Task SpoolAsync(string path, byte[] body, CancellationToken ct)
+    {
+        var temp = Core.IO.TemporaryFile.Beside(path);
+        try
+        {
+            await using (var file = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Core.IO.DurableFile.OwnerOnly, Options = FileOptions.Asynchronous,
+            }))
+            {
+                await file.WriteAsync(body, ct);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     private void RemoveStale(string spool, string served, long segmentSize)
