@@ -55,10 +55,10 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
         {
             return (WalFetchResult.Failed, $"invalid backup server URL \"{serverUrl}\" (expected e.g. https://backup1:8008)");
         }
-        var spool = SpoolDirectory();
+        var spool = WalSpool.Open(options, reporter);
         try
         {
-            if (file.Kind == WalFileKind.Segment && spool is not null && await FromSpoolAsync(spool, walFileName, destinationPath, ct))
+            if (file.Kind == WalFileKind.Segment && spool is not null && await spool.GiveAsync(walFileName, destinationPath, ct))
             {
                 return (WalFetchResult.Restored, null);
             }
@@ -98,7 +98,7 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
                 await Core.IO.DurableFile.WriteAsync(destinationPath, content, Core.IO.DurableFile.OwnerOnly, ownerLike: null, ct);
                 if (spool is not null && WalPrefetch.IsSegmentSize(size))
                 {
-                    RemoveStale(spool, walFileName, size);
+                    spool.RemoveStale(walFileName, size);
                 }
                 reporter.Info($"restored {walFileName} from the backup server to \"{destinationPath}\"");
                 return (WalFetchResult.Restored, null);
@@ -146,58 +146,11 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
         }
     }
 
-    /// <summary>The spool, created 0700 when missing; null when prefetch is off or the spool cannot be used (then every
-    /// call fetches what it is asked for, which is slower but correct).</summary>
-    private string? SpoolDirectory()
-    {
-        if (options.WalFetchParallel <= 1)
-        {
-            return null;
-        }
-        var spool = options.WalFetchSpoolDirectory is { Length: > 0 } configured
-            ? configured
-            : WalPrefetch.DefaultSpoolDirectory(options.NodeName, options.DataDirectory);
-        try
-        {
-            Directory.CreateDirectory(spool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return spool;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            reporter.Warning($"WAL spool \"{spool}\" cannot be used ({e.Message}): fetching without prefetch");
-            return null;
-        }
-    }
-
-    /// <summary>Gives recovery a spooled segment, checked again as if it had just arrived; false when there is none
-    /// (or the spooled copy is damaged, which is then dropped and fetched anew).</summary>
-    private async Task<bool> FromSpoolAsync(string spool, string walFileName, string destinationPath, CancellationToken ct)
-    {
-        var path = Path.Combine(spool, walFileName);
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-        var body = await File.ReadAllBytesAsync(path, ct);
-        var size = SegmentCodec.DeclaredSize(body) ?? -1;
-        var (content, damage) = WalFileDecoder.Decode(walFileName, body, WalFileHeaders.Zstd, size);
-        File.Delete(path);
-        if (content is null)
-        {
-            reporter.Warning($"dropped the spooled copy of {walFileName}: {damage}; fetching it again");
-            return false;
-        }
-        await Core.IO.DurableFile.WriteAsync(destinationPath, content, Core.IO.DurableFile.OwnerOnly, ownerLike: null, ct);
-        RemoveStale(spool, walFileName, size);
-        reporter.Info($"restored {walFileName} from the spool to \"{destinationPath}\"");
-        return true;
-    }
-
     /// <summary>Fetches the segments ahead into the spool, in parallel; one that is not archived (yet) or does not come
     /// is simply not spooled: the call that needs it asks again.</summary>
-    private async Task PrefetchAsync(BackupEndpointClient client, string serverUrl, string spool, IReadOnlyList<string> names, CancellationToken ct)
+    private static async Task PrefetchAsync(BackupEndpointClient client, string serverUrl, WalSpool spool, IReadOnlyList<string> names, CancellationToken ct)
     {
-        await Task.WhenAll(names.Where(name => !File.Exists(Path.Combine(spool, name))).Select(async name =>
+        await Task.WhenAll(names.Where(name => !spool.Contains(name)).Select(async name =>
         {
             var (response, _) = await GetAsync(client, serverUrl, name, ct);
             using (response)
@@ -211,52 +164,8 @@ public sealed class WalFetch(NodeOptions options, IReporter reporter, TimeProvid
                 {
                     return;
                 }
-                try
-                {
-                    await SpoolAsync(Path.Combine(spool, name), body, ct);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    reporter.Debug($"cannot spool {name}: {e.Message}");
-                }
+                await spool.StoreAsync(name, body, ct);
             }
         }));
-    }
-
-    // Written whole under a temporary name and renamed, 0600, but not fsynced: after a crash a spooled file is at worst
-    // damaged or missing, which the check on use tells, and then it is fetched again. An fsync would cost each call.
-    private static async Task SpoolAsync(string path, byte[] body, CancellationToken ct)
-    {
-        var temp = Core.IO.TemporaryFile.Beside(path);
-        try
-        {
-            await using (var file = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Core.IO.DurableFile.OwnerOnly, Options = FileOptions.Asynchronous,
-            }))
-            {
-                await file.WriteAsync(body, ct);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
-    private void RemoveStale(string spool, string served, long segmentSize)
-    {
-        foreach (var name in WalPrefetch.Stale(served, Directory.EnumerateFiles(spool).Select(Path.GetFileName).OfType<string>().ToList(), segmentSize))
-        {
-            try
-            {
-                File.Delete(Path.Combine(spool, name));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                reporter.Debug($"cannot remove {name} from the spool: {e.Message}");
-            }
-        }
     }
 }
