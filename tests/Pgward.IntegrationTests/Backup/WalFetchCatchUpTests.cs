@@ -1,3 +1,4 @@
+using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Cluster.Clone;
 using Pgward.IntegrationTests.Cluster;
@@ -51,10 +52,13 @@ public sealed class WalFetchCatchUpTests : PgIntegrationTest
             }, Token);
             var rows = await Sql.ScalarAsync<long>(primary, "SELECT count(*) FROM caught_up", Token);
 
+            // A slot again (as registering the standby anew would give it), reserving nothing until the standby connects:
+            // the standby streams once it has replayed what the archive holds, from a position the primary still has.
+            await Sql.ExecuteAsync(primary, $"SELECT pg_create_physical_replication_slot('{NodeRecords.SlotName(2)}')", Token);
             await sandbox.StartServerAsync(2, Token);
             var log = Path.Combine(sandbox.Directory, "node2", "postgresql.log");
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Token);
-            deadline.CancelAfter(TimeSpan.FromMinutes(2));
+            deadline.CancelAfter(TimeSpan.FromSeconds(60));
             try
             {
                 await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(standby, "SELECT count(*) FROM caught_up", Token) == rows
@@ -70,6 +74,13 @@ public sealed class WalFetchCatchUpTests : PgIntegrationTest
         finally
         {
             await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            // The standby's spool: the default one, in /var/tmp.
+            var node2 = Pgward.Core.Config.ConfigLoader.LoadFile(sandbox.Config(2)).Options!;
+            var spool = WalPrefetch.DefaultSpoolDirectory(node2.NodeName, node2.DataDirectory);
+            if (System.IO.Directory.Exists(spool))
+            {
+                System.IO.Directory.Delete(spool, recursive: true);
+            }
         }
     }
 
