@@ -7,6 +7,7 @@ using Pgward.Cluster.Backups;
 using Pgward.Cluster.Clone;
 using Pgward.Core;
 using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Agent.Control;
@@ -62,7 +63,7 @@ public sealed class NodeRecover(OperationContext ctx, LocalServer server)
                 hint: $"the data directory is incomplete (it has no {RestorePlan.ControlFile}, so PostgreSQL will not start it): recover again"), null);
         }
         var request = new RecoveryRequest(manifest.Id, directory, target, body.TargetTimeline, body.TargetAction, body.Exclusive,
-            WalFetchCommand.Render(AgentExecutable.Current(), ctx.Options.ConfigFile ?? "/etc/pgward.conf", body.ServerUrl));
+            WalFetchCommand.Render(PgwardExecutable.Resolve(Environment.GetEnvironmentVariable), ctx.Options.ConfigFile ?? "/etc/pgward.conf", body.ServerUrl));
         await RecoveryFiles.WriteAsync(directory, manifest.Id, request, ctx.Time.GetUtcNow(), ct);
         await StandbyConfiguration.SetAsync(Path.Combine(directory, RecoveryFiles.AutoConf), new Dictionary<string, string?>
         {

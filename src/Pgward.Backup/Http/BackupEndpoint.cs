@@ -64,6 +64,7 @@ public sealed class BackupEndpoint : IAsyncDisposable
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(LogSubsystems.Http);
         EndpointRoutes.Map(app, ctx, logger);
         RestoreRoutes.Map(app, ctx, logger);
+        WalRoutes.Map(app, ctx, logger);
         try
         {
             await app.StartAsync(ct);

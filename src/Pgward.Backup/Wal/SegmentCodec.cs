@@ -28,6 +28,20 @@ public static class SegmentCodec
         return compressor.Wrap(content).ToArray();
     }
 
+    /// <summary>The size a frame says it decodes to; null when it says none or is not a zstd frame.</summary>
+    public static long? DeclaredSize(ReadOnlySpan<byte> compressed)
+    {
+        try
+        {
+            var size = Decompressor.GetDecompressedSize(compressed);
+            return size is > 0 and <= long.MaxValue ? (long)size : null;
+        }
+        catch (ZstdException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Decodes a compressed file's bytes; null and the reason when it is damaged.</summary>
     /// <param name="expectedStart">The segment's first LSN, checked against the first page header; null for a file that is not a segment.</param>
     public static (byte[]? Content, string? Problem) Decompress(ReadOnlySpan<byte> compressed, long expectedSize, ulong? expectedStart)

@@ -24,16 +24,10 @@ public sealed class WalArchive(BackupLayout layout, long segmentSize = WalSegmen
     /// not end quietly as if it had reached the end of the WAL.</summary>
     public async Task<WalRestoreOutcome> RestoreDetailedAsync(string walFileName, string destinationPath, CancellationToken ct)
     {
-        if (!WalFileName.TryParse(walFileName, segmentSize, out var name) || PathOf(walFileName) is not { } path)
+        var (path, hole) = Locate(walFileName);
+        if (path is null || !WalFileName.TryParse(walFileName, segmentSize, out var name))
         {
-            return WalRestoreOutcome.Missing;
-        }
-        if (!File.Exists(path))
-        {
-            return name.Kind == WalFileKind.Segment && WalContiguity.IsHole(name.Segment, Segments(), Histories(), segmentSize)
-                ? new WalRestoreOutcome(WalRestoreResult.Damaged,
-                    $"WAL segment {walFileName} is missing from the archive although later segments of timeline {name.Timeline} are archived")
-                : WalRestoreOutcome.Missing;
+            return hole is null ? WalRestoreOutcome.Missing : new WalRestoreOutcome(WalRestoreResult.Damaged, hole);
         }
 
         var (content, problem) = await ReadAsync(name, path, ct);
@@ -45,6 +39,26 @@ public sealed class WalArchive(BackupLayout layout, long segmentSize = WalSegmen
         await File.WriteAllBytesAsync(temp, content, ct);
         File.Move(temp, destinationPath, overwrite: true);
         return WalRestoreOutcome.Restored;
+    }
+
+    /// <summary>
+    /// Where the archived file <paramref name="walFileName"/> is stored (a segment or <c>.partial</c> as one zstd frame,
+    /// <see cref="SegmentCodec"/>; a history file as it is); when it is not archived, null and, when its absence is a
+    /// hole (later segments of its timeline are archived), the problem in words.
+    /// </summary>
+    public (string? Path, string? Hole) Locate(string walFileName)
+    {
+        if (!WalFileName.TryParse(walFileName, segmentSize, out var name) || PathOf(walFileName) is not { } path)
+        {
+            return (null, null);
+        }
+        if (File.Exists(path))
+        {
+            return (path, null);
+        }
+        return name.Kind == WalFileKind.Segment && WalContiguity.IsHole(name.Segment, Segments(), Histories(), segmentSize)
+            ? (null, $"WAL segment {walFileName} is missing from the archive although later segments of timeline {name.Timeline} are archived")
+            : (null, null);
     }
 
     /// <summary>Reads and checks one archived file; the problem when it is damaged, null when sound or absent.</summary>

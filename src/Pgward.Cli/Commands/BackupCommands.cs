@@ -11,6 +11,7 @@ using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
+using Pgward.Core.Processes;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
@@ -370,7 +371,7 @@ public static class BackupCommands
                 return await new NodeRecovery(server).RunAsync(parse.GetValue(id)!, nodeName, target, body, token);
             }
             var request = new RecoveryRequest(parse.GetValue(id)!, parse.GetValue(destination)!, target, parse.GetValue(tli),
-                parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable(), server.Context.Options.ConfigFile))
+                parse.GetValue(action), parse.GetValue(exclusive), RecoverySettings.PgwardRestoreCommand(PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable), server.Context.Options.ConfigFile))
             {
                 TablespaceLocations = (parse.GetValue(tablespace) ?? []).Select(t => ParseTablespace(t)!.Value)
                     .ToDictionary(t => t.Oid, t => t.Location, StringComparer.Ordinal),
@@ -397,13 +398,6 @@ public static class BackupCommands
 
     private static RetentionEnforcer Enforcer(BackupServer server) =>
         new(server.Catalog, server.Archive, server.Context.Reporter, server.Context.Time);
-
-    /// <summary>How PostgreSQL runs this pgward again (restore_command): the native executable, or dotnet and the dll.</summary>
-    private static IReadOnlyList<string> PgwardExecutable()
-    {
-        var process = Environment.ProcessPath ?? "pgward";
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, Environment.GetCommandLineArgs()[0]] : [process];
-    }
 
     private static Task<int> RunAsync(CommandRunner runner, ParseResult parse, Func<BackupServer, CancellationToken, Task<Outcome>> operation, CancellationToken ct) =>
         runner.RunAsync(parse, backupServer: true, ct: ct, operation: async (ctx, token) =>

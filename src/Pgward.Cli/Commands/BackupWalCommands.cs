@@ -6,7 +6,8 @@ using Pgward.Core.Processes;
 
 namespace Pgward.Cli.Commands;
 
-/// <summary><c>backup receive-wal</c>, <c>backup switch-wal</c> and <c>backup wal-restore</c>: the backup server's WAL archive.</summary>
+/// <summary><c>backup receive-wal</c>, <c>backup switch-wal</c> and <c>backup wal-restore</c>: the backup server's WAL archive;
+/// <c>backup wal-fetch</c>: a node's restore_command on that archive, across the network.</summary>
 public static class BackupWalCommands
 {
     public static void AddTo(Command backup, CommandRunner runner)
@@ -14,6 +15,7 @@ public static class BackupWalCommands
         backup.Add(ReceiveWal(runner));
         backup.Add(SwitchWal(runner));
         backup.Add(WalRestore(runner));
+        backup.Add(WalFetch(runner));
     }
 
     private static Command ReceiveWal(CommandRunner runner)
@@ -80,6 +82,32 @@ public static class BackupWalCommands
         {
             var path = Path.Combine(runner.Environment.CurrentDirectory, parse.GetValue(destination)!);
             return new Backup.Wal.WalRestore(ctx).RunAsync(parse.GetValue(walFile)!, path, token);
+        }, ct, configErrorExitCode: WalRestoreExitCodes.Failed));
+        return command;
+    }
+
+    private static Command WalFetch(CommandRunner runner)
+    {
+        var server = new Option<string>("--server")
+        {
+            Description = "the backup server's endpoint URL (pgward.backup_servers.endpoint, e.g. https://backup1:8008)",
+            Required = true,
+        };
+        var walFile = new Argument<string>("WALFILE") { Description = "the WAL file PostgreSQL asks for (%f)" };
+        var destination = new Argument<string>("DESTPATH") { Description = "where to write it (%p, relative to the data directory)" };
+        var command = new Command("wal-fetch",
+            "on a node, restore_command = 'pgward backup wal-fetch --server URL %f %p' (set by standby clone): fetch a WAL file "
+            + $"from the backup server; exit 1 when it is not archived, {WalRestoreExitCodes.Damaged} when it is damaged, and when the "
+            + $"backup server cannot be asked, 1 on a standby (it keeps streaming), {WalRestoreExitCodes.Failed} in archive recovery "
+            + "(which stops rather than end early)")
+        {
+            server, walFile, destination,
+        };
+        command.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
+        {
+            var path = Path.Combine(runner.Environment.CurrentDirectory, parse.GetValue(destination)!);
+            return new Backup.Wal.WalFetch(ctx.Options, ctx.Reporter, ctx.Time)
+                .RunAsync(parse.GetValue(server)!, parse.GetValue(walFile)!, path, runner.Environment.CurrentDirectory, token);
         }, ct, configErrorExitCode: WalRestoreExitCodes.Failed));
         return command;
     }

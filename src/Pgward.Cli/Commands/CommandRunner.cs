@@ -24,9 +24,11 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
     /// hold a node's own settings (node_id, data_directory ...); their absence is not an error then.</param>
     /// <param name="daemon">For a daemon (<c>daemon run</c>): the subsystem its reported lines are logged under, with a
     /// timestamp and level (<see cref="DaemonReporter"/>); null for a command's <c>NOTICE: ...</c> lines.</param>
+    /// <param name="configErrorExitCode">The exit code of an unusable pgward.conf: a restore_command's must not be 1,
+    /// which PostgreSQL takes for the end of the WAL.</param>
     public async Task<int> RunAsync(
         ParseResult parse, Func<OperationContext, CancellationToken, Task<Outcome>> operation, CancellationToken ct, bool backupServer = false,
-        string? daemon = null)
+        string? daemon = null, int configErrorExitCode = ExitCodes.BadConfig)
     {
         var early = CreateReporter(parse, configured: null, daemon);
         var load = ConfigLoader.Load(parse.GetValue(globals.ConfigFile), env.GetEnvironmentVariable, env.CurrentDirectory);
@@ -41,7 +43,7 @@ public sealed class CommandRunner(CliEnvironment env, GlobalOptions globals)
             {
                 early.Error(error.ToString());
             }
-            return ExitCodes.BadConfig;
+            return configErrorExitCode;
         }
 
         var options = Backup.BackupServerNodeOptions.From(load);

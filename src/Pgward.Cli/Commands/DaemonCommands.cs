@@ -13,6 +13,7 @@ using Pgward.Cluster.Agents;
 using Pgward.Core;
 using Pgward.Core.Logging;
 using Pgward.Core.Metadata;
+using Pgward.Core.Processes;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
@@ -21,7 +22,7 @@ namespace Pgward.Cli.Commands;
 public static class DaemonCommands
 {
     /// <summary>Environment variable naming the executable <c>daemon start</c> runs; default: this process's own.</summary>
-    public const string ExecutableVariable = "PGWARD_EXECUTABLE";
+    public const string ExecutableVariable = PgwardExecutable.Variable;
 
     public static Command Build(CommandRunner runner)
     {
@@ -191,16 +192,5 @@ public static class DaemonCommands
     }
 
     private static DaemonProcess Process(OperationContext ctx, CliEnvironment env, bool backupServer = false) =>
-        new(ctx, DaemonFiles.For(ctx.Options), Executable(env), backupServer);
-
-    // Under `dotnet pgward.dll` the process is dotnet itself, which needs the assembly to run.
-    private static IReadOnlyList<string> Executable(CliEnvironment env)
-    {
-        if (env.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } configured)
-        {
-            return [configured];
-        }
-        var path = Environment.ProcessPath ?? "pgward";
-        return Path.GetFileNameWithoutExtension(path) == "dotnet" ? [path, Path.Combine(AppContext.BaseDirectory, "pgward.dll")] : [path];
-    }
+        new(ctx, DaemonFiles.For(ctx.Options), PgwardExecutable.Resolve(env.GetEnvironmentVariable), backupServer);
 }

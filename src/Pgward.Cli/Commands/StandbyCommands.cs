@@ -2,6 +2,7 @@ using System.CommandLine;
 using Pgward.Cluster.Clone;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Switchover;
+using Pgward.Core.Processes;
 
 namespace Pgward.Cli.Commands;
 
@@ -68,22 +69,23 @@ public static class StandbyCommands
             Description = "restore the backup server's newest backup instead of copying the upstream; the standby replays the WAL archive "
                 + "(restore_command: backup wal-fetch) and then streams from the upstream",
         };
-        var backupServer = new Option<string?>("--backup-server") { Description = "with --from-backup: the backup server's name (default: the only one registered)" };
+        var backupServer = new Option<string?>("--backup-server")
+        {
+            Description = "the registered backup server the standby's restore_command fetches WAL from, and --from-backup restores from "
+                + "(default: the only one registered)",
+        };
         var clone = new Command("clone", "copy the upstream with pg_basebackup (or restore a backup) and configure this node as its standby")
         {
             host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer,
         };
-        clone.Validators.Add(result =>
-        {
-            if (result.GetValue(backupServer) is not null && !result.GetValue(fromBackup))
-            {
-                result.AddError("--backup-server needs --from-backup");
-            }
-        });
         clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
-                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force),
-                parse.GetValue(fromBackup) ? new CloneFromBackup(parse.GetValue(backupServer), Agent.Control.AgentExecutable.Current()) : null), token), ct));
+                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force))
+            {
+                FromBackup = parse.GetValue(fromBackup),
+                BackupServer = parse.GetValue(backupServer),
+                Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
+            }, token), ct));
         return clone;
     }
 

@@ -9,5 +9,16 @@ public sealed record CloneRequest(
     int? UpstreamNodeId,
     bool FastCheckpoint,
     bool DryRun,
-    bool Force,
-    CloneFromBackup? FromBackup = null);
+    bool Force)
+{
+    /// <summary><c>--from-backup</c>: restore the backup server's newest backup instead of running pg_basebackup.</summary>
+    public bool FromBackup { get; init; }
+
+    /// <summary><c>--backup-server NAME</c>: the backup server the standby's restore_command fetches WAL from (and
+    /// <c>--from-backup</c> restores from); null: the only one registered (<see cref="CloneRestoreCommand"/>).</summary>
+    public string? BackupServer { get; init; }
+
+    /// <summary>How PostgreSQL runs pgward in that restore_command (<see cref="Core.Processes.PgwardExecutable"/>); null:
+    /// as this process was run.</summary>
+    public IReadOnlyList<string>? Executable { get; init; }
+}

@@ -1,4 +1,5 @@
 using Npgsql;
+using Pgward.Cluster.Backups;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -52,6 +53,8 @@ public sealed class StandbyClone(OperationContext ctx)
         checks.AddRange(UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
         checks.Add(portCheck);
+        var (backupUrl, backupCheck) = await CloneRestoreCommand.FindAsync(connection, request.BackupServer, ct);
+        checks.Add(backupCheck);
         var failed = checks.Where(c => !c.Passed).ToList();
         foreach (var check in checks.Where(c => c.Passed))
         {
@@ -79,7 +82,8 @@ public sealed class StandbyClone(OperationContext ctx)
                 ? "the standby will follow the upstream at -h/-p (no node record found for it)"
                 : $"the standby will follow {upstreamRecord.Describe()}");
             ctx.Reporter.Notice($"would run: {CommandLine.Format(binaries.Tool("pg_basebackup"), shown)}");
-            ctx.Reporter.Notice($"would write primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")} "
+            ctx.Reporter.Notice($"would write primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")}"
+                + $"{(backupUrl is null ? "" : ", restore_command")} "
                 + $"to postgresql.auto.conf and create standby.signal");
             ctx.Reporter.Notice("prerequisites for cloning are met");
             if (!request.FastCheckpoint)
@@ -94,13 +98,14 @@ public sealed class StandbyClone(OperationContext ctx)
             await ReplicationSlots.DropIfInactiveAsync(connection, slotName, ct);
         }
         // --from-backup: the backup server's newest backup instead of pg_basebackup; the rest of the clone is the same.
-        if (request.FromBackup is { } from
-            && await RestoreBackupAsync(connection, facts.SystemIdentifier, from, dataDirectory, account, useSlot ? slotName : null, ct) is { Succeeded: false } restore)
+        if (request.FromBackup
+            && await RestoreBackupAsync(connection, facts.SystemIdentifier, FromBackup(request), dataDirectory, account, useSlot ? slotName : null, ct)
+                is { Succeeded: false } restore)
         {
             return restore;
         }
-        var result = request.FromBackup is null ? await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct) : new ProcessResult(0, "", "", false);
-        var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: {(request.FromBackup is null ? "pg_basebackup" : "backup server")}; --force: {(request.Force ? "Y" : "N")}";
+        var result = !request.FromBackup ? await RunBaseBackupAsync(binaries, account, args, dataDirectory, ct) : new ProcessResult(0, "", "", false);
+        var details = $"cloned from host \"{source.Host}\", port {source.Port}; backup method: {(!request.FromBackup ? "pg_basebackup" : "backup server")}; --force: {(request.Force ? "Y" : "N")}";
         if (!result.Succeeded)
         {
             await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
@@ -119,13 +124,33 @@ public sealed class StandbyClone(OperationContext ctx)
                 new Dictionary<string, string?> { ["port"] = text }, ct);
             ctx.Reporter.Notice($"port = {text} written to postgresql.auto.conf, as the node's conninfo says (the configuration copied from the upstream says port {upstreamPort})");
         }
+        if (backupUrl is not null)
+        {
+            await WriteRestoreCommandAsync(request, backupUrl, ct);
+        }
         await account.ChownAsync(options.DataDirectory, ct);
         await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
             new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
-        ctx.Reporter.Notice($"standby clone (using {(request.FromBackup is null ? "pg_basebackup" : "a backup and the WAL archive")}) complete in \"{options.DataDirectory}\"");
+        ctx.Reporter.Notice($"standby clone (using {(!request.FromBackup ? "pg_basebackup" : "a backup and the WAL archive")}) complete in \"{options.DataDirectory}\"");
         ctx.Reporter.Hint("start the standby, then register it with \"pgward standby register\"");
         return Outcome.Ok;
     }
+
+    // postgresql.auto.conf, beside primary_conninfo: standby follow and node rejoin rewrite only their own settings there,
+    // so the standby keeps fetching WAL from the backup server whoever it follows.
+    private async Task WriteRestoreCommandAsync(CloneRequest request, string backupUrl, CancellationToken ct)
+    {
+        var command = WalFetchCommand.Render(Executable(request),
+            ctx.Options.ConfigFile ?? "pgward.conf", backupUrl);
+        await StandbyConfiguration.SetAsync(Path.Combine(ctx.Options.DataDirectory, StandbyConfiguration.AutoConfFile),
+            new Dictionary<string, string?> { ["restore_command"] = command }, ct);
+        ctx.Reporter.Notice($"restore_command fetches WAL from the backup server at {backupUrl} (pgward backup wal-fetch)");
+    }
+
+    private static IReadOnlyList<string> Executable(CloneRequest request) =>
+        request.Executable ?? PgwardExecutable.Resolve(Environment.GetEnvironmentVariable);
+
+    private static CloneFromBackup FromBackup(CloneRequest request) => new(request.BackupServer, Executable(request));
 
     private Conninfo SourceConninfo(CloneRequest request)
     {

@@ -178,6 +178,18 @@ public sealed record NodeOptions
     /// by <see cref="AgentTlsCaFile"/>, on top of the token). Default none.</summary>
     public AgentTlsClientAuth AgentTlsClientAuth { get; init; } = AgentTlsClientAuth.None;
 
+    /// <summary><c>wal_fetch_parallel</c>: how many WAL segments <c>backup wal-fetch</c> (the restore_command that
+    /// fetches WAL from the backup server) fetches at once: the one PostgreSQL asks for and the next ones of its
+    /// timeline, which wait in <see cref="WalFetchSpoolDirectory"/> for the next calls, so that replay is not one round
+    /// trip per segment. 0 or 1: only the segment asked for. 0-64, default 4.</summary>
+    public int WalFetchParallel { get; init; } = 4;
+
+    /// <summary><c>wal_fetch_spool_directory</c>: where <c>backup wal-fetch</c> keeps the segments it fetched ahead
+    /// (mode 0700, files 0600, owned by PostgreSQL's OS user, which runs restore_command). Outside the data directory,
+    /// one per node. An absolute path. Default "": <c>/var/tmp/pgward-wal-spool-&lt;node_name&gt;-&lt;hash of
+    /// data_directory&gt;</c>.</summary>
+    public string WalFetchSpoolDirectory { get; init; } = "";
+
     /// <summary><c>log_level</c>: DEBUG, INFO, NOTICE, WARNING or ERROR. Default NOTICE.</summary>
     public LogSeverity LogLevel { get; init; } = LogSeverity.Notice;
 
