@@ -8,4 +8,8 @@ public sealed record BaseBackupRequest(bool Wait, string? Name, string? FromNode
 {
     /// <summary>How long --wait waits; default <see cref="Catalog.BackupSettings.WalWaitTimeout"/>.</summary>
     public TimeSpan? WaitTimeout { get; init; }
+
+    /// <summary>True: an incremental files backup (<c>--incremental</c>); false: a full one (<c>--full</c>); null: as
+    /// <c>backup_method</c> and <c>reuse_backup</c> say.</summary>
+    public bool? Incremental { get; init; }
 }
