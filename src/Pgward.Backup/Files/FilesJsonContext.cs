@@ -8,4 +8,5 @@ namespace Pgward.Backup.Files;
 [JsonSerializable(typeof(FetchRequest))]
 [JsonSerializable(typeof(SessionStopReply))]
 [JsonSerializable(typeof(SessionError))]
+[JsonSerializable(typeof(string))]
 public sealed partial class FilesJsonContext : JsonSerializerContext;

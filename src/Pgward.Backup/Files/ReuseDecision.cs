@@ -20,8 +20,9 @@ public static class ReuseDecision
 
     /// <param name="file">The file as the agent listed it now.</param>
     /// <param name="parent">The parent manifest's entry for the same path, null when it has none (or its stored copy is gone).</param>
-    /// <param name="parentListTime">When the parent's listing began, on the node's clock.</param>
-    public static ReuseAction Decide(ListedFile file, ManifestFile? parent, DateTimeOffset parentListTime)
+    /// <param name="parentListTime">When the parent's listing began, on the node's clock; null when modification times
+    /// cannot be compared (the parent was taken from another node): then only checksums decide.</param>
+    public static ReuseAction Decide(ListedFile file, ManifestFile? parent, DateTimeOffset? parentListTime)
     {
         if (parent is null || parent.Size != file.Size || parent.Algorithm != "SHA256")
         {
@@ -29,6 +30,6 @@ public static class ReuseDecision
         }
         var modified = DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
         var sameSecond = parent.LastModified is { } recorded && recorded.ToUnixTimeSeconds() == modified.ToUnixTimeSeconds();
-        return sameSecond && modified < parentListTime - Margin ? ReuseAction.Link : ReuseAction.Compare;
+        return sameSecond && parentListTime is { } listed && modified < listed - Margin ? ReuseAction.Link : ReuseAction.Compare;
     }
 }
