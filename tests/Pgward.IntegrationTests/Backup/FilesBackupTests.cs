@@ -41,8 +41,11 @@ public sealed class FilesBackupTests : PgIntegrationTest
         // The unchanged big table is the parent's file, linked, not sent again.
         Assert.Equal(2, await LinkCountAsync(StoredFile(server, incremental, big)));
 
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1),
-            "INSERT INTO t VALUES (16); INSERT INTO t VALUES (17); SELECT pg_create_restore_point('rp_17'); INSERT INTO t VALUES (18); SELECT pg_switch_wal()", Token);
+        // One statement per call: statements sent together commit together.
+        foreach (var sql in new[] { "INSERT INTO t VALUES (16)", "INSERT INTO t VALUES (17)", "SELECT pg_create_restore_point('rp_17')", "INSERT INTO t VALUES (18)", "SELECT pg_switch_wal()" })
+        {
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), sql, Token);
+        }
         await server.ArchiveWalAsync(Token);
 
         var rows = await RecoverAsync(sandbox, server, incremental, "--target-name", "rp_17");
