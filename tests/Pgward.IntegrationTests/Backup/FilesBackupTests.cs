@@ -78,6 +78,8 @@ public sealed class FilesBackupTests : PgIntegrationTest
 
         var delete = await server.RunAsync(Token, "delete", full);
         Assert.True(delete.ExitCode == 0, delete.ToString());
+        // What the middle backup linked from the full is its own now.
+        Assert.Equal("0", Info(server, middle)["linked_size"]);
         var afterDelete = await server.RunAsync(Token, "verify", newest);
         Assert.True(afterDelete.ExitCode == 0, afterDelete.ToString());
         var rows = await RecoverAsync(sandbox, server, newest, "--target-immediate");
