@@ -49,7 +49,10 @@ public sealed class BaseBackupCreator(BackupServer server)
             return (null, Outcome.Fail(ExitCodes.BadConfig, $"a files backup is read by the node's agent, and \"{source.Name}\" has no agent URL in the cluster metadata",
                 hint: "run the agent on the node (pgward daemon run) and register it, or set backup_method = tar and take a full backup with pg_basebackup"));
         }
-        var parent = files && (request.Incremental ?? server.Settings.ReuseByLink) ? IncrementalParent.Choose(catalog.List(), source.SystemIdentifier) : null;
+        // Refreshed first: a backup whose WAL has arrived since is DONE, and can be the parent.
+        var parent = files && (request.Incremental ?? server.Settings.ReuseByLink)
+            ? IncrementalParent.Choose(await new BackupWalCompletion(catalog, server.Archive).RefreshAsync(ct), source.SystemIdentifier)
+            : null;
         if (files && parent is null && (request.Incremental ?? server.Settings.ReuseByLink))
         {
             Ctx.Reporter.Notice("no DONE files backup of this cluster to compare with: taking a full files backup");
