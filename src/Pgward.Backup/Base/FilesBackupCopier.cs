@@ -169,6 +169,15 @@ public sealed class FilesBackupCopier(BackupServer server)
                         output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
                         var compressed = output.Length;
                         await output.DisposeAsync();
+                        if (parentFiles.TryGetValue(item.Path, out var same) && same.Entry.Size == frame.Size
+                            && string.Equals(same.Entry.Checksum, frame.Checksum, StringComparison.OrdinalIgnoreCase))
+                        {
+                            // Rewritten with the same bytes: share the parent's copy rather than store a second one.
+                            File.Delete(target);
+                            HardLink.Create(same.Stored, target);
+                            tally.AddLinked(same.Entry with { LastModified = Modified(listed) }, new FileInfo(target).Length, read: true);
+                            return;
+                        }
                         tally.AddStored(new ManifestFile(item.Path, frame.Size, "SHA256", frame.Checksum, Modified(listed)), compressed);
                         return;
                     case FrameTag.Unchanged:

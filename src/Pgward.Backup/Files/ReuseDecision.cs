@@ -30,6 +30,12 @@ public static class ReuseDecision
         }
         var modified = DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
         var sameSecond = parent.LastModified is { } recorded && recorded.ToUnixTimeSeconds() == modified.ToUnixTimeSeconds();
-        return sameSecond && parentListTime is { } listed && modified < listed - Margin ? ReuseAction.Link : ReuseAction.Compare;
+        if (!sameSecond)
+        {
+            // Written since: almost surely changed, so read once, sending while checksumming; the copy is still linked
+            // to the parent's when its checksum turns out equal (FilesBackupCopier), without a second read.
+            return ReuseAction.Send;
+        }
+        return parentListTime is { } listed && modified < listed - Margin ? ReuseAction.Link : ReuseAction.Compare;
     }
 }

@@ -26,8 +26,8 @@ public sealed class ReuseDecisionTests
     }
 
     [Fact]
-    public void Decide_compares_a_file_whose_mtime_changed_but_not_its_size() =>
-        Assert.Equal(ReuseAction.Compare, ReuseDecision.Decide(Listed(8192, LongBefore.AddSeconds(5)), Parent(8192, LongBefore), ParentListed));
+    public void Decide_sends_a_file_whose_mtime_changed_but_not_its_size_without_a_checksum_pass_first() =>
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore.AddSeconds(5)), Parent(8192, LongBefore), ParentListed));
 
     [Fact]
     public void Decide_sends_a_new_file_or_one_whose_size_changed()
