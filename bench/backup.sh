@@ -15,7 +15,10 @@
 #     either), so the stanza has archive-check=n: pgBackRest then takes an online backup without waiting for WAL in
 #     its archive (archive-copy is off by default). start-fast=y is the counterpart of --checkpoint=fast.
 # Wall time and MB/s (data directory bytes / wall time), median of the runs; pgward's fixed cost is the difference
-# of the medians. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover latest DEST --target-immediate
+# of the medians. Then the files method (backup_method = files: the node's agent reads, compresses with lz4 and sends
+# the files, parallel_jobs PGWARD_BENCH_BACKUP_JOBS (2) at once): PGWARD_BENCH_BACKUP_RUNS full ones, then one
+# incremental (--incremental) after 30 s of pgbench (-c 2), with the bytes it stored against the full's, and the same
+# for pgBackRest --type=incr. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
 # Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
 # PGWARD_BIN (a pgward executable to use instead of publishing this tree).
@@ -25,6 +28,8 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${PGWARD_BENCH_PORT_BACKUP:-5795}"
 scale="${PGWARD_BENCH_BACKUP_SCALE:-50}"
 runs="${PGWARD_BENCH_BACKUP_RUNS:-3}"
+jobs="${PGWARD_BENCH_BACKUP_JOBS:-2}"
+token="bench-backup-token"
 bindir=/usr/lib/postgresql/15/bin
 
 work="$(mktemp -d /tmp/pgward-bench-backup.XXXXXX)"
@@ -77,6 +82,10 @@ run_quiet psql_primary "insert into pgbench_branches select b, 0 from generate_s
     insert into pgbench_tellers select t, (t - 1) / 10 + 1, 0 from generate_series(1, $scale * 10) t;
     insert into pgbench_accounts select a, (a - 1) / 100000 + 1, 0, md5(a::text) from generate_series(1, $scale * 100000) a"
 run_quiet "$bindir/pgbench" -i -q -I vp -s "$scale" -h 127.0.0.1 -p "$port" -U pgward pgward
+# The node's agent reads the files of a files backup: the agent of node1, with a token the backup server shares.
+set_agent_token "$dir" 1 "$token"
+"$pgward" -f "$dir/node1/pgward.conf" daemon run >"$work/agent.log" 2>&1 &
+pids+=($!)
 db_bytes="$(psql_primary "select sum(pg_database_size(oid)) from pg_database")"
 
 cat >"$work/backup.conf" <<CONF
@@ -89,6 +98,23 @@ data_directory = '$dir/node1/data'
 backup_directory = '$work/backup'
 conninfo = '$conninfo'
 slot_name = 'bench_backup'
+CONF
+
+# The same backup directory, taken with the files method: the receiver above archives the WAL of both.
+cat >"$work/files.conf" <<CONF
+node_id = 100
+node_name = 'backup'
+conninfo = '$conninfo'
+data_directory = '$dir/node1/data'
+agent_token = '$token'
+agent_tls_ca_file = '$dir/tls/ca.crt'
+
+[backup]
+backup_directory = '$work/backup'
+conninfo = '$conninfo'
+slot_name = 'bench_backup'
+backup_method = 'files'
+parallel_jobs = $jobs
 CONF
 
 echo "== pgward backup receive-wal"
@@ -158,23 +184,55 @@ for ((r = 1; r <= runs; r++)); do
     fi
 done
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
+tar_id="$(basename "$(ls -d "$work"/backup/base/*/ | sort | tail -1)")"
+
+: >"$work/files.s"
+for ((r = 1; r <= runs; r++)); do
+    echo "== run $r: pgward backup create (backup_method = files, parallel_jobs = $jobs)"
+    t0="$(now_us)"
+    run_quiet "$pgward" -f "$work/files.conf" backup create --full
+    seconds_since "$t0" >>"$work/files.s"
+done
+files_full_bytes="$(grep -m1 '^size=' "$(ls -d "$work"/backup/base/*/ | sort | tail -1)/backup.info" | cut -d= -f2)"
+run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
+if [[ -n "$pgbackrest_version" ]]; then
+    echo "== pgbackrest backup --type=full (the parent of its incremental, after the same pgbench)"
+    run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
+fi
+echo "== pgbench -T 30 -c 2, then the incrementals"
+run_quiet "$bindir/pgbench" -n -T 30 -c 2 -h 127.0.0.1 -p "$port" -U pgward pgward
+run_quiet psql_primary "checkpoint"
+t0="$(now_us)"
+run_quiet "$pgward" -f "$work/files.conf" backup create --incremental
+incr_s="$(seconds_since "$t0")"
+incr_dir="$(ls -d "$work"/backup/base/*/ | sort | tail -1)"
+incr_bytes="$(grep -m1 '^size=' "$incr_dir/backup.info" | cut -d= -f2)"
+incr_linked="$(grep -m1 '^linked_size=' "$incr_dir/backup.info" | cut -d= -f2)"
+grep -q '^parent_backup_id=' "$incr_dir/backup.info" || fail "the incremental has no parent: $(cat "$incr_dir/backup.info")"
+pgbackrest_incr_s=""
+if [[ -n "$pgbackrest_version" ]]; then
+    t0="$(now_us)"
+    run_quiet pgbackrest_run backup --type=incr --process-max=2 --compress-type=lz4
+    pgbackrest_incr_s="$(seconds_since "$t0")"
+    pgbackrest_incr_bytes="$(du -sb "$(find "$br/repo/backup/bench" -maxdepth 1 -name '*I' | sort | tail -1)" | cut -d"	" -f1)"
+fi
+run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 run_quiet "$pgward" -f "$work/backup.conf" backup list
 backup_line="$(head -1 "$work/last.out")"
 [[ "$backup_line" != *WAITING* ]] || fail "the last backup is not DONE: $backup_line"
-run_quiet "$pgward" -f "$work/backup.conf" backup list --json
-data_bytes="$(grep -m1 '"data_size_bytes"' "$work/last.out" | tr -dc 0-9)"
-size_bytes="$(grep -m1 '"size_bytes"' "$work/last.out" | tr -dc 0-9)"
+data_bytes="$(grep -m1 '^data_size=' "$work/backup/base/$tar_id/backup.info" | cut -d= -f2)"
+size_bytes="$(grep -m1 '^size=' "$work/backup/base/$tar_id/backup.info" | cut -d= -f2)"
 
 : >"$work/unpack.s"
 : >"$work/replay.s"
 : >"$work/recover.s"
 for ((r = 1; r <= runs; r++)); do
-    echo "== run $r: pgward backup recover latest --target-immediate, start until promoted"
+    echo "== run $r: pgward backup recover $tar_id (the last tar backup) --target-immediate, start until promoted"
     restored_pgdata="$work/restored/data"
     rm -rf "$work/restored"
     mkdir -p "$work/restored" && chown postgres: "$work/restored"
     t0="$(now_us)"
-    run_quiet "$pgward" -f "$work/backup.conf" backup recover latest "$restored_pgdata" --target-immediate --target-action promote
+    run_quiet "$pgward" -f "$work/backup.conf" backup recover "$tar_id" "$restored_pgdata" --target-immediate --target-action promote
     unpack="$(seconds_since "$t0")"
     # Its own port and socket, beside the sandbox's primary.
     cat >>"$restored_pgdata/postgresql.auto.conf" <<CONF
@@ -217,6 +275,17 @@ printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward backup create" "$n" "
 if [[ -n "$pgbackrest_version" ]]; then
     read -r n med min max < <(stats2 "$work/pgbackrest.s")
     printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgBackRest $pgbackrest_version lz4, --process-max=2" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+fi
+read -r n med min max < <(stats2 "$work/files.s")
+files_med="$med"
+printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward files, lz4, parallel_jobs = $jobs" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+echo
+printf '| %-46s | %8s | %10s | %10s |\n' "incremental after 30 s of pgbench" "s" "stored MB" "linked MB"
+printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "-----------:"
+printf '| %-46s | %8s | %10s | %10s |\n' "pgward files full (median above)" "$files_med" "$(mb "$files_full_bytes")" "0"
+printf '| %-46s | %8s | %10s | %10s |\n' "pgward --incremental" "$incr_s" "$(mb "$incr_bytes")" "$(mb "$incr_linked")"
+if [[ -n "$pgbackrest_incr_s" ]]; then
+    printf '| %-46s | %8s | %10s | %10s |\n' "pgBackRest --type=incr --process-max=2" "$pgbackrest_incr_s" "$(mb "$pgbackrest_incr_bytes")" "-"
 fi
 echo
 awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%); pgward / pg_basebackup: %.2f\n", a - b, (a - b) / b * 100, a / b }'

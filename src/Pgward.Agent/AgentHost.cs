@@ -71,6 +71,8 @@ public static class AgentHost
         ConnectivityRoutes.Map(app, ctx, agents);
         FailoverRoutes.Map(app, options.AgentToken, failover, loggers.CreateLogger(LogSubsystems.Http));
         new ControlRoutes(options.AgentToken, control, controlLogger, ct).MapAll(app);
+        using var backups = new Backups.BackupSessions(ctx, loggers.CreateLogger(LogSubsystems.Backup));
+        BackupRoutes.Map(app, options.AgentToken, backups, loggers.CreateLogger(LogSubsystems.Backup));
         try
         {
             await app.StartAsync(ct);

@@ -3,7 +3,8 @@ namespace Pgward.Backup;
 /// <summary>
 /// Where a backup server keeps one cluster's backups and WAL, under <c>backup_directory</c>:
 /// <code>
-/// base/&lt;backup_id&gt;/            one base backup (id YYYYMMDDTHHMMSS): backup.info, backup_manifest, the data
+/// base/&lt;backup_id&gt;/            one base backup (id YYYYMMDDTHHMMSS): backup.info, verify-failed (what the last
+///                                 failed backup verify found), data/ (backup_manifest and the data, below)
 /// wals/&lt;timeline+log&gt;/&lt;segment&gt;  archived WAL, compressed (e.g. wals/0000000100000000/000000010000000000000003.zst)
 /// wals/&lt;timeline&gt;.history       timeline history files, archived before the old timeline's .partial
 /// streaming/                      the segment being received (&lt;segment&gt;.partial)
@@ -12,6 +13,14 @@ namespace Pgward.Backup;
 /// receive-wal.pid                 PID of the running WAL receiver
 /// wal-verified                    the archived WAL files read back sound, with the size and time they had then
 /// </code>
+/// A base backup's data/ holds, for <c>backup_method = tar</c>, pg_basebackup's <c>base.tar.lz4</c> (and one
+/// <c>&lt;oid&gt;.tar.lz4</c> per tablespace); for <c>files</c>, <c>pgdata/</c>: the data directory's tree with every
+/// directory as a directory (empty ones such as pg_wal/ too), every file as <c>&lt;name&gt;.lz4</c> (an lz4 frame, what
+/// the <c>lz4</c> tool reads; lz4 rather than zstd because compression is what bounds a backup's speed, and lz4
+/// compresses several times faster at a ratio close to zstd level 1 on table data), backup_label and tablespace_map
+/// from pg_backup_stop, a tablespace's files under <c>pgdata/pg_tblspc/&lt;oid&gt;/</c> (a directory, not a link). A file
+/// an incremental found unchanged is a hard link to its parent's copy, so every backup is complete on its own and
+/// deleting one never takes bytes another needs.
 /// Every component of pgward.Backup takes its paths from here, so the layout is described once.
 /// </summary>
 public sealed class BackupLayout(string root)
@@ -41,6 +50,10 @@ public sealed class BackupLayout(string root)
     public string VerifiedWalFile => Path.Combine(Root, "wal-verified");
 
     public string Backup(string backupId) => Path.Combine(BaseDirectory, backupId);
+
+    /// <summary>Written by a <c>backup verify</c> that found problems (one per line), removed by one that found none:
+    /// what <c>backup check</c> reports without re-reading the backup.</summary>
+    public string VerifyFailedFile(string backupId) => Path.Combine(Backup(backupId), "verify-failed");
 
     /// <summary>The folder of a WAL segment: the first 16 hex digits of its name (timeline and log).</summary>
     public string WalFolder(string segmentName) => Path.Combine(WalDirectory, segmentName[..16]);

@@ -56,6 +56,22 @@ public sealed partial record BackupOptions
     /// system cron job would run in the host's local time.</summary>
     public string BackupScheduleTimeZone { get; init; } = "UTC";
 
+    /// <summary><c>backup_method</c>: how <c>backup create</c> takes a base backup. <c>tar</c> (the default):
+    /// pg_basebackup's lz4 tar archives. <c>files</c>: the node's agent reads the data directory file by file between
+    /// pg_backup_start and pg_backup_stop and the backup server stores each file compressed, which incremental backups
+    /// need (Barman's <c>backup_method = rsync</c>, without SSH).</summary>
+    public string BackupMethod { get; init; } = "tar";
+
+    /// <summary><c>reuse_backup</c>: <c>link</c> makes every files backup incremental: files unchanged since the
+    /// newest files backup are hard-linked to it instead of copied (Barman's <c>reuse_backup = link</c>); <c>off</c>
+    /// (the default) takes full backups unless <c>backup create --incremental</c>. Needs <c>backup_method = files</c>.</summary>
+    public string ReuseBackup { get; init; } = "off";
+
+    /// <summary><c>parallel_jobs</c>: how many files a files backup reads, compresses and sends at once, 1 to 32.
+    /// Default 2: compressing is what bounds the speed, one core per job on the node; two jobs nearly halve the time of
+    /// a backup while leaving the other cores of a larger node to the database.</summary>
+    public int ParallelJobs { get; init; } = 2;
+
     /// <summary>The configuration file the options came from.</summary>
     public string ConfigFile { get; init; } = "";
 
@@ -68,7 +84,8 @@ public sealed partial record BackupOptions
     /// <summary>Keys of the section, for "unknown setting" warnings.</summary>
     public static IReadOnlyList<string> Keys { get; } =
         ["name", "backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy",
-            "backup_schedule", "backup_schedule_full", "backup_schedule_timezone"];
+            "backup_schedule", "backup_schedule_full", "backup_schedule_timezone",
+            "backup_method", "reuse_backup", "parallel_jobs"];
 
     /// <summary>
     /// Binds the raw <c>[backup]</c> section (<see cref="ConfigLoadResult.Sections"/>). Pure: every problem is
@@ -181,6 +198,46 @@ public sealed partial record BackupOptions
             BackupScheduleFull = section.GetValueOrDefault("backup_schedule_full", "").Trim(),
             BackupScheduleTimeZone = section.GetValueOrDefault("backup_schedule_timezone", "UTC").Trim(),
         };
+
+        if (section.TryGetValue("backup_method", out var method))
+        {
+            if (method is not ("tar" or "files"))
+            {
+                Fail("backup_method", $"expected \"tar\" (pg_basebackup) or \"files\" (file by file through the node's agent, needed for incremental backups), got \"{method}\"");
+            }
+            else
+            {
+                options = options with { BackupMethod = method };
+            }
+        }
+
+        if (section.TryGetValue("reuse_backup", out var reuse))
+        {
+            if (reuse is not ("off" or "link"))
+            {
+                Fail("reuse_backup", $"expected \"off\" or \"link\" (hard-link unchanged files to the previous files backup), got \"{reuse}\"");
+            }
+            else if (reuse == "link" && options.BackupMethod != "files")
+            {
+                Fail("reuse_backup", "link needs backup_method = files: only files backups can share unchanged files");
+            }
+            else
+            {
+                options = options with { ReuseBackup = reuse };
+            }
+        }
+
+        if (section.TryGetValue("parallel_jobs", out var jobs))
+        {
+            if (!int.TryParse(jobs, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > 32)
+            {
+                Fail("parallel_jobs", $"expected an integer from 1 to 32, got \"{jobs}\"");
+            }
+            else
+            {
+                options = options with { ParallelJobs = value };
+            }
+        }
 
         foreach (var key in section.Keys.Where(k => !Keys.Contains(k)))
         {

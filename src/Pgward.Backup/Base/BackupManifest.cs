@@ -14,6 +14,9 @@ public sealed record BackupManifest(IReadOnlyList<ManifestFile> Files, IReadOnly
 {
     public const string FileName = "backup_manifest";
 
+    /// <summary>How the manifest writes <c>Last-Modified</c>: <c>2026-12-05 04:13:08 GMT</c>.</summary>
+    public const string LastModifiedFormat = "yyyy-MM-dd HH:mm:ss 'GMT'";
+
     private const string ChecksumKey = "\"Manifest-Checksum\"";
 
     /// <summary>Parses the manifest; throws <see cref="FormatException"/> when it is not one.</summary>
@@ -60,6 +63,11 @@ public sealed record BackupManifest(IReadOnlyList<ManifestFile> Files, IReadOnly
             : Encoding.UTF8.GetString(Convert.FromHexString(file.GetProperty("Encoded-Path").GetString()!));
         var algorithm = file.TryGetProperty("Checksum-Algorithm", out var alg) ? alg.GetString()! : "NONE";
         var checksum = file.TryGetProperty("Checksum", out var sum) ? sum.GetString()! : "";
-        return new ManifestFile(path, file.GetProperty("Size").GetInt64(), algorithm.ToUpper(CultureInfo.InvariantCulture), checksum);
+        DateTimeOffset? modified = file.TryGetProperty("Last-Modified", out var time)
+            && DateTimeOffset.TryParseExact(time.GetString(), LastModifiedFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+            ? parsed
+            : null;
+        return new ManifestFile(path, file.GetProperty("Size").GetInt64(), algorithm.ToUpper(CultureInfo.InvariantCulture), checksum, modified);
     }
 }

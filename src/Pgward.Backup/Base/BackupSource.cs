@@ -6,4 +6,8 @@ namespace Pgward.Backup.Base;
 /// <param name="IsStandby">A standby's backup ends where it has replayed; the primary must switch WAL for it.</param>
 /// <param name="PrimaryConninfo">The primary's conninfo when the source is a standby and the primary was found.</param>
 public sealed record BackupSource(
-    string Conninfo, string Name, bool IsStandby, string SystemIdentifier, int ServerVersion, string? PrimaryConninfo);
+    string Conninfo, string Name, bool IsStandby, string SystemIdentifier, int ServerVersion, string? PrimaryConninfo)
+{
+    /// <summary>The URL of the node's agent as the metadata records it; null when the node has none (files backups need one).</summary>
+    public string? AgentUrl { get; init; }
+}

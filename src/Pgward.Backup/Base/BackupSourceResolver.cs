@@ -45,7 +45,7 @@ public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layo
             return primary is null
                 ? (null, Outcome.Fail(ExitCodes.DbConnection, "no reachable node of the cluster is running as primary",
                     hint: "take the backup from a standby with --from NODE"))
-                : await DescribeAsync(primary.Node.Conninfo, primary.Node.NodeName, null, ct);
+                : WithAgent(await DescribeAsync(primary.Node.Conninfo, primary.Node.NodeName, null, ct), primary.Node.AgentUrl);
         }
         var chosen = nodes.FirstOrDefault(n => n.NodeName == fromNode || n.NodeId.ToString(CultureInfo.InvariantCulture) == fromNode);
         if (chosen is null || chosen.Type == NodeType.Witness)
@@ -53,8 +53,11 @@ public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layo
             return (null, Outcome.Fail(ExitCodes.BadConfig, $"--from {fromNode}: no primary or standby with that name or ID is registered",
                 hint: "see the nodes with: pgward cluster show"));
         }
-        return await DescribeAsync(chosen.Conninfo, chosen.NodeName, primary?.Node.Conninfo, ct);
+        return WithAgent(await DescribeAsync(chosen.Conninfo, chosen.NodeName, primary?.Node.Conninfo, ct), chosen.AgentUrl);
     }
+
+    private static (BackupSource? Source, Outcome Outcome) WithAgent((BackupSource? Source, Outcome Outcome) described, string? agentUrl) =>
+        described.Source is { } source ? (source with { AgentUrl = agentUrl }, described.Outcome) : described;
 
     /// <summary>The configured node, else the first known node that answers; the configured node's error otherwise.</summary>
     private async Task<(NpgsqlConnection? Connection, string? Error)> OpenEntryAsync(string clusterConninfo, CancellationToken ct)

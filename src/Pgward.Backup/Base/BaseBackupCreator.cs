@@ -12,7 +12,8 @@ namespace Pgward.Backup.Base;
 /// <summary>
 /// <c>backup create</c>: runs pg_basebackup (tar, client-side lz4, manifest, no WAL) into <c>base/&lt;id&gt;/data</c>,
 /// records the backup in backup.info (STARTED, then WAITING_FOR_WALS or DONE, or FAILED) and, with --wait, waits
-/// for the archive to hold every WAL segment the backup needs.
+/// for the archive to hold every WAL segment the backup needs. With <c>backup_method = files</c> or
+/// <c>--incremental</c> the node's agent reads the files instead (<see cref="FilesBackupCopier"/>).
 /// </summary>
 public sealed class BaseBackupCreator(BackupServer server)
 {
@@ -31,8 +32,10 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, $"--name {idLike}: a name must not look like a backup id or be latest/last/oldest/first"));
         }
+        var files = request.Incremental is not null || server.Settings.Method == BackupMethod.Files;
         var lookup = PgBinaries.Locate(Ctx.Options.PgBindir);
-        if (lookup.Binaries is not { } binaries)
+        var binaries = lookup.Binaries;
+        if (binaries is null && !files)
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, lookup.Problem!));
         }
@@ -40,6 +43,19 @@ public sealed class BaseBackupCreator(BackupServer server)
         if (source is null)
         {
             return (null, resolved);
+        }
+        if (files && source.AgentUrl is null)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"a files backup is read by the node's agent, and \"{source.Name}\" has no agent URL in the cluster metadata",
+                hint: "run the agent on the node (pgward daemon run) and register it, or set backup_method = tar and take a full backup with pg_basebackup"));
+        }
+        // Refreshed first: a backup whose WAL has arrived since is DONE, and can be the parent.
+        var parent = files && (request.Incremental ?? server.Settings.ReuseByLink)
+            ? IncrementalParent.Choose(await new BackupWalCompletion(catalog, server.Archive).RefreshAsync(ct), source.SystemIdentifier)
+            : null;
+        if (files && parent is null && (request.Incremental ?? server.Settings.ReuseByLink))
+        {
+            Ctx.Reporter.Notice("no DONE files backup of this cluster to compare with: taking a full files backup");
         }
 
         var begin = Ctx.Time.GetUtcNow();
@@ -49,11 +65,12 @@ public sealed class BaseBackupCreator(BackupServer server)
         {
             Id = id, Name = request.Name, Status = BackupStatus.Started, SystemIdentifier = source.SystemIdentifier,
             ServerVersion = source.ServerVersion, SourceNode = source.Name, BeginTime = begin, Pid = Environment.ProcessId,
+            Method = files ? BackupMethod.Files : BackupMethod.Tar, Parent = parent?.Id,
         };
         catalog.Save(info);
-        Ctx.Reporter.Notice($"starting backup {id} of \"{source.Name}\"{(source.IsStandby ? " (standby)" : "")} into {catalog.BackupDirectory(id)}");
+        Ctx.Reporter.Notice($"starting {(parent is null ? "" : $"incremental (from {parent.Id}) ")}{(files ? "files " : "")}backup {id} of \"{source.Name}\"{(source.IsStandby ? " (standby)" : "")} into {catalog.BackupDirectory(id)}");
 
-        var copied = await CopyAsync(binaries, source, info, ct);
+        var copied = files ? await CopyFilesAsync(source, info, parent, ct) : await CopyAsync(binaries!, source, info, ct);
         if (copied.Status == BackupStatus.Failed)
         {
             return (copied, Outcome.Fail(ExitCodes.BadBaseBackup, $"backup {id} failed: {copied.Error}",
@@ -123,6 +140,23 @@ public sealed class BaseBackupCreator(BackupServer server)
         catch (Exception ex) when (ex is FormatException or IOException or ArgumentOutOfRangeException)
         {
             return Fail(info, $"pg_basebackup finished but its manifest cannot be read: {ex.Message}");
+        }
+    }
+
+    private async Task<BackupInfo> CopyFilesAsync(BackupSource source, BackupInfo info, BackupInfo? parent, CancellationToken ct)
+    {
+        try
+        {
+            return await new FilesBackupCopier(server).CopyAsync(source, info, parent, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Fail(info, "interrupted");
+            throw;
+        }
+        catch (Exception ex) when (ex is Files.AgentSessionException or IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
+        {
+            return Fail(info, ex.Message);
         }
     }
 

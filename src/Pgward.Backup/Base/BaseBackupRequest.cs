@@ -9,7 +9,7 @@ public sealed record BaseBackupRequest(bool Wait, string? Name, string? FromNode
     /// <summary>How long --wait waits; default <see cref="Catalog.BackupSettings.WalWaitTimeout"/>.</summary>
     public TimeSpan? WaitTimeout { get; init; }
 
-    /// <summary><c>--incremental</c>: store only what changed since the newest backup (the daemon's scheduled runs set it
-    /// for the times <c>backup_schedule</c> gives and <c>backup_schedule_full</c> does not).</summary>
-    public bool Incremental { get; init; }
+    /// <summary>True: an incremental files backup (<c>--incremental</c>); false: a full one (<c>--full</c>); null: as
+    /// <c>backup_method</c> and <c>reuse_backup</c> say.</summary>
+    public bool? Incremental { get; init; }
 }

@@ -62,7 +62,8 @@ public sealed class BackupCatalog(BackupLayout layout)
     }
 
     /// <summary>Removes the backup: backup.info first, so a crash half way leaves a directory the catalog no longer
-    /// lists rather than a listed backup with missing files.</summary>
+    /// lists rather than a listed backup with missing files. A files backup's incrementals keep every file they
+    /// share with it (hard links): nothing else depends on its directory.</summary>
     public void Delete(string backupId)
     {
         var directory = layout.Backup(backupId);
@@ -74,6 +75,11 @@ public sealed class BackupCatalog(BackupLayout layout)
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true);
+        }
+        // An incremental's files hard-linked to the deleted backup are now its own bytes: count them so.
+        foreach (var child in List().Where(b => b.Parent == backupId && b.LinkedSize > 0))
+        {
+            Save(child with { Size = child.Size + child.LinkedSize, LinkedSize = 0 });
         }
     }
 }

@@ -40,8 +40,23 @@ public sealed record BackupInfo
 
     public DateTimeOffset? EndTime { get; init; }
 
-    /// <summary>Bytes the backup occupies on the backup server (compressed archives and manifest).</summary>
+    /// <summary>Bytes the backup occupies on the backup server (compressed archives and manifest); of a files
+    /// backup, the bytes it stored itself, without the files hard-linked from its parent (<see cref="LinkedSize"/>).</summary>
     public long Size { get; init; }
+
+    /// <summary>How the backup is stored; <see cref="BackupMethod.Tar"/> when backup.info does not say (older backups).</summary>
+    public BackupMethod Method { get; init; } = BackupMethod.Tar;
+
+    /// <summary>The backup an incremental was compared with and shares unchanged files with (hard links); null for a full one.</summary>
+    public string? Parent { get; init; }
+
+    /// <summary>Of a files backup: bytes of files hard-linked from <see cref="Parent"/>, which <see cref="Size"/> (what this
+    /// backup added) does not count. Deleting the parent frees none of them: they then belong to this backup alone.</summary>
+    public long LinkedSize { get; init; }
+
+    /// <summary>Of a files backup: when the agent began listing the data directory, on the node's clock. A file last
+    /// modified before that was copied as it is now (<see cref="Files.ReuseDecision"/>).</summary>
+    public DateTimeOffset? ListTime { get; init; }
 
     /// <summary>Bytes of the data directory the backup holds, uncompressed (sum of the manifest's file sizes).</summary>
     public long DataSize { get; init; }

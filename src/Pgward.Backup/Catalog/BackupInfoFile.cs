@@ -42,6 +42,10 @@ public static class BackupInfoFile
         Line("size", info.Size.ToString(CultureInfo.InvariantCulture));
         Line("data_size", info.DataSize.ToString(CultureInfo.InvariantCulture));
         Line("compression", "lz4");
+        Line("method", info.Method == BackupMethod.Files ? "files" : "tar");
+        Line("parent_backup_id", info.Parent);
+        Line("linked_size", info.Method == BackupMethod.Files ? info.LinkedSize.ToString(CultureInfo.InvariantCulture) : null);
+        Line("list_time", info.ListTime?.ToString("O", CultureInfo.InvariantCulture));
         Line("xlog_segment_size", WalSegment.DefaultSize.ToString(CultureInfo.InvariantCulture));
         Line("pid", info.Pid?.ToString(CultureInfo.InvariantCulture));
         Line("error", info.Error);
@@ -85,6 +89,15 @@ public static class BackupInfoFile
             DataSize = Long("data_size"),
             Pid = Optional("pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             Error = Optional("error"),
+            Method = Optional("method") switch
+            {
+                null or "tar" => BackupMethod.Tar,
+                "files" => BackupMethod.Files,
+                var other => throw new FormatException($"backup.info has an unknown method \"{other}\""),
+            },
+            Parent = Optional("parent_backup_id"),
+            LinkedSize = Long("linked_size"),
+            ListTime = Time("list_time"),
         };
     }
 }

@@ -13,6 +13,10 @@ public static class BackupListing
         foreach (var b in newestFirst)
         {
             var line = $"{b.Id} - {Time(b.EndTime)} - Size: {ByteSize.Format(b.Size)} - WAL Size: {ByteSize.Format(walSizes.GetValueOrDefault(b.Id))}";
+            if (b.Method == BackupMethod.Files)
+            {
+                line += b.Parent is { } parent ? $" - files, incremental from {parent} ({ByteSize.Format(b.Size + b.LinkedSize)} with linked files)" : " - files";
+            }
             if (b.Status != BackupStatus.Done)
             {
                 line += " - " + b.Status.ToName();
@@ -44,6 +48,9 @@ public static class BackupListing
             json.WriteString("end_time", b.EndTime?.ToString("O", CultureInfo.InvariantCulture));
             json.WriteNumber("size_bytes", b.Size);
             json.WriteNumber("data_size_bytes", b.DataSize);
+            json.WriteString("method", b.Method == BackupMethod.Files ? "files" : "tar");
+            json.WriteString("parent_backup_id", b.Parent);
+            json.WriteNumber("linked_size_bytes", b.LinkedSize);
             json.WriteNumber("wal_size_bytes", walSizes.GetValueOrDefault(b.Id));
             json.WriteNumber("timeline", b.Timeline);
             json.WriteString("begin_lsn", b.BeginLsn.ToString());
@@ -69,7 +76,14 @@ public static class BackupListing
         Row(output, "PostgreSQL Version", b.ServerVersion.ToString(CultureInfo.InvariantCulture));
         Row(output, "Source node", b.SourceNode ?? "-");
         output.WriteLine("  Base backup information:");
-        Row(output, "Disk usage", $"{ByteSize.Format(b.Size)} ({ByteSize.Format(b.Size + walSize)} with WALs)");
+        Row(output, "Backup method", b.Method == BackupMethod.Files ? "files (read by the node's agent)" : "tar (pg_basebackup)");
+        if (b.Method == BackupMethod.Files)
+        {
+            Row(output, "Parent backup", b.Parent ?? "- (a full backup)");
+            Row(output, "Stored by this backup", ByteSize.Format(b.Size));
+            Row(output, "Linked from the parent", ByteSize.Format(b.LinkedSize));
+        }
+        Row(output, "Disk usage", $"{ByteSize.Format(b.Size + b.LinkedSize)} ({ByteSize.Format(b.Size + b.LinkedSize + walSize)} with WALs)");
         Row(output, "Data size", ByteSize.Format(b.DataSize));
         Row(output, "Timeline", b.Timeline.ToString(CultureInfo.InvariantCulture));
         Row(output, "Begin WAL", b.BeginWal?.Name(WalSegment.DefaultSize) ?? "-");

@@ -33,12 +33,27 @@ public sealed record BackupSettings(
         {
             throw new ArgumentException($"{scheduleErrors[0].Key} was not checked: {scheduleErrors[0].Message}", nameof(options));
         }
-        return new BackupSettings(options.BackupDirectory, options.Conninfo, policy, options.MinimumRedundancy, options.SlotName) { Schedule = schedule };
+        return new BackupSettings(options.BackupDirectory, options.Conninfo, policy, options.MinimumRedundancy, options.SlotName)
+        {
+            Schedule = schedule,
+            Method = options.BackupMethod == "files" ? BackupMethod.Files : BackupMethod.Tar,
+            ReuseByLink = options.ReuseBackup == "link",
+            ParallelJobs = options.ParallelJobs,
+        };
     }
 
     /// <summary><c>backup_schedule</c>, <c>backup_schedule_full</c> and <c>backup_schedule_timezone</c>: when the daemon takes
     /// backups by itself; null when nothing is scheduled.</summary>
     public Scheduling.BackupSchedule? Schedule { get; init; }
+
+    /// <summary><c>backup_method</c>: how <c>backup create</c> takes a backup unless told otherwise.</summary>
+    public BackupMethod Method { get; init; } = BackupMethod.Tar;
+
+    /// <summary><c>reuse_backup = link</c>: files backups are incremental unless <c>backup create --full</c>.</summary>
+    public bool ReuseByLink { get; init; }
+
+    /// <summary><c>parallel_jobs</c>: files read, compressed and sent at once by a files backup (default 2).</summary>
+    public int ParallelJobs { get; init; } = 2;
 
     /// <summary>How long <c>backup create --wait</c> waits for the WAL the backup needs (default 60 s).</summary>
     public TimeSpan WalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);

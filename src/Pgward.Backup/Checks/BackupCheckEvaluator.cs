@@ -14,6 +14,9 @@ public static class BackupCheckEvaluator
             ? "no missing segment since the oldest backup"
             : $"missing {facts.ArchiveGaps.Count} segment(s): {string.Join(", ", facts.ArchiveGaps.Take(5))}{(facts.ArchiveGaps.Count > 5 ? ", ..." : "")}"),
         WalIntegrity(facts.WalIntegrity),
+        Result("backups intact", facts.DamagedBackups.Count == 0, facts.DamagedBackups is [var (id, problem), ..]
+            ? $"backup {id}: {problem}{(facts.DamagedBackups.Count > 1 ? $"; also {string.Join(", ", facts.DamagedBackups.Skip(1).Select(d => d.Id))}" : "")}; see with: pgward backup verify {id}"
+            : "every backup's manifest and stored files are in place"),
         Result("minimum redundancy requirements", facts.DoneBackups >= facts.MinimumRedundancy,
             $"have {facts.DoneBackups} backups, expected at least {facts.MinimumRedundancy}"),
         BackupAge(facts, settings, now),

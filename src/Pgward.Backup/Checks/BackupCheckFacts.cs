@@ -19,6 +19,9 @@ public sealed record BackupCheckFacts
     /// <summary>The archived WAL read back since the oldest backup (<see cref="WalArchiveVerifier"/>).</summary>
     public WalVerification WalIntegrity { get; init; } = WalVerification.None;
 
+    /// <summary>Backups that are damaged, with the first problem of each (<see cref="BackupIntegrity"/>).</summary>
+    public IReadOnlyList<(string Id, string Problem)> DamagedBackups { get; init; } = [];
+
     public int DoneBackups { get; init; }
 
     public int MinimumRedundancy { get; init; }

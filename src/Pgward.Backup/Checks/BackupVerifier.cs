@@ -1,13 +1,13 @@
 using System.Buffers;
-using System.Formats.Tar;
 using Pgward.Backup.Base;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Recovery;
 using Pgward.Backup.Wal;
 
 namespace Pgward.Backup.Checks;
 
 /// <summary>
-/// Re-reads a backup end to end: the manifest's own checksum, every file of every archive against the manifest
+/// Re-reads a backup end to end, whatever its format (<see cref="BackupContent"/>): the manifest's own checksum, every file against the manifest
 /// (present, same size, same checksum, nothing extra), then the archived WAL from the backup's begin to its end.
 /// pg_verifybackup cannot do this: in PG15 it reads plain-format backups only.
 /// </summary>
@@ -39,9 +39,18 @@ public sealed class BackupVerifier(BackupCatalog catalog, IWalArchive archive)
 
         var expected = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var (files, bytes) = (0, 0L);
-        foreach (var archiveFile in BackupArchive.In(directory))
+        BackupContent? content = null;
+        try
         {
-            var (checkedFiles, checkedBytes) = VerifyArchive(archiveFile, expected, problems, ct);
+            content = BackupContent.Open(directory);
+        }
+        catch (InvalidDataException ex)
+        {
+            problems.Add(ex.Message);
+        }
+        foreach (var part in content?.Parts ?? [])
+        {
+            var (checkedFiles, checkedBytes) = VerifyPart(part, expected, problems, ct);
             files += checkedFiles;
             bytes += checkedBytes;
         }
@@ -58,37 +67,38 @@ public sealed class BackupVerifier(BackupCatalog catalog, IWalArchive archive)
         {
             problems.Add("the backup has no end LSN (it never finished): its WAL range is unknown");
         }
+        BackupIntegrity.RecordVerify(catalog, backup.Id, problems);
         return new VerifyReport(files, bytes, segments, problems);
     }
 
-    /// <summary>Checks each file of one archive and removes it from <paramref name="expected"/>. Synchronous, as
-    /// <see cref="Recovery.BackupRestorer"/>: one sequential stream, no thread-pool hop per read.</summary>
-    private static (int Files, long Bytes) VerifyArchive(
-        BackupArchive archiveFile, Dictionary<string, ManifestFile> expected, List<string> problems, CancellationToken ct)
+    /// <summary>Checks each file of one part and removes it from <paramref name="expected"/>. Synchronous, as
+    /// <see cref="BackupRestorer"/>: one sequential stream, no thread-pool hop per read. A file that cannot be read
+    /// is named and the others are still checked; a tar archive damaged past reading ends its part.</summary>
+    private static (int Files, long Bytes) VerifyPart(
+        ContentPart part, Dictionary<string, ManifestFile> expected, List<string> problems, CancellationToken ct)
     {
         var (files, bytes) = (0, 0L);
         var current = "(start of archive)";
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        var (stream, reader) = archiveFile.Open();
         try
         {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            foreach (var entry in part.Entries(ct))
             {
-                ct.ThrowIfCancellationRequested();
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                if (entry.Kind != ContentEntryKind.File)
                 {
                     continue;
                 }
-                current = archiveFile.ManifestPath(entry);
+                current = entry.ManifestPath;
                 if (!expected.Remove(current, out var listed))
                 {
-                    problems.Add($"{current} (in {archiveFile.FileName}): in the backup but not in the manifest");
+                    problems.Add($"{current} (in {part.Name}): in the backup but not in the manifest");
                     continue;
                 }
                 var size = 0L;
                 using var checksum = new FileChecksum(listed.Algorithm);
-                if (entry.DataStream is { } data)
+                try
                 {
+                    using var data = entry.OpenData();
                     int read;
                     while ((read = data.Read(buffer)) > 0)
                     {
@@ -96,31 +106,36 @@ public sealed class BackupVerifier(BackupCatalog catalog, IWalArchive archive)
                         size += read;
                     }
                 }
+                catch (Exception ex) when (IsDamage(ex))
+                {
+                    problems.Add($"{current} (in {part.Name}): unreadable: {ex.Message}");
+                    continue;
+                }
                 files++;
                 bytes += size;
                 if (size != listed.Size)
                 {
-                    problems.Add($"{current} (in {archiveFile.FileName}): size {size} bytes, the manifest says {listed.Size}");
+                    problems.Add($"{current} (in {part.Name}): size {size} bytes, the manifest says {listed.Size}");
                 }
                 else if (FileChecksum.Supports(listed.Algorithm)
                     && !string.Equals(checksum.ToManifestHex(), listed.Checksum, StringComparison.OrdinalIgnoreCase))
                 {
-                    problems.Add($"{current} (in {archiveFile.FileName}): {listed.Algorithm} checksum {checksum.ToManifestHex()}, the manifest says {listed.Checksum}");
+                    problems.Add($"{current} (in {part.Name}): {listed.Algorithm} checksum {checksum.ToManifestHex()}, the manifest says {listed.Checksum}");
                 }
             }
         }
-        // A damaged lz4 frame or tar header surfaces as any of these, from K4os or from TarReader.
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or IOException
-            or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (IsDamage(ex))
         {
-            problems.Add($"{archiveFile.FileName}: unreadable after {current}: {ex.Message}");
+            problems.Add($"{part.Name}: unreadable after {current}: {ex.Message}");
         }
         finally
         {
-            reader.Dispose();
-            stream.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return (files, bytes);
     }
+
+    // A damaged lz4 frame or tar header surfaces as any of these, from K4os or from TarReader.
+    private static bool IsDamage(Exception ex) => ex is InvalidDataException or EndOfStreamException or FormatException or IOException
+        or InvalidOperationException or ArgumentException;
 }

@@ -71,8 +71,8 @@ public static partial class RestoreRoutes
         }));
     }
 
-    /// <summary>Where the lead joins the per-file format: the one place that picks a backup's reader.</summary>
-    private static TarRestoreSource SourceOf(string dataDirectory) => new(dataDirectory);
+    /// <summary>The one place that picks a backup's reader: <see cref="BackupContent"/> knows the formats.</summary>
+    private static ContentRestoreSource SourceOf(string dataDirectory) => new(dataDirectory);
 
     private static async Task<BackupInfo?> FindAsync(HttpContext http, BackupContext ctx)
     {

@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.Formats.Tar;
-using Pgward.Backup.Base;
 
 namespace Pgward.Backup.Recovery;
 
 /// <summary>
-/// Unpacks a backup's lz4 tar archives: <c>base.tar.lz4</c> into the destination, each tablespace's archive into the
+/// Unpacks a backup (<see cref="BackupContent"/>: pg_basebackup's lz4 tar archives, or a files backup's tree): the data
+/// directory's part (<c>base.tar.lz4</c>, <c>pgdata/</c>) into the destination, each tablespace's part into the
 /// location its <c>tablespace_map</c> line names (where PostgreSQL recreates the pg_tblspc link at startup), or the
 /// location given for its OID, in which case tablespace_map is rewritten to name it.
 /// The unpacking is synchronous: one sequential stream of decompress-and-write over thousands of mostly small files,
@@ -22,26 +21,26 @@ public sealed class BackupRestorer(Action<string> progress)
     /// <summary>Unpacks every archive; returns the bytes written. Throws <see cref="InvalidDataException"/> when an
     /// archive is damaged, a tablespace location is in use, or <paramref name="relocations"/> (OID to location)
     /// names a tablespace the backup does not have.</summary>
-    public long Restore(string dataDirectory, string destination, IReadOnlyDictionary<string, string> relocations, CancellationToken ct)
+    public long Restore(string dataDirectory, string destination, IReadOnlyDictionary<string, string> relocations, CancellationToken ct) =>
+        Restore(BackupContent.Open(dataDirectory), destination, relocations, ct);
+
+    /// <summary>Restores <paramref name="content"/>, whatever its format (<see cref="BackupContent"/>).</summary>
+    public long Restore(BackupContent content, string destination, IReadOnlyDictionary<string, string> relocations, CancellationToken ct)
     {
-        var archives = BackupArchive.In(dataDirectory);
-        if (archives.Count == 0 || archives[0].TablespaceOid is not null)
-        {
-            throw new InvalidDataException($"{dataDirectory} holds no {BackupArchive.BaseArchiveName}");
-        }
-        if (relocations.Keys.FirstOrDefault(oid => archives.All(a => a.TablespaceOid != oid)) is { } unknown)
+        var parts = content.Parts;
+        if (relocations.Keys.FirstOrDefault(oid => parts.All(a => a.TablespaceOid != oid)) is { } unknown)
         {
             throw new InvalidDataException($"--tablespace {unknown}: the backup has no tablespace with that OID "
-                + $"(it has: {string.Join(", ", archives.Skip(1).Select(a => a.TablespaceOid).DefaultIfEmpty("none"))})");
+                + $"(it has: {string.Join(", ", parts.Skip(1).Select(a => a.TablespaceOid).DefaultIfEmpty("none"))})");
         }
-        var total = Extract(archives[0], destination, ct);
+        var total = Extract(parts[0], destination, ct);
         var map = ReadTablespaceMap(destination);
-        foreach (var tablespace in archives.Skip(1))
+        foreach (var tablespace in parts.Skip(1))
         {
             var oid = tablespace.TablespaceOid!;
             if (!map.TryGetValue(oid, out var original))
             {
-                throw new InvalidDataException($"{tablespace.FileName}: tablespace {oid} is not in the backup's tablespace_map");
+                throw new InvalidDataException($"{tablespace.Name}: tablespace {oid} is not in the backup's tablespace_map");
             }
             var location = relocations.GetValueOrDefault(oid) ?? original;
             if (Directory.Exists(location) && Directory.EnumerateFileSystemEntries(location).Any())
@@ -60,73 +59,67 @@ public sealed class BackupRestorer(Action<string> progress)
         return total;
     }
 
-    private long Extract(BackupArchive archive, string destination, CancellationToken ct)
+    private long Extract(ContentPart part, string destination, CancellationToken ct)
     {
         Directory.CreateDirectory(destination);
         var root = Path.GetFullPath(destination) + Path.DirectorySeparatorChar;
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        var (stream, reader) = archive.Open();
         var (written, reported) = (0L, 0L);
         try
         {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
+            foreach (var entry in part.Entries(ct))
             {
-                ct.ThrowIfCancellationRequested();
-                var target = Path.GetFullPath(Path.Combine(destination, entry.Name));
+                var target = Path.GetFullPath(Path.Combine(destination, entry.Path));
                 if (!target.StartsWith(root, StringComparison.Ordinal) && target + Path.DirectorySeparatorChar != root)
                 {
-                    throw new InvalidDataException($"{archive.FileName}: entry \"{entry.Name}\" points outside the destination");
+                    throw new InvalidDataException($"{part.Name}: entry \"{entry.Path}\" points outside the destination");
                 }
-                switch (entry.EntryType)
+                switch (entry.Kind)
                 {
-                    case TarEntryType.Directory:
+                    case ContentEntryKind.Directory:
                         Directory.CreateDirectory(target);
                         break;
-                    case TarEntryType.SymbolicLink:
-                        File.CreateSymbolicLink(target, entry.LinkName);
+                    case ContentEntryKind.SymbolicLink:
+                        File.CreateSymbolicLink(target, entry.LinkTarget!);
                         break;
-                    case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    case ContentEntryKind.File:
                         written += WriteFile(entry, target, buffer);
                         break;
                 }
                 if (written - reported >= 64L << 20)
                 {
                     reported = written;
-                    progress($"{archive.FileName}: {written >> 20} MiB restored");
+                    progress($"{part.Name}: {written >> 20} MiB restored");
                 }
             }
         }
         finally
         {
-            reader.Dispose();
-            stream.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
         }
         return written;
     }
 
-    private static long WriteFile(TarEntry entry, string target, byte[] buffer)
+    private static long WriteFile(ContentEntry entry, string target, byte[] buffer)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var options = new FileStreamOptions
         {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = entry.Length,
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = entry.Length ?? 0,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         };
         using var file = new FileStream(target, options);
+        using var data = entry.OpenData();
         var size = 0L;
-        if (entry.DataStream is { } data)
+        int read;
+        while ((read = data.Read(buffer)) > 0)
         {
-            int read;
-            while ((read = data.Read(buffer)) > 0)
-            {
-                file.Write(buffer, 0, read);
-                size += read;
-            }
+            file.Write(buffer, 0, read);
+            size += read;
         }
-        if (size != entry.Length)
+        if (entry.Length is { } length && size != length)
         {
-            throw new InvalidDataException($"{entry.Name}: {size} bytes in the archive, its header says {entry.Length}");
+            throw new InvalidDataException($"{entry.Path}: {size} bytes in the archive, its header says {length}");
         }
         return size;
     }

@@ -2,8 +2,7 @@ namespace Pgward.Backup.Recovery;
 
 /// <summary>
 /// The entries of one backup, whatever its format, for serving it to a restore on another host
-/// (<see cref="Http.RestoreRoutes"/>). <see cref="TarRestoreSource"/> reads pg_basebackup's tar.lz4 archives; the
-/// per-file ("files") format is to join here (it has its own reader of a backup's entries: the two meet at the merge).
+/// (<see cref="Http.RestoreRoutes"/>): <see cref="ContentRestoreSource"/>, over <see cref="BackupContent"/>.
 /// </summary>
 public interface IRestoreSource
 {

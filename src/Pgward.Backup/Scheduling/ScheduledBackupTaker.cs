@@ -21,9 +21,10 @@ public sealed class ScheduledBackupTaker(BackupContext ctx)
             new EventNotifier(options.EventNotificationCommand, options.EventNotifications, options.EventNotificationTimeout, ctx.Time), ctx.Reporter, ctx.Time);
         var operation = new OperationContext(options, ctx.Reporter, ctx.Db, new ProcessRunner(ctx.Time), events, ctx.Time);
         var server = new BackupServer(operation, BackupSettings.From(ctx.Options), new WalArchive(ctx.Layout));
-        // TODO(merge with helper C, issue 16 point 3): BaseBackupCreator does not honour Incremental yet, so until that branch is
-        // merged a scheduled incremental run takes a full backup. Remove this comment on merge.
-        var request = new BaseBackupRequest(Wait: false, Name: null, FromNode: null) { Incremental = run.Kind == ScheduledBackupKind.Incremental };
+        var request = new BaseBackupRequest(Wait: false, Name: null, FromNode: null) 
+        {
+            Incremental = run.Kind switch { ScheduledBackupKind.Full => false, ScheduledBackupKind.Incremental => true, _ => null },
+        };
         var (_, outcome) = await new BaseBackupCreator(server).RunAsync(request, ct);
         return outcome;
     }

@@ -42,13 +42,28 @@ public static class BackupCommands
         var name = new Option<string?>("--name") { Description = "a name to refer to the backup by, besides its id" };
         var from = new Option<string?>("--from") { Description = "name or ID of the node to back up (default: the primary)" };
         var waitTimeout = NumberOptions.OptionalWholeNumber("--wait-timeout", "seconds --wait waits for the WAL (default 60)", min: 1, max: 86400, unit: "seconds");
-        var create = new Command("create", "take a base backup of the primary (or of a standby) with pg_basebackup") { wait, waitTimeout, name, from };
+        var incremental = new Option<bool>("--incremental") { Description = "a files backup that hard-links the files unchanged since the newest files backup (a full one when there is none)" };
+        var full = new Option<bool>("--full") { Description = "a full backup even with reuse_backup = link" };
+        var create = new Command("create", "take a base backup of the primary (or of a standby): with pg_basebackup, or file by file through the node's agent (backup_method = files, --incremental)")
+        {
+            wait, waitTimeout, name, from, incremental, full,
+        };
         create.SetAction((parse, ct) => RunAsync(runner, parse, async (server, token) =>
         {
+            if (parse.GetValue(incremental) && parse.GetValue(full))
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, "--incremental and --full contradict each other", hint: "give one of them");
+            }
+            if (parse.GetValue(full) && server.Settings.Method != Pgward.Backup.Catalog.BackupMethod.Files)
+            {
+                return Outcome.Fail(ExitCodes.BadConfig, "--full is for files backups, and backup_method is tar (every tar backup is full)",
+                    hint: "leave out --full, or set backup_method = files in the [backup] section");
+            }
             var outcome = (await new BaseBackupCreator(server).RunAsync(
                 new BaseBackupRequest(parse.GetValue(wait), parse.GetValue(name), parse.GetValue(from))
                 {
                     WaitTimeout = parse.GetValue(waitTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                    Incremental = parse.GetValue(incremental) ? true : parse.GetValue(full) ? false : null,
                 }, token)).Outcome;
             if (outcome.Succeeded)
             {

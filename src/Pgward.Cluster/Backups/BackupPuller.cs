@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Security.Cryptography;
 using K4os.Compression.LZ4.Streams;
 using Pgward.Core.Checksums;
 
@@ -84,7 +85,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         await Parallel.ForEachAsync(files, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
             (entry, token) =>
             {
-                if (Crc32CHex(paths.Locate(entry.Path), token) != entry.Checksum)
+                if (!string.Equals(ChecksumHex(paths.Locate(entry.Path), entry.Algorithm!, token), entry.Checksum, StringComparison.OrdinalIgnoreCase))
                 {
                     mismatched.Add(entry.Path);
                 }
@@ -93,20 +94,29 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         return [.. mismatched];
     }
 
-    private static string Crc32CHex(string file, CancellationToken ct)
+    /// <summary>A local file's checksum as the manifest writes it: CRC32C (pg_basebackup's) or SHA256 (files backups').</summary>
+    private static string ChecksumHex(string file, string algorithm, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             var crc = new Crc32C();
+            using var sha = algorithm == "CRC32C" ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             int read;
             while ((read = stream.Read(buffer)) > 0)
             {
                 ct.ThrowIfCancellationRequested();
-                crc.Append(buffer.AsSpan(0, read));
+                if (sha is null)
+                {
+                    crc.Append(buffer.AsSpan(0, read));
+                }
+                else
+                {
+                    sha.AppendData(buffer.AsSpan(0, read));
+                }
             }
-            return crc.ToManifestHex();
+            return sha is null ? crc.ToManifestHex() : Convert.ToHexStringLower(sha.GetHashAndReset());
         }
         finally
         {

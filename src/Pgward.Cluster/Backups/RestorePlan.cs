@@ -15,8 +15,9 @@ public sealed record RestorePlan(IReadOnlyList<RestoreEntry> ToChecksum, IReadOn
     /// PostgreSQL refuses to start rather than a mix of two states.</summary>
     public const string ControlFile = "global/pg_control";
 
-    /// <summary>Only the algorithm pgward's backups use is compared; a file with another is fetched.</summary>
-    public const string ComparedAlgorithm = "CRC32C";
+    /// <summary>The algorithms pgward's backups use (CRC32C: pg_basebackup's tar backups; SHA256: files backups) are
+    /// compared; a file with another is fetched.</summary>
+    public static readonly IReadOnlyList<string> ComparedAlgorithms = ["CRC32C", "SHA256"];
 
     public static RestorePlan Decide(RestoreManifest manifest, IReadOnlyCollection<LocalEntry> local, bool delta)
     {
@@ -30,7 +31,7 @@ public sealed record RestorePlan(IReadOnlyList<RestoreEntry> ToChecksum, IReadOn
             var same = existing is not null && existing.Kind == entry.Kind;
             switch (entry.Kind)
             {
-                case RestoreEntry.File when same && delta && existing!.Size == entry.Size && entry.Algorithm == ComparedAlgorithm && entry.Checksum is not null:
+                case RestoreEntry.File when same && delta && existing!.Size == entry.Size && entry.Algorithm is { } algorithm && ComparedAlgorithms.Contains(algorithm) && entry.Checksum is not null:
                     checksum.Add(entry);
                     break;
                 case RestoreEntry.Symlink when same && existing!.LinkTarget == entry.LinkTarget:

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Pgward.Core.IO;
 
-/// <summary>The few libc calls .NET has no API for: fsync of a directory, reading and setting a file's owner, and a file's device and inode.</summary>
+/// <summary>The few libc calls .NET has no API for: fsync of a directory, hard links, reading and setting a file's owner, and a file's device and inode.</summary>
 internal static partial class Libc
 {
     // O_RDONLY opens a directory on Linux; O_DIRECTORY is left out because its value differs between x86-64 and arm64.
@@ -75,6 +75,18 @@ internal static partial class Libc
             throw new IOException($"cannot give \"{path}\" to uid {uid} (errno {Marshal.GetLastPInvokeError()})");
         }
     }
+
+    /// <summary>link(2): a second name for <paramref name="existing"/>'s inode; throws when it fails.</summary>
+    public static void HardLink(string existing, string newPath)
+    {
+        if (Link(existing, newPath) != 0)
+        {
+            throw new IOException($"cannot hard-link \"{newPath}\" to \"{existing}\" (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int Link(string existing, string newPath);
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int Open(string path, int flags);

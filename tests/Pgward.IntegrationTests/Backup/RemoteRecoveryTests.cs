@@ -77,9 +77,9 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
             var (fetched, total) = Fetched(delta.Error);
             Assert.True(fetched * 100 < total, delta.ToString());
 
-            // backup wal-fetch is another part of the work: until it is here, the backup server's own wal-restore
-            // (the sandbox's hosts are one) replays the backup's WAL.
-            await UseWalRestoreAsync(data, sandbox.BackupConfig);
+            // The restore_command the agent wrote fetches the backup's WAL from the backup server's endpoint.
+            Assert.Contains("backup wal-fetch --server https://127.0.0.1:", await File.ReadAllTextAsync(Path.Combine(data, "postgresql.auto.conf"), Token),
+                StringComparison.Ordinal);
             await sandbox.StartServerAsync(2, Token);
             var node2 = sandbox.ConnectionString(2);
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
@@ -171,16 +171,5 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         var env = PgTestEnvironment.Require();
         var stat = await env.Runner.RunAsync(new Pgward.Core.Processes.ProcessRequest("stat", ["-c", "%U", path]), Token);
         return stat.StandardOutput.Trim();
-    }
-
-    /// <summary>Until backup wal-fetch is merged: the backup server's own wal-restore, on the sandbox's one host.</summary>
-    internal async Task UseWalRestoreAsync(string data, string backupConfig)
-    {
-        var autoConf = Path.Combine(data, "postgresql.auto.conf");
-        var lines = (await File.ReadAllLinesAsync(autoConf, Token)).Select(l => l.StartsWith("restore_command = ", StringComparison.Ordinal)
-            && l.Contains("backup wal-fetch", StringComparison.Ordinal)
-                ? $"restore_command = '{PgwardProcess.Executable} -f {backupConfig} backup wal-restore %f %p'"
-                : l).ToList();
-        await File.WriteAllLinesAsync(autoConf, lines, Token);
     }
 }

@@ -26,6 +26,9 @@ public sealed class SandboxAgents : IAsyncDisposable
     /// <param name="writeToken">False when an earlier call already gave the nodes the token.</param>
     public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct, bool writeToken = true)
     {
+        // The agents run in the test process, whose executable is the test host: what they write down for PostgreSQL to
+        // run (a restore_command after recover --node) must name the CLI's apphost, as a packaged agent names /usr/bin/pgward.
+        Environment.SetEnvironmentVariable(Pgward.Core.Processes.PgwardExecutable.Variable, Sandbox.Executable(Pgward.Core.Processes.PgwardExecutable.Variable));
         var agents = new SandboxAgents(sandbox, ct);
         for (var id = 1; id <= sandbox.Nodes && writeToken; id++)
         {

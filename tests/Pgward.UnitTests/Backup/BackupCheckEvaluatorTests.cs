@@ -22,8 +22,8 @@ public sealed class BackupCheckEvaluatorTests
     public void A_healthy_server_passes_every_named_check()
     {
         var results = BackupCheckEvaluator.Evaluate(Healthy, Settings, Now);
-        Assert.Equal(["PostgreSQL", "replication slot", "WAL streaming", "WAL archive continuity", "WAL archive integrity", "minimum redundancy requirements",
-            "backup maximum age", "disk space"], results.Select(r => r.Name));
+        Assert.Equal(["PostgreSQL", "replication slot", "WAL streaming", "WAL archive continuity", "WAL archive integrity", "backups intact",
+            "minimum redundancy requirements", "backup maximum age", "disk space"], results.Select(r => r.Name));
         Assert.All(results, r => Assert.True(r.Ok, r.Detail));
     }
 
@@ -35,6 +35,7 @@ public sealed class BackupCheckEvaluatorTests
         Assert.Equal(["WAL streaming"], Failed(Healthy with { LastWalArrival = Now.AddHours(-2) }));
         Assert.Equal(["WAL archive continuity"], Failed(Healthy with { ArchiveGaps = ["000000010000000000000003"] }));
         Assert.Equal(["WAL archive integrity"], Failed(Healthy with { WalIntegrity = new WalVerification(3, 9, [("000000010000000000000005", "bad frame")]) }));
+        Assert.Equal(["backups intact"], Failed(Healthy with { DamagedBackups = [("20261125T120000", "2 stored file(s) missing: base/5/1259, base/5/1249")] }));
         Assert.Equal(["minimum redundancy requirements"], Failed(Healthy with { DoneBackups = 0, LastBackupEnd = Now }));
         Assert.Equal(["backup maximum age"], Failed(Healthy with { LastBackupEnd = Now.AddDays(-8) }));
         Assert.Equal(["disk space"], Failed(Healthy with { FreeBytes = 1 }));

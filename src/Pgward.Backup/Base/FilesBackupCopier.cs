@@ -1,0 +1,250 @@
+using K4os.Compression.LZ4;
+using K4os.Compression.LZ4.Streams;
+using System.Security.Cryptography;
+using System.Text;
+using Pgward.Backup.Catalog;
+using Pgward.Backup.Files;
+using Pgward.Core.IO;
+using Pgward.Core.Reporting;
+using Pgward.Core.Postgres;
+
+namespace Pgward.Backup.Base;
+
+/// <summary>
+/// Takes a files backup through the node's agent (<see cref="AgentBackupClient"/>): starts the session, hard-links
+/// what <see cref="ReuseDecision"/> proves unchanged since the parent, fetches the rest with <c>parallel_jobs</c>
+/// requests at once (the agent answers a file it finds equal to the parent's copy without its bytes: linked too),
+/// stops the session and writes backup_label, tablespace_map and the manifest. Throws
+/// <see cref="AgentSessionException"/> (or an I/O exception) when the backup cannot be completed; the caller marks it FAILED.
+/// </summary>
+public sealed class FilesBackupCopier(BackupServer server)
+{
+    private const long ProgressStep = 256L << 20;
+
+    public async Task<BackupInfo> CopyAsync(BackupSource source, BackupInfo info, BackupInfo? parent, CancellationToken ct)
+    {
+        var ctx = server.Context;
+        var url = source.AgentUrl!;
+        using var client = new AgentBackupClient(ctx.Options, ctx.Time);
+        var start = await client.StartAsync(url, info.Id, ct);
+        var stopped = false;
+        try
+        {
+            var data = server.Catalog.DataDirectory(info.Id);
+            var root = StoredFiles.Root(data);
+            BackupFileModes.CreateDirectory(root);
+            foreach (var directory in start.Directories)
+            {
+                BackupFileModes.CreateDirectory(Path.Combine(root, directory));
+            }
+            var tally = new FilesCopyTally();
+            await CopyFilesAsync(client, url, start, root, ParentFiles(parent), ParentListTime(parent, source), tally, ct);
+
+            var stop = await client.StopAsync(url, start.Session, ct);
+            stopped = true;
+            var (startLsn, timeline) = BackupLabel.Parse(stop.BackupLabel);
+            var endLsn = Lsn.Parse(stop.StopLsn);
+            var now = ctx.Time.GetUtcNow();
+            var labelBytes = await StoreTextAsync(root, "backup_label", stop.BackupLabel, now, tally, ct);
+            if (stop.TablespaceMap.Length > 0)
+            {
+                labelBytes += await StoreTextAsync(root, "tablespace_map", stop.TablespaceMap, now, tally, ct);
+            }
+            var manifest = ManifestWriter.Render(tally.Entries, [new ManifestWalRange(timeline, startLsn, endLsn)]);
+            await File.WriteAllTextAsync(Path.Combine(data, BackupManifest.FileName), manifest, ct);
+            ctx.Reporter.Notice($"backup {info.Id}: {tally.Sent} files sent ({ByteSize.Format(tally.StoredBytes)} stored), "
+                + (parent is null ? "a full backup" : $"{tally.Linked} linked unread and {tally.Unchanged} found unchanged by checksum from {parent.Id} ({ByteSize.Format(tally.LinkedBytes)})"));
+            return info with
+            {
+                Status = BackupStatus.WaitingForWals,
+                Pid = null,
+                Timeline = timeline,
+                BeginLsn = startLsn,
+                EndLsn = endLsn,
+                EndTime = ctx.Time.GetUtcNow(),
+                Size = tally.StoredBytes + Encoding.UTF8.GetByteCount(manifest),
+                LinkedSize = tally.LinkedBytes,
+                DataSize = tally.Entries.Sum(e => e.Size),
+                ListTime = DateTimeOffset.FromUnixTimeMilliseconds(start.ListedAtMs),
+            };
+        }
+        finally
+        {
+            if (!stopped)
+            {
+                await client.AbortAsync(url, start.Session);
+            }
+        }
+    }
+
+    private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, string root,
+        Dictionary<string, (ManifestFile Entry, string Stored)> parentFiles, DateTimeOffset? parentListTime, FilesCopyTally tally, CancellationToken ct)
+    {
+        var fetch = new List<(FetchItem Item, long Size)>();
+        foreach (var file in start.Files)
+        {
+            var parent = parentFiles.TryGetValue(file.Path, out var p) ? p : default;
+            switch (ReuseDecision.Decide(file, parent.Entry, parentListTime))
+            {
+                case ReuseAction.Link:
+                    var target = StoredFiles.Of(root, file.Path);
+                    HardLink.Create(parent.Stored, target);
+                    tally.AddLinked(parent.Entry with { LastModified = Modified(file) }, new FileInfo(target).Length, read: false);
+                    break;
+                case ReuseAction.Compare:
+                    fetch.Add((new FetchItem(file.Path, parent.Entry!.Size, parent.Entry.Checksum), file.Size));
+                    break;
+                default:
+                    fetch.Add((new FetchItem(file.Path), file.Size));
+                    break;
+            }
+        }
+        var listed = start.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var batches = FileBatches.Split(fetch);
+        var next = -1;
+        var reported = 0L;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        async Task WorkAsync()
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                using var response = await client.FilesAsync(url, start.Session, new FetchRequest(batches[index]), failed.Token);
+                await using var body = await response.Content.ReadAsStreamAsync(failed.Token);
+                var reader = new FrameReader(body);
+                foreach (var item in batches[index])
+                {
+                    await ReceiveAsync(reader, item, listed[item.Path], root, parentFiles, tally, failed.Token);
+                    var read = tally.ReadBytes;
+                    if (read - Interlocked.Read(ref reported) >= ProgressStep)
+                    {
+                        Interlocked.Exchange(ref reported, read);
+                        server.Context.Reporter.Progress($"{read >> 20} MiB read by the agent, {tally.StoredBytes >> 20} MiB stored");
+                    }
+                }
+            }
+        }
+        async Task GuardedAsync()
+        {
+            try
+            {
+                await WorkAsync();
+            }
+            catch
+            {
+                // The other jobs stop at once: the backup has failed.
+                await failed.CancelAsync();
+                throw;
+            }
+        }
+        var jobs = Enumerable.Range(0, Math.Max(1, server.Settings.ParallelJobs)).Select(_ => GuardedAsync()).ToList();
+        try
+        {
+            await Task.WhenAll(jobs);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A job failed and cancelled the others: its exception is the one to report.
+            throw jobs.Select(j => j.Exception?.InnerException).First(e => e is not null and not OperationCanceledException)!;
+        }
+    }
+
+    private static async Task ReceiveAsync(FrameReader reader, FetchItem item, ListedFile listed, string root,
+        Dictionary<string, (ManifestFile Entry, string Stored)> parentFiles, FilesCopyTally tally, CancellationToken ct)
+    {
+        var target = StoredFiles.Of(root, item.Path);
+        FileStream? output = null;
+        try
+        {
+            while (true)
+            {
+                var frame = await reader.ReadAsync(ct);
+                switch (frame.Tag)
+                {
+                    case FrameTag.Data:
+                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
+                        await output.WriteAsync(frame.Data, ct);
+                        break;
+                    case FrameTag.Stored:
+                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
+                        var compressed = output.Length;
+                        await output.DisposeAsync();
+                        if (parentFiles.TryGetValue(item.Path, out var same) && same.Entry.Size == frame.Size
+                            && string.Equals(same.Entry.Checksum, frame.Checksum, StringComparison.OrdinalIgnoreCase))
+                        {
+                            // Rewritten with the same bytes: share the parent's copy rather than store a second one.
+                            File.Delete(target);
+                            HardLink.Create(same.Stored, target);
+                            tally.AddLinked(same.Entry with { LastModified = Modified(listed) }, new FileInfo(target).Length, read: true);
+                            return;
+                        }
+                        tally.AddStored(new ManifestFile(item.Path, frame.Size, "SHA256", frame.Checksum, Modified(listed)), compressed);
+                        return;
+                    case FrameTag.Unchanged:
+                        var parent = parentFiles[item.Path];
+                        if (frame.Size != parent.Entry.Size || !string.Equals(frame.Checksum, parent.Entry.Checksum, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new AgentSessionException($"{item.Path}: the agent called it unchanged but its checksum differs from the parent's");
+                        }
+                        HardLink.Create(parent.Stored, target);
+                        tally.AddLinked(parent.Entry with { LastModified = Modified(listed) }, new FileInfo(target).Length, read: true);
+                        return;
+                    case FrameTag.Vanished:
+                        return;
+                    default:
+                        throw new AgentSessionException($"the agent could not read {item.Path}: {frame.Message}");
+                }
+            }
+        }
+        finally
+        {
+            if (output is not null)
+            {
+                await output.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The parent's files whose stored copy is still there, by path.</summary>
+    private Dictionary<string, (ManifestFile Entry, string Stored)> ParentFiles(BackupInfo? parent)
+    {
+        var files = new Dictionary<string, (ManifestFile, string)>(StringComparer.Ordinal);
+        if (parent is null)
+        {
+            return files;
+        }
+        var data = server.Catalog.DataDirectory(parent.Id);
+        var manifest = BackupManifest.Parse(File.ReadAllText(Path.Combine(data, BackupManifest.FileName)));
+        var root = StoredFiles.Root(data);
+        foreach (var entry in manifest.Files.Where(f => f.Path is not ("backup_label" or "tablespace_map")))
+        {
+            var stored = StoredFiles.Of(root, entry.Path);
+            if (File.Exists(stored))
+            {
+                files[entry.Path] = (entry, stored);
+            }
+        }
+        return files;
+    }
+
+    /// <summary>Modification times compare only on the node they were taken on: a parent taken from another node
+    /// (before a failover) is compared by checksum alone.</summary>
+    private static DateTimeOffset? ParentListTime(BackupInfo? parent, BackupSource source) =>
+        parent is not null && parent.SourceNode == source.Name ? parent.ListTime : null;
+
+    private static DateTimeOffset Modified(ListedFile file) => DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
+
+    private static async Task<long> StoreTextAsync(string root, string name, string text, DateTimeOffset now, FilesCopyTally tally, CancellationToken ct)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var target = StoredFiles.Of(root, name);
+        await using (var file = new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew)))
+        await using (var lz4 = LZ4Stream.Encode(file, new LZ4EncoderSettings { CompressionLevel = LZ4Level.L00_FAST }))
+        {
+            await lz4.WriteAsync(bytes, ct);
+        }
+        var compressed = new FileInfo(target).Length;
+        tally.AddStored(new ManifestFile(name, bytes.Length, "SHA256", Convert.ToHexStringLower(SHA256.HashData(bytes)), now), compressed);
+        return compressed;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Pgward.Backup.Files;
+
+/// <summary>
+/// The frames of a <c>/backup/{session}/files</c> answer. For each requested file, in the order asked: zero or more
+/// <see cref="Data"/> frames (<c>u32 length</c>, then that many bytes of the file's lz4 frame), then one of
+/// <see cref="Stored"/>, <see cref="Unchanged"/> (each <c>i64 size</c>, <c>u8 length</c>, the SHA-256 in hex of the
+/// uncompressed bytes read) or <see cref="Vanished"/>. <see cref="Failed"/> (<c>u16 length</c>, UTF-8 message) ends
+/// the answer early. Integers are big-endian.
+/// </summary>
+public enum FrameTag : byte
+{
+    Data = 1,
+    /// <summary>The file was sent whole: its data frames hold it.</summary>
+    Stored = 2,
+    /// <summary>The file has the parent's size and checksum: no data was sent.</summary>
+    Unchanged = 3,
+    /// <summary>The file was removed since the listing (a dropped table): it is not part of the backup, as with pg_basebackup.</summary>
+    Vanished = 4,
+    Failed = 5,
+}

@@ -1,0 +1,41 @@
+using Pgward.Backup.Base;
+
+namespace Pgward.Backup.Files;
+
+/// <summary>
+/// Decides, file by file, whether an incremental backup may reuse its parent's copy. Pure.
+/// <para>Sound rule for <see cref="ReuseAction.Link"/> (no read at all): the parent holds the path with the same size
+/// and the same <c>Last-Modified</c>, and the file's modification time now is older than when the parent began listing
+/// its files minus <see cref="Margin"/>. Any write after that listing would have set the mtime to a time at or after
+/// it, so the file has not been written since before the parent read it, and the parent's copy is its content. Both
+/// times are the node's clock (the agent reports when it listed), so clock skew between hosts plays no part.</para>
+/// </summary>
+public static class ReuseDecision
+{
+    /// <summary>Why 2 s: Linux stamps mtime from a coarse clock that lags the real time by up to a timer tick (a few
+    /// ms), some file systems keep whole seconds only (ext3, and the manifest's <c>Last-Modified</c> itself has
+    /// one-second resolution), and a write that began before the listing may set its mtime a moment before it. A file
+    /// within the margin is merely compared by checksum, which is always safe.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+
+    /// <param name="file">The file as the agent listed it now.</param>
+    /// <param name="parent">The parent manifest's entry for the same path, null when it has none (or its stored copy is gone).</param>
+    /// <param name="parentListTime">When the parent's listing began, on the node's clock; null when modification times
+    /// cannot be compared (the parent was taken from another node): then only checksums decide.</param>
+    public static ReuseAction Decide(ListedFile file, ManifestFile? parent, DateTimeOffset? parentListTime)
+    {
+        if (parent is null || parent.Size != file.Size || parent.Algorithm != "SHA256")
+        {
+            return ReuseAction.Send;
+        }
+        var modified = DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
+        var sameSecond = parent.LastModified is { } recorded && recorded.ToUnixTimeSeconds() == modified.ToUnixTimeSeconds();
+        if (!sameSecond)
+        {
+            // Written since: almost surely changed, so read once, sending while checksumming; the copy is still linked
+            // to the parent's when its checksum turns out equal (FilesBackupCopier), without a second read.
+            return ReuseAction.Send;
+        }
+        return parentListTime is { } listed && modified < listed - Margin ? ReuseAction.Link : ReuseAction.Compare;
+    }
+}

@@ -1,0 +1,49 @@
+using K4os.Compression.LZ4.Streams;
+using Pgward.Backup.Files;
+
+namespace Pgward.Backup.Recovery;
+
+/// <summary>
+/// The data directory's or one tablespace's part of a <see cref="Catalog.BackupMethod.Files"/> backup: a directory tree
+/// under <c>pgdata/</c> whose files are <c>&lt;name&gt;.lz4</c>. The data directory's part leaves out the
+/// tablespaces' trees under <c>pg_tblspc/</c> (each is a part of its own, restored where tablespace_map says).
+/// </summary>
+public sealed class FilesContentPart(string root, string? tablespaceOid) : ContentPart
+{
+    private const int ReadBuffer = 1 << 20;
+
+    public override string Name => tablespaceOid is null ? StoredFiles.DirectoryName : $"{StoredFiles.DirectoryName}/pg_tblspc/{tablespaceOid}";
+
+    public override string? TablespaceOid => tablespaceOid;
+
+    private string Prefix => tablespaceOid is null ? "" : $"pg_tblspc/{tablespaceOid}/";
+
+    public override IEnumerable<ContentEntry> Entries(CancellationToken ct) => Walk(root, "", ct);
+
+    private IEnumerable<ContentEntry> Walk(string directory, string relative, CancellationToken ct)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            ct.ThrowIfCancellationRequested();
+            var path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            if (entry is DirectoryInfo)
+            {
+                yield return new ContentEntry(path, Prefix + path, ContentEntryKind.Directory, null, null, () => Stream.Null);
+                if (!(tablespaceOid is null && relative == "pg_tblspc"))
+                {
+                    foreach (var inner in Walk(entry.FullName, path, ct))
+                    {
+                        yield return inner;
+                    }
+                }
+            }
+            else
+            {
+                var name = path.EndsWith(StoredFiles.Extension, StringComparison.Ordinal) ? path[..^StoredFiles.Extension.Length] : path;
+                var full = entry.FullName;
+                yield return new ContentEntry(name, Prefix + name, ContentEntryKind.File, null, null, () => LZ4Stream.Decode(
+                    new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBuffer, FileOptions.SequentialScan), extraMemory: 0, leaveOpen: false));
+            }
+        }
+    }
+}

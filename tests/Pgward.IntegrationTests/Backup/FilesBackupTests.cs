@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
+using Xunit;
+
+namespace Pgward.IntegrationTests.Backup;
+
+/// <summary>
+/// Files backups read by the node's agent (<c>backup_method = files</c>, <c>reuse_backup = link</c>): an incremental
+/// after a small change stores only that change and recovers exactly; a damaged middle link of a chain is named by
+/// verify and check; deleting the full leaves the incrementals whole (hard links).
+/// </summary>
+public sealed class FilesBackupTests : PgIntegrationTest
+{
+    protected override TimeSpan Deadline => TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task Incremental_after_a_small_change_stores_only_that_change_and_recovers_exactly_to_a_later_restore_point()
+    {
+        var (sandbox, agents, server) = await SetUpAsync();
+        await using var _ = agents;
+        var big = await RelationFileAsync(sandbox, "big");
+        var full = await server.CreateDoneBackupAsync(Token);
+        var fullInfo = Info(server, full);
+        Assert.Equal("files", fullInfo["method"]);
+        Assert.False(fullInfo.ContainsKey("parent_backup_id"));
+
+        // A small change, written to the data files by a checkpoint; the big table does not change.
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "INSERT INTO t SELECT g FROM generate_series(11, 15) g; CHECKPOINT", Token);
+        var create = await server.RunAsync(Token, "create");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        Assert.Contains($"starting incremental (from {full}) files backup", create.Error, StringComparison.Ordinal);
+        await server.ArchiveWalAsync(Token);
+        var incremental = (await server.RunAsync(Token, "list")).Out.Split('\n')[0].Split(' ')[0];
+        var info = Info(server, incremental);
+        Assert.Equal(full, info["parent_backup_id"]);
+        var fullSize = long.Parse(fullInfo["size"], System.Globalization.CultureInfo.InvariantCulture);
+        var ownSize = long.Parse(info["size"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(fullSize > 8 << 20, $"the full backup stored {fullSize} bytes");
+        Assert.True(ownSize < fullSize / 10, $"the incremental stored {ownSize} bytes of its own, the full {fullSize}\n{create}");
+        // The unchanged big table is the parent's file, linked, not sent again.
+        Assert.Equal(2, await LinkCountAsync(StoredFile(server, incremental, big)));
+
+        // One statement per call: statements sent together commit together.
+        foreach (var sql in new[] { "INSERT INTO t VALUES (16)", "INSERT INTO t VALUES (17)", "SELECT pg_create_restore_point('rp_17')", "INSERT INTO t VALUES (18)", "SELECT pg_switch_wal()" })
+        {
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), sql, Token);
+        }
+        await server.ArchiveWalAsync(Token);
+
+        var rows = await RecoverAsync(sandbox, server, incremental, "--target-name", "rp_17");
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 17)), rows);
+    }
+
+    [Fact]
+    public async Task Damaged_middle_link_is_named_by_verify_and_check_and_deleting_the_full_keeps_the_newest_whole()
+    {
+        var (sandbox, agents, server) = await SetUpAsync();
+        await using var _ = agents;
+        var t = await RelationFileAsync(sandbox, "t");
+        var full = await server.CreateDoneBackupAsync(Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "INSERT INTO t SELECT g FROM generate_series(11, 15) g; CHECKPOINT", Token);
+        var middle = await server.CreateDoneBackupAsync(Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE u AS SELECT 1 AS x; CHECKPOINT", Token);
+        var newest = await server.CreateDoneBackupAsync(Token);
+        Assert.Equal(middle, Info(server, newest)["parent_backup_id"]);
+
+        // The middle backup loses its copy of t; the newest keeps its own name for the same bytes.
+        File.Delete(StoredFile(server, middle, t));
+        var verify = await server.RunAsync(Token, "verify", middle);
+        Assert.True(verify.ExitCode == 14, verify.ToString());
+        Assert.Contains($"{t}: listed in the manifest but missing from the backup", verify.Out, StringComparison.Ordinal);
+        var check = await server.RunAsync(Token, "check", "--nagios");
+        Assert.Contains("PGWARD CRITICAL", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"backups intact: FAILED (backup {middle}: backup verify failed: {t}", check.Out, StringComparison.Ordinal);
+        var newestVerify = await server.RunAsync(Token, "verify", newest);
+        Assert.True(newestVerify.ExitCode == 0, newestVerify.ToString());
+
+        var delete = await server.RunAsync(Token, "delete", full);
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+        // What the middle backup linked from the full is its own now.
+        Assert.Equal("0", Info(server, middle)["linked_size"]);
+        var afterDelete = await server.RunAsync(Token, "verify", newest);
+        Assert.True(afterDelete.ExitCode == 0, afterDelete.ToString());
+        var rows = await RecoverAsync(sandbox, server, newest, "--target-immediate");
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 15)), rows);
+    }
+
+    private async Task<(Sandbox Sandbox, SandboxAgents Agents, BackupServerFixture Server)> SetUpAsync()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token);
+        var agents = await SandboxAgents.StartAsync(sandbox, [1], Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1),
+            "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);"
+            + "CREATE TABLE big AS SELECT g, md5(g::text) AS filler FROM generate_series(1, 200000) g; CHECKPOINT", Token);
+        var server = await BackupServerFixture.CreateAsync(Directory, sandbox.Conninfo(1), sandbox.ConnectionString(1), sandbox.DataDirectory(1), Token,
+            ("backup_method", "files"), ("reuse_backup", "link"), ("slot_name", "pgward_backup"));
+        // The backup server calls the agents with the cluster's token, trusting the sandbox's CA: root keys, before [backup].
+        var config = await File.ReadAllTextAsync(server.ConfigFile, Token);
+        await File.WriteAllTextAsync(server.ConfigFile, $"agent_token = '{SandboxAgents.Token}'\nagent_tls_ca_file = '{sandbox.CaFile}'\n" + config, Token);
+        // Files modified within the reuse margin are compared by checksum rather than linked: let it pass.
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System, Token);
+        return (sandbox, agents, server);
+    }
+
+    private static Dictionary<string, string> Info(BackupServerFixture server, string id) =>
+        File.ReadAllLines(Path.Combine(server.Layout.Backup(id), "backup.info"))
+            .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+
+    private static string StoredFile(BackupServerFixture server, string id, string path) =>
+        Path.Combine(server.Layout.Backup(id), "data", "pgdata", path + ".lz4");
+
+    private async Task<string> RelationFileAsync(Sandbox sandbox, string table) =>
+        await Sql.ScalarAsync<string>(sandbox.ConnectionString(1), $"SELECT pg_relation_filepath('{table}')", Token);
+
+    private async Task<int> LinkCountAsync(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%h", path]) { RedirectStandardOutput = true })!;
+        var output = await stat.StandardOutput.ReadToEndAsync(Token);
+        await stat.WaitForExitAsync(Token);
+        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Recovers the backup into a new directory, starts it as the postgres user until promoted, and returns t's ids.</summary>
+    private async Task<string> RecoverAsync(Sandbox sandbox, BackupServerFixture server, string id, params string[] target)
+    {
+        var destination = Path.Combine(Directory.Path, "restored-" + id, "data");
+        var recover = await server.RunAsync(Token, ["recover", id, destination, .. target, "--target-action", "promote"]);
+        Assert.True(recover.ExitCode == 0, recover.ToString());
+        await server.UseApphostRestoreCommandAsync(destination, Token);
+        var env = PgTestEnvironment.Require();
+        var port = FreePort.Next();
+        ServerRegistry.Track(destination);
+        var log = Path.Combine(Path.GetDirectoryName(destination)!, "server.log");
+        var start = await env.Runner.RunAsync(env.ToolRequest("pg_ctl",
+            ["-D", destination, "-l", log, "-o", $"-p {port} -k {Path.GetDirectoryName(destination)}", "-w", "-t", "60", "start"], TimeSpan.FromSeconds(90)), Token);
+        Assert.True(start.Succeeded, start.Describe() + "\n" + (File.Exists(log) ? await File.ReadAllTextAsync(log, Token) : "(no log)"));
+        try
+        {
+            var connection = sandbox.ConnectionString(port, "pgward");
+            await Sql.WaitUntilAsync(async () => !await Sql.ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", Token), Token);
+            return await Sql.ScalarAsync<string>(connection, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM t", Token);
+        }
+        finally
+        {
+            await ServerRegistry.StopAsync(destination, Pgward.Core.Postgres.ShutdownMode.Immediate, Token);
+        }
+    }
+}
