@@ -18,7 +18,8 @@ namespace Pgward.Backup;
 /// <item>WAL streaming through the slot, following the cluster through failovers. When the receiver stops on a problem
 /// an operator must fix (another cluster, a conflicting segment, WAL the server removed), the daemon says so and tries
 /// again, after 30 s and then longer, so that the fix is picked up without a restart.</item>
-/// <item>the upkeep (<see cref="BackupUpkeep"/>) at start and every <see cref="CronInterval"/>.</item>
+/// <item>the upkeep (<see cref="BackupUpkeep"/>) at start and every <see cref="CronInterval"/> (the known nodes; the
+/// rest once a minute).</item>
 /// <item>the scheduled backups of <c>backup_schedule</c> (<see cref="BackupScheduler"/>); it only waits when nothing is
 /// scheduled.</item>
 /// </list>
@@ -33,8 +34,9 @@ public static class BackupDaemon
     /// what stops these loops (a full disk, a cluster that is not ours) needs an operator, not a second.</summary>
     public static readonly LoopBackoff Backoff = new(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
-    /// <summary>How often the daemon runs the catalog's upkeep: 1 minute.</summary>
-    public static readonly TimeSpan CronInterval = TimeSpan.FromMinutes(1);
+    /// <summary>How often the daemon's upkeep loop wakes: 10 s. It reads the cluster's nodes again each time, and runs the
+    /// catalog's upkeep once a minute (<see cref="BackupUpkeep.RoundInterval"/>).</summary>
+    public static readonly TimeSpan CronInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>How long one round of upkeep may take before the loop counts as stuck and the service manager's watchdog
     /// is no longer fed: 30 minutes (a round reads back newly archived WAL, which after a long outage can be a lot).</summary>

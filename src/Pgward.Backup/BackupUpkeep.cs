@@ -17,6 +17,13 @@ namespace Pgward.Backup;
 /// </summary>
 public sealed class BackupUpkeep(BackupContext ctx)
 {
+    /// <summary>How often a whole round runs: 1 minute. The known nodes are read again at every call
+    /// (<see cref="BackupDaemon.CronInterval"/>), so that a standby registered just before the primary dies is where the
+    /// receiver looks for the new primary (the deployment guide's test lost a failover to a cache a minute old).</summary>
+    public static readonly TimeSpan RoundInterval = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset? _lastRound;
+
     private readonly BackupSettings _settings = BackupSettings.From(ctx.Options);
     private readonly BackupServerRegistration _registration = new(ctx.Options, ctx.Db, ctx.Reporter) { Endpoint = Http.BackupEndpoint.UrlOf(ctx.Root) };
     private string? _registrationProblem;
@@ -25,6 +32,13 @@ public sealed class BackupUpkeep(BackupContext ctx)
     /// <summary>A problem of the metadata is a warning here (the backup server works without it).</summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await new PrimaryLocator(ctx.Options.Conninfo, ctx.Layout, ctx.Db).RefreshKnownNodesAsync(ct);
+        var now = ctx.Time.GetUtcNow();
+        if (_lastRound is { } last && now - last < RoundInterval)
+        {
+            return;
+        }
+        _lastRound = now;
         var catalog = new BackupCatalog(ctx.Layout);
         var archive = new WalArchive(ctx.Layout);
         await new BackupWalCompletion(catalog, archive).RefreshAsync(ct);

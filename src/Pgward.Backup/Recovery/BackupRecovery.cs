@@ -13,10 +13,6 @@ namespace Pgward.Backup.Recovery;
 /// </summary>
 public sealed class BackupRecovery(BackupServer server)
 {
-    private const string RecoverySignal = "recovery.signal";
-    private const string StandbySignal = "standby.signal";
-    private const string AutoConf = "postgresql.auto.conf";
-
     private OperationContext Ctx => server.Context;
 
     public async Task<(BackupInfo? Backup, Outcome Outcome)> RunAsync(RecoveryRequest request, CancellationToken ct)
@@ -109,23 +105,10 @@ public sealed class BackupRecovery(BackupServer server)
 
     private async Task ConfigureAsync(string destination, BackupInfo backup, RecoveryRequest request, CancellationToken ct)
     {
-        var autoConf = Path.Combine(destination, AutoConf);
-        var existing = File.Exists(autoConf) ? await File.ReadAllTextAsync(autoConf, ct) : "";
-        await File.WriteAllTextAsync(autoConf,
-            RecoverySettings.CommentOutOwned(existing) + RecoverySettings.Render(backup.Id, request, Ctx.Time.GetUtcNow()), ct);
-        var reset = RecoverySettings.ClusterMemberSettingsIn(existing).ToList();
-        // standby.signal would win over recovery.signal and make the server a standby that never reaches the target
-        // (a standby's, or the agent's guard of a primary).
-        var standbySignal = Path.Combine(destination, StandbySignal);
-        if (File.Exists(standbySignal))
-        {
-            File.Delete(standbySignal);
-            reset.Add(StandbySignal);
-        }
+        var reset = await RecoveryFiles.WriteAsync(destination, backup.Id, request, Ctx.Time.GetUtcNow(), ct);
         Ctx.Reporter.Notice("the restored server is no member of the cluster: "
             + (reset.Count > 0 ? $"reset {string.Join(", ", reset)} (what pgward manages on a member); " : "")
             + "synchronous_standby_names = '' so that commits wait for no standby (set it again once the server has standbys)");
-        await File.WriteAllTextAsync(Path.Combine(destination, RecoverySignal), "", ct);
     }
 
     /// <summary>The nearest existing directory at or above <paramref name="destination"/>, and the topmost directory

@@ -124,42 +124,18 @@ public sealed class BackupRestorer(Action<string> progress)
         return size;
     }
 
-    /// <summary>Writes tablespace_map back, escaping as PostgreSQL does (a backslash before a backslash, newline or carriage return).</summary>
-    private static void WriteTablespaceMap(string destination, Dictionary<string, string> map)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var (oid, location) in map)
-        {
-            text.Append(oid).Append(' ');
-            foreach (var c in location)
-            {
-                text.Append(c is '\\' or '\n' or '\r' ? "\\" + c : c.ToString());
-            }
-            text.Append('\n');
-        }
-        File.WriteAllText(Path.Combine(destination, TablespaceMap), text.ToString());
-    }
+    private static void WriteTablespaceMap(string destination, Dictionary<string, string> map) =>
+        File.WriteAllText(Path.Combine(destination, TablespaceMap), Cluster.Backups.TablespaceMap.Render(map));
 
-    /// <summary>tablespace_map lines are <c>&lt;oid&gt; &lt;location&gt;</c>; a backslash escapes the next character.</summary>
     private static Dictionary<string, string> ReadTablespaceMap(string destination)
     {
         var path = Path.Combine(destination, TablespaceMap);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!File.Exists(path))
+        if (File.Exists(path))
         {
-            return map;
-        }
-        foreach (var line in File.ReadAllLines(path).Where(l => l.Length > 0))
-        {
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            if (space > 0)
+            foreach (var (oid, location) in Cluster.Backups.TablespaceMap.Parse(File.ReadAllText(path)))
             {
-                var location = new System.Text.StringBuilder();
-                for (var i = space + 1; i < line.Length; i++)
-                {
-                    location.Append(line[i] == '\\' && i + 1 < line.Length ? line[++i] : line[i]);
-                }
-                map[line[..space]] = location.ToString();
+                map[oid] = location;
             }
         }
         return map;

@@ -4,7 +4,7 @@ namespace Pgward.Backup.Recovery;
 /// Writes what makes a restored data directory recover to its target: <see cref="RecoverySettings"/> appended to
 /// postgresql.auto.conf (earlier lines of the same settings commented out), <c>recovery.signal</c>, and no
 /// <c>standby.signal</c> (it would win over recovery.signal and make the server a standby that never reaches the
-/// target). For restores on another host (<c>recover --node</c>); BackupRecovery keeps its own copy until the merge.
+/// target). For restores into a directory (<c>recover</c>) and on another host (<c>recover --node</c>).
 /// </summary>
 public static class RecoveryFiles
 {

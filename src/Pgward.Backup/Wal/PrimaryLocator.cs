@@ -57,6 +57,21 @@ public sealed class PrimaryLocator(string configuredConninfo, BackupLayout layou
         return best is null ? (null, "no node of the cluster is running as primary (" + string.Join("; ", seen) + ")") : (best, null);
     }
 
+    /// <summary>Reads the node records again, only to save them as the known nodes: a node registered after the receiver
+    /// last looked is then where it finds the metadata when the configured node is down. Problems are the receiver's
+    /// to report; this is a cache.</summary>
+    public async Task RefreshKnownNodesAsync(CancellationToken ct)
+    {
+        try
+        {
+            await ReadNodesAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+        {
+            // The next refresh, or the receiver, tries again.
+        }
+    }
+
     /// <summary>The node records from the first node that has them; null nodes with no problem when the configured
     /// node answers but has no pgward schema (a cluster not managed by pgward).</summary>
     private async Task<(IReadOnlyList<NodeRecord>? Nodes, string? Problem)> ReadNodesAsync(CancellationToken ct)

@@ -4,8 +4,7 @@ namespace Pgward.Cluster.Backups;
 
 /// <summary>
 /// A backup's <c>tablespace_map</c>: lines <c>&lt;oid&gt; &lt;location&gt;</c>, a backslash escaping the next character
-/// (PostgreSQL's read_tablespace_map). Pure. BackupRestorer keeps its own copy for the local restore until the merge
-/// joins the two.
+/// (PostgreSQL's read_tablespace_map). Pure: the puller and the local restore read and write it here.
 /// </summary>
 public static class TablespaceMap
 {
@@ -28,5 +27,21 @@ public static class TablespaceMap
             map.Add(new(line[..space], location.ToString()));
         }
         return map;
+    }
+
+    /// <summary>The file's text, escaping as PostgreSQL does (a backslash before a backslash, newline or carriage return).</summary>
+    public static string Render(IEnumerable<KeyValuePair<string, string>> map)
+    {
+        var text = new StringBuilder();
+        foreach (var (oid, location) in map)
+        {
+            text.Append(oid).Append(' ');
+            foreach (var c in location)
+            {
+                text.Append(c is '\\' or '\n' or '\r' ? "\\" + c : c.ToString());
+            }
+            text.Append('\n');
+        }
+        return text.ToString();
     }
 }
