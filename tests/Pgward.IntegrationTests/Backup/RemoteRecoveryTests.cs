@@ -103,6 +103,46 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
+    /// <summary>A files backup (read by node1's agent, stored per file with SHA-256 in its manifest) served to node2's agent:
+    /// the same pull, the delta comparing SHA-256, and the restored directory recovers to consistency.</summary>
+    [Fact]
+    public async Task Recover_node_restores_a_files_backup_and_delta_compares_its_sha256()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token, writeToken: false);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE files_rows AS SELECT g FROM generate_series(1, 5000) g", Token);
+            await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\n", Token);
+            var create = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "files-full");
+            Assert.True(create.ExitCode == 0, create.ToString());
+            var show = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "show", "files-full");
+            Assert.Contains("files", show.Out, StringComparison.Ordinal);
+
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", "--node", "node2",
+                "--target-immediate", "--target-action", "pause");
+            Assert.True(recover.ExitCode == 0, recover.ToString());
+            var delta = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", "--node", "node2",
+                "--target-immediate", "--target-action", "pause", "--delta");
+            Assert.True(delta.ExitCode == 0, delta.ToString());
+            var (fetched, total) = Fetched(delta.Error);
+            Assert.True(fetched * 100 < total, delta.ToString());
+
+            // Started, it replays the backup's WAL through wal-fetch and pauses once consistent, with the backup's rows.
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            Assert.Equal(5000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM files_rows", Token));
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
     [Fact]
     public async Task Clone_from_backup_restores_the_newest_backup_and_the_standby_streams_from_the_primary()
     {
