@@ -327,7 +327,7 @@ public static class BackupCommands
                 + "recover --node it with --target-immediate, start it (recovery pauses once the backup is consistent), stop it, then "
                 + "pgward node rejoin -d '<primary conninfo>' on it makes it a streaming standby again",
         };
-        var delta = new Option<bool>("--delta") { Description = "with --node: keep the files the node already has that match the backup (by CRC32C), fetch only the others" };
+        var delta = new Option<bool>("--delta") { Description = "with --node: keep the files the node already has that match the backup (by the checksum in its manifest: CRC32C or SHA-256), fetch only the others" };
         var time = new Option<string?>("--target-time") { Description = "recover to this time, e.g. '2026-11-25 16:34:07.123+00' (no zone: UTC)" };
         var xid = new Option<string?>("--target-xid") { Description = "recover to this transaction ID" };
         var name = new Option<string?>("--target-name") { Description = "recover to this restore point (pg_create_restore_point)" };

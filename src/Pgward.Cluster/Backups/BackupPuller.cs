@@ -12,10 +12,10 @@ namespace Pgward.Cluster.Backups;
 /// <summary>
 /// Pulls a backup from a backup server's endpoint into a stopped data directory on this host (<c>backup recover
 /// --node</c> through the node's agent, <c>standby clone --from-backup</c> from the CLI): the manifest first, then,
-/// with delta, a CRC32C of every local file of the backup's size (in parallel), then one request for the entries that
-/// are missing or differ. What the backup has not is removed. Files are written as the user running this (the caller
-/// gives the directories to the server account after), mode 0600, directories 0700. The caller checks that no server
-/// runs in the directory.
+/// with delta, a checksum (the manifest's: CRC32C or SHA-256) of every local file of the backup's size (in parallel),
+/// then one request for the entries that are missing or differ. What the backup has not is removed. Files are written
+/// as the user running this (the caller gives the directories to the server account after), mode 0600, directories
+/// 0700. The caller checks that no server runs in the directory.
 /// </summary>
 public sealed class BackupPuller(BackupEndpointClient client, Action<string> progress)
 {
