@@ -42,7 +42,7 @@ public static class BackupInfoFile
         Line("size", info.Size.ToString(CultureInfo.InvariantCulture));
         Line("data_size", info.DataSize.ToString(CultureInfo.InvariantCulture));
         Line("compression", "lz4");
-        Line("method", info.Method == BackupMethod.Files ? "files" : "tar");
+        Line("method", info.Method.ToName());
         Line("parent_backup_id", info.Parent);
         Line("linked_size", info.Method == BackupMethod.Files ? info.LinkedSize.ToString(CultureInfo.InvariantCulture) : null);
         Line("list_time", info.ListTime?.ToString("O", CultureInfo.InvariantCulture));

@@ -48,7 +48,7 @@ public static class BackupListing
             json.WriteString("end_time", b.EndTime?.ToString("O", CultureInfo.InvariantCulture));
             json.WriteNumber("size_bytes", b.Size);
             json.WriteNumber("data_size_bytes", b.DataSize);
-            json.WriteString("method", b.Method == BackupMethod.Files ? "files" : "tar");
+            json.WriteString("method", b.Method.ToName());
             json.WriteString("parent_backup_id", b.Parent);
             json.WriteNumber("linked_size_bytes", b.LinkedSize);
             json.WriteNumber("wal_size_bytes", walSizes.GetValueOrDefault(b.Id));

@@ -39,7 +39,7 @@ public static class EndpointRoutes
     }
 
     private static BackupSummary Summarize(BackupInfo b) => new(
-        b.Id, b.Name, b.Status.ToName(), "tar", null, b.Timeline,
+        b.Id, b.Name, b.Status.ToName(), b.Method.ToName(), b.Parent, b.Timeline,
         b.BeginLsn.IsValid ? b.BeginLsn.ToString() : null, b.EndLsn.IsValid ? b.EndLsn.ToString() : null,
         b.BeginTime, b.EndTime, b.DataSize);
 }

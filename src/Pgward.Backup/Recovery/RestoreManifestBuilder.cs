@@ -32,7 +32,7 @@ public static class RestoreManifestBuilder
                 && file.Algorithm != "NONE" && file.Size == entry.Size ? file : null;
             entries.Add(new RestoreEntry(entry.Path, entry.Kind, entry.Size, known?.Algorithm, known?.Checksum, entry.LinkTarget));
         }
-        return new RestoreManifest(backup.Id, backup.Method.ToString().ToLowerInvariant(), backup.SystemIdentifier, backup.Timeline,
+        return new RestoreManifest(backup.Id, backup.Method.ToName(), backup.SystemIdentifier, backup.Timeline,
             backup.BeginLsn.IsValid ? backup.BeginLsn.ToString() : null, backup.EndLsn.IsValid ? backup.EndLsn.ToString() : null,
             entries, tablespaces);
     }

@@ -74,7 +74,7 @@ public static class BackupCommandGroup
         await using var db = new DbConnector();
         try
         {
-            return CommandRunner.Finish(await operation(new BackupContext(options, reporter, db, env.Time, load.Bound), ct), reporter);
+            return CommandRunner.Finish(await operation(new BackupContext(options, reporter, db, env.Time, BackupServerNodeOptions.From(load)), ct), reporter);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

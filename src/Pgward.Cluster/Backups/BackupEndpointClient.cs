@@ -72,7 +72,7 @@ public sealed class BackupEndpointClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return (null, AgentHttpErrors.Describe(endpoint, e, options).Replace("agent at", "backup server at", StringComparison.Ordinal));
+            return (null, AgentHttpErrors.Describe(endpoint, e, options, "backup server"));
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
