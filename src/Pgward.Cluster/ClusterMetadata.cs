@@ -21,14 +21,23 @@ public static class ClusterMetadata
         {
             await using (connection)
             {
-                var store = new MetadataStore(connection);
-                if (await store.SchemaExistsAsync(ct))
+                // A server that stops between the connection and the read (a fast shutdown ends the session with
+                // 57P01) is a server that is down: the other nodes are asked, as when it could not be reached.
+                try
                 {
-                    var nodes = await store.GetNodesAsync(ct);
-                    KnownNodesCache.Save(ctx.Options, nodes);
-                    return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true, ctx.Options.NodeId), Outcome.Ok);
+                    var store = new MetadataStore(connection);
+                    if (await store.SchemaExistsAsync(ct))
+                    {
+                        var nodes = await store.GetNodesAsync(ct);
+                        KnownNodesCache.Save(ctx.Options, nodes);
+                        return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true, ctx.Options.NodeId), Outcome.Ok);
+                    }
+                    localProblem = "schema \"pgward\" does not exist in its database";
                 }
-                localProblem = "schema \"pgward\" does not exist in its database";
+                catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+                {
+                    localProblem = e.Message;
+                }
             }
         }
 
@@ -41,11 +50,18 @@ public static class ClusterMetadata
             }
             await using (remoteConnection)
             {
-                var store = new MetadataStore(remoteConnection);
-                if (await store.SchemaExistsAsync(ct))
+                try
                 {
-                    var from = nodeId is { } id ? $"node ID {id}" : "the upstream in primary_conninfo";
-                    return (new MetadataSource(await store.GetNodesAsync(ct), from, FromLocalNode: false, nodeId), Outcome.Ok);
+                    var store = new MetadataStore(remoteConnection);
+                    if (await store.SchemaExistsAsync(ct))
+                    {
+                        var from = nodeId is { } id ? $"node ID {id}" : "the upstream in primary_conninfo";
+                        return (new MetadataSource(await store.GetNodesAsync(ct), from, FromLocalNode: false, nodeId), Outcome.Ok);
+                    }
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+                {
+                    // Gone between the connection and the read, like one that could not be reached: the next is asked.
                 }
             }
         }
