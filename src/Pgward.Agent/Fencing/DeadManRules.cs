@@ -27,14 +27,19 @@ public static class DeadManRules
     /// <param name="postmaster">The PID of the running postmaster, null when none runs.</param>
     /// <param name="armedPostmaster">The postmaster the deadline applies to, 0 for any: the agent arms a server it saw
     /// writable by its PID, so that a server it has since started again read-only is not stopped for it.</param>
+    /// <param name="firedDeadline">The deadline the switch last stopped a postmaster for; null when it never did. Armed for
+    /// whichever postmaster runs, a deadline is enforced once: the server started after that (by a restarted agent, or
+    /// by its fence) is read-only (the guard), and the agent arms a new deadline before it takes writes again. Enforced
+    /// again, it stopped the read-only server the restarted agent had just started, which then never rejoined.</param>
     public static DeadManStep Decide(DeadManMode mode, long deadline, long now, bool agentAlive, bool replaced, int? postmaster,
-        int firedPostmaster, int armedPostmaster = 0)
+        int firedPostmaster, int armedPostmaster = 0, long? firedDeadline = null)
     {
         if (replaced || mode == DeadManMode.Exit)
         {
             return DeadManStep.Exit;
         }
-        var unstopped = postmaster is int pid && pid != firedPostmaster && (armedPostmaster == 0 || armedPostmaster == pid);
+        var enforced = armedPostmaster == 0 && firedDeadline == deadline;
+        var unstopped = postmaster is int pid && pid != firedPostmaster && (armedPostmaster == 0 || armedPostmaster == pid) && !enforced;
         if (mode == DeadManMode.Armed && now >= deadline && unstopped)
         {
             return DeadManStep.Fire;

@@ -29,6 +29,7 @@ public sealed class DeadManState : IDisposable
     private const int FiredPidOffset = 48;
     private const int FiredAtOffset = 56;
     private const int ArmedPostmasterOffset = 64;
+    private const int FiredDeadlineOffset = 72;
 
     private readonly MemoryMappedFile file;
     private readonly MemoryMappedViewAccessor view;
@@ -127,6 +128,14 @@ public sealed class DeadManState : IDisposable
     {
         get => view.ReadInt64(FiredAtOffset);
         set => view.Write(FiredAtOffset, value);
+    }
+
+    /// <summary>The deadline the switch last stopped a postmaster for (with <see cref="FiredPostmasterPid"/>), so that a
+    /// deadline armed for whichever postmaster runs stops one server, not also the read-only one started after it.</summary>
+    public long FiredDeadline
+    {
+        get => view.ReadInt64(FiredDeadlineOffset);
+        set => view.Write(FiredDeadlineOffset, value);
     }
 
     /// <summary>The postmaster an armed deadline applies to; 0 for whichever runs (a primary its agent leads).</summary>

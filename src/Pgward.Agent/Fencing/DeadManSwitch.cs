@@ -62,7 +62,8 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
             var mode = state.Mode;
             var deadline = state.Deadline;
             var step = DeadManRules.Decide(mode, deadline, now, agentAlive, state.SwitchPid != self,
-                PostmasterPid.RunningPid(dataDirectory), state.FiredPostmasterPid, state.ArmedPostmasterPid);
+                PostmasterPid.RunningPid(dataDirectory), state.FiredPostmasterPid, state.ArmedPostmasterPid,
+                state.FiredPostmasterPid != 0 ? state.FiredDeadline : null);
             if (step == DeadManStep.Fire)
             {
                 Fire(now, deadline);
@@ -95,6 +96,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
         // SIGQUIT is pg_ctl's immediate mode: every backend quits without answering its client, so no commit, whatever
         // its synchronous_commit, is acknowledged after this.
         var sent = Signals.Send(pid, Signals.SigQuit);
+        state.FiredDeadline = deadline;
         state.FiredPostmasterPid = pid;
         state.FiredAt = now;
         if (sent)

@@ -32,6 +32,19 @@ public sealed class DeadManRulesTests
     }
 
     [Fact]
+    public void Deadline_armed_for_any_postmaster_stops_one_and_not_the_read_only_server_started_after_it()
+    {
+        // Agent killed while it led: the switch stopped 42 for this deadline; the restarted agent starts 43 read-only.
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 43, 42, firedDeadline: Deadline));
+        // A new deadline (the agent led 43 again, then its lease lapsed) is enforced on it.
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline + 500, 2_000, agentAlive: true, replaced: false, 43, 42, firedDeadline: Deadline));
+        // Nothing left to stop for its deadline once the agent is gone: the switch ends.
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: false, replaced: false, 43, 42, firedDeadline: Deadline));
+        // Armed for one postmaster by its PID, the rule is that postmaster's: the same deadline stops it.
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, Deadline, 2_000, agentAlive: true, replaced: false, 43, 42, armedPostmaster: 43, firedDeadline: Deadline));
+    }
+
+    [Fact]
     public void Disarmed_switch_never_fires_and_ends_once_its_agent_is_gone()
     {
         Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Disarmed, 0, 5_000, agentAlive: true, replaced: false, 42, 0));
