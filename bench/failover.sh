@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark of automatic failover after the primary's host dies (issue 4; see BENCHMARKS.md, "Failover (issue 4)").
-# One command:  bench/failover.sh [--only all|repmgr|tls|repmgr-defaults|repmgr-tuned|pgward|pgward-sync|pgward-plain] [--rounds N] [--deadline SECONDS]
+# One command:  bench/failover.sh [--only all|repmgr|tls|sync|repmgr-defaults|repmgr-tuned|pgward|pgward-sync|pgward-plain] [--rounds N] [--deadline SECONDS]
 #
 # Configurations (run round by round in turn, so that load from other work falls on all of them alike):
 #   pgward          `pgward sandbox up --nodes 3` (primary, 2 standbys, witness, an agent per node) with its defaults:
 #                   scram-sha-256 and verify-full TLS for PostgreSQL, HTTPS between the agents;
-#   pgward-sync     the same with replication_mode = sync;
+#   pgward-sync     the same with replication_mode = sync (`--only sync` runs pgward and this: async is its baseline);
 #   pgward-plain    the same as pgward without TLS (`sandbox up --tls false`: PostgreSQL without ssl, agents over plain
 #                   HTTP on loopback), the baseline that shows what TLS costs (`--only tls` runs pgward and this);
 #   repmgr-defaults repmgr 5.3's repmgrd with its defaults (monitor_interval_secs=2, reconnect_attempts=6,
@@ -58,8 +58,9 @@ case "$only" in
     all) configs=(pgward pgward-sync repmgr-defaults repmgr-tuned) ;;
     repmgr) configs=(repmgr-defaults repmgr-tuned) ;;
     tls) configs=(pgward pgward-plain) ;;
+    sync) configs=(pgward pgward-sync) ;;
     pgward | pgward-sync | pgward-plain | repmgr-defaults | repmgr-tuned) configs=("$only") ;;
-    *) echo "--only must be all, repmgr, tls, repmgr-defaults, repmgr-tuned, pgward, pgward-sync or pgward-plain, not \"$only\"" >&2; exit 2 ;;
+    *) echo "--only must be all, repmgr, tls, sync, repmgr-defaults, repmgr-tuned, pgward, pgward-sync or pgward-plain, not \"$only\"" >&2; exit 2 ;;
 esac
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds must be a positive number, not \"$rounds\"" >&2; exit 2; }
 [[ "$deadline" =~ ^[1-9][0-9]*$ ]] || { echo "--deadline must be a positive number of seconds, not \"$deadline\"" >&2; exit 2; }

@@ -132,7 +132,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
             // then, rather than wait out standby_follow_timeout.
             var quick = ctx.With(ctx.Options with { StandbyFollowTimeout = AutomaticFollowTimeout });
-            var followed = await new StandbyFollow(quick).RunAsync(primaryId, wait: true, dryRun: false, ct);
+            var followed = await new StandbyFollow(quick).RunElectedAsync(primaryId, ct);
             if (followed.Succeeded || !ctx.Options.AutoRejoin || primary is null)
             {
                 return followed;

@@ -17,6 +17,25 @@ public sealed class StandbyFollow(OperationContext ctx)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often an agent's follow asks the primary just elected whether its promotion finished: 100 ms. Its
+    /// first heartbeat as the leader arrives before <c>pg_promote()</c> returns, and in sync mode its first commits wait
+    /// for this standby; at <c>promote_check_interval</c> (1 s) the follow took a second longer than the promotion.</summary>
+    public static readonly TimeSpan ElectedPrimaryPoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The node an agent follows because a majority elected it, or null (the command's follow).</summary>
+    private int? electedPrimary;
+
+    /// <summary>
+    /// The agent's follow of <paramref name="primaryId"/>, the primary its voters elected: only that node is asked (the
+    /// old primary is no longer one, and a dead host would hold the attempt for its whole connect timeout), every
+    /// <see cref="ElectedPrimaryPoll"/> until its promotion finished, for at most <c>primary_follow_timeout</c>.
+    /// </summary>
+    public Task<Outcome> RunElectedAsync(int primaryId, CancellationToken ct)
+    {
+        electedPrimary = primaryId;
+        return RunAsync(primaryId, wait: true, dryRun: false, ct);
+    }
+
     public async Task<Outcome> RunAsync(int? upstreamNodeId, bool wait, bool dryRun, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
@@ -52,7 +71,7 @@ public sealed class StandbyFollow(OperationContext ctx)
         }
         ctx.Reporter.Notice($"attaching to upstream {target!.Describe()}");
         var replication = PrimaryConninfoFor(target);
-        var (problem, timeline) = await CheckAsync(facts, target, replication, ct);
+        var (problem, timeline) = await CheckAsync(facts, target, replication, primary, ct);
         if (problem is not null)
         {
             return problem;
@@ -69,13 +88,14 @@ public sealed class StandbyFollow(OperationContext ctx)
     // whole connect timeout.
     private async Task<PrimaryConnection?> FindPrimaryAsync(IReadOnlyList<NodeRecord> nodes, int? upstreamNodeId, bool wait, CancellationToken ct)
     {
-        var others = nodes.Where(n => n.NodeId != ctx.Options.NodeId).ToList();
+        var others = nodes.Where(n => n.NodeId != ctx.Options.NodeId && (electedPrimary is null || n.NodeId == electedPrimary)).ToList();
         PrimaryConnection? found = null;
         await Waiting.UntilAsync(async token =>
         {
             found = await ClusterMetadata.ConnectPrimaryAsync(ctx, others, upstreamNodeId, token);
             return found is not null;
-        }, wait ? ctx.Options.PrimaryFollowTimeout : TimeSpan.Zero, ctx.Options.PromoteCheckInterval, ctx.Time, ct);
+        }, wait ? ctx.Options.PrimaryFollowTimeout : TimeSpan.Zero,
+            electedPrimary is null ? ctx.Options.PromoteCheckInterval : ElectedPrimaryPoll, ctx.Time, ct);
         return found;
     }
 
@@ -108,15 +128,17 @@ public sealed class StandbyFollow(OperationContext ctx)
             .With("application_name", ctx.Options.NodeName);
 
     /// <returns>The problem that refuses the follow, or the follow target's timeline.</returns>
-    private async Task<(Outcome? Problem, int Timeline)> CheckAsync(ServerFacts local, NodeRecord target, Conninfo replication, CancellationToken ct)
+    private async Task<(Outcome? Problem, int Timeline)> CheckAsync(ServerFacts local, NodeRecord target, Conninfo replication,
+        PrimaryConnection primary, CancellationToken ct)
     {
-        var attempt = await ctx.Db.TryOpenAsync(target.Conninfo, ct);
-        if (attempt.Connection is not { } sql)
+        var (sql, owned, error) = await ConnectAsync(target, primary, ct);
+        if (sql is null)
         {
-            return (Fail($"unable to connect to {target.Describe()}: {attempt.Error}"), 0);
+            return (Fail($"unable to connect to {target.Describe()}: {error}"), 0);
         }
-        await using var _ = sql;
-        var (identity, error) = await ReplicationProbe.ReadAsync(replication, sql, ct);
+        await using var _ = owned;
+        UpstreamIdentity? identity;
+        (identity, error) = await ReplicationProbe.ReadAsync(replication, sql, ct);
         if (identity is null)
         {
             return (Fail($"unable to open a replication connection to {target.Describe()}: {error}",
@@ -144,7 +166,7 @@ public sealed class StandbyFollow(OperationContext ctx)
     {
         var (self, target, replication, timeline, _) = plan;
         var slotName = ctx.Options.UseReplicationSlots ? NodeRecords.SlotName(self.NodeId) : null;
-        if (slotName is not null && await CreateSlotAsync(target, slotName, ct) is { } slotProblem)
+        if (slotName is not null && await CreateSlotAsync(target, primary, slotName, ct) is { } slotProblem)
         {
             return slotProblem;
         }
@@ -166,16 +188,30 @@ public sealed class StandbyFollow(OperationContext ctx)
         return Outcome.Ok;
     }
 
-    private async Task<Outcome?> CreateSlotAsync(NodeRecord target, string slotName, CancellationToken ct)
+    private async Task<Outcome?> CreateSlotAsync(NodeRecord target, PrimaryConnection primary, string slotName, CancellationToken ct)
     {
-        var attempt = await ctx.Db.TryOpenAsync(target.Conninfo, ct);
-        if (attempt.Connection is not { } upstream)
+        var (upstream, owned, error) = await ConnectAsync(target, primary, ct);
+        if (upstream is null)
         {
-            return Fail($"unable to connect to {target.Describe()} to create replication slot \"{slotName}\": {attempt.Error}");
+            return Fail($"unable to connect to {target.Describe()} to create replication slot \"{slotName}\": {error}");
         }
-        await using var _ = upstream;
+        await using var _ = owned;
         await ReplicationSlots.EnsureAsync(upstream, slotName, ct);
         return null;
+    }
+
+    /// <summary>A connection to <paramref name="target"/>: the primary's when the target is the primary (each new one is a
+    /// TLS and scram handshake, and the follow of a new primary is on the failover's clock), else a new one, which the
+    /// caller disposes (<c>Owned</c>).</summary>
+    private async Task<(NpgsqlConnection? Connection, NpgsqlConnection? Owned, string? Error)> ConnectAsync(NodeRecord target,
+        PrimaryConnection primary, CancellationToken ct)
+    {
+        if (primary.Node.NodeId == target.NodeId)
+        {
+            return (primary.Connection, null, null);
+        }
+        var attempt = await ctx.Db.TryOpenAsync(target.Conninfo, ct);
+        return (attempt.Connection, attempt.Connection, attempt.Error);
     }
 
     /// <summary>Whether the WAL receiver streams from the new upstream on its timeline (or a later one). A standby whose
