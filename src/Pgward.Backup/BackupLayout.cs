@@ -39,6 +39,9 @@ public sealed class BackupLayout(string root)
 
     public string ReceiverPidFile => Path.Combine(Root, "receive-wal.pid");
 
+    /// <summary>Held (an exclusive lock on the open file) by the one <c>backup create</c> that copies a backup.</summary>
+    public string BackupLockFile => Path.Combine(Root, "backup.lock");
+
     /// <summary>Where <c>receive-wal --reset</c> leaves the position the receiver restarts from (<c>TLI LSN</c>).</summary>
     public string ResetFile => Path.Combine(StreamingDirectory, "reset");
 

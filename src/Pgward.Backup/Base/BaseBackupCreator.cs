@@ -58,6 +58,13 @@ public sealed class BaseBackupCreator(BackupServer server)
             Ctx.Reporter.Notice("no DONE files backup of this cluster to compare with: taking a full files backup");
         }
 
+        var (runLock, lockProblem) = BackupRunLock.TryTake(server.Layout);
+        if (runLock is null)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadBaseBackup, lockProblem ?? $"another backup is running on this backup server{Running(catalog)}",
+                hint: lockProblem is null ? "one backup runs at a time; wait for it to end (pgward backup list), or stop it" : null));
+        }
+        using var _ = runLock;
         var begin = Ctx.Time.GetUtcNow();
         BackupFileModes.CreateDirectory(server.Layout.BaseDirectory);
         var id = BackupIds.Next(begin, candidate => Directory.Exists(catalog.BackupDirectory(candidate)));
@@ -97,6 +104,12 @@ public sealed class BaseBackupCreator(BackupServer server)
         return (final, Outcome.Fail(ExitCodes.BadBaseBackup, $"{waiting} after waiting {waitTimeout.TotalSeconds:0} s",
             hint: "check that WAL streaming runs (pgward backup check); the backup becomes DONE by itself when the WAL arrives"));
     }
+
+    /// <summary>": backup ID (PID n)" for the backup being copied, as its backup.info says; empty when none says so yet.</summary>
+    private static string Running(BackupCatalog catalog) =>
+        catalog.List().LastOrDefault(b => b.Status == BackupStatus.Started) is { } started
+            ? $": backup {started.Id}{(started.Pid is { } pid ? $" (PID {pid})" : "")}"
+            : "";
 
     private async Task<BackupInfo> CopyAsync(PgBinaries binaries, BackupSource source, BackupInfo info, CancellationToken ct)
     {

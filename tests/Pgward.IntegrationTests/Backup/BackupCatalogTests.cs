@@ -15,6 +15,18 @@ public sealed class BackupCatalogTests : PgIntegrationTest
         await primary.ExecuteAsync("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS filler FROM generate_series(1, 20000) g", Token);
         var server = await BackupServerFixture.CreateAsync(Directory, primary, Token);
 
+        // One backup at a time: while another process holds the lock (here the test's), create starts nothing.
+        var (held, problem) = BackupRunLock.TryTake(server.Layout);
+        Assert.True(held is not null, problem);
+        using (held)
+        {
+            var refused = await server.RunAsync(Token, "create", "--name", "monday");
+            Assert.True(refused.ExitCode == 14, refused.ToString());
+            Assert.Contains("another backup is running on this backup server", refused.Error, StringComparison.Ordinal);
+            Assert.False(System.IO.Directory.Exists(server.Layout.BaseDirectory) && System.IO.Directory.EnumerateDirectories(server.Layout.BaseDirectory).Any());
+            Assert.Null(BackupRunLock.TryTake(server.Layout).Lock);
+        }
+
         var create = await server.RunAsync(Token, "create", "--name", "monday");
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.Contains("WAITING_FOR_WALS", create.Error, StringComparison.Ordinal);
