@@ -104,11 +104,14 @@ public sealed class BackupSchedule
     /// backup of the catalog, scheduled or taken by hand, failed included: the run took place) and if that time is
     /// nearer than the next one. A daemon restarted a few minutes after 02:00 takes the nightly backup late; one that
     /// was down all day waits for the next night rather than take the day's backup at a time nobody chose. Barman does
-    /// not catch up at all (cron runs <c>barman backup</c> or not); anacron catches up whatever the delay.
+    /// not catch up at all (cron runs <c>barman backup</c> or not); anacron catches up whatever the delay. A backup
+    /// server with no backup yet (<paramref name="lastBackupBegin"/> null) missed nothing, since it did not run then: its
+    /// first backup is the operator's <c>backup create</c> (which would otherwise find this one running and be refused,
+    /// half of each day) or the next scheduled run.
     /// </summary>
     public ScheduledRun? Missed(DateTimeOffset now, DateTimeOffset? lastBackupBegin)
     {
-        if (Previous(now) is not { } previous || lastBackupBegin >= previous.At)
+        if (lastBackupBegin is null || Previous(now) is not { } previous || lastBackupBegin >= previous.At)
         {
             return null;
         }

@@ -111,7 +111,9 @@ public sealed class BackupScheduleTests
 
         // Started at 02:10 on Sunday, the last backup Friday's: Sunday's full backup is taken now.
         Assert.Equal(new ScheduledRun(sunday.AddHours(2), ScheduledBackupKind.Full), schedule.Missed(sunday.AddHours(2).AddMinutes(10), friday));
-        Assert.Equal(new ScheduledRun(sunday.AddHours(2), ScheduledBackupKind.Full), schedule.Missed(sunday.AddHours(13).AddMinutes(59), null));
+        Assert.Equal(new ScheduledRun(sunday.AddHours(2), ScheduledBackupKind.Full), schedule.Missed(sunday.AddHours(13).AddMinutes(59), friday));
+        // A backup server with no backup yet missed nothing: its first backup is the operator's, or the next run.
+        Assert.Null(schedule.Missed(sunday.AddHours(2).AddMinutes(10), null));
         // Half a day late or more, the next run is nearer: wait for it.
         Assert.Null(schedule.Missed(sunday.AddHours(14), friday));
         // A backup began at or after the time (this daemon's before a restart, or one taken by hand): nothing was missed.
