@@ -110,6 +110,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>How often an automatic follow looks for the new primary while it is being promoted: 100 ms.</summary>
+    private static readonly TimeSpan NewPrimaryPoll = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long an automatic follow waits for streaming from the new primary before it rejoins instead.</summary>
     private static readonly TimeSpan AutomaticFollowTimeout = TimeSpan.FromSeconds(5);
 
@@ -131,7 +134,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
             // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
             // then, rather than wait out standby_follow_timeout.
-            var quick = ctx.With(ctx.Options with { StandbyFollowTimeout = AutomaticFollowTimeout });
+            // The new primary's heartbeat comes when it won, before its promotion ends: look for it often, not every
+            // promote_check_interval (1 s), or this standby follows a second late (a switchover's siblings, issue 17).
+            var quick = ctx.With(ctx.Options with { StandbyFollowTimeout = AutomaticFollowTimeout, PromoteCheckInterval = NewPrimaryPoll });
             var followed = await new StandbyFollow(quick).RunAsync(primaryId, wait: true, dryRun: false, ct);
             if (followed.Succeeded || !ctx.Options.AutoRejoin || primary is null)
             {

@@ -15,7 +15,9 @@ namespace Pgward.Cluster.Operations;
 /// </summary>
 public sealed class StandbyFollow(OperationContext ctx)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the local WAL receiver is looked at while it connects to the new upstream: a local query, and
+    /// a switchover's last step waits for it.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     public async Task<Outcome> RunAsync(int? upstreamNodeId, bool wait, bool dryRun, CancellationToken ct)
     {
