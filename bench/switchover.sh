@@ -83,7 +83,7 @@ bench=(dotnet "$bench_dir/pgward-bench.dll")
 
 # One series: run_series on|off. Results in $work/MODE/{cmd.ms,gap.ms,acked,lost,show.status}.
 run_series() {
-    local mode="$1" tls n i target source load_status show_status cmd_ms gap_ms acked unknown failed lost t0 t1 hosts connection
+    local mode="$1" status tls n i target source load_status show_status cmd_ms gap_ms acked unknown failed lost t0 t1 hosts connection
     tls="$([[ "$mode" == on ]] && echo true || echo false)"
     dir="$work/sandbox-$mode"
     port="$([[ "$mode" == on ]] && echo "$base_port" || echo "$((base_port + 10))")"
@@ -121,11 +121,19 @@ run_series() {
         wait_for "write load ready (log $work/load.$i.err)" 30 test -f "$work/$mode/ready"
 
         t0="${EPOCHREALTIME/./}"
-        if ! "$pgward" -f "$dir/node$target/pgward.conf" standby switchover --siblings-follow >"$work/$mode/switchover.$i.log" 2>&1; then
+        # Each line of the command's output stamped with the time it arrived (µs since the epoch), to time its phases
+        # against the agents' logs; the first line is the start.
+        echo "$t0 (started)" >"$work/$mode/switchover.$i.log"
+        set +e
+        "$pgward" -f "$dir/node$target/pgward.conf" standby switchover --siblings-follow 2>&1 \
+            | while IFS= read -r line; do echo "${EPOCHREALTIME/./} $line"; done >>"$work/$mode/switchover.$i.log"
+        status="${PIPESTATUS[0]}"
+        set -e
+        t1="${EPOCHREALTIME/./}"
+        if [[ "$status" -ne 0 ]]; then
             cat "$work/$mode/switchover.$i.log" >&2
             fail "switchover $i to node$target"
         fi
-        t1="${EPOCHREALTIME/./}"
         touch "$work/$mode/stop"
         load_status=0
         wait "$load_pid" || load_status=$?

@@ -83,7 +83,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// <param name="synchronousStandbyNames">In sync mode, the new primary's <c>synchronous_standby_names</c>: set
     /// before the promotion, because a standby cloned before the setting had none, and every commit it took between
     /// its promotion and the agent's next check would be acknowledged with no standby holding it.</param>
-    public Task<Outcome> PromoteAsync(long term, string? synchronousStandbyNames, CancellationToken ct) =>
+    /// <param name="promoted">Told the outcome as soon as it is known, before the witnesses' copies are refreshed: an
+    /// operator's switchover waits for it, and refreshes them itself at its end.</param>
+    public Task<Outcome> PromoteAsync(long term, string? synchronousStandbyNames, Action<Outcome> promoted, CancellationToken ct) =>
         RunAsync("repmgrd_failover_promote", $"node {ctx.Options.NodeId} promoted to primary after winning term {term}", term, async _ =>
         {
             if (synchronousStandbyNames is not null)
@@ -103,7 +105,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                     CommandEnvironment((StandbyPromote.ElectedTermVariable, term.ToString(CultureInfo.InvariantCulture)))), "promote_command")
                 : await new StandbyPromote(ctx).RunElectedAsync(ct);
             return outcome.Succeeded ? await KeepGuardAsync(ct) : outcome;
-        }, ct, syncWitnessesFrom: ctx.Options.NodeId);
+        }, ct, syncWitnessesFrom: ctx.Options.NodeId, answer: promoted);
 
     /// <summary>How long an automatic rejoin by pg_rewind (or a plain re-point) waits for streaming before it re-clones.</summary>
     private static readonly TimeSpan AutomaticRejoinStreamTimeout = TimeSpan.FromSeconds(15);
@@ -131,6 +133,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             }
             // Not streaming soon means forked, most likely (a thawed old primary sent WAL after the check): rejoin
             // then, rather than wait out standby_follow_timeout.
+            // The new primary's heartbeat comes when it won, before its promotion ends: RunElectedAsync looks for it every
+            // 100 ms, not every promote_check_interval (1 s), or this standby follows a second late (in sync mode the new
+            // primary's first commits wait for it; a switchover's siblings, issue 17).
             var quick = ctx.With(ctx.Options with { StandbyFollowTimeout = AutomaticFollowTimeout });
             var followed = await new StandbyFollow(quick).RunElectedAsync(primaryId, ct);
             if (followed.Succeeded || !ctx.Options.AutoRejoin || primary is null)
@@ -229,8 +234,9 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         RunAsync(eventName, details, term: null, action, ct, syncWitnessesFrom);
 
     /// <param name="term">The term the action belongs to, logged as its own property; null when none does.</param>
+    /// <param name="answer">Told the outcome before the witnesses are synced.</param>
     private async Task<Outcome> RunAsync(string eventName, string details, long? term, Func<LocalServer, Task<Outcome>> action, CancellationToken ct,
-        int? syncWitnessesFrom = null)
+        int? syncWitnessesFrom = null, Action<Outcome>? answer = null)
     {
         var what = eventName.Replace('_', ' ');
         if (term is { } t)
@@ -258,6 +264,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 break;
         }
         events.Record(eventName, outcome.Succeeded, outcome.Succeeded ? details : $"{details}: {outcome.Error}");
+        answer?.Invoke(outcome);
         if (outcome.Succeeded && syncWitnessesFrom is { } from)
         {
             await SyncWitnessesAsync(from, ct);

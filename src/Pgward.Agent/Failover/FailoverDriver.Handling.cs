@@ -125,7 +125,7 @@ public sealed partial class FailoverDriver
                         var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
                         try
                         {
-                            outcome = await actuator!.PromoteAsync(promote.Term, WantedSyncStandbys(), ct);
+                            outcome = await actuator!.PromoteAsync(promote.Term, WantedSyncStandbys(), Finish, ct);
                         }
                         finally
                         {

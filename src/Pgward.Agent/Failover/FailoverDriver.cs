@@ -48,6 +48,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateBounded<Func<CancellationToken, Task>>(
         new BoundedChannelOptions(WorkCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // A look at the server asked for out of turn (a promotion request), at most one waiting: the probe loop takes it.
+    private readonly Channel<bool> lookNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
     private readonly List<Task> detaching = [];
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
@@ -124,9 +126,11 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         // The candidacy carries this node's position, from the loop's latest look at the server: a switchover asks
         // right after the candidate received the old primary's shutdown checkpoint, and a look taken before that made
-        // the candidate "behind" voters that had received it. Wait for a look taken after the request, then a tick
+        // the candidate "behind" voters that had received it. Wait for a look taken after the request (asked for at once:
+        // the probe's next tick is up to a tick interval away, all of it in a switchover's write gap), then a tick
         // hands it to the decisions before the request does.
         var asked = ctx.Time.GetUtcNow();
+        lookNow.Writer.TryWrite(true);
         await Waiting.UntilAsync(_ => Task.FromResult(seen.At > asked), FreshLookTimeout, FreshLookPoll, ctx.Time, ct);
         inbox.Writer.TryWrite(new FailoverInput.Tick());
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -314,9 +318,40 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(setup!.Options.TickInterval, ctx.Time);
-        while (await Ticks.NextAsync(timer, ct))
+        var tick = Ticks.NextAsync(timer, ct);
+        var asked = LookAskedAsync(ct);
+        while (true)
         {
+            if (await Task.WhenAny(tick, asked) == tick)
+            {
+                if (!await tick)
+                {
+                    return;
+                }
+                tick = Ticks.NextAsync(timer, ct);
+            }
+            else
+            {
+                if (!await asked)
+                {
+                    return;
+                }
+                asked = LookAskedAsync(ct);
+            }
             await ObserveAsync(probe, ct);
+        }
+    }
+
+    /// <summary>Completes when a look is asked for out of turn (<see cref="lookNow"/>); false once the loop is to stop.</summary>
+    private async Task<bool> LookAskedAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await lookNow.Reader.WaitToReadAsync(ct) && lookNow.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

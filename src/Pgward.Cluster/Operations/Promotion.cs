@@ -1,5 +1,5 @@
-using System.Globalization;
 using Npgsql;
+using Pgward.Core;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Operations;
@@ -12,6 +12,9 @@ public sealed class Promotion(OperationContext ctx)
 {
     private static readonly TimeSpan QuerySlack = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the end of recovery is looked at: what comes after the promotion waits until it is seen.</summary>
+    private static readonly TimeSpan EndOfRecoveryPoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Null when the promotion was requested (and, for pg_promote, finished); else what went wrong.</summary>
     public async Task<string?> RequestAsync(NpgsqlConnection local, CancellationToken ct)
     {
@@ -21,21 +24,69 @@ public sealed class Promotion(OperationContext ctx)
             return await ShellCommand.RunAsync(ctx, command, timeout, ct);
         }
         var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-        await using var cmd = new NpgsqlCommand(
-            string.Create(CultureInfo.InvariantCulture, $"SELECT pg_promote(wait => true, wait_seconds => {seconds})"), local)
-        {
-            CommandTimeout = seconds + (int)QuerySlack.TotalSeconds,
-        };
+        // Not pg_promote(wait => true): it looks every 100 ms, and it cannot wake a startup process that sleeps out
+        // wal_retrieve_retry_interval after the request (PromotionWake).
+        await using var cmd = new NpgsqlCommand("SELECT pg_promote(wait => false)", local) { CommandTimeout = (int)QuerySlack.TotalSeconds };
         try
         {
-            return (bool)(await cmd.ExecuteScalarAsync(ct))!
-                ? null
-                : $"pg_promote() did not finish within {seconds} seconds (promote_check_timeout)";
+            if (!(bool)(await cmd.ExecuteScalarAsync(ct))!)
+            {
+                return "pg_promote() could not signal the postmaster";
+            }
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             ctx.Reporter.Info($"pg_promote() is not permitted ({e.MessageText}); using pg_ctl promote");
             return await PgCtlPromoteAsync(timeout, ct);
+        }
+        return await WaitForEndOfRecoveryAsync(local, timeout, ct)
+            ? null
+            : $"pg_promote() did not finish within {seconds} seconds (promote_check_timeout)";
+    }
+
+    /// <summary>Polls the end of recovery, waking the startup process when it sleeps out the retry interval.</summary>
+    private async Task<bool> WaitForEndOfRecoveryAsync(NpgsqlConnection local, TimeSpan timeout, CancellationToken ct)
+    {
+        var requested = ctx.Time.GetUtcNow();
+        DateTimeOffset? woken = null;
+        var canWake = true;
+        return await Waiting.UntilAsync(async token =>
+        {
+            await using var look = new NpgsqlCommand(
+                "SELECT pg_is_in_recovery(), (SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup')", local);
+            await using var row = await look.ExecuteReaderAsync(token);
+            await row.ReadAsync(token);
+            var inRecovery = row.GetBoolean(0);
+            var waitEvent = row.IsDBNull(1) ? null : row.GetString(1);
+            await row.DisposeAsync();
+            if (!inRecovery)
+            {
+                return true;
+            }
+            var now = ctx.Time.GetUtcNow();
+            if (canWake && PromotionWake.Due(waitEvent, now - requested, now - woken))
+            {
+                woken = now;
+                canWake = await WakeAsync(local, token);
+            }
+            return false;
+        }, timeout, EndOfRecoveryPoll, ctx.Time, ct);
+    }
+
+    /// <summary>A reload: its SIGHUP sets the startup process's latch. False when this user may not reload.</summary>
+    private async Task<bool> WakeAsync(NpgsqlConnection local, CancellationToken ct)
+    {
+        try
+        {
+            await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", local);
+            await reload.ExecuteScalarAsync(ct);
+            ctx.Reporter.Info("woke the startup process, which slept out wal_retrieve_retry_interval after the promotion request");
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            ctx.Reporter.Debug($"the startup process sleeps out wal_retrieve_retry_interval and cannot be woken: {e.MessageText}");
+            return false;
         }
     }
 

@@ -15,7 +15,9 @@ namespace Pgward.Cluster.Operations;
 /// </summary>
 public sealed class StandbyFollow(OperationContext ctx)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the local WAL receiver is looked at while it connects to the new upstream: a local query, and
+    /// a switchover's last step waits for it.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How often an agent's follow asks the primary just elected whether its promotion finished: 100 ms. Its
     /// first heartbeat as the leader arrives before <c>pg_promote()</c> returns, and in sync mode its first commits wait

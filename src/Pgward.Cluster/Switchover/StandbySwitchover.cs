@@ -52,7 +52,8 @@ public sealed class StandbySwitchover(OperationContext ctx)
         // deadlines (each bounded by its pgward.conf timeout) and roll back or finish.
         var result = await new SwitchoverOrchestrator(new AgentSwitchoverActions(ctx, agents, plan, request.ForceRewind), ctx.Reporter)
             .RunAsync(plan, CancellationToken.None);
-        if (result.Phase == SwitchoverPhase.Done)
+        // Without a witness there is no copy to refresh: not two more connections at the end of every switchover.
+        if (result.Phase == SwitchoverPhase.Done && source.Nodes.Any(n => n.Type == NodeType.Witness))
         {
             await SyncWitnessesAsync(plan, CancellationToken.None);
         }
