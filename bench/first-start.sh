@@ -22,7 +22,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${PGWARD_BENCH_PORT_FIRST_START:-7621}"
 runs="${PGWARD_BENCH_FIRST_START_RUNS:-3}"
 before="${PGWARD_BENCH_FIRST_START_BEFORE:-c49aa4e}"
-native_limit=1200
+native_limit=3600 # the background build runs at nice 19: on a loaded machine it waits
 
 work="$(mktemp -d /tmp/pgward-bench.XXXXXX)"
 chmod 755 "$work" # the servers run as the postgres user and must reach their data directories
