@@ -7,7 +7,9 @@
 #   idle:           nobody talks to the agents;
 #   health checks:  every agent's /primary and /replica endpoints are asked once a second each, as a load balancer
 #                   (HAProxy in Patroni's setup) would; each request makes the agent query its server.
-# Prints, per agent and phase, the median RSS (min, max) and CPU as a percentage of one core.
+# Prints, per agent and phase, the median RSS (min, max), the median PSS (RSS with pages shared with other processes,
+# the executable's among them, divided among those processes) and CPU as a percentage of one core; and the same for
+# each data node's dead-man switch (a second pgward process beside the agent).
 # Environment: PGWARD_BENCH_PORT_FOOTPRINT (default 5751: PostgreSQL 5751-5753, agents 6751-6753),
 # PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (60).
 set -euo pipefail
@@ -48,6 +50,12 @@ cpu_ticks() {
 
 agent_pid() { cat "$dir/node$1/pgward-daemon.pid"; }
 
+# The dead-man switch's PID: the 8-byte integer at offset 32 of pgward-deadman.state (DeadManState.SwitchPidOffset).
+switch_pid() { od -An -t d8 -j 32 -N 8 "$dir/node$1/pgward-deadman.state" | tr -d ' '; }
+
+# Proportional set size of process $1 in MB.
+pss_mb() { awk '/^Pss:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/smaps_rollup"; }
+
 health_checks() { # runs until killed: each agent's /primary and /replica once a second
     local n
     while true; do
@@ -59,27 +67,31 @@ health_checks() { # runs until killed: each agent's /primary and /replica once a
     done
 }
 
-# Samples phase $1 for $seconds seconds: RSS once a second into $work/$1.rssN, CPU % of one core into $work/$1.cpuN.
+# Samples phase $1 for $seconds seconds: RSS and PSS once a second into $work/$1.rssN and $work/$1.pssN, CPU % of one
+# core into $work/$1.cpuN; N counts the agents 1..nodes, then their switches nodes+1..2*nodes.
 sample() {
     local phase="$1" n t0 t1 s
     local -a ticks0
     t0="${EPOCHREALTIME/./}"
-    for ((n = 1; n <= nodes; n++)); do
+    for ((n = 1; n <= 2 * nodes; n++)); do
         ticks0[n]="$(cpu_ticks "${pids[n]}")"
     done
     for ((s = 0; s < seconds; s++)); do
-        for ((n = 1; n <= nodes; n++)); do
-            kill -0 "${pids[n]}" 2>/dev/null || { echo "the agent of node$n (PID ${pids[n]}) exited" >&2; exit 1; }
+        for ((n = 1; n <= 2 * nodes; n++)); do
+            kill -0 "${pids[n]}" 2>/dev/null || { echo "$(label "$n") (PID ${pids[n]}) exited" >&2; exit 1; }
             ps -o rss= -p "${pids[n]}" | awk '{ printf "%.1f\n", $1 / 1024 }' >>"$work/$phase.rss$n"
+            pss_mb "${pids[n]}" >>"$work/$phase.pss$n"
         done
         sleep 1
     done
     t1="${EPOCHREALTIME/./}"
-    for ((n = 1; n <= nodes; n++)); do
+    for ((n = 1; n <= 2 * nodes; n++)); do
         awk -v d="$(($(cpu_ticks "${pids[n]}") - ticks0[n]))" -v hz="$clk_tck" -v us="$((t1 - t0))" \
             'BEGIN { printf "%.2f\n", 100 * (d / hz) / (us / 1e6) }' >"$work/$phase.cpu$n"
     done
 }
+
+label() { (($1 <= nodes)) && echo "node$1" || echo "node$(($1 - nodes)) switch"; }
 
 echo "== publishing"
 pgward="$("$repo/scripts/publish" -q)"
@@ -93,7 +105,11 @@ for ((n = 1; n <= nodes; n++)); do
     run_quiet "$pgward" -f "$dir/node$n/pgward.conf" daemon start
     pids[n]="$(agent_pid "$n")"
 done
-echo "agents: PIDs ${pids[*]}; warm-up $warmup s, then $seconds s idle and $seconds s with health checks"
+for ((n = 1; n <= nodes; n++)); do
+    wait_for "node$n's dead-man switch" 10 test "$(switch_pid "$n")" -gt 0
+    pids[nodes + n]="$(switch_pid "$n")"
+done
+echo "agents and switches: PIDs ${pids[*]}; warm-up $warmup s, then $seconds s idle and $seconds s with health checks"
 sleep "$warmup"
 sample idle
 health_checks &
@@ -105,22 +121,25 @@ wait "$checker" 2>/dev/null || true
 echo
 echo "machine: $(nproc) cores, $(uname -r), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '| %-5s | %-13s | %7s | %14s | %11s | %11s | %14s |\n' "agent" "phase" "samples" "median RSS MB" "min RSS MB" "max RSS MB" "CPU % of core"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "-------" "---------------" "--------:" "---------------:" "------------:" "------------:" "---------------:"
+printf '| %-12s | %-13s | %7s | %14s | %11s | %11s | %14s | %14s |\n' "process" "phase" "samples" "median RSS MB" "min RSS MB" "max RSS MB" "median PSS MB" "CPU % of core"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "--------------" "---------------" "--------:" "---------------:" "------------:" "------------:" "---------------:" "---------------:"
 for phase in idle checks; do
-    for ((n = 1; n <= nodes; n++)); do
+    for ((n = 1; n <= 2 * nodes; n++)); do
         read -r k med lo hi < <(stats "$work/$phase.rss$n")
-        printf '| %-5s | %-13s | %7s | %14s | %11s | %11s | %14s |\n' \
-            "node$n" "$([[ $phase == idle ]] && echo idle || echo health checks)" "$k" "$med" "$lo" "$hi" "$(cat "$work/$phase.cpu$n")"
-        echo "$med" >>"$work/all.rss"
-        cat "$work/$phase.cpu$n" >>"$work/all.cpu"
+        printf '| %-12s | %-13s | %7s | %14s | %11s | %11s | %14s | %14s |\n' \
+            "$(label "$n")" "$([[ $phase == idle ]] && echo idle || echo health checks)" "$k" "$med" "$lo" "$hi" \
+            "$(median "$work/$phase.pss$n")" "$(cat "$work/$phase.cpu$n")"
+        if ((n <= nodes)); then
+            echo "$med" >>"$work/agents.rss"
+            [[ $phase == idle ]] && cat "$work/$phase.cpu$n" >>"$work/agents.idle.cpu"
+        fi
     done
 done
 echo
-rss_max="$(sort -g "$work/all.rss" | tail -n 1)"
-cpu_max="$(sort -g "$work/all.cpu" | tail -n 1)"
+rss_max="$(sort -g "$work/agents.rss" | tail -n 1)"
+cpu_max="$(sort -g "$work/agents.idle.cpu" | tail -n 1)"
 awk -v r="$rss_max" -v c="$cpu_max" 'BEGIN {
-    printf "target: RSS < 40 MB per agent: %s (highest median %.1f MB); CPU < 1 %% of a core: %s (highest %.2f %%)\n",
-        (r < 40 ? "met" : "NOT met"), r, (c < 1 ? "met" : "NOT met"), c
+    printf "goal (issue 17): agent RSS <= 35 MB: %s (highest median %.1f MB); idle agent CPU <= 0.5 %% of a core: %s (highest %.2f %%)\n",
+        (r <= 35 ? "met" : "NOT met"), r, (c <= 0.5 ? "met" : "NOT met"), c
     printf "for comparison (issue #3, measured on these machines): repmgrd 8.4 MB; Patroni about 60 MB\n"
 }'

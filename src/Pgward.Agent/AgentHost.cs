@@ -57,7 +57,8 @@ public static class AgentHost
         var logger = loggers.CreateLogger(LogSubsystems.Agent);
         var monitorLogger = loggers.CreateLogger(LogSubsystems.Monitor);
         var controlLogger = loggers.CreateLogger(LogSubsystems.Control);
-        using var probes = new ProbeCache(new LocalProbe(options, ctx.Db).ReadAsync, ctx.Time, monitorLogger);
+        await using var localProbe = new LocalProbe(options, ctx.Db);
+        using var probes = new ProbeCache(localProbe.ReadAsync, ctx.Time, monitorLogger);
         using var control = new LocalNodeControl(ctx, controlLogger);
         using var agents = new AgentClient(options, ctx.Time);
         using var loops = new LoopSupervisor(ctx.Time, loggers.CreateLogger(LogSubsystems.Loops));

@@ -21,14 +21,21 @@ namespace Pgward.Agent.Failover;
 /// </summary>
 /// <param name="syncModeSetting">What pgward itself sets in sync mode on this node: after a switch from sync to async
 /// mode the lease replaces it. Any other value was set by someone else and is left alone.</param>
-public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openUntil, Func<LocalObservation> seen, string syncModeSetting, ILogger logger)
+/// <param name="wake">Set by the failover loop when <paramref name="openUntil"/> opened, moved earlier or lapsed
+/// (<see cref="CommitLeaseWake"/>), and by its probe when <paramref name="seen"/> changed in what the lease looks at:
+/// the lease sleeps until then, or until its end, instead of polling.</param>
+public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openUntil, Func<LocalObservation> seen, string syncModeSetting,
+    WakeSignal wake, ILogger logger)
 {
-    /// <summary>How often the lease is looked at while no WAL arrives: a closed lease ends the connection within this.</summary>
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    /// <summary>The longest the lease sleeps without a wake: 1 s. Only a guard: every change it waits for wakes it.</summary>
+    private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(1);
 
     /// <summary>WAL positions are sent in pages; the stream starts on the page before the server's end, so that the
     /// first message comes at once and confirms what waited before the connection (a primary the guard restarted).</summary>
     private const ulong PageSize = 8192;
+
+    /// <summary>How long after a stream that ended the lease looks again: 20 ms.</summary>
+    private static readonly TimeSpan StreamPause = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How long after a failed connection the next attempt waits.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
@@ -38,9 +45,12 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
 
     public async Task RunAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Poll, ctx.Time);
-        while (await Ticks.NextAsync(timer, ct))
+        // Looks at once when it starts and after each stream (the lease may have opened again meanwhile); otherwise
+        // sleeps until the failover loop or its probe wakes it.
+        var lookNow = true;
+        while (!ct.IsCancellationRequested && (lookNow || await SleepAsync(LongestSleep, ct)))
         {
+            lookNow = false;
             var server = seen();
             if (!IsOpen() || !server.Writable)
             {
@@ -52,9 +62,12 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                     + "(reset it, or set commit_lease = false to silence this)");
                 continue;
             }
+            lookNow = true;
             try
             {
                 await StreamAsync(server.SynchronousStandbyNames, ct);
+                // Paced: a stream that ends at once (the lease lapsed as it opened) must not become a busy loop.
+                await PauseAsync(StreamPause, ct);
             }
             catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or NpgsqlException or IOException)
             {
@@ -65,8 +78,8 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                 Problem($"the commit lease connection ended: {e.Message}"
                     + (e is PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification }
                         ? " (pg_hba.conf needs a \"replication\" line for this user from the local address)" : ""));
-                // Not at the poll's pace: a server that refuses would see a connection attempt every 20 ms.
-                await PauseAsync(ct);
+                // Not at once: a server that refuses would see a connection attempt after another.
+                await PauseAsync(RetryDelay, ct);
             }
         }
     }
@@ -129,16 +142,36 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         CommitLeaseLog.Open(logger);
     }
 
+    /// <summary>Closes the connection when the lease ends while no WAL arrives (WAL that arrives finds it closed by
+    /// itself): wakes at the lease's end, or when the failover loop moved it earlier.</summary>
     private async Task WatchAsync(CancellationTokenSource lapse)
     {
-        using var timer = new PeriodicTimer(Poll, ctx.Time);
-        while (await Ticks.NextAsync(timer, lapse.Token))
+        while (true)
         {
-            if (!IsOpen())
+            var left = openUntil() - ctx.Time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
             {
                 await lapse.CancelAsync();
                 return;
             }
+            if (!await SleepAsync(left < LongestSleep ? left : LongestSleep, lapse.Token))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sleeps until woken or <paramref name="longest"/> passed; false once <paramref name="ct"/> is cancelled.</summary>
+    private async Task<bool> SleepAsync(TimeSpan longest, CancellationToken ct)
+    {
+        try
+        {
+            await wake.WaitAsync(longest, ctx.Time, ct);
+            return true;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
@@ -165,11 +198,11 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         }
     }
 
-    private async Task PauseAsync(CancellationToken ct)
+    private async Task PauseAsync(TimeSpan pause, CancellationToken ct)
     {
         try
         {
-            await Task.Delay(RetryDelay, ctx.Time, ct);
+            await Task.Delay(pause, ctx.Time, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -44,7 +44,13 @@ public sealed partial class FailoverDriver
                 break;
         }
         Status = decider.Status;
-        Interlocked.Exchange(ref commitsAllowedUntil, decider.CommitsAllowedUntil.UtcTicks);
+        var allowedUntil = decider.CommitsAllowedUntil;
+        var before = new DateTimeOffset(Interlocked.Exchange(ref commitsAllowedUntil, allowedUntil.UtcTicks), TimeSpan.Zero);
+        if (CommitLeaseWake.Needed(leaseWasOpen, before, allowedUntil, now))
+        {
+            leaseWake.Set();
+        }
+        leaseWasOpen = now < allowedUntil;
         PublishDeadline(decider, now);
     }
 

@@ -74,6 +74,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private CancellationToken running;
     // FailoverNode.CommitsAllowedUntil in UTC ticks, published by the loop after each input for the commit lease.
     private long commitsAllowedUntil;
+    // Wakes the commit lease, which sleeps until its end, when that moved or the server changed (CommitLeaseWake);
+    // leaseWasOpen is the loop's only.
+    private readonly WakeSignal leaseWake = new();
+    private bool leaseWasOpen;
     // The local server as last seen running, reported (not running) while it is down: the loop's only.
     private LocalStatus lastRunning = LocalStatus.Unknown;
     // When the agent's own fence last restarted the server read-only (UTC ticks): sightings before it are stale.
@@ -226,7 +230,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             var syncModeSetting = SyncStandbys.Setting(SyncStandbys.Names(ready.Voters, ctx.Options.NodeId), ready.SyncStandbyCount);
             var lease = new CommitLease(ctx, () => CommitsAllowedUntil, () => seen,
-                syncModeSetting, LeaseLogger ?? logger);
+                syncModeSetting, leaseWake, LeaseLogger ?? logger);
             tasks.Add(loops.RunAsync(AgentLoops.CommitLease, lease.RunAsync, stop.Token));
         }
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
@@ -312,7 +316,13 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
 
     private async Task ObserveAsync(FailoverProbe probe, CancellationToken ct)
     {
-        seen = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
+        var before = seen;
+        var now = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
+        seen = now;
+        if (now.Writable != before.Writable || now.SynchronousStandbyNames != before.SynchronousStandbyNames)
+        {
+            leaseWake.Set(); // what the commit lease waits for besides its own end
+        }
     }
 
     private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)

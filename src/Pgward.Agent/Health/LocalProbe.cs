@@ -9,8 +9,11 @@ namespace Pgward.Agent.Health;
 /// for its current position. The lag is the standby's replay position behind the upstream's current one, what a
 /// client reading from the standby misses. The upstream is the node the metadata names (the standby's replicated
 /// copy of <c>pgward.nodes</c>); when it cannot be reached, receive − replay is used instead (<see cref="LagSource.Receive"/>).
+/// Both connections are kept open between probes (the monitor probes every second, and a new session costs a TLS
+/// handshake and a scram exchange on each side); one that fails is dropped, and the local one is opened afresh at once,
+/// so a server that restarted since is not reported down. Not for concurrent use: <see cref="ProbeCache"/> serializes.
 /// </summary>
-public sealed class LocalProbe(NodeOptions options, DbConnector db)
+public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisposable
 {
     /// <summary>How long a probe waits to connect: HAProxy checks every few seconds and must not queue behind a dead server.</summary>
     public const int ConnectTimeoutSeconds = 2;
@@ -32,30 +35,79 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
         "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END)::text";
 
     private readonly string conninfo = Shorten(options.Conninfo);
+    private NpgsqlConnection? local;
+    private NpgsqlConnection? upstream;
+    private string? upstreamConninfo;
 
     public async Task<ServerState> ReadAsync(CancellationToken ct)
     {
+        if (local is { } kept)
+        {
+            try
+            {
+                return await ReadStateAsync(kept, ct);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
+            {
+                // Stale (the server restarted, or the session was ended): a fresh connection tells.
+                await DropAsync();
+            }
+            catch
+            {
+                await DropAsync(); // cancelled mid-query: the session's state is unknown
+                throw;
+            }
+        }
         var attempt = await db.TryOpenAsync(conninfo, ct);
         if (attempt.Connection is not { } connection)
         {
             return ServerState.Stopped with { Error = attempt.Error };
         }
-        await using (connection)
+        local = connection;
+        try
         {
-            try
-            {
-                return await ReadStateAsync(connection, ct);
-            }
-            catch (NpgsqlException e) when (!ct.IsCancellationRequested)
-            {
-                return ServerState.Stopped with { Error = e.Message };
-            }
+            return await ReadStateAsync(connection, ct);
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            await DropAsync();
+            return ServerState.Stopped with { Error = e.Message };
+        }
+        catch
+        {
+            await DropAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DropAsync();
+        await DropUpstreamAsync();
+    }
+
+    private async ValueTask DropAsync()
+    {
+        if (local is not null)
+        {
+            await local.DisposeAsync();
+            local = null;
+        }
+    }
+
+    private async ValueTask DropUpstreamAsync()
+    {
+        if (upstream is not null)
+        {
+            await upstream.DisposeAsync();
+            upstream = null;
         }
     }
 
     private async Task<ServerState> ReadStateAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(StateSql, connection);
+        // A kept connection to a server that froze since would otherwise wait 30 s: as long as a connection attempt.
+        await using var cmd = new NpgsqlCommand(StateSql, connection) { CommandTimeout = ConnectTimeoutSeconds };
         cmd.Parameters.Add(new NpgsqlParameter { Value = options.NodeId });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
@@ -88,24 +140,36 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db)
             : state;
     }
 
-    private async Task<Lsn?> UpstreamPositionAsync(string upstreamConninfo, CancellationToken ct)
+    /// <summary>The upstream's position on the kept connection to it (opened again when the metadata names another
+    /// upstream, or after a failure); null when it cannot be reached.</summary>
+    private async Task<Lsn?> UpstreamPositionAsync(string wanted, CancellationToken ct)
     {
-        var attempt = await db.TryOpenAsync(Shorten(upstreamConninfo), ct);
-        if (attempt.Connection is not { } connection)
+        if (upstream is null || upstreamConninfo != wanted)
         {
-            return null;
-        }
-        await using (connection)
-        {
-            try
-            {
-                await using var cmd = new NpgsqlCommand(UpstreamSql, connection);
-                return await cmd.ExecuteScalarAsync(ct) is string text && Lsn.TryParse(text, out var lsn) ? lsn : null;
-            }
-            catch (NpgsqlException) when (!ct.IsCancellationRequested)
+            await DropUpstreamAsync();
+            var attempt = await db.TryOpenAsync(Shorten(wanted), ct);
+            if (attempt.Connection is not { } connection)
             {
                 return null;
             }
+            upstream = connection;
+            upstreamConninfo = wanted;
+        }
+        try
+        {
+            await using var cmd = new NpgsqlCommand(UpstreamSql, upstream) { CommandTimeout = ConnectTimeoutSeconds };
+            return await cmd.ExecuteScalarAsync(ct) is string text && Lsn.TryParse(text, out var lsn) ? lsn : null;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
+        {
+            // The next probe connects afresh: an upstream that restarted answers again then.
+            await DropUpstreamAsync();
+            return null;
+        }
+        catch
+        {
+            await DropUpstreamAsync();
+            throw;
         }
     }
 

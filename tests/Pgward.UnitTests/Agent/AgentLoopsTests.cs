@@ -102,7 +102,7 @@ public sealed class AgentLoopsTests
         var looks = 0;
         var lease = new CommitLease(ctx, () => DateTimeOffset.MinValue, () => Interlocked.Increment(ref looks) == 1
             ? throw new IOException("injected fault")
-            : LocalObservation.Down("stopped"), "", log);
+            : LocalObservation.Down("stopped"), "", new WakeSignal(), log);
         using var loops = new LoopSupervisor(time, log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
 
