@@ -31,15 +31,18 @@ public static class DeadManRules
     /// whichever postmaster runs, a deadline is enforced once: the server started after that (by a restarted agent, or
     /// by its fence) is read-only (the guard), and the agent arms a new deadline before it takes writes again. Enforced
     /// again, it stopped the read-only server the restarted agent had just started, which then never rejoined.</param>
+    /// <param name="standbyStarted">Whether the running postmaster started in standby mode (<see cref="StandbyStart"/>):
+    /// in recovery, it takes no writes, and is never stopped.</param>
     public static DeadManStep Decide(DeadManMode mode, long deadline, long now, bool agentAlive, bool replaced, int? postmaster,
-        int firedPostmaster, int armedPostmaster = 0, long? firedDeadline = null)
+        int firedPostmaster, int armedPostmaster = 0, long? firedDeadline = null, bool standbyStarted = false)
     {
         if (replaced || mode == DeadManMode.Exit)
         {
             return DeadManStep.Exit;
         }
         var enforced = armedPostmaster == 0 && firedDeadline == deadline;
-        var unstopped = postmaster is int pid && pid != firedPostmaster && (armedPostmaster == 0 || armedPostmaster == pid) && !enforced;
+        var unstopped = postmaster is int pid && pid != firedPostmaster && (armedPostmaster == 0 || armedPostmaster == pid) && !enforced
+            && !standbyStarted;
         if (mode == DeadManMode.Armed && now >= deadline && unstopped)
         {
             return DeadManStep.Fire;

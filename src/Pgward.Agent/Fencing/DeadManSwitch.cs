@@ -61,9 +61,12 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
             }
             var mode = state.Mode;
             var deadline = state.Deadline;
+            var postmaster = PostmasterPid.RunningPid(dataDirectory);
+            // Looked at only when it could matter: an armed switch, a server running, the deadline reached.
+            var standbyStarted = mode == DeadManMode.Armed && postmaster is not null && now >= deadline && StandbyStart.Read(dataDirectory);
             var step = DeadManRules.Decide(mode, deadline, now, agentAlive, state.SwitchPid != self,
-                PostmasterPid.RunningPid(dataDirectory), state.FiredPostmasterPid, state.ArmedPostmasterPid,
-                state.FiredPostmasterPid != 0 ? state.FiredDeadline : null);
+                postmaster, state.FiredPostmasterPid, state.ArmedPostmasterPid,
+                state.FiredPostmasterPid != 0 ? state.FiredDeadline : null, standbyStarted);
             if (step == DeadManStep.Fire)
             {
                 Fire(now, deadline);

@@ -1,0 +1,37 @@
+using Pgward.Agent.Fencing;
+using Xunit;
+
+namespace Pgward.UnitTests.Agent.Fencing;
+
+public sealed class StandbyStartTests
+{
+    private static readonly DateTimeOffset Written = new(2026, 12, 5, 9, 30, 0, 500, TimeSpan.Zero);
+
+    [Fact]
+    public void A_postmaster_started_after_standby_signal_was_written_started_as_a_standby()
+    {
+        Assert.True(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds() + 1));
+        // The guard written on a running primary (after its start) does not make it read-only.
+        Assert.False(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds() - 5));
+        // The same second: unknown, so not counted as a standby.
+        Assert.False(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds()));
+        Assert.False(StandbyStart.Decide(null, Written.ToUnixTimeSeconds() + 1));
+        Assert.False(StandbyStart.Decide(Written, null));
+    }
+
+    [Fact]
+    public void The_start_time_is_the_third_line_of_postmaster_pid()
+    {
+        Assert.Equal(1796462400L, StandbyStart.StartLine("4242\n/var/lib/postgresql/15/main\n1796462400\n5432\n/tmp\n*\n  5432001  65538\nready   \n"));
+        Assert.Null(StandbyStart.StartLine("4242\n/data\n"));
+        Assert.Null(StandbyStart.StartLine("4242\n/data\nnot-a-time\n"));
+    }
+
+    [Fact]
+    public void Switch_never_stops_a_postmaster_that_started_as_a_standby()
+    {
+        Assert.Equal(DeadManStep.Wait, DeadManRules.Decide(DeadManMode.Armed, 1_000, 2_000, agentAlive: true, replaced: false, 43, 42, standbyStarted: true));
+        Assert.Equal(DeadManStep.Exit, DeadManRules.Decide(DeadManMode.Armed, 1_000, 2_000, agentAlive: false, replaced: false, 43, 42, standbyStarted: true));
+        Assert.Equal(DeadManStep.Fire, DeadManRules.Decide(DeadManMode.Armed, 1_000, 2_000, agentAlive: true, replaced: false, 43, 42, standbyStarted: false));
+    }
+}
