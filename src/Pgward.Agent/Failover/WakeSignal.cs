@@ -43,6 +43,15 @@ public sealed class WakeSignal
         }
         // No exception for the timeout: the lease's watch times out about once a second.
         await wake.Task.WaitAsync(timeout, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (gate)
+        {
+            // Timed out or cancelled: nobody waits on this one any more, and a Set from now on must be kept for the next
+            // wait (it would otherwise complete this abandoned one, and the next wait would sleep past it).
+            if (ReferenceEquals(waiting, wake))
+            {
+                waiting = null;
+            }
+        }
         ct.ThrowIfCancellationRequested();
         return wake.Task.IsCompleted;
     }

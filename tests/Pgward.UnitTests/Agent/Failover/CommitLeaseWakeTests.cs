@@ -70,6 +70,23 @@ public sealed class CommitLeaseWakeTests
     }
 
     [Fact]
+    public async Task Signal_set_after_a_wait_timed_out_wakes_the_next_wait()
+    {
+        var signal = new WakeSignal();
+        var time = new FakeTimeProvider(Now);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = signal.WaitAsync(TimeSpan.FromSeconds(1), time, ct);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(await first.WaitAsync(TimeSpan.FromSeconds(10), ct));
+        signal.Set();
+
+        var next = signal.WaitAsync(TimeSpan.FromSeconds(1), time, ct);
+        Assert.True(next.IsCompleted, "a wake set between a timed-out wait and the next one was lost");
+        Assert.True(await next);
+    }
+
+    [Fact]
     public async Task Cancelled_wait_throws()
     {
         var signal = new WakeSignal();
