@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Agent.Control;
+using Pgward.Agent.Fencing;
 using Pgward.Cluster;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Rejoin;
@@ -41,6 +42,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         return RunAsync("pgward_fence", $"fenced: {reason}", async server =>
         {
             guard.Set();
+            var guarded = ctx.Time.GetTimestamp();
             if (server.RunningPid() is not null)
             {
                 var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Immediate, ServerTimeout, ct);
@@ -48,6 +50,13 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 {
                     return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
                 }
+            }
+            // Clearly after the guard's write, so that the dead-man switch, whose deadline may have lapsed meanwhile,
+            // can tell this server started read-only and leaves it running (StandbyStart).
+            var separation = StandbyStart.StartSeparation - ctx.Time.GetElapsedTime(guarded);
+            if (separation > TimeSpan.Zero)
+            {
+                await Task.Delay(separation, ctx.Time, ct);
             }
             var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
             return started.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, started.Describe());

@@ -51,7 +51,14 @@ public sealed class PrimaryGuard(string dataDirectory)
 
     // Owned like the data directory: a root-owned file there is one pg_basebackup and pg_rewind, run as the server's
     // user, cannot read.
-    private void Write(string contents) => DurableFile.WriteAllText(SignalFile, contents, DurableFile.OwnerOnly, ownerLike: dataDirectory);
+    // Stamped after the rename: the file's own mtime is that of the temporary file's write, before it appeared under
+    // its name, and a postmaster started in between (as a primary) would look to the dead-man switch as if it had
+    // started behind the guard (StandbyStart). The system's clock: the one the kernel stamps files with.
+    private void Write(string contents)
+    {
+        DurableFile.WriteAllText(SignalFile, contents, DurableFile.OwnerOnly, ownerLike: dataDirectory);
+        File.SetLastWriteTimeUtc(SignalFile, TimeProvider.System.GetUtcNow().UtcDateTime);
+    }
 
     /// <summary>Removes the guard (when the agent stops cleanly): a primary without its agent restarts as a primary.</summary>
     public void Clear()

@@ -63,7 +63,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
             var deadline = state.Deadline;
             var postmaster = PostmasterPid.RunningPid(dataDirectory);
             // Looked at only when it could matter: an armed switch, a server running, the deadline reached.
-            var standbyStarted = mode == DeadManMode.Armed && postmaster is not null && now >= deadline && StandbyStart.Read(dataDirectory);
+            var standbyStarted = mode == DeadManMode.Armed && postmaster is not null && now >= deadline && StandbyStart.Read(dataDirectory, time);
             var step = DeadManRules.Decide(mode, deadline, now, agentAlive, state.SwitchPid != self,
                 postmaster, state.FiredPostmasterPid, state.ArmedPostmasterPid,
                 state.FiredPostmasterPid != 0 ? state.FiredDeadline : null, standbyStarted);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
 
 namespace Pgward.Agent.Fencing;
 
@@ -11,15 +13,27 @@ namespace Pgward.Agent.Fencing;
 /// </summary>
 public static class StandbyStart
 {
-    /// <param name="signalWritten">When <c>standby.signal</c> was last written; null when there is none.</param>
-    /// <param name="postmasterStarted">The postmaster's start, in whole seconds since the epoch (line 3 of
-    /// <c>postmaster.pid</c>); null when unknown. The same second as the signal's write counts as not before: unknown,
-    /// so the switch acts as it would without this rule.</param>
-    public static bool Decide(DateTimeOffset? signalWritten, long? postmasterStarted) =>
-        signalWritten is { } written && postmasterStarted is { } started && written.ToUnixTimeSeconds() < started;
+    /// <summary>How much earlier than the write a file's mtime can read: the kernel stamps files from a clock that
+    /// advances once a scheduler tick (at most 10 ms). The guard sets its mtime itself after the rename (see
+    /// <see cref="Failover.PrimaryGuard"/>); other writers (a clone, an operator's <c>touch</c>) do not.</summary>
+    public static readonly TimeSpan WriteStampSlack = TimeSpan.FromMilliseconds(10);
 
-    /// <summary><see cref="Decide"/> on the files of <paramref name="dataDirectory"/>; false when either cannot be read.</summary>
-    public static bool Read(string dataDirectory)
+    /// <summary>How long after writing the guard its agent waits before starting the server: longer than
+    /// <see cref="WriteStampSlack"/> and a clock tick of the process's start time on each side, so that the switch can
+    /// always tell the start came after the write.</summary>
+    public static readonly TimeSpan StartSeparation = TimeSpan.FromMilliseconds(50);
+
+    /// <param name="signalWritten">When <c>standby.signal</c> was last written; null when there is none.</param>
+    /// <param name="earliestStart">The earliest the postmaster can have started; null when unknown. A write within
+    /// <see cref="WriteStampSlack"/> of it counts as not before: unknown, so the switch acts as it would without this
+    /// rule.</param>
+    public static bool Decide(DateTimeOffset? signalWritten, DateTimeOffset? earliestStart) =>
+        signalWritten is { } written && earliestStart is { } started && written + WriteStampSlack < started;
+
+    /// <summary><see cref="Decide"/> on the files of <paramref name="dataDirectory"/>; false when either cannot be read.
+    /// The start comes from /proc, to a clock tick, or else from <c>postmaster.pid</c>, to a second.</summary>
+    /// <param name="time">The wall clock the file's mtime is on (the system's).</param>
+    public static bool Read(string dataDirectory, TimeProvider time)
     {
         try
         {
@@ -29,7 +43,10 @@ public static class StandbyStart
                 return false;
             }
             var written = new DateTimeOffset(File.GetLastWriteTimeUtc(signal), TimeSpan.Zero);
-            return Decide(written, StartLine(File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid"))));
+            var pidFile = File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid"));
+            var started = PostmasterPid.Parse(pidFile) is { } pid ? ProcessStart.Earliest(pid, time) : null;
+            started ??= StartLine(pidFile) is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+            return Decide(written, started);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Pgward.Agent.Fencing;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -49,6 +50,9 @@ public sealed class FenceTests : PgIntegrationTest
             && (await cluster.ReportAsync(1, Token)) is { Role: "primary", FailoverState: "primary" },
             TimeSpan.FromSeconds(30), "node 1 a writable primary again", Token);
         await cluster.WaitForStandbyAsync(2, 1, TimeSpan.FromSeconds(30), Token);
+        // The writable primary's guard was written after its start: the dead-man switch would not spare it.
+        await cluster.WaitForGuardAsync(1, Token);
+        Assert.False(StandbyStart.Read(cluster.Sandbox.DataDirectory(1), TimeProvider.System), "a writable primary counted as started read-only");
 
         Assert.Equal(1, (await cluster.ReportAsync(1, Token))?.Timeline);
         Assert.Equal(terms, await cluster.TermsAsync(Token));
@@ -103,6 +107,8 @@ public sealed class FenceTests : PgIntegrationTest
         await cluster.Agents.KillAsync(3);
         await cluster.WaitAsync(async () => (await cluster.ReportAsync(1, Token)) is { Role: "standby" }, TimeSpan.FromSeconds(30),
             "node 1 fenced, read-only", Token);
+        // The fence's restart came clearly after its guard: the dead-man switch can tell, and leaves the server running.
+        Assert.True(StandbyStart.Read(cluster.Sandbox.DataDirectory(1), TimeProvider.System), "the fence's read-only restart not told from its guard's write");
 
         // README, "Undoing a fence by hand".
         Assert.True(await cluster.Agents.StopAsync(1, TimeSpan.FromSeconds(90)), "node 1's agent did not end by itself");

@@ -10,13 +10,21 @@ public sealed class StandbyStartTests
     [Fact]
     public void A_postmaster_started_after_standby_signal_was_written_started_as_a_standby()
     {
-        Assert.True(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds() + 1));
+        Assert.True(StandbyStart.Decide(Written, Written.AddMilliseconds(30)));
         // The guard written on a running primary (after its start) does not make it read-only.
-        Assert.False(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds() - 5));
-        // The same second: unknown, so not counted as a standby.
-        Assert.False(StandbyStart.Decide(Written, Written.ToUnixTimeSeconds()));
-        Assert.False(StandbyStart.Decide(null, Written.ToUnixTimeSeconds() + 1));
+        Assert.False(StandbyStart.Decide(Written, Written.AddSeconds(-5)));
+        // Within the kernel's stamp slack: unknown, so not counted as a standby.
+        Assert.False(StandbyStart.Decide(Written, Written.AddMilliseconds(5)));
+        Assert.False(StandbyStart.Decide(Written, Written));
+        Assert.False(StandbyStart.Decide(null, Written.AddSeconds(1)));
         Assert.False(StandbyStart.Decide(Written, null));
+    }
+
+    [Fact]
+    public void The_fence_waits_long_enough_for_its_start_to_be_told_from_its_write()
+    {
+        // The write's stamp slack, plus a tick (10 ms) of the process's start time and of the uptime on each side.
+        Assert.True(StandbyStart.StartSeparation > StandbyStart.WriteStampSlack + TimeSpan.FromMilliseconds(20));
     }
 
     [Fact]
