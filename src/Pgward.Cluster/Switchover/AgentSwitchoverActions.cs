@@ -17,6 +17,12 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     /// <summary>How often the candidate's received position is polled: the write outage lasts at least this long.</summary>
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>How long a failed promotion waits for the standbys' own election to give the cluster a primary: 15 s, well
+    /// past an election and a promotion (2-3 s).</summary>
+    private static readonly TimeSpan ElectionWait = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan ElectionPoll = TimeSpan.FromMilliseconds(200);
+
     // Actions that run pg_ctl or pg_rewind on the far side get their own bound plus slack for the HTTP round trip.
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
 
@@ -94,9 +100,49 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
         }
     }
 
-    public async Task<StepResult> RejoinOldPrimaryAsync(CancellationToken ct) =>
-        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin", new RejoinBody(plan.Candidate.Conninfo, forceRewind),
+    public async Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin", new RejoinBody(primary.Conninfo, forceRewind),
             AgentJson.Context.RejoinBody, ct, ctx.Options.NodeRejoinTimeout + Slack)) ?? StepResult.Ok;
+
+    public async Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct)
+    {
+        // With automatic failover the standbys elect one of their own once the old primary is stopped: that takes an
+        // election and a promotion. Without it nobody else promotes, so one look is enough.
+        var wait = ctx.Options.Failover == Core.Config.FailoverMode.Automatic ? ElectionWait : TimeSpan.Zero;
+        NodeRecord? found = null;
+        await Waiting.UntilAsync(async token => (found = await WritableStandbyAsync(token)) is not null, wait, ElectionPoll, ctx.Time, ct);
+        return found;
+    }
+
+    // The plan's standbys that take writes now; one, or none when there are none or several (then a person decides).
+    private async Task<NodeRecord?> WritableStandbyAsync(CancellationToken ct)
+    {
+        var writable = new List<NodeRecord>();
+        foreach (var node in (NodeRecord[])[plan.Candidate, .. plan.Siblings])
+        {
+            var attempt = await ctx.Db.TryOpenAsync(node.Conninfo, ct);
+            if (attempt.Connection is not { } connection)
+            {
+                continue;
+            }
+            await using (connection)
+            {
+                try
+                {
+                    await using var cmd = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
+                    if (await cmd.ExecuteScalarAsync(ct) is true)
+                    {
+                        writable.Add(node);
+                    }
+                }
+                catch (NpgsqlException)
+                {
+                    // Gone between the connection and the query: not a primary to rejoin.
+                }
+            }
+        }
+        return writable.Count == 1 ? writable[0] : null;
+    }
 
     public async Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) =>
         Failure(await agents.PostControlAsync(sibling.AgentUrl!, "follow", new FollowRequest(plan.Candidate.NodeId),

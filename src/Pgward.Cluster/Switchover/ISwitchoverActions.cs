@@ -21,8 +21,14 @@ public interface ISwitchoverActions
     /// <summary>Records the new roles in the metadata on the new primary.</summary>
     Task<StepResult> UpdateMetadataAsync(CancellationToken ct);
 
-    /// <summary>Starts the old primary as a standby of the new one (pg_rewind only when needed).</summary>
-    Task<StepResult> RejoinOldPrimaryAsync(CancellationToken ct);
+    /// <summary>Starts the old primary as a standby of <paramref name="primary"/>, the candidate or the node elected in its
+    /// place (pg_rewind only when needed).</summary>
+    Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct);
+
+    /// <summary>After a failed promotion: the standby of the plan that is a primary now (the candidate, promoted after
+    /// all, or one the agents elected while the switchover ran), waiting as long as an election takes when automatic
+    /// failover is on; null when none is, or more than one.</summary>
+    Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct);
 
     /// <summary>Re-points a sibling standby to the new primary.</summary>
     Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct);

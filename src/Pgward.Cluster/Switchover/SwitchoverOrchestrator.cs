@@ -6,8 +6,8 @@ namespace Pgward.Cluster.Switchover;
 /// <summary>
 /// Runs the steps of a switchover in order and decides what to undo when one fails. Until the candidate is
 /// promoted, any failure restarts the old primary: the cluster is as it was. Once the candidate may be a primary,
-/// the old primary is never started as one again (that would make two); later failures leave a working new
-/// primary and say which node still needs attention.
+/// the old primary is never started as one again (that would make two): it rejoins whichever node is the primary then,
+/// and later failures leave a working new primary and say which node still needs attention.
 /// </summary>
 public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter reporter)
 {
@@ -35,11 +35,7 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
         var promoted = await actions.PromoteCandidateAsync(ct);
         if (!promoted.Succeeded)
         {
-            // The promotion may have happened even though the step failed (e.g. it timed out while waiting for
-            // writes): starting the old primary then would make two primaries. Leave both as they are.
-            return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed,
-                $"promoting {candidate} failed: {promoted.Error}",
-                $"the old primary {primary} was left stopped; check {candidate} with \"pgward cluster show\", then either promote it or start the old primary", ct);
+            return await PromotionFailedAsync(plan, promoted.Error, ct);
         }
 
         var incomplete = new List<string>();
@@ -49,7 +45,7 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
         }
 
         reporter.Notice($"starting {primary} as a standby of {candidate}");
-        if (await actions.RejoinOldPrimaryAsync(ct) is { Succeeded: false } rejoined)
+        if (await actions.RejoinOldPrimaryAsync(plan.Candidate, ct) is { Succeeded: false } rejoined)
         {
             incomplete.Add($"{primary} did not rejoin as a standby: {rejoined.Error} (run \"pgward node rejoin\" on it)");
         }
@@ -76,6 +72,30 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
         await actions.RecordAsync("standby_switchover", true, details, ct);
         reporter.Notice($"switchover was successful: {candidate} is now primary and {primary} is attached as standby");
         return new SwitchoverResult(SwitchoverPhase.Done, Outcome.Ok);
+    }
+
+    /// <summary>
+    /// The promotion may have happened even though the step failed (it timed out waiting for writes), or the agents
+    /// elected another standby while the old primary was stopped (they saw it gone and ran an election of their own,
+    /// which refused this one): starting the old primary as a primary would then make two. It rejoins whichever standby
+    /// is the primary now; with none, both are left as they are.
+    /// </summary>
+    private async Task<SwitchoverResult> PromotionFailedAsync(SwitchoverPlan plan, string? promotionError, CancellationToken ct)
+    {
+        var primary = plan.Primary.Describe();
+        var candidate = plan.Candidate.Describe();
+        var error = $"promoting {candidate} failed: {promotionError}";
+        if (await actions.FindPrimaryAfterFailedPromotionAsync(ct) is not { } elected)
+        {
+            return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed, error,
+                $"the old primary {primary} was left stopped; check {candidate} with \"pgward cluster show\", then either promote it or start the old primary", ct);
+        }
+        reporter.Notice($"{elected.Describe()} is the primary now; starting {primary} as its standby");
+        var rejoined = await actions.RejoinOldPrimaryAsync(elected, ct);
+        var detail = rejoined.Succeeded
+            ? $"{elected.Describe()} is the primary now, and the old primary {primary} rejoined it as a standby"
+            : $"{elected.Describe()} is the primary now, but the old primary {primary} did not rejoin it: {rejoined.Error} (run \"pgward node rejoin\" on it)";
+        return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed, error, detail, ct);
     }
 
     private async Task<SwitchoverResult> RollBackAsync(SwitchoverPhase phase, string error, CancellationToken ct)

@@ -20,7 +20,16 @@ internal sealed class FakeSwitchoverActions : ISwitchoverActions
 
     public Task<StepResult> UpdateMetadataAsync(CancellationToken ct) => Task.FromResult(Step("metadata"));
 
-    public Task<StepResult> RejoinOldPrimaryAsync(CancellationToken ct) => Task.FromResult(Step("rejoin"));
+    /// <summary>What <see cref="FindPrimaryAfterFailedPromotionAsync"/> finds.</summary>
+    public NodeRecord? PrimaryAfterFailedPromotion { get; set; }
+
+    public Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct) => Task.FromResult(Step($"rejoin {primary.NodeName}"));
+
+    public Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct)
+    {
+        Steps.Add("find primary");
+        return Task.FromResult(PrimaryAfterFailedPromotion);
+    }
 
     public Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) => Task.FromResult(Step($"follow {sibling.NodeName}"));
 

@@ -21,7 +21,7 @@ public sealed class SwitchoverOrchestratorTests
         var result = await RunAsync();
 
         Assert.Equal(ExitCodes.Success, result.Outcome.ExitCode);
-        Assert.Equal(["stop", "wait 0/6000028", "promote", "metadata", "rejoin", "follow node3"], _actions.Steps);
+        Assert.Equal(["stop", "wait 0/6000028", "promote", "metadata", "rejoin node2", "follow node3"], _actions.Steps);
         Assert.Equal(("standby_switchover", true, "node \"node2\" (ID: 2) promoted to primary, node \"node1\" (ID: 1) demoted to standby"),
             Assert.Single(_actions.Events));
     }
@@ -62,7 +62,36 @@ public sealed class SwitchoverOrchestratorTests
         Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
         Assert.Equal(SwitchoverPhase.PromotingCandidate, result.Phase);
         Assert.DoesNotContain("restart", _actions.Steps);
+        Assert.Equal("find primary", _actions.Steps[^1]);
         Assert.Contains("left stopped", result.Outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Switchover_overtaken_by_an_election_rejoins_the_old_primary_to_the_elected_node()
+    {
+        // The agents elected node 3 while the old primary was stopped, and refused to promote node 2.
+        _actions.Failing.Add("promote");
+        _actions.PrimaryAfterFailedPromotion = TestData.Standby(3, upstream: 1);
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
+        Assert.Equal(["stop", "wait 0/6000028", "promote", "find primary", "rejoin node3"], _actions.Steps);
+        Assert.Contains("node \"node3\" (ID: 3) is the primary now, and the old primary node \"node1\" (ID: 1) rejoined it",
+            result.Outcome.Detail, StringComparison.Ordinal);
+        Assert.False(Assert.Single(_actions.Events).Success);
+    }
+
+    [Fact]
+    public async Task Switchover_overtaken_by_an_election_says_so_when_the_old_primary_cannot_rejoin()
+    {
+        _actions.Failing.UnionWith(["promote", "rejoin"]);
+        _actions.PrimaryAfterFailedPromotion = TestData.Standby(3, upstream: 1);
+
+        var result = await RunAsync();
+
+        Assert.DoesNotContain("restart", _actions.Steps);
+        Assert.Contains("did not rejoin it: rejoin node3 broke (run \"pgward node rejoin\" on it)", result.Outcome.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
