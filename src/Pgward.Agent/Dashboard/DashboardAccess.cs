@@ -19,14 +19,15 @@ public static class DashboardAccess
             return null;
         }
         var what = action ? "this action" : "the dashboard";
+        var enter = action ? "enter the agent_token of this node's pgward.conf"
+            : "enter the agent_token of this node's pgward.conf, or set agent_dashboard = public there to show the state without one";
         return token switch
         {
             TokenCheck.Disabled => new DashboardRefusal(403, $"{what} needs agent_token, and none is set on this node",
                 action ? "set agent_token in pgward.conf on every node, and restart the agents"
                     : "set agent_token in pgward.conf on every node, or agent_dashboard = public to show the state to anyone who reaches the agent"),
-            TokenCheck.Missing => new DashboardRefusal(401, $"{what} needs the agent token",
-                "enter the agent_token of this node's pgward.conf"),
-            _ => new DashboardRefusal(401, "wrong token", "enter the agent_token of this node's pgward.conf"),
+            TokenCheck.Missing => new DashboardRefusal(401, $"{what} needs the agent token", enter),
+            _ => new DashboardRefusal(401, "wrong token", enter),
         };
     }
 }

@@ -31,14 +31,15 @@ public static class DashboardShaper
         return new DashboardState(inputs.Now, inputs.ServedBy, null, nodes, warnings, [.. inputs.Events.Take(EventCount)], servers);
     }
 
-    /// <summary>The role a node runs as now: its agent's word while its server runs, else what <c>cluster show</c>
-    /// saw over a connection, else down. The record's role alone would show a promoted standby as a standby until
-    /// the promotion is written to <c>pgward.nodes</c>, and a dead primary as the primary.</summary>
-    public static string LiveRole(NodeRecord record, ClusterRow? row, NodeReport? report) => report switch
+    /// <summary>The role a node runs as now: what <c>cluster show</c> just saw over a connection, else its agent's
+    /// word while its server runs, else down. The record's role alone would show a promoted standby as a standby until
+    /// the promotion is written to <c>pgward.nodes</c>, and a dead primary as the primary; the connection comes first
+    /// because the agent's probe may be up to half a second old.</summary>
+    public static string LiveRole(NodeRecord record, ClusterRow? row, NodeReport? report) => (row, report) switch
     {
-        { PgRunning: true, Role: var role and not "unknown" } => role,
-        _ when record.Type == NodeType.Witness && row is { Reachable: true } => "witness",
-        _ when row is { Reachable: true, InRecovery: { } inRecovery } => inRecovery ? "standby" : "primary",
+        ({ Reachable: true }, _) when record.Type == NodeType.Witness => "witness",
+        ({ Reachable: true, InRecovery: { } inRecovery }, _) => inRecovery ? "standby" : "primary",
+        (_, { PgRunning: true, Role: var role and not "unknown" }) => role,
         _ => "down",
     };
 
