@@ -8,7 +8,8 @@
 # Prints per phase the agent's median RSS (min, max) and CPU as a percentage of one core, and the median and 90th
 # percentile of the state requests' time (curl's time_total: TLS handshake included, as a browser's first request).
 # Environment: PGWARD_BENCH_PORT_DASHBOARD (default 5971: PostgreSQL 5971-5973, agents 6971-6973),
-# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (30).
+# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (30), PGWARD_BENCH_BINARY (a pgward executable to run
+# instead of this tree's, published first: e.g. main's, whose agent has no dashboard, for its idle figure).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,8 +68,12 @@ sample() {
         'BEGIN { printf "%.2f\n", 100 * (d / hz) / (us / 1e6) }' >"$work/$phase.cpu"
 }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY"
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false

@@ -26,16 +26,16 @@ public sealed class DashboardGatherer(OperationContext ctx, AgentClient agents, 
 
     public async Task<DashboardInputs> GatherAsync(CancellationToken ct)
     {
-        // Not beside cluster show's own read: both save the nodes this host knows when they changed (a failover), and
-        // two such writes at once would race over one file.
+        // Beside cluster show's own read of the records: both may save the nodes this host knows (after a failover), each
+        // through a temporary file of its own renamed into place, so the two cannot mix.
+        var showing = ShowAsync(ct);
         var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, ct);
         var servedBy = ctx.LocalNode;
         if (source is null)
         {
-            return new DashboardInputs(time.GetUtcNow(), servedBy, null, outcome.Error, null, new Dictionary<int, AgentReply<NodeReport>>(), [],
+            return new DashboardInputs(time.GetUtcNow(), servedBy, null, outcome.Error, await showing, new Dictionary<int, AgentReply<NodeReport>>(), [],
                 ([], time.GetUtcNow()), new Dictionary<string, ArchiveSlot>(), new Dictionary<string, AgentReply<IReadOnlyList<BackupSummary>>>());
         }
-        var showing = ShowAsync(ct);
         var asking = Task.WhenAll(source.Nodes.Where(n => n.AgentUrl is not null)
             .Select(async n => (n.NodeId, Reply: await agents.GetNodeAsync(n.AgentUrl!, ct, AgentTimeout))));
         var (events, servers, slots) = await ReadMetadataAsync(source.Nodes, ct);

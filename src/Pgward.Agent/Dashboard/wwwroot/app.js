@@ -84,6 +84,7 @@
   }
 
   async function poll() {
+    const started = Date.now();
     try {
       const r = await request('/dashboard/state', { headers: headers(false) }, FETCH_TIMEOUT_MS);
       if (r.status === 401 || r.status === 403) {
@@ -102,7 +103,8 @@
       // The agent serving the page is gone or hangs: keep the last picture, say so, and offer the others' pages.
       setConnection(false, 'this agent does not answer (' + (e.name === 'AbortError' ? 'timed out' : e.message) + '); try another agent below');
     }
-    setTimeout(poll, POLL_MS);
+    // Once a second from the start of the last request, not from its end: a slow answer does not slow the cadence.
+    setTimeout(poll, Math.max(100, POLL_MS - (Date.now() - started)));
   }
 
   function render(s) {
