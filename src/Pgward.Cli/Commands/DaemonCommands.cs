@@ -9,12 +9,12 @@ using Pgward.Cli.Daemon;
 using Pgward.Cli.Json;
 using Pgward.Cli.Output;
 using Pgward.Cluster;
+using Pgward.Cluster.Operations;
 using Pgward.Cluster.Agents;
 using Pgward.Core;
 using Pgward.Core.Logging;
 using Pgward.Core.Metadata;
 using Pgward.Core.Processes;
-using Pgward.Core.Reporting;
 
 namespace Pgward.Cli.Commands;
 
@@ -113,48 +113,14 @@ public static class DaemonCommands
         return status;
     }
 
-    /// <summary>
-    /// <c>daemon pause</c> / <c>unpause</c>: sets the durable pause flag on every registered node's agent, as repmgr's
-    /// <c>service pause</c> does on every node; a node whose agent does not answer is named and the exit code is 26.
-    /// </summary>
+    /// <summary><c>daemon pause</c> / <c>unpause</c> (<see cref="DaemonPause"/>).</summary>
     private static Command BuildPause(CommandRunner runner, bool paused)
     {
         var word = paused ? "pause" : "unpause";
         var command = new Command(word, paused
             ? "stop every node's daemon from taking automatic action (survives restarts)"
             : "let every node's daemon act again");
-        command.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
-        {
-            var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, token);
-            if (source is null)
-            {
-                return outcome;
-            }
-            using var client = new AgentClient(ctx.Options, ctx.Time);
-            if (!paused && await AgentlessPrimary.FindAsync(ctx, client, source.Nodes, token) is { } agentless)
-            {
-                return Outcome.Fail(ExitCodes.PauseFailed, agentless, hint: "start its agent first (pgward daemon start on that node), then unpause");
-            }
-            var failed = new List<string>();
-            foreach (var node in source.Nodes)
-            {
-                var reply = node.AgentUrl is { Length: > 0 } url
-                    ? await client.PostControlAsync(url, word, token)
-                    : AgentReply<ControlResponse>.Unreachable("no agent URL registered");
-                if (reply.Succeeded)
-                {
-                    ctx.Reporter.Notice($"node {node.NodeId} ({node.NodeName}) {word}d");
-                }
-                else
-                {
-                    failed.Add($"node {node.NodeId} ({node.NodeName}): {reply.Body?.Error ?? reply.Error ?? $"agent answered {reply.StatusCode}"}");
-                }
-            }
-            return failed.Count == 0
-                ? Outcome.Ok
-                : Outcome.Fail(ExitCodes.PauseFailed, $"unable to {word} {failed.Count} of {source.Nodes.Count} nodes: {string.Join("; ", failed)}",
-                    hint: "start the missing agents (pgward daemon start) and run the command again");
-        }, ct));
+        command.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new DaemonPause(ctx).RunAsync(paused, token), ct));
         return command;
     }
 

@@ -71,6 +71,7 @@ public static class ConfigKeys
         Key("agent_tls_key_file", OptionalAbsolutePath, o => o.AgentTlsKeyFile, (o, v) => o with { AgentTlsKeyFile = v }),
         Key("agent_tls_ca_file", OptionalAbsolutePath, o => o.AgentTlsCaFile, (o, v) => o with { AgentTlsCaFile = v }),
         Key("agent_tls_client_auth", Enum(("none", AgentTlsClientAuth.None), ("require", AgentTlsClientAuth.Require)), o => o.AgentTlsClientAuth, (o, v) => o with { AgentTlsClientAuth = v }),
+        Key("agent_dashboard", Enum(("token", AgentDashboardMode.Token), ("public", AgentDashboardMode.Public)), o => o.AgentDashboard, (o, v) => o with { AgentDashboard = v }),
         Key("wal_fetch_parallel", Int(0, 64), o => o.WalFetchParallel, (o, v) => o with { WalFetchParallel = v }),
         Key("wal_fetch_spool_directory", OptionalAbsolutePath, o => o.WalFetchSpoolDirectory, (o, v) => o with { WalFetchSpoolDirectory = v }),
         Key("log_level", Enum(("DEBUG", LogSeverity.Debug), ("INFO", LogSeverity.Info), ("NOTICE", LogSeverity.Notice), ("WARNING", LogSeverity.Warning), ("ERROR", LogSeverity.Error)), o => o.LogLevel, (o, v) => o with { LogLevel = v }),

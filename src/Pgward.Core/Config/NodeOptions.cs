@@ -178,6 +178,12 @@ public sealed record NodeOptions
     /// by <see cref="AgentTlsCaFile"/>, on top of the token). Default none.</summary>
     public AgentTlsClientAuth AgentTlsClientAuth { get; init; } = AgentTlsClientAuth.None;
 
+    /// <summary><c>agent_dashboard</c>: <c>token</c> or <c>public</c>. The web dashboard every agent serves at <c>/</c>
+    /// shows the cluster's state to a browser that gives <see cref="AgentToken"/> (or, under
+    /// <c>agent_tls_client_auth = require</c>, presents a certificate), or with <c>public</c> to anyone who reaches the
+    /// agent. Its actions (switchover, pause) always need one of the two. Default token.</summary>
+    public AgentDashboardMode AgentDashboard { get; init; } = AgentDashboardMode.Token;
+
     /// <summary><c>wal_fetch_parallel</c>: how many WAL segments <c>backup wal-fetch</c> (the restore_command that
     /// fetches WAL from the backup server) fetches at once: the one PostgreSQL asks for and the next ones of its
     /// timeline, which wait in <see cref="WalFetchSpoolDirectory"/> for the next calls, so that replay is not one round
