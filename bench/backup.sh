@@ -16,7 +16,8 @@
 #     its archive (archive-copy is off by default). start-fast=y is the counterpart of --checkpoint=fast.
 # Wall time and MB/s (data directory bytes / wall time), median of the runs; pgward's fixed cost is the difference
 # of the medians. Then the files method (backup_method = files: the node's agent reads, compresses with lz4 and sends
-# the files, parallel_jobs PGWARD_BENCH_BACKUP_JOBS (2) at once): PGWARD_BENCH_BACKUP_RUNS full ones, then one
+# the files, parallel_jobs PGWARD_BENCH_BACKUP_JOBS (2) at once): PGWARD_BENCH_BACKUP_RUNS full ones (with the CPU
+# seconds of the node's agent and of `backup create`), then one
 # incremental (--incremental) after 30 s of pgbench (-c 2), with the bytes it stored against the full's, and the same
 # for pgBackRest --type=incr. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
@@ -86,6 +87,7 @@ run_quiet "$bindir/pgbench" -i -q -I vp -s "$scale" -h 127.0.0.1 -p "$port" -U p
 set_agent_token "$dir" 1 "$token"
 "$pgward" -f "$dir/node1/pgward.conf" daemon run >"$work/agent.log" 2>&1 &
 pids+=($!)
+agent_pid=$!
 db_bytes="$(psql_primary "select sum(pg_database_size(oid)) from pg_database")"
 
 cat >"$work/backup.conf" <<CONF
@@ -187,11 +189,20 @@ run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive
 tar_id="$(basename "$(ls -d "$work"/backup/base/*/ | sort | tail -1)")"
 
 : >"$work/files.s"
+: >"$work/files-agent.cpu"
+: >"$work/files-server.cpu"
+# CPU seconds (user + system) of the node's agent, read from /proc around each backup, and of `backup create` (the
+# backup server's side: receiving, TLS, writing): where the cores went, a figure the machine's load disturbs less than
+# the wall time.
+agent_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$agent_pid/stat"; }
 for ((r = 1; r <= runs; r++)); do
     echo "== run $r: pgward backup create (backup_method = files, parallel_jobs = $jobs)"
+    c0="$(agent_cpu)"
     t0="$(now_us)"
-    run_quiet "$pgward" -f "$work/files.conf" backup create --full
+    run_quiet /usr/bin/time -f "%U %S" -o "$work/time.out" "$pgward" -f "$work/files.conf" backup create --full
     seconds_since "$t0" >>"$work/files.s"
+    awk -v a="$c0" -v b="$(agent_cpu)" 'BEGIN { printf "%.2f\n", b - a }' >>"$work/files-agent.cpu"
+    awk '{ printf "%.2f\n", $1 + $2 }' "$work/time.out" >>"$work/files-server.cpu"
 done
 files_full_bytes="$(grep -m1 '^size=' "$(ls -d "$work"/backup/base/*/ | sort | tail -1)/backup.info" | cut -d= -f2)"
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
@@ -279,6 +290,8 @@ fi
 read -r n med min max < <(stats2 "$work/files.s")
 files_med="$med"
 printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward files, lz4, parallel_jobs = $jobs" "$n" "$med" "$min" "$max" "$(rate "$data_bytes" "$med")"
+echo "files backup CPU, median: the node's agent $(stats2 "$work/files-agent.cpu" | cut -d" " -f2) s, backup create" \
+    "$(stats2 "$work/files-server.cpu" | cut -d" " -f2) s (load average now $(cut -d" " -f1-3 /proc/loadavg))"
 echo
 printf '| %-46s | %8s | %10s | %10s |\n' "incremental after 30 s of pgbench" "s" "stored MB" "linked MB"
 printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "-----------:"

@@ -32,7 +32,7 @@ public sealed class BackupSessions : IDisposable
 
     public string DataDirectory => ctx.Options.DataDirectory;
 
-    public async Task<(SessionStartReply? Reply, SessionError? Error)> StartAsync(string label, CancellationToken ct)
+    public async Task<(SessionStartReply? Reply, SessionError? Error)> StartAsync(string label, int jobs, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
         if (attempt.Connection is not { } connection)
@@ -47,7 +47,9 @@ public sealed class BackupSessions : IDisposable
             var listedAt = ctx.Time.GetUtcNow();
             var listing = DataDirectoryListing.Of(ctx.Options.DataDirectory);
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            sessions[id] = new BackupSession(id, label, connection, listing.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), ctx.Time.GetUtcNow());
+            // No more threads than cores: more would only take turns.
+            var compressor = new BlockCompressor(Math.Clamp(jobs, 1, Environment.ProcessorCount));
+            sessions[id] = new BackupSession(id, label, connection, listing.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), compressor, ctx.Time.GetUtcNow());
             BackupSessionLog.Started(logger, id, label, lsn, listing.Files.Count);
             return (new SessionStartReply(id, lsn, listedAt.ToUnixTimeMilliseconds(), listing.Files, listing.Directories, listing.Tablespaces), null);
         }
@@ -78,6 +80,7 @@ public sealed class BackupSessions : IDisposable
         {
             return (null, new SessionError($"no backup session {id}: it ended or was aborted after {IdleTimeout.TotalMinutes:0} minutes idle"));
         }
+        using var compressor = session.Compressor;
         await using var connection = session.Connection;
         try
         {
@@ -104,6 +107,7 @@ public sealed class BackupSessions : IDisposable
         }
         BackupSessionLog.Aborted(logger, id, reason);
         session.Connection.Dispose();
+        session.Compressor.Dispose();
         return true;
     }
 

@@ -1,23 +1,21 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using K4os.Compression.LZ4;
-using K4os.Compression.LZ4.Streams;
 using Pgward.Backup.Files;
 
 namespace Pgward.Agent.Backups;
 
 /// <summary>
 /// Reads one file of the data directory for a files backup and writes its frames (<see cref="FrameTag"/>): its bytes
-/// lz4-compressed, then its size and the SHA-256 of what was read. A file with the size and checksum the backup server
-/// gave (its parent backup's copy) is answered "unchanged" without its bytes: one read to checksum, a second only when
-/// it did change. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs that,
+/// as an <see cref="Lz4BlockFrame"/> (compressed by the session's <see cref="BlockCompressor"/>), then its size and
+/// the SHA-256 of what was read. A file with the size and checksum the backup server gave (its parent backup's copy)
+/// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs that,
 /// as for pg_basebackup.
 /// </summary>
 public static class FileSender
 {
     private const int ChunkSize = 1 << 20;
 
-    public static async Task SendAsync(FrameWriter writer, string path, FetchItem item, CancellationToken ct)
+    public static async Task SendAsync(FrameWriter writer, string path, FetchItem item, BlockCompressor compressor, CancellationToken ct)
     {
         FileStream file;
         try
@@ -48,7 +46,7 @@ public static class FileSender
                     }
                     file.Position = 0;
                 }
-                var (sent, sum) = await CompressAsync(file, writer, buffer, ct);
+                var (sent, sum) = await CompressAsync(file, writer, compressor, ct);
                 await writer.EndAsync(FrameTag.Stored, sent, sum, ct);
             }
         }
@@ -71,22 +69,65 @@ public static class FileSender
         return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    private static async Task<(long Size, string Checksum)> CompressAsync(FileStream file, FrameWriter writer, byte[] buffer, CancellationToken ct)
+    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces, hashing each in order, while the session's
+    /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
+    /// pieces in order between the frame's header and end mark.</summary>
+    private static async Task<(long Size, string Checksum)> CompressAsync(FileStream file, FrameWriter writer, BlockCompressor compressor, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
-        var frames = new FramingStream(writer);
-        await using (var lz4 = LZ4Stream.Encode(frames, new LZ4EncoderSettings { CompressionLevel = LZ4Level.L00_FAST }, leaveOpen: true))
+        try
         {
-            int read;
-            while ((read = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), ct)) > 0)
+            await writer.DataAsync(Lz4BlockFrame.Header, ct);
+            while (true)
             {
-                hash.AppendData(buffer, 0, read);
-                await lz4.WriteAsync(buffer.AsMemory(0, read), ct);
+                var input = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var read = await file.ReadAtLeastAsync(input.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, ct);
+                if (read == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(input);
+                    break;
+                }
+                hash.AppendData(input, 0, read);
                 size += read;
+                var output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
+                pending.Enqueue((compressor.CompressAsync(input.AsMemory(0, read), output), input, output));
+                if (pending.Count >= InFlight(compressor))
+                {
+                    await SendOldestAsync(pending, writer, ct);
+                }
+            }
+            while (pending.Count > 0)
+            {
+                await SendOldestAsync(pending, writer, ct);
+            }
+            await writer.DataAsync(Lz4BlockFrame.EndMark, ct);
+        }
+        finally
+        {
+            // A compression still running writes into its buffers: wait for it before they go back to the pool.
+            foreach (var (compressed, input, output) in pending)
+            {
+                await compressed.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                ArrayPool<byte>.Shared.Return(input);
+                ArrayPool<byte>.Shared.Return(output);
             }
         }
-        await frames.FlushAsync(ct);
         return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
+
+    private static async Task SendOldestAsync(Queue<(Task<int> Compressed, byte[] Input, byte[] Output)> pending, FrameWriter writer, CancellationToken ct)
+    {
+        var (compressed, input, output) = pending.Peek();
+        var length = await compressed;
+        await writer.DataAsync(output.AsMemory(0, length), ct);
+        pending.Dequeue();
+        ArrayPool<byte>.Shared.Return(input);
+        ArrayPool<byte>.Shared.Return(output);
+    }
+
+    /// <summary>Pieces of one file being compressed at once: enough to keep every thread busy on a single large
+    /// file while this request sends the previous piece, and a bound on its memory (2 MiB per piece).</summary>
+    private static int InFlight(BlockCompressor compressor) => compressor.ThreadCount + 2;
 }

@@ -34,7 +34,7 @@ public static class BackupRoutes
                 await AnswerAsync(http, StatusCodes.Status400BadRequest, new SessionError("expected {\"label\": \"...\"}: 1 to 200 printable characters"));
                 return;
             }
-            var (reply, error) = await sessions.StartAsync(request.Label, http.RequestAborted);
+            var (reply, error) = await sessions.StartAsync(request.Label, request.Jobs, http.RequestAborted);
             if (reply is null)
             {
                 await AnswerAsync(http, StatusCodes.Status409Conflict, error!);
@@ -100,7 +100,7 @@ public static class BackupRoutes
             {
                 foreach (var item in request.Files)
                 {
-                    await FileSender.SendAsync(writer, Path.Combine(sessions.DataDirectory, item.Path), item, http.RequestAborted);
+                    await FileSender.SendAsync(writer, Path.Combine(sessions.DataDirectory, item.Path), item, session.Compressor, http.RequestAborted);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException && !http.RequestAborted.IsCancellationRequested)

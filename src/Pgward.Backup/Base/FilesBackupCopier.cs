@@ -26,7 +26,7 @@ public sealed class FilesBackupCopier(BackupServer server)
         var ctx = server.Context;
         var url = source.AgentUrl!;
         using var client = new AgentBackupClient(ctx.Options, ctx.Time);
-        var start = await client.StartAsync(url, info.Id, ct);
+        var start = await client.StartAsync(url, info.Id, Math.Max(1, server.Settings.ParallelJobs), ct);
         var stopped = false;
         try
         {

@@ -29,12 +29,12 @@ public sealed class AgentBackupClient : IDisposable
         http = new HttpClient(AgentHttp.CreateHandler(options, ConnectTimeout, time, out tlsProblem)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public async Task<SessionStartReply> StartAsync(string agentUrl, string label, CancellationToken ct)
+    public async Task<SessionStartReply> StartAsync(string agentUrl, string label, int jobs, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(StartTimeout);
         using var response = await SendAsync(agentUrl, "backup/start",
-            JsonContent.Create(new SessionStartRequest(label), FilesJson.Context.SessionStartRequest), deadline.Token);
+            JsonContent.Create(new SessionStartRequest(label, jobs), FilesJson.Context.SessionStartRequest), deadline.Token);
         return await ReadAsync(response, FilesJson.Context.SessionStartReply, "start the backup", deadline.Token);
     }
 

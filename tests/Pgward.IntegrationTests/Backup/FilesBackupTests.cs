@@ -86,6 +86,30 @@ public sealed class FilesBackupTests : PgIntegrationTest
         Assert.Equal(string.Join(',', Enumerable.Range(1, 15)), rows);
     }
 
+    [Fact]
+    public async Task Files_backup_of_a_tablespace_is_stored_apart_and_recovers_its_rows_into_a_new_location()
+    {
+        var (sandbox, agents, server) = await SetUpAsync();
+        await using var _ = agents;
+        var location = await Directory.CreateSubdirectoryAsync("tablespace", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), $"CREATE TABLESPACE extra LOCATION '{location}'", Token);
+        // t moves into the tablespace, with enough rows for several 64 kB blocks: what RecoverAsync reads back.
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "ALTER TABLE t SET TABLESPACE extra; INSERT INTO t SELECT generate_series(11, 20000); CHECKPOINT", Token);
+        var oid = await Sql.ScalarAsync<uint>(sandbox.ConnectionString(1), "SELECT oid FROM pg_tablespace WHERE spcname = 'extra'", Token);
+        var relation = await RelationFileAsync(sandbox, "t");
+        Assert.StartsWith($"pg_tblspc/{oid}/", relation, StringComparison.Ordinal);
+
+        var backup = await server.CreateDoneBackupAsync(Token);
+        Assert.True(File.Exists(StoredFile(server, backup, relation)), relation);
+        var verify = await server.RunAsync(Token, "verify", backup);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+
+        var elsewhere = await Directory.CreateSubdirectoryAsync("tablespace-restored", Token);
+        var rows = await RecoverAsync(sandbox, server, backup, "--target-immediate", "--tablespace", $"{oid}:{elsewhere}");
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 20000)), rows);
+        Assert.NotEmpty(System.IO.Directory.EnumerateFiles(elsewhere, "*", SearchOption.AllDirectories));
+    }
+
     private async Task<(Sandbox Sandbox, SandboxAgents Agents, BackupServerFixture Server)> SetUpAsync()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token);
