@@ -52,6 +52,10 @@ public sealed class FilesBackupCopier(BackupServer server)
             }
             var manifest = ManifestWriter.Render(tally.Entries, [new ManifestWalRange(timeline, startLsn, endLsn)]);
             await File.WriteAllTextAsync(Path.Combine(data, BackupManifest.FileName), manifest, ct);
+            // On disk before the catalog counts the backup (as pg_basebackup syncs what it wrote): the stored files
+            // were written without an fsync each, and a backup server that crashed now would otherwise keep a backup
+            // recorded whole whose files are empty or torn.
+            DurableFile.SyncFileSystem(data);
             ctx.Reporter.Notice($"backup {info.Id}: {tally.Sent} files sent ({ByteSize.Format(tally.StoredBytes)} stored), "
                 + (parent is null ? "a full backup" : $"{tally.Linked} linked unread and {tally.Unchanged} found unchanged by checksum from {parent.Id} ({ByteSize.Format(tally.LinkedBytes)})"));
             return info with

@@ -38,6 +38,10 @@ public static class DurableFile
         Libc.SyncDirectory(DirectoryOf(destination));
     }
 
+    /// <summary>Makes every file and directory written under <paramref name="path"/> durable at once (syncfs(2) of its
+    /// file system); throws <see cref="IOException"/> when it fails.</summary>
+    public static void SyncFileSystem(string path) => Libc.SyncFileSystem(path);
+
     /// <summary>fsync(2) of a directory, which .NET has no API for; throws <see cref="IOException"/> when it fails.</summary>
     public static void SyncDirectory(string directory) => Libc.SyncDirectory(directory);
 
