@@ -3,8 +3,8 @@
 # One command:  bench/commit-lease.sh
 #
 # Builds a 3-node sandbox with automatic failover (async mode), then alternates rounds with the lease on (the
-# default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted,
-# synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
+# default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted while the
+# cluster is paused, so that node1 stays the primary; synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
 # PGWARD_BENCH_LEASE_SECONDS (10) with 1 client (commit latency) and with 8 clients (throughput). The baseline is the
 # same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off.
 # Environment: PGWARD_BENCH_PORT_LEASE (default 5761: PostgreSQL 5761-5763, agents 6761-6763),
@@ -57,8 +57,10 @@ agents() { # start|stop
     done
 }
 
-# Restarts the agents with the lease on or off and waits until node1 shows it.
+# Restarts the agents with the lease on or off and waits until node1 shows it. The cluster is paused meanwhile: an
+# agent stopped unpaused hands its primary role over to a standby (a stopped paused one leaves its server writable).
 set_lease() { # on|off
+    run_quiet "$pgward" -f "$dir/node1/pgward.conf" daemon pause
     agents stop
     local n value
     value="$([[ "$1" == on ]] && echo true || echo false)"
@@ -72,6 +74,7 @@ set_lease() { # on|off
         psql_node 1 "select pg_reload_conf()" >/dev/null
     fi
     agents start
+    run_quiet "$pgward" -f "$dir/node1/pgward.conf" daemon unpause
     wait_for "commit lease $1 on node1" 60 lease_is "$1"
 }
 
@@ -94,6 +97,8 @@ echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
+# The sandbox's servers take scram over TLS only (psql and pgbench alike; both modes pay it the same).
+export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 set_agent_token "$dir" "$nodes" "$token"
 agents start
 wait_for "commit lease on node1" 60 lease_is on
@@ -134,3 +139,8 @@ compare "tps, 1 client" "1.tps"
 compare_ms "latency average ms, 1 client" "1.latency"
 compare "tps, 8 clients" "8.tps"
 compare_ms "latency average ms, 8 clients" "8.latency"
+echo
+awk -v a="$(median "$work/on.1.tps")" -v b="$(median "$work/off.1.tps")" -v c="$(median "$work/on.8.tps")" -v d="$(median "$work/off.8.tps")" 'BEGIN {
+    printf "goal (issue 17): tps lease on / off >= 0.95: 1 client %s (%.2f), 8 clients %s (%.2f)\n",
+        (a / b >= 0.95 ? "met" : "NOT met"), a / b, (c / d >= 0.95 ? "met" : "NOT met"), c / d
+}'
