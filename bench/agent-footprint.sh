@@ -56,12 +56,12 @@ switch_pid() { od -An -t d8 -j 32 -N 8 "$dir/node$1/pgward-deadman.state" | tr -
 # Proportional set size of process $1 in MB.
 pss_mb() { awk '/^Pss:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/smaps_rollup"; }
 
-health_checks() { # runs until killed: each agent's /primary and /replica once a second
+health_checks() { # runs until killed: each agent's /primary and /replica once a second (the sandbox's agents speak TLS)
     local n
     while true; do
         for ((n = 1; n <= nodes; n++)); do
-            curl -s -o /dev/null -m 1 "http://127.0.0.1:$((port + 1000 + n - 1))/primary" || true
-            curl -s -o /dev/null -m 1 "http://127.0.0.1:$((port + 1000 + n - 1))/replica" || true
+            curl -s -o /dev/null -m 1 --cacert "$dir/tls/ca.crt" "https://127.0.0.1:$((port + 1000 + n - 1))/primary" || true
+            curl -s -o /dev/null -m 1 --cacert "$dir/tls/ca.crt" "https://127.0.0.1:$((port + 1000 + n - 1))/replica" || true
         done
         sleep 1
     done
