@@ -11,7 +11,8 @@
 # the executable's among them, divided among those processes) and CPU as a percentage of one core; and the same for
 # each data node's dead-man switch (a second pgward process beside the agent).
 # Environment: PGWARD_BENCH_PORT_FOOTPRINT (default 5751: PostgreSQL 5751-5753, agents 6751-6753),
-# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (60).
+# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (60), PGWARD_BENCH_BINARY (an executable to run instead
+# of publishing the tree: a "before" build).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -93,8 +94,12 @@ sample() {
 
 label() { (($1 <= nodes)) && echo "node$1" || echo "node$(($1 - nodes)) switch"; }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY" # another build (a "before"), measured the same way
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"

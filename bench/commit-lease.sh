@@ -8,7 +8,8 @@
 # PGWARD_BENCH_LEASE_SECONDS (10) with 1 client (commit latency) and with 8 clients (throughput). The baseline is the
 # same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off.
 # Environment: PGWARD_BENCH_PORT_LEASE (default 5761: PostgreSQL 5761-5763, agents 6761-6763),
-# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10).
+# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10), PGWARD_BENCH_BINARY (an executable to run
+# instead of publishing the tree: a "before" build).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,8 +92,12 @@ measure() { # mode clients
     printf '| %5s | %4s | %7d | %10.1f | %10.3f |\n' "$1" "$round" "$2" "$tps" "$latency"
 }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY" # another build (a "before"), measured the same way
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
