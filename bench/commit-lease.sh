@@ -79,17 +79,31 @@ set_lease() { # on|off
     wait_for "commit lease $1 on node1" 60 lease_is "$1"
 }
 
-# Runs pgbench and appends "tps latency_ms" to $work/<mode>.<clients>.
+# utime + stime of process $1, in clock ticks (the fields after the ")" that ends the command name).
+cpu_ticks() {
+    local stat
+    stat="$(cat "/proc/$1/stat")"
+    awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+# Runs pgbench and appends tps, latency (ms) and the primary's agent's CPU time per 1,000 transactions (ms: what the
+# lease costs the host, less sensitive to other work on the machine than tps) to $work/<mode>.<clients>.*.
 measure() { # mode clients
-    local out="$work/pgbench.$1.$2.out"
+    local out="$work/pgbench.$1.$2.out" agent ticks0
+    agent="$(cat "$dir/node1/pgward-daemon.pid")"
+    ticks0="$(cpu_ticks "$agent")"
     "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
         || { cat "$out" >&2; fail "pgbench $1 -c $2"; }
-    local tps latency
+    local tps latency transactions cpu
     tps="$(awk -F' = ' '/^tps = / { split($2, a, " "); print a[1] }' "$out")"
     latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
+    transactions="$(awk -F': ' '/^number of transactions actually processed/ { split($2, a, "/"); print a[1] }' "$out")"
+    cpu="$(awk -v d="$(($(cpu_ticks "$agent") - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$transactions" \
+        'BEGIN { printf "%.2f", n > 0 ? 1e6 * d / hz / n : 0 }')"
     echo "$tps" >>"$work/$1.$2.tps"
     echo "$latency" >>"$work/$1.$2.latency"
-    printf '| %5s | %4s | %7d | %10.1f | %10.3f |\n' "$1" "$round" "$2" "$tps" "$latency"
+    echo "$cpu" >>"$work/$1.$2.cpu"
+    printf '| %5s | %4s | %7d | %10.1f | %10.3f | %14s |\n' "$1" "$round" "$2" "$tps" "$latency" "$cpu"
 }
 
 if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
@@ -110,8 +124,8 @@ wait_for "commit lease on node1" 60 lease_is on
 psql_node 1 "create database bench" >/dev/null
 run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -i -s 10 -q bench
 
-printf '\n| %5s | %4s | %7s | %10s | %10s |\n' "lease" "run" "clients" "tps" "latency ms"
-printf '|-------|------|--------:|-----------:|-----------:|\n'
+printf '\n| %5s | %4s | %7s | %10s | %10s | %14s |\n' "lease" "run" "clients" "tps" "latency ms" "agent ms/1000tx"
+printf '|-------|------|--------:|-----------:|-----------:|---------------:|\n'
 for ((round = 1; round <= rounds; round++)); do
     for mode in on off; do
         set_lease "$mode"
@@ -144,6 +158,8 @@ compare "tps, 1 client" "1.tps"
 compare_ms "latency average ms, 1 client" "1.latency"
 compare "tps, 8 clients" "8.tps"
 compare_ms "latency average ms, 8 clients" "8.latency"
+echo
+echo "the primary's agent's CPU per 1,000 transactions, ms (median): lease on $(exact_median "$work/on.1.cpu") (1 client), $(exact_median "$work/on.8.cpu") (8 clients); off $(exact_median "$work/off.1.cpu"), $(exact_median "$work/off.8.cpu")"
 echo
 awk -v a="$(median "$work/on.1.tps")" -v b="$(median "$work/off.1.tps")" -v c="$(median "$work/on.8.tps")" -v d="$(median "$work/off.8.tps")" 'BEGIN {
     printf "goal (issue 17): tps lease on / off >= 0.95: 1 client %s (%.2f), 8 clients %s (%.2f)\n",
