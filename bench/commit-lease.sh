@@ -99,7 +99,7 @@ measure() { # mode clients
     latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
     transactions="$(awk -F': ' '/^number of transactions actually processed/ { split($2, a, "/"); print a[1] }' "$out")"
     cpu="$(awk -v d="$(($(cpu_ticks "$agent") - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$transactions" \
-        'BEGIN { printf "%.2f", n > 0 ? 1e6 * d / hz / n : 0 }')"
+        'BEGIN { printf "%.2f", (n > 0 ? 1e6 * d / hz / n : 0) }')"
     echo "$tps" >>"$work/$1.$2.tps"
     echo "$latency" >>"$work/$1.$2.latency"
     echo "$cpu" >>"$work/$1.$2.cpu"
