@@ -45,6 +45,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     private bool named;
     // The local socket refused while TCP connected: this agent uses TCP from then on (OpenAsync).
     private bool socketRefused;
+    private string? lastFallback;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -182,7 +183,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     /// message and each confirmation is a TLS record that both sides encrypt and decrypt (BENCHMARKS.md, issue 17). The
     /// agent runs on its server's host (its dead-man switch signals the postmaster), so the socket is always the same
     /// server. A socket that refuses (no <c>local replication</c> line in pg_hba.conf, no password for it) while TCP
-    /// connects is not tried again by this agent.
+    /// connects is not tried again by this agent; one that failed for now is tried again on the next connection.
     /// </summary>
     private async Task<PhysicalReplicationConnection> OpenAsync(CancellationToken ct)
     {
@@ -198,8 +199,15 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
             {
                 await local.DisposeAsync();
                 var tcp = await OpenTcpAsync(ct);
-                socketRefused = true;
-                CommitLeaseLog.OverTcp(logger, Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}"), e.Message);
+                // A refusal (pg_hba.conf, a password) is for good; a failure for now (a server starting up, a timeout)
+                // is tried again on the next connection. Either way this one goes over TCP: commits must not wait.
+                socketRefused = e is not (NpgsqlException { IsTransient: true } or IOException or TimeoutException);
+                var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
+                if (path + e.Message != lastFallback)
+                {
+                    lastFallback = path + e.Message;
+                    CommitLeaseLog.OverTcp(logger, path, e.Message);
+                }
                 return tcp;
             }
         }
