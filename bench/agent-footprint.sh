@@ -11,7 +11,8 @@
 # the executable's among them, divided among those processes) and CPU as a percentage of one core; and the same for
 # each data node's dead-man switch (a second pgward process beside the agent).
 # Environment: PGWARD_BENCH_PORT_FOOTPRINT (default 5751: PostgreSQL 5751-5753, agents 6751-6753),
-# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (60).
+# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (60), PGWARD_BENCH_BINARY (an executable to run instead
+# of publishing the tree: a "before" build).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -56,12 +57,12 @@ switch_pid() { od -An -t d8 -j 32 -N 8 "$dir/node$1/pgward-deadman.state" | tr -
 # Proportional set size of process $1 in MB.
 pss_mb() { awk '/^Pss:/ { printf "%.1f\n", $2 / 1024 }' "/proc/$1/smaps_rollup"; }
 
-health_checks() { # runs until killed: each agent's /primary and /replica once a second
+health_checks() { # runs until killed: each agent's /primary and /replica once a second (the sandbox's agents speak TLS)
     local n
     while true; do
         for ((n = 1; n <= nodes; n++)); do
-            curl -s -o /dev/null -m 1 "http://127.0.0.1:$((port + 1000 + n - 1))/primary" || true
-            curl -s -o /dev/null -m 1 "http://127.0.0.1:$((port + 1000 + n - 1))/replica" || true
+            curl -s -o /dev/null -m 1 --cacert "$dir/tls/ca.crt" "https://127.0.0.1:$((port + 1000 + n - 1))/primary" || true
+            curl -s -o /dev/null -m 1 --cacert "$dir/tls/ca.crt" "https://127.0.0.1:$((port + 1000 + n - 1))/replica" || true
         done
         sleep 1
     done
@@ -93,8 +94,12 @@ sample() {
 
 label() { (($1 <= nodes)) && echo "node$1" || echo "node$(($1 - nodes)) switch"; }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY" # another build (a "before"), measured the same way
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"

@@ -3,12 +3,13 @@
 # One command:  bench/commit-lease.sh
 #
 # Builds a 3-node sandbox with automatic failover (async mode), then alternates rounds with the lease on (the
-# default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted,
-# synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
+# default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted while the
+# cluster is paused, so that node1 stays the primary; synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
 # PGWARD_BENCH_LEASE_SECONDS (10) with 1 client (commit latency) and with 8 clients (throughput). The baseline is the
 # same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off.
 # Environment: PGWARD_BENCH_PORT_LEASE (default 5761: PostgreSQL 5761-5763, agents 6761-6763),
-# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10).
+# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10), PGWARD_BENCH_BINARY (an executable to run
+# instead of publishing the tree: a "before" build).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,8 +58,10 @@ agents() { # start|stop
     done
 }
 
-# Restarts the agents with the lease on or off and waits until node1 shows it.
+# Restarts the agents with the lease on or off and waits until node1 shows it. The cluster is paused meanwhile: an
+# agent stopped unpaused hands its primary role over to a standby (a stopped paused one leaves its server writable).
 set_lease() { # on|off
+    run_quiet "$pgward" -f "$dir/node1/pgward.conf" daemon pause
     agents stop
     local n value
     value="$([[ "$1" == on ]] && echo true || echo false)"
@@ -72,36 +75,57 @@ set_lease() { # on|off
         psql_node 1 "select pg_reload_conf()" >/dev/null
     fi
     agents start
+    run_quiet "$pgward" -f "$dir/node1/pgward.conf" daemon unpause
     wait_for "commit lease $1 on node1" 60 lease_is "$1"
 }
 
-# Runs pgbench and appends "tps latency_ms" to $work/<mode>.<clients>.
-measure() { # mode clients
-    local out="$work/pgbench.$1.$2.out"
-    "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
-        || { cat "$out" >&2; fail "pgbench $1 -c $2"; }
-    local tps latency
-    tps="$(awk -F' = ' '/^tps = / { split($2, a, " "); print a[1] }' "$out")"
-    latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
-    echo "$tps" >>"$work/$1.$2.tps"
-    echo "$latency" >>"$work/$1.$2.latency"
-    printf '| %5s | %4s | %7d | %10.1f | %10.3f |\n' "$1" "$round" "$2" "$tps" "$latency"
+# utime + stime of process $1, in clock ticks (the fields after the ")" that ends the command name).
+cpu_ticks() {
+    local stat
+    stat="$(cat "/proc/$1/stat")"
+    awk '{ print $12 + $13 }' <<<"${stat##*) }"
 }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+# Runs pgbench and appends tps, latency (ms) and the primary's agent's CPU time per 1,000 transactions (ms: what the
+# lease costs the host, less sensitive to other work on the machine than tps) to $work/<mode>.<clients>.*.
+measure() { # mode clients
+    local out="$work/pgbench.$1.$2.out" agent ticks0
+    agent="$(cat "$dir/node1/pgward-daemon.pid")"
+    ticks0="$(cpu_ticks "$agent")"
+    "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
+        || { cat "$out" >&2; fail "pgbench $1 -c $2"; }
+    local tps latency transactions cpu
+    tps="$(awk -F' = ' '/^tps = / { split($2, a, " "); print a[1] }' "$out")"
+    latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
+    transactions="$(awk -F': ' '/^number of transactions actually processed/ { split($2, a, "/"); print a[1] }' "$out")"
+    cpu="$(awk -v d="$(($(cpu_ticks "$agent") - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$transactions" \
+        'BEGIN { printf "%.2f", (n > 0 ? 1e6 * d / hz / n : 0) }')"
+    echo "$tps" >>"$work/$1.$2.tps"
+    echo "$latency" >>"$work/$1.$2.latency"
+    echo "$cpu" >>"$work/$1.$2.cpu"
+    printf '| %5s | %4s | %7d | %10.1f | %10.3f | %14s |\n' "$1" "$round" "$2" "$tps" "$latency" "$cpu"
+}
+
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY" # another build (a "before"), measured the same way
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
+# The sandbox's servers take scram over TLS only (psql and pgbench alike; both modes pay it the same).
+export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 set_agent_token "$dir" "$nodes" "$token"
 agents start
 wait_for "commit lease on node1" 60 lease_is on
 psql_node 1 "create database bench" >/dev/null
 run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -i -s 10 -q bench
 
-printf '\n| %5s | %4s | %7s | %10s | %10s |\n' "lease" "run" "clients" "tps" "latency ms"
-printf '|-------|------|--------:|-----------:|-----------:|\n'
+printf '\n| %5s | %4s | %7s | %10s | %10s | %14s |\n' "lease" "run" "clients" "tps" "latency ms" "agent ms/1000tx"
+printf '|-------|------|--------:|-----------:|-----------:|---------------:|\n'
 for ((round = 1; round <= rounds; round++)); do
     for mode in on off; do
         set_lease "$mode"
@@ -134,3 +158,10 @@ compare "tps, 1 client" "1.tps"
 compare_ms "latency average ms, 1 client" "1.latency"
 compare "tps, 8 clients" "8.tps"
 compare_ms "latency average ms, 8 clients" "8.latency"
+echo
+echo "the primary's agent's CPU per 1,000 transactions, ms (median): lease on $(exact_median "$work/on.1.cpu") (1 client), $(exact_median "$work/on.8.cpu") (8 clients); off $(exact_median "$work/off.1.cpu"), $(exact_median "$work/off.8.cpu")"
+echo
+awk -v a="$(median "$work/on.1.tps")" -v b="$(median "$work/off.1.tps")" -v c="$(median "$work/on.8.tps")" -v d="$(median "$work/off.8.tps")" 'BEGIN {
+    printf "goal (issue 17): tps lease on / off >= 0.95: 1 client %s (%.2f), 8 clients %s (%.2f)\n",
+        (a / b >= 0.95 ? "met" : "NOT met"), a / b, (c / d >= 0.95 ? "met" : "NOT met"), c / d
+}'

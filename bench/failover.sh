@@ -28,7 +28,8 @@
 # rounds that failed over, and pgward's medians as ratios of the repmgr ones.
 # Environment: PGWARD_BENCH_PORT_FAILOVER (default 5761: where the search for free ports starts; pgward's agents
 # use the ports + 1000), PGWARD_BENCH_WRITE_INTERVAL_MS (5), PGWARD_BENCH_SETTLE_SECONDS (2: time the daemons
-# get to monitor a healthy cluster before the kill), PGWARD_BENCH_KEEP=1 keeps the scratch directory (logs).
+# get to monitor a healthy cluster before the kill), PGWARD_BENCH_KEEP=1 keeps the scratch directory (logs),
+# PGWARD_BENCH_BINARY (a pgward executable to run instead of publishing the tree).
 set -euo pipefail
 export LC_ALL=C # decimal points in printf and awk
 
@@ -452,8 +453,12 @@ for config in "${configs[@]}"; do
     fi
 done
 if [[ " ${configs[*]} " == *" pgward"* ]]; then
-    echo "== publishing"
-    pgward="$("$repo/scripts/publish" -q)"
+    if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+        pgward="$PGWARD_BENCH_BINARY" # another build, measured the same way
+    else
+        echo "== publishing"
+        pgward="$("$repo/scripts/publish" -q)"
+    fi
     echo "native: $pgward"
 fi
 bench_dir="$repo/artifacts/bench"

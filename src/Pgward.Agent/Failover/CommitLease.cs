@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Npgsql.Replication;
@@ -42,6 +43,9 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
 
     private string? lastProblem;
     private bool named;
+    // The local socket refused while TCP connected: this agent uses TCP from then on (OpenAsync).
+    private bool socketRefused;
+    private string? lastFallback;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -89,9 +93,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     private async Task StreamAsync(string setting, CancellationToken ct)
     {
         using var lapse = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // Npgsql's own periodic status update is not needed: every message is confirmed (or the connection closed).
-        await using var connection = new PhysicalReplicationConnection(ConnectionString()) { WalReceiverStatusInterval = TimeSpan.FromMinutes(10) };
-        await connection.Open(lapse.Token);
+        await using var connection = await OpenAsync(lapse.Token);
         var system = await connection.IdentifySystem(lapse.Token);
         var end = (ulong)system.XLogPos;
         var start = end == 0 ? 0 : (end - 1) / PageSize * PageSize;
@@ -175,7 +177,60 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         }
     }
 
-    private string ConnectionString()
+    /// <summary>
+    /// Connects through the local server's Unix-domain socket (<see cref="PostmasterSocket"/>), else through the
+    /// conninfo. Why the socket: every commit waits for a round trip on this connection, and over TCP with TLS each WAL
+    /// message and each confirmation is a TLS record that both sides encrypt and decrypt (BENCHMARKS.md, issue 17). The
+    /// agent runs on its server's host (its dead-man switch signals the postmaster), so the socket is always the same
+    /// server. A socket that refuses (no <c>local replication</c> line in pg_hba.conf, no password for it) while TCP
+    /// connects is not tried again by this agent; one that failed for now is tried again on the next connection.
+    /// </summary>
+    private async Task<PhysicalReplicationConnection> OpenAsync(CancellationToken ct)
+    {
+        if (!socketRefused && PostmasterSocket.Read(ctx.Options.DataDirectory) is { } socket)
+        {
+            var local = Connection(socket);
+            try
+            {
+                await local.Open(ct);
+                return local;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or IOException or TimeoutException)
+            {
+                await local.DisposeAsync();
+                var tcp = await OpenTcpAsync(ct);
+                // A refusal (pg_hba.conf, a password) is for good; a failure for now (a server starting up, a timeout)
+                // is tried again on the next connection. Either way this one goes over TCP: commits must not wait.
+                socketRefused = e is not (NpgsqlException { IsTransient: true } or IOException or TimeoutException);
+                var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
+                if (path + e.Message != lastFallback)
+                {
+                    lastFallback = path + e.Message;
+                    CommitLeaseLog.OverTcp(logger, path, e.Message);
+                }
+                return tcp;
+            }
+        }
+        return await OpenTcpAsync(ct);
+    }
+
+    private async Task<PhysicalReplicationConnection> OpenTcpAsync(CancellationToken ct)
+    {
+        var tcp = Connection(socket: null);
+        try
+        {
+            await tcp.Open(ct);
+            return tcp;
+        }
+        catch
+        {
+            await tcp.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The lease's connection, through <paramref name="socket"/> or (null) the conninfo's host and port.</summary>
+    private PhysicalReplicationConnection Connection(PostmasterSocket? socket)
     {
         var builder = new NpgsqlConnectionStringBuilder(Conninfo.Parse(ctx.Options.Conninfo).ToNpgsqlConnectionString())
         {
@@ -186,7 +241,15 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         {
             builder.Username = user;
         }
-        return builder.ConnectionString;
+        if (socket is not null)
+        {
+            // PostgreSQL offers no TLS on a Unix-domain socket: asking for it would fail the connection.
+            builder.Host = socket.Directory;
+            builder.Port = socket.Port;
+            builder.SslMode = SslMode.Disable;
+        }
+        // Npgsql's own periodic status update is not needed: every message is confirmed (or the connection closed).
+        return new PhysicalReplicationConnection(builder.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromMinutes(10) };
     }
 
     private void Problem(string problem)

@@ -13,4 +13,7 @@ internal static partial class CommitLeaseLog
 
     [LoggerMessage(3132, LogLevel.Warning, "commit lease: {Problem}")]
     public static partial void Problem(ILogger logger, string problem);
+
+    [LoggerMessage(3133, LogLevel.Warning, "commit lease: the local server's socket {Socket} failed ({Problem}); connected over TCP instead, which costs each commit more (pg_hba.conf needs a \"local replication\" line for this user)")]
+    public static partial void OverTcp(ILogger logger, string socket, string problem);
 }
