@@ -83,6 +83,13 @@ public sealed partial class DashboardTests
         Assert.Equal(panels.Count, panels.Select(p => p.GetProperty("id").GetInt32()).Distinct().Count());
     }
 
+    [Fact]
+    public void Every_metric_the_code_serves_is_documented_in_docs_monitoring_md()
+    {
+        var docs = File.ReadAllText(Path.Combine(Path.GetDirectoryName(DashboardPath())!, "..", "docs", "monitoring.md"));
+        Assert.All(Defined, name => Assert.True(docs.Contains($"| `{name}` |", StringComparison.Ordinal), $"docs/monitoring.md has no row for {name}"));
+    }
+
     [GeneratedRegex(@"\bpgward_[a-z_]+\b")]
     private static partial Regex MetricName();
 }
