@@ -99,7 +99,9 @@ public sealed class FailoverTests : PgIntegrationTest
         }, TimeSpan.FromSeconds(10), $"node{primary}'s /metrics showing it primary and promoted once", TestContext.Current.CancellationToken);
         Assert.True(metrics!.Value("pgward_failover_term") > termBefore, metrics.Text);
         Assert.True(metrics.Value("pgward_elections_total") >= 1, metrics.Text);
-        Assert.True(metrics.Value("pgward_last_promotion_duration_seconds", ("cause", "failover")) is > 0 and < 10, metrics.Text);
+        // From the last heartbeat heard (at most a heartbeat interval before the kill) to the promotion's end, which came
+        // within WaitForPrimaryAsync's 20 s: a loaded machine runs several election rounds (3 of them, 10.5 s, at load 30).
+        Assert.True(metrics.Value("pgward_last_promotion_duration_seconds", ("cause", "failover")) is > 0 and < 25, metrics.Text);
         Assert.True(metrics.Value("pgward_events_total", ("event", "repmgrd_failover_promote"), ("success", "true")) == 1, metrics.Text);
         Assert.Null(metrics.Value("pgward_replication_lag_bytes"));
         var (status, _) = await MetricsScrape.RequestAsync(Scraper(cluster) with { AgentToken = "" }, cluster.AgentUrl(primary), TestContext.Current.CancellationToken);
