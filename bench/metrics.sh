@@ -9,7 +9,8 @@
 # of `curl .../metrics` (median, min, max of 20 in a row per agent, after the window) against `curl .../node` (the same
 # probe cache behind it) as the baseline of the same run.
 # Environment: PGWARD_BENCH_PORT_METRICS (default 5931: PostgreSQL 5931-5933, agents 6931-6933),
-# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (40).
+# PGWARD_BENCH_WARMUP_SECONDS (10), PGWARD_BENCH_SAMPLE_SECONDS (40), PGWARD_BENCH_PGWARD (an executable to use instead of
+# scripts/publish's, e.g. artifacts/bin/pgward when only a commit changed since it was built).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -110,7 +111,7 @@ run_phase() { # name metrics-setting path-asked
 }
 
 echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+pgward="${PGWARD_BENCH_PGWARD:-$("$repo/scripts/publish" -q)}"
 echo "native: $pgward"
 echo "== sandbox up --nodes $nodes (ports $port..$((port + nodes - 1)), agents $((port + 1000))..$((port + 1000 + nodes - 1)))"
 run_quiet "$pgward" sandbox up --dir "$dir" --port "$port" --nodes "$nodes" --witness false --agents false
