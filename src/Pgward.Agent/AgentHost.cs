@@ -69,6 +69,7 @@ public static class AgentHost
         };
         control.Failover = failover;
         HealthRoutes.Map(app, options, probes, ctx, monitor, failover, loops);
+        using var metrics = Metrics.AgentMetrics.Map(app, ctx, probes, monitor, failover);
         ConnectivityRoutes.Map(app, ctx, agents);
         FailoverRoutes.Map(app, options.AgentToken, failover, loggers.CreateLogger(LogSubsystems.Http));
         new ControlRoutes(options.AgentToken, control, controlLogger, ct).MapAll(app);

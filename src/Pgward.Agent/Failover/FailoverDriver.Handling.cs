@@ -4,6 +4,7 @@ using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 using Pgward.Failover;
 using Pgward.Failover.Actions;
+using Pgward.Failover.Messages;
 
 namespace Pgward.Agent.Failover;
 
@@ -17,6 +18,7 @@ public sealed partial class FailoverDriver
     {
         var now = ctx.Time.GetUtcNow();
         var decider = node!;
+        var statusBefore = Status;
         switch (input)
         {
             case FailoverInput.Tick:
@@ -44,6 +46,7 @@ public sealed partial class FailoverDriver
                 break;
         }
         Status = decider.Status;
+        Counts.Handled(statusBefore, Status, input is FailoverInput.Message { Body: Heartbeat }, now);
         var allowedUntil = decider.CommitsAllowedUntil;
         var before = new DateTimeOffset(Interlocked.Exchange(ref commitsAllowedUntil, allowedUntil.UtcTicks), TimeSpan.Zero);
         if (CommitLeaseWake.Needed(leaseWasOpen, before, allowedUntil, now))
@@ -126,12 +129,17 @@ public sealed partial class FailoverDriver
                     break;
                 case Promote promote:
                     Volatile.Write(ref promotingTerm, promote.Term);
+                    var (onRequest, requestedAt) = (operatorRequest is not null, ctx.Time.GetUtcNow());
                     var queued = Run(async ct =>
                     {
                         var outcome = Outcome.Fail(ExitCodes.PromotionFailed, "the promotion did not finish");
                         try
                         {
                             outcome = await actuator!.PromoteAsync(promote.Term, WantedSyncStandbys(), Finish, ct);
+                            if (outcome.Succeeded)
+                            {
+                                Counts.Promoted(onRequest, requestedAt, ctx.Time.GetUtcNow());
+                            }
                         }
                         finally
                         {

@@ -88,6 +88,15 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>The latest decision state, for <c>/node</c> and <c>daemon status</c>; null while failover is off.</summary>
     public FailoverStatus? Status { get; private set; }
 
+    /// <summary>Elections, promotions and heartbeats counted for <c>/metrics</c>.</summary>
+    public FailoverCounts Counts { get; } = new();
+
+    /// <summary>Whether the commit lease lets the local primary take commits now; null where no lease runs (failover off,
+    /// a witness, <c>commit_lease = off</c>, sync mode's standbys hold commits instead).</summary>
+    public bool? CommitLeaseOpen => setup is { } ready && node is not null && UsesCommitLease(ready)
+        ? ctx.Time.GetUtcNow() < CommitsAllowedUntil
+        : null;
+
     /// <summary>Why failover is off on this node, or null when it runs.</summary>
     public string? DisabledReason { get; private set; } = "starting";
 

@@ -27,7 +27,8 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
                (SELECT status FROM pg_stat_wal_receiver),
                CASE WHEN pg_is_in_recovery() AND to_regclass('pgward.nodes') IS NOT NULL
                     THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END,
-               CASE WHEN to_regclass('pgward.nodes') IS NOT NULL THEN (SELECT type FROM pgward.nodes WHERE node_id = $1) END
+               CASE WHEN to_regclass('pgward.nodes') IS NOT NULL THEN (SELECT type FROM pgward.nodes WHERE node_id = $1) END,
+               CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END
         """;
 
     // A cascading upstream is itself in recovery: its position is what it has received.
@@ -125,6 +126,7 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
             ReceiveLsn = receive,
             ReplayLsn = replay,
             WalReceiverStatus = receiver,
+            ReplayAgeSeconds = r.IsDBNull(8) ? null : r.GetDouble(8),
         };
         await r.DisposeAsync();
         if (!inRecovery || replay is not { } replayed)

@@ -22,6 +22,9 @@ public sealed record ServerState(bool Running, bool InRecovery, bool Streaming, 
     /// <summary><c>pg_stat_wal_receiver.status</c>; null when no WAL receiver runs.</summary>
     public string? WalReceiverStatus { get; init; }
     public LagSource? LagSource { get; init; }
+    /// <summary>A standby's seconds since the last transaction it replayed was committed on the primary
+    /// (<c>now() - pg_last_xact_replay_timestamp()</c>); null on a primary or before any replay.</summary>
+    public double? ReplayAgeSeconds { get; init; }
 
     /// <summary>A word for logs: stopped, witness, primary, standby (streaming), standby (not streaming).</summary>
     public string Describe() => (Running, InRecovery, Streaming) switch

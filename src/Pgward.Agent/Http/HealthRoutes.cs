@@ -70,7 +70,7 @@ public static class HealthRoutes
         PauseFlag.For(options).IsPaused,
         upstreamLastSeen is { } seen && now is { } at ? Math.Round((at - seen).TotalSeconds, 1) : null);
 
-    private static NodeReport WithFailover(NodeReport report, FailoverDriver failover) => failover.Status is { } status
+    internal static NodeReport WithFailover(NodeReport report, FailoverDriver failover) => failover.Status is { } status
         ? report with
         {
             FailoverTerm = status.Term,

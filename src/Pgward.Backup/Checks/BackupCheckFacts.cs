@@ -6,6 +6,9 @@ public sealed record BackupCheckFacts
     /// <summary>Null when the cluster's primary was reached, else why not.</summary>
     public string? ConnectionProblem { get; init; }
 
+    /// <summary>The conninfo of the cluster's primary as found from the configured node; null when none was found.</summary>
+    public string? PrimaryConninfo { get; init; }
+
     public string? SlotName { get; init; }
 
     /// <summary>Whether the slot exists on the primary; null when it could not be asked.</summary>
@@ -31,6 +34,9 @@ public sealed record BackupCheckFacts
     public long FreeBytes { get; init; }
 
     public long WalBytes { get; init; }
+
+    /// <summary>The archived segment furthest along (highest position, then timeline); null when none is archived.</summary>
+    public Wal.WalSegment? NewestSegment { get; init; }
 
     public long LastBackupBytes { get; init; }
 

@@ -28,6 +28,7 @@ public sealed class BackupChecker(BackupServer server)
         var facts = new BackupCheckFacts
         {
             ConnectionProblem = source is null ? outcome.Error : null,
+            PrimaryConninfo = source is null ? null : source.IsStandby ? source.PrimaryConninfo : source.Conninfo,
             SlotName = settings.SlotName,
             SlotExists = slotExists,
             LastWalArrival = scan.LastArrival(),
@@ -39,6 +40,7 @@ public sealed class BackupChecker(BackupServer server)
             LastBackupEnd = done.LastOrDefault()?.EndTime,
             FreeBytes = FreeBytes(server.Layout.Root),
             WalBytes = segments.Sum(s => s.SizeOnDisk),
+            NewestSegment = segments.Count == 0 ? null : segments[^1].Segment,
             LastBackupBytes = done.LastOrDefault()?.Size ?? 0,
             Backups = backups,
         };

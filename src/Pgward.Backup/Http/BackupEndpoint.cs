@@ -65,6 +65,7 @@ public sealed class BackupEndpoint : IAsyncDisposable
         EndpointRoutes.Map(app, ctx, logger);
         RestoreRoutes.Map(app, ctx, logger);
         WalRoutes.Map(app, ctx, logger);
+        Metrics.BackupMetrics.Map(app, ctx);
         try
         {
             await app.StartAsync(ct);

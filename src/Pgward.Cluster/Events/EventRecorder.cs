@@ -11,9 +11,25 @@ namespace Pgward.Cluster.Events;
 /// </summary>
 public sealed class EventRecorder(EventNotifier notifier, IReporter reporter, TimeProvider time)
 {
+    private Action<ClusterEvent>? recorded;
+
+    /// <summary>Calls <paramref name="observer"/> with every event recorded from now on, before it is written (a node
+    /// agent counts them by name for <c>/metrics</c>). It must be quick and must not throw.</summary>
+    public void Observe(Action<ClusterEvent> observer)
+    {
+        Action<ClusterEvent>? seen, combined;
+        do
+        {
+            seen = Volatile.Read(ref recorded);
+            combined = seen + observer;
+        }
+        while (Interlocked.CompareExchange(ref recorded, combined, seen) != seen);
+    }
+
     /// <param name="store">Where to write the event; null when no writable metadata is reachable (it is then only notified).</param>
     public async Task RecordAsync(MetadataStore? store, ClusterEvent e, CancellationToken ct)
     {
+        Volatile.Read(ref recorded)?.Invoke(e);
         var timestamp = time.GetUtcNow();
         if (store is not null)
         {

@@ -11,8 +11,9 @@ public static class LegacyKeys
         ["logfile"] = "log_file",
     };
 
-    /// <summary>Accepted and dropped without a word: repmgr itself ignores them.</summary>
-    public static IReadOnlySet<string> IgnoredSilently { get; } = new HashSet<string> { "cluster" };
+    /// <summary>Accepted and dropped without a word: repmgr itself ignores them. (repmgr 3's <c>cluster</c>, its name, is
+    /// read again: the <c>cluster</c> label of the metrics.)</summary>
+    public static IReadOnlySet<string> IgnoredSilently { get; } = new HashSet<string>();
 
     /// <summary>repmgr settings with no meaning in pgward (SSH, rsync, Barman, repmgrd-only knobs ...).</summary>
     public static IReadOnlySet<string> Unused { get; } = new HashSet<string>

@@ -184,6 +184,21 @@ public sealed record NodeOptions
     /// agent. Its actions (switchover, pause) always need one of the two. Default token.</summary>
     public AgentDashboardMode AgentDashboard { get; init; } = AgentDashboardMode.Token;
 
+    /// <summary><c>cluster</c>: the cluster's name, the <c>cluster</c> label of every metric this node's agent (or this
+    /// backup server) serves at <c>/metrics</c>; give every node of a cluster and its backup server the same one, and each
+    /// cluster its own, to tell them apart in Prometheus. repmgr 3's key of the same meaning. Default "pgward".</summary>
+    public string Cluster { get; init; } = "pgward";
+
+    /// <summary><c>metrics</c>: whether the agent (or the backup server's daemon) serves Prometheus metrics at
+    /// <c>/metrics</c> on <c>agent_address:agent_port</c>. Off: no route, and nothing of the metrics is kept. Default on.</summary>
+    public bool Metrics { get; init; } = true;
+
+    /// <summary><c>metrics_auth</c>: <c>token</c> (a scrape sends <c>Authorization: Bearer &lt;agent_token&gt;</c>, which
+    /// Prometheus does with <c>authorization: {credentials_file: ...}</c>; without <c>agent_token</c> the route answers
+    /// 403) or <c>none</c> (anyone who reaches the port may read the metrics: they name nodes, roles and positions, no
+    /// secret). Default token.</summary>
+    public MetricsAuth MetricsAuth { get; init; } = MetricsAuth.Token;
+
     /// <summary><c>wal_fetch_parallel</c>: how many WAL segments <c>backup wal-fetch</c> (the restore_command that
     /// fetches WAL from the backup server) fetches at once: the one PostgreSQL asks for and the next ones of its
     /// timeline, which wait in <see cref="WalFetchSpoolDirectory"/> for the next calls, so that replay is not one round

@@ -118,6 +118,24 @@ public sealed class BackupDaemonTests : PgIntegrationTest
         var untrusted = await untrusting.GetStatusAsync(url, Token);
         Assert.False(untrusted.Reachable);
         Assert.Contains("certificate of the backup server at " + url, untrusted.Error, StringComparison.Ordinal);
+        await AssertMetricsServedAsync(node1, url);
+    }
+
+    /// <summary>Issue 18: the backup server's /metrics on the same endpoint, behind the token: the catalog, the archive's
+    /// lag behind the primary, each check of backup check.</summary>
+    private async Task AssertMetricsServedAsync(NodeOptions node1, string url)
+    {
+        var metrics = await MetricsScrape.GetAsync(node1, url, Token);
+        Assert.True(metrics.Value("pgward_backups", ("status", "done"), ("node", "backup"), ("cluster", "pgward")) == 1, metrics.Text);
+        Assert.True(metrics.Value("pgward_backup_check_ok", ("check", "PostgreSQL")) == 1, metrics.Text);
+        Assert.True(metrics.Value("pgward_backup_last_age_seconds") is >= 0 and < 600, metrics.Text);
+        Assert.True(metrics.Value("pgward_backup_last_duration_seconds") is >= 0, metrics.Text);
+        Assert.True(metrics.Value("pgward_wal_archive_lag_bytes") is >= 0, metrics.Text);
+        Assert.True(metrics.Value("pgward_wal_archive_lag_seconds") is >= 0, metrics.Text);
+        Assert.True(metrics.Value("pgward_wal_archive_last_segment", ("timeline", "1")) > 0, metrics.Text);
+        Assert.True(metrics.Value("pgward_backup_disk_free_bytes") > 0, metrics.Text);
+        var (status, _) = await MetricsScrape.RequestAsync(node1 with { AgentToken = "" }, url, Token);
+        Assert.Equal(401, status);
     }
 
     [Fact]

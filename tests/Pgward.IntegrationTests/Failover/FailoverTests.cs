@@ -1,3 +1,5 @@
+using Pgward.Core.Config;
+using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
 
@@ -16,11 +18,13 @@ public sealed class FailoverTests : PgIntegrationTest
         await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token, $"replication_mode = {mode}");
         await using var load = await WriteLoad.StartAsync(cluster.Sandbox.MultiHostConnectionString, TimeSpan.FromMilliseconds(10), Token);
         await load.WaitForAcknowledgedAsync(50, Token);
+        var termBefore = await AssertStandbysScrapedAsync(cluster);
 
         await cluster.Agents.KillAsync(1);
         await cluster.Sandbox.KillPostmasterAsync(1, Token);
         var killedAt = Now();
         var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
+        await AssertPromotionScrapedAsync(cluster, primary, termBefore);
         await load.WaitForAcknowledgedAsync(load.Acknowledged + 20, Token);
         var other = primary == 2 ? 3 : 2;
         await cluster.WaitForStandbyAsync(other, primary, TimeSpan.FromSeconds(30), Token);
@@ -56,6 +60,53 @@ public sealed class FailoverTests : PgIntegrationTest
         }
         Assert.True(failoverTime < TimeSpan.FromSeconds(10), $"writes resumed {failoverTime.TotalSeconds:0.0} s after the kill\n{cluster.Agents.Logs()}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{mode}: writes resumed {failoverTime.TotalSeconds:0.00} s after the kill, {lost.Count} acknowledged rows lost, longest gap {result.LongestGap.TotalSeconds:0.00} s");
+    }
+
+    /// <summary>How a Prometheus server scrapes the sandbox's agents: their CA, node 1's certificate, the agent token.</summary>
+    private static NodeOptions Scraper(FailoverCluster cluster) => new()
+    {
+        AgentToken = SandboxAgents.Token,
+        AgentTlsCaFile = cluster.Sandbox.CaFile,
+        AgentTlsCertFile = cluster.Sandbox.NodeCertificate(1).Certificate,
+        AgentTlsKeyFile = cluster.Sandbox.NodeCertificate(1).Key,
+    };
+
+    /// <summary>Issue 18: before the failover, nodes 2 and 3 are standbys on /metrics, promoted never; returns the term.</summary>
+    private static async Task<double> AssertStandbysScrapedAsync(FailoverCluster cluster)
+    {
+        var terms = new List<double>();
+        foreach (var node in new[] { 2, 3 })
+        {
+            var metrics = await MetricsScrape.GetAsync(Scraper(cluster), cluster.AgentUrl(node), TestContext.Current.CancellationToken);
+            Assert.True(metrics.Value("pgward_node_role", ("role", "standby"), ("node", $"node{node}")) == 1, metrics.Text);
+            Assert.True(metrics.Value("pgward_failover_role", ("role", "standby")) == 1, metrics.Text);
+            Assert.True(metrics.Value("pgward_promotions_total", ("cause", "failover")) == 0, metrics.Text);
+            Assert.True(metrics.Value("pgward_replication_lag_bytes") is >= 0, metrics.Text);
+            Assert.True(metrics.Value("pgward_primary_heartbeat_age_seconds") is >= 0 and < 5, metrics.Text);
+            terms.Add(metrics.Value("pgward_failover_term") ?? throw new InvalidOperationException(metrics.Text));
+        }
+        return terms.Max();
+    }
+
+    /// <summary>Issue 18: after it, the new primary's /metrics shows its role, a later term, one promotion and how long it took.</summary>
+    private static async Task AssertPromotionScrapedAsync(FailoverCluster cluster, int primary, double termBefore)
+    {
+        MetricsScrape? metrics = null;
+        await cluster.WaitAsync(async () =>
+        {
+            metrics = await MetricsScrape.GetAsync(Scraper(cluster), cluster.AgentUrl(primary), TestContext.Current.CancellationToken);
+            return metrics.Value("pgward_node_role", ("role", "primary")) == 1 && metrics.Value("pgward_promotions_total", ("cause", "failover")) == 1;
+        }, TimeSpan.FromSeconds(10), $"node{primary}'s /metrics showing it primary and promoted once", TestContext.Current.CancellationToken);
+        Assert.True(metrics!.Value("pgward_failover_term") > termBefore, metrics.Text);
+        Assert.True(metrics.Value("pgward_elections_total") >= 1, metrics.Text);
+        // From the last heartbeat heard (at most a heartbeat interval before the kill) to the promotion's end, which came
+        // within WaitForPrimaryAsync's 20 s: a loaded machine runs several election rounds (3 of them, 10.5 s, at load 30).
+        Assert.True(metrics.Value("pgward_last_promotion_duration_seconds", ("cause", "failover")) is > 0 and < 25, metrics.Text);
+        Assert.True(metrics.Value("pgward_events_total", ("event", "repmgrd_failover_promote"), ("success", "true")) == 1, metrics.Text);
+        Assert.Null(metrics.Value("pgward_replication_lag_bytes"));
+        var (status, _) = await MetricsScrape.RequestAsync(Scraper(cluster) with { AgentToken = "" }, cluster.AgentUrl(primary), TestContext.Current.CancellationToken);
+        Assert.Equal(401, status);
+        TestContext.Current.TestOutputHelper?.WriteLine($"node{primary}'s /metrics after the failover:\n{metrics.Text}");
     }
 
     /// <summary>The clock of <see cref="WriteLoadResult.AcknowledgedBy"/>.</summary>
