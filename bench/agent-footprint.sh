@@ -39,15 +39,8 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-
-
 # utime + stime of process $1, in clock ticks. The fields are counted after the ")" that ends the command name,
 # which may itself contain spaces.
-cpu_ticks() {
-    local stat
-    stat="$(cat "/proc/$1/stat")"
-    awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
 
 agent_pid() { cat "$dir/node$1/pgward-daemon.pid"; }
 

@@ -65,7 +65,6 @@ conninfo="host=127.0.0.1 port=$port user=pgward dbname=pgward connect_timeout=2 
 # The sandbox takes scram-sha-256 over TLS only: psql, pgbench and pgBackRest (libpq) find the password and the CA here.
 export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 psql_primary() { psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
 seconds_since() { awk -v us="$(($(now_us) - $1))" 'BEGIN { printf "%.2f\n", us / 1e6 }'; }
 
 if [[ -n "${PGWARD_BIN:-}" ]]; then

@@ -80,11 +80,6 @@ set_lease() { # on|off
 }
 
 # utime + stime of process $1, in clock ticks (the fields after the ")" that ends the command name).
-cpu_ticks() {
-    local stat
-    stat="$(cat "/proc/$1/stat")"
-    awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
 
 # Runs pgbench and appends tps, latency (ms) and the primary's agent's CPU time per 1,000 transactions (ms: what the
 # lease costs the host, less sensitive to other work on the machine than tps) to $work/<mode>.<clients>.*.

@@ -38,12 +38,6 @@ trap 'exit 130' INT TERM
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-cpu_ticks() {
-    local stat
-    stat="$(cat "/proc/$1/stat")"
-    awk '{ print $12 + $13 }' <<<"${stat##*) }"
-}
-
 url="https://127.0.0.1:$((port + 1000))"
 
 poll_dashboard() { # runs until killed: one open page

@@ -98,7 +98,6 @@ source "$repo/bench/lib.sh"
 # Runs a command as the postgres OS user, bounded in time (a daemon it starts in the background stays).
 as_postgres() { timeout 300 runuser -u postgres -- "$@"; }
 
-now_us() { echo "${EPOCHREALTIME/./}"; }
 
 port_free() { [[ -z "$(ss -Htln "sport = :$1")" ]]; }
 

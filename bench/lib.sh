@@ -68,3 +68,13 @@ wait_for() {
     done
     fail "$what (waited $limit s)"
 }
+
+# A process's CPU time so far, user plus system, in clock ticks (getconf CLK_TCK a second), from /proc/PID/stat.
+cpu_ticks() {
+    local stat
+    stat="$(cat "/proc/$1/stat")"
+    awk '{ print $12 + $13 }' <<<"${stat##*) }"
+}
+
+# Microseconds since the epoch.
+now_us() { echo "${EPOCHREALTIME/./}"; }

@@ -37,7 +37,6 @@ source "$repo/bench/lib.sh"
 
 export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 psql_node() { psql -X -h 127.0.0.1 -p "$1" -U pgward -d pgward -Atc "$2"; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
 seconds_since() { awk -v us="$(($(now_us) - $1))" 'BEGIN { printf "%.2f\n", us / 1e6 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 

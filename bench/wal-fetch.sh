@@ -39,7 +39,6 @@ source "$repo/bench/lib.sh"
 
 export PGPASSFILE="$dir/pgpass" PGSSLMODE=verify-full PGSSLROOTCERT="$dir/tls/ca.crt"
 psql_primary() { psql -X -h 127.0.0.1 -p "$port" -U pgward -d pgward -Atc "$1"; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
 
 if [[ -n "${PGWARD_BIN:-}" ]]; then
     pgward="$PGWARD_BIN"

@@ -19,40 +19,26 @@ internal static partial class Libc
     private const int StatxDevMinorOffset = 140;
 
     /// <summary>fsync(2) of a directory: makes the renames and creations inside it durable.</summary>
-    public static void SyncDirectory(string directory)
-    {
-        var fd = Open(directory, OpenReadOnlyCloseOnExec);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open directory \"{directory}\" to fsync it (errno {Marshal.GetLastPInvokeError()})");
-        }
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"fsync of directory \"{directory}\" failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
+    public static void SyncDirectory(string directory) => CallOnOpen(directory, Fsync, "fsync");
 
     /// <summary>syncfs(2): writes out everything cached for the file system holding <paramref name="path"/>, files and
     /// directories alike; one call for a tree of thousands of files that would each need an fsync.</summary>
-    public static void SyncFileSystem(string path)
+    public static void SyncFileSystem(string path) => CallOnOpen(path, SyncFs, "syncfs");
+
+    // Opens the path read-only (a directory too), makes the call on the descriptor and closes it; IOException naming
+    // the errno when the open or the call fails.
+    private static void CallOnOpen(string path, Func<int, int> call, string what)
     {
         var fd = Open(path, OpenReadOnlyCloseOnExec);
         if (fd < 0)
         {
-            throw new IOException($"cannot open \"{path}\" to sync its file system (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"cannot open \"{path}\" to {what} it (errno {Marshal.GetLastPInvokeError()})");
         }
         try
         {
-            if (SyncFs(fd) != 0)
+            if (call(fd) != 0)
             {
-                throw new IOException($"syncfs of the file system holding \"{path}\" failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"{what} of \"{path}\" failed (errno {Marshal.GetLastPInvokeError()})");
             }
         }
         finally
