@@ -42,22 +42,10 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
 
     public async Task<ServerState> ReadAsync(CancellationToken ct)
     {
-        if (local is { } kept)
+        // A kept connection that fails is stale (the server restarted, or the session was ended): a fresh one tells.
+        if (local is { } kept && (await ReadOrDropAsync(kept, ct)).State is { } state)
         {
-            try
-            {
-                return await ReadStateAsync(kept, ct);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
-            {
-                // Stale (the server restarted, or the session was ended): a fresh connection tells.
-                await DropAsync();
-            }
-            catch
-            {
-                await DropAsync(); // cancelled mid-query: the session's state is unknown
-                throw;
-            }
+            return state;
         }
         var attempt = await db.TryOpenAsync(conninfo, ct);
         if (attempt.Connection is not { } connection)
@@ -65,14 +53,22 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
             return ServerState.Stopped with { Error = attempt.Error };
         }
         local = connection;
+        var (fresh, error) = await ReadOrDropAsync(connection, ct);
+        return fresh ?? ServerState.Stopped with { Error = error };
+    }
+
+    /// <summary>Reads on <see cref="local"/>; on a failure drops it and returns why. Cancelled mid-query, it drops it too
+    /// (the session's state is unknown) and throws.</summary>
+    private async Task<(ServerState? State, string? Error)> ReadOrDropAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         try
         {
-            return await ReadStateAsync(connection, ct);
+            return (await ReadStateAsync(connection, ct), null);
         }
-        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !ct.IsCancellationRequested)
         {
             await DropAsync();
-            return ServerState.Stopped with { Error = e.Message };
+            return (null, e.Message);
         }
         catch
         {

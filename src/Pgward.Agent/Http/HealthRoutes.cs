@@ -26,9 +26,8 @@ public static class HealthRoutes
     public static void Map(IEndpointRouteBuilder app, NodeOptions options, ProbeCache probes, OperationContext ctx, MonitorLoop monitor,
         FailoverDriver failover, LoopSupervisor loops)
     {
-        NodeReport ReportOf(ServerState state) => WithLoops(WithFailover(
-            Report(options, state, monitor.UpstreamLastSeen, ctx.Time.GetUtcNow()), failover), loops.Problems());
-        ServerState Fenced(ServerState state) => failover.LocalFenced ? state with { Fenced = true } : state;
+        NodeReport ReportOf(ServerState state) => WithLoops(FailoverReport(options, state, monitor, failover, ctx.Time.GetUtcNow()), loops.Problems());
+        ServerState Fenced(ServerState state) => AsFenced(state, failover);
         foreach (var (path, endpoint) in HealthPaths.All)
         {
             app.MapMethods(path, CheckMethods, (RequestDelegate)(http => CheckAsync(http, endpoint, probes, Fenced, ReportOf, loops)));
@@ -70,7 +69,17 @@ public static class HealthRoutes
         PauseFlag.For(options).IsPaused,
         upstreamLastSeen is { } seen && now is { } at ? Math.Round((at - seen).TotalSeconds, 1) : null);
 
-    internal static NodeReport WithFailover(NodeReport report, FailoverDriver failover) => failover.Status is { } status
+    /// <summary>The server's state with the failover loop's own fence: a primary it fenced counts as fenced before the
+    /// server shows it.</summary>
+    internal static ServerState AsFenced(ServerState state, FailoverDriver failover) =>
+        failover.LocalFenced ? state with { Fenced = true } : state;
+
+    /// <summary>What <c>/node</c> reports of <paramref name="state"/>, the failover loop's view included (without the
+    /// loops' problems, which only <c>/node</c> and the checks add).</summary>
+    internal static NodeReport FailoverReport(NodeOptions options, ServerState state, MonitorLoop monitor, FailoverDriver failover, DateTimeOffset now) =>
+        WithFailover(Report(options, state, monitor.UpstreamLastSeen, now), failover);
+
+    private static NodeReport WithFailover(NodeReport report, FailoverDriver failover) => failover.Status is { } status
         ? report with
         {
             FailoverTerm = status.Term,

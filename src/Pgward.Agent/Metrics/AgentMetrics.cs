@@ -27,13 +27,9 @@ public static class AgentMetrics
         ctx.Events.Observe(events.Record);
         var export = new PrometheusExport(options.Cluster, options.NodeName, AgentMetricNames.All, async ct =>
         {
-            var state = await probes.GetAsync(ct);
+            var state = HealthRoutes.AsFenced(await probes.GetAsync(ct), failover);
             var now = ctx.Time.GetUtcNow();
-            if (failover.LocalFenced)
-            {
-                state = state with { Fenced = true };
-            }
-            var report = HealthRoutes.WithFailover(HealthRoutes.Report(options, state, monitor.UpstreamLastSeen, now), failover);
+            var report = HealthRoutes.FailoverReport(options, state, monitor, failover, now);
             return AgentSamples.From(new AgentFacts(report, state.InRecovery, state.ReplayAgeSeconds, failover.CommitLeaseOpen,
                 failover.Counts.Snapshot(), events.Snapshot(), now));
         });

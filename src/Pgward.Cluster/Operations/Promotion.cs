@@ -52,13 +52,7 @@ public sealed class Promotion(OperationContext ctx)
         var canWake = true;
         return await Waiting.UntilAsync(async token =>
         {
-            await using var look = new NpgsqlCommand(
-                "SELECT pg_is_in_recovery(), (SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup')", local);
-            await using var row = await look.ExecuteReaderAsync(token);
-            await row.ReadAsync(token);
-            var inRecovery = row.GetBoolean(0);
-            var waitEvent = row.IsDBNull(1) ? null : row.GetString(1);
-            await row.DisposeAsync();
+            var (inRecovery, waitEvent) = await LookAsync(local, token);
             if (!inRecovery)
             {
                 return true;
@@ -71,6 +65,17 @@ public sealed class Promotion(OperationContext ctx)
             }
             return false;
         }, timeout, EndOfRecoveryPoll, ctx.Time, ct);
+    }
+
+    /// <summary>Whether the server is still in recovery, and what its startup process waits for (null: nothing, or none).
+    /// The reader is closed on return, so the connection can run the wake.</summary>
+    private static async Task<(bool InRecovery, string? WaitEvent)> LookAsync(NpgsqlConnection local, CancellationToken ct)
+    {
+        await using var look = new NpgsqlCommand(
+            "SELECT pg_is_in_recovery(), (SELECT wait_event FROM pg_stat_activity WHERE backend_type = 'startup')", local);
+        await using var row = await look.ExecuteReaderAsync(ct);
+        await row.ReadAsync(ct);
+        return (row.GetBoolean(0), row.IsDBNull(1) ? null : row.GetString(1));
     }
 
     /// <summary>A reload: its SIGHUP sets the startup process's latch. False when this user may not reload.</summary>

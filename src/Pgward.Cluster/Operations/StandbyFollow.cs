@@ -24,21 +24,20 @@ public sealed class StandbyFollow(OperationContext ctx)
     /// for this standby; at <c>promote_check_interval</c> (1 s) the follow took a second longer than the promotion.</summary>
     public static readonly TimeSpan ElectedPrimaryPoll = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The node an agent follows because a majority elected it, or null (the command's follow).</summary>
-    private int? electedPrimary;
-
     /// <summary>
     /// The agent's follow of <paramref name="primaryId"/>, the primary its voters elected: only that node is asked (the
     /// old primary is no longer one, and a dead host would hold the attempt for its whole connect timeout), every
     /// <see cref="ElectedPrimaryPoll"/> until its promotion finished, for at most <c>primary_follow_timeout</c>.
     /// </summary>
-    public Task<Outcome> RunElectedAsync(int primaryId, CancellationToken ct)
-    {
-        electedPrimary = primaryId;
-        return RunAsync(primaryId, wait: true, dryRun: false, ct);
-    }
+    public Task<Outcome> RunElectedAsync(int primaryId, CancellationToken ct) =>
+        RunAsync(primaryId, wait: true, dryRun: false, electedOnly: true, ct);
 
-    public async Task<Outcome> RunAsync(int? upstreamNodeId, bool wait, bool dryRun, CancellationToken ct)
+    public Task<Outcome> RunAsync(int? upstreamNodeId, bool wait, bool dryRun, CancellationToken ct) =>
+        RunAsync(upstreamNodeId, wait, dryRun, electedOnly: false, ct);
+
+    /// <param name="electedOnly">The agent's follow: <paramref name="upstreamNodeId"/> is the primary a majority elected,
+    /// the only node asked, and asked every <see cref="ElectedPrimaryPoll"/>.</param>
+    private async Task<Outcome> RunAsync(int? upstreamNodeId, bool wait, bool dryRun, bool electedOnly, CancellationToken ct)
     {
         var attempt = await ctx.Db.TryOpenAsync(ctx.Options.Conninfo, ct);
         if (attempt.Connection is not { } local)
@@ -58,7 +57,7 @@ public sealed class StandbyFollow(OperationContext ctx)
         {
             return Fail("no cluster metadata on this standby", hint: "register the primary and this standby first");
         }
-        await using var primary = await FindPrimaryAsync(await localStore.GetNodesAsync(ct), upstreamNodeId, wait, ct);
+        await using var primary = await FindPrimaryAsync(await localStore.GetNodesAsync(ct), upstreamNodeId, wait, electedOnly, ct);
         if (primary is null)
         {
             return Fail("unable to find a reachable primary to follow",
@@ -88,16 +87,17 @@ public sealed class StandbyFollow(OperationContext ctx)
 
     // The chosen upstream is asked first: after a failover the old primary may hang a connection attempt for its
     // whole connect timeout.
-    private async Task<PrimaryConnection?> FindPrimaryAsync(IReadOnlyList<NodeRecord> nodes, int? upstreamNodeId, bool wait, CancellationToken ct)
+    private async Task<PrimaryConnection?> FindPrimaryAsync(IReadOnlyList<NodeRecord> nodes, int? upstreamNodeId, bool wait, bool electedOnly,
+        CancellationToken ct)
     {
-        var others = nodes.Where(n => n.NodeId != ctx.Options.NodeId && (electedPrimary is null || n.NodeId == electedPrimary)).ToList();
+        var others = nodes.Where(n => n.NodeId != ctx.Options.NodeId && (!electedOnly || n.NodeId == upstreamNodeId)).ToList();
         PrimaryConnection? found = null;
         await Waiting.UntilAsync(async token =>
         {
             found = await ClusterMetadata.ConnectPrimaryAsync(ctx, others, upstreamNodeId, token);
             return found is not null;
         }, wait ? ctx.Options.PrimaryFollowTimeout : TimeSpan.Zero,
-            electedPrimary is null ? ctx.Options.PromoteCheckInterval : ElectedPrimaryPoll, ctx.Time, ct);
+            electedOnly ? ElectedPrimaryPoll : ctx.Options.PromoteCheckInterval, ctx.Time, ct);
         return found;
     }
 

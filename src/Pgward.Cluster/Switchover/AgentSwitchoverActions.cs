@@ -1,5 +1,6 @@
 using Npgsql;
 using Pgward.Cluster.Agents;
+using Pgward.Cluster.Show;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -117,31 +118,9 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     // The plan's standbys that take writes now; one, or none when there are none or several (then a person decides).
     private async Task<NodeRecord?> WritableStandbyAsync(CancellationToken ct)
     {
-        var writable = new List<NodeRecord>();
-        foreach (var node in (NodeRecord[])[plan.Candidate, .. plan.Siblings])
-        {
-            var attempt = await ctx.Db.TryOpenAsync(node.Conninfo, ct);
-            if (attempt.Connection is not { } connection)
-            {
-                continue;
-            }
-            await using (connection)
-            {
-                try
-                {
-                    await using var cmd = new NpgsqlCommand("SELECT NOT pg_is_in_recovery()", connection);
-                    if (await cmd.ExecuteScalarAsync(ct) is true)
-                    {
-                        writable.Add(node);
-                    }
-                }
-                catch (NpgsqlException)
-                {
-                    // Gone between the connection and the query: not a primary to rejoin.
-                }
-            }
-        }
-        return writable.Count == 1 ? writable[0] : null;
+        var writable = (await ClusterObserver.ObserveAsync(ctx.Db, [plan.Candidate, .. plan.Siblings], ct))
+            .Where(o => o.InRecovery == false).ToList();
+        return writable.Count == 1 ? writable[0].Node : null;
     }
 
     public async Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) =>
