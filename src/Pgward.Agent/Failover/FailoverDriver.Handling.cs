@@ -14,6 +14,9 @@ public sealed partial class FailoverDriver
     /// <summary>Every this many ticks a leader checks <c>synchronous_standby_names</c> (sync mode): about 1 s.</summary>
     private const int SyncCheckTicks = 10;
 
+    // While the loop handles a message whose request carries the reply back: its sender, and where the reply goes.
+    private (int From, InlineReply Reply)? replying;
+
     private void Handle(FailoverInput input)
     {
         var now = ctx.Time.GetUtcNow();
@@ -26,6 +29,18 @@ public sealed partial class FailoverDriver
                 if (!leaving)
                 {
                     Reconcile(decider.Status);
+                }
+                break;
+            case FailoverInput.Message { Reply: { } reply } message:
+                try
+                {
+                    replying = (message.From, reply);
+                    Dispatch(decider.Receive(message.From, message.Body, now));
+                }
+                finally
+                {
+                    replying = null;
+                    reply.Close();
                 }
                 break;
             case FailoverInput.Message message:
@@ -118,6 +133,8 @@ public sealed partial class FailoverDriver
             }
             switch (action)
             {
+                case Send { Message: HeartbeatReply } send when replying is { } r && r.From == send.To && r.Reply.TryCarry(send.Message):
+                    break; // in the response to the request that brought the heartbeat
                 case Send send:
                     transport!.Send(send.To, send.Message);
                     break;

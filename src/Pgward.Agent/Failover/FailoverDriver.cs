@@ -14,7 +14,7 @@ namespace Pgward.Agent.Failover;
 /// <summary>
 /// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. One loop
 /// handles ticks (every <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests,
-/// strictly one at a time; a probe task keeps the latest look at the local server; sends go through
+/// strictly one at a time; a probe task keeps the latest look at the local server, taken just before each tick; sends go through
 /// <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
 /// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
 /// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
@@ -29,6 +29,12 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     private static readonly TimeSpan FreshLookTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan FreshLookPoll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How long a request that brought a heartbeat waits for the loop's reply to carry back: 100 ms. The loop
+    /// handles a message in microseconds; one further behind than this sends its reply as a message of its own, at the
+    /// moment it would have anyway, so no reply comes later than before. Short of any heartbeat interval in use, so a
+    /// sender held up by it still sends every heartbeat.</summary>
+    private static readonly TimeSpan InlineReplyWait = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A probe older than this counts as "server not answering": 3 s.</summary>
     private static readonly TimeSpan StaleProbe = TimeSpan.FromSeconds(3);
@@ -48,8 +54,6 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         new BoundedChannelOptions(InboxCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Channel<Func<CancellationToken, Task>> work = Channel.CreateBounded<Func<CancellationToken, Task>>(
         new BoundedChannelOptions(WorkCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    // A look at the server asked for out of turn (a promotion request), at most one waiting: the probe loop takes it.
-    private readonly Channel<bool> lookNow = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
     private readonly List<Task> detaching = [];
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
@@ -118,6 +122,24 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// best effort: heartbeats repeat and elections retry.</summary>
     public bool Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
 
+    /// <summary>
+    /// Hands a message to the loop as <see cref="Deliver"/> does, and waits up to <see cref="InlineReplyWait"/> for the
+    /// loop's heartbeat reply to it, which the request that brought the message then carries back in its response
+    /// (<see cref="FailoverTransport.InlineReplyHeader"/>). Why: a heartbeat and its reply as one HTTPS request instead
+    /// of two halves the requests between idle agents (BENCHMARKS.md, issue 17). Null for the reply when there is none
+    /// (the message needs none, or the loop is behind: then its reply goes as a message of its own, when it handles it,
+    /// as before); <c>Accepted</c> false as for <see cref="Deliver"/>.
+    /// </summary>
+    public async Task<(bool Accepted, FailoverEnvelope? Reply)> DeliverForReplyAsync(int from, FailoverMessage message, CancellationToken ct)
+    {
+        var reply = new InlineReply();
+        if (!inbox.Writer.TryWrite(new FailoverInput.Message(from, message, reply)))
+        {
+            return (false, null);
+        }
+        return (true, await reply.WaitAsync(InlineReplyWait, ctx.Time, ct) is { } answer ? new FailoverEnvelope(ctx.Options.NodeId, answer) : null);
+    }
+
     /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
     public void ReleaseLease()
     {
@@ -143,7 +165,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         // the probe's next tick is up to a tick interval away, all of it in a switchover's write gap), then a tick
         // hands it to the decisions before the request does.
         var asked = ctx.Time.GetUtcNow();
-        lookNow.Writer.TryWrite(true);
+        looks.Writer.TryWrite(false);
         await Waiting.UntilAsync(_ => Task.FromResult(seen.At > asked), FreshLookTimeout, FreshLookPoll, ctx.Time, ct);
         inbox.Writer.TryWrite(new FailoverInput.Tick());
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -179,7 +201,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard);
         await using var sender = new FailoverTransport(ctx.Options,
             ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
-            ctx.Time, loops, logger);
+            ctx.Time, loops, logger, received: Deliver);
         transport = sender;
         var events = new EventQueue(new AgentEvents(ctx).RecordAsync, logger);
         actuator = new FailoverActuator(ctx, control, guard, events, logger);
@@ -331,55 +353,6 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         if (now.Writable != before.Writable || now.SynchronousStandbyNames != before.SynchronousStandbyNames)
         {
             leaseWake.Set(); // what the commit lease waits for besides its own end
-        }
-    }
-
-    private async Task ProbeLoopAsync(FailoverProbe probe, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(setup!.Options.TickInterval, ctx.Time);
-        var tick = Ticks.NextAsync(timer, ct);
-        var asked = LookAskedAsync(ct);
-        while (true)
-        {
-            if (await Task.WhenAny(tick, asked) == tick)
-            {
-                if (!await tick)
-                {
-                    return;
-                }
-                tick = Ticks.NextAsync(timer, ct);
-            }
-            else
-            {
-                if (!await asked)
-                {
-                    return;
-                }
-                asked = LookAskedAsync(ct);
-            }
-            await ObserveAsync(probe, ct);
-        }
-    }
-
-    /// <summary>Completes when a look is asked for out of turn (<see cref="lookNow"/>); false once the loop is to stop.</summary>
-    private async Task<bool> LookAskedAsync(CancellationToken ct)
-    {
-        try
-        {
-            return await lookNow.Reader.WaitToReadAsync(ct) && lookNow.Reader.TryRead(out _);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private async Task TickLoopAsync(TimeSpan interval, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(interval, ctx.Time);
-        while (await Ticks.NextAsync(timer, ct))
-        {
-            inbox.Writer.TryWrite(new FailoverInput.Tick());
         }
     }
 

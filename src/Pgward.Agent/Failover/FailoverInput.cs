@@ -8,7 +8,8 @@ internal abstract record FailoverInput
 {
     public sealed record Tick : FailoverInput;
 
-    public sealed record Message(int From, FailoverMessage Body) : FailoverInput;
+    /// <param name="Reply">Where the reply goes when the request that brought the message carries it back; null: as a message.</param>
+    public sealed record Message(int From, FailoverMessage Body, InlineReply? Reply = null) : FailoverInput;
 
     /// <summary>An operator's promotion (through <c>POST /control/promote</c>); completed when it is done or refused.</summary>
     public sealed record PromoteRequest(TaskCompletionSource<Outcome> Done) : FailoverInput;

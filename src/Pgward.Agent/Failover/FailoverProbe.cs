@@ -25,6 +25,9 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
 
     private readonly string shortConninfo = Shorten(conninfo);
     private NpgsqlConnection? connection;
+    // Prepared once on its connection (the server parses and plans it once, and each look sends only Bind and Execute):
+    // the agent runs it every tick, ten times a second (BENCHMARKS.md, issue 17).
+    private NpgsqlCommand? command;
 
     public async Task<LocalObservation> ReadAsync(CancellationToken ct)
     {
@@ -39,8 +42,21 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                 }
                 connection = attempt.Connection;
             }
-            await using var cmd = new NpgsqlCommand(Sql, connection) { CommandTimeout = 1 };
-            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (command is null)
+            {
+                var prepared = new NpgsqlCommand(Sql, connection) { CommandTimeout = 1 };
+                try
+                {
+                    await prepared.PrepareAsync(ct);
+                }
+                catch
+                {
+                    await prepared.DisposeAsync();
+                    throw;
+                }
+                command = prepared;
+            }
+            await using var r = await command.ExecuteReaderAsync(ct);
             await r.ReadAsync(ct);
             var inRecovery = r.GetBoolean(0);
             return new LocalObservation(
@@ -69,6 +85,11 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
 
     private async ValueTask DropAsync()
     {
+        if (command is not null)
+        {
+            await command.DisposeAsync();
+            command = null;
+        }
         if (connection is not null)
         {
             await connection.DisposeAsync();

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Pgward.Cluster.Agents;
@@ -21,6 +23,14 @@ public sealed class FailoverTransport : IAsyncDisposable
     /// <summary>How long one message may take to be delivered: 1 s, well under the lease.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>The request header by which a sender says it takes the reply to its message in the response
+    /// (<see cref="FailoverDriver.DeliverForReplyAsync"/>), value <see cref="InlineReplyValue"/>. An agent that does not
+    /// know it answers 202 and sends the reply as a message of its own; one that sees no such header does the same, for
+    /// a sender that would not read the response.</summary>
+    public const string InlineReplyHeader = "Pgward-Reply";
+
+    public const string InlineReplyValue = "inline";
+
     private readonly int self;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -31,13 +41,19 @@ public sealed class FailoverTransport : IAsyncDisposable
     // Each peer's /failover/message URL; replaced when its record names another (Repoint), read by its sender.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> urls = [];
     private readonly List<Task> senders = [];
+    // Where a reply that came back in a response goes: the failover loop, as a message from its sender.
+    private readonly Func<int, FailoverMessage, bool>? received;
 
     /// <param name="loops">Runs each peer's sender: a sender that faults (a URL it cannot use) starts again after a
     /// backoff, with its queue as it was, so that no peer stops hearing from this node in silence.</param>
     /// <param name="options">This node's settings: <c>node_id</c>, <c>agent_token</c> and the <c>agent_tls*</c> files
     /// (<see cref="AgentHttp"/>, as the CLI's calls).</param>
-    public FailoverTransport(NodeOptions options, IReadOnlyDictionary<int, string> peerUrls, TimeProvider time, LoopSupervisor loops, ILogger logger)
+    /// <param name="received">Takes a reply that a peer carried back in its response (<see cref="InlineReplyHeader"/>):
+    /// the failover loop's <see cref="FailoverDriver.Deliver"/>. Null: replies come only as messages of their own.</param>
+    public FailoverTransport(NodeOptions options, IReadOnlyDictionary<int, string> peerUrls, TimeProvider time, LoopSupervisor loops, ILogger logger,
+        Func<int, FailoverMessage, bool>? received = null)
     {
+        this.received = received;
         self = options.NodeId;
         this.options = options;
         this.time = time;
@@ -48,6 +64,10 @@ public sealed class FailoverTransport : IAsyncDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AgentToken);
+        if (received is not null)
+        {
+            http.DefaultRequestHeaders.Add(InlineReplyHeader, InlineReplyValue);
+        }
         foreach (var (id, url) in peerUrls)
         {
             var queue = Channel.CreateBounded<FailoverMessage>(new BoundedChannelOptions(8)
@@ -131,7 +151,20 @@ public sealed class FailoverTransport : IAsyncDisposable
         {
             using var content = JsonContent.Create(new FailoverEnvelope(self, message), FailoverJson.Default.FailoverEnvelope);
             using var response = await http.PostAsync(url, content, linked.Token);
-            return response.IsSuccessStatusCode ? null : $"answered {(int)response.StatusCode}";
+            if (!response.IsSuccessStatusCode)
+            {
+                return $"answered {(int)response.StatusCode}";
+            }
+            if (received is not null && response.StatusCode == HttpStatusCode.OK
+                && await response.Content.ReadFromJsonAsync(FailoverJson.Default.FailoverEnvelope, linked.Token) is { Message: { } reply } envelope)
+            {
+                received(envelope.From, reply);
+            }
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return $"answered with a reply that does not parse: {e.Message}";
         }
         catch (HttpRequestException e)
         {

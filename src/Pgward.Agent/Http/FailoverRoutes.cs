@@ -11,7 +11,9 @@ namespace Pgward.Agent.Http;
 /// <summary>
 /// <c>POST /failover/message</c>: heartbeats, votes and their replies from the other voters' agents, authenticated
 /// with the agent token like the control endpoints. The message is queued for the failover loop and answered 202 at
-/// once; replies travel as messages of their own.
+/// once, and replies travel as messages of their own; except for a sender that takes the reply in the response
+/// (<see cref="FailoverTransport.InlineReplyHeader"/>): it gets 200 with the loop's reply to a heartbeat as the body (a
+/// <see cref="FailoverEnvelope"/>), or 202 when the loop has none for it (yet).
 /// </summary>
 public static class FailoverRoutes
 {
@@ -38,7 +40,22 @@ public static class FailoverRoutes
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 return;
             }
-            // 503 when failover is off here: the sender's log then names this agent as not taking part.
-            http.Response.StatusCode = driver.Deliver(envelope.From, envelope.Message) ? StatusCodes.Status202Accepted : StatusCodes.Status503ServiceUnavailable;
+            if (http.Request.Headers[FailoverTransport.InlineReplyHeader] != FailoverTransport.InlineReplyValue)
+            {
+                // 503 when failover is off here: the sender's log then names this agent as not taking part.
+                http.Response.StatusCode = driver.Deliver(envelope.From, envelope.Message) ? StatusCodes.Status202Accepted : StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            var (accepted, reply) = await driver.DeliverForReplyAsync(envelope.From, envelope.Message, http.RequestAborted);
+            if (reply is null)
+            {
+                http.Response.StatusCode = accepted ? StatusCodes.Status202Accepted : StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            var body = JsonSerializer.SerializeToUtf8Bytes(reply, FailoverJson.Default.FailoverEnvelope);
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = "application/json";
+            http.Response.ContentLength = body.Length;
+            await http.Response.Body.WriteAsync(body, http.RequestAborted);
         }));
 }

@@ -39,6 +39,29 @@ public sealed class FailoverDriverTests
         Assert.Null(await driver.PromoteOnRequestAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_heartbeat_whose_request_takes_the_reply_is_answered_without_one_when_the_loop_does_not_answer_within_100_ms()
+    {
+        var time = new FakeTimeProvider();
+        var options = new NodeOptions { NodeId = 1, NodeName = "node1", Conninfo = "host=127.0.0.1 dbname=pgward", DataDirectory = "/nonexistent/data" };
+        var reporter = new ConsoleReporter(TextWriter.Null, isTerminal: false, ReportLevel.Error);
+        var ctx = new OperationContext(options, reporter, new DbConnector(), new ProcessRunner(),
+            new EventRecorder(new EventNotifier(null, [], TimeSpan.FromSeconds(5), time), reporter, time), time);
+        using var loops = new LoopSupervisor(time, NullLogger.Instance);
+        using var control = new LocalNodeControl(ctx, NullLogger.Instance);
+        var driver = new FailoverDriver(ctx, control, new NoVotes(), loops, NullLogger.Instance);
+
+        // The loop is still setting up: the heartbeat waits for it, and the request answers without a reply once 100 ms
+        // passed (the loop's reply, when it comes, goes as a message of its own).
+        var answering = driver.DeliverForReplyAsync(2, new Heartbeat(1, 2, 1, 0, 0, time.GetUtcNow()), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.False(answering.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var (accepted, reply) = await answering;
+        Assert.True(accepted);
+        Assert.Null(reply);
+    }
+
     private sealed class NoVotes : IAgreementStore
     {
         public VoterState Load() => VoterState.Initial;
