@@ -6,7 +6,10 @@
 #     at scale 100 here);
 #   - a full `backup recover B --node node2 --target-immediate` (every file fetched);
 #   - `standby clone --from-backup` against `standby clone` (pg_basebackup from the primary), both without starting
-#     the standby (the catch-up from the archive that follows is not timed).
+#     the standby (the catch-up from the archive that follows is not timed);
+#   - with pgBackRest installed (apt-get install pgbackrest), in the same run: its full backup of the same primary at the
+#     same moment (lz4, --process-max=2), then `pgbackrest restore --delta --process-max=2` over a copy of node2's
+#     directory as pgbench left it, and again over the now identical copy: the same two delta restores.
 # Each: wall time, and bytes fetched against the backup's total as the command reports them. Ratios in the same run.
 # One command:  bench/remote-restore.sh
 # Environment: PGWARD_BENCH_PORT_RESTORE (5895), PGWARD_BENCH_RESTORE_SCALE (20, pgbench scale with md5 filler),
@@ -64,11 +67,44 @@ backup="$("$pgward" -f "$backup_conf" backup list | awk 'NR == 1 { print $1 }')"
 [[ -n "$backup" ]] || fail "no DONE backup: $("$pgward" -f "$backup_conf" backup list)"
 echo "backup $backup"
 
+pgbackrest_version=""
+if command -v pgbackrest >/dev/null; then
+    pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
+    echo "== pgBackRest $pgbackrest_version: stanza-create, backup --type=full (the same moment as $backup)"
+    br="$work/pgbackrest"
+    mkdir -p "$br/repo" "$br/log" "$br/lock"
+    cat >"$br/pgbackrest.conf" <<CONF
+[global]
+repo1-path=$br/repo
+log-path=$br/log
+lock-path=$br/lock
+log-level-console=warn
+log-level-file=off
+start-fast=y
+archive-check=n
+
+[bench]
+pg1-path=$dir/node1/data
+pg1-port=$port
+pg1-socket-path=$dir/node1
+pg1-user=pgward
+pg1-database=pgward
+CONF
+    chown -R postgres: "$br"
+    pgbackrest_run() { runuser -u postgres -- pgbackrest --config="$br/pgbackrest.conf" --stanza=bench "$@"; }
+    run_quiet pgbackrest_run stanza-create
+    run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
+else
+    echo "== pgBackRest is not installed (apt-get install pgbackrest): its rows are left out"
+fi
+
 echo "== pgbench -T $pgbench_seconds on the primary, node2 streaming"
 run_quiet "$bindir/pgbench" -T "$pgbench_seconds" -c 2 -h 127.0.0.1 -p "$port" -U pgward pgward
 primary_lsn="$(psql_node "$port" "select pg_current_wal_lsn()")"
 wait_for "node2 replaying $primary_lsn" 120 test "$(psql_node "$((port + 1))" "select pg_last_wal_replay_lsn() >= '$primary_lsn'")" = t
 run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=stop
+# pgBackRest restores over a copy of node2's directory as pgbench left it, so both tools start from the same files.
+[[ -n "$pgbackrest_version" ]] && cp -a "$dir/node2/data" "$work/pgbackrest-target"
 
 # "node node2: X of Y written (Z sent)" from the command's report.
 recover() {
@@ -89,8 +125,22 @@ echo
 printf '| %-44s | %7s | %s\n' "restore onto node2 (scale $scale, $((db_bytes / 1000000)) MB)" "s" "fetched"
 recover "delta after ${pgbench_seconds}s of pgbench" --delta
 recover "delta over an identical directory" --delta
-recover "full recover --node" 
+recover "full recover --node"
 full="$(cat "$work/full recover --node.s")"
+
+# pgbackrest restore --delta over the copy: its checksums decide which files it fetches (as --delta does for pgward).
+pgbackrest_delta() {
+    local name="$1" t0 s
+    t0="$(now_us)"
+    run_quiet pgbackrest_run restore --delta --process-max=2 --pg1-path="$work/pgbackrest-target" --type=immediate
+    s="$(seconds_since "$t0")"
+    printf '| %-44s | %7s |\n' "$name" "$s"
+    echo "$s" >"$work/$name.s"
+}
+if [[ -n "$pgbackrest_version" ]]; then
+    pgbackrest_delta "pgBackRest delta after ${pgbench_seconds}s of pgbench"
+    pgbackrest_delta "pgBackRest delta over an identical directory"
+fi
 
 t0="$(now_us)"
 run_quiet "$pgward" -f "$dir/node2/pgward.conf" standby clone -h 127.0.0.1 -p "$port" --force --fast-checkpoint
@@ -104,3 +154,8 @@ echo
 echo "ratios: delta after pgbench / full = $(ratio "$(cat "$work/delta after ${pgbench_seconds}s of pgbench.s")" "$full");" \
     "delta identical / full = $(ratio "$(cat "$work/delta over an identical directory.s")" "$full");" \
     "clone --from-backup / standby clone = $(ratio "$from_backup" "$basebackup")"
+if [[ -n "$pgbackrest_version" ]]; then
+    echo "pgward / pgBackRest $pgbackrest_version: delta after pgbench" \
+        "$(ratio "$(cat "$work/delta after ${pgbench_seconds}s of pgbench.s")" "$(cat "$work/pgBackRest delta after ${pgbench_seconds}s of pgbench.s")");" \
+        "delta identical $(ratio "$(cat "$work/delta over an identical directory.s")" "$(cat "$work/pgBackRest delta over an identical directory.s")")"
+fi
