@@ -49,7 +49,7 @@ public static class FileSender
                     }
                     file.Position = 0;
                 }
-                var parentMap = item.ParentMap is { } bytes ? BlockMap.Parse(bytes) : null;
+                var parentMap = ParentMapOf(item);
                 var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
@@ -61,6 +61,20 @@ public static class FileSender
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The parent's map to compare blocks with; a map that does not parse is ignored, and the file is sent
+    /// whole (always sound).</summary>
+    private static BlockMap? ParentMapOf(FetchItem item)
+    {
+        try
+        {
+            return item.ParentMap is { } bytes ? BlockMap.Parse(bytes) : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
         }
     }
 
