@@ -19,7 +19,8 @@
 # the files, parallel_jobs PGWARD_BENCH_BACKUP_JOBS (2) at once): PGWARD_BENCH_BACKUP_RUNS full ones (with the CPU
 # seconds of the node's agent and of `backup create`), then one
 # incremental (--incremental) after 30 s of pgbench (-c 2), with the bytes it stored against the full's, and the same
-# for pgBackRest --type=incr. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
+# for pgBackRest --type=incr; the pgward incremental is block-level: its changed large files are stored as their changed
+# 8 KiB blocks (<name>.patch over the full's copies), counted apart. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
 # Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
 # PGWARD_BIN (a pgward executable to use instead of publishing this tree).
@@ -219,6 +220,9 @@ incr_dir="$(ls -d "$work"/backup/base/*/ | sort | tail -1)"
 incr_bytes="$(grep -m1 '^size=' "$incr_dir/backup.info" | cut -d= -f2)"
 incr_linked="$(grep -m1 '^linked_size=' "$incr_dir/backup.info" | cut -d= -f2)"
 grep -q '^parent_backup_id=' "$incr_dir/backup.info" || fail "the incremental has no parent: $(cat "$incr_dir/backup.info")"
+# Block-level: the changed files stored as their changed 8 KiB blocks (<name>.patch) over the full's copies.
+incr_patches="$(find "$incr_dir/data/pgdata" -name '*.patch' | wc -l)"
+incr_patch_bytes="$(find "$incr_dir/data/pgdata" -name '*.patch' -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')"
 pgbackrest_incr_s=""
 if [[ -n "$pgbackrest_version" ]]; then
     t0="$(now_us)"
@@ -292,13 +296,18 @@ printf '| %-46s | %5s | %8s | %8s | %8s | %6s |\n' "pgward files, lz4, parallel_
 echo "files backup CPU, median: the node's agent $(stats2 "$work/files-agent.cpu" | cut -d" " -f2) s, backup create" \
     "$(stats2 "$work/files-server.cpu" | cut -d" " -f2) s (load average now $(cut -d" " -f1-3 /proc/loadavg))"
 echo
-printf '| %-46s | %8s | %10s | %10s |\n' "incremental after 30 s of pgbench" "s" "stored MB" "linked MB"
-printf '|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "-----------:"
-printf '| %-46s | %8s | %10s | %10s |\n' "pgward files full (median above)" "$files_med" "$(mb "$files_full_bytes")" "0"
-printf '| %-46s | %8s | %10s | %10s |\n' "pgward --incremental" "$incr_s" "$(mb "$incr_bytes")" "$(mb "$incr_linked")"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '| %-46s | %8s | %10s | %10s | %7s | %9s |\n' "incremental after 30 s of pgbench" "s" "stored MB" "linked MB" "s/full" "MB/full"
+printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "-----------:" "--------:" "----------:"
+printf '| %-46s | %8s | %10s | %10s | %7s | %9s |\n' "pgward files full (median above)" "$files_med" "$(mb "$files_full_bytes")" "0" "1.00" "1.00"
+printf '| %-46s | %8s | %10s | %10s | %7s | %9s |\n' "pgward --incremental (block-level)" "$incr_s" "$(mb "$incr_bytes")" "$(mb "$incr_linked")" \
+    "$(ratio "$incr_s" "$files_med")" "$(ratio "$incr_bytes" "$files_full_bytes")"
 if [[ -n "$pgbackrest_incr_s" ]]; then
-    printf '| %-46s | %8s | %10s | %10s |\n' "pgBackRest --type=incr --process-max=2" "$pgbackrest_incr_s" "$(mb "$pgbackrest_incr_bytes")" "-"
+    printf '| %-46s | %8s | %10s | %10s | %7s | %9s |\n' "pgBackRest --type=incr --process-max=2" "$pgbackrest_incr_s" "$(mb "$pgbackrest_incr_bytes")" "-" \
+        "$(ratio "$pgbackrest_incr_s" "$files_med")" "$(ratio "$pgbackrest_incr_bytes" "$files_full_bytes")"
 fi
+echo "pgward's incremental: $incr_patches files stored as block patches, $(mb "$incr_patch_bytes") MB of changed blocks (lz4)"
+
 echo
 awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%); pgward / pg_basebackup: %.2f\n", a - b, (a - b) / b * 100, a / b }'
 if [[ -n "$pgbackrest_version" ]]; then

@@ -19,8 +19,9 @@ namespace Pgward.Backup;
 /// the <c>lz4</c> tool reads; lz4 rather than zstd because compression is what bounds a backup's speed, and lz4
 /// compresses several times faster at a ratio close to zstd level 1 on table data), backup_label and tablespace_map
 /// from pg_backup_stop, a tablespace's files under <c>pgdata/pg_tblspc/&lt;oid&gt;/</c> (a directory, not a link). A file
-/// an incremental found unchanged is a hard link to its parent's copy, so every backup is complete on its own and
-/// deleting one never takes bytes another needs.
+/// an incremental found unchanged is a hard link to its parent's copy; a large file it found changed may be
+/// <c>&lt;name&gt;.patch</c>, its changed blocks over the parent's copy (<see cref="Files.BlockPatch"/>, docs/backups.md),
+/// which makes the parent a backup it needs (<c>patch_bases</c> in backup.info, <see cref="Catalog.PatchDependencies"/>).
 /// Every component of pgward.Backup takes its paths from here, so the layout is described once.
 /// </summary>
 public sealed class BackupLayout(string root)

@@ -30,9 +30,14 @@ public sealed class BlockCompressor : IDisposable
     /// <summary>Compresses <paramref name="input"/> into <paramref name="output"/> (at least
     /// <see cref="Lz4BlockFrame.MaxEncodedLength"/>) on one of the threads; the task gives the bytes written. Throws
     /// <see cref="ObjectDisposedException"/> once the session ended.</summary>
-    public Task<int> CompressAsync(ReadOnlyMemory<byte> input, Memory<byte> output)
+    public Task<int> CompressAsync(ReadOnlyMemory<byte> input, Memory<byte> output) =>
+        RunAsync(() => Lz4BlockFrame.Encode(input.Span, output.Span));
+
+    /// <summary>Runs <paramref name="encode"/> (a compression that gives the bytes it wrote) on one of the threads.
+    /// Throws <see cref="ObjectDisposedException"/> once the session ended.</summary>
+    public Task<int> RunAsync(Func<int> encode)
     {
-        var work = new Work(input, output, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Work(encode, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             queue.Add(work);
@@ -53,7 +58,7 @@ public sealed class BlockCompressor : IDisposable
         {
             try
             {
-                work.Done.SetResult(Lz4BlockFrame.Encode(work.Input.Span, work.Output.Span));
+                work.Done.SetResult(work.Encode());
             }
             catch (Exception e)
             {
@@ -62,5 +67,5 @@ public sealed class BlockCompressor : IDisposable
         }
     }
 
-    private sealed record Work(ReadOnlyMemory<byte> Input, Memory<byte> Output, TaskCompletionSource<int> Done);
+    private sealed record Work(Func<int> Encode, TaskCompletionSource<int> Done);
 }

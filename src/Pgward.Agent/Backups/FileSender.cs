@@ -8,8 +8,11 @@ namespace Pgward.Agent.Backups;
 /// Reads one file of the data directory for a files backup and writes its frames (<see cref="FrameTag"/>): its bytes
 /// as an <see cref="Lz4BlockFrame"/> (compressed by the session's <see cref="BlockCompressor"/>), then its size and
 /// the SHA-256 of what was read. A file with the size and checksum the backup server gave (its parent backup's copy)
-/// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs that,
-/// as for pg_basebackup.
+/// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. Given the parent's
+/// <see cref="BlockMap"/>, a changed file is sent as the blocks that differ from it (<see cref="BlockPatch"/> records),
+/// with its new map; the SHA-256 still covers every byte read, so the file the backup server rebuilds is checked against
+/// what was read here. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs
+/// that, as for pg_basebackup.
 /// </summary>
 public static class FileSender
 {
@@ -46,13 +49,32 @@ public static class FileSender
                     }
                     file.Position = 0;
                 }
-                var (sent, sum) = await CompressAsync(file, writer, compressor, ct);
-                await writer.EndAsync(FrameTag.Stored, sent, sum, ct);
+                var parentMap = ParentMapOf(item);
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, ct);
+                if (item.WantsMap || parentMap is not null)
+                {
+                    await writer.MapAsync(map.ToBytes(), ct);
+                }
+                await writer.EndAsync(parentMap is null ? FrameTag.Stored : FrameTag.Patched, sent, sum, ct);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The parent's map to compare blocks with; a map that does not parse is ignored, and the file is sent
+    /// whole (always sound).</summary>
+    private static BlockMap? ParentMapOf(FetchItem item)
+    {
+        try
+        {
+            return item.ParentMap is { } bytes ? BlockMap.Parse(bytes) : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
         }
     }
 
@@ -69,17 +91,24 @@ public static class FileSender
         return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces, hashing each in order, while the session's
+    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>),
+    /// hashing each in order (SHA-256 of the file, and each block for its <see cref="BlockMap"/>), while the session's
     /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
-    /// pieces in order between the frame's header and end mark.</summary>
-    private static async Task<(long Size, string Checksum)> CompressAsync(FileStream file, FrameWriter writer, BlockCompressor compressor, CancellationToken ct)
+    /// pieces in order. Without <paramref name="parentMap"/> they make the file's lz4 frame; with it, only the blocks
+    /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records.</summary>
+    private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
+        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var map = new BlockMapBuilder();
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
         try
         {
-            await writer.DataAsync(Lz4BlockFrame.Header, ct);
+            if (parentMap is null)
+            {
+                await writer.DataAsync(Lz4BlockFrame.Header, ct);
+            }
             while (true)
             {
                 var input = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -91,8 +120,28 @@ public static class FileSender
                 }
                 hash.AppendData(input, 0, read);
                 size += read;
-                var output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
-                pending.Enqueue((compressor.CompressAsync(input.AsMemory(0, read), output), input, output));
+                var firstBlock = map.Count;
+                map.Append(input.AsSpan(0, read));
+                byte[] output;
+                Task<int> compressed;
+                if (parentMap is null)
+                {
+                    output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
+                    compressed = compressor.CompressAsync(input.AsMemory(0, read), output);
+                }
+                else
+                {
+                    var changed = parentMap.Differing(map, firstBlock, read);
+                    if (changed.Length == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(input);
+                        continue;
+                    }
+                    output = ArrayPool<byte>.Shared.Rent(BlockPatch.MaxRecordsLength(changed.Length));
+                    var (piece, into) = (input.AsMemory(0, read), output.AsMemory());
+                    compressed = compressor.RunAsync(() => BlockPatch.EncodeRecords(piece.Span, firstBlock, changed, into.Span));
+                }
+                pending.Enqueue((compressed, input, output));
                 if (pending.Count >= InFlight(compressor))
                 {
                     await SendOldestAsync(pending, writer, ct);
@@ -102,7 +151,10 @@ public static class FileSender
             {
                 await SendOldestAsync(pending, writer, ct);
             }
-            await writer.DataAsync(Lz4BlockFrame.EndMark, ct);
+            if (parentMap is null)
+            {
+                await writer.DataAsync(Lz4BlockFrame.EndMark, ct);
+            }
         }
         finally
         {
@@ -114,7 +166,7 @@ public static class FileSender
                 ArrayPool<byte>.Shared.Return(output);
             }
         }
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), map.Build());
     }
 
     private static async Task SendOldestAsync(Queue<(Task<int> Compressed, byte[] Input, byte[] Output)> pending, FrameWriter writer, CancellationToken ct)

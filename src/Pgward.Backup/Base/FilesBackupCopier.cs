@@ -13,7 +13,8 @@ namespace Pgward.Backup.Base;
 /// <summary>
 /// Takes a files backup through the node's agent (<see cref="AgentBackupClient"/>): starts the session, hard-links
 /// what <see cref="ReuseDecision"/> proves unchanged since the parent, fetches the rest with <c>parallel_jobs</c>
-/// requests at once (the agent answers a file it finds equal to the parent's copy without its bytes: linked too),
+/// requests at once (the agent answers a file it finds equal to the parent's copy without its bytes: linked too; a
+/// changed file with a parent block map comes as its changed blocks: <see cref="StoredFileReceiver"/>),
 /// stops the session and writes backup_label, tablespace_map and the manifest. Throws
 /// <see cref="AgentSessionException"/> (or an I/O exception) when the backup cannot be completed; the caller marks it FAILED.
 /// </summary>
@@ -38,7 +39,8 @@ public sealed class FilesBackupCopier(BackupServer server)
                 BackupFileModes.CreateDirectory(Path.Combine(root, directory));
             }
             var tally = new FilesCopyTally();
-            await CopyFilesAsync(client, url, start, root, ParentFiles(parent), ParentListTime(parent, source), tally, ct);
+            var receiver = new StoredFileReceiver(data, parent?.Id, ParentFiles(parent), tally);
+            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), ct);
 
             var stop = await client.StopAsync(url, start.Session, ct);
             stopped = true;
@@ -57,7 +59,8 @@ public sealed class FilesBackupCopier(BackupServer server)
             // recorded whole whose files are empty or torn.
             DurableFile.SyncFileSystem(data);
             ctx.Reporter.Notice($"backup {info.Id}: {tally.Sent} files sent ({ByteSize.Format(tally.StoredBytes)} stored), "
-                + (parent is null ? "a full backup" : $"{tally.Linked} linked unread and {tally.Unchanged} found unchanged by checksum from {parent.Id} ({ByteSize.Format(tally.LinkedBytes)})"));
+                + (parent is null ? "a full backup" : $"{tally.Linked} linked unread and {tally.Unchanged} found unchanged by checksum from {parent.Id} ({ByteSize.Format(tally.LinkedBytes)})"
+                    + (tally.Patched > 0 ? $"; {tally.Patched} sent as changed blocks over {parent.Id}'s copies" : "")));
             return info with
             {
                 Status = BackupStatus.WaitingForWals,
@@ -70,6 +73,7 @@ public sealed class FilesBackupCopier(BackupServer server)
                 LinkedSize = tally.LinkedBytes,
                 DataSize = tally.Entries.Sum(e => e.Size),
                 ListTime = DateTimeOffset.FromUnixTimeMilliseconds(start.ListedAtMs),
+                PatchBases = tally.PatchBases,
             };
         }
         finally
@@ -81,25 +85,25 @@ public sealed class FilesBackupCopier(BackupServer server)
         }
     }
 
-    private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, string root,
-        Dictionary<string, (ManifestFile Entry, string Stored)> parentFiles, DateTimeOffset? parentListTime, FilesCopyTally tally, CancellationToken ct)
+    private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, StoredFileReceiver receiver,
+        DateTimeOffset? parentListTime, CancellationToken ct)
     {
         var fetch = new List<(FetchItem Item, long Size)>();
+        var tally = receiver.Tally;
         foreach (var file in start.Files)
         {
-            var parent = parentFiles.TryGetValue(file.Path, out var p) ? p : default;
-            switch (ReuseDecision.Decide(file, parent.Entry, parentListTime))
+            var parent = receiver.ParentOf(file.Path);
+            var wantsMap = file.Size >= BlockMap.Threshold;
+            switch (ReuseDecision.Decide(file, parent?.Entry, parentListTime))
             {
                 case ReuseAction.Link:
-                    var target = StoredFiles.Of(root, file.Path);
-                    HardLink.Create(parent.Stored, target);
-                    tally.AddLinked(parent.Entry with { LastModified = Modified(file) }, new FileInfo(target).Length, read: false);
+                    receiver.LinkParent(parent!, file, read: false);
                     break;
                 case ReuseAction.Compare:
-                    fetch.Add((new FetchItem(file.Path, parent.Entry!.Size, parent.Entry.Checksum), file.Size));
+                    fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, parent.Entry.Checksum, wantsMap, StoredFileReceiver.ParentMapFor(parent, file)), file.Size));
                     break;
                 default:
-                    fetch.Add((new FetchItem(file.Path), file.Size));
+                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: StoredFileReceiver.ParentMapFor(parent, file)), file.Size));
                     break;
             }
         }
@@ -118,7 +122,7 @@ public sealed class FilesBackupCopier(BackupServer server)
                 var reader = new FrameReader(body);
                 foreach (var item in batches[index])
                 {
-                    await ReceiveAsync(reader, item, listed[item.Path], root, parentFiles, tally, failed.Token);
+                    await receiver.ReceiveAsync(reader, item, listed[item.Path], failed.Token);
                     var read = tally.ReadBytes;
                     if (read - Interlocked.Read(ref reported) >= ProgressStep)
                     {
@@ -153,66 +157,10 @@ public sealed class FilesBackupCopier(BackupServer server)
         }
     }
 
-    private static async Task ReceiveAsync(FrameReader reader, FetchItem item, ListedFile listed, string root,
-        Dictionary<string, (ManifestFile Entry, string Stored)> parentFiles, FilesCopyTally tally, CancellationToken ct)
-    {
-        var target = StoredFiles.Of(root, item.Path);
-        FileStream? output = null;
-        try
-        {
-            while (true)
-            {
-                var frame = await reader.ReadAsync(ct);
-                switch (frame.Tag)
-                {
-                    case FrameTag.Data:
-                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
-                        await output.WriteAsync(frame.Data, ct);
-                        break;
-                    case FrameTag.Stored:
-                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
-                        var compressed = output.Length;
-                        await output.DisposeAsync();
-                        if (parentFiles.TryGetValue(item.Path, out var same) && same.Entry.Size == frame.Size
-                            && string.Equals(same.Entry.Checksum, frame.Checksum, StringComparison.OrdinalIgnoreCase))
-                        {
-                            // Rewritten with the same bytes: share the parent's copy rather than store a second one.
-                            File.Delete(target);
-                            HardLink.Create(same.Stored, target);
-                            tally.AddLinked(same.Entry with { LastModified = Modified(listed) }, new FileInfo(target).Length, read: true);
-                            return;
-                        }
-                        tally.AddStored(new ManifestFile(item.Path, frame.Size, "SHA256", frame.Checksum, Modified(listed)), compressed);
-                        return;
-                    case FrameTag.Unchanged:
-                        var parent = parentFiles[item.Path];
-                        if (frame.Size != parent.Entry.Size || !string.Equals(frame.Checksum, parent.Entry.Checksum, StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw new AgentSessionException($"{item.Path}: the agent called it unchanged but its checksum differs from the parent's");
-                        }
-                        HardLink.Create(parent.Stored, target);
-                        tally.AddLinked(parent.Entry with { LastModified = Modified(listed) }, new FileInfo(target).Length, read: true);
-                        return;
-                    case FrameTag.Vanished:
-                        return;
-                    default:
-                        throw new AgentSessionException($"the agent could not read {item.Path}: {frame.Message}");
-                }
-            }
-        }
-        finally
-        {
-            if (output is not null)
-            {
-                await output.DisposeAsync();
-            }
-        }
-    }
-
     /// <summary>The parent's files whose stored copy is still there, by path.</summary>
-    private Dictionary<string, (ManifestFile Entry, string Stored)> ParentFiles(BackupInfo? parent)
+    private Dictionary<string, ParentCopy> ParentFiles(BackupInfo? parent)
     {
-        var files = new Dictionary<string, (ManifestFile, string)>(StringComparer.Ordinal);
+        var files = new Dictionary<string, ParentCopy>(StringComparer.Ordinal);
         if (parent is null)
         {
             return files;
@@ -222,10 +170,25 @@ public sealed class FilesBackupCopier(BackupServer server)
         var root = StoredFiles.Root(data);
         foreach (var entry in manifest.Files.Where(f => f.Path is not ("backup_label" or "tablespace_map")))
         {
-            var stored = StoredFiles.Of(root, entry.Path);
-            if (File.Exists(stored))
+            var map = StoredFiles.MapOf(root, entry.Path);
+            var whole = StoredFiles.Of(root, entry.Path);
+            if (File.Exists(whole))
             {
-                files[entry.Path] = (entry, stored);
+                files[entry.Path] = new ParentCopy(entry, whole, 0, null, File.Exists(map) ? map : null);
+                continue;
+            }
+            var patch = StoredFiles.PatchOf(root, entry.Path);
+            if (File.Exists(patch))
+            {
+                // A damaged trailer would make every later link unreadable: that copy is not reused (the file is sent whole).
+                try
+                {
+                    var trailer = StoredCopy.TrailerOf(data, entry.Path)!;
+                    files[entry.Path] = new ParentCopy(entry, patch, trailer.Depth, trailer.BaseBackupId, File.Exists(map) ? map : null);
+                }
+                catch (InvalidDataException)
+                {
+                }
             }
         }
         return files;
@@ -235,8 +198,6 @@ public sealed class FilesBackupCopier(BackupServer server)
     /// (before a failover) is compared by checksum alone.</summary>
     private static DateTimeOffset? ParentListTime(BackupInfo? parent, BackupSource source) =>
         parent is not null && parent.SourceNode == source.Name ? parent.ListTime : null;
-
-    private static DateTimeOffset Modified(ListedFile file) => DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
 
     private static async Task<long> StoreTextAsync(string root, string name, string text, DateTimeOffset now, FilesCopyTally tally, CancellationToken ct)
     {

@@ -11,6 +11,8 @@ public sealed class FilesCopyTally
     private int sent;
     private int linked;
     private int unchanged;
+    private int patched;
+    private readonly ConcurrentDictionary<string, bool> patchBases = new(StringComparer.Ordinal);
 
     public ConcurrentBag<ManifestFile> Entries { get; } = [];
 
@@ -25,6 +27,13 @@ public sealed class FilesCopyTally
 
     public int Sent => sent;
 
+    /// <summary>Files sent as their changed blocks only (<see cref="Files.BlockPatch"/>), counted in <see cref="Sent"/> too.</summary>
+    public int Patched => patched;
+
+    /// <summary>The backups this one's patches lie over (its own, and those of the parent's patches it linked): the
+    /// backups it cannot be restored without.</summary>
+    public IReadOnlyList<string> PatchBases => [.. patchBases.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>Files linked without being read (size and mtime).</summary>
     public int Linked => linked;
 
@@ -37,6 +46,24 @@ public sealed class FilesCopyTally
         Interlocked.Increment(ref sent);
         Interlocked.Add(ref readBytes, entry.Size);
         return Interlocked.Add(ref storedBytes, compressed);
+    }
+
+    /// <summary>A file stored as a patch over <paramref name="baseBackupId"/>'s copy.</summary>
+    public void AddPatched(ManifestFile entry, long compressed, string baseBackupId)
+    {
+        AddStored(entry, compressed);
+        Interlocked.Increment(ref patched);
+        patchBases[baseBackupId] = true;
+    }
+
+    /// <summary>A parent's copy linked into this backup; a patch keeps needing the backup it lies over.</summary>
+    public void AddLinked(ManifestFile entry, long compressed, bool read, string? patchBase)
+    {
+        if (patchBase is not null)
+        {
+            patchBases[patchBase] = true;
+        }
+        AddLinked(entry, compressed, read);
     }
 
     public void AddLinked(ManifestFile entry, long compressed, bool read)

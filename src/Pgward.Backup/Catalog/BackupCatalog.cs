@@ -63,7 +63,8 @@ public sealed class BackupCatalog(BackupLayout layout)
 
     /// <summary>Removes the backup: backup.info first, so a crash half way leaves a directory the catalog no longer
     /// lists rather than a listed backup with missing files. A files backup's incrementals keep every file they
-    /// share with it (hard links): nothing else depends on its directory.</summary>
+    /// share with it (hard links); one whose block patches lie over it needs its directory, which the callers check
+    /// first (<see cref="PatchDependencies"/>).</summary>
     public void Delete(string backupId)
     {
         var directory = layout.Backup(backupId);

@@ -54,6 +54,11 @@ public sealed record BackupInfo
     /// backup added) does not count. Deleting the parent frees none of them: they then belong to this backup alone.</summary>
     public long LinkedSize { get; init; }
 
+    /// <summary>A files backup's block patches lie over these backups' copies (<see cref="Files.BlockPatch"/>): it cannot
+    /// be restored without them, so retention and <c>backup delete</c> keep them while it is kept. Empty when it stores
+    /// every file whole or as a hard link.</summary>
+    public IReadOnlyList<string> PatchBases { get; init; } = [];
+
     /// <summary>Of a files backup: when the agent began listing the data directory, on the node's clock. A file last
     /// modified before that was copied as it is now (<see cref="Files.ReuseDecision"/>).</summary>
     public DateTimeOffset? ListTime { get; init; }

@@ -45,6 +45,7 @@ public static class BackupInfoFile
         Line("method", info.Method.ToName());
         Line("parent_backup_id", info.Parent);
         Line("linked_size", info.Method == BackupMethod.Files ? info.LinkedSize.ToString(CultureInfo.InvariantCulture) : null);
+        Line("patch_bases", info.PatchBases.Count > 0 ? string.Join(',', info.PatchBases) : null);
         Line("list_time", info.ListTime?.ToString("O", CultureInfo.InvariantCulture));
         Line("xlog_segment_size", WalSegment.DefaultSize.ToString(CultureInfo.InvariantCulture));
         Line("pid", info.Pid?.ToString(CultureInfo.InvariantCulture));
@@ -98,6 +99,7 @@ public static class BackupInfoFile
             Parent = Optional("parent_backup_id"),
             LinkedSize = Long("linked_size"),
             ListTime = Time("list_time"),
+            PatchBases = Optional("patch_bases")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
         };
     }
 }

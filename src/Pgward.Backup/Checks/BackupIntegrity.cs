@@ -12,8 +12,32 @@ namespace Pgward.Backup.Checks;
 /// </summary>
 public static class BackupIntegrity
 {
-    /// <summary>The problem of <paramref name="backup"/>, or null when none shows.</summary>
-    public static string? ProblemOf(BackupCatalog catalog, BackupInfo backup)
+    /// <summary>The problem of <paramref name="backup"/>, or null when none shows. A backup whose block patches lie
+    /// over another (<see cref="BackupInfo.PatchBases"/>) has that one's problem too: it cannot be restored without it.</summary>
+    public static string? ProblemOf(BackupCatalog catalog, BackupInfo backup) => ProblemOf(catalog, backup, Files.BlockPatch.MaxDepth * 2);
+
+    private static string? ProblemOf(BackupCatalog catalog, BackupInfo backup, int linksLeft)
+    {
+        if (OwnProblemOf(catalog, backup) is { } own)
+        {
+            return own;
+        }
+        foreach (var baseId in backup.PatchBases)
+        {
+            var baseBackup = catalog.List().FirstOrDefault(b => b.Id == baseId);
+            if (baseBackup is null || !Directory.Exists(catalog.DataDirectory(baseId)))
+            {
+                return $"its block patches lie over backup {baseId}, which is gone";
+            }
+            if (linksLeft > 0 && ProblemOf(catalog, baseBackup, linksLeft - 1) is { } inherited)
+            {
+                return $"its block patches lie over backup {baseId}, which is damaged: {inherited}";
+            }
+        }
+        return null;
+    }
+
+    private static string? OwnProblemOf(BackupCatalog catalog, BackupInfo backup)
     {
         var verifyFailed = catalog.Layout.VerifyFailedFile(backup.Id);
         if (File.Exists(verifyFailed))
@@ -45,8 +69,7 @@ public static class BackupIntegrity
         {
             return File.Exists(Path.Combine(data, BackupArchive.BaseArchiveName)) ? null : $"{BackupArchive.BaseArchiveName} is missing";
         }
-        var root = StoredFiles.Root(data);
-        var missing = manifest.Files.Where(f => !File.Exists(StoredFiles.Of(root, f.Path))).Select(f => f.Path).ToList();
+        var missing = manifest.Files.Where(f => !StoredCopy.Exists(data, f.Path)).Select(f => f.Path).ToList();
         return missing.Count == 0 ? null : $"{missing.Count} stored file(s) missing: {string.Join(", ", missing.Take(3))}{(missing.Count > 3 ? ", ..." : "")}";
     }
 

@@ -3,4 +3,8 @@ namespace Pgward.Backup.Files;
 /// <summary>One file the backup server asks the agent for.</summary>
 /// <param name="ParentSize">With <see cref="ParentChecksum"/>: what the parent backup stored for this path. When the
 /// file still has this size and SHA-256, the agent answers "unchanged" instead of sending it.</param>
-public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null);
+/// <param name="WantsMap">Send the file's <see cref="Files.BlockMap"/> (frame <see cref="FrameTag.BlockMap"/>) before its end.
+/// An agent that predates block maps ignores it, and the file is then stored without one.</param>
+/// <param name="ParentMap">The parent's <see cref="Files.BlockMap"/> of this path (<see cref="Files.BlockMap.ToBytes"/>): send
+/// only the blocks that differ from it, as <see cref="BlockPatch"/> records ending in <see cref="FrameTag.Patched"/>.</param>
+public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null);

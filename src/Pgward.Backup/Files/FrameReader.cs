@@ -16,7 +16,7 @@ public sealed class FrameReader(Stream input)
         var tag = (FrameTag)header[0];
         switch (tag)
         {
-            case FrameTag.Data:
+            case FrameTag.Data or FrameTag.BlockMap:
                 await ReadExactlyAsync(header.AsMemory(0, 4), ct);
                 var length = (int)BinaryPrimitives.ReadUInt32BigEndian(header);
                 if (length < 0 || length > 64 << 20)
@@ -29,7 +29,7 @@ public sealed class FrameReader(Stream input)
                 }
                 await ReadExactlyAsync(buffer.AsMemory(0, length), ct);
                 return new Frame(tag, buffer.AsMemory(0, length), 0, "", "");
-            case FrameTag.Stored or FrameTag.Unchanged:
+            case FrameTag.Stored or FrameTag.Patched or FrameTag.Unchanged:
                 await ReadExactlyAsync(header.AsMemory(0, 9), ct);
                 var size = BinaryPrimitives.ReadInt64BigEndian(header);
                 var checksum = new byte[header[8]];

@@ -6,10 +6,14 @@ namespace Pgward.Backup.Files;
 /// <summary>Writes the frames of <see cref="FrameTag"/> to the answer of a files request (the agent's side).</summary>
 public sealed class FrameWriter(Stream output)
 {
-    public async Task DataAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    public Task DataAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct) => BytesAsync(FrameTag.Data, bytes, ct);
+
+    public Task MapAsync(ReadOnlyMemory<byte> map, CancellationToken ct) => BytesAsync(FrameTag.BlockMap, map, ct);
+
+    private async Task BytesAsync(FrameTag tag, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         var header = new byte[5];
-        header[0] = (byte)FrameTag.Data;
+        header[0] = (byte)tag;
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1), (uint)bytes.Length);
         await output.WriteAsync(header, ct);
         await output.WriteAsync(bytes, ct);

@@ -25,7 +25,8 @@ public sealed class BackupContent(IReadOnlyList<ContentPart> parts)
             IEnumerable<string> oids = Directory.Exists(tablespaces)
                 ? Directory.EnumerateDirectories(tablespaces).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)
                 : [];
-            return new BackupContent([new FilesContentPart(root, null), .. oids.Select(oid => new FilesContentPart(Path.Combine(tablespaces, oid), oid))]);
+            return new BackupContent([new FilesContentPart(backupDataDirectory, root, null),
+                .. oids.Select(oid => new FilesContentPart(backupDataDirectory, Path.Combine(tablespaces, oid), oid))]);
         }
         var archives = BackupArchive.In(backupDataDirectory);
         if (archives.Count == 0 || archives[0].TablespaceOid is not null)

@@ -1,17 +1,17 @@
-using K4os.Compression.LZ4.Streams;
 using Pgward.Backup.Files;
 
 namespace Pgward.Backup.Recovery;
 
 /// <summary>
 /// The data directory's or one tablespace's part of a <see cref="Catalog.BackupMethod.Files"/> backup: a directory tree
-/// under <c>pgdata/</c> whose files are <c>&lt;name&gt;.lz4</c>. The data directory's part leaves out the
-/// tablespaces' trees under <c>pg_tblspc/</c> (each is a part of its own, restored where tablespace_map says).
+/// under <c>pgdata/</c> whose files are <c>&lt;name&gt;.lz4</c> or <c>&lt;name&gt;.patch</c> (read through
+/// <see cref="StoredCopy"/>, which follows a patch's chain); block maps (<c>.blocks</c>) are not part of the content. The
+/// data directory's part leaves out the tablespaces' trees under <c>pg_tblspc/</c> (each is a part of its own, restored
+/// where tablespace_map says).
 /// </summary>
-public sealed class FilesContentPart(string root, string? tablespaceOid) : ContentPart
+/// <param name="backupDataDirectory">The backup's <c>data</c> directory (<c>base/&lt;id&gt;/data</c>).</param>
+public sealed class FilesContentPart(string backupDataDirectory, string root, string? tablespaceOid) : ContentPart
 {
-    private const int ReadBuffer = 1 << 20;
-
     public override string Name => tablespaceOid is null ? StoredFiles.DirectoryName : $"{StoredFiles.DirectoryName}/pg_tblspc/{tablespaceOid}";
 
     public override string? TablespaceOid => tablespaceOid;
@@ -37,12 +37,17 @@ public sealed class FilesContentPart(string root, string? tablespaceOid) : Conte
                     }
                 }
             }
+            else if (path.EndsWith(StoredFiles.MapExtension, StringComparison.Ordinal))
+            {
+                continue;
+            }
             else
             {
-                var name = path.EndsWith(StoredFiles.Extension, StringComparison.Ordinal) ? path[..^StoredFiles.Extension.Length] : path;
-                var full = entry.FullName;
-                yield return new ContentEntry(name, Prefix + name, ContentEntryKind.File, null, null, () => LZ4Stream.Decode(
-                    new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, ReadBuffer, FileOptions.SequentialScan), extraMemory: 0, leaveOpen: false));
+                var name = path.EndsWith(StoredFiles.Extension, StringComparison.Ordinal) ? path[..^StoredFiles.Extension.Length]
+                    : path.EndsWith(StoredFiles.PatchExtension, StringComparison.Ordinal) ? path[..^StoredFiles.PatchExtension.Length]
+                    : path;
+                var manifestPath = Prefix + name;
+                yield return new ContentEntry(name, manifestPath, ContentEntryKind.File, null, null, () => StoredCopy.Open(backupDataDirectory, manifestPath));
             }
         }
     }

@@ -13,9 +13,20 @@ public static class RetentionDecision
     /// The obsolete backups, oldest first. Only DONE backups count towards the policy; kept backups are never
     /// obsolete and do not count; backups still in progress or waiting for WAL are never obsolete; a FAILED backup
     /// is obsolete once a newer DONE backup exists. At least <paramref name="minimumRedundancy"/> DONE backups
-    /// always remain.
+    /// always remain. A backup that a remaining backup's block patches lie over is never obsolete
+    /// (<see cref="PatchDependencies"/>).
     /// </summary>
     public static IReadOnlyList<BackupInfo> Obsolete(
+        IReadOnlyList<BackupInfo> backups, RetentionPolicy policy, int minimumRedundancy, DateTimeOffset now)
+    {
+        var obsolete = ByPolicy(backups, policy, minimumRedundancy, now).ToList();
+        // A backup whose copies a remaining backup's block patches lie over stays (HeldForPatches names them).
+        var needed = PatchDependencies.Needed(backups, backups.Except(obsolete));
+        obsolete.RemoveAll(b => needed.Contains(b.Id));
+        return obsolete;
+    }
+
+    private static IReadOnlyList<BackupInfo> ByPolicy(
         IReadOnlyList<BackupInfo> backups, RetentionPolicy policy, int minimumRedundancy, DateTimeOffset now)
     {
         var newestFirst = backups.OrderByDescending(b => b.OrderTime).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
@@ -41,6 +52,15 @@ public static class RetentionDecision
             obsolete.AddRange(newestFirst.Where(b => b.Status == BackupStatus.Failed && b.OrderTime < newestDone.OrderTime));
         }
         return [.. obsolete.OrderBy(b => b.OrderTime).ThenBy(b => b.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The backups the policy makes obsolete but that a remaining backup's block patches still need
+    /// (<see cref="PatchDependencies"/>): retention keeps them, and says so.</summary>
+    public static IReadOnlyList<BackupInfo> HeldForPatches(
+        IReadOnlyList<BackupInfo> backups, RetentionPolicy policy, int minimumRedundancy, DateTimeOffset now)
+    {
+        var obsolete = Obsolete(backups, policy, minimumRedundancy, now);
+        return [.. ByPolicy(backups, policy, minimumRedundancy, now).Where(b => !obsolete.Contains(b))];
     }
 
     /// <summary>Backups that ended inside the window, plus the newest one that ended before it: recovery to the

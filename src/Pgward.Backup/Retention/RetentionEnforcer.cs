@@ -13,7 +13,13 @@ public sealed class RetentionEnforcer(BackupCatalog catalog, IWalArchive archive
     public RetentionRun Apply(RetentionPolicy policy, int minimumRedundancy, bool dryRun)
     {
         var backups = catalog.List();
-        var obsolete = RetentionDecision.Obsolete(backups, policy, minimumRedundancy, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var obsolete = RetentionDecision.Obsolete(backups, policy, minimumRedundancy, now);
+        foreach (var held in RetentionDecision.HeldForPatches(backups, policy, minimumRedundancy, now))
+        {
+            var dependents = PatchDependencies.Dependents(backups, held.Id).Select(b => b.Id);
+            reporter.Notice($"keeping obsolete backup {held.Id} ({policy}): the block patches of {string.Join(", ", dependents)} lie over it");
+        }
         foreach (var backup in obsolete)
         {
             reporter.Notice($"{(dryRun ? "would delete" : "deleting")} obsolete backup {backup.Id} ({policy})");

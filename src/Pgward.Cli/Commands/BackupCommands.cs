@@ -182,6 +182,13 @@ public static class BackupCommands
                     $"deleting backup {backup.Id} would leave {doneAfter} DONE backups, fewer than minimum_redundancy = {server.Settings.MinimumRedundancy}",
                     hint: "take a new backup first (pgward backup create), or lower minimum_redundancy in the [backup] section");
             }
+            if (PatchDependencies.Dependents(backups, backup.Id) is { Count: > 0 } dependents)
+            {
+                var names = string.Join(", ", dependents.Select(b => b.Id));
+                return Outcome.Fail(ExitCodes.BadConfig,
+                    $"backup {backup.Id} is needed by backup {names}: its files are stored as block patches over {backup.Id}'s copies",
+                    hint: $"delete {names} first (newest first), or keep both");
+            }
             var dry = parse.GetValue(dryRun);
             server.Context.Reporter.Notice($"{(dry ? "would delete" : "deleting")} backup {backup.Id}");
             if (!dry)

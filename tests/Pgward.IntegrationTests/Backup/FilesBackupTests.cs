@@ -7,8 +7,9 @@ namespace Pgward.IntegrationTests.Backup;
 
 /// <summary>
 /// Files backups read by the node's agent (<c>backup_method = files</c>, <c>reuse_backup = link</c>): an incremental
-/// after a small change stores only that change and recovers exactly; a damaged middle link of a chain is named by
-/// verify and check; deleting the full leaves the incrementals whole (hard links).
+/// after a small change stores only that change (unchanged files linked, a few rows of a large table as a block patch)
+/// and recovers exactly; a damaged middle link of a patch chain is named by verify and check for every backup over it;
+/// a backup that patches lie over is not deleted.
 /// </summary>
 public sealed class FilesBackupTests : PgIntegrationTest
 {
@@ -25,8 +26,10 @@ public sealed class FilesBackupTests : PgIntegrationTest
         Assert.Equal("files", fullInfo["method"]);
         Assert.False(fullInfo.ContainsKey("parent_backup_id"));
 
-        // A small change, written to the data files by a checkpoint; the big table does not change.
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "INSERT INTO t SELECT g FROM generate_series(11, 15) g; CHECKPOINT", Token);
+        Assert.True(File.Exists(StoredMap(server, full, big)), "the full backup keeps the big table's block map");
+        // A small change, written to the data files by a checkpoint: rows of t, and two rows of the big table.
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1),
+            "INSERT INTO t SELECT g FROM generate_series(11, 15) g; UPDATE big SET filler = 'changed' WHERE g IN (1, 150000); CHECKPOINT", Token);
         var create = await server.RunAsync(Token, "create");
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.Contains($"starting incremental (from {full}) files backup", create.Error, StringComparison.Ordinal);
@@ -38,52 +41,87 @@ public sealed class FilesBackupTests : PgIntegrationTest
         var ownSize = long.Parse(info["size"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(fullSize > 8 << 20, $"the full backup stored {fullSize} bytes");
         Assert.True(ownSize < fullSize / 10, $"the incremental stored {ownSize} bytes of its own, the full {fullSize}\n{create}");
-        // The unchanged big table is the parent's file, linked, not sent again.
-        Assert.Equal(2, await LinkCountAsync(StoredFile(server, incremental, big)));
+        // The big table (several MiB) is stored as the few blocks the two updates changed, over the full's copy.
+        Assert.False(File.Exists(StoredFile(server, incremental, big)));
+        var patch = new FileInfo(StoredPatch(server, incremental, big));
+        Assert.True(patch.Exists && patch.Length < 8 * 8192, $"the big table's patch holds {patch.Length} bytes\n{create}");
+        Assert.Contains("sent as changed blocks", create.Error, StringComparison.Ordinal);
+        Assert.Equal(full, Info(server, incremental)["patch_bases"]);
+        // An unchanged file (template1's pg_proc) is the parent's file, linked, not sent again.
+        Assert.Equal(2, await LinkCountAsync(StoredFile(server, incremental, "base/1/1255")));
 
         // One statement per call: statements sent together commit together.
-        foreach (var sql in new[] { "INSERT INTO t VALUES (16)", "INSERT INTO t VALUES (17)", "SELECT pg_create_restore_point('rp_17')", "INSERT INTO t VALUES (18)", "SELECT pg_switch_wal()" })
+        foreach (var sql in new[]
+        {
+            "INSERT INTO t VALUES (16)", "UPDATE big SET filler = 'before' WHERE g = 2", "INSERT INTO t VALUES (17)", "SELECT pg_create_restore_point('rp_17')",
+            "INSERT INTO t VALUES (18)", "UPDATE big SET filler = 'after' WHERE g = 3", "SELECT pg_switch_wal()",
+        })
         {
             await Sql.ExecuteAsync(sandbox.ConnectionString(1), sql, Token);
         }
         await server.ArchiveWalAsync(Token);
 
-        var rows = await RecoverAsync(sandbox, server, incremental, "--target-name", "rp_17");
-        Assert.Equal(string.Join(',', Enumerable.Range(1, 17)), rows);
+        var rows = await RecoverQueryAsync(sandbox, server, incremental, BigRows, "--target-name", "rp_17");
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 17)) + $"|200000|changed,before,{Md5(3)},changed", rows);
     }
 
     [Fact]
-    public async Task Damaged_middle_link_is_named_by_verify_and_check_and_deleting_the_full_keeps_the_newest_whole()
+    public async Task Damaged_middle_link_of_a_patch_chain_is_named_for_every_backup_over_it_and_a_needed_parent_is_not_deleted()
     {
         var (sandbox, agents, server) = await SetUpAsync();
         await using var _ = agents;
-        var t = await RelationFileAsync(sandbox, "t");
+        var big = await RelationFileAsync(sandbox, "big");
         var full = await server.CreateDoneBackupAsync(Token);
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "INSERT INTO t SELECT g FROM generate_series(11, 15) g; CHECKPOINT", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1),
+            "INSERT INTO t SELECT g FROM generate_series(11, 15) g; UPDATE big SET filler = 'middle' WHERE g = 1; CHECKPOINT", Token);
         var middle = await server.CreateDoneBackupAsync(Token);
-        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE u AS SELECT 1 AS x; CHECKPOINT", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE u AS SELECT 1 AS x; UPDATE big SET filler = 'newest' WHERE g = 3; CHECKPOINT", Token);
         var newest = await server.CreateDoneBackupAsync(Token);
         Assert.Equal(middle, Info(server, newest)["parent_backup_id"]);
+        // A chain: the newest's copy of big lies over the middle's, which lies over the full's.
+        Assert.True(File.Exists(StoredPatch(server, middle, big)) && File.Exists(StoredPatch(server, newest, big)));
+        Assert.Contains(middle, Info(server, newest)["patch_bases"].Split(','));
 
-        // The middle backup loses its copy of t; the newest keeps its own name for the same bytes.
-        File.Delete(StoredFile(server, middle, t));
+        // The full is needed by the middle backup's patch: delete refuses and names it.
+        var refused = await server.RunAsync(Token, "delete", full);
+        Assert.True(refused.ExitCode != 0, refused.ToString());
+        Assert.Contains($"backup {full} is needed by backup {middle}", refused.Error, StringComparison.Ordinal);
+        Assert.True(System.IO.Directory.Exists(server.Layout.Backup(full)));
+
+        // The middle link is damaged: its first record's block number (damage inside a block's bytes shows as a checksum
+        // mismatch of the files rebuilt through it, BlockPatchTests; here the newest may have sent that block anew).
+        var patchPath = StoredPatch(server, middle, big);
+        var original = await File.ReadAllBytesAsync(patchPath, Token);
+        var damaged = (byte[])original.Clone();
+        damaged[3] ^= 0x40;
+        await File.WriteAllBytesAsync(patchPath, damaged, Token);
         var verify = await server.RunAsync(Token, "verify", middle);
         Assert.True(verify.ExitCode == 14, verify.ToString());
-        Assert.Contains($"{t}: listed in the manifest but missing from the backup", verify.Out, StringComparison.Ordinal);
+        Assert.Contains($"{big} (in pgdata)", verify.Out, StringComparison.Ordinal);
+        // check names the backup over it too, before anyone verified that one.
         var check = await server.RunAsync(Token, "check", "--nagios");
         Assert.Contains("PGWARD CRITICAL", check.Out, StringComparison.Ordinal);
-        Assert.Contains($"backups intact: FAILED (backup {middle}: backup verify failed: {t}", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"backups intact: FAILED (backup {middle}: backup verify failed: {big}", check.Out, StringComparison.Ordinal);
+        Assert.Contains($"also {newest}", check.Out, StringComparison.Ordinal);
         var newestVerify = await server.RunAsync(Token, "verify", newest);
-        Assert.True(newestVerify.ExitCode == 0, newestVerify.ToString());
+        Assert.True(newestVerify.ExitCode == 14, newestVerify.ToString());
+        Assert.Contains($"{big} (in pgdata)", newestVerify.Out, StringComparison.Ordinal);
 
-        var delete = await server.RunAsync(Token, "delete", full);
-        Assert.True(delete.ExitCode == 0, delete.ToString());
-        // What the middle backup linked from the full is its own now.
-        Assert.Equal("0", Info(server, middle)["linked_size"]);
-        var afterDelete = await server.RunAsync(Token, "verify", newest);
-        Assert.True(afterDelete.ExitCode == 0, afterDelete.ToString());
-        var rows = await RecoverAsync(sandbox, server, newest, "--target-immediate");
-        Assert.Equal(string.Join(',', Enumerable.Range(1, 15)), rows);
+        // Repaired, the chain verifies and recovers to the newest's rows, through both patches.
+        await File.WriteAllBytesAsync(patchPath, original, Token);
+        foreach (var id in new[] { middle, newest })
+        {
+            var again = await server.RunAsync(Token, "verify", id);
+            Assert.True(again.ExitCode == 0, again.ToString());
+        }
+        var rows = await RecoverQueryAsync(sandbox, server, newest, BigRows, "--target-immediate");
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 15)) + $"|200000|middle,{Md5(2)},newest,{Md5(150000)}", rows);
+        // Newest first, the chain can go.
+        foreach (var id in new[] { newest, middle, full })
+        {
+            var delete = await server.RunAsync(Token, "delete", id);
+            Assert.True(delete.ExitCode == 0, delete.ToString());
+        }
     }
 
     [Fact]
@@ -116,7 +154,10 @@ public sealed class FilesBackupTests : PgIntegrationTest
         var agents = await SandboxAgents.StartAsync(sandbox, [1], Token);
         await Sql.ExecuteAsync(sandbox.ConnectionString(1),
             "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);"
-            + "CREATE TABLE big AS SELECT g, md5(g::text) AS filler FROM generate_series(1, 200000) g; CHECKPOINT", Token);
+            + "CREATE TABLE big AS SELECT g, md5(g::text) AS filler FROM generate_series(1, 200000) g", Token);
+        // Frozen, with its hint bits set: an UPDATE's scan of big then writes only the pages whose rows it changes.
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "VACUUM (FREEZE) big", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CHECKPOINT", Token);
         var server = await BackupServerFixture.CreateAsync(Directory, sandbox.Conninfo(1), sandbox.ConnectionString(1), sandbox.DataDirectory(1), Token,
             ("backup_method", "files"), ("reuse_backup", "link"), ("slot_name", "pgward_backup"));
         // The backup server calls the agents with the cluster's token, trusting the sandbox's CA: root keys, before [backup].
@@ -134,6 +175,18 @@ public sealed class FilesBackupTests : PgIntegrationTest
     private static string StoredFile(BackupServerFixture server, string id, string path) =>
         Path.Combine(server.Layout.Backup(id), "data", "pgdata", path + ".lz4");
 
+    private static string StoredPatch(BackupServerFixture server, string id, string path) =>
+        Path.Combine(server.Layout.Backup(id), "data", "pgdata", path + ".patch");
+
+    private static string StoredMap(BackupServerFixture server, string id, string path) =>
+        Path.Combine(server.Layout.Backup(id), "data", "pgdata", path + ".blocks");
+
+    /// <summary>t's ids, big's row count, and the filler of big's rows 1, 2, 3 and 150000.</summary>
+    private const string BigRows = "SELECT (SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM t) || '|' || (SELECT count(*) FROM big) || '|'"
+        + " || (SELECT string_agg(filler, ',' ORDER BY g) FROM big WHERE g IN (1, 2, 3, 150000))";
+
+    private static string Md5(int g) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.ASCII.GetBytes(g.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
     private async Task<string> RelationFileAsync(Sandbox sandbox, string table) =>
         await Sql.ScalarAsync<string>(sandbox.ConnectionString(1), $"SELECT pg_relation_filepath('{table}')", Token);
 
@@ -146,7 +199,11 @@ public sealed class FilesBackupTests : PgIntegrationTest
     }
 
     /// <summary>Recovers the backup into a new directory, starts it as the postgres user until promoted, and returns t's ids.</summary>
-    private async Task<string> RecoverAsync(Sandbox sandbox, BackupServerFixture server, string id, params string[] target)
+    private Task<string> RecoverAsync(Sandbox sandbox, BackupServerFixture server, string id, params string[] target) =>
+        RecoverQueryAsync(sandbox, server, id, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM t", target);
+
+    /// <summary>Recovers the backup, starts it until promoted, and returns what <paramref name="query"/> gives.</summary>
+    private async Task<string> RecoverQueryAsync(Sandbox sandbox, BackupServerFixture server, string id, string query, params string[] target)
     {
         var destination = Path.Combine(Directory.Path, "restored-" + id, "data");
         var recover = await server.RunAsync(Token, ["recover", id, destination, .. target, "--target-action", "promote"]);
@@ -163,7 +220,7 @@ public sealed class FilesBackupTests : PgIntegrationTest
         {
             var connection = sandbox.ConnectionString(port, "pgward");
             await Sql.WaitUntilAsync(async () => !await Sql.ScalarAsync<bool>(connection, "SELECT pg_is_in_recovery()", Token), Token);
-            return await Sql.ScalarAsync<string>(connection, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM t", Token);
+            return await Sql.ScalarAsync<string>(connection, query, Token);
         }
         finally
         {

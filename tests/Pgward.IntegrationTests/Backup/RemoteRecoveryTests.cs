@@ -104,7 +104,9 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
     }
 
     /// <summary>A files backup (read by node1's agent, stored per file with SHA-256 in its manifest) served to node2's agent:
-    /// the same pull, the delta comparing SHA-256, and the restored directory recovers to consistency.</summary>
+    /// the same pull, the delta comparing SHA-256, and the restored directory recovers to consistency. The backup served is
+    /// an incremental whose changed table (a few rows of 1.8 MB) is a block patch over the full's copy: the endpoint
+    /// rebuilds it through the chain.</summary>
     [Fact]
     public async Task Recover_node_restores_a_files_backup_and_delta_compares_its_sha256()
     {
@@ -112,12 +114,19 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         try
         {
             await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token, writeToken: false);
-            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE files_rows AS SELECT g FROM generate_series(1, 5000) g", Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE files_rows AS SELECT g FROM generate_series(1, 50000) g", Token);
+            // Frozen: the update's scan below then writes only the pages whose rows it changes.
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "VACUUM (FREEZE) files_rows", Token);
             await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\n", Token);
-            var create = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "files-full");
+            var create = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "files-base");
             Assert.True(create.ExitCode == 0, create.ToString());
-            var show = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "show", "files-full");
+            var show = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "show", "files-base");
             Assert.Contains("files", show.Out, StringComparison.Ordinal);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "UPDATE files_rows SET g = -g WHERE g IN (7, 40000)", Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CHECKPOINT", Token);
+            var incremental = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--incremental", "--wait", "--name", "files-full");
+            Assert.True(incremental.ExitCode == 0, incremental.ToString());
+            Assert.Contains("sent as changed blocks over", incremental.Error, StringComparison.Ordinal);
 
             var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
             Assert.True(stop.ExitCode == 0, stop.ToString());
@@ -134,7 +143,8 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
             await sandbox.StartServerAsync(2, Token);
             var node2 = sandbox.ConnectionString(2);
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
-            Assert.Equal(5000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM files_rows", Token));
+            Assert.Equal(50000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM files_rows", Token));
+            Assert.Equal("-40000,-7", await Sql.ScalarAsync<string>(node2, "SELECT string_agg(g::text, ',' ORDER BY g) FROM files_rows WHERE g < 0", Token));
         }
         finally
         {

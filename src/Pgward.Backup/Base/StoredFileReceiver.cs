@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Pgward.Backup.Files;
+using Pgward.Core.IO;
+
+namespace Pgward.Backup.Base;
+
+/// <summary>
+/// Stores the files of one files backup as the agent's frames arrive (<see cref="FrameTag"/>): a whole file as
+/// <c>&lt;name&gt;.lz4</c>, a file sent as its changed blocks as <c>&lt;name&gt;.patch</c> over the parent's copy
+/// (<see cref="BlockPatch"/>), each with its block map when the agent sent one; links the parent's copy (and map)
+/// instead when the file turns out unchanged. Used by the parallel jobs of <see cref="FilesBackupCopier"/> at once.
+/// </summary>
+/// <param name="data">The new backup's data directory (<c>base/&lt;id&gt;/data</c>).</param>
+/// <param name="parentId">The parent backup, null for a full backup.</param>
+public sealed class StoredFileReceiver(string data, string? parentId, Dictionary<string, ParentCopy> parentFiles, FilesCopyTally tally)
+{
+    private readonly string root = StoredFiles.Root(data);
+
+    public FilesCopyTally Tally => tally;
+
+    public ParentCopy? ParentOf(string path) => parentFiles.GetValueOrDefault(path);
+
+    /// <summary>The parent's block map to send with a request for <paramref name="file"/>, when its next copy may be a patch:
+    /// the parent's copy has a map, the file is large enough to have one, and the chain is not at
+    /// <see cref="BlockPatch.MaxDepth"/> (then the file is sent whole and the chain starts again).</summary>
+    public static byte[]? ParentMapFor(ParentCopy? parent, ListedFile file) =>
+        parent is { Map: { } map } && parent.Depth < BlockPatch.MaxDepth && file.Size >= BlockMap.Threshold && File.Exists(map)
+            ? File.ReadAllBytes(map)
+            : null;
+
+    /// <summary>Links the parent's copy (and its map) as this backup's copy of <paramref name="file"/>.</summary>
+    public void LinkParent(ParentCopy parent, ListedFile file, bool read)
+    {
+        var target = Path.Combine(root, file.Path + Path.GetExtension(parent.Stored));
+        HardLink.Create(parent.Stored, target);
+        if (parent.Map is { } map && File.Exists(map))
+        {
+            HardLink.Create(map, StoredFiles.MapOf(root, file.Path));
+        }
+        tally.AddLinked(parent.Entry with { LastModified = Modified(file) }, new FileInfo(target).Length, read, parent.PatchBase);
+    }
+
+    public async Task ReceiveAsync(FrameReader reader, FetchItem item, ListedFile listed, CancellationToken ct)
+    {
+        var target = StoredFiles.Of(root, item.Path);
+        var mapPath = StoredFiles.MapOf(root, item.Path);
+        byte[]? map = null;
+        FileStream? output = null;
+        try
+        {
+            while (true)
+            {
+                var frame = await reader.ReadAsync(ct);
+                switch (frame.Tag)
+                {
+                    case FrameTag.Data:
+                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
+                        await output.WriteAsync(frame.Data, ct);
+                        break;
+                    case FrameTag.BlockMap:
+                        map = frame.Data.ToArray();
+                        break;
+                    case FrameTag.Stored or FrameTag.Patched:
+                        output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
+                        var parent = ParentOf(item.Path);
+                        if (parent is not null && parent.Entry.Size == frame.Size
+                            && string.Equals(parent.Entry.Checksum, frame.Checksum, StringComparison.OrdinalIgnoreCase))
+                        {
+                            // Rewritten with the same bytes: share the parent's copy rather than store a second one.
+                            await output.DisposeAsync();
+                            File.Delete(target);
+                            LinkParent(parent, listed, read: true);
+                            return;
+                        }
+                        var entry = new ManifestFile(item.Path, frame.Size, "SHA256", frame.Checksum, Modified(listed));
+                        if (map is not null)
+                        {
+                            await File.WriteAllBytesAsync(mapPath, map, ct);
+                        }
+                        if (frame.Tag == FrameTag.Stored)
+                        {
+                            tally.AddStored(entry, output.Length);
+                            return;
+                        }
+                        await StorePatchAsync(output, item, parent, entry, map, ct);
+                        return;
+                    case FrameTag.Unchanged:
+                        var same = ParentOf(item.Path) ?? throw new AgentSessionException($"{item.Path}: the agent called it unchanged but the parent has no copy");
+                        if (frame.Size != same.Entry.Size || !string.Equals(frame.Checksum, same.Entry.Checksum, StringComparison.OrdinalIgnoreCase))
+                        {
+                            throw new AgentSessionException($"{item.Path}: the agent called it unchanged but its checksum differs from the parent's");
+                        }
+                        LinkParent(same, listed, read: true);
+                        return;
+                    case FrameTag.Vanished:
+                        return;
+                    default:
+                        throw new AgentSessionException($"the agent could not read {item.Path}: {frame.Message}");
+                }
+            }
+        }
+        finally
+        {
+            if (output is not null)
+            {
+                await output.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Ends the received records with the trailer and names the file a patch; stores it whole instead when the
+    /// patch holds more than half of the file's blocks (<see cref="BlockPatch.WorthKeeping"/>).</summary>
+    private async Task StorePatchAsync(FileStream output, FetchItem item, ParentCopy? parent, ManifestFile entry, byte[]? map, CancellationToken ct)
+    {
+        if (parent is null || parentId is null || item.ParentMap is null || map is null)
+        {
+            throw new AgentSessionException($"{item.Path}: the agent sent changed blocks without a parent map to lie over, or without its new map");
+        }
+        await output.WriteAsync(BlockPatch.Trailer(parentId, parent.Depth + 1, entry.Size), ct);
+        await output.DisposeAsync();
+        var patchPath = StoredFiles.PatchOf(root, item.Path);
+        File.Move(StoredFiles.Of(root, item.Path), patchPath);
+        var newMap = BlockMap.Parse(map);
+        var oldMap = BlockMap.Parse(item.ParentMap);
+        var changed = Enumerable.Range(0, newMap.Count).Count(i => !oldMap.Matches(i, BlockMap.BlockLength(newMap.Length, i), newMap.Hashes[i]));
+        if (BlockPatch.WorthKeeping(changed, newMap.Count))
+        {
+            tally.AddPatched(entry, new FileInfo(patchPath).Length, parentId);
+            return;
+        }
+        var compressed = await Task.Run(() => StoreWhole(item.Path, entry), ct);
+        File.Delete(patchPath);
+        tally.AddStored(entry, compressed);
+    }
+
+    /// <summary>Rebuilds the file from its patch chain into <c>&lt;name&gt;.lz4</c>, checking it against the SHA-256 the
+    /// agent computed; returns the compressed size.</summary>
+    private long StoreWhole(string path, ManifestFile entry)
+    {
+        var target = StoredFiles.Of(root, path);
+        var input = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(1 << 20));
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var rebuilt = StoredCopy.Open(data, path))
+            using (var file = new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew)))
+            {
+                file.Write(Lz4BlockFrame.Header.Span);
+                int read;
+                while ((read = rebuilt.ReadAtLeast(input.AsSpan(0, 1 << 20), 1 << 20, throwOnEndOfStream: false)) > 0)
+                {
+                    hash.AppendData(input, 0, read);
+                    file.Write(output, 0, Lz4BlockFrame.Encode(input.AsSpan(0, read), output));
+                }
+                file.Write(Lz4BlockFrame.EndMark.Span);
+            }
+            var sum = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (!string.Equals(sum, entry.Checksum, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AgentSessionException($"{path}: rebuilt from its changed blocks, its SHA-256 is {sum}, but the agent read {entry.Checksum}");
+            }
+            return new FileInfo(target).Length;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+    }
+
+    private static DateTimeOffset Modified(ListedFile file) => DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
+}

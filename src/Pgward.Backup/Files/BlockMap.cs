@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Pgward.Backup.Files;
+
+/// <summary>
+/// The checksum of every <see cref="BlockSize"/> block of one stored file, as the agent read it: what the next
+/// incremental compares the file's blocks with to send only those that changed (<see cref="BlockPatch"/>). Stored beside
+/// the file as <c>&lt;name&gt;.blocks</c> (<see cref="StoredFiles"/>): the magic <c>PGWBMAP1</c>, the file's length
+/// (i64), then one XxHash3 (64 bits) per block, all little-endian. The last block may be short. Pure.
+/// </summary>
+/// <param name="Length">The file's length in bytes when it was read.</param>
+/// <param name="Hashes">One per block: <c>ceil(Length / BlockSize)</c>.</param>
+public sealed record BlockMap(long Length, ulong[] Hashes)
+{
+    /// <summary>PostgreSQL's page size: a page written by the server is one block.</summary>
+    public const int BlockSize = 8192;
+
+    /// <summary>Files smaller than this (1 MiB) get no map and stay file-level: a patch would save little, and most of a
+    /// data directory's files are that small.</summary>
+    public const long Threshold = 1L << 20;
+
+    private static ReadOnlySpan<byte> Magic => "PGWBMAP1"u8;
+
+    public int Count => Hashes.Length;
+
+    public static ulong Hash(ReadOnlySpan<byte> block) => XxHash3.HashToUInt64(block);
+
+    public static int BlocksOf(long length) => checked((int)((length + BlockSize - 1) / BlockSize));
+
+    /// <summary>The length of block <paramref name="index"/> in a file of <paramref name="length"/> bytes (0 past its end).</summary>
+    public static int BlockLength(long length, int index) => (int)Math.Clamp(length - (long)index * BlockSize, 0, BlockSize);
+
+    /// <summary>Whether block <paramref name="index"/>, read now with <paramref name="length"/> bytes and this hash, holds
+    /// what this map recorded: the same length (a block past the old end, or cut differently, never matches) and hash.</summary>
+    public bool Matches(int index, int length, ulong hash) =>
+        index < Hashes.Length && BlockLength(Length, index) == length && Hashes[index] == hash;
+
+    /// <summary>The blocks of the piece just added to <paramref name="map"/> (its first block is
+    /// <paramref name="firstBlock"/>, its length <paramref name="pieceLength"/>) that this map, the parent's, does not
+    /// hold: their offsets within the piece, ascending. What an incremental sends of a changed file.</summary>
+    public int[] Differing(BlockMapBuilder map, int firstBlock, int pieceLength)
+    {
+        var changed = new List<int>();
+        for (var i = firstBlock; i < map.Count; i++)
+        {
+            var length = Math.Min(BlockSize, pieceLength - (i - firstBlock) * BlockSize);
+            if (!Matches(i, length, map[i]))
+            {
+                changed.Add(i - firstBlock);
+            }
+        }
+        return [.. changed];
+    }
+
+    public byte[] ToBytes()
+    {
+        var bytes = new byte[Magic.Length + 8 + 8 * Hashes.Length];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(Magic.Length), Length);
+        for (var i = 0; i < Hashes.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(Magic.Length + 8 + 8 * i), Hashes[i]);
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads a map; throws <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static BlockMap Parse(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < Magic.Length + 8 || !bytes[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("not a block map (no PGWBMAP1 header)");
+        }
+        var length = BinaryPrimitives.ReadInt64LittleEndian(bytes[Magic.Length..]);
+        var body = bytes[(Magic.Length + 8)..];
+        if (length < 0 || body.Length % 8 != 0 || body.Length / 8 != BlocksOf(length))
+        {
+            throw new InvalidDataException($"a block map of {body.Length / 8} blocks for a file of {length} bytes");
+        }
+        var hashes = new ulong[body.Length / 8];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            hashes[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(8 * i)..]);
+        }
+        return new BlockMap(length, hashes);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Pgward.Backup.Files;
+
+/// <summary>Builds a <see cref="BlockMap"/> from a file's bytes as they are read, in pieces that are whole blocks
+/// (only the last may end in a short block). Not thread-safe: one reader appends.</summary>
+public sealed class BlockMapBuilder
+{
+    private readonly List<ulong> hashes = [];
+    private long length;
+    private bool ended;
+
+    public int Count => hashes.Count;
+
+    /// <summary>Hashes <paramref name="piece"/>'s blocks, the file's next bytes; a piece that is not a whole number of
+    /// blocks must be the last.</summary>
+    public void Append(ReadOnlySpan<byte> piece)
+    {
+        if (ended && piece.Length > 0)
+        {
+            throw new InvalidOperationException("a piece after a short block: pieces must be whole blocks but the last");
+        }
+        for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
+        {
+            var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
+            hashes.Add(BlockMap.Hash(block));
+            ended |= block.Length < BlockMap.BlockSize;
+        }
+        length += piece.Length;
+    }
+
+    public ulong this[int index] => hashes[index];
+
+    public BlockMap Build() => new(length, [.. hashes]);
+}
