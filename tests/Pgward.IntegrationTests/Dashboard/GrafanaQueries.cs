@@ -13,8 +13,8 @@ public static partial class GrafanaQueries
 {
     public static string DashboardPath => Path.Combine(DeployGuide.RepositoryRoot(), "dashboards", "pgward.json");
 
-    /// <summary>Every panel's targets, nested panels (a collapsed row's) included: the panel's title and the expression as
-    /// written.</summary>
+    /// <summary>Every panel's targets, nested panels (a collapsed row's) included, and the annotations' queries: the panel's
+    /// title (or the annotation's name) and the expression as written.</summary>
     public static IReadOnlyList<(string Panel, string Expr)> Targets()
     {
         using var dashboard = JsonDocument.Parse(File.ReadAllText(DashboardPath));
@@ -34,6 +34,9 @@ public static partial class GrafanaQueries
             }
         }
         Walk(dashboard.RootElement.GetProperty("panels"));
+        found.AddRange(dashboard.RootElement.GetProperty("annotations").GetProperty("list").EnumerateArray()
+            .Where(a => a.TryGetProperty("expr", out _))
+            .Select(a => ("annotation " + a.GetProperty("name").GetString(), a.GetProperty("expr").GetString()!)));
         return found;
     }
 
