@@ -75,7 +75,7 @@ public static class AgentHost
         new ControlRoutes(options.AgentToken, control, controlLogger, ct).MapAll(app);
         using var backups = new Backups.BackupSessions(ctx, loggers.CreateLogger(LogSubsystems.Backup));
         BackupRoutes.Map(app, options.AgentToken, backups, loggers.CreateLogger(LogSubsystems.Backup));
-        Dashboard.DashboardRoutes.Map(app, ctx, agents, loggers.CreateLogger(LogSubsystems.Http), ct);
+        await using var dashboard = Dashboard.DashboardRoutes.Map(app, ctx, agents, loggers.CreateLogger(LogSubsystems.Http), ct);
         try
         {
             await app.StartAsync(ct);

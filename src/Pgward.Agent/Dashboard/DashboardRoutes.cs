@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Pgward.Cluster;
 using Pgward.Cluster.Agents;
 using Pgward.Core.Config;
+using Pgward.Core.Postgres;
 using Pgward.Http;
 
 namespace Pgward.Agent.Dashboard;
@@ -21,10 +22,22 @@ public static class DashboardRoutes
     private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
         + "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-    public static void Map(WebApplication app, OperationContext ctx, AgentClient agents, ILogger logger, CancellationToken agentStopping)
+    /// <summary>How long the refreshes' connections stay open after their last use: 10 s. An open page refreshes every
+    /// second, so that while one is open a refresh opens no connection (it opened seven a second without); once the
+    /// last page closes, they close within this time and its half.</summary>
+    public static readonly TimeSpan KeepConnections = TimeSpan.FromSeconds(10);
+
+    /// <summary>Maps the routes; returns the refreshes' own connector (<see cref="KeepConnections"/>), for the agent to
+    /// dispose when it stops.</summary>
+    public static DbConnector Map(WebApplication app, OperationContext ctx, AgentClient agents, ILogger logger, CancellationToken agentStopping)
     {
         var options = ctx.Options;
-        var gatherer = new DashboardGatherer(ctx, agents, ctx.Time);
+        // Not the agent's connector: that one never pools (its operations must see a server's failure at once). A kept
+        // connection whose server died fails its first query instead of its connect; the page shows that node's agent's
+        // word for that one refresh (DashboardShaper.LiveRole) and the next refresh connects anew.
+        var db = new DbConnector(KeepConnections);
+        var reading = new OperationContext(options, ctx.Reporter, db, ctx.Processes, ctx.Events, ctx.Time);
+        var gatherer = new DashboardGatherer(reading, agents, ctx.Time);
         var cache = new DashboardStateCache(async ct => DashboardShaper.Shape(await gatherer.GatherAsync(ct)), ctx.Time, agentStopping);
         var actions = new DashboardActions(ctx, logger, agentStopping);
 
@@ -76,6 +89,7 @@ public static class DashboardRoutes
                 }
             }));
         }
+        return db;
     }
 
     /// <summary>A browser's GET of <c>/</c>: it asks for HTML. HAProxy's <c>option httpchk</c> (OPTIONS or GET without

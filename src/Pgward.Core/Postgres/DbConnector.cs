@@ -11,7 +11,10 @@ namespace Pgward.Core.Postgres;
 /// Npgsql does not load the server's type catalogue: pgward reads only built-in types, and with one data source per
 /// conninfo and no pooling that catalogue query would be an extra round trip on every node <c>cluster show</c> visits.
 /// </summary>
-public sealed class DbConnector : IAsyncDisposable
+/// <param name="keepIdle">Null (every command and the agent's own operations): no pooling. Set (the web dashboard's
+/// refreshes, once a second while a page is open): each conninfo keeps its connections open between refreshes and closes
+/// them once idle this long, so that a refresh does not open a connection to every server again.</param>
+public sealed class DbConnector(TimeSpan? keepIdle = null) : IAsyncDisposable
 {
     /// <summary>Connect timeout when the conninfo has no <c>connect_timeout</c>: long enough for a busy server, short enough for a dead host.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
@@ -63,9 +66,9 @@ public sealed class DbConnector : IAsyncDisposable
         dataSources.Clear();
     }
 
-    private static NpgsqlDataSource BuildDataSource(string conninfo)
+    private NpgsqlDataSource BuildDataSource(string conninfo)
     {
-        var dataSource = new NpgsqlSlimDataSourceBuilder(ConnectionString(conninfo));
+        var dataSource = new NpgsqlSlimDataSourceBuilder(keepIdle is { } idle ? KeepingConnectionString(conninfo, idle) : ConnectionString(conninfo));
         dataSource.ConfigureTypeLoading(types => types.EnableTypeLoading(false));
         // TLS (sslmode, sslrootcert in the conninfo): the slim builder leaves it out unless asked for.
         dataSource.EnableTransportSecurity();
@@ -91,6 +94,20 @@ public sealed class DbConnector : IAsyncDisposable
         // in sync mode must record its promotion before any standby is attached again, or it would wait for ever.
         builder.Options = (builder.Options is { Length: > 0 } options ? options + " " : "") + "-c synchronous_commit=local";
         return builder.ConnectionString;
+    }
+
+    /// <summary><see cref="ConnectionString"/> with a pool that keeps connections open for <paramref name="idle"/> after
+    /// their last use, then closes them all (none is kept for its own sake).</summary>
+    public static string KeepingConnectionString(string conninfo, TimeSpan idle)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(idle.TotalSeconds));
+        return new NpgsqlConnectionStringBuilder(ConnectionString(conninfo))
+        {
+            Pooling = true,
+            MinPoolSize = 0,
+            ConnectionIdleLifetime = seconds,
+            ConnectionPruningInterval = Math.Max(1, seconds / 2),
+        }.ConnectionString;
     }
 
     private static string Describe(NpgsqlException e) => e.InnerException switch

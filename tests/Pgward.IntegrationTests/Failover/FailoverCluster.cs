@@ -3,6 +3,7 @@ using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
+using Xunit;
 
 namespace Pgward.IntegrationTests.Failover;
 
@@ -146,6 +147,35 @@ public sealed class FailoverCluster : AgentCluster
     public Task WaitForGuardAsync(int nodeId, CancellationToken ct) =>
         WaitAsync(() => Task.FromResult(Guarded(nodeId)), TimeSpan.FromSeconds(30), $"node {nodeId} guarded by a majority's lease", ct);
 
+    private bool backup;
+
+    /// <summary>The backup server's endpoint (HTTPS, the sandbox's CA), as the sandbox configured it.</summary>
+    public string BackupUrl => "https://127.0.0.1:" + System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Sandbox.BackupConfig), @"(?m)^agent_port = '(\d+)'").Groups[1].Value;
+
+    /// <summary>The agents get <see cref="SandboxAgents.Token"/> instead of the one sandbox up drew; the backup server
+    /// gets it too, as in a deployment (the nodes fetch WAL from it with their token, a scraper uses one for all), and its
+    /// daemon is restarted to read it.</summary>
+    private async Task ShareTheAgentTokenAsync(CancellationToken ct)
+    {
+        var stop = await PgwardCli.RunAsync(Sandbox.Executable, ct, "-f", Sandbox.BackupConfig, "-q", "daemon", "stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var text = await File.ReadAllTextAsync(Sandbox.BackupConfig, ct);
+        await File.WriteAllTextAsync(Sandbox.BackupConfig,
+            System.Text.RegularExpressions.Regex.Replace(text, "(?m)^agent_token = .*$", $"agent_token = '{SandboxAgents.Token}'"), ct);
+        var start = await PgwardCli.RunAsync(Sandbox.Executable, ct, "-f", Sandbox.BackupConfig, "-q", "daemon", "start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (backup)
+        {
+            // The backup server's daemon is a process of its own, which only sandbox down stops.
+            await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", Sandbox.Directory);
+        }
+    }
+
     public override string Config(int nodeId) => nodeId == Sandbox.Nodes + 1 ? Sandbox.WitnessConfig : Sandbox.Config(nodeId);
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
@@ -153,13 +183,28 @@ public sealed class FailoverCluster : AgentCluster
         StartAsync(directory, nodes, witness, primaryFirst: null, ct, settings);
 
     /// <param name="primaryFirst">Start the primary's agent first and the others one at a time this long apart.</param>
-    public static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, CancellationToken ct,
-        params string[] settings)
+    public static Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, CancellationToken ct,
+        params string[] settings) =>
+        StartAsync(directory, nodes, witness, primaryFirst, backup: false, new Dictionary<int, string[]>(), ct, settings);
+
+    /// <param name="backup">Also the sandbox's backup server (<see cref="Sandbox.BackupConfig"/>), its daemon stopped when the
+    /// cluster is disposed.</param>
+    /// <param name="nodeSettings">Extra pgward.conf lines for one node, by node ID, beside <paramref name="settings"/>.</param>
+    public static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, bool backup,
+        IReadOnlyDictionary<int, string[]> nodeSettings, CancellationToken ct, params string[] settings)
     {
-        var sandbox = await Sandbox.UpAsync(directory, nodes, ct, witness, failover: true);
-        var cluster = new FailoverCluster(sandbox, witness);
+        var sandbox = await Sandbox.UpAsync(directory, nodes, ct, witness, failover: true, backup: backup);
+        var cluster = new FailoverCluster(sandbox, witness) { backup = backup };
         try
         {
+            if (backup)
+            {
+                await cluster.ShareTheAgentTokenAsync(ct);
+            }
+            foreach (var (id, lines) in nodeSettings)
+            {
+                await NodeConfig.SetAsync(cluster.Config(id), ct, lines);
+            }
             await cluster.StartAgentsAsync(settings, sandbox.ConnectionString(1), ct, primaryFirst);
             return cluster;
         }

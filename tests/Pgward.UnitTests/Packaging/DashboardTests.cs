@@ -83,12 +83,94 @@ public sealed partial class DashboardTests
         Assert.Equal(panels.Count, panels.Select(p => p.GetProperty("id").GetInt32()).Distinct().Count());
     }
 
+    /// <summary>Every panel, a row's nested ones included.</summary>
+    private static List<JsonElement> AllPanels()
+    {
+        var found = new List<JsonElement>();
+        void Walk(JsonElement panels)
+        {
+            foreach (var panel in panels.EnumerateArray())
+            {
+                found.Add(panel);
+                if (panel.TryGetProperty("panels", out var nested))
+                {
+                    Walk(nested);
+                }
+            }
+        }
+        Walk(Dashboard.GetProperty("panels"));
+        return found;
+    }
+
+    /// <summary>What Grafana's import needs of the JSON, as its dashboard model reads it: the top-level fields, each panel's
+    /// type, position and targets, the data source of every panel, target and variable being the <c>DS_PROMETHEUS</c>
+    /// input, unique panel IDs and per-panel unique refIds, and every <c>$variable</c> an expression uses defined.</summary>
+    [Fact]
+    public void Its_structure_is_what_Grafanas_import_reads()
+    {
+        Assert.False(string.IsNullOrWhiteSpace(Dashboard.GetProperty("title").GetString()));
+        Assert.Matches("^[A-Za-z0-9_-]{1,40}$", Dashboard.GetProperty("uid").GetString());
+        Assert.True(Dashboard.GetProperty("schemaVersion").GetInt32() >= 36, "schemaVersion below 36 (Grafana 9): panels would be migrated on import");
+        Assert.Equal(JsonValueKind.Array, Dashboard.GetProperty("panels").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Dashboard.TryGetProperty("id", out var id) ? id.ValueKind : JsonValueKind.Null);
+        var input = Assert.Single(Dashboard.GetProperty("__inputs").EnumerateArray());
+        Assert.Equal(("datasource", "prometheus"), (input.GetProperty("type").GetString(), input.GetProperty("pluginId").GetString()));
+        var source = "${" + input.GetProperty("name").GetString() + "}";
+
+        var panels = AllPanels();
+        Assert.Equal(panels.Count, panels.Select(p => p.GetProperty("id").GetInt32()).Distinct().Count());
+        var required = Dashboard.GetProperty("__requires").EnumerateArray()
+            .Where(r => r.GetProperty("type").GetString() == "panel").Select(r => r.GetProperty("id").GetString()).ToHashSet();
+        foreach (var panel in panels)
+        {
+            var title = panel.GetProperty("title").GetString();
+            var type = panel.GetProperty("type").GetString()!;
+            var grid = panel.GetProperty("gridPos");
+            var (x, y, w, h) = (grid.GetProperty("x").GetInt32(), grid.GetProperty("y").GetInt32(), grid.GetProperty("w").GetInt32(), grid.GetProperty("h").GetInt32());
+            Assert.True(x >= 0 && y >= 0 && w >= 1 && h >= 1 && x + w <= 24, $"panel \"{title}\": gridPos {grid} outside Grafana's 24 columns");
+            if (type == "row")
+            {
+                continue;
+            }
+            Assert.True(required.Contains(type), $"panel \"{title}\": type {type} missing from __requires");
+            Assert.Equal(source, panel.GetProperty("datasource").GetProperty("uid").GetString());
+            var targets = panel.GetProperty("targets").EnumerateArray().ToList();
+            Assert.NotEmpty(targets);
+            Assert.All(targets, t =>
+            {
+                Assert.Equal(source, t.GetProperty("datasource").GetProperty("uid").GetString());
+                Assert.False(string.IsNullOrWhiteSpace(t.GetProperty("expr").GetString()), $"panel \"{title}\": a target without expr");
+            });
+            Assert.Equal(targets.Count, targets.Select(t => t.GetProperty("refId").GetString()).Distinct().Count());
+        }
+
+        var variables = Dashboard.GetProperty("templating").GetProperty("list").EnumerateArray().ToList();
+        Assert.All(variables, v =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(v.GetProperty("name").GetString()));
+            Assert.Equal(source, v.GetProperty("datasource").GetProperty("uid").GetString());
+        });
+        Assert.All(Dashboard.GetProperty("annotations").GetProperty("list").EnumerateArray(),
+            a => Assert.Equal(source, a.GetProperty("datasource").GetProperty("uid").GetString()));
+        var defined = variables.Select(v => v.GetProperty("name").GetString()).ToHashSet();
+        foreach (var expr in Expressions())
+        {
+            foreach (var used in Variable().Matches(expr).Select(m => m.Groups[1].Value).Where(v => !v.StartsWith("__", StringComparison.Ordinal)))
+            {
+                Assert.True(defined.Contains(used), $"\"{expr}\" uses ${used}, which the dashboard's templating does not define");
+            }
+        }
+    }
+
     [Fact]
     public void Every_metric_the_code_serves_is_documented_in_docs_monitoring_md()
     {
         var docs = File.ReadAllText(Path.Combine(Path.GetDirectoryName(DashboardPath())!, "..", "docs", "monitoring.md"));
         Assert.All(Defined, name => Assert.True(docs.Contains($"| `{name}` |", StringComparison.Ordinal), $"docs/monitoring.md has no row for {name}"));
     }
+
+    [GeneratedRegex(@"\$\{?([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex Variable();
 
     [GeneratedRegex(@"\bpgward_[a-z_]+\b")]
     private static partial Regex MetricName();

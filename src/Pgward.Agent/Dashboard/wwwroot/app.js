@@ -5,6 +5,9 @@
   const POLL_MS = 1000;
   const FETCH_TIMEOUT_MS = 4000;
   let state = null;
+  // An action was refused for want of the token: the form stays up even where the state needs none
+  // (agent_dashboard = public), until a token is entered.
+  let actionWantsToken = false;
 
   const $ = id => document.getElementById(id);
 
@@ -91,7 +94,7 @@
         setConnection(false, r.body?.error || 'refused');
         showToken((r.body?.error || 'refused') + (r.body?.hint ? ' — ' + r.body.hint : ''));
       } else if (r.ok && r.body) {
-        $('token-form').hidden = true;
+        if (!actionWantsToken) $('token-form').hidden = true;
         $('forget-token').hidden = !sessionStorage.getItem(TOKEN_KEY);
         state = r.body;
         render(state);
@@ -222,7 +225,10 @@
       const b = r.body || {};
       const lines = (b.lines || []).concat(b.error ? ['ERROR: ' + b.error] : [], b.hint ? ['HINT: ' + b.hint] : []);
       showOutcome(b.ok ? 'Done: ' + question.replace(/\?$/, '') : 'Failed (' + r.status + '): ' + (b.error || 'no answer'), b.ok === true, lines);
-      if (r.status === 401 || r.status === 403) showToken((b.error || 'refused') + (b.hint ? ' — ' + b.hint : ''));
+      if (r.status === 401 || r.status === 403) {
+        actionWantsToken = true;
+        showToken((b.error || 'refused') + (b.hint ? ' — ' + b.hint : ''));
+      }
     } catch (e) {
       showOutcome('No answer from this agent: ' + e.message, false, []);
     }
@@ -238,6 +244,7 @@
       const value = $('token-input').value.trim();
       $('token-input').value = '';
       if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+      actionWantsToken = false;
       $('token-form').hidden = true;
     });
     $('forget-token').addEventListener('click', () => { sessionStorage.removeItem(TOKEN_KEY); $('forget-token').hidden = true; });
