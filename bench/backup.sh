@@ -129,33 +129,9 @@ for ((i = 0; i < 300; i++)); do
 done
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 
-pgbackrest_version=""
-if command -v pgbackrest >/dev/null; then
-    pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
-    echo "== pgBackRest $pgbackrest_version: stanza-create"
-    br="$work/pgbackrest"
-    mkdir -p "$br/repo" "$br/log" "$br/lock"
-    cat >"$br/pgbackrest.conf" <<CONF
-[global]
-repo1-path=$br/repo
-repo1-retention-full=$((runs + 1))
-log-path=$br/log
-lock-path=$br/lock
-log-level-console=warn
-log-level-file=off
-start-fast=y
-archive-check=n
-
-[bench]
-pg1-path=$dir/node1/data
-pg1-port=$port
-pg1-socket-path=$dir/node1
-pg1-user=pgward
-pg1-database=pgward
-CONF
-    chown -R postgres: "$br"
-    pgbackrest_run() { runuser -u postgres -- pgbackrest --config="$br/pgbackrest.conf" --stanza=bench "$@"; }
-    run_quiet pgbackrest_run stanza-create
+pgbackrest_setup "$dir" "$port" "$((runs + 1))"
+if [[ -n "$pgbackrest_version" ]]; then
+    echo "== pgBackRest $pgbackrest_version: stanza created"
 else
     echo "== pgBackRest is not installed (apt-get install pgbackrest): its row is left out"
 fi

@@ -78,3 +78,38 @@ cpu_ticks() {
 
 # Microseconds since the epoch.
 now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# Sets up pgBackRest (when installed) for node 1 of the sandbox in DIR on PORT: a repository, log and lock directories in
+# $work/pgbackrest, the stanza "bench" created, and pgbackrest_run ARGS... to run it as the postgres user. Sets
+# $pgbackrest_version ("" when pgBackRest is not installed: the caller leaves its rows out). archive-check=n: the
+# sandbox archives through pgward, not pgBackRest, so its backups do not wait for WAL in its repository.
+# Usage: pgbackrest_setup DIR PORT [RETENTION_FULL]
+pgbackrest_setup() {
+    pgbackrest_version=""
+    command -v pgbackrest >/dev/null || return 0
+    pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
+    br="$work/pgbackrest"
+    mkdir -p "$br/repo" "$br/log" "$br/lock"
+    cat >"$br/pgbackrest.conf" <<CONF
+[global]
+repo1-path=$br/repo
+${3:+repo1-retention-full=$3}
+log-path=$br/log
+lock-path=$br/lock
+log-level-console=warn
+log-level-file=off
+start-fast=y
+archive-check=n
+
+[bench]
+pg1-path=$1/node1/data
+pg1-port=$2
+pg1-socket-path=$1/node1
+pg1-user=pgward
+pg1-database=pgward
+CONF
+    chown -R postgres: "$br"
+    run_quiet pgbackrest_run stanza-create
+}
+
+pgbackrest_run() { runuser -u postgres -- pgbackrest --config="$work/pgbackrest/pgbackrest.conf" --stanza=bench "$@"; }

@@ -67,32 +67,9 @@ backup="$("$pgward" -f "$backup_conf" backup list | awk 'NR == 1 { print $1 }')"
 [[ -n "$backup" ]] || fail "no DONE backup: $("$pgward" -f "$backup_conf" backup list)"
 echo "backup $backup"
 
-pgbackrest_version=""
-if command -v pgbackrest >/dev/null; then
-    pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
-    echo "== pgBackRest $pgbackrest_version: stanza-create, backup --type=full (the same moment as $backup)"
-    br="$work/pgbackrest"
-    mkdir -p "$br/repo" "$br/log" "$br/lock"
-    cat >"$br/pgbackrest.conf" <<CONF
-[global]
-repo1-path=$br/repo
-log-path=$br/log
-lock-path=$br/lock
-log-level-console=warn
-log-level-file=off
-start-fast=y
-archive-check=n
-
-[bench]
-pg1-path=$dir/node1/data
-pg1-port=$port
-pg1-socket-path=$dir/node1
-pg1-user=pgward
-pg1-database=pgward
-CONF
-    chown -R postgres: "$br"
-    pgbackrest_run() { runuser -u postgres -- pgbackrest --config="$br/pgbackrest.conf" --stanza=bench "$@"; }
-    run_quiet pgbackrest_run stanza-create
+pgbackrest_setup "$dir" "$port"
+if [[ -n "$pgbackrest_version" ]]; then
+    echo "== pgBackRest $pgbackrest_version: backup --type=full (the same moment as $backup)"
     run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
 else
     echo "== pgBackRest is not installed (apt-get install pgbackrest): its rows are left out"
