@@ -145,9 +145,6 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     /// next message is there, so that Npgsql's read of it completes at once on this thread and the confirmation leaves
     /// from it, instead of each message waking the socket engine's thread and then a pool worker (BENCHMARKS.md, issue
     /// 17, late afternoon). Npgsql's read-ahead is looked at first: a message it already holds is never waited for.
-    /// After the confirmation the rest of the message's WAL is read here with blocking reads: with full-page images a
-    /// message is often larger than what has arrived (the walsender sends it 8 kB at a time), and Npgsql's own skip of it
-    /// would finish on the pool.
     /// </summary>
     private void ConfirmEachOnThread(PhysicalReplicationConnection connection, CommitLeaseSocket socket,
         IAsyncEnumerable<XLogDataMessage> messages, string setting, CancellationToken lapse)
@@ -178,7 +175,6 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                 {
                     return;
                 }
-                current.Data.CopyTo(Stream.Null);
             }
         }
         finally

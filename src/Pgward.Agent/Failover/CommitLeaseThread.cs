@@ -32,38 +32,14 @@ internal static class CommitLeaseThread
     }
 
     /// <summary>The result of <paramref name="step"/>, waited for on this thread when it did not complete at once.</summary>
-    public static T Wait<T>(ValueTask<T> step)
-    {
-        if (step.IsCompletedSuccessfully)
-        {
-            return step.Result;
-        }
-        var task = step.AsTask();
-        Block(task);
-        return task.GetAwaiter().GetResult();
-    }
+    public static T Wait<T>(ValueTask<T> step) => step.IsCompletedSuccessfully ? step.Result : step.AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Wait{T}(ValueTask{T})"/>
     public static void Wait(ValueTask step)
     {
         if (!step.IsCompletedSuccessfully)
         {
-            var task = step.AsTask();
-            Block(task);
-            task.GetAwaiter().GetResult();
+            step.AsTask().GetAwaiter().GetResult();
         }
-    }
-
-    /// <summary>Sleeps until <paramref name="task"/> ends, without spinning first as <see cref="Task.Wait()"/> does: on two
-    /// cores the spinning takes the CPU that the read it waits for needs (sched_yield in a loop, seen with strace).</summary>
-    private static void Block(Task task)
-    {
-        if (task.IsCompleted)
-        {
-            return;
-        }
-        using var done = new ManualResetEventSlim(false, spinCount: 0);
-        task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(done.Set);
-        done.Wait();
     }
 }
