@@ -93,28 +93,31 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     private async Task StreamAsync(string setting, CancellationToken ct)
     {
         using var lapse = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var (connection, local) = await OpenAsync(lapse.Token);
-        await using var _ = connection;
+        await using var connection = await OpenAsync(lapse.Token);
         var system = await connection.IdentifySystem(lapse.Token);
         var end = (ulong)system.XLogPos;
         var start = end == 0 ? 0 : (end - 1) / PageSize * PageSize;
-        var socket = local ? CommitLeaseSocket.TryAttach(connection) : null;
         var watch = WatchAsync(lapse);
         try
         {
-            var messages = connection.StartReplication(new NpgsqlLogSequenceNumber(start), lapse.Token, system.Timeline);
-            await (socket is null
-                ? ConfirmEachAsync(connection, messages, setting, lapse.Token)
-                : CommitLeaseThread.Run(() => ConfirmEachOnThread(connection, socket, messages, setting, lapse.Token)));
+            await foreach (var message in connection.StartReplication(new NpgsqlLogSequenceNumber(start), lapse.Token, system.Timeline))
+            {
+                if (!IsOpen())
+                {
+                    break;
+                }
+                // WalEnd is the server's flushed end when it sent the message: all written before this look at the lease.
+                connection.SetReplicationStatus(message.WalEnd);
+                await connection.SendStatusUpdate(lapse.Token);
+                if (!named)
+                {
+                    await NameAsync(setting, lapse.Token);
+                }
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // The lease lapsed (WatchAsync): the connection closes below.
-        }
-        catch (Exception e) when (socket is not null && lapse.IsCancellationRequested && !ct.IsCancellationRequested
-            && e is NpgsqlException or IOException or ObjectDisposedException)
-        {
-            // The lease lapsed while the lease's thread waited on the socket: WatchAsync shut it (CommitLeaseSocket.Shut).
         }
         finally
         {
@@ -126,83 +129,6 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                 named = false;
             }
         }
-    }
-
-    private async Task ConfirmEachAsync(PhysicalReplicationConnection connection, IAsyncEnumerable<XLogDataMessage> messages,
-        string setting, CancellationToken ct)
-    {
-        await foreach (var message in messages.WithCancellation(ct))
-        {
-            if (!await ConfirmAsync(connection, message, setting, ct))
-            {
-                break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The same confirmations as <see cref="ConfirmEachAsync"/>, on the lease's own thread: it waits in poll(2) until the
-    /// next message is there, so that Npgsql's read of it completes at once on this thread and the confirmation leaves
-    /// from it, instead of each message waking the socket engine's thread and then a pool worker (BENCHMARKS.md, issue
-    /// 17, late afternoon). Npgsql's read-ahead is looked at first: a message it already holds is never waited for.
-    /// </summary>
-    private void ConfirmEachOnThread(PhysicalReplicationConnection connection, CommitLeaseSocket socket,
-        IAsyncEnumerable<XLogDataMessage> messages, string setting, CancellationToken lapse)
-    {
-        // The lease's end wakes this thread through the socket: WatchAsync cancels lapse, which shuts the socket.
-        using var shut = lapse.UnsafeRegister(static s => ((CommitLeaseSocket)s!).Shut(), socket);
-        var stream = messages.GetAsyncEnumerator(lapse);
-        try
-        {
-            // The first step sends START_REPLICATION before it reads: nothing to wait for yet.
-            XLogDataMessage? current = null;
-            while (true)
-            {
-                if (current is not null && socket.Buffered <= Unread(current) && !socket.WaitReadable(LongestSleep))
-                {
-                    if (!IsOpen() || lapse.IsCancellationRequested)
-                    {
-                        return;
-                    }
-                    continue;
-                }
-                if (!CommitLeaseThread.Wait(stream.MoveNextAsync()))
-                {
-                    return;
-                }
-                current = stream.Current;
-                if (!CommitLeaseThread.Wait(ConfirmAsync(connection, current, setting, lapse)))
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            CommitLeaseThread.Wait(stream.DisposeAsync());
-        }
-    }
-
-    /// <summary>The bytes of <paramref name="message"/>'s WAL not read yet: Npgsql skips them before the next message.</summary>
-    private static long Unread(XLogDataMessage message) => message.Data.Length - message.Data.Position;
-
-    /// <summary>Confirms what <paramref name="message"/> says the server has flushed, if the lease is still open; false
-    /// when it is not (the stream ends, nothing more is confirmed).</summary>
-    private async ValueTask<bool> ConfirmAsync(PhysicalReplicationConnection connection, XLogDataMessage message, string setting,
-        CancellationToken ct)
-    {
-        if (!IsOpen())
-        {
-            return false;
-        }
-        // WalEnd is the server's flushed end when it sent the message: all written before this look at the lease.
-        connection.SetReplicationStatus(message.WalEnd);
-        await connection.SendStatusUpdate(ct);
-        if (!named)
-        {
-            await NameAsync(setting, ct);
-        }
-        return true;
     }
 
     /// <summary>Names the lease in <c>synchronous_standby_names</c> once it streams, so commits never wait for a
@@ -259,8 +185,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     /// server. A socket that refuses (no <c>local replication</c> line in pg_hba.conf, no password for it) while TCP
     /// connects is not tried again by this agent; one that failed for now is tried again on the next connection.
     /// </summary>
-    /// <returns>The connection, and whether it is over the local socket.</returns>
-    private async Task<(PhysicalReplicationConnection Connection, bool Local)> OpenAsync(CancellationToken ct)
+    private async Task<PhysicalReplicationConnection> OpenAsync(CancellationToken ct)
     {
         if (!socketRefused && PostmasterSocket.Read(ctx.Options.DataDirectory) is { } socket)
         {
@@ -268,7 +193,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
             try
             {
                 await local.Open(ct);
-                return (local, true);
+                return local;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or IOException or TimeoutException)
             {
@@ -283,10 +208,10 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                     lastFallback = path + e.Message;
                     CommitLeaseLog.OverTcp(logger, path, e.Message);
                 }
-                return (tcp, false);
+                return tcp;
             }
         }
-        return (await OpenTcpAsync(ct), false);
+        return await OpenTcpAsync(ct);
     }
 
     private async Task<PhysicalReplicationConnection> OpenTcpAsync(CancellationToken ct)

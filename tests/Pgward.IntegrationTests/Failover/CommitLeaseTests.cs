@@ -146,32 +146,6 @@ public sealed class CommitLeaseTests : PgIntegrationTest
         Assert.DoesNotContain(CommitLeaseName, status.Out, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Lease_over_the_local_socket_confirms_from_a_thread_of_its_own()
-    {
-        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 2, witness: false, Token);
-        await WaitForLeaseAsync(cluster, 1);
-
-        // The lease found the Npgsql internals its thread needs (CommitLeaseSocket): a Npgsql that renamed them would
-        // leave it reading through the thread pool, correct but slower, and nothing else would fail.
-        var threads = System.IO.Directory.GetDirectories($"/proc/{cluster.Agents.Pid(1)}/task")
-            .Select(task => File.ReadAllText(Path.Combine(task, "comm")).Trim()).ToList();
-        Assert.Contains("pgward lease", threads);
-        // Every commit waits for the lease's confirmation: one whose WAL message Npgsql had already read ahead while the
-        // thread waited on the socket would hang here. Four sessions at once, so that messages arrive back to back.
-        await using var session = await OpenAsync(cluster.Sandbox.ConnectionString(1));
-        await ExecuteAsync(session, "CREATE TABLE confirmed (id int)");
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async writer =>
-        {
-            await using var own = await OpenAsync(cluster.Sandbox.ConnectionString(1));
-            for (var i = 0; i < 100; i++)
-            {
-                await ExecuteAsync(own, $"INSERT INTO confirmed VALUES ({writer * 100 + i})").WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System, Token);
-            }
-        }));
-        Assert.Equal(400, await ScalarAsync(session, "SELECT count(*) FROM confirmed"));
-    }
-
     private const string CommitLeaseName = CommitLeaseStandby.Name;
 
     private async Task WaitForLeaseAsync(FailoverCluster cluster, int nodeId)
