@@ -31,6 +31,8 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     // The connection to the candidate, opened beside the primary's stop (StopPrimaryAsync); null until then.
     private Task<ConnectResult>? candidateOpening;
     private NpgsqlConnection? candidate;
+    private bool candidateTaken;
+    private string? lastConnectError;
     // Set once the candidate's promotion succeeded: the closing event goes to it then.
     private bool promoted;
 
@@ -51,9 +53,14 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
 
     public async Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct)
     {
-        if (await CandidateAsync(ct) is { Error: { } error })
+        if (await CandidateAsync(ct) is { Connection: null })
         {
-            return StepResult.Fail($"unable to connect to the candidate: {error}");
+            // Opened beside the stop and failed: tried once more now, where it used to be tried first.
+            await ReconnectCandidateAsync(ct);
+        }
+        if (candidate is null)
+        {
+            return StepResult.Fail($"unable to connect to the candidate: {lastConnectError}");
         }
         // The shutdown checkpoint record starts at lsn; a receive position past it means the whole record,
         // and with it every commit the old primary acknowledged, is on the candidate.
@@ -61,7 +68,12 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
         {
             try
             {
-                return candidate is not null && await ReceivedAsync(candidate, token) > lsn;
+                if (candidate is null)
+                {
+                    await ReconnectCandidateAsync(token);
+                    return false;
+                }
+                return await ReceivedAsync(candidate, token) > lsn;
             }
             catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException && !token.IsCancellationRequested)
             {
@@ -173,17 +185,27 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     private async Task<ConnectResult> CandidateAsync(CancellationToken ct)
     {
         var opened = await (candidateOpening ??= ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct));
-        candidate ??= opened.Connection;
+        if (!candidateTaken)
+        {
+            // Taken once: after a reconnection the first connection is gone and must not come back.
+            candidateTaken = true;
+            candidate = opened.Connection;
+            lastConnectError = opened.Error;
+        }
         return opened;
     }
 
+    /// <summary>A new connection to the candidate in place of the current one; null (and <see cref="lastConnectError"/>)
+    /// when it could not be opened, to be tried again on the next look.</summary>
     private async Task ReconnectCandidateAsync(CancellationToken ct)
     {
         if (candidate is not null)
         {
             await candidate.DisposeAsync();
         }
-        candidate = (await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct)).Connection;
+        var attempt = await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
+        candidate = attempt.Connection;
+        lastConnectError = attempt.Error;
     }
 
     /// <summary>The candidate's session, or a new one when that one is gone (throws <see cref="NpgsqlException"/> when
