@@ -16,7 +16,8 @@
 # Environment: PGWARD_BENCH_PORT_SWITCHOVER (default 5741: PostgreSQL 5741-5743, agents 6741-6743; the plain series
 # uses the ports + 10),
 # PGWARD_BENCH_SWITCHOVER_RUNS (5), PGWARD_BENCH_WRITE_INTERVAL_MS (5), PGWARD_BENCH_KEEP=1 keeps the scratch
-# directory with the sandbox's logs (DIR/sandbox.logs).
+# directory with the sandbox's logs (DIR/sandbox.logs), PGWARD_BENCH_BINARY (an executable to run instead of
+# publishing the tree: a "before" build, run beside the "after").
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -74,8 +75,12 @@ standbys_stream_from() { # primary
     done
 }
 
-echo "== publishing"
-pgward="$("$repo/scripts/publish" -q)"
+if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
+    pgward="$PGWARD_BENCH_BINARY" # another build (a "before"), measured the same way
+else
+    echo "== publishing"
+    pgward="$("$repo/scripts/publish" -q)"
+fi
 echo "native: $pgward"
 bench_dir="$repo/artifacts/bench"
 build_into "$repo/bench/Pgward.Bench" "$bench_dir"

@@ -9,11 +9,12 @@ namespace Pgward.Cluster.Switchover;
 
 /// <summary>
 /// The switchover's steps carried out through each node's agent (no SSH): stop and rejoin on the old primary,
-/// promote on the candidate, follow on the siblings. Only the wait for the shutdown checkpoint is done from here,
-/// over a plain connection to the candidate.
+/// promote on the candidate, follow on the siblings. The wait for the shutdown checkpoint, the metadata's update and the
+/// closing event are done from here, over one connection to the candidate, opened while the primary stops: each new
+/// connection is a TLS and scram handshake, and the first two steps are in the write gap and on the command's clock.
 /// </summary>
 public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient agents, SwitchoverPlan plan, bool forceRewind)
-    : ISwitchoverActions
+    : ISwitchoverActions, IAsyncDisposable
 {
     /// <summary>How often the candidate's received position is polled: the write outage lasts at least this long.</summary>
     private static readonly TimeSpan ReceivePoll = TimeSpan.FromMilliseconds(10);
@@ -27,8 +28,18 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     // Actions that run pg_ctl or pg_rewind on the far side get their own bound plus slack for the HTTP round trip.
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
 
+    // The connection to the candidate, opened beside the primary's stop (StopPrimaryAsync); null until then.
+    private Task<ConnectResult>? candidateOpening;
+    private NpgsqlConnection? candidate;
+    private bool candidateTaken;
+    private string? lastConnectError;
+    // Set once the candidate's promotion succeeded: the closing event goes to it then.
+    private bool promoted;
+
     public async Task<(StepResult Result, Lsn ShutdownCheckpoint)> StopPrimaryAsync(CancellationToken ct)
     {
+        // Opened now, while the primary stops: the wait for its shutdown checkpoint needs it at once.
+        candidateOpening ??= ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
         var reply = await agents.PostControlAsync(plan.Primary.AgentUrl!, "stop", new StopRequest(Checkpoint: true, Mode: "fast"),
             AgentJson.Context.StopRequest, ct, ctx.Options.ShutdownCheckTimeout + Slack);
         if (Failure(reply) is { } failure)
@@ -42,50 +53,54 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
 
     public async Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct)
     {
-        var attempt = await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
-        if (attempt.Connection is not { } first)
+        if (await CandidateAsync(ct) is { Connection: null })
         {
-            return StepResult.Fail($"unable to connect to the candidate: {attempt.Error}");
+            // Opened beside the stop and failed: tried once more now, where it used to be tried first.
+            await ReconnectCandidateAsync(ct);
         }
-        var connection = first;
-        try
+        if (candidate is null)
         {
-            // The shutdown checkpoint record starts at lsn; a receive position past it means the whole record,
-            // and with it every commit the old primary acknowledged, is on the candidate.
-            var received = await Waiting.UntilAsync(async token =>
+            return StepResult.Fail($"unable to connect to the candidate: {lastConnectError}");
+        }
+        // The shutdown checkpoint record starts at lsn; a receive position past it means the whole record,
+        // and with it every commit the old primary acknowledged, is on the candidate.
+        var received = await Waiting.UntilAsync(async token =>
+        {
+            try
             {
-                try
+                if (candidate is null)
                 {
-                    return await ReceivedAsync(connection, token) > lsn;
-                }
-                catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException && !token.IsCancellationRequested)
-                {
-                    // The candidate ended this session (57P01 seen here, with the old primary already stopped): a
-                    // crash of the command now would leave the cluster without a primary. Connect again and go on.
-                    await connection.DisposeAsync();
-                    connection = (await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, token)).Connection ?? connection;
+                    await ReconnectCandidateAsync(token);
                     return false;
                 }
-            }, ctx.Options.WalReceiveCheckTimeout, ReceivePoll, ctx.Time, ct);
-            return received
-                ? StepResult.Ok
-                : StepResult.Fail($"not received within {ctx.Options.WalReceiveCheckTimeout.TotalSeconds:0} seconds (wal_receive_check_timeout)");
-        }
-        finally
-        {
-            await connection.DisposeAsync();
-        }
+                return await ReceivedAsync(candidate, token) > lsn;
+            }
+            catch (Exception e) when (e is NpgsqlException or ObjectDisposedException or InvalidOperationException && !token.IsCancellationRequested)
+            {
+                // The candidate ended this session (57P01 seen here, with the old primary already stopped): a
+                // crash of the command now would leave the cluster without a primary. Connect again and go on.
+                await ReconnectCandidateAsync(token);
+                return false;
+            }
+        }, ctx.Options.WalReceiveCheckTimeout, ReceivePoll, ctx.Time, ct);
+        return received
+            ? StepResult.Ok
+            : StepResult.Fail($"not received within {ctx.Options.WalReceiveCheckTimeout.TotalSeconds:0} seconds (wal_receive_check_timeout)");
     }
 
-    public async Task<StepResult> PromoteCandidateAsync(CancellationToken ct) =>
-        Failure(await agents.PostControlAsync(plan.Candidate.AgentUrl!, "promote", ct, ctx.Options.PromoteCheckTimeout + Slack)) ?? StepResult.Ok;
+    public async Task<StepResult> PromoteCandidateAsync(CancellationToken ct)
+    {
+        var failure = Failure(await agents.PostControlAsync(plan.Candidate.AgentUrl!, "promote", ct, ctx.Options.PromoteCheckTimeout + Slack));
+        promoted = failure is null;
+        return failure ?? StepResult.Ok;
+    }
 
     public async Task<StepResult> UpdateMetadataAsync(CancellationToken ct)
     {
         try
         {
-            await using var connection = await ctx.Db.OpenAsync(plan.Candidate.Conninfo, ct);
-            var store = new MetadataStore(connection);
+            // The session from the wait, if it is still there: after the promotion its new transactions take writes.
+            var store = new MetadataStore(await WritableCandidateAsync(ct));
             // The old primary is recorded as the candidate's standby now; rejoin marks it active once it streams.
             await store.UpsertNodeAsync(plan.Primary with { Type = NodeType.Standby, UpstreamNodeId = plan.Candidate.NodeId, Active = false }, ct);
             await store.UpsertNodeAsync(plan.Candidate with { Type = NodeType.Primary, UpstreamNodeId = null, Active = true }, ct);
@@ -132,11 +147,92 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
 
     public async Task RecordAsync(string eventName, bool success, string details, CancellationToken ct)
     {
-        // Record where the writes are: the new primary when it is one, else the old primary if it runs again.
+        var recorded = new ClusterEvent(plan.Candidate.NodeId, plan.Candidate.NodeName, eventName, success, details, Related: plan.Primary);
+        // Record where the writes are: the new primary when it is one (the candidate, over the session the metadata's
+        // update used), else the old primary if it runs again.
+        if (promoted && candidate is not null)
+        {
+            try
+            {
+                await ctx.Events.RecordAsync(new MetadataStore(await WritableCandidateAsync(ct)), recorded, ct);
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                // The candidate's session and a new one failed: recorded as below, wherever the writes are.
+            }
+        }
         var (source, _) = await ClusterMetadata.ReadAsync(ctx, ct);
         await using var primary = source is null ? null : await ClusterMetadata.ConnectPrimaryAsync(ctx, source.Nodes, ct);
-        await ctx.Events.RecordAsync(primary?.Store,
-            new ClusterEvent(plan.Candidate.NodeId, plan.Candidate.NodeName, eventName, success, details, Related: plan.Primary), ct);
+        await ctx.Events.RecordAsync(primary?.Store, recorded, ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (candidateOpening is not null)
+        {
+            await CandidateAsync(CancellationToken.None);
+        }
+        if (candidate is not null)
+        {
+            await candidate.DisposeAsync();
+            candidate = null;
+        }
+    }
+
+    /// <summary>The connection to the candidate opened beside the stop (or now, if the stop was not asked); the error when
+    /// it could not be opened.</summary>
+    private async Task<ConnectResult> CandidateAsync(CancellationToken ct)
+    {
+        var opened = await (candidateOpening ??= ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct));
+        if (!candidateTaken)
+        {
+            // Taken once: after a reconnection the first connection is gone and must not come back.
+            candidateTaken = true;
+            candidate = opened.Connection;
+            lastConnectError = opened.Error;
+        }
+        return opened;
+    }
+
+    /// <summary>A new connection to the candidate in place of the current one; null (and <see cref="lastConnectError"/>)
+    /// when it could not be opened, to be tried again on the next look.</summary>
+    private async Task ReconnectCandidateAsync(CancellationToken ct)
+    {
+        if (candidate is not null)
+        {
+            await candidate.DisposeAsync();
+        }
+        var attempt = await ctx.Db.TryOpenAsync(plan.Candidate.Conninfo, ct);
+        candidate = attempt.Connection;
+        lastConnectError = attempt.Error;
+    }
+
+    /// <summary>The candidate's session, or a new one when that one is gone (throws <see cref="NpgsqlException"/> when
+    /// none opens). Why a check first: the promotion may have ended the session (a restart of the server).</summary>
+    private async Task<NpgsqlConnection> WritableCandidateAsync(CancellationToken ct)
+    {
+        await CandidateAsync(ct);
+        if (candidate is { State: System.Data.ConnectionState.Open })
+        {
+            try
+            {
+                await using var ping = new NpgsqlCommand("SELECT 1", candidate);
+                await ping.ExecuteNonQueryAsync(ct);
+                return candidate;
+            }
+            catch (NpgsqlException) when (!ct.IsCancellationRequested)
+            {
+                // Gone: a new one below.
+            }
+        }
+        if (candidate is not null)
+        {
+            await candidate.DisposeAsync();
+        }
+        candidate = null;
+        candidate = await ctx.Db.OpenAsync(plan.Candidate.Conninfo, ct);
+        return candidate;
     }
 
     private static StepResult? Failure(AgentReply<ControlResponse> reply) => reply switch

@@ -50,8 +50,8 @@ public sealed class StandbySwitchover(OperationContext ctx)
 
         // Once the primary is stopping, Ctrl-C must not leave the cluster without one: the steps run to their own
         // deadlines (each bounded by its pgward.conf timeout) and roll back or finish.
-        var result = await new SwitchoverOrchestrator(new AgentSwitchoverActions(ctx, agents, plan, request.ForceRewind), ctx.Reporter)
-            .RunAsync(plan, CancellationToken.None);
+        await using var actions = new AgentSwitchoverActions(ctx, agents, plan, request.ForceRewind);
+        var result = await new SwitchoverOrchestrator(actions, ctx.Reporter).RunAsync(plan, CancellationToken.None);
         // Without a witness there is no copy to refresh: not two more connections at the end of every switchover.
         if (result.Phase == SwitchoverPhase.Done && source.Nodes.Any(n => n.Type == NodeType.Witness))
         {
