@@ -55,6 +55,9 @@ public sealed class DashboardBrowserTests : PgIntegrationTest
         await browser.ScreenshotAsync(page, "2-cluster");
 
         // A switchover from the page: confirmed (the dialog is accepted), its outcome shown, the new primary listed.
+        // Prometheus must hold a sample of every agent from before it, or the promotions annotation
+        // (changes(pgward_failover_term[1m])) sees no change.
+        await prometheus.WaitAllScrapedAsync(Token);
         await page.Locator("button.switchover[data-candidate='node2']").ClickAsync();
         await Assertions.Expect(page.Locator("#outcome")).ToHaveAttributeAsync("data-ok", "true", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("#outcome-lines")).ToContainTextAsync("node2", new() { Timeout = Wait });

@@ -144,6 +144,24 @@ public sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until Prometheus has scraped every target once: a series it is to see change (the failover term
+    /// across a switchover) then has a sample from before the change, whatever Prometheus's start-up took.</summary>
+    public async Task WaitAllScrapedAsync(CancellationToken ct)
+    {
+        var since = Stopwatch.StartNew();
+        while (true)
+        {
+            var targets = await TargetsAsync(ct);
+            if (targets.Count > 0 && targets.All(t => t.Health == "up"))
+            {
+                return;
+            }
+            Assert.True(since.Elapsed < TimeSpan.FromSeconds(30),
+                $"prometheus has not scraped every target after 30 s: {string.Join("; ", targets.Select(t => $"{t.Url} {t.Health} {t.Error}"))}\n{Log}");
+            await Task.Delay(100, ct);
+        }
+    }
+
     /// <summary>Every scrape target's health and last error, from <c>/api/v1/targets</c>.</summary>
     public async Task<IReadOnlyList<(string Url, string Health, string Error)>> TargetsAsync(CancellationToken ct)
     {
