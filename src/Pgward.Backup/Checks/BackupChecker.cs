@@ -34,7 +34,7 @@ public sealed class BackupChecker(BackupServer server)
             LastWalArrival = scan.LastArrival(),
             ArchiveGaps = await GapsAsync(backups, segments, scan, ct),
             WalIntegrity = await new WalArchiveVerifier(server.Layout, new WalArchive(server.Layout)).VerifyAsync(everything: false, ct),
-            DamagedBackups = [.. done.Select(b => (b.Id, Problem: BackupIntegrity.ProblemOf(server.Catalog, b))).Where(d => d.Problem is not null).Select(d => (d.Id, d.Problem!))],
+            DamagedBackups = BackupIntegrity.ProblemsOf(server.Catalog, backups, done),
             DoneBackups = done.Count,
             MinimumRedundancy = settings.MinimumRedundancy,
             LastBackupEnd = done.LastOrDefault()?.EndTime,

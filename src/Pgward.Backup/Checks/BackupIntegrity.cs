@@ -12,29 +12,38 @@ namespace Pgward.Backup.Checks;
 /// </summary>
 public static class BackupIntegrity
 {
-    /// <summary>The problem of <paramref name="backup"/>, or null when none shows. A backup whose block patches lie
-    /// over another (<see cref="BackupInfo.PatchBases"/>) has that one's problem too: it cannot be restored without it.</summary>
-    public static string? ProblemOf(BackupCatalog catalog, BackupInfo backup) => ProblemOf(catalog, backup, Files.BlockPatch.MaxDepth * 2);
-
-    private static string? ProblemOf(BackupCatalog catalog, BackupInfo backup, int linksLeft)
+    /// <summary>The problems of <paramref name="these"/>, those that show, in their order. A backup whose block patches
+    /// lie over another (<see cref="BackupInfo.PatchBases"/>) has that one's problem too: it cannot be restored without
+    /// it. Each backup's own look (its manifest, its stored files) is taken once, however many backups lie over it.</summary>
+    /// <param name="all">Every backup of the catalog: where the bases are found.</param>
+    public static IReadOnlyList<(string Id, string Problem)> ProblemsOf(BackupCatalog catalog, IReadOnlyList<BackupInfo> all, IEnumerable<BackupInfo> these)
     {
-        if (OwnProblemOf(catalog, backup) is { } own)
+        var byId = all.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var known = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? ProblemOf(BackupInfo backup, int linksLeft)
         {
-            return own;
-        }
-        foreach (var baseId in backup.PatchBases)
-        {
-            var baseBackup = catalog.List().FirstOrDefault(b => b.Id == baseId);
-            if (baseBackup is null || !Directory.Exists(catalog.DataDirectory(baseId)))
+            if (known.TryGetValue(backup.Id, out var seen))
             {
-                return $"its block patches lie over backup {baseId}, which is gone";
+                return seen;
             }
-            if (linksLeft > 0 && ProblemOf(catalog, baseBackup, linksLeft - 1) is { } inherited)
+            var problem = OwnProblemOf(catalog, backup);
+            foreach (var baseId in problem is null ? backup.PatchBases : [])
             {
-                return $"its block patches lie over backup {baseId}, which is damaged: {inherited}";
+                if (!byId.TryGetValue(baseId, out var baseBackup) || !Directory.Exists(catalog.DataDirectory(baseId)))
+                {
+                    problem = $"its block patches lie over backup {baseId}, which is gone";
+                    break;
+                }
+                if (linksLeft > 0 && ProblemOf(baseBackup, linksLeft - 1) is { } inherited)
+                {
+                    problem = $"its block patches lie over backup {baseId}, which is damaged: {inherited}";
+                    break;
+                }
             }
+            known[backup.Id] = problem;
+            return problem;
         }
-        return null;
+        return [.. these.Select(b => (b.Id, Problem: ProblemOf(b, BlockPatch.MaxDepth * 2))).Where(d => d.Problem is not null).Select(d => (d.Id, d.Problem!))];
     }
 
     private static string? OwnProblemOf(BackupCatalog catalog, BackupInfo backup)
