@@ -126,12 +126,12 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
         // election and a promotion. Without it nobody else promotes, so one look is enough.
         var wait = ctx.Options.Failover == Core.Config.FailoverMode.Automatic ? ElectionWait : TimeSpan.Zero;
         NodeRecord? found = null;
-        await Waiting.UntilAsync(async token => (found = await WritableStandbyAsync(token)) is not null, wait, ElectionPoll, ctx.Time, ct);
+        await Waiting.UntilAsync(async token => (found = await FindWritableStandbyAsync(token)) is not null, wait, ElectionPoll, ctx.Time, ct);
         return found;
     }
 
     // The plan's standbys that take writes now; one, or none when there are none or several (then a person decides).
-    private async Task<NodeRecord?> WritableStandbyAsync(CancellationToken ct)
+    public async Task<NodeRecord?> FindWritableStandbyAsync(CancellationToken ct)
     {
         var writable = (await ClusterObserver.ObserveAsync(ctx.Db, [plan.Candidate, .. plan.Siblings], ct))
             .Where(o => o.InRecovery == false).ToList();

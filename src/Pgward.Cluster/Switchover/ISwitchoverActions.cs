@@ -30,6 +30,10 @@ public interface ISwitchoverActions
     /// failover is on; null when none is, or more than one.</summary>
     Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct);
 
+    /// <summary>One look, without waiting: the plan's standby that takes writes now (elected by the agents while the old
+    /// primary was stopped); null when none does, or more than one.</summary>
+    Task<NodeRecord?> FindWritableStandbyAsync(CancellationToken ct);
+
     /// <summary>Re-points a sibling standby to the new primary.</summary>
     Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct);
 

@@ -1,11 +1,13 @@
 using Pgward.Core;
+using Pgward.Core.Metadata;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Switchover;
 
 /// <summary>
 /// Runs the steps of a switchover in order and decides what to undo when one fails. Until the candidate is
-/// promoted, any failure restarts the old primary: the cluster is as it was. Once the candidate may be a primary,
+/// promoted, any failure restarts the old primary, and the cluster is as it was, unless the agents elected another
+/// standby meanwhile (then the old primary rejoins it). Once the candidate may be a primary,
 /// the old primary is never started as one again (that would make two): it rejoins whichever node is the primary then,
 /// and later failures leave a working new primary and say which node still needs attention.
 /// </summary>
@@ -20,14 +22,14 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
         var (stopped, checkpoint) = await actions.StopPrimaryAsync(ct);
         if (!stopped.Succeeded)
         {
-            return await RollBackAsync(SwitchoverPhase.StoppingPrimary, $"stopping the primary failed: {stopped.Error}", ct);
+            return await RollBackAsync(plan, SwitchoverPhase.StoppingPrimary, $"stopping the primary failed: {stopped.Error}", ct);
         }
         reporter.Notice($"current primary has been cleanly shut down at location {checkpoint}");
 
         var received = await actions.WaitUntilCandidateReceivedAsync(checkpoint, ct);
         if (!received.Succeeded)
         {
-            return await RollBackAsync(SwitchoverPhase.WaitingForShutdownCheckpoint,
+            return await RollBackAsync(plan, SwitchoverPhase.WaitingForShutdownCheckpoint,
                 $"{candidate} did not receive the shutdown checkpoint {checkpoint}: {received.Error}", ct);
         }
 
@@ -90,22 +92,49 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
             return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed, error,
                 $"the old primary {primary} was left stopped; check {candidate} with \"pgward cluster show\", then either promote it or start the old primary", ct);
         }
+        return await RejoinElectedAsync(plan, SwitchoverPhase.PromotingCandidate, error, elected, ct);
+    }
+
+    /// <summary>
+    /// Before the promotion, a failed step restarts the old primary, unless the agents elected a standby while it was
+    /// stopped (automatic failover: a stop or a wait that outlasts the failure detection): that standby is the primary
+    /// now, and the old primary rejoins it instead. An election that ends while the old primary starts is looked for
+    /// after the start, so the result never says "as it was" of a cluster that has a new primary (the old one's agent
+    /// fences it; it rejoins the elected node).
+    /// </summary>
+    private async Task<SwitchoverResult> RollBackAsync(SwitchoverPlan plan, SwitchoverPhase phase, string error, CancellationToken ct)
+    {
+        if (await actions.FindWritableStandbyAsync(ct) is { } elected)
+        {
+            reporter.Warning($"{error}; {elected.Describe()} was elected primary meanwhile");
+            return await RejoinElectedAsync(plan, phase, error, elected, ct);
+        }
+        reporter.Warning($"{error}; restarting the old primary");
+        var restarted = await actions.RestartOldPrimaryAsync(ct);
+        if (!restarted.Succeeded)
+        {
+            return await FailAsync(phase, ExitCodes.SwitchoverFailed, error,
+                $"restarting the old primary failed too: {restarted.Error}; start it by hand (pgward node service --action=start)", ct);
+        }
+        if (await actions.FindWritableStandbyAsync(ct) is { } electedDuringStart)
+        {
+            reporter.Warning($"{electedDuringStart.Describe()} was elected primary while the old primary started");
+            return await RejoinElectedAsync(plan, phase, error, electedDuringStart, ct);
+        }
+        return await FailAsync(phase, ExitCodes.SwitchoverFailed, error, "the old primary was restarted and the cluster is as it was", ct);
+    }
+
+    /// <summary>The old primary rejoins <paramref name="elected"/>, the standby that is the primary now.</summary>
+    private async Task<SwitchoverResult> RejoinElectedAsync(
+        SwitchoverPlan plan, SwitchoverPhase phase, string error, NodeRecord elected, CancellationToken ct)
+    {
+        var primary = plan.Primary.Describe();
         reporter.Notice($"{elected.Describe()} is the primary now; starting {primary} as its standby");
         var rejoined = await actions.RejoinOldPrimaryAsync(elected, ct);
         var detail = rejoined.Succeeded
             ? $"{elected.Describe()} is the primary now, and the old primary {primary} rejoined it as a standby"
             : $"{elected.Describe()} is the primary now, but the old primary {primary} did not rejoin it: {rejoined.Error} (run \"pgward node rejoin\" on it)";
-        return await FailAsync(SwitchoverPhase.PromotingCandidate, ExitCodes.SwitchoverFailed, error, detail, ct);
-    }
-
-    private async Task<SwitchoverResult> RollBackAsync(SwitchoverPhase phase, string error, CancellationToken ct)
-    {
-        reporter.Warning($"{error}; restarting the old primary");
-        var restarted = await actions.RestartOldPrimaryAsync(ct);
-        var rollback = restarted.Succeeded
-            ? "the old primary was restarted and the cluster is as it was"
-            : $"restarting the old primary failed too: {restarted.Error}; start it by hand (pgward node service --action=start)";
-        return await FailAsync(phase, ExitCodes.SwitchoverFailed, error, rollback, ct);
+        return await FailAsync(phase, ExitCodes.SwitchoverFailed, error, detail, ct);
     }
 
     private async Task<SwitchoverResult> FailAsync(SwitchoverPhase phase, int exitCode, string error, string detail, CancellationToken ct)

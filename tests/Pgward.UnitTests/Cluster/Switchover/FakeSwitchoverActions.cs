@@ -31,6 +31,15 @@ internal sealed class FakeSwitchoverActions : ISwitchoverActions
         return Task.FromResult(PrimaryAfterFailedPromotion);
     }
 
+    /// <summary>What each look of <see cref="FindWritableStandbyAsync"/> finds, in order; none once they are used up.</summary>
+    public Queue<NodeRecord?> WritableStandbys { get; } = new();
+
+    public Task<NodeRecord?> FindWritableStandbyAsync(CancellationToken ct)
+    {
+        Steps.Add("look");
+        return Task.FromResult(WritableStandbys.TryDequeue(out var found) ? found : null);
+    }
+
     public Task<StepResult> FollowNewPrimaryAsync(NodeRecord sibling, CancellationToken ct) => Task.FromResult(Step($"follow {sibling.NodeName}"));
 
     public Task<StepResult> RestartOldPrimaryAsync(CancellationToken ct) => Task.FromResult(Step("restart"));

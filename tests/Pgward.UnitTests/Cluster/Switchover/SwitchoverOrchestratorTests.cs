@@ -46,10 +46,41 @@ public sealed class SwitchoverOrchestratorTests
 
         Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
         Assert.Equal(phase, result.Phase);
-        Assert.Equal("restart", _actions.Steps[^1]);
+        Assert.Equal(["look", "restart", "look"], _actions.Steps[^3..]);
         Assert.DoesNotContain("promote", _actions.Steps);
         Assert.Contains("the cluster is as it was", result.Outcome.Detail, StringComparison.Ordinal);
         Assert.False(Assert.Single(_actions.Events).Success);
+    }
+
+    [Fact]
+    public async Task Switchover_whose_stop_outlasted_an_election_rejoins_the_old_primary_instead_of_restarting_it()
+    {
+        // The stop failed after the agents had seen the primary gone and elected node 3.
+        _actions.Failing.Add("stop");
+        _actions.WritableStandbys.Enqueue(TestData.Standby(3, upstream: 1));
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
+        Assert.Equal(["stop", "look", "rejoin node3"], _actions.Steps);
+        Assert.Contains("node \"node3\" (ID: 3) is the primary now, and the old primary node \"node1\" (ID: 1) rejoined it",
+            result.Outcome.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("as it was", result.Outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Switchover_rollback_never_says_as_it_was_when_an_election_ended_while_the_old_primary_started()
+    {
+        _actions.Failing.Add("wait");
+        _actions.WritableStandbys.Enqueue(null);
+        _actions.WritableStandbys.Enqueue(TestData.Standby(3, upstream: 1));
+
+        var result = await RunAsync();
+
+        Assert.Equal(["stop", "wait 0/6000028", "look", "restart", "look", "rejoin node3"], _actions.Steps);
+        Assert.Equal(SwitchoverPhase.WaitingForShutdownCheckpoint, result.Phase);
+        Assert.Contains("node \"node3\" (ID: 3) is the primary now", result.Outcome.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("as it was", result.Outcome.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
