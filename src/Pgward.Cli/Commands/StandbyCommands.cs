@@ -17,6 +17,7 @@ public static class StandbyCommands
         standby.Add(BuildSwitchover(runner));
         standby.Add(BuildPromote(runner));
         standby.Add(BuildFollow(runner));
+        standby.Add(BuildRestoreCommand(runner));
         return standby;
     }
 
@@ -87,6 +88,24 @@ public static class StandbyCommands
                 Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
             }, token), ct));
         return clone;
+    }
+
+    private static Command BuildRestoreCommand(CommandRunner runner)
+    {
+        var backupServer = new Option<string?>("--backup-server")
+        {
+            Description = "the registered backup server to fetch WAL from (default: the only one registered)",
+        };
+        var dryRun = CommonOptions.DryRun();
+        var command = new Command("restore-command",
+            "set the running local node's restore_command to fetch WAL from the backup server (pgward backup wal-fetch), as standby "
+            + "clone does once a backup server is registered: for nodes cloned before that")
+        {
+            backupServer, dryRun,
+        };
+        command.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyRestoreCommand(ctx).RunAsync(
+            parse.GetValue(backupServer), PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable), parse.GetValue(dryRun), token), ct));
+        return command;
     }
 
     private static Command BuildRegister(CommandRunner runner)
