@@ -31,7 +31,7 @@ public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCt
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, account.Problem));
         }
-        var pgCtl = new PgCtl(lookup.Binaries, account.Account.UserName, ctx.Processes);
+        var pgCtl = new PgCtl(lookup.Binaries, account.Account.UserName, ctx.Processes, ctx.Time);
         return (new LocalServer(lookup.Binaries, account.Account, pgCtl, ctx.Options.DataDirectory), Outcome.Ok);
     }
 

@@ -198,7 +198,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             return;
         }
         setup = ready;
-        await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard);
+        await using var probe = new FailoverProbe(ctx.Db, ctx.Options.Conninfo, guard, logger);
         await using var sender = new FailoverTransport(ctx.Options,
             ready.Voters.Where(v => v.NodeId != ctx.Options.NodeId).ToDictionary(v => v.NodeId, v => v.AgentUrl!),
             ctx.Time, loops, logger, received: Deliver);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Agent.Health;
 using Pgward.Core.Postgres;
@@ -7,8 +9,11 @@ namespace Pgward.Agent.Failover;
 /// <summary>
 /// Reads <see cref="LocalObservation"/> on one kept-open connection with a 1 s connect and statement timeout, so
 /// the failover loop can look at its server every tick and a frozen server cannot hold it up for long.
+/// The connection goes through the server's Unix-domain socket (<see cref="PostmasterSocket"/>), as the commit lease's
+/// does, else through the conninfo: ten looks a second over TCP with TLS spent an idle agent's CPU on encrypting and
+/// decrypting records (BENCHMARKS.md, issue 17).
 /// </summary>
-public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard guard) : IAsyncDisposable
+public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard guard, ILogger logger) : IAsyncDisposable
 {
     private static readonly string Sql = $"""
         SELECT pg_is_in_recovery(),
@@ -28,6 +33,11 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
     // Prepared once on its connection (the server parses and plans it once, and each look sends only Bind and Execute):
     // the agent runs it every tick, ten times a second (BENCHMARKS.md, issue 17).
     private NpgsqlCommand? command;
+    // The postmaster's PID, read once the connection is open (see ConnectAsync); null until read or when unreadable.
+    private int? postmasterPid;
+    // The socket refused this agent (pg_hba.conf, a password): only the conninfo is tried from then on.
+    private bool socketRefused;
+    private string? lastFallback;
 
     public async Task<LocalObservation> ReadAsync(CancellationToken ct)
     {
@@ -35,12 +45,13 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
         {
             if (connection is null)
             {
-                var attempt = await db.TryOpenAsync(shortConninfo, ct);
+                var attempt = await ConnectAsync(ct);
                 if (attempt.Connection is null)
                 {
                     return LocalObservation.Down(attempt.Error);
                 }
                 connection = attempt.Connection;
+                postmasterPid = PostmasterPid.Read(guard.DataDirectory);
             }
             if (command is null)
             {
@@ -70,8 +81,11 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                 SynchronousStandbyNames: r.GetString(5),
                 Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)))
             {
-                // Only a writable server's: what the dead-man switch is armed for (no file read on a standby's every tick).
-                PostmasterPid = inRecovery ? null : PostmasterPid.Read(guard.DataDirectory),
+                // Only a writable server's: what the dead-man switch is armed for. Read once the connection was open, it is
+                // the PID of the postmaster this connection's backend belongs to: a postmaster that died takes its
+                // backends with it (this query would fail), and a new one cannot start while they are attached to the
+                // shared memory. So it holds for as long as the connection answers; read again only when unreadable.
+                PostmasterPid = inRecovery ? null : postmasterPid ??= PostmasterPid.Read(guard.DataDirectory),
             };
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !ct.IsCancellationRequested)
@@ -82,6 +96,49 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
     }
 
     public ValueTask DisposeAsync() => DropAsync();
+
+    /// <summary>
+    /// Opens the probe's connection through the socket in <c>postmaster.pid</c>, else through the conninfo. The agent
+    /// runs on its server's host (its dead-man switch signals the postmaster), so the socket is the same server. A
+    /// socket that timed out is a server that does not answer: reported down at once, as TCP would after its own
+    /// timeout. Any other failure tries the conninfo at once; a refusal (no <c>local</c> line for this user in
+    /// pg_hba.conf, no password for it) is for good, with one warning, the rest (a server starting or stopping) is
+    /// tried again on the next connection.
+    /// </summary>
+    private async Task<ConnectResult> ConnectAsync(CancellationToken ct)
+    {
+        if (socketRefused || PostmasterSocket.Read(guard.DataDirectory) is not { } socket)
+        {
+            return await db.TryOpenAsync(shortConninfo, ct);
+        }
+        try
+        {
+            return ConnectResult.Ok(await db.OpenAsync(SocketConninfo(shortConninfo, socket), ct));
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or TimeoutException or FormatException or ArgumentException)
+        {
+            if (e is TimeoutException or NpgsqlException { InnerException: TimeoutException })
+            {
+                return ConnectResult.Failed(ConnectFailureKind.Unreachable, e.Message);
+            }
+            socketRefused = e is PostgresException { SqlState: var state } && state.StartsWith("28", StringComparison.Ordinal)
+                            || e is FormatException or ArgumentException;
+            var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
+            var problem = e is PostgresException p ? p.MessageText : e.Message;
+            if (socketRefused && path + problem != lastFallback)
+            {
+                lastFallback = path + problem;
+                FailoverLog.ProbeOverTcp(logger, path, problem);
+            }
+            return await db.TryOpenAsync(shortConninfo, ct);
+        }
+    }
+
+    /// <summary><paramref name="conninfo"/> through <paramref name="socket"/>: PostgreSQL offers no TLS there, so asking
+    /// for it (sslmode) would fail the connection.</summary>
+    public static string SocketConninfo(string conninfo, PostmasterSocket socket) =>
+        Conninfo.Parse(conninfo).With("hostaddr", null).With("host", socket.Directory)
+            .With("port", socket.Port.ToString(CultureInfo.InvariantCulture)).With("sslmode", "disable").ToString();
 
     private async ValueTask DropAsync()
     {
@@ -95,6 +152,7 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
             await connection.DisposeAsync();
             connection = null;
         }
+        postmasterPid = null;
     }
 
     private static List<(string, Lsn)> ParseFlushed(string text) =>

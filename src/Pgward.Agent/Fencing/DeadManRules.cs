@@ -54,6 +54,12 @@ public static class DeadManRules
         return DeadManStep.Wait;
     }
 
+    /// <summary>Whether <see cref="Decide"/> needs the running postmaster: only when the deadline passed on an armed switch
+    /// or the agent is gone. Otherwise it waits whatever runs, so the switch reads neither <c>postmaster.pid</c> nor /proc
+    /// on its rounds, four a second (BENCHMARKS.md, issue 17).</summary>
+    public static bool NeedsPostmaster(DeadManMode mode, long deadline, long now, bool agentAlive) =>
+        !agentAlive || mode == DeadManMode.Armed && now >= deadline;
+
     /// <summary>How long to sleep before the next round: until the deadline, at most <paramref name="poll"/>, and at least
     /// a millisecond.</summary>
     public static TimeSpan Sleep(DeadManMode mode, long deadline, long now, long frequency, TimeSpan poll)

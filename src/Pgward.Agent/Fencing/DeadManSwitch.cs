@@ -61,7 +61,7 @@ public sealed class DeadManSwitch(string dataDirectory, DeadManState state, Time
             }
             var mode = state.Mode;
             var deadline = state.Deadline;
-            var postmaster = PostmasterPid.RunningPid(dataDirectory);
+            var postmaster = DeadManRules.NeedsPostmaster(mode, deadline, now, agentAlive) ? PostmasterPid.RunningPid(dataDirectory) : null;
             // Looked at only when it could matter: an armed switch, a server running, the deadline reached.
             var standbyStarted = mode == DeadManMode.Armed && postmaster is not null && now >= deadline && StandbyStart.Read(dataDirectory, time);
             var step = DeadManRules.Decide(mode, deadline, now, agentAlive, state.SwitchPid != self,

@@ -16,8 +16,8 @@ namespace Pgward.Cluster.Operations;
 public sealed class StandbyFollow(OperationContext ctx)
 {
     /// <summary>How often the local WAL receiver is looked at while it connects to the new upstream: a local query, and
-    /// a switchover's last step waits for it.</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    /// a switchover's last step waits for it: 20 ms.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How often an agent's follow asks the primary just elected whether its promotion finished: 100 ms. Its
     /// first heartbeat as the leader arrives before <c>pg_promote()</c> returns, and in sync mode its first commits wait

@@ -13,8 +13,8 @@ namespace Pgward.Cluster.Rejoin;
 public sealed class RejoinSteps(OperationContext ctx, LocalServer local, PrimaryConnection primary, RejoinPlan plan)
 {
     /// <summary>How often the primary's pg_stat_replication is looked at once the server started: one query on an open
-    /// connection, and a switchover waits for it (the first look, right after the start, is most often too early).</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    /// connection, and a switchover waits for it (the first look, right after the start, is most often too early): 20 ms.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Settings a former primary or a recovered copy may carry that would stop it following the primary:
     /// a recovery target ends recovery early, a fixed recovery_target_timeline never reaches the new timeline.</summary>

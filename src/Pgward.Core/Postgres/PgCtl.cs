@@ -5,8 +5,13 @@ using Pgward.Core.Processes;
 namespace Pgward.Core.Postgres;
 
 /// <summary>Thin adapter over initdb and pg_ctl, run as the server account. Failures are returned, not thrown.</summary>
-public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRunner runner)
+/// <param name="time">The clock of the wait for a stop (<see cref="StopAsync"/>); the system's when null.</param>
+public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRunner runner, TimeProvider? time = null)
 {
+    /// <summary>How often a stop looks whether the server is gone: 10 ms. pg_ctl's own wait (<c>-w</c>) looks every
+    /// 100 ms, which a switchover spent in its write gap, 50 ms on average (BENCHMARKS.md, issue 17).</summary>
+    public static readonly TimeSpan StopPoll = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Extra time given to the process beyond pg_ctl's own <c>-t</c> wait, before it is killed.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(15);
 
@@ -32,12 +37,49 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
         return result.Succeeded ? result : result with { ServerLog = ServerLogTail.Read(dataDirectory, logFile, logged) };
     }
 
-    /// <summary><c>pg_ctl -w -t N -D DIR -m MODE stop</c>.</summary>
-    public Task<PgCtlResult> StopAsync(string dataDirectory, ShutdownMode mode, TimeSpan timeout,
-        CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl stop", "pg_ctl",
-            ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-m", mode.ToString().ToLowerInvariant(), "stop"],
-            timeout + Slack, cancellationToken);
+    /// <summary>
+    /// <c>pg_ctl -W -D DIR -m MODE stop</c>, then the wait of <c>pg_ctl -w -t N</c> done here every <see cref="StopPoll"/>,
+    /// on pg_ctl's own terms: stopped once <c>postmaster.pid</c> is gone; failed (as pg_ctl, "server does not shut down")
+    /// when the postmaster died and left the file, or after <paramref name="timeout"/>. pg_ctl still checks that a server
+    /// runs and signals it, with its own messages when it cannot.
+    /// </summary>
+    public async Task<PgCtlResult> StopAsync(string dataDirectory, ShutdownMode mode, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        var signalled = await RunAsync("pg_ctl stop", "pg_ctl",
+            ["-W", "-D", dataDirectory, "-m", mode.ToString().ToLowerInvariant(), "stop"],
+            ShortCommandTimeout, cancellationToken).ConfigureAwait(false);
+        if (!signalled.Succeeded || await StoppedAsync(dataDirectory, timeout, cancellationToken).ConfigureAwait(false))
+        {
+            return signalled;
+        }
+        return signalled with
+        {
+            Process = signalled.Process with
+            {
+                ExitCode = 1,
+                StandardError = signalled.Process.StandardError + $"pg_ctl: server does not shut down (waited {Seconds(timeout)} s)\n",
+            },
+        };
+    }
+
+    /// <summary>pg_ctl's wait for a stop (<c>wait_for_postmaster_stop</c>): true once <c>postmaster.pid</c> is gone; false
+    /// when its postmaster died and left it there, or when <paramref name="timeout"/> passed.</summary>
+    private async Task<bool> StoppedAsync(string dataDirectory, TimeSpan timeout, CancellationToken ct)
+    {
+        var died = false;
+        var gone = await Waiting.UntilAsync(_ =>
+        {
+            if (PostmasterPid.Read(dataDirectory) is not { } pid)
+            {
+                return Task.FromResult(true);
+            }
+            // Looked at again after the process: a postmaster that just exited removed its file before.
+            died = !PostmasterPid.ProcessAlive(pid) && PostmasterPid.Read(dataDirectory) is not null;
+            return Task.FromResult(died || !PostmasterPid.ProcessAlive(pid));
+        }, timeout, StopPoll, time ?? TimeProvider.System, ct).ConfigureAwait(false);
+        return gone && !died;
+    }
 
     /// <summary><c>pg_ctl -D DIR reload</c>: the server rereads its configuration files.</summary>
     public Task<PgCtlResult> ReloadAsync(string dataDirectory, CancellationToken cancellationToken) =>

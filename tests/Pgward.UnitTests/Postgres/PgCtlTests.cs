@@ -29,7 +29,7 @@ public sealed class PgCtlTests
 
         await new PgCtl(Binaries, null, runner).StopAsync("/d", ShutdownMode.Immediate, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
-        Assert.Equal(["-w", "-t", "5", "-D", "/d", "-m", "immediate", "stop"], Assert.Single(runner.Requests).Arguments);
+        Assert.Equal(["-W", "-D", "/d", "-m", "immediate", "stop"], Assert.Single(runner.Requests).Arguments);
     }
 
     [Fact]

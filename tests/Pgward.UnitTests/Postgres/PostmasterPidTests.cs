@@ -33,4 +33,13 @@ public sealed class PostmasterPidTests
     [InlineData("garbage", false)]
     public void IsLiveState_reads_the_state_after_the_command_name(string procStat, bool alive) =>
         Assert.Equal(alive, PostmasterPid.IsLiveState(procStat));
+
+    [Fact]
+    public void ProcessAlive_is_true_for_this_process_and_false_for_none()
+    {
+        Assert.True(PostmasterPid.ProcessAlive(Environment.ProcessId));
+        Assert.False(PostmasterPid.ProcessAlive(0));
+        Assert.False(PostmasterPid.ProcessAlive(-1));
+        Assert.False(PostmasterPid.ProcessAlive(int.MaxValue));
+    }
 }

@@ -86,4 +86,44 @@ public sealed class DeadManRulesTests
         Assert.Equal(0, DeadManLink.Deadline(DateTimeOffset.MinValue, now, 7_000, 1_000_000_000));
         Assert.Equal(long.MaxValue, DeadManLink.Deadline(DateTimeOffset.MaxValue, now, 7_000, 1_000_000_000));
     }
+
+    [Fact]
+    public void Postmaster_is_read_only_when_the_decision_can_depend_on_it()
+    {
+        Assert.False(DeadManRules.NeedsPostmaster(DeadManMode.Armed, Deadline, 999, agentAlive: true));
+        Assert.False(DeadManRules.NeedsPostmaster(DeadManMode.Disarmed, Deadline, 2_000, agentAlive: true));
+        Assert.True(DeadManRules.NeedsPostmaster(DeadManMode.Armed, Deadline, 1_000, agentAlive: true));
+        Assert.True(DeadManRules.NeedsPostmaster(DeadManMode.Disarmed, Deadline, 0, agentAlive: false));
+    }
+
+    [Fact]
+    public void Decision_without_the_postmaster_is_the_decision_with_any_postmaster_when_it_is_not_needed()
+    {
+        int?[] postmasters = [null, 42, 43];
+        foreach (var mode in new[] { DeadManMode.Armed, DeadManMode.Disarmed, DeadManMode.Exit })
+        {
+            foreach (var now in new long[] { 0, 999, 1_000, 5_000 })
+            {
+                foreach (var agentAlive in new[] { true, false })
+                {
+                    if (DeadManRules.NeedsPostmaster(mode, Deadline, now, agentAlive))
+                    {
+                        continue;
+                    }
+                    foreach (var postmaster in postmasters)
+                    {
+                        foreach (var standbyStarted in new[] { true, false })
+                        {
+                            Assert.Equal(
+                                DeadManRules.Decide(mode, Deadline, now, agentAlive, replaced: false, null, 42, armedPostmaster: 0, firedDeadline: null),
+                                DeadManRules.Decide(mode, Deadline, now, agentAlive, replaced: false, postmaster, 42, armedPostmaster: 0, firedDeadline: null, standbyStarted));
+                            Assert.Equal(
+                                DeadManRules.Decide(mode, Deadline, now, agentAlive, replaced: false, null, 0, armedPostmaster: 42, firedDeadline: Deadline),
+                                DeadManRules.Decide(mode, Deadline, now, agentAlive, replaced: false, postmaster, 0, armedPostmaster: 42, firedDeadline: Deadline, standbyStarted));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
