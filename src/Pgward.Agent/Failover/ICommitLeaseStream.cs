@@ -16,7 +16,9 @@ internal interface ICommitLeaseStream : IAsyncDisposable
     /// Streams WAL from <paramref name="start"/> and discards it. For WAL that arrives it first asks
     /// <paramref name="stillOpen"/>: while true it confirms the message's <c>walEnd</c> (the server's flushed end when it
     /// sent it: all written before this look at the lease) as written, flushed and applied; the first false ends the
-    /// stream, confirming nothing more. Keepalives are answered with what was confirmed already, never more.
+    /// stream, confirming nothing more. Keepalives are answered with what was confirmed already as flushed (Npgsql's
+    /// written position follows what arrived; <see cref="SocketLeaseStream"/> confirms as written only what it
+    /// confirmed as flushed).
     /// <paramref name="firstConfirmed"/> is called once, after the first confirmation went out. Returns when
     /// <paramref name="stillOpen"/> said false; throws <see cref="OperationCanceledException"/> when
     /// <paramref name="ct"/> is cancelled (the lease lapsed while no WAL came, or the agent stops).
