@@ -49,6 +49,11 @@ public sealed class WalSenderConnection : IDisposable
         {
             throw new IOException($"could not connect to {options.SocketPath}: {e.Message}", e);
         }
+        // An Abort before the connection existed shut nothing down: it ends the connection here instead.
+        if (aborted)
+        {
+            throw new IOException("the connection was closed");
+        }
         Authenticate(options, deadline);
     }
 
