@@ -79,17 +79,22 @@ set_lease() { # on|off
     wait_for "commit lease $1 on node1" 60 lease_is "$1"
 }
 
-# utime + stime of process $1, in clock ticks (the fields after the ")" that ends the command name).
+# Context switches (voluntary and not) of all threads of process $1: the thread hand-offs a commit costs the agent.
+ctx_switches() {
+    cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches:/ { n += $2 } END { print n + 0 }'
+}
 
 # Runs pgbench and appends tps, latency (ms) and the primary's agent's CPU time per 1,000 transactions (ms: what the
 # lease costs the host, less sensitive to other work on the machine than tps) to $work/<mode>.<clients>.*.
 measure() { # mode clients
-    local out="$work/pgbench.$1.$2.out" agent ticks0
+    local out="$work/pgbench.$1.$2.out" agent ticks0 switches0
     agent="$(cat "$dir/node1/pgward-daemon.pid")"
     ticks0="$(cpu_ticks "$agent")"
+    switches0="$(ctx_switches "$agent")"
     "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
         || { cat "$out" >&2; fail "pgbench $1 -c $2"; }
-    local tps latency transactions cpu
+    local switches tps latency transactions cpu
+    switches="$(($(ctx_switches "$agent") - switches0))"
     tps="$(awk -F' = ' '/^tps = / { split($2, a, " "); print a[1] }' "$out")"
     latency="$(awk -F' = ' '/^latency average = / { split($2, a, " "); print a[1] }' "$out")"
     transactions="$(awk -F': ' '/^number of transactions actually processed/ { split($2, a, "/"); print a[1] }' "$out")"
@@ -98,7 +103,9 @@ measure() { # mode clients
     echo "$tps" >>"$work/$1.$2.tps"
     echo "$latency" >>"$work/$1.$2.latency"
     echo "$cpu" >>"$work/$1.$2.cpu"
-    printf '| %5s | %4s | %7d | %10.1f | %10.3f | %14s |\n' "$1" "$round" "$2" "$tps" "$latency" "$cpu"
+    switches="$(awk -v s="$switches" -v n="$transactions" 'BEGIN { printf "%.1f", (n > 0 ? s / n : 0) }')"
+    echo "$switches" >>"$work/$1.$2.switches"
+    printf '| %5s | %4s | %7d | %10.1f | %10.3f | %14s | %13s |\n' "$1" "$round" "$2" "$tps" "$latency" "$cpu" "$switches"
 }
 
 if [[ -n "${PGWARD_BENCH_BINARY:-}" ]]; then
@@ -119,8 +126,8 @@ wait_for "commit lease on node1" 60 lease_is on
 psql_node 1 "create database bench" >/dev/null
 run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -i -s 10 -q bench
 
-printf '\n| %5s | %4s | %7s | %10s | %10s | %14s |\n' "lease" "run" "clients" "tps" "latency ms" "agent ms/1000tx"
-printf '|-------|------|--------:|-----------:|-----------:|---------------:|\n'
+printf '\n| %5s | %4s | %7s | %10s | %10s | %14s | %13s |\n' "lease" "run" "clients" "tps" "latency ms" "agent ms/1000tx" "agent cs/tx"
+printf '|-------|------|--------:|-----------:|-----------:|---------------:|--------------:|\n'
 for ((round = 1; round <= rounds; round++)); do
     for mode in on off; do
         set_lease "$mode"
@@ -155,6 +162,7 @@ compare "tps, 8 clients" "8.tps"
 compare_ms "latency average ms, 8 clients" "8.latency"
 echo
 echo "the primary's agent's CPU per 1,000 transactions, ms (median): lease on $(exact_median "$work/on.1.cpu") (1 client), $(exact_median "$work/on.8.cpu") (8 clients); off $(exact_median "$work/off.1.cpu"), $(exact_median "$work/off.8.cpu")"
+echo "the primary's agent's context switches per transaction, all threads (median): lease on $(exact_median "$work/on.1.switches") (1 client), $(exact_median "$work/on.8.switches") (8 clients); off $(exact_median "$work/off.1.switches"), $(exact_median "$work/off.8.switches")"
 echo
 awk -v a="$(median "$work/on.1.tps")" -v b="$(median "$work/off.1.tps")" -v c="$(median "$work/on.8.tps")" -v d="$(median "$work/off.8.tps")" 'BEGIN {
     printf "goal (issue 17): tps lease on / off >= 0.95: 1 client %s (%.2f), 8 clients %s (%.2f)\n",

@@ -1,10 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Npgsql.Replication;
-using NpgsqlTypes;
 using Pgward.Cluster;
 using Pgward.Core.Postgres;
+using Pgward.Core.Postgres.Wire;
 using Pgward.Failover;
 
 namespace Pgward.Agent.Failover;
@@ -46,6 +45,9 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     // The local socket refused while TCP connected: this agent uses TCP from then on (OpenAsync).
     private bool socketRefused;
     private string? lastFallback;
+    // The local server asked for an authentication pgward's own client does not speak: Npgsql connects on the socket.
+    private bool ownClientUnsupported;
+    private readonly LeaseConnections connections = new(ctx);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -80,7 +82,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
                 Problem($"the commit lease connection ended: {e.Message}"
-                    + (e is PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification }
+                    + (e is PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } or ServerError { SqlState: ServerError.NoHbaLine }
                         ? " (pg_hba.conf needs a \"replication\" line for this user from the local address)" : ""));
                 // Not at once: a server that refuses would see a connection attempt after another.
                 await PauseAsync(RetryDelay, ct);
@@ -94,26 +96,19 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     {
         using var lapse = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var connection = await OpenAsync(lapse.Token);
-        var system = await connection.IdentifySystem(lapse.Token);
-        var end = (ulong)system.XLogPos;
+        var (timeline, end) = await connection.IdentifySystemAsync(lapse.Token);
         var start = end == 0 ? 0 : (end - 1) / PageSize * PageSize;
         var watch = WatchAsync(lapse);
+        var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The stream runs beside the naming below: commits wait for it only once it is named.
+        var stream = connection.StreamAsync(start, timeline, IsOpen, () => confirmed.TrySetResult(), lapse.Token);
         try
         {
-            await foreach (var message in connection.StartReplication(new NpgsqlLogSequenceNumber(start), lapse.Token, system.Timeline))
+            if (!named && await Task.WhenAny(confirmed.Task, stream) == confirmed.Task)
             {
-                if (!IsOpen())
-                {
-                    break;
-                }
-                // WalEnd is the server's flushed end when it sent the message: all written before this look at the lease.
-                connection.SetReplicationStatus(message.WalEnd);
-                await connection.SendStatusUpdate(lapse.Token);
-                if (!named)
-                {
-                    await NameAsync(setting, lapse.Token);
-                }
+                await NameAsync(setting, lapse.Token);
             }
+            await stream;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -122,6 +117,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         finally
         {
             await lapse.CancelAsync();
+            await stream.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await watch;
             if (named)
             {
@@ -182,18 +178,28 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
     /// conninfo. Why the socket: every commit waits for a round trip on this connection, and over TCP with TLS each WAL
     /// message and each confirmation is a TLS record that both sides encrypt and decrypt (BENCHMARKS.md, issue 17). The
     /// agent runs on its server's host (its dead-man switch signals the postmaster), so the socket is always the same
-    /// server. A socket that refuses (no <c>local replication</c> line in pg_hba.conf, no password for it) while TCP
-    /// connects is not tried again by this agent; one that failed for now is tried again on the next connection.
+    /// server. On the socket pgward's own client connects (<see cref="SocketLeaseStream"/>), unless the conninfo or the
+    /// server asks for what only Npgsql speaks (<see cref="LeaseConnections"/>). A socket that refuses (no <c>local
+    /// replication</c> line in pg_hba.conf, no password for it) while TCP connects is not tried again by this agent; one
+    /// that failed for now is tried again on the next connection.
     /// </summary>
-    private async Task<PhysicalReplicationConnection> OpenAsync(CancellationToken ct)
+    private async Task<ICommitLeaseStream> OpenAsync(CancellationToken ct)
     {
         if (!socketRefused && PostmasterSocket.Read(ctx.Options.DataDirectory) is { } socket)
         {
-            var local = Connection(socket);
+            var local = connections.OnSocket(socket, ownClient: !ownClientUnsupported);
             try
             {
-                await local.Open(ct);
+                await local.OpenAsync(ct);
                 return local;
+            }
+            catch (UnsupportedAuthenticationException e) when (!ct.IsCancellationRequested)
+            {
+                // GSSAPI and the like on the socket: Npgsql speaks them, from now on and at once.
+                await local.DisposeAsync();
+                ownClientUnsupported = true;
+                CommitLeaseLog.ThroughNpgsql(logger, e.Message);
+                return await OpenAsync(ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or IOException or TimeoutException)
             {
@@ -201,7 +207,7 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                 var tcp = await OpenTcpAsync(ct);
                 // A refusal (pg_hba.conf, a password) is for good; a failure for now (a server starting up, a timeout)
                 // is tried again on the next connection. Either way this one goes over TCP: commits must not wait.
-                socketRefused = e is not (NpgsqlException { IsTransient: true } or IOException or TimeoutException);
+                socketRefused = LeaseConnections.IsRefusal(e);
                 var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
                 if (path + e.Message != lastFallback)
                 {
@@ -214,12 +220,12 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
         return await OpenTcpAsync(ct);
     }
 
-    private async Task<PhysicalReplicationConnection> OpenTcpAsync(CancellationToken ct)
+    private async Task<ICommitLeaseStream> OpenTcpAsync(CancellationToken ct)
     {
-        var tcp = Connection(socket: null);
+        var tcp = connections.OverTcp();
         try
         {
-            await tcp.Open(ct);
+            await tcp.OpenAsync(ct);
             return tcp;
         }
         catch
@@ -227,29 +233,6 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
             await tcp.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>The lease's connection, through <paramref name="socket"/> or (null) the conninfo's host and port.</summary>
-    private PhysicalReplicationConnection Connection(PostmasterSocket? socket)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(Conninfo.Parse(ctx.Options.Conninfo).ToNpgsqlConnectionString())
-        {
-            ApplicationName = CommitLeaseStandby.Name,
-            Timeout = 2,
-        };
-        if (ctx.Options.ReplicationUser is { Length: > 0 } user)
-        {
-            builder.Username = user;
-        }
-        if (socket is not null)
-        {
-            // PostgreSQL offers no TLS on a Unix-domain socket: asking for it would fail the connection.
-            builder.Host = socket.Directory;
-            builder.Port = socket.Port;
-            builder.SslMode = SslMode.Disable;
-        }
-        // Npgsql's own periodic status update is not needed: every message is confirmed (or the connection closed).
-        return new PhysicalReplicationConnection(builder.ConnectionString) { WalReceiverStatusInterval = TimeSpan.FromMinutes(10) };
     }
 
     private void Problem(string problem)

@@ -16,4 +16,7 @@ internal static partial class CommitLeaseLog
 
     [LoggerMessage(3133, LogLevel.Warning, "commit lease: the local server's socket {Socket} failed ({Problem}); connected over TCP instead, which costs each commit more (pg_hba.conf needs a \"local replication\" line for this user)")]
     public static partial void OverTcp(ILogger logger, string socket, string problem);
+
+    [LoggerMessage(3134, LogLevel.Warning, "commit lease: {Problem}; Npgsql connects on the local socket instead, which costs each commit more")]
+    public static partial void ThroughNpgsql(ILogger logger, string problem);
 }
