@@ -13,13 +13,16 @@
 # Each: wall time, and bytes fetched against the backup's total as the command reports them. Ratios in the same run.
 # One command:  bench/remote-restore.sh
 # Environment: PGWARD_BENCH_PORT_RESTORE (5895), PGWARD_BENCH_RESTORE_SCALE (20, pgbench scale with md5 filler),
-# PGWARD_BENCH_PGBENCH_SECONDS (30), PGWARD_BIN (a pgward executable to use instead of publishing this tree).
+# PGWARD_BENCH_PGBENCH_SECONDS (30), PGWARD_BENCH_RESTORE_METHOD (tar: pg_basebackup's archives, or files: read by
+# node1's agent, stored per file as lz4 blocks with block maps, which the endpoint sends as they are and --delta
+# compares page by page), PGWARD_BIN (a pgward executable to use instead of publishing this tree).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${PGWARD_BENCH_PORT_RESTORE:-5895}"
 scale="${PGWARD_BENCH_RESTORE_SCALE:-20}"
 pgbench_seconds="${PGWARD_BENCH_PGBENCH_SECONDS:-30}"
+method="${PGWARD_BENCH_RESTORE_METHOD:-tar}"
 bindir=/usr/lib/postgresql/15/bin
 
 work="$(mktemp -d /tmp/pgward-bench-restore.XXXXXX)"
@@ -61,7 +64,8 @@ run_quiet "$bindir/pgbench" -i -q -I vp -s "$scale" -h 127.0.0.1 -p "$port" -U p
 db_bytes="$(psql_node "$port" "select sum(pg_database_size(oid)) from pg_database")"
 
 backup_conf="$dir/backup/pgward.conf"
-echo "== backup create"
+[[ "$method" == files ]] && printf '\nbackup_method = files\n' >>"$backup_conf"
+echo "== backup create (backup_method = $method)"
 run_quiet "$pgward" -f "$backup_conf" backup create
 backup="$("$pgward" -f "$backup_conf" backup list | awk 'NR == 1 { print $1 }')"
 [[ -n "$backup" ]] || fail "no DONE backup: $("$pgward" -f "$backup_conf" backup list)"

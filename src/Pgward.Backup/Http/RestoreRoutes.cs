@@ -1,11 +1,10 @@
-using System.Formats.Tar;
+using System.Buffers.Binary;
 using System.Text.Json;
-using K4os.Compression.LZ4;
-using K4os.Compression.LZ4.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Files;
 using Pgward.Backup.Recovery;
 using Pgward.Cluster.Backups;
 
@@ -13,15 +12,14 @@ namespace Pgward.Backup.Http;
 
 /// <summary>
 /// What a restore on another host reads (<c>backup recover --node</c>, <c>standby clone --from-backup</c>):
-/// <c>GET /backups/{id}/manifest</c> (a <see cref="RestoreManifest"/>) and <c>POST /backups/{id}/files</c> (a
-/// <see cref="RestoreFilesRequest"/>; the answer is a tar stream of those entries in one lz4 frame, the fastest
-/// compression on both ends: the server decompresses its archives and compresses again at several hundred MB/s per
-/// core). <c>{id}</c> is a backup id, a name or <c>latest</c>; only a DONE backup is served. Each takes the token.
+/// <c>GET /backups/{id}/manifest</c> (a <see cref="RestoreManifest"/>), <c>POST /backups/{id}/maps</c> (the block maps
+/// of the files a delta restore compares page by page: <see cref="RestoreBlockMap"/>) and <c>POST /backups/{id}/files</c>
+/// (a <see cref="RestoreFilesRequest"/>; the answer is <see cref="BlockRuns"/>: a files backup's stored lz4 blocks as
+/// they are, see <see cref="BlockRunSender"/>). <c>{id}</c> is a backup id, a name or <c>latest</c>; only a DONE backup is
+/// served. Each takes the token.
 /// </summary>
 public static partial class RestoreRoutes
 {
-    public const string TarContentType = "application/x-tar+lz4";
-
     public static void Map(WebApplication app, BackupContext ctx, ILogger logger)
     {
         var token = ctx.Root.AgentToken;
@@ -45,30 +43,74 @@ public static partial class RestoreRoutes
             }
             await http.Response.WriteAsJsonAsync(manifest, BackupEndpointJson.Default.RestoreManifest, cancellationToken: http.RequestAborted);
         }));
-        app.MapPost("/backups/{id}/files", (RequestDelegate)(async http =>
+        app.MapPost("/backups/{id}/maps", (RequestDelegate)(async http =>
         {
-            if (!await EndpointAuth.AuthorizeAsync(http, token, logger) || await FindAsync(http, ctx) is not { } backup)
+            if (!await EndpointAuth.AuthorizeAsync(http, token, logger) || await FindAsync(http, ctx) is not { } backup
+                || await ReadRequestAsync(http) is not { } request)
             {
-                return;
-            }
-            RestoreFilesRequest request;
-            try
-            {
-                request = await JsonSerializer.DeserializeAsync(http.Request.Body, BackupEndpointJson.Default.RestoreFilesRequest, http.RequestAborted)
-                    ?? new RestoreFilesRequest();
-            }
-            catch (JsonException e)
-            {
-                await EndpointAuth.AnswerErrorAsync(http, StatusCodes.Status400BadRequest, $"invalid request body: {e.Message}");
                 return;
             }
             var directory = new BackupCatalog(ctx.Layout).DataDirectory(backup.Id);
-            http.Response.ContentType = TarContentType;
+            var maps = new List<RestoreBlockMap>();
+            foreach (var path in request.Paths ?? [])
+            {
+                if (path.Length == 0 || path.StartsWith('/') || path.Split('/').Any(p => p is ".." or "." or ""))
+                {
+                    await EndpointAuth.AnswerErrorAsync(http, StatusCodes.Status400BadRequest, $"\"{path}\" is no path inside the data directory");
+                    return;
+                }
+                if (MapOf(directory, path) is { } map)
+                {
+                    maps.Add(map);
+                }
+            }
+            await http.Response.WriteAsJsonAsync(maps, BackupEndpointJson.Default.IReadOnlyListRestoreBlockMap, cancellationToken: http.RequestAborted);
+        }));
+        app.MapPost("/backups/{id}/files", (RequestDelegate)(async http =>
+        {
+            if (!await EndpointAuth.AuthorizeAsync(http, token, logger) || await FindAsync(http, ctx) is not { } backup
+                || await ReadRequestAsync(http) is not { } request)
+            {
+                return;
+            }
+            var directory = new BackupCatalog(ctx.Layout).DataDirectory(backup.Id);
+            http.Response.ContentType = BlockRuns.ContentType;
             // Headers now: the first wanted entry may come only after the archive has been read a long way.
             await http.Response.StartAsync(http.RequestAborted);
-            var sent = await SendAsync(http, SourceOf(directory), request.Paths?.ToHashSet(StringComparer.Ordinal), http.RequestAborted);
+            var sent = await SendAsync(http, SourceOf(directory), request, http.RequestAborted);
             Served(logger, backup.Id, sent, http.Connection.RemoteIpAddress?.ToString() ?? "?");
         }));
+    }
+
+    private static async Task<RestoreFilesRequest?> ReadRequestAsync(HttpContext http)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(http.Request.Body, BackupEndpointJson.Default.RestoreFilesRequest, http.RequestAborted)
+                ?? new RestoreFilesRequest();
+        }
+        catch (JsonException e)
+        {
+            await EndpointAuth.AnswerErrorAsync(http, StatusCodes.Status400BadRequest, $"invalid request body: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The block map a files backup keeps beside a copy of 1 MiB or more, as the endpoint serves it.</summary>
+    private static RestoreBlockMap? MapOf(string dataDirectory, string path)
+    {
+        var file = StoredFiles.MapOf(StoredFiles.Root(dataDirectory), path);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+        var map = BlockMap.Parse(File.ReadAllBytes(file));
+        var hashes = new byte[8 * map.Count];
+        for (var i = 0; i < map.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(8 * i), map.Hashes[i]);
+        }
+        return new RestoreBlockMap(path, map.Length, BlockMap.BlockSize, PageDelta.Algorithm, hashes);
     }
 
     /// <summary>The one place that picks a backup's reader: <see cref="BackupContent"/> knows the formats.</summary>
@@ -93,42 +135,38 @@ public static partial class RestoreRoutes
         return backup;
     }
 
-    /// <summary>Writes the wanted entries (all when <paramref name="wanted"/> is null); returns the files' bytes.</summary>
-    private static async Task<long> SendAsync(HttpContext http, IRestoreSource source, HashSet<string>? wanted, CancellationToken ct)
+    /// <summary>Writes the wanted entries (all when the request names none); returns the bytes of the files sent.</summary>
+    private static async Task<long> SendAsync(HttpContext http, IRestoreSource source, RestoreFilesRequest request, CancellationToken ct)
     {
+        var whole = request.Paths?.ToHashSet(StringComparer.Ordinal);
+        var pages = (request.Pages ?? []).ToDictionary(p => p.Path, p => p.Pages, StringComparer.Ordinal);
+        var everything = request.Paths is null && request.Pages is null;
         var total = 0L;
-        await using var lz4 = LZ4Stream.Encode(http.Response.Body, LZ4Level.L00_FAST, extraMemory: 0, leaveOpen: true);
-        await using (var tar = new TarWriter(lz4, TarEntryFormat.Pax, leaveOpen: true))
+        await using var buffered = new BufferedStream(http.Response.Body, 1 << 20);
+        var sender = new BlockRunSender(buffered);
+        foreach (var entry in source.Entries(ct))
         {
-            // The archives are read synchronously (see BackupRestorer), the network written asynchronously.
-            foreach (var entry in source.Entries(ct))
+            var some = pages.GetValueOrDefault(entry.Path);
+            if (!everything && some is null && whole?.Contains(entry.Path) != true)
             {
-                if (wanted is not null && !wanted.Contains(entry.Path))
-                {
-                    continue;
-                }
-                var type = entry.Kind switch
-                {
-                    RestoreEntry.Directory => TarEntryType.Directory,
-                    RestoreEntry.Symlink => TarEntryType.SymbolicLink,
-                    _ => TarEntryType.RegularFile,
-                };
-                var tarEntry = new PaxTarEntry(type, entry.Path);
-                if (type == TarEntryType.RegularFile)
-                {
-                    tarEntry.DataStream = new KnownLengthStream(entry.Data ?? Stream.Null, entry.Size);
-                }
-                if (entry.LinkTarget is { } target)
-                {
-                    tarEntry.LinkName = target;
-                }
-                await tar.WriteEntryAsync(tarEntry, ct);
-                total += entry.Size;
+                continue;
             }
-            // A stream cut by a failure here would read as a shorter, complete archive: the marker says it is whole.
-            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, RestoreFilesRequest.EndMarker), ct);
+            switch (entry.Kind)
+            {
+                case RestoreEntry.Directory:
+                    await sender.DirectoryAsync(entry.Path, ct);
+                    break;
+                case RestoreEntry.Symlink:
+                    await sender.SymlinkAsync(entry.Path, entry.LinkTarget ?? "", ct);
+                    break;
+                default:
+                    total += await sender.FileAsync(entry, some, ct);
+                    break;
+            }
         }
-        await lz4.FlushAsync(ct);
+        // A stream cut by a failure here would read as a shorter, complete answer: the end record says it is whole.
+        await sender.EndAsync(ct);
+        await buffered.FlushAsync(ct);
         return total;
     }
 

@@ -6,4 +6,7 @@ namespace Pgward.Backup.Recovery;
 /// <param name="Length">The file's uncompressed size when the format records it beside the data (tar), else null.</param>
 /// <param name="LinkTarget">A link's target.</param>
 /// <param name="OpenData">A file's uncompressed bytes; valid only until the enumeration moves on. The caller disposes the stream.</param>
-public sealed record ContentEntry(string Path, string ManifestPath, ContentEntryKind Kind, long? Length, string? LinkTarget, Func<Stream> OpenData);
+/// <param name="StoredFrame">Where a files backup keeps the file whole as an lz4 frame (<c>&lt;name&gt;.lz4</c>), which
+/// may be sent as it is; null for a patch or a tar archive's entry.</param>
+public sealed record ContentEntry(string Path, string ManifestPath, ContentEntryKind Kind, long? Length, string? LinkTarget, Func<Stream> OpenData,
+    string? StoredFrame = null);

@@ -47,7 +47,7 @@ public sealed class ContentRestoreSource(string dataDirectory) : IRestoreSource
                         var data = entry.OpenData();
                         try
                         {
-                            yield return new RestoreSourceEntry(path, RestoreEntry.File, size, null, data);
+                            yield return new RestoreSourceEntry(path, RestoreEntry.File, size, null, data, entry.StoredFrame);
                         }
                         finally
                         {

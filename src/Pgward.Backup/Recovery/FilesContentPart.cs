@@ -47,7 +47,8 @@ public sealed class FilesContentPart(string backupDataDirectory, string root, st
                     : path.EndsWith(StoredFiles.PatchExtension, StringComparison.Ordinal) ? path[..^StoredFiles.PatchExtension.Length]
                     : path;
                 var manifestPath = Prefix + name;
-                yield return new ContentEntry(name, manifestPath, ContentEntryKind.File, null, null, () => StoredCopy.Open(backupDataDirectory, manifestPath));
+                var frame = path.EndsWith(StoredFiles.Extension, StringComparison.Ordinal) ? entry.FullName : null;
+                yield return new ContentEntry(name, manifestPath, ContentEntryKind.File, null, null, () => StoredCopy.Open(backupDataDirectory, manifestPath), frame);
             }
         }
     }

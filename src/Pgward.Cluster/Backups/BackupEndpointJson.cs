@@ -9,4 +9,5 @@ namespace Pgward.Cluster.Backups;
 [JsonSerializable(typeof(IReadOnlyList<BackupSummary>))]
 [JsonSerializable(typeof(RestoreManifest))]
 [JsonSerializable(typeof(RestoreFilesRequest))]
+[JsonSerializable(typeof(IReadOnlyList<RestoreBlockMap>))]
 public sealed partial class BackupEndpointJson : JsonSerializerContext;

@@ -1,29 +1,28 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Formats.Tar;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Security.Cryptography;
-using K4os.Compression.LZ4.Streams;
 using Pgward.Core.Checksums;
 
 namespace Pgward.Cluster.Backups;
 
 /// <summary>
 /// Pulls a backup from a backup server's endpoint into a stopped data directory on this host (<c>backup recover
-/// --node</c> through the node's agent, <c>standby clone --from-backup</c> from the CLI): the manifest first, then,
-/// with delta, a checksum (the manifest's: CRC32C or SHA-256) of every local file of the backup's size (in parallel),
-/// then one request for the entries that are missing or differ. What the backup has not is removed. Files are written
-/// as the user running this (the caller gives the directories to the server account after), mode 0600, directories
-/// 0700. The caller checks that no server runs in the directory.
+/// --node</c> through the node's agent, <c>standby clone --from-backup</c> from the CLI): the manifest first; then, with
+/// delta, every local file of the backup's size is compared: a file of a files backup that has a block map (1 MiB and
+/// more) page by page against the map's hashes (<see cref="PageDelta"/>), any other whole by the manifest's checksum
+/// (the algorithm it names: CRC32C or SHA-256); then one request for the entries that are missing or differ, and the
+/// pages that differ. What the backup has not is removed. The answer (<see cref="BlockRuns"/>: lz4 blocks) is decoded
+/// and written on <see cref="RestoreWorkers"/> threads, as are the comparisons: CPU-bound work stays off the thread
+/// pool, where the agent's own loops run. Files are written as the user running this (the caller gives the directories
+/// to the server account after), mode 0600, directories 0700. The caller checks that no server runs in the directory.
 /// </summary>
 public sealed class BackupPuller(BackupEndpointClient client, Action<string> progress)
 {
     /// <summary>How long the backup server may take to answer the manifest: it reads the whole backup for it (10 min).</summary>
     public static readonly TimeSpan ManifestTimeout = TimeSpan.FromMinutes(10);
 
-    private const UnixFileMode FileMode0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode DirectoryMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    internal const UnixFileMode DirectoryMode0700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary><c>GET /backups/{id}/manifest</c>, or why it could not be had.</summary>
     public async Task<(RestoreManifest? Manifest, string? Problem)> GetManifestAsync(string url, string backupId, CancellationToken ct)
@@ -59,39 +58,134 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         Directory.CreateDirectory(paths.DataDirectory, DirectoryMode0700);
         var local = LocalListing.Read(paths);
         var plan = RestorePlan.Decide(manifest, local, delta);
-        var mismatched = await ChecksumAsync(paths, plan.ToChecksum, ct);
-        var fetching = plan.Fetching(mismatched);
-        progress($"{plan.ToChecksum.Count - mismatched.Count} files identical, {fetching.Count} entries to fetch, {plan.ToRemove.Count} to remove");
+        using var workers = new RestoreWorkers(RestoreWorkers.DefaultThreadCount);
+        var large = plan.ToChecksum.Where(e => e.Size >= PageDelta.MapThreshold).Select(e => e.Path).ToList();
+        var maps = large.Count == 0 ? [] : await GetBlockMapsAsync(url, manifest.Id, large, ct);
+        var (mismatched, pages) = await CompareAsync(paths, plan.ToChecksum, maps, workers, ct);
+        var fetching = plan.Fetching(mismatched.Concat(pages.Select(p => p.Path)));
+        var kept = plan.ToChecksum.Count - mismatched.Count - pages.Count;
+        progress($"{kept} files identical, {fetching.Count - pages.Count} entries to fetch, {pages.Count} files to fetch pages of "
+            + $"({pages.Sum(p => p.Pages.Count)} pages), {plan.ToRemove.Count} to remove");
         if (fetching.Count == 0)
         {
-            return new RestorePullResult(manifest.TotalSize, 0, 0, 0, plan.ToChecksum.Count, 0);
+            return new RestorePullResult(manifest.TotalSize, 0, 0, 0, kept, 0);
         }
         DeleteEntry(paths.Locate(RestorePlan.ControlFile));
         foreach (var path in plan.ToRemove)
         {
             DeleteEntry(paths.Locate(path));
         }
+        var paged = pages.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
+        var whole = fetching.Where(p => !paged.Contains(p)).ToList();
         var everything = !delta && fetching.Count >= manifest.Entries.Count;
-        var (fetched, wire, files) = await FetchAsync(url, manifest.Id, paths, everything ? null : fetching, ct);
-        return new RestorePullResult(manifest.TotalSize, fetched, wire, files, plan.ToChecksum.Count - mismatched.Count, plan.ToRemove.Count);
+        var request = new RestoreFilesRequest(everything ? null : whole, pages.Count == 0 ? null : pages);
+        var files = manifest.Entries.Where(e => e.Kind == RestoreEntry.File).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        var expected = everything ? files : fetching.Where(files.Contains).ToHashSet(StringComparer.Ordinal);
+        var (fetched, wire, count) = await FetchAsync(url, manifest.Id, paths, request, paged, expected, workers, ct);
+        return new RestorePullResult(manifest.TotalSize, fetched, wire, count, kept, plan.ToRemove.Count);
     }
 
     private static Uri Route(string url, string backupId, string what) =>
         new($"{url.TrimEnd('/')}/backups/{Uri.EscapeDataString(backupId)}/{what}");
 
-    private static async Task<IReadOnlyList<string>> ChecksumAsync(RestorePaths paths, IReadOnlyList<RestoreEntry> files, CancellationToken ct)
+    /// <summary><c>POST /backups/{id}/maps</c>: the block maps the backup has of these files (a tar backup has none).</summary>
+    private async Task<Dictionary<string, RestoreBlockMap>> GetBlockMapsAsync(string url, string backupId, IReadOnlyList<string> files, CancellationToken ct)
     {
-        var mismatched = new ConcurrentBag<string>();
-        await Parallel.ForEachAsync(files, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            (entry, token) =>
+        using var request = new HttpRequestMessage(HttpMethod.Post, Route(url, backupId, "maps"))
+        {
+            Content = JsonContent.Create(new RestoreFilesRequest(files), BackupEndpointJson.Default.RestoreFilesRequest),
+        };
+        var (response, problem) = await client.SendAsync(request, ct, ManifestTimeout);
+        if (response is null)
+        {
+            throw new IOException(problem);
+        }
+        using var _ = response;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new IOException(await BackupEndpointClient.DescribeAsync(response, ct));
+        }
+        var maps = await response.Content.ReadFromJsonAsync(BackupEndpointJson.Default.IReadOnlyListRestoreBlockMap, ct) ?? [];
+        return maps.ToDictionary(m => m.Path, StringComparer.Ordinal);
+    }
+
+    /// <summary>Compares the local files with the backup's on the workers: page by page where a usable map is, whole by
+    /// checksum otherwise. Gives the files to fetch whole and the pages to fetch of the others.</summary>
+    private static async Task<(List<string> Mismatched, List<RestorePages> Pages)> CompareAsync(RestorePaths paths, IReadOnlyList<RestoreEntry> files,
+        IReadOnlyDictionary<string, RestoreBlockMap> maps, RestoreWorkers workers, CancellationToken ct)
+    {
+        var wholes = new List<(RestoreEntry Entry, Task<bool> Same)>();
+        var paged = new List<(RestoreEntry Entry, List<Task<List<int>>> Pieces)>();
+        foreach (var entry in files)
+        {
+            var location = paths.Locate(entry.Path);
+            if (maps.TryGetValue(entry.Path, out var map) && PageDelta.Usable(map, entry.Size))
             {
-                if (!string.Equals(ChecksumHex(paths.Locate(entry.Path), entry.Algorithm!, token), entry.Checksum, StringComparison.OrdinalIgnoreCase))
+                var pieces = new List<Task<List<int>>>();
+                for (var first = 0; first < PageDelta.PagesOf(entry.Size); first += PageDelta.PagesPerPiece)
                 {
-                    mismatched.Add(entry.Path);
+                    var page = first;
+                    pieces.Add(workers.RunAsync(() => ComparePages(location, page, map, ct)));
                 }
-                return ValueTask.CompletedTask;
-            });
-        return [.. mismatched];
+                paged.Add((entry, pieces));
+            }
+            else
+            {
+                wholes.Add((entry, workers.RunAsync(() =>
+                    string.Equals(ChecksumHex(location, entry.Algorithm!, ct), entry.Checksum, StringComparison.OrdinalIgnoreCase))));
+            }
+        }
+        var mismatched = new List<string>();
+        foreach (var (entry, same) in wholes)
+        {
+            if (!await same)
+            {
+                mismatched.Add(entry.Path);
+            }
+        }
+        var pages = new List<RestorePages>();
+        foreach (var (entry, pieces) in paged)
+        {
+            var differing = (await Task.WhenAll(pieces)).SelectMany(p => p).ToList();
+            if (PageDelta.FetchWhole(differing.Count, PageDelta.PagesOf(entry.Size)))
+            {
+                mismatched.Add(entry.Path);
+            }
+            else if (differing.Count > 0)
+            {
+                pages.Add(new RestorePages(entry.Path, differing));
+            }
+        }
+        return (mismatched, pages);
+    }
+
+    private static List<int> ComparePages(string location, int firstPage, RestoreBlockMap map, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var offset = (long)firstPage * BlockRuns.PageSize;
+        var length = (int)Math.Min((long)PageDelta.PagesPerPiece * BlockRuns.PageSize, map.Length - offset);
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            using var handle = File.OpenHandle(location, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), offset + read);
+                if (n == 0)
+                {
+                    throw new IOException($"{location} shrank while it was compared");
+                }
+                read += n;
+            }
+            var differing = new List<int>();
+            PageDelta.Compare(buffer.AsSpan(0, length), firstPage, map, differing);
+            return differing;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>A local file's checksum as the manifest writes it: CRC32C (pg_basebackup's) or SHA256 (files backups').</summary>
@@ -124,13 +218,12 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         }
     }
 
-    /// <param name="wanted">Null: every entry.</param>
-    private async Task<(long Fetched, long Wire, int Files)> FetchAsync(string url, string backupId, RestorePaths paths,
-        IReadOnlyList<string>? wanted, CancellationToken ct)
+    private async Task<(long Fetched, long Wire, int Files)> FetchAsync(string url, string backupId, RestorePaths paths, RestoreFilesRequest wanted,
+        IReadOnlySet<string> paged, IReadOnlyCollection<string> expected, RestoreWorkers workers, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Route(url, backupId, "files"))
         {
-            Content = JsonContent.Create(new RestoreFilesRequest(wanted), BackupEndpointJson.Default.RestoreFilesRequest),
+            Content = JsonContent.Create(wanted, BackupEndpointJson.Default.RestoreFilesRequest),
         };
         var (response, problem) = await client.SendAsync(request, ct);
         if (response is null)
@@ -142,86 +235,18 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         {
             throw new IOException(await BackupEndpointClient.DescribeAsync(response, ct));
         }
+        if (response.Content.Headers.ContentType?.MediaType != BlockRuns.ContentType)
+        {
+            throw new IOException($"the backup server at {url} answers in another format ({response.Content.Headers.ContentType?.MediaType}): "
+                + "it runs another version of pgward; upgrade both to the same");
+        }
         await using var counted = new CountingStream(await response.Content.ReadAsStreamAsync(ct));
-        await using var lz4 = LZ4Stream.Decode(counted, extraMemory: 0, leaveOpen: true);
-        await using var reader = new TarReader(lz4, leaveOpen: true);
-        var (fetched, files, reported) = (0L, 0, 0L);
-        byte[]? control = null;
-        var whole = false;
-        while (await reader.GetNextEntryAsync(copyData: false, ct) is { } entry)
-        {
-            if (entry.Name == RestoreFilesRequest.EndMarker)
-            {
-                whole = true;
-                break;
-            }
-            var target = paths.Locate(entry.Name);
-            switch (entry.EntryType)
-            {
-                case TarEntryType.Directory:
-                    Directory.CreateDirectory(target, DirectoryMode0700);
-                    if (paths.TablespaceLink(entry.Name) is not null && !Path.Exists(Path.Combine(paths.DataDirectory, entry.Name)))
-                    {
-                        // PostgreSQL makes it again from tablespace_map when it starts; until then the directory reads whole.
-                        File.CreateSymbolicLink(Path.Combine(paths.DataDirectory, entry.Name), target);
-                    }
-                    break;
-                case TarEntryType.SymbolicLink:
-                    DeleteEntry(target);
-                    File.CreateSymbolicLink(target, entry.LinkName);
-                    break;
-                case TarEntryType.RegularFile:
-                    if (entry.Name == RestorePlan.ControlFile)
-                    {
-                        control = new byte[entry.Length];
-                        await entry.DataStream!.ReadExactlyAsync(control, ct);
-                    }
-                    else
-                    {
-                        await WriteFileAsync(target, entry.DataStream ?? Stream.Null, entry.Length, ct);
-                    }
-                    fetched += entry.Length;
-                    files++;
-                    break;
-                default:
-                    throw new InvalidDataException($"the backup server sent \"{entry.Name}\" as a {entry.EntryType} entry");
-            }
-            if (fetched - reported >= 64L << 20)
-            {
-                reported = fetched;
-                progress($"{fetched >> 20} MiB fetched");
-            }
-        }
-        if (!whole)
-        {
-            throw new IOException($"the backup server at {url} ended its answer early (see its log)");
-        }
-        if (control is null)
-        {
-            throw new InvalidDataException($"the backup server sent no {RestorePlan.ControlFile}");
-        }
-        await WriteFileAsync(paths.Locate(RestorePlan.ControlFile), new MemoryStream(control), control.Length, ct);
-        return (fetched, counted.BytesRead, files);
+        var receiver = new BlockRunReceiver(paths, workers, progress);
+        await receiver.ReceiveAsync(counted, paged, expected, url, ct);
+        return (receiver.Written, counted.BytesRead, receiver.Files);
     }
 
-    private static async Task WriteFileAsync(string target, Stream data, long length, CancellationToken ct)
-    {
-        DeleteEntry(target);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!, DirectoryMode0700);
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = length, UnixCreateMode = FileMode0600,
-            Options = FileOptions.Asynchronous,
-        };
-        await using var file = new FileStream(target, options);
-        await data.CopyToAsync(file, 1 << 20, ct);
-        if (file.Length != length)
-        {
-            throw new InvalidDataException($"{target}: {file.Length} bytes received, the backup says {length}");
-        }
-    }
-
-    private static void DeleteEntry(string path)
+    internal static void DeleteEntry(string path)
     {
         var info = new FileInfo(path);
         if (info.LinkTarget is not null || File.Exists(path))

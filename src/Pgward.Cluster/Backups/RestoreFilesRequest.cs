@@ -1,11 +1,8 @@
 namespace Pgward.Cluster.Backups;
 
 /// <summary>
-/// Body of <c>POST /backups/{id}/files</c>: the paths wanted, as the manifest names them; null for every entry. The
-/// answer is a tar stream (lz4-framed) of those entries in the backup's order.
+/// Body of <c>POST /backups/{id}/files</c>: the paths wanted whole, as the manifest names them (null: every entry), and
+/// the files of which only some pages are wanted. The answer is <see cref="BlockRuns"/>, in the backup's order. Also the
+/// body of <c>POST /backups/{id}/maps</c> (the paths whose block maps are wanted).
 /// </summary>
-public sealed record RestoreFilesRequest(IReadOnlyList<string>? Paths = null)
-{
-    /// <summary>The name of the empty entry that ends a whole answer: a stream without it was cut short.</summary>
-    public const string EndMarker = ".pgward-end";
-}
+public sealed record RestoreFilesRequest(IReadOnlyList<string>? Paths = null, IReadOnlyList<RestorePages>? Pages = null);

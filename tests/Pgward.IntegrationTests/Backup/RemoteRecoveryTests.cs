@@ -103,12 +103,13 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
-    /// <summary>A files backup (read by node1's agent, stored per file with SHA-256 in its manifest) served to node2's agent:
-    /// the same pull, the delta comparing SHA-256, and the restored directory recovers to consistency. The backup served is
-    /// an incremental whose changed table (a few rows of 1.8 MB) is a block patch over the full's copy: the endpoint
-    /// rebuilds it through the chain.</summary>
+    /// <summary>A files backup (read by node1's agent, stored per file with its checksum and, from 1 MiB, a block map) served
+    /// to node2's agent: the full restored first, then the incremental over it with --delta, which compares the changed
+    /// table (a few rows of 1.8 MB, a block patch over the full's copy in the backup) page by page and fetches only the
+    /// blocks that hold the changed pages. The result is byte for byte what a local restore of the incremental writes, a
+    /// second delta fetches almost nothing, and the directory recovers to consistency.</summary>
     [Fact]
-    public async Task Recover_node_restores_a_files_backup_and_delta_compares_its_sha256()
+    public async Task Recover_node_restores_a_files_backup_and_delta_over_another_fetches_the_changed_pages_exactly()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
         try
@@ -130,13 +131,23 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
 
             var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
             Assert.True(stop.ExitCode == 0, stop.ToString());
-            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", "--node", "node2",
+            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-base", "--node", "node2",
                 "--target-immediate", "--target-action", "pause");
             Assert.True(recover.ExitCode == 0, recover.ToString());
+            var over = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", "--node", "node2",
+                "--target-immediate", "--target-action", "pause", "--delta");
+            Assert.True(over.ExitCode == 0, over.ToString());
+            var (changed, total) = Fetched(over.Error);
+            Assert.True(changed * 10 < total, over.ToString());
+            var local = Path.Combine(Directory.Path, "local-restore");
+            var restore = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", local,
+                "--target-immediate", "--target-action", "pause");
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            Assert.Equal(Contents(local), Contents(sandbox.DataDirectory(2)));
             var delta = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "files-full", "--node", "node2",
                 "--target-immediate", "--target-action", "pause", "--delta");
             Assert.True(delta.ExitCode == 0, delta.ToString());
-            var (fetched, total) = Fetched(delta.Error);
+            var (fetched, _) = Fetched(delta.Error);
             Assert.True(fetched * 100 < total, delta.ToString());
 
             // Started, it replays the backup's WAL through wal-fetch and pauses once consistent, with the backup's rows.
@@ -194,6 +205,58 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
             Assert.True(down.ExitCode == 0, down.ToString());
         }
     }
+
+    /// <summary><c>standby clone --from-backup</c> when the newest backup is an incremental whose changed table is a block
+    /// patch over the full's copy: the endpoint rebuilds it through the chain, and the standby has the incremental's rows.</summary>
+    [Fact]
+    public async Task Clone_from_backup_restores_an_incremental_whose_changed_table_is_a_block_patch()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            await using var agents = await SandboxAgents.StartAsync(sandbox, [1], Token, writeToken: false);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE patched_rows AS SELECT g FROM generate_series(1, 50000) g", Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "VACUUM (FREEZE) patched_rows", Token);
+            await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\n", Token);
+            var full = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait");
+            Assert.True(full.ExitCode == 0, full.ToString());
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "UPDATE patched_rows SET g = -g WHERE g IN (11, 30000)", Token);
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CHECKPOINT", Token);
+            var incremental = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--incremental", "--wait");
+            Assert.True(incremental.ExitCode == 0, incremental.ToString());
+            Assert.Contains("sent as changed blocks over", incremental.Error, StringComparison.Ordinal);
+            // Written after the backup: the standby has it once it streams, not from the backup.
+            await Sql.ExecuteAsync(sandbox.ConnectionString(1), "UPDATE patched_rows SET g = -g WHERE g = 12", Token);
+
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            var clone = await PgwardProcess.RunAsync(Token, "-f", sandbox.Config(2), "standby", "clone", "-h", "127.0.0.1", "-p", $"{sandbox.BasePort}",
+                "--from-backup", "--backup-server", "backup", "--force");
+            Assert.True(clone.ExitCode == 0, clone.ToString());
+            Assert.Contains("standby clone (using a backup and the WAL archive) complete", clone.Error, StringComparison.Ordinal);
+
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2,
+                "SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'", Token) == 1, Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM patched_rows WHERE g = -12", Token) == 1, Token);
+            Assert.Equal(50000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM patched_rows", Token));
+            Assert.Equal("-30000,-12,-11", await Sql.ScalarAsync<string>(node2, "SELECT string_agg(g::text, ',' ORDER BY g) FROM patched_rows WHERE g < 0", Token));
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
+
+    /// <summary>Every file's SHA-256 but the recovery settings (which name the port and the restore_command of where it
+    /// was restored): what a restore wrote.</summary>
+    internal static List<string> Contents(string directory) =>
+        [.. new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.Name is not ("postgresql.auto.conf" or "recovery.signal" or "standby.signal"))
+            .Select(f => $"{Path.GetRelativePath(directory, f.FullName)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f.FullName)))}")
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>Every entry with its size and modification time: what "nothing was written" compares.</summary>
     internal static List<string> Listing(string directory) =>
