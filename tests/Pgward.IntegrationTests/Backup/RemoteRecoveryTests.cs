@@ -103,12 +103,12 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
-    /// <summary>A files backup (read by node1's agent, stored per file with SHA-256 in its manifest) served to node2's agent:
-    /// the same pull, the delta comparing SHA-256, and the restored directory recovers to consistency. The backup served is
+    /// <summary>A files backup (read by node1's agent, stored per file with CRC-32C in its manifest) served to node2's agent:
+    /// the same pull, the delta comparing CRC-32C, and the restored directory recovers to consistency. The backup served is
     /// an incremental whose changed table (a few rows of 1.8 MB) is a block patch over the full's copy: the endpoint
     /// rebuilds it through the chain.</summary>
     [Fact]
-    public async Task Recover_node_restores_a_files_backup_and_delta_compares_its_sha256()
+    public async Task Recover_node_restores_a_files_backup_and_delta_compares_its_crc32c()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
         try
