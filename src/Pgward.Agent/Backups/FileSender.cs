@@ -1,7 +1,6 @@
 using System.Buffers;
 using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
-using Pgward.Core.Checksums;
 
 namespace Pgward.Agent.Backups;
 
@@ -94,24 +93,18 @@ public static class FileSender
         return (size, hash.ToManifestHex());
     }
 
-    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>) and
-    /// hands each to the session's <see cref="BlockCompressor"/> threads, up to <see cref="InFlight"/> at once: a thread
-    /// hashes the piece's blocks (for the <see cref="BlockMap"/>), takes its CRC-32C, and compresses it; this request
-    /// sends the pieces in order, adds their hashes to the map and joins their CRCs (<see cref="Crc32C.Combine"/>)
-    /// into the file's. The reading thread thus only reads: a 1 GiB segment's checksum and map are computed by every
-    /// thread, not by the one that reads it. Without <paramref name="parentMap"/> the pieces make the file's lz4 frame;
-    /// with it, only the blocks whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/>
-    /// records. A SHA-256 (<paramref name="algorithm"/>, asked by an older backup server) cannot be split: it is
-    /// computed here, in order, as before.</summary>
+    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>),
+    /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, and each block for its <see cref="BlockMap"/>), while the session's
+    /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
+    /// pieces in order. Without <paramref name="parentMap"/> they make the file's lz4 frame; with it, only the blocks
+    /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records.</summary>
     private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
         FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, string algorithm, CancellationToken ct)
     {
-        var crc = algorithm == FrameChecksums.Crc32C;
-        using var sha = crc ? null : new FileChecksum(algorithm);
-        var sum = new PieceSum();
-        var pending = new Queue<Piece>();
+        using var hash = new FileChecksum(algorithm);
+        var map = new BlockMapBuilder();
+        var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
-        var blocks = 0;
         try
         {
             if (parentMap is null)
@@ -127,22 +120,38 @@ public static class FileSender
                     ArrayPool<byte>.Shared.Return(input);
                     break;
                 }
-                sha?.Append(input.AsSpan(0, read));
+                hash.Append(input.AsSpan(0, read));
                 size += read;
-                var piece = new Piece(input, read, blocks, ArrayPool<byte>.Shared.Rent(parentMap is null
-                    ? Lz4BlockFrame.MaxEncodedLength(read)
-                    : BlockPatch.MaxRecordsLength(BlockMap.BlocksOf(read))));
-                blocks += BlockMap.BlocksOf(read);
-                piece.Encoded = compressor.RunAsync(() => piece.Encode(parentMap, crc));
-                pending.Enqueue(piece);
+                var firstBlock = map.Count;
+                map.Append(input.AsSpan(0, read));
+                byte[] output;
+                Task<int> compressed;
+                if (parentMap is null)
+                {
+                    output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
+                    compressed = compressor.CompressAsync(input.AsMemory(0, read), output);
+                }
+                else
+                {
+                    var changed = parentMap.Differing(map, firstBlock, read);
+                    if (changed.Length == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(input);
+                        continue;
+                    }
+                    output = ArrayPool<byte>.Shared.Rent(BlockPatch.MaxRecordsLength(changed.Length));
+                    var (piece, into) = (input.AsMemory(0, read), output.AsMemory());
+                    compressed = compressor.RunAsync(() => BlockPatch.EncodeRecords(piece.Span, firstBlock, changed, into.Span));
+                }
+                pending.Enqueue((compressed, input, output));
                 if (pending.Count >= InFlight(compressor))
                 {
-                    await SendOldestAsync(pending, writer, sum, ct);
+                    await SendOldestAsync(pending, writer, ct);
                 }
             }
             while (pending.Count > 0)
             {
-                await SendOldestAsync(pending, writer, sum, ct);
+                await SendOldestAsync(pending, writer, ct);
             }
             if (parentMap is null)
             {
@@ -152,76 +161,24 @@ public static class FileSender
         finally
         {
             // A compression still running writes into its buffers: wait for it before they go back to the pool.
-            foreach (var piece in pending)
+            foreach (var (compressed, input, output) in pending)
             {
-                await piece.Encoded.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                piece.Return();
+                await compressed.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                ArrayPool<byte>.Shared.Return(input);
+                ArrayPool<byte>.Shared.Return(output);
             }
         }
-        return (size, sha?.ToManifestHex() ?? Crc32C.FromValue(sum.Crc).ToManifestHex(), sum.Map.Build());
+        return (size, hash.ToManifestHex(), map.Build());
     }
 
-    private static async Task SendOldestAsync(Queue<Piece> pending, FrameWriter writer, PieceSum sum, CancellationToken ct)
+    private static async Task SendOldestAsync(Queue<(Task<int> Compressed, byte[] Input, byte[] Output)> pending, FrameWriter writer, CancellationToken ct)
     {
-        var piece = pending.Peek();
-        var length = await piece.Encoded;
-        sum.Map.AppendHashes(piece.Hashes, piece.Length);
-        sum.Crc = Crc32C.Combine(sum.Crc, piece.Crc, piece.Length);
-        if (length > 0)
-        {
-            await writer.DataAsync(piece.Output.AsMemory(0, length), ct);
-        }
+        var (compressed, input, output) = pending.Peek();
+        var length = await compressed;
+        await writer.DataAsync(output.AsMemory(0, length), ct);
         pending.Dequeue();
-        piece.Return();
-    }
-
-    /// <summary>The file's map and CRC-32C so far, from the pieces sent.</summary>
-    private sealed class PieceSum
-    {
-        public BlockMapBuilder Map { get; } = new();
-
-        public uint Crc { get; set; }
-    }
-
-    /// <summary>One piece of a file: its bytes (<paramref name="input"/>, <paramref name="length"/> of them), the number of
-    /// its first block in the file, and the buffer its compressed form goes to. <see cref="Encode"/> runs on a
-    /// <see cref="BlockCompressor"/> thread; its results are read once <see cref="Encoded"/> completed.</summary>
-    private sealed class Piece(byte[] input, int length, int firstBlock, byte[] output)
-    {
-        public int Length => length;
-
-        public byte[] Output => output;
-
-        public Task<int> Encoded { get; set; } = Task.FromResult(0);
-
-        public ulong[] Hashes { get; private set; } = [];
-
-        public uint Crc { get; private set; }
-
-        /// <summary>Hashes the blocks, takes the CRC-32C (when <paramref name="crc"/>), and compresses: the piece whole
-        /// (no <paramref name="parentMap"/>), or the blocks that differ from the parent's as patch records (none: 0
-        /// bytes). Gives the bytes written to <see cref="Output"/>.</summary>
-        public int Encode(BlockMap? parentMap, bool crc)
-        {
-            var data = input.AsSpan(0, length);
-            Hashes = BlockMapBuilder.HashBlocks(data);
-            if (crc)
-            {
-                Crc = Crc32C.Of(data);
-            }
-            if (parentMap is null)
-            {
-                return Lz4BlockFrame.Encode(data, output);
-            }
-            var changed = parentMap.Differing(Hashes, firstBlock, length);
-            return changed.Length == 0 ? 0 : BlockPatch.EncodeRecords(data, firstBlock, changed, output);
-        }
-
-        public void Return()
-        {
-            ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
-        }
+        ArrayPool<byte>.Shared.Return(input);
+        ArrayPool<byte>.Shared.Return(output);
     }
 
     /// <summary>Pieces of one file being compressed at once: enough to keep every thread busy on a single large

@@ -36,19 +36,18 @@ public sealed record BlockMap(long Length, ulong[] Hashes)
     public bool Matches(int index, int length, ulong hash) =>
         index < Hashes.Length && BlockLength(Length, index) == length && Hashes[index] == hash;
 
-    /// <summary>The blocks of a piece of the file (its first block is <paramref name="firstBlock"/>, its length
-    /// <paramref name="pieceLength"/>, its blocks' hashes <paramref name="pieceHashes"/>:
-    /// <see cref="BlockMapBuilder.HashBlocks"/>) that this map, the parent's, does not hold: their offsets within the
-    /// piece, ascending. What an incremental sends of a changed file. Thread-safe (reads only).</summary>
-    public int[] Differing(ReadOnlySpan<ulong> pieceHashes, int firstBlock, int pieceLength)
+    /// <summary>The blocks of the piece just added to <paramref name="map"/> (its first block is
+    /// <paramref name="firstBlock"/>, its length <paramref name="pieceLength"/>) that this map, the parent's, does not
+    /// hold: their offsets within the piece, ascending. What an incremental sends of a changed file.</summary>
+    public int[] Differing(BlockMapBuilder map, int firstBlock, int pieceLength)
     {
         var changed = new List<int>();
-        for (var i = 0; i < pieceHashes.Length; i++)
+        for (var i = firstBlock; i < map.Count; i++)
         {
-            var length = Math.Min(BlockSize, pieceLength - i * BlockSize);
-            if (!Matches(firstBlock + i, length, pieceHashes[i]))
+            var length = Math.Min(BlockSize, pieceLength - (i - firstBlock) * BlockSize);
+            if (!Matches(i, length, map[i]))
             {
-                changed.Add(i);
+                changed.Add(i - firstBlock);
             }
         }
         return [.. changed];

@@ -12,35 +12,19 @@ public sealed class BlockMapBuilder
 
     /// <summary>Hashes <paramref name="piece"/>'s blocks, the file's next bytes; a piece that is not a whole number of
     /// blocks must be the last.</summary>
-    public void Append(ReadOnlySpan<byte> piece) => AppendHashes(HashBlocks(piece), piece.Length);
-
-    /// <summary>The hashes of <paramref name="piece"/>'s blocks (the last may be short): what <see cref="Append"/>
-    /// adds, computed apart so that pieces can be hashed on several threads and added in order.</summary>
-    public static ulong[] HashBlocks(ReadOnlySpan<byte> piece)
+    public void Append(ReadOnlySpan<byte> piece)
     {
-        var hashes = new ulong[BlockMap.BlocksOf(piece.Length)];
-        for (var i = 0; i < hashes.Length; i++)
-        {
-            var offset = i * BlockMap.BlockSize;
-            hashes[i] = BlockMap.Hash(piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset)));
-        }
-        return hashes;
-    }
-
-    /// <summary>Adds the <see cref="HashBlocks"/> of the file's next <paramref name="pieceLength"/> bytes.</summary>
-    public void AppendHashes(ReadOnlySpan<ulong> pieceHashes, int pieceLength)
-    {
-        if (pieceHashes.Length != BlockMap.BlocksOf(pieceLength))
-        {
-            throw new ArgumentException($"{pieceHashes.Length} hashes for a piece of {pieceLength} bytes", nameof(pieceHashes));
-        }
-        if (ended && pieceLength > 0)
+        if (ended && piece.Length > 0)
         {
             throw new InvalidOperationException("a piece after a short block: pieces must be whole blocks but the last");
         }
-        hashes.AddRange(pieceHashes);
-        ended |= pieceLength % BlockMap.BlockSize != 0;
-        length += pieceLength;
+        for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
+        {
+            var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
+            hashes.Add(BlockMap.Hash(block));
+            ended |= block.Length < BlockMap.BlockSize;
+        }
+        length += piece.Length;
     }
 
     public ulong this[int index] => hashes[index];

@@ -170,9 +170,8 @@ public sealed class BlockPatchTests
         {
             var piece = next.AsSpan(offset, Math.Min(1 << 20, next.Length - offset));
             var first = builder.Count;
-            var hashes = BlockMapBuilder.HashBlocks(piece);
-            builder.AppendHashes(hashes, piece.Length);
-            var changed = parentMap.Differing(hashes, first, piece.Length);
+            builder.Append(piece);
+            var changed = parentMap.Differing(builder, first, piece.Length);
             var output = new byte[BlockPatch.MaxRecordsLength(changed.Length)];
             patch.Write(output, 0, BlockPatch.EncodeRecords(piece, first, changed, output));
             records += changed.Length;
