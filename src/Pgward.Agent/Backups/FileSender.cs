@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
 
 namespace Pgward.Agent.Backups;
@@ -7,10 +7,11 @@ namespace Pgward.Agent.Backups;
 /// <summary>
 /// Reads one file of the data directory for a files backup and writes its frames (<see cref="FrameTag"/>): its bytes
 /// as an <see cref="Lz4BlockFrame"/> (compressed by the session's <see cref="BlockCompressor"/>), then its size and
-/// the SHA-256 of what was read. A file with the size and checksum the backup server gave (its parent backup's copy)
+/// the checksum of what was read (CRC-32C when the backup server asks for it, else SHA-256: <see cref="FetchItem.Algorithm"/>).
+/// A file with the size and checksum the backup server gave (its parent backup's copy, in the parent's algorithm)
 /// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. Given the parent's
 /// <see cref="BlockMap"/>, a changed file is sent as the blocks that differ from it (<see cref="BlockPatch"/> records),
-/// with its new map; the SHA-256 still covers every byte read, so the file the backup server rebuilds is checked against
+/// with its new map; the checksum still covers every byte read, so the file the backup server rebuilds is checked against
 /// what was read here. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs
 /// that, as for pg_basebackup.
 /// </summary>
@@ -41,7 +42,7 @@ public static class FileSender
             {
                 if (item.ParentChecksum is { } parent && file.Length == item.ParentSize)
                 {
-                    var (size, checksum) = await ChecksumAsync(file, buffer, ct);
+                    var (size, checksum) = await ChecksumAsync(file, buffer, FrameChecksums.AlgorithmOf(parent), ct);
                     if (size == item.ParentSize && string.Equals(checksum, parent, StringComparison.OrdinalIgnoreCase))
                     {
                         await writer.EndAsync(FrameTag.Unchanged, size, checksum, ct);
@@ -50,7 +51,8 @@ public static class FileSender
                     file.Position = 0;
                 }
                 var parentMap = ParentMapOf(item);
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, ct);
+                var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -78,28 +80,28 @@ public static class FileSender
         }
     }
 
-    private static async Task<(long Size, string Checksum)> ChecksumAsync(FileStream file, byte[] buffer, CancellationToken ct)
+    private static async Task<(long Size, string Checksum)> ChecksumAsync(FileStream file, byte[] buffer, string algorithm, CancellationToken ct)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = new FileChecksum(algorithm);
         var size = 0L;
         int read;
         while ((read = await file.ReadAsync(buffer.AsMemory(0, ChunkSize), ct)) > 0)
         {
-            hash.AppendData(buffer, 0, read);
+            hash.Append(buffer.AsSpan(0, read));
             size += read;
         }
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (size, hash.ToManifestHex());
     }
 
     /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>),
-    /// hashing each in order (SHA-256 of the file, and each block for its <see cref="BlockMap"/>), while the session's
+    /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, and each block for its <see cref="BlockMap"/>), while the session's
     /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
     /// pieces in order. Without <paramref name="parentMap"/> they make the file's lz4 frame; with it, only the blocks
     /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records.</summary>
     private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
-        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, CancellationToken ct)
+        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, string algorithm, CancellationToken ct)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = new FileChecksum(algorithm);
         var map = new BlockMapBuilder();
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
@@ -118,7 +120,7 @@ public static class FileSender
                     ArrayPool<byte>.Shared.Return(input);
                     break;
                 }
-                hash.AppendData(input, 0, read);
+                hash.Append(input.AsSpan(0, read));
                 size += read;
                 var firstBlock = map.Count;
                 map.Append(input.AsSpan(0, read));
@@ -166,7 +168,7 @@ public static class FileSender
                 ArrayPool<byte>.Shared.Return(output);
             }
         }
-        return (size, Convert.ToHexStringLower(hash.GetHashAndReset()), map.Build());
+        return (size, hash.ToManifestHex(), map.Build());
     }
 
     private static async Task SendOldestAsync(Queue<(Task<int> Compressed, byte[] Input, byte[] Output)> pending, FrameWriter writer, CancellationToken ct)

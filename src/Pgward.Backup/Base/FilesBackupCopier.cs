@@ -1,9 +1,9 @@
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
-using System.Security.Cryptography;
 using System.Text;
 using Pgward.Backup.Catalog;
 using Pgward.Backup.Files;
+using Pgward.Core.Checksums;
 using Pgward.Core.IO;
 using Pgward.Core.Reporting;
 using Pgward.Core.Postgres;
@@ -100,10 +100,12 @@ public sealed class FilesBackupCopier(BackupServer server)
                     receiver.LinkParent(parent!, file, read: false);
                     break;
                 case ReuseAction.Compare:
-                    fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, parent.Entry.Checksum, wantsMap, StoredFileReceiver.ParentMapFor(parent, file)), file.Size));
+                    fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, parent.Entry.Checksum, wantsMap, StoredFileReceiver.ParentMapFor(parent, file),
+                        FrameChecksums.Crc32C), file.Size));
                     break;
                 default:
-                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: StoredFileReceiver.ParentMapFor(parent, file)), file.Size));
+                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: StoredFileReceiver.ParentMapFor(parent, file),
+                        Algorithm: FrameChecksums.Crc32C), file.Size));
                     break;
             }
         }
@@ -209,7 +211,9 @@ public sealed class FilesBackupCopier(BackupServer server)
             await lz4.WriteAsync(bytes, ct);
         }
         var compressed = new FileInfo(target).Length;
-        tally.AddStored(new ManifestFile(name, bytes.Length, "SHA256", Convert.ToHexStringLower(SHA256.HashData(bytes)), now), compressed);
+        var crc = new Crc32C();
+        crc.Append(bytes);
+        tally.AddStored(new ManifestFile(name, bytes.Length, FrameChecksums.Crc32C, crc.ToManifestHex(), now), compressed);
         return compressed;
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
 using Pgward.Core.IO;
 
@@ -64,8 +64,11 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                     case FrameTag.Stored or FrameTag.Patched:
                         output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
                         var parent = ParentOf(item.Path);
-                        if (parent is not null && parent.Entry.Size == frame.Size
-                            && string.Equals(parent.Entry.Checksum, frame.Checksum, StringComparison.OrdinalIgnoreCase))
+                        var entry = new ManifestFile(item.Path, frame.Size, FrameChecksums.AlgorithmOf(frame.Checksum), frame.Checksum, Modified(listed));
+                        int? changed = frame.Tag == FrameTag.Patched && map is not null && item.ParentMap is not null
+                            ? ChangedBlocks(BlockMap.Parse(item.ParentMap), BlockMap.Parse(map))
+                            : null;
+                        if (parent is not null && SameContent(parent.Entry, entry, changed))
                         {
                             // Rewritten with the same bytes: share the parent's copy rather than store a second one.
                             await output.DisposeAsync();
@@ -73,7 +76,6 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                             LinkParent(parent, listed, read: true);
                             return;
                         }
-                        var entry = new ManifestFile(item.Path, frame.Size, "SHA256", frame.Checksum, Modified(listed));
                         if (map is not null)
                         {
                             await File.WriteAllBytesAsync(mapPath, map, ct);
@@ -83,7 +85,7 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                             tally.AddStored(entry, output.Length);
                             return;
                         }
-                        await StorePatchAsync(output, item, parent, entry, map, ct);
+                        await StorePatchAsync(output, item, parent, entry, changed, map, ct);
                         return;
                     case FrameTag.Unchanged:
                         var same = ParentOf(item.Path) ?? throw new AgentSessionException($"{item.Path}: the agent called it unchanged but the parent has no copy");
@@ -111,9 +113,9 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
 
     /// <summary>Ends the received records with the trailer and names the file a patch; stores it whole instead when the
     /// patch holds more than half of the file's blocks (<see cref="BlockPatch.WorthKeeping"/>).</summary>
-    private async Task StorePatchAsync(FileStream output, FetchItem item, ParentCopy? parent, ManifestFile entry, byte[]? map, CancellationToken ct)
+    private async Task StorePatchAsync(FileStream output, FetchItem item, ParentCopy? parent, ManifestFile entry, int? changed, byte[]? map, CancellationToken ct)
     {
-        if (parent is null || parentId is null || item.ParentMap is null || map is null)
+        if (parent is null || parentId is null || changed is null || map is null)
         {
             throw new AgentSessionException($"{item.Path}: the agent sent changed blocks without a parent map to lie over, or without its new map");
         }
@@ -121,10 +123,7 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         await output.DisposeAsync();
         var patchPath = StoredFiles.PatchOf(root, item.Path);
         File.Move(StoredFiles.Of(root, item.Path), patchPath);
-        var newMap = BlockMap.Parse(map);
-        var oldMap = BlockMap.Parse(item.ParentMap);
-        var changed = Enumerable.Range(0, newMap.Count).Count(i => !oldMap.Matches(i, BlockMap.BlockLength(newMap.Length, i), newMap.Hashes[i]));
-        if (BlockPatch.WorthKeeping(changed, newMap.Count))
+        if (BlockPatch.WorthKeeping(changed.Value, BlockMap.Parse(map).Count))
         {
             tally.AddPatched(entry, new FileInfo(patchPath).Length, parentId);
             return;
@@ -134,7 +133,22 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         tally.AddStored(entry, compressed);
     }
 
-    /// <summary>Rebuilds the file from its patch chain into <c>&lt;name&gt;.lz4</c>, checking it against the SHA-256 the
+    /// <summary>The blocks of <paramref name="now"/> that <paramref name="parent"/> does not hold (as the agent decided
+    /// which to send).</summary>
+    private static int ChangedBlocks(BlockMap parent, BlockMap now) =>
+        Enumerable.Range(0, now.Count).Count(i => !parent.Matches(i, BlockMap.BlockLength(now.Length, i), now.Hashes[i]));
+
+    /// <summary>Whether the file just read holds its parent's copy's bytes, so that the copy may be shared. An equal
+    /// SHA-256 proves it. An equal CRC-32C alone does not (32 bits: one changed file in four billion would pass); with
+    /// it, the file must also have come as a patch of no blocks: every 8 KiB block's 64-bit hash and the length equal
+    /// the parent's map, the same evidence a patch's unsent blocks rest on.</summary>
+    /// <param name="changed">For a patch, the blocks it holds; null for a file sent whole.</param>
+    public static bool SameContent(ManifestFile parent, ManifestFile now, int? changed) =>
+        parent.Size == now.Size && parent.Algorithm == now.Algorithm
+        && string.Equals(parent.Checksum, now.Checksum, StringComparison.OrdinalIgnoreCase)
+        && (now.Algorithm == FrameChecksums.Sha256 || changed == 0);
+
+    /// <summary>Rebuilds the file from its patch chain into <c>&lt;name&gt;.lz4</c>, checking it against the checksum the
     /// agent computed; returns the compressed size.</summary>
     private long StoreWhole(string path, ManifestFile entry)
     {
@@ -143,7 +157,7 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         var output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(1 << 20));
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var hash = new FileChecksum(entry.Algorithm);
             using (var rebuilt = StoredCopy.Open(data, path))
             using (var file = new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew)))
             {
@@ -151,15 +165,15 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                 int read;
                 while ((read = rebuilt.ReadAtLeast(input.AsSpan(0, 1 << 20), 1 << 20, throwOnEndOfStream: false)) > 0)
                 {
-                    hash.AppendData(input, 0, read);
+                    hash.Append(input.AsSpan(0, read));
                     file.Write(output, 0, Lz4BlockFrame.Encode(input.AsSpan(0, read), output));
                 }
                 file.Write(Lz4BlockFrame.EndMark.Span);
             }
-            var sum = Convert.ToHexStringLower(hash.GetHashAndReset());
+            var sum = hash.ToManifestHex();
             if (!string.Equals(sum, entry.Checksum, StringComparison.OrdinalIgnoreCase))
             {
-                throw new AgentSessionException($"{path}: rebuilt from its changed blocks, its SHA-256 is {sum}, but the agent read {entry.Checksum}");
+                throw new AgentSessionException($"{path}: rebuilt from its changed blocks, its {entry.Algorithm} is {sum}, but the agent read {entry.Checksum}");
             }
             return new FileInfo(target).Length;
         }

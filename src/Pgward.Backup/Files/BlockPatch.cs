@@ -22,7 +22,7 @@ namespace Pgward.Backup.Files;
 /// it knows the file was patched (an agent that predates block maps sends the whole file instead).
 /// The file is the base's content cut or extended to the new length, with the records' blocks laid over it: byte for
 /// byte what the agent read, since every block whose hash or length differs from the base's map, and every block past
-/// the base's end, is a record. Its SHA-256 in the manifest stays the check. Pure.
+/// the base's end, is a record. Its checksum in the manifest stays the check. Pure.
 /// </summary>
 public static class BlockPatch
 {

@@ -7,4 +7,8 @@ namespace Pgward.Backup.Files;
 /// An agent that predates block maps ignores it, and the file is then stored without one.</param>
 /// <param name="ParentMap">The parent's <see cref="Files.BlockMap"/> of this path (<see cref="Files.BlockMap.ToBytes"/>): send
 /// only the blocks that differ from it, as <see cref="BlockPatch"/> records ending in <see cref="FrameTag.Patched"/>.</param>
-public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null);
+/// <param name="Algorithm">The checksum of the file's bytes to send in its end frame: <c>CRC32C</c>; null (a backup
+/// server that predates it) or anything else: <c>SHA256</c>. An agent that predates it sends SHA-256, which the backup
+/// server tells by its length (<see cref="FrameChecksums.AlgorithmOf"/>).</param>
+public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null,
+    string? Algorithm = null);

@@ -4,8 +4,8 @@ namespace Pgward.Backup.Files;
 /// The frames of a <c>/backup/{session}/files</c> answer. For each requested file, in the order asked: zero or more
 /// <see cref="Data"/> frames (<c>u32 length</c>, then that many bytes of the file's lz4 frame, or of its
 /// <see cref="BlockPatch"/> records), at most one <see cref="BlockMap"/> (the same shape), then one of
-/// <see cref="Stored"/>, <see cref="Patched"/>, <see cref="Unchanged"/> (each <c>i64 size</c>, <c>u8 length</c>, the SHA-256 in hex of the
-/// uncompressed bytes read) or <see cref="Vanished"/>. <see cref="Failed"/> (<c>u16 length</c>, UTF-8 message) ends
+/// <see cref="Stored"/>, <see cref="Patched"/>, <see cref="Unchanged"/> (each <c>i64 size</c>, <c>u8 length</c>, the checksum in hex of the
+/// uncompressed bytes read: a CRC-32C or a SHA-256, <see cref="FrameChecksums"/>) or <see cref="Vanished"/>. <see cref="Failed"/> (<c>u16 length</c>, UTF-8 message) ends
 /// the answer early. Integers are big-endian.
 /// </summary>
 public enum FrameTag : byte

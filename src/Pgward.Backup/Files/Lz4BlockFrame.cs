@@ -9,7 +9,7 @@ namespace Pgward.Backup.Files;
 /// blocks can be compressed on several cores at once: a frame of <em>independent</em> blocks of at most
 /// <see cref="BlockSize"/> (lz4 frame format 1.6.x: FLG <c>0x60</c>, BD <c>0x40</c>, no checksums, no content size),
 /// so any run of whole blocks, compressed apart, concatenates into the same valid frame. Every lz4 frame decoder reads
-/// it (K4os <c>LZ4Stream.Decode</c>, the <c>lz4</c> tool); the file's integrity is its SHA-256 in the manifest. Pure.
+/// it (K4os <c>LZ4Stream.Decode</c>, the <c>lz4</c> tool); the file's integrity is its checksum in the manifest. Pure.
 /// </summary>
 /// <remarks>Why 64 KiB independent blocks: on pgbench's md5 filler, lz4's block encoder compresses them about
 /// 1.6 times faster per core than K4os' chained stream encoder did, at a slightly better ratio (3.15 against 3.04),

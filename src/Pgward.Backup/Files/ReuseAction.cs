@@ -6,9 +6,10 @@ public enum ReuseAction
     /// <summary>Hard-link the parent's stored copy without reading the file: it provably did not change.</summary>
     Link,
     /// <summary>Have the agent checksum it first and send it only when it differs from the parent's copy (same size and
-    /// mtime, but modified too close to the parent's listing to be sure): likely unchanged, so usually one read, no bytes sent.</summary>
+    /// mtime, but modified too close to the parent's listing to be sure): likely unchanged, so usually one read, no bytes
+    /// sent. Only over a parent's SHA-256.</summary>
     Compare,
-    /// <summary>Read and send it: it is new, or its size or mtime changed. Still linked to the parent's copy when the
-    /// SHA-256 computed while sending equals the parent's.</summary>
+    /// <summary>Read and send it: it is new, or its size or mtime changed. Still linked to the parent's copy when it
+    /// turns out the same (<see cref="Base.StoredFileReceiver"/>).</summary>
     Send,
 }

@@ -9,6 +9,10 @@ namespace Pgward.Backup.Files;
 /// its files minus <see cref="Margin"/>. Any write after that listing would have set the mtime to a time at or after
 /// it, so the file has not been written since before the parent read it, and the parent's copy is its content. Both
 /// times are the node's clock (the agent reports when it listed), so clock skew between hosts plays no part.</para>
+/// <para><see cref="ReuseAction.Compare"/> (the agent answers "unchanged" when its checksum equals the parent's) only
+/// over a SHA-256: a 32-bit CRC-32C, what files backups record since December 2026, is a check against damage, not
+/// proof that two different contents are the same. Such a file is sent instead, over the parent's block map when it has
+/// one, so that an unchanged large file still comes as no blocks and is linked (<see cref="Base.StoredFileReceiver"/>).</para>
 /// </summary>
 public static class ReuseDecision
 {
@@ -24,7 +28,7 @@ public static class ReuseDecision
     /// cannot be compared (the parent was taken from another node): then only checksums decide.</param>
     public static ReuseAction Decide(ListedFile file, ManifestFile? parent, DateTimeOffset? parentListTime)
     {
-        if (parent is null || parent.Size != file.Size || parent.Algorithm != "SHA256")
+        if (parent is null || parent.Size != file.Size || parent.Algorithm is not (FrameChecksums.Sha256 or FrameChecksums.Crc32C))
         {
             return ReuseAction.Send;
         }
@@ -36,6 +40,10 @@ public static class ReuseDecision
             // to the parent's when its checksum turns out equal (FilesBackupCopier), without a second read.
             return ReuseAction.Send;
         }
-        return parentListTime is { } listed && modified < listed - Margin ? ReuseAction.Link : ReuseAction.Compare;
+        if (parentListTime is { } listed && modified < listed - Margin)
+        {
+            return ReuseAction.Link;
+        }
+        return parent.Algorithm == FrameChecksums.Sha256 ? ReuseAction.Compare : ReuseAction.Send;
     }
 }

@@ -103,7 +103,7 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
-    /// <summary>A files backup (read by node1's agent, stored per file with its checksum and, from 1 MiB, a block map) served
+    /// <summary>A files backup (read by node1's agent, stored per file with its CRC-32C and, from 1 MiB, a block map) served
     /// to node2's agent: the full restored first, then the incremental over it with --delta, which compares the changed
     /// table (a few rows of 1.8 MB, a block patch over the full's copy in the backup) page by page and fetches only the
     /// blocks that hold the changed pages. The result is byte for byte what a local restore of the incremental writes, a

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using K4os.Compression.LZ4.Streams;
 using Pgward.Agent.Backups;
 using Pgward.Backup.Files;
+using Pgward.Core.Checksums;
 using Xunit;
 
 namespace Pgward.UnitTests.Agent.Backups;
@@ -50,6 +51,29 @@ public sealed class FileSenderTests : IDisposable
         var other = await SendAsync(path, new FetchItem("f", content.Length, new string('0', 64)), compressor, ct);
         Assert.Equal((FrameTag.Stored, sha), (other.Tag, other.Checksum));
         Assert.True(other.Stored.Length > 0);
+    }
+
+    [Fact]
+    public async Task A_file_asked_with_crc32c_ends_with_its_crc32c_and_is_compared_with_a_sha256_parent_in_sha256()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var content = Content((2 << 20) + 77);
+        var path = Path.Combine(directory, "16390");
+        await File.WriteAllBytesAsync(path, content, ct);
+        var crc = new Crc32C();
+        crc.Append(content);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        using var compressor = new BlockCompressor(2);
+
+        var sent = await SendAsync(path, new FetchItem("f", Algorithm: FrameChecksums.Crc32C), compressor, ct);
+        Assert.Equal((FrameTag.Stored, content.Length, crc.ToManifestHex()), (sent.Tag, sent.Size, sent.Checksum));
+        Assert.Equal(FrameChecksums.Crc32C, FrameChecksums.AlgorithmOf(sent.Checksum));
+
+        var same = await SendAsync(path, new FetchItem("f", content.Length, sha, Algorithm: FrameChecksums.Crc32C), compressor, ct);
+        Assert.Equal((FrameTag.Unchanged, sha), (same.Tag, same.Checksum));
+
+        var changed = await SendAsync(path, new FetchItem("f", content.Length, new string('0', 64), Algorithm: FrameChecksums.Crc32C), compressor, ct);
+        Assert.Equal((FrameTag.Stored, crc.ToManifestHex()), (changed.Tag, changed.Checksum));
     }
 
     [Fact]

@@ -37,9 +37,19 @@ public sealed class ReuseDecisionTests
     }
 
     [Fact]
-    public void Decide_never_links_when_the_parent_came_from_another_node_or_has_no_sha256()
+    public void Decide_never_links_when_the_parent_came_from_another_node_or_has_no_checksum_it_knows()
     {
         Assert.Equal(ReuseAction.Compare, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore), parentListTime: null));
-        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "CRC32C"), ParentListed));
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "NONE"), ParentListed));
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "SHA512"), ParentListed));
+    }
+
+    [Fact]
+    public void Decide_links_over_a_crc32c_parent_by_mtime_but_never_compares_by_its_crc()
+    {
+        Assert.Equal(ReuseAction.Link, ReuseDecision.Decide(Listed(8192, LongBefore.AddMilliseconds(300)), Parent(8192, LongBefore, "CRC32C"), ParentListed));
+        var recent = ParentListed - ReuseDecision.Margin + TimeSpan.FromMilliseconds(500);
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, recent), Parent(8192, recent, "CRC32C"), ParentListed));
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "CRC32C"), parentListTime: null));
     }
 }
