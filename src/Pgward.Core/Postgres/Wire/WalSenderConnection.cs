@@ -310,17 +310,9 @@ public sealed class WalSenderConnection : IDisposable
         {
             return socket.Receive(destination.Span);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        catch (Exception e) when (Translated(e, "the server sent nothing in time") is { } translated)
         {
-            throw new TimeoutException("the server sent nothing in time", e);
-        }
-        catch (SocketException e)
-        {
-            throw new IOException(e.Message, e);
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new IOException("the connection was closed", e);
+            throw translated;
         }
     }
 
@@ -333,19 +325,21 @@ public sealed class WalSenderConnection : IDisposable
                 message = message[socket.Send(message)..];
             }
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        catch (Exception e) when (Translated(e, "the server took nothing in time") is { } translated)
         {
-            throw new TimeoutException("the server took nothing in time", e);
-        }
-        catch (SocketException e)
-        {
-            throw new IOException(e.Message, e);
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new IOException("the connection was closed", e);
+            throw translated;
         }
     }
+
+    /// <summary>A socket call's failure as the lease reads it: a timeout (<paramref name="timedOut"/>), or the connection
+    /// gone (<see cref="IOException"/>); null for anything else, which goes up as it is.</summary>
+    private static Exception? Translated(Exception e, string timedOut) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } => new TimeoutException(timedOut, e),
+        SocketException => new IOException(e.Message, e),
+        ObjectDisposedException => new IOException("the connection was closed", e),
+        _ => null,
+    };
 
     private static IOException Unexpected(byte type, string during) =>
         new($"the server sent an unexpected message '{(char)type}' during {during}");
