@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Pgward.Agent.Failover;
 using Pgward.Cluster;
@@ -222,11 +223,15 @@ public sealed class DeadManLink : IDisposable
         }
     }
 
-    /// <summary>How to run this same pgward: the native executable, or <c>dotnet pgward.dll</c> beside this assembly.</summary>
+    /// <summary>How to run this same pgward: this process's executable when it is pgward's (native or the apphost),
+    /// whatever its file is called; else <c>dotnet pgward.dll</c> beside this assembly (under <c>dotnet pgward.dll</c>,
+    /// or inside a test host). Judged by the file name alone, an executable installed under another name
+    /// (<c>pgward-1.2</c>) ran <c>dotnet pgward.dll</c> from its own directory, which does not exist: the switch never
+    /// started, and the primary ran unguarded.</summary>
     private static string[] SelfCommand()
     {
         var path = Environment.ProcessPath ?? "pgward";
-        if (Path.GetFileName(path) == "pgward")
+        if (Path.GetFileNameWithoutExtension(path) != "dotnet" && Assembly.GetEntryAssembly()?.GetName().Name == "pgward")
         {
             return [path];
         }
