@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Cluster;
@@ -208,11 +207,10 @@ public sealed class CommitLease(OperationContext ctx, Func<DateTimeOffset> openU
                 // A refusal (pg_hba.conf, a password) is for good; a failure for now (a server starting up, a timeout)
                 // is tried again on the next connection. Either way this one goes over TCP: commits must not wait.
                 socketRefused = LeaseConnections.IsRefusal(e);
-                var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
-                if (path + e.Message != lastFallback)
+                if (socket.FilePath + e.Message != lastFallback)
                 {
-                    lastFallback = path + e.Message;
-                    CommitLeaseLog.OverTcp(logger, path, e.Message);
+                    lastFallback = socket.FilePath + e.Message;
+                    CommitLeaseLog.OverTcp(logger, socket.FilePath, e.Message);
                 }
                 return tcp;
             }

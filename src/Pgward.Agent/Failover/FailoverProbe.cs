@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Agent.Health;
@@ -33,7 +32,7 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
     // Prepared once on its connection (the server parses and plans it once, and each look sends only Bind and Execute):
     // the agent runs it every tick, ten times a second (BENCHMARKS.md, issue 17).
     private NpgsqlCommand? command;
-    // The postmaster's PID, read once the connection is open (see ConnectAsync); null until read or when unreadable.
+    // The postmaster's PID, read on the first writable look of each connection (see ReadAsync); null until then.
     private int? postmasterPid;
     // The socket refused this agent (pg_hba.conf, a password): only the conninfo is tried from then on.
     private bool socketRefused;
@@ -51,7 +50,6 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                     return LocalObservation.Down(attempt.Error);
                 }
                 connection = attempt.Connection;
-                postmasterPid = PostmasterPid.Read(guard.DataDirectory);
             }
             if (command is null)
             {
@@ -113,7 +111,7 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
         }
         try
         {
-            return ConnectResult.Ok(await db.OpenAsync(SocketConninfo(shortConninfo, socket), ct));
+            return ConnectResult.Ok(await db.OpenAsync(socket.ConninfoThrough(shortConninfo), ct));
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or TimeoutException or FormatException or ArgumentException)
         {
@@ -123,22 +121,15 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
             }
             socketRefused = e is PostgresException { SqlState: var state } && state.StartsWith("28", StringComparison.Ordinal)
                             || e is FormatException or ArgumentException;
-            var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(CultureInfo.InvariantCulture)}");
             var problem = e is PostgresException p ? p.MessageText : e.Message;
-            if (socketRefused && path + problem != lastFallback)
+            if (socketRefused && socket.FilePath + problem != lastFallback)
             {
-                lastFallback = path + problem;
-                FailoverLog.ProbeOverTcp(logger, path, problem);
+                lastFallback = socket.FilePath + problem;
+                FailoverLog.ProbeOverTcp(logger, socket.FilePath, problem);
             }
             return await db.TryOpenAsync(shortConninfo, ct);
         }
     }
-
-    /// <summary><paramref name="conninfo"/> through <paramref name="socket"/>: PostgreSQL offers no TLS there, so asking
-    /// for it (sslmode) would fail the connection.</summary>
-    public static string SocketConninfo(string conninfo, PostmasterSocket socket) =>
-        Conninfo.Parse(conninfo).With("hostaddr", null).With("host", socket.Directory)
-            .With("port", socket.Port.ToString(CultureInfo.InvariantCulture)).With("sslmode", "disable").ToString();
 
     private async ValueTask DropAsync()
     {

@@ -46,8 +46,7 @@ internal sealed class LeaseConnections(OperationContext ctx)
         {
             return null;
         }
-        var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        return new WalSenderOptions(path, user, conninfo.DbName, CommitLeaseStandby.Name,
+        return new WalSenderOptions(socket.FilePath, user, conninfo.DbName, CommitLeaseStandby.Name,
             () => Password(conninfo, socket, user), ConnectTimeout, ctx.Time, conninfo["options"]);
     }
 
@@ -78,7 +77,8 @@ internal sealed class LeaseConnections(OperationContext ctx)
     /// <summary>The lease's connection through Npgsql, on <paramref name="socket"/> or (null) the conninfo's host and port.</summary>
     private string ConnectionString(PostmasterSocket? socket)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Conninfo.Parse(ctx.Options.Conninfo).ToNpgsqlConnectionString())
+        var conninfo = socket?.ConninfoThrough(ctx.Options.Conninfo) ?? ctx.Options.Conninfo;
+        var builder = new NpgsqlConnectionStringBuilder(Conninfo.Parse(conninfo).ToNpgsqlConnectionString())
         {
             ApplicationName = CommitLeaseStandby.Name,
             Timeout = (int)ConnectTimeout.TotalSeconds,
@@ -86,13 +86,6 @@ internal sealed class LeaseConnections(OperationContext ctx)
         if (ctx.Options.ReplicationUser is { Length: > 0 } user)
         {
             builder.Username = user;
-        }
-        if (socket is not null)
-        {
-            // PostgreSQL offers no TLS on a Unix-domain socket: asking for it would fail the connection.
-            builder.Host = socket.Directory;
-            builder.Port = socket.Port;
-            builder.SslMode = SslMode.Disable;
         }
         return builder.ConnectionString;
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using Npgsql;
 using Pgward.Cluster.Operations;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -34,11 +33,6 @@ public static class SyncStandbys
     public static async Task SetAsync(DbConnector db, string conninfo, string wanted, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(conninfo, ct);
-        await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET synchronous_standby_names = {UpstreamSettings.Literal(wanted)}", connection))
-        {
-            await set.ExecuteNonQueryAsync(ct);
-        }
-        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
-        await reload.ExecuteNonQueryAsync(ct);
+        await ServerSettings.SetAsync(connection, [("synchronous_standby_names", wanted)], ct);
     }
 }

@@ -93,55 +93,51 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
             throw new InvalidDataException($"the backup server sent a run of {path} of {length} bytes at {offset} of {size}: it is damaged");
         }
         var run = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        // The run's buffer goes to the control file's list or to the queue of writes, which return it; until then, any
+        // failure returns it here.
+        var handedOver = false;
         try
         {
             await ReadExactlyAsync(input, run.AsMemory(0, length), url, ct);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(run);
-            throw;
-        }
-        var firstBlock = (int)(offset / BlockRuns.BlockSize);
-        var bytes = RunBytes(run.AsSpan(0, length), firstBlock, size);
-        if (path == RestorePlan.ControlFile)
-        {
-            if ((controlSize != -1 && controlSize != size) || offset != controlNext)
+            var firstBlock = (int)(offset / BlockRuns.BlockSize);
+            var bytes = RunBytes(run.AsSpan(0, length), firstBlock, size);
+            if (path == RestorePlan.ControlFile)
             {
-                ArrayPool<byte>.Shared.Return(run);
-                throw new InvalidDataException($"the backup server sent {RestorePlan.ControlFile} out of order");
+                if ((controlSize != -1 && controlSize != size) || offset != controlNext)
+                {
+                    throw new InvalidDataException($"the backup server sent {RestorePlan.ControlFile} out of order");
+                }
+                (controlSize, controlNext) = (size, offset + bytes);
+                control.Add((offset, run, length));
+                handedOver = true;
+                return current;
             }
-            (controlSize, controlNext) = (size, offset + bytes);
-            control.Add((offset, run, length));
-            return current;
-        }
-        if (current is null || current.Path != path)
-        {
-            Finish(current, check: true);
-            current = null;
-            if (!received.Add(path))
+            if (current is null || current.Path != path)
             {
-                ArrayPool<byte>.Shared.Return(run);
-                throw new InvalidDataException($"the backup server sent {path} twice");
+                Finish(current, check: true);
+                current = null;
+                if (!received.Add(path))
+                {
+                    throw new InvalidDataException($"the backup server sent {path} twice");
+                }
+                current = pages.Contains(path) ? RunTarget.Open(path, paths.Locate(path), size) : RunTarget.Create(path, paths.Locate(path), size);
             }
-            current = pages.Contains(path) ? RunTarget.Open(path, paths.Locate(path), size) : RunTarget.Create(path, paths.Locate(path), size);
-        }
-        if (current.Size != size)
-        {
-            ArrayPool<byte>.Shared.Return(run);
-            throw new InvalidDataException($"the backup server sent runs of {path} for sizes {current.Size} and {size}");
-        }
-        try
-        {
+            if (current.Size != size)
+            {
+                throw new InvalidDataException($"the backup server sent runs of {path} for sizes {current.Size} and {size}");
+            }
             current.Accept(offset, bytes);
+            var target = current;
+            pending.Enqueue((workers.RunAsync(() => Write(target, run, length, firstBlock, offset)), run));
+            handedOver = true;
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(run);
-            throw;
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(run);
+            }
         }
-        var target = current;
-        pending.Enqueue((workers.RunAsync(() => Write(target, run, length, firstBlock, offset)), run));
         if (pending.Count >= 4 * workers.ThreadCount + 4)
         {
             await CompleteOldestAsync();
@@ -238,7 +234,6 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
                 throw new InvalidDataException($"the backup server sent no {RestorePlan.ControlFile}");
             }
             var target = RunTarget.Create(RestorePlan.ControlFile, paths.Locate(RestorePlan.ControlFile), controlSize);
-            var output = new byte[BlockRuns.MaxBlocksPerRun * BlockRuns.BlockSize];
             try
             {
                 foreach (var (offset, run, length) in control)

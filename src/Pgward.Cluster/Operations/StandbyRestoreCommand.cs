@@ -49,8 +49,7 @@ public sealed class StandbyRestoreCommand(OperationContext ctx)
                 + (current is { Length: > 0 } ? $" (in place of {StandbyConfiguration.Quote(current)})" : ""));
             return Outcome.Ok;
         }
-        await ExecuteAsync(local, $"ALTER SYSTEM SET restore_command = {UpstreamSettings.Literal(command)}", ct);
-        await ExecuteAsync(local, "SELECT pg_reload_conf()", ct);
+        await ServerSettings.SetAsync(local, [("restore_command", command)], ct);
         // The reload reaches this session too; a server that kept the old value (an older PostgreSQL, where the setting
         // needs a restart) is said so, not taken as done.
         var applied = await Waiting.UntilAsync(async token => await CurrentAsync(local, token) == command,
@@ -68,11 +67,5 @@ public sealed class StandbyRestoreCommand(OperationContext ctx)
     {
         await using var cmd = new NpgsqlCommand("SELECT setting FROM pg_settings WHERE name = 'restore_command'", local);
         return await cmd.ExecuteScalarAsync(ct) as string;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

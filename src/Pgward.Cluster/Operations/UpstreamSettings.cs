@@ -10,21 +10,12 @@ namespace Pgward.Cluster.Operations;
 /// </summary>
 public static class UpstreamSettings
 {
-    public static async Task ApplyAsync(NpgsqlConnection local, Conninfo primaryConninfo, string? slotName, CancellationToken ct)
-    {
-        await ExecuteAsync(local, $"ALTER SYSTEM SET primary_conninfo = {Literal(primaryConninfo.ToString())}", ct);
-        await ExecuteAsync(local, slotName is null
-            ? "ALTER SYSTEM RESET primary_slot_name"
-            : $"ALTER SYSTEM SET primary_slot_name = {Literal(slotName)}", ct);
-        await ExecuteAsync(local, "SELECT pg_reload_conf()", ct);
-    }
+    public static Task ApplyAsync(NpgsqlConnection local, Conninfo primaryConninfo, string? slotName, CancellationToken ct) =>
+        ServerSettings.SetAsync(local, [("primary_conninfo", primaryConninfo.ToString()), ("primary_slot_name", slotName)], ct);
 
     /// <summary>Stops the standby's WAL receiver: an empty primary_conninfo, reloaded (see <see cref="ApplyAsync"/>).</summary>
-    public static async Task DetachAsync(NpgsqlConnection local, CancellationToken ct)
-    {
-        await ExecuteAsync(local, "ALTER SYSTEM SET primary_conninfo = ''", ct);
-        await ExecuteAsync(local, "SELECT pg_reload_conf()", ct);
-    }
+    public static Task DetachAsync(NpgsqlConnection local, CancellationToken ct) =>
+        ServerSettings.SetAsync(local, [("primary_conninfo", "")], ct);
 
     /// <summary>The WAL receiver, when one runs: status, where it streams from, on which timeline.</summary>
     public static async Task<WalReceiverInfo?> ReadReceiverAsync(NpgsqlConnection local, CancellationToken ct)
@@ -38,13 +29,4 @@ public static class UpstreamSettings
             : null;
     }
 
-    /// <summary>An escape string literal: right whatever standard_conforming_strings says (ALTER SYSTEM takes no parameters).</summary>
-    public static string Literal(string value) =>
-        "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
 }

@@ -74,9 +74,13 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
             {
                 return Task.FromResult(true);
             }
+            if (PostmasterPid.ProcessAlive(pid))
+            {
+                return Task.FromResult(false);
+            }
             // Looked at again after the process: a postmaster that just exited removed its file before.
-            died = !PostmasterPid.ProcessAlive(pid) && PostmasterPid.Read(dataDirectory) is not null;
-            return Task.FromResult(died || !PostmasterPid.ProcessAlive(pid));
+            died = PostmasterPid.Read(dataDirectory) is not null;
+            return Task.FromResult(true);
         }, timeout, StopPoll, time ?? TimeProvider.System, ct).ConfigureAwait(false);
         return gone && !died;
     }

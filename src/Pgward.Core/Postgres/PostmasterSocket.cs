@@ -10,6 +10,15 @@ namespace Pgward.Core.Postgres;
 /// <param name="Directory">The socket's directory: the socket is <c>DIRECTORY/.s.PGSQL.PORT</c>.</param>
 public sealed record PostmasterSocket(string Directory, int Port)
 {
+    /// <summary>The socket itself: <c>DIRECTORY/.s.PGSQL.PORT</c>.</summary>
+    public string FilePath => System.IO.Path.Combine(Directory, $".s.PGSQL.{Port.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary><paramref name="conninfo"/> through this socket (its user, database, password and timeouts kept): no
+    /// <c>hostaddr</c>, and no TLS, which PostgreSQL does not offer there, so asking for it (sslmode) would fail.</summary>
+    public string ConninfoThrough(string conninfo) =>
+        Conninfo.Parse(conninfo).With("hostaddr", null).With("host", Directory)
+            .With("port", Port.ToString(CultureInfo.InvariantCulture)).With("sslmode", "disable").ToString();
+
     /// <summary>The socket of the server running in <paramref name="dataDirectory"/>, or null when none runs, it listens on
     /// no socket, or the file cannot be read.</summary>
     public static PostmasterSocket? Read(string dataDirectory)

@@ -113,7 +113,6 @@ public sealed class SocketLeaseStreamTests : PgIntegrationTest
     private static WalSenderOptions Options(PgServer server, Func<string?> password)
     {
         var socket = PostmasterSocket.Read(server.DataDirectory) ?? throw new InvalidOperationException("the server has no socket");
-        var path = Path.Combine(socket.Directory, $".s.PGSQL.{socket.Port}");
-        return new WalSenderOptions(path, User, null, CommitLeaseStandby.Name, password, TimeSpan.FromSeconds(5), TimeProvider.System);
+        return new WalSenderOptions(socket.FilePath, User, null, CommitLeaseStandby.Name, password, TimeSpan.FromSeconds(5), TimeProvider.System);
     }
 }

@@ -61,8 +61,6 @@ public static class FrontendMessages
         return Framed((byte)'Q', body.ToArray());
     }
 
-    public static byte[] Terminate() => Framed((byte)'X', []);
-
     /// <summary>
     /// A standby status update ('r' in CopyData) into <paramref name="destination"/> (<see cref="StandbyStatusUpdateSize"/>
     /// bytes): the positions written, flushed and applied, the client's clock in microseconds since 2000-01-01 UTC, and

@@ -1,4 +1,3 @@
-using Pgward.Agent.Failover;
 using Pgward.Core.Postgres;
 using Xunit;
 
@@ -9,9 +8,8 @@ public sealed class FailoverProbeTests
     [Fact]
     public void Socket_conninfo_keeps_user_database_and_password_and_asks_for_no_tls()
     {
-        var conninfo = FailoverProbe.SocketConninfo(
-            "host=10.0.0.1 hostaddr=10.0.0.1 port=5432 user=pgward dbname=pgward password=secret sslmode=verify-full sslrootcert=/etc/ca.crt connect_timeout=1",
-            new PostmasterSocket("/var/run/postgresql", 5433));
+        var conninfo = new PostmasterSocket("/var/run/postgresql", 5433).ConninfoThrough(
+            "host=10.0.0.1 hostaddr=10.0.0.1 port=5432 user=pgward dbname=pgward password=secret sslmode=verify-full sslrootcert=/etc/ca.crt connect_timeout=1");
         var parsed = Conninfo.Parse(conninfo);
 
         Assert.Equal("/var/run/postgresql", parsed["host"]);
