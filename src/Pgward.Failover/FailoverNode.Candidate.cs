@@ -52,6 +52,13 @@ public sealed partial class FailoverNode
             return;
         }
 
+        if (!local.Fenceable)
+        {
+            // Promoted, it would be a primary that nothing stops if its agent stopped: it would be fenced at once.
+            Report($"node {self.Id} cannot stand: no dead-man switch runs on its host (see pgward-deadman.log beside pgward.conf)", actions);
+            return;
+        }
+
         if (!heardSinceStart && local.Streaming)
         {
             // Why: agents start one by one; a standby whose server still streams from its upstream while that
@@ -83,6 +90,10 @@ public sealed partial class FailoverNode
         if (self.IsWitness || !local.IsRunning || local.IsPrimary)
         {
             actions.Add(new Refused($"node {self.Id} cannot be promoted: it is not a running standby"));
+        }
+        else if (!local.Fenceable)
+        {
+            actions.Add(new Refused($"node {self.Id} cannot be promoted: no dead-man switch runs on its host (see pgward-deadman.log beside pgward.conf)"));
         }
         else if (election is not null || manualPending)
         {

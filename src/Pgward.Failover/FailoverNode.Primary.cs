@@ -16,6 +16,9 @@ public sealed partial class FailoverNode
     // Writable with no lease behind it until a majority first acknowledges it (AssumeUnguarded).
     private bool unguarded;
 
+    // Set while the leader has no dead-man switch (LocalStatus.Fenceable false): its lease was given up once.
+    private bool unfenceableReleased;
+
     // Set by Release until the host reports the server down: a heartbeat sent after the release on a stale view of
     // the server would renew the voters' leases and hold the successor up for a whole lease.
     private bool released;
@@ -90,7 +93,7 @@ public sealed partial class FailoverNode
         {
             released = true;
             fenced = true;
-            lease.Clear();
+            lease.Release(now);
             leaseUntil = now;
             var release = new LeaseRelease(term, self.Id, now, electNow);
             actions.AddRange(Others.Select(id => new Send(id, release)));
@@ -124,6 +127,13 @@ public sealed partial class FailoverNode
             return;
         }
 
+        if (!local.Fenceable)
+        {
+            StepAsideUnfenceable(leaderTerm.Value, now, actions);
+            return;
+        }
+        unfenceableReleased = false;
+
         if (now - lastHeartbeatSent >= options.HeartbeatInterval)
         {
             SendHeartbeats(now, local.Timeline, actions);
@@ -148,6 +158,29 @@ public sealed partial class FailoverNode
             // any kind (synchronous_commit = local included) may be acknowledged beyond it.
             FenceOnce($"no majority of voters acknowledged node {self.Id} within {options.FenceTimeout.TotalMilliseconds:0} ms", actions);
         }
+    }
+
+    /// <summary>
+    /// A leader whose host runs no dead-man switch: fenced, and its lease given up once with an election at once, so
+    /// that a standby whose switch runs takes over (as Patroni's leader does not keep its lock when a required watchdog
+    /// cannot be activated). It sends no heartbeat meanwhile. If the switch runs again before anyone wins, heartbeats
+    /// resume, and a majority's acknowledgement lifts the fence as after any restart.
+    /// </summary>
+    private void StepAsideUnfenceable(long term, DateTimeOffset now, List<FailoverAction> actions)
+    {
+        FenceOnce($"node {self.Id} has no dead-man switch running: if its agent stopped, nothing would stop its server "
+            + "when the lease lapsed (see pgward-deadman.log beside pgward.conf)", actions);
+        unguarded = false;
+        if (unfenceableReleased)
+        {
+            return;
+        }
+        unfenceableReleased = true;
+        lease.Release(now);
+        lastHeartbeatSent = DateTimeOffset.MinValue; // the first tick with a switch again sends at once
+        leaseUntil = now;
+        var release = new LeaseRelease(term, self.Id, now, ElectNow: true);
+        actions.AddRange(Others.Select(id => new Send(id, release)));
     }
 
     private bool LeaseHolds(DateTimeOffset now) =>

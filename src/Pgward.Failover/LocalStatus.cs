@@ -14,6 +14,9 @@ namespace Pgward.Failover;
 /// <param name="UpstreamId">On a standby, the node it streams from, if any.</param>
 /// <param name="Streaming">On a standby, its WAL receiver streams from its upstream right now.</param>
 /// <param name="Known">False for <see cref="Unknown"/>: a data node's server that is down and was never seen running.</param>
+/// <param name="Fenceable">Something outside the agent stops this server when its lease lapses (the host's dead-man
+/// switch runs): false when none has run for longer than a switch takes to start. Without it, an agent that stops or
+/// freezes leaves a primary that goes on taking writes beside its successor, so such a node neither leads nor stands.</param>
 public sealed record LocalStatus(
     bool IsRunning,
     bool IsPrimary,
@@ -22,7 +25,8 @@ public sealed record LocalStatus(
     ulong AckedLsn = 0,
     int? UpstreamId = null,
     bool Streaming = false,
-    bool Known = true)
+    bool Known = true,
+    bool Fenceable = true)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
 

@@ -5,9 +5,15 @@ namespace Pgward.Failover;
 internal sealed class PrimaryLease
 {
     private readonly Dictionary<int, DateTimeOffset> acknowledged = [];
+    // Heartbeats sent at or before this were given up (Release): a late acknowledgement of one holds nothing.
+    private DateTimeOffset releasedAt = DateTimeOffset.MinValue;
 
     public void Acknowledged(int voter, DateTimeOffset sentAt)
     {
+        if (sentAt <= releasedAt)
+        {
+            return;
+        }
         if (!acknowledged.TryGetValue(voter, out var known) || sentAt > known)
         {
             acknowledged[voter] = sentAt;
@@ -34,4 +40,12 @@ internal sealed class PrimaryLease
     }
 
     public void Clear() => acknowledged.Clear();
+
+    /// <summary>The primary gave its lease up at <paramref name="at"/> (a <c>LeaseRelease</c>): every voter that takes the
+    /// release may vote at once, so an acknowledgement of a heartbeat sent before it, arriving late, must not count.</summary>
+    public void Release(DateTimeOffset at)
+    {
+        acknowledged.Clear();
+        releasedAt = at;
+    }
 }

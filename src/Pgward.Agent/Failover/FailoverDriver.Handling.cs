@@ -62,7 +62,9 @@ public sealed partial class FailoverDriver
         }
         Status = decider.Status;
         Counts.Handled(statusBefore, Status, input is FailoverInput.Message { Body: Heartbeat }, now);
-        var allowedUntil = decider.CommitsAllowedUntil;
+        // The commit lease confirms nothing while no switch is registered: were the agent to stop now, nothing would stop
+        // the server at the lease's end.
+        var allowedUntil = deadMan is { Registered: false } ? DateTimeOffset.MinValue : decider.CommitsAllowedUntil;
         var before = new DateTimeOffset(Interlocked.Exchange(ref commitsAllowedUntil, allowedUntil.UtcTicks), TimeSpan.Zero);
         if (CommitLeaseWake.Needed(leaseWasOpen, before, allowedUntil, now))
         {
@@ -111,7 +113,7 @@ public sealed partial class FailoverDriver
         var sync = setup!.Options.ReplicationMode == ReplicationMode.Sync
             ? ((IReadOnlyCollection<string>)SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
             : ((IReadOnlyCollection<string>, int)?)null;
-        var mapped = LocalStatusMapper.Map(current, setup.Voters, sync);
+        var mapped = LocalStatusMapper.Map(current, setup.Voters, sync) with { Fenceable = deadMan?.Fenceable() ?? true };
         if (mapped.IsRunning)
         {
             lastRunning = mapped;

@@ -21,7 +21,7 @@ public sealed class DeadManLink : IDisposable
     public static readonly TimeSpan Stale = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a switch just started may take before it stamps itself alive: 10 s (a JIT start on a loaded
-    /// host).</summary>
+    /// host). Also how long the agent lets its server be a primary with no switch registered (<see cref="Fenceable"/>).</summary>
     private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the agent checks its switch: 200 ms.</summary>
@@ -36,6 +36,11 @@ public sealed class DeadManLink : IDisposable
     private long? silentSince;
     private long startedAt;
     private long seenFiredAt;
+    // The failover loop's: since when no switch has been registered (Fenceable), and whether that was reported.
+    private long? missingSince;
+    private bool missingReported;
+    // The last reason a switch could not be started, logged once until a start succeeds.
+    private string? lastSpawnError;
 
     private DeadManLink(OperationContext ctx, DeadManState state, ILogger logger)
     {
@@ -100,6 +105,42 @@ public sealed class DeadManLink : IDisposable
         var deadline = state.Deadline;
         return deadline == long.MaxValue ? DateTimeOffset.MaxValue
             : now + TimeSpan.FromSeconds((double)(deadline - ctx.Time.GetTimestamp()) / ctx.Time.TimestampFrequency);
+    }
+
+    /// <summary>Whether a switch has registered (its PID is in the state file) and answered within <see cref="Stale"/>:
+    /// only then may the commit lease confirm anything, for only then would the server be stopped at the lease's end if
+    /// this agent stopped.</summary>
+    public bool Registered => state.SwitchPid > 0 && Age(state.SwitchAlive) <= Stale;
+
+    /// <summary>
+    /// Whether the server has a switch to stop it (<see cref="Pgward.Failover.LocalStatus.Fenceable"/>): one is
+    /// registered, or none has been for less than a switch may take to start (10 s). Past that the node steps aside as
+    /// a primary and does not stand; said once in the agent's log, and again when a switch runs. For the failover loop only.
+    /// </summary>
+    public bool Fenceable()
+    {
+        if (Registered)
+        {
+            missingSince = null;
+            if (missingReported)
+            {
+                missingReported = false;
+                DeadManLog.Registered(logger, state.SwitchPid);
+            }
+            return true;
+        }
+        missingSince ??= ctx.Time.GetTimestamp();
+        var missing = Age(missingSince.Value);
+        if (missing < StartGrace)
+        {
+            return true;
+        }
+        if (!missingReported)
+        {
+            missingReported = true;
+            DeadManLog.Missing(logger, missing.TotalSeconds, ConfigFiles.Beside(ctx.Options.ConfigFile, "pgward-deadman.log"));
+        }
+        return false;
     }
 
     /// <summary>Whether the switch stopped the server and no agent has started it since: the agent starts it again,
@@ -205,21 +246,28 @@ public sealed class DeadManLink : IDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        // Cleared first: the new switch writes its own PID as soon as it runs, and until then none is registered (the
+        // commit lease closes at once, not when the dead one's stamp has aged).
+        state.SwitchPid = 0;
+        silentSince = null;
         try
         {
             OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
             started?.Dispose();
-            // Cleared first: the new switch writes its own PID as soon as it runs.
-            state.SwitchPid = 0;
-            silentSince = null;
             started = Process.Start(info);
             startedAt = ctx.Time.GetTimestamp();
+            lastSpawnError = null;
             DeadManLog.Spawned(logger, started?.Id ?? 0);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException
                                        or UnauthorizedAccessException)
         {
-            DeadManLog.SpawnFailed(logger, e.Message);
+            // Tried again every 200 ms: said once, not five times a second.
+            if (e.Message != lastSpawnError)
+            {
+                lastSpawnError = e.Message;
+                DeadManLog.SpawnFailed(logger, e.Message);
+            }
         }
     }
 

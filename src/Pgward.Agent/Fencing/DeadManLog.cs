@@ -26,6 +26,12 @@ internal static partial class DeadManLog
     [LoggerMessage(3212, LogLevel.Error, "dead-man switch could not be started: {Error}")]
     public static partial void SpawnFailed(ILogger logger, string error);
 
+    [LoggerMessage(3214, LogLevel.Error, "no dead-man switch has run for {Seconds:0} s: nothing would stop this server at its lease's end if the agent stopped, so it does not lead (a primary is fenced and hands over) nor stand; why the switch does not run is in {Log}")]
+    public static partial void Missing(ILogger logger, double seconds, string log);
+
+    [LoggerMessage(3215, LogLevel.Information, "dead-man switch (PID {Pid}) runs again: this node may lead and stand again")]
+    public static partial void Registered(ILogger logger, int pid);
+
     [LoggerMessage(3213, LogLevel.Warning, "dead-man switch stopped the server {AgoMs:0} ms ago, while this agent did not renew the lease")]
     public static partial void FoundFired(ILogger logger, double agoMs);
 }

@@ -109,4 +109,55 @@ public sealed class AgentGoneTests : PgIntegrationTest
         var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(20), Token);
         await run.AssertSafeAsync(primary, gone, "switch killed, then the agent", Token);
     }
+
+    [Fact]
+    public async Task Primary_whose_dead_man_switch_cannot_start_holds_commits_hands_over_and_leads_or_stands_again_once_one_runs()
+    {
+        await using var cluster = await FailoverCluster.StartAsync(Directory, nodes: 3, witness: true, Token);
+        int? first = null;
+        await cluster.WaitAsync(() => Task.FromResult((first = cluster.SwitchPid(1)) is not null), TimeSpan.FromSeconds(10),
+            "node 1's dead-man switch", Token);
+        await using var load = await WriteLoad.StartAsync(cluster.ClientConnectionString, TimeSpan.FromMilliseconds(10), Token);
+        await load.WaitForAcknowledgedAsync(50, Token);
+
+        // A switch that cannot start: its log's path is a directory (as a log the agent's user may not write would be).
+        var switchLog = Path.Combine(Path.GetDirectoryName(cluster.Config(1))!, "pgward-deadman.log");
+        File.Delete(switchLog);
+        System.IO.Directory.CreateDirectory(switchLog);
+        AgentProcesses.Signal([first!.Value], "KILL");
+
+        // The commit lease closes with the switch gone: a commit on node 1 that waits for it is not acknowledged.
+        await Task.Delay(TimeSpan.FromMilliseconds(600), TimeProvider.System, Token);
+        var held = CommitDirectlyAsync(cluster.Sandbox.ConnectionString(1));
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
+        Assert.False(held.IsCompletedSuccessfully, "a commit was acknowledged while node 1 had no dead-man switch");
+
+        // Past the switch's start grace (10 s) node 1 steps aside: fenced, and a standby is elected at once.
+        var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(30), Token);
+        var outcome = await held.ContinueWith(t => t.Status, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30), Token);
+        Assert.NotEqual(TaskStatus.RanToCompletion, outcome);
+        await load.WaitForAcknowledgedAsync(load.Acknowledged + 50, Token);
+        var result = await load.StopAsync();
+        var lost = result.Acknowledged.Except(await RowsAsync(cluster, primary)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged rows lost\n{cluster.Agents.Logs()}");
+        var log = await File.ReadAllTextAsync(cluster.Agents.LogFile(1), Token);
+        Assert.Contains("no dead-man switch has run for", log, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(log, "dead-man switch could not be started"));
+
+        // The switch can start again: node 1, superseded, rejoins the new primary with a switch of its own.
+        System.IO.Directory.Delete(switchLog);
+        await cluster.WaitForStandbyAsync(1, primary, TimeSpan.FromSeconds(60), Token);
+        await cluster.WaitAsync(async () => cluster.SwitchPid(1) is not null
+                && (await File.ReadAllTextAsync(cluster.Agents.LogFile(1), Token)).Contains("runs again", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "a dead-man switch on node 1 again, and its agent saying so", Token);
+    }
+
+    private static async Task CommitDirectlyAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SET synchronous_commit = on; CREATE TABLE IF NOT EXISTS switch_held (x int); INSERT INTO switch_held VALUES (1)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
 }

@@ -159,6 +159,55 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Primary_without_a_dead_man_switch_is_fenced_hands_over_once_and_unfences_only_on_acknowledgements_after_that()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        var heartbeatAt = time.GetUtcNow();
+        node.Tick(heartbeatAt, Primary);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, heartbeatAt), time.GetUtcNow());
+        Assert.Contains(new Unfence(1), node.Tick(time.GetUtcNow(), Primary));
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        var aside = node.Tick(time.GetUtcNow(), Primary with { Fenceable = false });
+        Assert.Contains("no dead-man switch", Assert.Single(aside.OfType<Fence>()).Reason, StringComparison.Ordinal);
+        Assert.Equal(2, aside.OfType<Send>().Count(send => send.Message is LeaseRelease { ElectNow: true }));
+        Assert.Equal(DateTimeOffset.MinValue, node.CommitsAllowedUntil);
+        Assert.True(node.Status.Fenced);
+
+        // Neither a heartbeat nor a second release while it stays without one.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Empty(node.Tick(time.GetUtcNow(), Primary with { Fenceable = false }));
+
+        // Its switch runs again: heartbeats resume, but a late acknowledgement of one sent before the release counts
+        // for nothing (that voter may have voted since); one sent after it lifts the fence.
+        var resumed = node.Tick(time.GetUtcNow(), Primary);
+        Assert.Contains(resumed, a => a is Send { Message: Heartbeat });
+        var resumedAt = time.GetUtcNow();
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, heartbeatAt), time.GetUtcNow());
+        Assert.DoesNotContain(node.Tick(time.GetUtcNow(), Primary), a => a is Unfence);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, resumedAt), time.GetUtcNow());
+        Assert.Contains(new Unfence(1), node.Tick(time.GetUtcNow(), Primary));
+    }
+
+    [Fact]
+    public void Standby_without_a_dead_man_switch_neither_stands_nor_accepts_an_operators_promotion()
+    {
+        var node = NewNode(2, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(10));
+        var unfenceable = Standby with { Fenceable = false };
+        var actions = node.Tick(time.GetUtcNow(), unfenceable);
+        Assert.DoesNotContain(actions, a => a is Send { Message: VoteRequest });
+        Assert.Contains("no dead-man switch", Assert.Single(actions.OfType<Refused>()).Reason, StringComparison.Ordinal);
+        Assert.Contains("no dead-man switch", Assert.Single(node.RequestPromotion(time.GetUtcNow()).OfType<Refused>()).Reason,
+            StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Contains(node.Tick(time.GetUtcNow(), Standby), a => a is Send { Message: VoteRequest { PreVote: true } });
+    }
+
+    [Fact]
     public void Commit_lease_ends_a_fence_timeout_after_the_majority_th_newest_acknowledged_heartbeat_not_at_the_next_tick()
     {
         var node = NewNode(1, StoreAt(1, 1));
