@@ -28,12 +28,38 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
     /// result carries the last lines the server logged (<see cref="PgCtlResult.ServerLog"/>), since pg_ctl itself only
     /// says "Examine the log output."
     /// </summary>
+    /// <remarks>pg_ctl looks every 100 ms, and a standby that stopped cleanly is ready sooner than that: a switchover
+    /// waited most of 100 ms for it. So <c>postmaster.pid</c> is also looked at here, every <see cref="StopPoll"/>, on
+    /// pg_ctl's terms (<see cref="PostmasterPid.ReadyRunningPid"/>); the first to see the server ready answers. pg_ctl still
+    /// starts the server and tells a postmaster that failed (it knows its PID); once the server is seen ready, it ends by
+    /// itself at its next look, no longer tied to <paramref name="cancellationToken"/> (a cancelled wait kills its whole
+    /// process tree, which holds the postmaster until pg_ctl exits).</remarks>
     public async Task<PgCtlResult> StartAsync(string dataDirectory, string logFile, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
+        var clock = time ?? TimeProvider.System;
         var logged = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
-        var result = await RunAsync("pg_ctl start", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"],
-            timeout + Slack, cancellationToken).ConfigureAwait(false);
+        var launched = clock.GetUtcNow();
+        // A server that already ran is pg_ctl's to refuse ("another server might be running"), not ready for this start.
+        var running = PostmasterPid.RunningPid(dataDirectory);
+        string[] arguments = ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"];
+        var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = RunAsync("pg_ctl start", "pg_ctl", arguments, timeout + Slack, waiting.Token);
+        while (!run.IsCompleted && !cancellationToken.IsCancellationRequested)
+        {
+            if (PostmasterPid.ReadyRunningPid(dataDirectory, launched) is { } ready && ready != running)
+            {
+                // Unlinked, then left to end by itself (and be disposed with it).
+                _ = run.ContinueWith(_ => waiting.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                return new PgCtlResult("pg_ctl start", new ProcessResult(0, "server started\n", "", TimedOut: false)
+                {
+                    CommandLine = string.Join(' ', [binaries.Tool("pg_ctl"), .. arguments]),
+                });
+            }
+            await Task.WhenAny(run, Task.Delay(StopPoll, clock, cancellationToken)).ConfigureAwait(false);
+        }
+        waiting.Dispose();
+        var result = await run.ConfigureAwait(false);
         return result.Succeeded ? result : result with { ServerLog = ServerLogTail.Read(dataDirectory, logFile, logged) };
     }
 

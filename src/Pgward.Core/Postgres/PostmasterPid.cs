@@ -21,6 +21,41 @@ public static class PostmasterPid
     /// <summary>The PID of a live postmaster serving <paramref name="dataDirectory"/>, or null when none runs.</summary>
     public static int? RunningPid(string dataDirectory) => Read(dataDirectory) is { } pid && ProcessAlive(pid) ? pid : null;
 
+    /// <summary>
+    /// Whether <c>DATADIR/postmaster.pid</c> says, as pg_ctl's wait for a start reads it, that a postmaster started no
+    /// earlier than 2 s before <paramref name="launched"/> (pg_ctl's margin: a file a crashed server left does not count)
+    /// accepts connections: its status line (the 8th) is <c>ready</c>, or <c>standby</c> for a hot standby, and its
+    /// process lives. Its PID then; else null.
+    /// </summary>
+    public static int? ReadyRunningPid(string dataDirectory, DateTimeOffset launched)
+    {
+        string contents;
+        try
+        {
+            contents = File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return ReadyPid(contents, launched) is { } pid && ProcessAlive(pid) ? pid : null;
+    }
+
+    /// <summary>The PID in postmaster.pid's <paramref name="contents"/> when its status is <c>ready</c> or <c>standby</c>
+    /// and its start time is no earlier than 2 s before <paramref name="launched"/>; else null (a file being written
+    /// counts as not ready).</summary>
+    public static int? ReadyPid(string contents, DateTimeOffset launched)
+    {
+        var lines = contents.Split('\n');
+        if (lines.Length < 8 || lines[7].Trim() is not ("ready" or "standby")
+            || !long.TryParse(lines[2].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var started)
+            || started < launched.ToUnixTimeSeconds() - 2)
+        {
+            return null;
+        }
+        return Parse(contents);
+    }
+
     /// <summary>PID from the contents of postmaster.pid. A negative value (a single-user backend) counts too.</summary>
     public static int? Parse(string contents)
     {

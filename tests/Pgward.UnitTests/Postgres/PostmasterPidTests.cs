@@ -13,6 +13,24 @@ public sealed class PostmasterPidTests
         Assert.Equal(4242, PostmasterPid.Parse(contents));
     }
 
+    [Theory]
+    [InlineData("ready   ", 0, 4242)]
+    [InlineData("standby ", 0, 4242)]
+    [InlineData("starting", 0, null)]
+    [InlineData("stopping", 0, null)]
+    [InlineData("ready   ", 3, null)] // started more than 2 s before the launch: a file an earlier server left
+    [InlineData("ready   ", 2, 4242)]
+    public void ReadyPid_reads_the_status_line_and_the_start_time_as_pg_ctl_does(string status, int launchedSecondsLater, int? expected)
+    {
+        var contents = $"4242\n/data\n1764090000\n5433\n/tmp\n127.0.0.1\n  5433001  32768\n{status}\n";
+        var launched = DateTimeOffset.FromUnixTimeSeconds(1764090000 + launchedSecondsLater);
+        Assert.Equal(expected, PostmasterPid.ReadyPid(contents, launched));
+    }
+
+    [Fact]
+    public void ReadyPid_is_null_for_a_file_still_being_written() =>
+        Assert.Null(PostmasterPid.ReadyPid("4242\n/data\n1764090000\n5433\n", DateTimeOffset.FromUnixTimeSeconds(1764090000)));
+
     [Fact]
     public void Parse_takes_the_absolute_value_of_a_single_user_backend_pid() =>
         Assert.Equal(4242, PostmasterPid.Parse("-4242\n/data\n"));
