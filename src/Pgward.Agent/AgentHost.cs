@@ -57,7 +57,7 @@ public static class AgentHost
         var logger = loggers.CreateLogger(LogSubsystems.Agent);
         var monitorLogger = loggers.CreateLogger(LogSubsystems.Monitor);
         var controlLogger = loggers.CreateLogger(LogSubsystems.Control);
-        await using var localProbe = new LocalProbe(options, ctx.Db);
+        await using var localProbe = new LocalProbe(options, ctx.Db, monitorLogger);
         using var probes = new ProbeCache(localProbe.ReadAsync, ctx.Time, monitorLogger);
         using var control = new LocalNodeControl(ctx, controlLogger);
         using var agents = new AgentClient(options, ctx.Time);

@@ -65,6 +65,6 @@ internal static partial class FailoverLog
     [LoggerMessage(3145, LogLevel.Information, "handover done: node {Primary} is the primary of term {Term}; this node stays stopped until its agent runs again")]
     public static partial void HandedOver(ILogger logger, int? primary, long term);
 
-    [LoggerMessage(3146, LogLevel.Warning, "failover probe: the local server's socket {Socket} refused this agent ({Problem}); looking at the server over the conninfo instead, which costs the idle agent more CPU (pg_hba.conf needs a \"local\" line for this user and database)")]
-    public static partial void ProbeOverTcp(ILogger logger, string socket, string problem);
+    [LoggerMessage(3146, LogLevel.Warning, "{Probe} probe: the local server's socket {Socket} refused this agent ({Problem}); looking at the server over the conninfo instead, which costs the idle agent more CPU (pg_hba.conf needs a \"local\" line for this user and database)")]
+    public static partial void ProbeOverTcp(ILogger logger, string probe, string socket, string problem);
 }

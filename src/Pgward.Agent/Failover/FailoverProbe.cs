@@ -8,9 +8,8 @@ namespace Pgward.Agent.Failover;
 /// <summary>
 /// Reads <see cref="LocalObservation"/> on one kept-open connection with a 1 s connect and statement timeout, so
 /// the failover loop can look at its server every tick and a frozen server cannot hold it up for long.
-/// The connection goes through the server's Unix-domain socket (<see cref="PostmasterSocket"/>), as the commit lease's
-/// does, else through the conninfo: ten looks a second over TCP with TLS spent an idle agent's CPU on encrypting and
-/// decrypting records (BENCHMARKS.md, issue 17).
+/// The connection goes through the server's Unix-domain socket, as the commit lease's does, else through the conninfo
+/// (<see cref="LocalServerConnector"/>).
 /// </summary>
 public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard guard, ILogger logger) : IAsyncDisposable
 {
@@ -27,16 +26,14 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                           FROM pg_stat_replication WHERE flush_lsn IS NOT NULL) END
         """;
 
-    private readonly string shortConninfo = Shorten(conninfo);
+    private readonly LocalServerConnector connector = new(db, guard.DataDirectory, Shorten(conninfo),
+        (socket, problem) => FailoverLog.ProbeOverTcp(logger, "failover", socket, problem));
     private NpgsqlConnection? connection;
     // Prepared once on its connection (the server parses and plans it once, and each look sends only Bind and Execute):
     // the agent runs it every tick, ten times a second (BENCHMARKS.md, issue 17).
     private NpgsqlCommand? command;
     // The postmaster's PID, read on the first writable look of each connection (see ReadAsync); null until then.
     private int? postmasterPid;
-    // The socket refused this agent (pg_hba.conf, a password): only the conninfo is tried from then on.
-    private bool socketRefused;
-    private string? lastFallback;
 
     public async Task<LocalObservation> ReadAsync(CancellationToken ct)
     {
@@ -44,7 +41,7 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
         {
             if (connection is null)
             {
-                var attempt = await ConnectAsync(ct);
+                var attempt = await connector.OpenAsync(ct);
                 if (attempt.Connection is null)
                 {
                     return LocalObservation.Down(attempt.Error);
@@ -94,42 +91,6 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
     }
 
     public ValueTask DisposeAsync() => DropAsync();
-
-    /// <summary>
-    /// Opens the probe's connection through the socket in <c>postmaster.pid</c>, else through the conninfo. The agent
-    /// runs on its server's host (its dead-man switch signals the postmaster), so the socket is the same server. A
-    /// socket that timed out is a server that does not answer: reported down at once, as TCP would after its own
-    /// timeout. Any other failure tries the conninfo at once; a refusal (no <c>local</c> line for this user in
-    /// pg_hba.conf, no password for it) is for good, with one warning, the rest (a server starting or stopping) is
-    /// tried again on the next connection.
-    /// </summary>
-    private async Task<ConnectResult> ConnectAsync(CancellationToken ct)
-    {
-        if (socketRefused || PostmasterSocket.Read(guard.DataDirectory) is not { } socket)
-        {
-            return await db.TryOpenAsync(shortConninfo, ct);
-        }
-        try
-        {
-            return ConnectResult.Ok(await db.OpenAsync(socket.ConninfoThrough(shortConninfo), ct));
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is NpgsqlException or TimeoutException or FormatException or ArgumentException)
-        {
-            if (e is TimeoutException or NpgsqlException { InnerException: TimeoutException })
-            {
-                return ConnectResult.Failed(ConnectFailureKind.Unreachable, e.Message);
-            }
-            socketRefused = e is PostgresException { SqlState: var state } && state.StartsWith("28", StringComparison.Ordinal)
-                            || e is FormatException or ArgumentException;
-            var problem = e is PostgresException p ? p.MessageText : e.Message;
-            if (socketRefused && socket.FilePath + problem != lastFallback)
-            {
-                lastFallback = socket.FilePath + problem;
-                FailoverLog.ProbeOverTcp(logger, socket.FilePath, problem);
-            }
-            return await db.TryOpenAsync(shortConninfo, ct);
-        }
-    }
 
     private async ValueTask DropAsync()
     {

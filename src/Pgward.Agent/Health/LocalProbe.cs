@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Core.Config;
 using Pgward.Core.Postgres;
@@ -10,10 +11,12 @@ namespace Pgward.Agent.Health;
 /// client reading from the standby misses. The upstream is the node the metadata names (the standby's replicated
 /// copy of <c>pgward.nodes</c>); when it cannot be reached, receive − replay is used instead (<see cref="LagSource.Receive"/>).
 /// Both connections are kept open between probes (the monitor probes every second, and a new session costs a TLS
-/// handshake and a scram exchange on each side); one that fails is dropped, and the local one is opened afresh at once,
+/// handshake and a scram exchange on each side); the local one goes through the server's Unix-domain socket, without
+/// TLS, when pg_hba.conf lets it (<see cref="LocalServerConnector"/>). One that fails is dropped, and the local one is opened afresh at once,
 /// so a server that restarted since is not reported down. Not for concurrent use: <see cref="ProbeCache"/> serializes.
 /// </summary>
-public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisposable
+/// <param name="logger">Told once when the server's socket refuses the agent (the probe then connects over the conninfo).</param>
+public sealed class LocalProbe(NodeOptions options, DbConnector db, ILogger? logger = null) : IAsyncDisposable
 {
     /// <summary>How long a probe waits to connect: HAProxy checks every few seconds and must not queue behind a dead server.</summary>
     public const int ConnectTimeoutSeconds = 2;
@@ -35,7 +38,8 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
     private const string UpstreamSql =
         "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END)::text";
 
-    private readonly string conninfo = Shorten(options.Conninfo);
+    private readonly LocalServerConnector connector = new(db, options.DataDirectory, Shorten(options.Conninfo),
+        logger is null ? null : (socket, problem) => Failover.FailoverLog.ProbeOverTcp(logger, "monitor", socket, problem));
     private NpgsqlConnection? local;
     private NpgsqlConnection? upstream;
     private string? upstreamConninfo;
@@ -47,7 +51,7 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db) : IAsyncDisp
         {
             return state;
         }
-        var attempt = await db.TryOpenAsync(conninfo, ct);
+        var attempt = await connector.OpenAsync(ct);
         if (attempt.Connection is not { } connection)
         {
             return ServerState.Stopped with { Error = attempt.Error };

@@ -7,10 +7,11 @@ using Xunit;
 namespace Pgward.IntegrationTests.Failover;
 
 /// <summary>The failover probe looks at its server through the server's Unix-domain socket, and over the conninfo when
-/// pg_hba.conf has no <c>local</c> line for it (issue 17).</summary>
+/// pg_hba.conf has no <c>local</c> line for it (issue 17); so does the monitor's once-a-second probe.</summary>
 public sealed class FailoverProbeTests : PgIntegrationTest
 {
     private const string CountProbes = "select count(*) from pg_stat_activity where application_name = 'pgward failover' and client_addr is ";
+    private const string CountMonitors = "select count(*) from pg_stat_activity where application_name = 'pgward agent' and client_addr is ";
 
     [Fact]
     public async Task Probe_looks_through_the_socket_and_over_the_conninfo_when_pg_hba_has_no_local_line()
@@ -28,6 +29,14 @@ public sealed class FailoverProbeTests : PgIntegrationTest
             Assert.Equal(1, await server.QueryScalarAsync<long>(CountProbes + "null", Token));
             Assert.Equal(0, await server.QueryScalarAsync<long>(CountProbes + "not null", Token));
         }
+        // The monitor's query names pgward.nodes (a registered node's): a table of the columns it reads.
+        await server.ExecuteAsync("create schema pgward; create table pgward.nodes (node_id int, upstream_node_id int, conninfo text, type text)", Token);
+        var node = new Pgward.Core.Config.NodeOptions { NodeId = 1, Conninfo = server.Conninfo, DataDirectory = server.DataDirectory };
+        await using (var monitor = new Pgward.Agent.Health.LocalProbe(node, db, logger))
+        {
+            Assert.True((await monitor.ReadAsync(Token)).Running);
+            Assert.Equal(1, await server.QueryScalarAsync<long>(CountMonitors + "null", Token));
+        }
         Assert.Empty(logger.Lines);
 
         await File.WriteAllTextAsync(Path.Combine(server.DataDirectory, "pg_hba.conf"),
@@ -44,8 +53,17 @@ public sealed class FailoverProbeTests : PgIntegrationTest
             Assert.True((await probe.ReadAsync(Token)).Writable);
         }
         var warning = Assert.Single(logger.Lines);
+        Assert.Contains("failover probe: ", warning, StringComparison.Ordinal);
         Assert.Contains("refused this agent", warning, StringComparison.Ordinal);
         Assert.Contains(".s.PGSQL.", warning, StringComparison.Ordinal);
+        await using (var monitor = new Pgward.Agent.Health.LocalProbe(node, db, logger))
+        {
+            Assert.True((await monitor.ReadAsync(Token)).Running);
+            Assert.True((await monitor.ReadAsync(Token)).Running);
+            Assert.Equal(1, await server.QueryScalarAsync<long>(CountMonitors + "not null", Token));
+        }
+        Assert.Equal(2, logger.Lines.Count);
+        Assert.Contains("monitor probe: ", logger.Lines[1], StringComparison.Ordinal);
     }
 
     private sealed class ListLogger : ILogger
