@@ -170,7 +170,9 @@ public sealed partial class FailoverNode
     {
         FenceOnce($"node {self.Id} has no dead-man switch running: if its agent stopped, nothing would stop its server "
             + "when the lease lapsed (see pgward-deadman.log beside pgward.conf)", actions);
+        // Nothing but acknowledgements sent after the release lifts the fence: not a start's grace, not "unguarded".
         unguarded = false;
+        graceUntil = DateTimeOffset.MinValue;
         if (unfenceableReleased)
         {
             return;

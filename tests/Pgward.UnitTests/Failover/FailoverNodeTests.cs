@@ -192,6 +192,21 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Primary_whose_switch_runs_again_within_its_start_grace_still_waits_for_an_acknowledgement_after_the_release()
+    {
+        var node = NewNode(1, StoreAt(1, 1));
+        node.AssumeWritable(time.GetUtcNow());
+        node.Tick(time.GetUtcNow(), Primary);
+        Assert.False(node.Status.Fenced);
+
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Contains(node.Tick(time.GetUtcNow(), Primary with { Fenceable = false }), a => a is Fence);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.DoesNotContain(node.Tick(time.GetUtcNow(), Primary), a => a is Unfence);
+        Assert.Equal(DateTimeOffset.MinValue, node.CommitsAllowedUntil);
+    }
+
+    [Fact]
     public void Standby_without_a_dead_man_switch_neither_stands_nor_accepts_an_operators_promotion()
     {
         var node = NewNode(2, StoreAt(1, 1));
