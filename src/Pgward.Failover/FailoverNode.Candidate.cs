@@ -55,7 +55,7 @@ public sealed partial class FailoverNode
         if (!local.Fenceable)
         {
             // Promoted, it would be a primary that nothing stops if its agent stopped: it would be fenced at once.
-            Report($"node {self.Id} cannot stand: no dead-man switch runs on its host (see pgward-deadman.log beside pgward.conf)", actions);
+            Report($"node {self.Id} cannot stand: no dead-man switch runs on its host ({SwitchLogHint})", actions);
             return;
         }
 
@@ -93,7 +93,7 @@ public sealed partial class FailoverNode
         }
         else if (!local.Fenceable)
         {
-            actions.Add(new Refused($"node {self.Id} cannot be promoted: no dead-man switch runs on its host (see pgward-deadman.log beside pgward.conf)"));
+            actions.Add(new Refused($"node {self.Id} cannot be promoted: no dead-man switch runs on its host ({SwitchLogHint})"));
         }
         else if (election is not null || manualPending)
         {

@@ -16,6 +16,9 @@ public sealed partial class FailoverNode
     // Writable with no lease behind it until a majority first acknowledges it (AssumeUnguarded).
     private bool unguarded;
 
+    /// <summary>Where an operator learns why a node has no dead-man switch (<see cref="LocalStatus.Fenceable"/>).</summary>
+    private const string SwitchLogHint = "see pgward-deadman.log beside pgward.conf";
+
     // Set while the leader has no dead-man switch (LocalStatus.Fenceable false): its lease was given up once.
     private bool unfenceableReleased;
 
@@ -93,10 +96,7 @@ public sealed partial class FailoverNode
         {
             released = true;
             fenced = true;
-            lease.Release(now);
-            leaseUntil = now;
-            var release = new LeaseRelease(term, self.Id, now, electNow);
-            actions.AddRange(Others.Select(id => new Send(id, release)));
+            GiveUpLease(term, now, electNow, actions);
         }
 
         return actions;
@@ -169,7 +169,7 @@ public sealed partial class FailoverNode
     private void StepAsideUnfenceable(long term, DateTimeOffset now, List<FailoverAction> actions)
     {
         FenceOnce($"node {self.Id} has no dead-man switch running: if its agent stopped, nothing would stop its server "
-            + "when the lease lapsed (see pgward-deadman.log beside pgward.conf)", actions);
+            + $"when the lease lapsed ({SwitchLogHint})", actions);
         // Nothing but acknowledgements sent after the release lifts the fence: not a start's grace, not "unguarded".
         unguarded = false;
         graceUntil = DateTimeOffset.MinValue;
@@ -178,10 +178,17 @@ public sealed partial class FailoverNode
             return;
         }
         unfenceableReleased = true;
-        lease.Release(now);
         lastHeartbeatSent = DateTimeOffset.MinValue; // the first tick with a switch again sends at once
+        GiveUpLease(term, now, electNow: true, actions);
+    }
+
+    /// <summary>Tells every voter that this primary's lease ends now, and counts no acknowledgement of what it sent
+    /// before.</summary>
+    private void GiveUpLease(long term, DateTimeOffset now, bool electNow, List<FailoverAction> actions)
+    {
+        lease.Release(now);
         leaseUntil = now;
-        var release = new LeaseRelease(term, self.Id, now, ElectNow: true);
+        var release = new LeaseRelease(term, self.Id, now, electNow);
         actions.AddRange(Others.Select(id => new Send(id, release)));
     }
 

@@ -6,11 +6,14 @@ namespace Pgward.Core.Postgres;
 public static class PostmasterPid
 {
     /// <summary>PID from <c>DATADIR/postmaster.pid</c>, or null when the file is missing or unreadable.</summary>
-    public static int? Read(string dataDirectory)
+    public static int? Read(string dataDirectory) => Contents(dataDirectory) is { } contents ? Parse(contents) : null;
+
+    /// <summary>The text of <c>DATADIR/postmaster.pid</c>, or null when it is missing or unreadable.</summary>
+    private static string? Contents(string dataDirectory)
     {
         try
         {
-            return Parse(File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid")));
+            return File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -27,19 +30,8 @@ public static class PostmasterPid
     /// accepts connections: its status line (the 8th) is <c>ready</c>, or <c>standby</c> for a hot standby, and its
     /// process lives. Its PID then; else null.
     /// </summary>
-    public static int? ReadyRunningPid(string dataDirectory, DateTimeOffset launched)
-    {
-        string contents;
-        try
-        {
-            contents = File.ReadAllText(Path.Combine(dataDirectory, "postmaster.pid"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        return ReadyPid(contents, launched) is { } pid && ProcessAlive(pid) ? pid : null;
-    }
+    public static int? ReadyRunningPid(string dataDirectory, DateTimeOffset launched) =>
+        Contents(dataDirectory) is { } contents && ReadyPid(contents, launched) is { } pid && ProcessAlive(pid) ? pid : null;
 
     /// <summary>The PID in postmaster.pid's <paramref name="contents"/> when its status is <c>ready</c> or <c>standby</c>
     /// and its start time is no earlier than 2 s before <paramref name="launched"/>; else null (a file being written

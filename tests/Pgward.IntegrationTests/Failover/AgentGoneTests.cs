@@ -126,8 +126,10 @@ public sealed class AgentGoneTests : PgIntegrationTest
         System.IO.Directory.CreateDirectory(switchLog);
         AgentProcesses.Signal([first!.Value], "KILL");
 
-        // The commit lease closes with the switch gone: a commit on node 1 that waits for it is not acknowledged.
-        await Task.Delay(TimeSpan.FromMilliseconds(600), TimeProvider.System, Token);
+        // The commit lease closes with the switch gone (node 1 reports itself fenced): a commit on node 1 that waits
+        // for it is not acknowledged.
+        await cluster.WaitAsync(async () => (await cluster.ReportAsync(1, Token))?.Fenced == true, TimeSpan.FromSeconds(5),
+            "node 1's commit lease closing without a dead-man switch", Token);
         var held = CommitDirectlyAsync(cluster.Sandbox.ConnectionString(1));
         await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, Token);
         Assert.False(held.IsCompletedSuccessfully, "a commit was acknowledged while node 1 had no dead-man switch");
