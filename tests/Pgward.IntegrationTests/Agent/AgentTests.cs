@@ -32,6 +32,9 @@ public sealed class AgentTests : PgIntegrationTest
             var standby = AgentUrl(sandbox, 2);
             await WaitForAgentAsync(client, primary, runs[0]);
             await WaitForAgentAsync(client, standby, runs[1]);
+            // The primary takes commits (and /primary answers 200) once its dead-man switch has registered: a JIT start
+            // of the switch on a loaded host may take seconds after the agent answers.
+            await Sql.WaitUntilAsync(async () => await StatusAsync(client, primary, "primary") == 200, Token);
 
             Assert.Equal(200, await StatusAsync(client, primary, "primary"));
             Assert.Equal(503, await StatusAsync(client, standby, "primary"));
