@@ -1,6 +1,7 @@
 using System.Buffers;
 using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
+using Pgward.Cluster.Backups;
 
 namespace Pgward.Agent.Backups;
 
@@ -52,7 +53,7 @@ public static class FileSender
                 }
                 var parentMap = ParentMapOf(item);
                 var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, algorithm, ct);
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, PageMask.Applies(item.Path), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -97,12 +98,13 @@ public static class FileSender
     /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, and each block for its <see cref="BlockMap"/>), while the session's
     /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
     /// pieces in order. Without <paramref name="parentMap"/> they make the file's lz4 frame; with it, only the blocks
-    /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records.</summary>
+    /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records. <paramref name="masked"/>:
+    /// the map hashes table pages masked (<see cref="PageMask"/>; a relation's main fork).</summary>
     private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
-        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, string algorithm, CancellationToken ct)
+        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, bool masked, string algorithm, CancellationToken ct)
     {
         using var hash = new FileChecksum(algorithm);
-        var map = new BlockMapBuilder();
+        var map = new BlockMapBuilder(masked);
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
         try

@@ -1,17 +1,22 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Pgward.Cluster.Backups;
 
 namespace Pgward.Backup.Files;
 
 /// <summary>
 /// The checksum of every <see cref="BlockSize"/> block of one stored file, as the agent read it: what the next
 /// incremental compares the file's blocks with to send only those that changed (<see cref="BlockPatch"/>). Stored beside
-/// the file as <c>&lt;name&gt;.blocks</c> (<see cref="StoredFiles"/>): the magic <c>PGWBMAP1</c>, the file's length
-/// (i64), then one XxHash3 (64 bits) per block, all little-endian. The last block may be short. Pure.
+/// the file as <c>&lt;name&gt;.blocks</c> (<see cref="StoredFiles"/>): the magic <c>PGWBMAP1</c> (hashes of the blocks as
+/// they are) or <c>PGWBMAP2</c> (of a relation's main fork: table pages hashed masked, <see cref="PageMask"/>), the
+/// file's length (i64), then one XxHash3 (64 bits) per block, all little-endian. The last block may be short. A map of
+/// either kind is compared with blocks hashed the other way soundly: a masked hash equals a plain one only when masking
+/// changed nothing. Pure.
 /// </summary>
 /// <param name="Length">The file's length in bytes when it was read.</param>
 /// <param name="Hashes">One per block: <c>ceil(Length / BlockSize)</c>.</param>
-public sealed record BlockMap(long Length, ulong[] Hashes)
+/// <param name="Masked">Whether table pages were hashed masked (<c>PGWBMAP2</c>).</param>
+public sealed record BlockMap(long Length, ulong[] Hashes, bool Masked = false)
 {
     /// <summary>PostgreSQL's page size: a page written by the server is one block.</summary>
     public const int BlockSize = 8192;
@@ -22,9 +27,15 @@ public sealed record BlockMap(long Length, ulong[] Hashes)
 
     private static ReadOnlySpan<byte> Magic => "PGWBMAP1"u8;
 
+    private static ReadOnlySpan<byte> MaskedMagic => "PGWBMAP2"u8;
+
     public int Count => Hashes.Length;
 
     public static ulong Hash(ReadOnlySpan<byte> block) => XxHash3.HashToUInt64(block);
+
+    /// <summary>A block's hash for a map of <paramref name="masked"/> kind; <paramref name="scratch"/> holds a masked copy.</summary>
+    public static ulong Hash(ReadOnlySpan<byte> block, bool masked, Span<byte> scratch) =>
+        masked ? PageMask.Hash(block, scratch) : XxHash3.HashToUInt64(block);
 
     public static int BlocksOf(long length) => checked((int)((length + BlockSize - 1) / BlockSize));
 
@@ -56,7 +67,7 @@ public sealed record BlockMap(long Length, ulong[] Hashes)
     public byte[] ToBytes()
     {
         var bytes = new byte[Magic.Length + 8 + 8 * Hashes.Length];
-        Magic.CopyTo(bytes);
+        (Masked ? MaskedMagic : Magic).CopyTo(bytes);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(Magic.Length), Length);
         for (var i = 0; i < Hashes.Length; i++)
         {
@@ -68,9 +79,10 @@ public sealed record BlockMap(long Length, ulong[] Hashes)
     /// <summary>Reads a map; throws <see cref="InvalidDataException"/> when it is not one.</summary>
     public static BlockMap Parse(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < Magic.Length + 8 || !bytes[..Magic.Length].SequenceEqual(Magic))
+        var masked = bytes.Length >= MaskedMagic.Length && bytes[..MaskedMagic.Length].SequenceEqual(MaskedMagic);
+        if (bytes.Length < Magic.Length + 8 || !(masked || bytes[..Magic.Length].SequenceEqual(Magic)))
         {
-            throw new InvalidDataException("not a block map (no PGWBMAP1 header)");
+            throw new InvalidDataException("not a block map (no PGWBMAP1 or PGWBMAP2 header)");
         }
         var length = BinaryPrimitives.ReadInt64LittleEndian(bytes[Magic.Length..]);
         var body = bytes[(Magic.Length + 8)..];
@@ -83,6 +95,6 @@ public sealed record BlockMap(long Length, ulong[] Hashes)
         {
             hashes[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(8 * i)..]);
         }
-        return new BlockMap(length, hashes);
+        return new BlockMap(length, hashes, masked);
     }
 }

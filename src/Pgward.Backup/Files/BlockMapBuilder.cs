@@ -2,9 +2,11 @@ namespace Pgward.Backup.Files;
 
 /// <summary>Builds a <see cref="BlockMap"/> from a file's bytes as they are read, in pieces that are whole blocks
 /// (only the last may end in a short block). Not thread-safe: one reader appends.</summary>
-public sealed class BlockMapBuilder
+/// <param name="masked">Hash table pages masked (<see cref="Pgward.Cluster.Backups.PageMask"/>): for a relation's main fork.</param>
+public sealed class BlockMapBuilder(bool masked = false)
 {
     private readonly List<ulong> hashes = [];
+    private readonly byte[]? scratch = masked ? new byte[BlockMap.BlockSize] : null;
     private long length;
     private bool ended;
 
@@ -21,7 +23,7 @@ public sealed class BlockMapBuilder
         for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
         {
             var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
-            hashes.Add(BlockMap.Hash(block));
+            hashes.Add(BlockMap.Hash(block, masked, scratch));
             ended |= block.Length < BlockMap.BlockSize;
         }
         length += piece.Length;
@@ -29,5 +31,5 @@ public sealed class BlockMapBuilder
 
     public ulong this[int index] => hashes[index];
 
-    public BlockMap Build() => new(length, [.. hashes]);
+    public BlockMap Build() => new(length, [.. hashes], masked);
 }

@@ -110,7 +110,7 @@ public static partial class RestoreRoutes
         {
             BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(8 * i), map.Hashes[i]);
         }
-        return new RestoreBlockMap(path, map.Length, BlockMap.BlockSize, PageDelta.Algorithm, hashes);
+        return new RestoreBlockMap(path, map.Length, BlockMap.BlockSize, map.Masked ? PageDelta.MaskedAlgorithm : PageDelta.Algorithm, hashes);
     }
 
     /// <summary>The one place that picks a backup's reader: <see cref="BackupContent"/> knows the formats.</summary>

@@ -9,10 +9,11 @@ namespace Pgward.Cluster.Backups;
 /// <summary>
 /// Pulls a backup from a backup server's endpoint into a stopped data directory on this host (<c>backup recover
 /// --node</c> through the node's agent, <c>standby clone --from-backup</c> from the CLI): the manifest first; then, with
-/// delta, every local file of the backup's size is compared: a file of a files backup that has a block map (1 MiB and
-/// more) page by page against the map's hashes (<see cref="PageDelta"/>), any other whole by the manifest's checksum
-/// (the algorithm it names: CRC32C or SHA-256); then one request for the entries that are missing or differ, and the
-/// pages that differ. What the backup has not is removed. The answer (<see cref="BlockRuns"/>: lz4 blocks) is decoded
+/// delta, the local files are compared: a file of a files backup that has a block map (1 MiB and more) page by page
+/// against the map's hashes (<see cref="PageDelta"/>), also when its length changed since (it is then cut or extended to
+/// the backup's length, and the pages past its old end fetched); any other of the backup's size whole by the manifest's
+/// checksum (the algorithm it names: CRC32C or SHA-256); then one request for the entries that are missing or differ,
+/// and the pages that differ. What the backup has not is removed. The answer (<see cref="BlockRuns"/>: lz4 blocks) is decoded
 /// and written on <see cref="RestoreWorkers"/> threads, as are the comparisons: CPU-bound work stays off the thread
 /// pool, where the agent's own loops run. Files are written as the user running this (the caller gives the directories
 /// to the server account after), mode 0600, directories 0700. The caller checks that no server runs in the directory.
@@ -59,13 +60,13 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         var local = LocalListing.Read(paths);
         var plan = RestorePlan.Decide(manifest, local, delta);
         using var workers = new RestoreWorkers(RestoreWorkers.DefaultThreadCount);
-        var large = plan.ToChecksum.Where(e => e.Size >= PageDelta.MapThreshold).Select(e => e.Path).ToList();
+        var large = plan.ToCompare.Where(c => c.Entry.Size >= PageDelta.MapThreshold).Select(c => c.Entry.Path).ToList();
         var maps = large.Count == 0 ? [] : await GetBlockMapsAsync(url, manifest.Id, large, ct);
-        var (mismatched, pages) = await CompareAsync(paths, plan.ToChecksum, maps, workers, ct);
-        var fetching = plan.Fetching(mismatched.Concat(pages.Select(p => p.Path)));
-        var kept = plan.ToChecksum.Count - mismatched.Count - pages.Count;
-        progress($"{kept} files identical, {fetching.Count - pages.Count} entries to fetch, {pages.Count} files to fetch pages of "
-            + $"({pages.Sum(p => p.Pages.Count)} pages), {plan.ToRemove.Count} to remove");
+        var (mismatched, pages, resized) = await CompareAsync(paths, plan.ToCompare, maps, workers, ct);
+        var fetching = plan.Fetching(mismatched.Concat(pages.Select(p => p.Path)), resizing: resized.Count > 0);
+        var kept = plan.ToCompare.Count - mismatched.Count - pages.Count;
+        progress($"{kept} files identical or kept in part, {fetching.Count - pages.Count} entries to fetch, {pages.Count} files to fetch pages of "
+            + $"({pages.Sum(p => p.Pages.Count)} pages), {resized.Count} to cut or extend to the backup's length, {plan.ToRemove.Count} to remove");
         if (fetching.Count == 0)
         {
             return new RestorePullResult(manifest.TotalSize, 0, 0, 0, kept, 0);
@@ -74,6 +75,10 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         foreach (var path in plan.ToRemove)
         {
             DeleteEntry(paths.Locate(path));
+        }
+        foreach (var resize in resized)
+        {
+            Resize(paths.Locate(resize.Entry.Path), resize.LocalSize, resize.Entry.Size);
         }
         var paged = pages.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var whole = fetching.Where(p => !paged.Contains(p)).ToList();
@@ -109,15 +114,18 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         return maps.ToDictionary(m => m.Path, StringComparer.Ordinal);
     }
 
-    /// <summary>Compares the local files with the backup's on the workers: page by page where a usable map is, whole by
-    /// checksum otherwise. Gives the files to fetch whole and the pages to fetch of the others.</summary>
-    private static async Task<(List<string> Mismatched, List<RestorePages> Pages)> CompareAsync(RestorePaths paths, IReadOnlyList<RestoreEntry> files,
-        IReadOnlyDictionary<string, RestoreBlockMap> maps, RestoreWorkers workers, CancellationToken ct)
+    /// <summary>Compares the local files with the backup's on the workers: page by page where a usable map is (over the
+    /// pages both hold when the lengths differ), whole by checksum otherwise. Gives the files to fetch whole, the pages to
+    /// fetch of the others, and the files kept (whole or in part) whose length must become the backup's.</summary>
+    private static async Task<(List<string> Mismatched, List<RestorePages> Pages, List<RestoreCompare> Resized)> CompareAsync(RestorePaths paths,
+        IReadOnlyList<RestoreCompare> files, IReadOnlyDictionary<string, RestoreBlockMap> maps, RestoreWorkers workers, CancellationToken ct)
     {
+        var mismatched = new List<string>();
         var wholes = new List<(RestoreEntry Entry, Task<bool> Same)>();
-        var paged = new List<(RestoreEntry Entry, List<Task<List<int>>> Pieces)>();
-        foreach (var entry in files)
+        var paged = new List<(RestoreCompare File, List<Task<List<int>>> Pieces)>();
+        foreach (var file in files)
         {
+            var (entry, localSize) = (file.Entry, file.LocalSize);
             var location = paths.Locate(entry.Path);
             if (maps.TryGetValue(entry.Path, out var map) && PageDelta.Usable(map, entry.Size))
             {
@@ -125,9 +133,13 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                 for (var first = 0; first < PageDelta.PagesOf(entry.Size); first += PageDelta.PagesPerPiece)
                 {
                     var page = first;
-                    pieces.Add(workers.RunAsync(() => ComparePages(location, page, map, ct)));
+                    pieces.Add(workers.RunAsync(() => ComparePages(location, page, map, localSize, ct)));
                 }
-                paged.Add((entry, pieces));
+                paged.Add((file, pieces));
+            }
+            else if (localSize != entry.Size)
+            {
+                mismatched.Add(entry.Path); // no map (a tar backup's copy): a checksum of another length cannot match
             }
             else
             {
@@ -135,7 +147,6 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                     string.Equals(ChecksumHex(location, entry.Algorithm!, ct), entry.Checksum, StringComparison.OrdinalIgnoreCase))));
             }
         }
-        var mismatched = new List<string>();
         foreach (var (entry, same) in wholes)
         {
             if (!await same)
@@ -144,34 +155,43 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
             }
         }
         var pages = new List<RestorePages>();
-        foreach (var (entry, pieces) in paged)
+        var resized = new List<RestoreCompare>();
+        foreach (var (file, pieces) in paged)
         {
             var differing = (await Task.WhenAll(pieces)).SelectMany(p => p).ToList();
-            if (PageDelta.FetchWhole(differing.Count, PageDelta.PagesOf(entry.Size)))
+            if (PageDelta.FetchWhole(differing.Count, PageDelta.PagesOf(file.Entry.Size)))
             {
-                mismatched.Add(entry.Path);
+                mismatched.Add(file.Entry.Path);
+                continue;
             }
-            else if (differing.Count > 0)
+            if (differing.Count > 0)
             {
-                pages.Add(new RestorePages(entry.Path, differing));
+                pages.Add(new RestorePages(file.Entry.Path, differing));
+            }
+            if (file.LocalSize != file.Entry.Size)
+            {
+                resized.Add(file);
             }
         }
-        return (mismatched, pages);
+        return (mismatched, pages, resized);
     }
 
-    private static List<int> ComparePages(string location, int firstPage, RestoreBlockMap map, CancellationToken ct)
+    /// <summary>Pages <paramref name="firstPage"/> onwards (one piece) of a local file of <paramref name="localSize"/>
+    /// bytes that differ from the backup's: by hash where the local file holds the page whole, all past its end.</summary>
+    private static List<int> ComparePages(string location, int firstPage, RestoreBlockMap map, long localSize, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var offset = (long)firstPage * BlockRuns.PageSize;
         var length = (int)Math.Min((long)PageDelta.PagesPerPiece * BlockRuns.PageSize, map.Length - offset);
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var comparable = PageDelta.ComparableLength(map.Length, localSize, offset, length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(comparable, 1));
         try
         {
             using var handle = File.OpenHandle(location, FileMode.Open, FileAccess.Read, FileShare.Read);
             var read = 0;
-            while (read < length)
+            while (read < comparable)
             {
-                var n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), offset + read);
+                var n = RandomAccess.Read(handle, buffer.AsSpan(read, comparable - read), offset + read);
                 if (n == 0)
                 {
                     throw new IOException($"{location} shrank while it was compared");
@@ -179,13 +199,29 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                 read += n;
             }
             var differing = new List<int>();
-            PageDelta.Compare(buffer.AsSpan(0, length), firstPage, map, differing);
+            PageDelta.Compare(buffer.AsSpan(0, comparable), firstPage, map, differing);
+            for (var page = firstPage + PageDelta.PagesOf(comparable); page < PageDelta.PagesOf(offset + length); page++)
+            {
+                differing.Add(page);
+            }
             return differing;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Cuts or extends a kept file to the backup's length (extended with zeros: the pages past its old end are
+    /// fetched); refuses one whose length changed since it was compared.</summary>
+    private static void Resize(string location, long compared, long size)
+    {
+        using var file = new FileStream(location, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, BufferSize = 0 });
+        if (file.Length != compared)
+        {
+            throw new InvalidDataException($"{location} changed while it was restored: {file.Length} bytes, {compared} when it was compared");
+        }
+        file.SetLength(size);
     }
 
     /// <summary>A local file's checksum as the manifest writes it: CRC32C (pg_basebackup's) or SHA256 (files backups').</summary>

@@ -1,3 +1,4 @@
+using Pgward.Cluster.Backups;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -164,6 +165,76 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         }
     }
 
+    /// <summary>--delta onto a standby whose table grew since the backup (node2 streamed 100,000 more rows before it
+    /// stopped): the table's file is compared over the pages both copies hold and cut to the backup's length, not
+    /// fetched whole; then the newer backup over that, which extends it again and fetches only the pages past its end.
+    /// The standby's pages match the primary's masked (<see cref="PageMask"/>: replay wrote other command ids), so they
+    /// are kept. Each result is a local restore of the same backup up to those bytes, and it recovers to that backup's
+    /// rows.</summary>
+    [Fact]
+    public async Task Delta_over_a_table_that_grew_or_shrank_since_the_backup_fetches_only_the_pages_past_the_shorter_end()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token, writeToken: false);
+            var node1 = sandbox.ConnectionString(1);
+            await Sql.ExecuteAsync(node1, "CREATE TABLE grown AS SELECT g, md5(g::text) AS filler FROM generate_series(1, 100000) g", Token);
+            await Sql.ExecuteAsync(node1, "VACUUM (FREEZE) grown", Token);
+            var tableBytes = await Sql.ScalarAsync<long>(node1, "SELECT pg_relation_size('grown')", Token);
+            const string Rows = "SELECT count(*) || ' ' || sum(g) || ' ' || md5(string_agg(filler, '' ORDER BY g)) FROM grown";
+            await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\n", Token);
+            var small = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "before-growth");
+            Assert.True(small.ExitCode == 0, small.ToString());
+            await Sql.ExecuteAsync(node1, "INSERT INTO grown SELECT g, md5(g::text) FROM generate_series(100001, 200000) g", Token);
+            await Sql.ExecuteAsync(node1, "VACUUM (FREEZE) grown", Token);
+            await Sql.ExecuteAsync(node1, "CHECKPOINT", Token);
+            var large = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "after-growth");
+            Assert.True(large.ExitCode == 0, large.ToString());
+            var rowsAfterGrowth = await Sql.ScalarAsync<string>(node1, Rows, Token);
+            var lsn = await Sql.ScalarAsync<string>(node1, "SELECT pg_current_wal_lsn()::text", Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2),
+                $"SELECT pg_last_wal_replay_lsn() >= '{lsn}'", Token), Token);
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+
+            // Cut: node2's file is twice the backup's; every page the backup has is the same, so next to nothing comes.
+            var cut = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "before-growth", "--node", "node2",
+                "--target-immediate", "--target-action", "pause", "--delta");
+            Assert.True(cut.ExitCode == 0, cut.ToString());
+            var (cutFetched, _) = Fetched(cut.Error);
+            Assert.True(cutFetched < tableBytes / 4, $"{cutFetched} bytes fetched to cut a table of {tableBytes} bytes\n{cut}");
+            Assert.Equal(MaskedContents(await LocalRestoreAsync("before-growth")), MaskedContents(sandbox.DataDirectory(2)));
+
+            // Extended: the backup's file is twice node2's; the half past node2's end comes, not the half it has.
+            var extend = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "after-growth", "--node", "node2",
+                "--target-immediate", "--target-action", "pause", "--delta");
+            Assert.True(extend.ExitCode == 0, extend.ToString());
+            var (extendFetched, _) = Fetched(extend.Error);
+            Assert.True(extendFetched < tableBytes * 3 / 2, $"{extendFetched} bytes fetched to extend a table of {tableBytes} bytes to twice that\n{extend}");
+            Assert.Equal(MaskedContents(await LocalRestoreAsync("after-growth")), MaskedContents(sandbox.DataDirectory(2)));
+
+            await sandbox.StartServerAsync(2, Token);
+            var node2 = sandbox.ConnectionString(2);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            Assert.Equal(rowsAfterGrowth, await Sql.ScalarAsync<string>(node2, Rows, Token));
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+
+        async Task<string> LocalRestoreAsync(string backup)
+        {
+            var local = Path.Combine(Directory.Path, "local-" + backup);
+            var restore = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", backup, local,
+                "--target-immediate", "--target-action", "pause");
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            return local;
+        }
+    }
+
     [Fact]
     public async Task Clone_from_backup_restores_the_newest_backup_and_the_standby_streams_from_the_primary()
     {
@@ -256,6 +327,17 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
         [.. new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
             .Where(f => f.Name is not ("postgresql.auto.conf" or "recovery.signal" or "standby.signal"))
             .Select(f => $"{Path.GetRelativePath(directory, f.FullName)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f.FullName)))}")
+            .Order(StringComparer.Ordinal)];
+
+    /// <summary><see cref="Contents"/>, but a relation's main fork page by page masked (<see cref="PageMask"/>): what a
+    /// delta onto a standby, which keeps the standby's copies of the primary's pages, compares equal.</summary>
+    internal static List<string> MaskedContents(string directory) =>
+        [.. new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.Name is not ("postgresql.auto.conf" or "recovery.signal" or "standby.signal"))
+            .Select(f => (Path: Path.GetRelativePath(directory, f.FullName), Bytes: File.ReadAllBytes(f.FullName)))
+            .Select(f => $"{f.Path} " + (PageMask.Applies(f.Path) && f.Bytes.Length % PageMask.PageSize == 0
+                ? string.Join(",", f.Bytes.Chunk(PageMask.PageSize).Select(p => PageMask.Hash(p, new byte[PageMask.PageSize]).ToString("x16")))
+                : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Bytes))))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Every entry with its size and modification time: what "nothing was written" compares.</summary>

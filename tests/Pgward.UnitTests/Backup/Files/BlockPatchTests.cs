@@ -115,6 +115,10 @@ public sealed class BlockPatchTests
         Assert.False(parsed.Matches(4, 5, map.Hashes[3]));
         var truncated = map.ToBytes()[..^8];
         Assert.Throws<InvalidDataException>(() => BlockMap.Parse(truncated));
+        Assert.False(parsed.Masked);
+        var masked = BlockMap.Parse((map with { Masked = true }).ToBytes());
+        Assert.True(masked.Masked);
+        Assert.Equal(map.Hashes, masked.Hashes);
     }
 
     [Theory]

@@ -45,6 +45,19 @@ public sealed class PageDeltaTests
         Assert.False(PageDelta.Usable(map with { Hashes = new byte[16] }, 3 * BlockRuns.PageSize));
     }
 
+    [Theory]
+    // Local as long as the piece or longer: all of it (the backup's short last page too).
+    [InlineData(10 * 8192 + 100, 20 * 8192, 8 * 8192, 2 * 8192 + 100, 2 * 8192 + 100)]
+    [InlineData(10 * 8192, 10 * 8192, 0, 4 * 8192, 4 * 8192)]
+    // Local shorter: its whole pages within the piece, not its short last one.
+    [InlineData(10 * 8192, 5 * 8192 + 10, 4 * 8192, 4 * 8192, 8192)]
+    [InlineData(10 * 8192, 5 * 8192 - 1, 4 * 8192, 4 * 8192, 0)]
+    [InlineData(10 * 8192, 3 * 8192, 4 * 8192, 4 * 8192, 0)]
+    [InlineData(10 * 8192 + 100, 10 * 8192 + 50, 8 * 8192, 2 * 8192 + 100, 2 * 8192)]
+    public void Comparable_length_is_the_whole_pages_of_the_backup_that_the_local_file_holds(long backup, long local, long offset, int length,
+        int expected) =>
+        Assert.Equal(expected, PageDelta.ComparableLength(backup, local, offset, length));
+
     [Fact]
     public void A_file_mostly_changed_is_fetched_whole()
     {

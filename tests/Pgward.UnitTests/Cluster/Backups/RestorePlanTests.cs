@@ -25,7 +25,7 @@ public sealed class RestorePlanTests
     public void Decide_fetches_everything_into_an_empty_directory()
     {
         var plan = RestorePlan.Decide(Manifest, [], delta: true);
-        Assert.Empty(plan.ToChecksum);
+        Assert.Empty(plan.ToCompare);
         Assert.Empty(plan.ToRemove);
         Assert.Equal(Manifest.Entries.Select(e => e.Path), plan.ToFetch);
     }
@@ -52,7 +52,7 @@ public sealed class RestorePlanTests
         ];
         var plan = RestorePlan.Decide(Manifest, local, delta: true);
 
-        Assert.Equal(["base/1/1259", "global/pg_control"], plan.ToChecksum.Select(e => e.Path));
+        Assert.Equal(["base/1/1259", "global/pg_control"], plan.ToCompare.Select(c => c.Entry.Path));
         // Another size, no checksum in the manifest (backup_label), or missing: fetched.
         Assert.Equal(["base/1/2600", "backup_label", "pg_tblspc", "pg_tblspc/16400", "pg_tblspc/16400/PG_15_1"], plan.ToFetch);
         // A removed directory takes its contents: they are not listed again.
@@ -60,10 +60,48 @@ public sealed class RestorePlanTests
     }
 
     [Fact]
+    public void Decide_with_delta_compares_a_file_of_another_size_only_where_a_block_map_may_be()
+    {
+        RestoreManifest manifest = Manifest with
+        {
+            Entries =
+            [
+                new("base", RestoreEntry.Directory, 0),
+                new("base/1", RestoreEntry.Directory, 0),
+                new("base/1/16384", RestoreEntry.File, 2 << 20, "SHA256", "aa"),
+                new("base/1/16385", RestoreEntry.File, PageDelta.MapThreshold - 8192, "SHA256", "bb"),
+                new("base/1/16386", RestoreEntry.File, 4 << 20, "SHA256", "cc"),
+            ],
+        };
+        LocalEntry[] local =
+        [
+            new("base", RestoreEntry.Directory, 0),
+            new("base/1", RestoreEntry.Directory, 0),
+            new("base/1/16384", RestoreEntry.File, 3 << 20),
+            new("base/1/16385", RestoreEntry.File, PageDelta.MapThreshold),
+            new("base/1/16386", RestoreEntry.File, 8192),
+        ];
+        var plan = RestorePlan.Decide(manifest, local, delta: true);
+
+        // Grown and shrunk since the backup, of 1 MiB and more there: compared page by page with the local length kept.
+        Assert.Equal([("base/1/16384", 3L << 20), ("base/1/16386", 8192L)], plan.ToCompare.Select(c => (c.Entry.Path, c.LocalSize)));
+        // Under 1 MiB in the backup, no block map: another size is fetched whole.
+        Assert.Equal(["base/1/16385"], plan.ToFetch);
+    }
+
+    [Fact]
+    public void Fetching_includes_the_control_file_when_only_a_kept_file_changes_length()
+    {
+        var plan = new RestorePlan([], [], []);
+        Assert.Empty(plan.Fetching([], resizing: false));
+        Assert.Equal([RestorePlan.ControlFile], plan.Fetching([], resizing: true));
+    }
+
+    [Fact]
     public void Decide_without_delta_fetches_every_file_even_an_identical_one()
     {
         var plan = RestorePlan.Decide(Manifest, [new("base/1/1259", RestoreEntry.File, 8192)], delta: false);
-        Assert.Empty(plan.ToChecksum);
+        Assert.Empty(plan.ToCompare);
         Assert.Contains("base/1/1259", plan.ToFetch);
     }
 

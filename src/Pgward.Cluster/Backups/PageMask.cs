@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Text.RegularExpressions;
+
+namespace Pgward.Cluster.Backups;
+
+/// <summary>
+/// The hash of a table page that leaves out what a primary and its standbys may hold differently without any difference
+/// to what the page means: a standby's page matches the primary's, so a delta restore onto a standby keeps it.
+///
+/// <para>A standby's copy of a table page is not byte for byte the primary's. Replay writes <c>FirstCommandId</c> into
+/// each inserted tuple's command id (<c>heap_xlog_insert</c>), where the primary wrote the command's own, and clears the
+/// combo-CID flag; the page checksum, computed over those bytes, differs with them; and the free space between the line
+/// pointers and the tuples keeps whatever bytes a compaction left there. At scale 20, every page of every table loaded by
+/// <c>COPY</c> after its <c>CREATE TABLE</c> differed, so a delta onto a standby fetched the whole database. PostgreSQL's
+/// own WAL consistency check (<c>heap_mask</c>) treats the same bytes as not logged, and more besides (the tuples' hint
+/// bits); this masks only what cannot matter after a restore:</para>
+/// <list type="bullet">
+/// <item>the command id and the combo-CID flag of each tuple: they are read only by the transaction that wrote the tuple,
+/// while it runs, and no transaction of before a restore runs after it (a prepared one runs no more commands);</item>
+/// <item>the page checksum, which follows from the rest (the kept page's checksum is its own, valid for its bytes);</item>
+/// <item>the free space and the padding after each tuple, which nothing reads;</item>
+/// <item>the page's <c>PD_HAS_FREE_LINES</c> and <c>PD_PAGE_FULL</c> flags: hints of where to look for room.</item>
+/// </list>
+/// <para>The page LSN and the tuples' hint bits are compared as they are: a page a standby changed since (by a record
+/// after the backup's, or by hint bits that may name a commit after the recovery target) is never taken for the
+/// backup's. Masked are only pages of a relation's main fork (<see cref="Applies"/>) that are heap pages by their header
+/// (no special space, a sane layout, every tuple's header inside its item); any other page is hashed as it is. Pure.</para>
+/// </summary>
+public static partial class PageMask
+{
+    public const int PageSize = 8192;
+
+    private const int HeaderSize = 24;
+    private const ushort SizeAndVersion = PageSize | 4; // PG_PAGE_LAYOUT_VERSION 4, PostgreSQL 8.3 and later
+    private const ushort HasFreeLines = 0x0001;
+    private const ushort PageFull = 0x0002;
+    private const int TupleHeaderSize = 23; // SizeofHeapTupleHeader
+    private const int CommandIdAt = 8;      // t_field3: t_cid (or t_xvac, with HEAP_MOVED)
+    private const int InfomaskAt = 20;
+    private const int HoffAt = 22;
+    private const ushort ComboCid = 0x0020;
+    private const ushort Moved = 0x4000 | 0x8000; // HEAP_MOVED_OFF | HEAP_MOVED_IN: t_field3 is then t_xvac
+    private const int Normal = 1;                // LP_NORMAL
+
+    /// <summary>Whether <paramref name="path"/> (relative to the data directory) is a segment of a relation's main fork,
+    /// where table pages are: <c>base/DB/NODE[.SEG]</c>, <c>global/NODE[.SEG]</c> or a tablespace's
+    /// <c>pg_tblspc/OID/PG_*/DB/NODE[.SEG]</c>.</summary>
+    public static bool Applies(string path) => MainFork().IsMatch(path);
+
+    [GeneratedRegex(@"^(base/[0-9]+|global|pg_tblspc/[0-9]+/PG_[^/]+/[0-9]+)/[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex MainFork();
+
+    /// <summary>XxHash3 of <paramref name="page"/>, masked when it is a heap page; <paramref name="scratch"/> (at least
+    /// <see cref="PageSize"/> bytes) holds the masked copy.</summary>
+    public static ulong Hash(ReadOnlySpan<byte> page, Span<byte> scratch) =>
+        TryMask(page, scratch) ? XxHash3.HashToUInt64(scratch[..PageSize]) : XxHash3.HashToUInt64(page);
+
+    /// <summary>Writes into <paramref name="masked"/> the page with its unlogged bytes zeroed, when it is a heap page;
+    /// false (and <paramref name="masked"/> undefined) otherwise.</summary>
+    public static bool TryMask(ReadOnlySpan<byte> page, Span<byte> masked)
+    {
+        if (page.Length != PageSize || !BitConverter.IsLittleEndian || !IsHeapPage(page))
+        {
+            return false;
+        }
+        page.CopyTo(masked);
+        var lower = U16(page, 12);
+        var upper = U16(page, 14);
+        masked.Slice(8, 2).Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(masked[10..], (ushort)(U16(page, 10) & ~(HasFreeLines | PageFull)));
+        masked[lower..upper].Clear();
+        for (var at = HeaderSize; at < lower; at += 4)
+        {
+            var (offset, flags, length) = Item(page, at);
+            if (flags != Normal)
+            {
+                continue;
+            }
+            var tuple = masked.Slice(offset, length);
+            var infomask = BinaryPrimitives.ReadUInt16LittleEndian(tuple[InfomaskAt..]);
+            if ((infomask & Moved) == 0)
+            {
+                tuple.Slice(CommandIdAt, 4).Clear();
+            }
+            BinaryPrimitives.WriteUInt16LittleEndian(tuple[InfomaskAt..], (ushort)(infomask & ~ComboCid));
+            var padded = Math.Min(PageSize, offset + ((length + 7) & ~7));
+            masked[(offset + length)..padded].Clear();
+        }
+        return true;
+    }
+
+    /// <summary>A heap page by its header: this layout version, no special space, the line pointers and tuples where
+    /// they may be, and every normal item a tuple whose header fits in it.</summary>
+    private static bool IsHeapPage(ReadOnlySpan<byte> page)
+    {
+        var (lower, upper, special) = (U16(page, 12), U16(page, 14), U16(page, 16));
+        if (U16(page, 18) != SizeAndVersion || special != PageSize || lower < HeaderSize || lower > upper || upper > special
+            || (lower - HeaderSize) % 4 != 0)
+        {
+            return false;
+        }
+        for (var at = HeaderSize; at < lower; at += 4)
+        {
+            var (offset, flags, length) = Item(page, at);
+            if (flags != Normal)
+            {
+                continue;
+            }
+            if (length < TupleHeaderSize || offset < upper || offset % 8 != 0 || offset + length > PageSize)
+            {
+                return false;
+            }
+            var hoff = page[offset + HoffAt];
+            if (hoff < TupleHeaderSize || hoff > length)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A line pointer (ItemIdData): lp_off 15 bits, lp_flags 2, lp_len 15.</summary>
+    private static (int Offset, int Flags, int Length) Item(ReadOnlySpan<byte> page, int at)
+    {
+        var value = BinaryPrimitives.ReadUInt32LittleEndian(page[at..]);
+        return ((int)(value & 0x7FFF), (int)((value >> 15) & 3), (int)(value >> 17));
+    }
+
+    private static int U16(ReadOnlySpan<byte> page, int at) => BinaryPrimitives.ReadUInt16LittleEndian(page[at..]);
+}
