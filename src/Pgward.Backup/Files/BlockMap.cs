@@ -9,14 +9,15 @@ namespace Pgward.Backup.Files;
 /// incremental compares the file's blocks with to send only those that changed (<see cref="BlockPatch"/>). Stored beside
 /// the file as <c>&lt;name&gt;.blocks</c> (<see cref="StoredFiles"/>): the magic <c>PGWBMAP1</c> (hashes of the blocks as
 /// they are) or <c>PGWBMAP2</c> (of a relation's main fork: table pages hashed masked, <see cref="PageMask"/>), the
-/// file's length (i64), then one XxHash3 (64 bits) per block, all little-endian. The last block may be short. A map of
+/// file's length (i64), then per block one XxHash3 (64 bits), or with <c>PGWBMAP2</c> two (the strict, then the loose
+/// masked hash), all little-endian. The last block may be short. An incremental compares the strict hashes; a map of
 /// either kind is compared with blocks hashed the other way soundly: a masked hash equals a plain one only when masking
 /// changed nothing. Pure.
 /// </summary>
 /// <param name="Length">The file's length in bytes when it was read.</param>
-/// <param name="Hashes">One per block: <c>ceil(Length / BlockSize)</c>.</param>
-/// <param name="Masked">Whether table pages were hashed masked (<c>PGWBMAP2</c>).</param>
-public sealed record BlockMap(long Length, ulong[] Hashes, bool Masked = false)
+/// <param name="Hashes">One per block: <c>ceil(Length / BlockSize)</c>; the strict masked hash in a masked map.</param>
+/// <param name="Loose">In a masked map (<c>PGWBMAP2</c>), each block's loose masked hash; null otherwise.</param>
+public sealed record BlockMap(long Length, ulong[] Hashes, ulong[]? Loose = null)
 {
     /// <summary>PostgreSQL's page size: a page written by the server is one block.</summary>
     public const int BlockSize = 8192;
@@ -31,11 +32,11 @@ public sealed record BlockMap(long Length, ulong[] Hashes, bool Masked = false)
 
     public int Count => Hashes.Length;
 
+    /// <summary>Whether table pages were hashed masked (<c>PGWBMAP2</c>).</summary>
+    public bool Masked => Loose is not null;
+
     public static ulong Hash(ReadOnlySpan<byte> block) => XxHash3.HashToUInt64(block);
 
-    /// <summary>A block's hash for a map of <paramref name="masked"/> kind; <paramref name="scratch"/> holds a masked copy.</summary>
-    public static ulong Hash(ReadOnlySpan<byte> block, bool masked, Span<byte> scratch) =>
-        masked ? PageMask.Hash(block, scratch) : XxHash3.HashToUInt64(block);
 
     public static int BlocksOf(long length) => checked((int)((length + BlockSize - 1) / BlockSize));
 
@@ -66,12 +67,18 @@ public sealed record BlockMap(long Length, ulong[] Hashes, bool Masked = false)
 
     public byte[] ToBytes()
     {
-        var bytes = new byte[Magic.Length + 8 + 8 * Hashes.Length];
-        (Masked ? MaskedMagic : Magic).CopyTo(bytes);
+        var width = Loose is null ? 8 : 16;
+        var bytes = new byte[Magic.Length + 8 + width * Hashes.Length];
+        (Loose is null ? Magic : MaskedMagic).CopyTo(bytes);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(Magic.Length), Length);
         for (var i = 0; i < Hashes.Length; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(Magic.Length + 8 + 8 * i), Hashes[i]);
+            var at = Magic.Length + 8 + width * i;
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at), Hashes[i]);
+            if (Loose is not null)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(at + 8), Loose[i]);
+            }
         }
         return bytes;
     }
@@ -86,15 +93,21 @@ public sealed record BlockMap(long Length, ulong[] Hashes, bool Masked = false)
         }
         var length = BinaryPrimitives.ReadInt64LittleEndian(bytes[Magic.Length..]);
         var body = bytes[(Magic.Length + 8)..];
-        if (length < 0 || body.Length % 8 != 0 || body.Length / 8 != BlocksOf(length))
+        var width = masked ? 16 : 8;
+        if (length < 0 || body.Length % width != 0 || body.Length / width != BlocksOf(length))
         {
-            throw new InvalidDataException($"a block map of {body.Length / 8} blocks for a file of {length} bytes");
+            throw new InvalidDataException($"a block map of {body.Length / width} blocks for a file of {length} bytes");
         }
-        var hashes = new ulong[body.Length / 8];
+        var hashes = new ulong[body.Length / width];
+        var loose = masked ? new ulong[hashes.Length] : null;
         for (var i = 0; i < hashes.Length; i++)
         {
-            hashes[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(8 * i)..]);
+            hashes[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(width * i)..]);
+            if (loose is not null)
+            {
+                loose[i] = BinaryPrimitives.ReadUInt64LittleEndian(body[(width * i + 8)..]);
+            }
         }
-        return new BlockMap(length, hashes, masked);
+        return new BlockMap(length, hashes, loose);
     }
 }

@@ -1,11 +1,14 @@
+using Pgward.Cluster.Backups;
+
 namespace Pgward.Backup.Files;
 
 /// <summary>Builds a <see cref="BlockMap"/> from a file's bytes as they are read, in pieces that are whole blocks
 /// (only the last may end in a short block). Not thread-safe: one reader appends.</summary>
-/// <param name="masked">Hash table pages masked (<see cref="Pgward.Cluster.Backups.PageMask"/>): for a relation's main fork.</param>
+/// <param name="masked">Hash table pages masked (<see cref="PageMask"/>): for a relation's main fork.</param>
 public sealed class BlockMapBuilder(bool masked = false)
 {
     private readonly List<ulong> hashes = [];
+    private readonly List<ulong>? loose = masked ? [] : null;
     private readonly byte[]? scratch = masked ? new byte[BlockMap.BlockSize] : null;
     private long length;
     private bool ended;
@@ -23,7 +26,16 @@ public sealed class BlockMapBuilder(bool masked = false)
         for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
         {
             var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
-            hashes.Add(BlockMap.Hash(block, masked, scratch));
+            if (loose is null)
+            {
+                hashes.Add(BlockMap.Hash(block));
+            }
+            else
+            {
+                var (strict, looseHash) = PageMask.Hashes(block, scratch!);
+                hashes.Add(strict);
+                loose.Add(looseHash);
+            }
             ended |= block.Length < BlockMap.BlockSize;
         }
         length += piece.Length;
@@ -31,5 +43,5 @@ public sealed class BlockMapBuilder(bool masked = false)
 
     public ulong this[int index] => hashes[index];
 
-    public BlockMap Build() => new(length, [.. hashes], masked);
+    public BlockMap Build() => new(length, [.. hashes], loose is null ? null : [.. loose]);
 }

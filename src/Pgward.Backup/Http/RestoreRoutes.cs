@@ -105,12 +105,18 @@ public static partial class RestoreRoutes
             return null;
         }
         var map = BlockMap.Parse(File.ReadAllBytes(file));
-        var hashes = new byte[8 * map.Count];
-        for (var i = 0; i < map.Count; i++)
+        return new RestoreBlockMap(path, map.Length, BlockMap.BlockSize, map.Masked ? PageDelta.MaskedAlgorithm : PageDelta.Algorithm,
+            Bytes(map.Hashes), map.Loose is { } loose ? Bytes(loose) : null);
+    }
+
+    private static byte[] Bytes(ulong[] hashes)
+    {
+        var bytes = new byte[8 * hashes.Length];
+        for (var i = 0; i < hashes.Length; i++)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan(8 * i), map.Hashes[i]);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8 * i), hashes[i]);
         }
-        return new RestoreBlockMap(path, map.Length, BlockMap.BlockSize, map.Masked ? PageDelta.MaskedAlgorithm : PageDelta.Algorithm, hashes);
+        return bytes;
     }
 
     /// <summary>The one place that picks a backup's reader: <see cref="BackupContent"/> knows the formats.</summary>

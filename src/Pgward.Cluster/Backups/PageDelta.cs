@@ -29,7 +29,8 @@ public static class PageDelta
 
     /// <summary>Whether <paramref name="map"/> can be compared with a local file of <paramref name="size"/> bytes.</summary>
     public static bool Usable(RestoreBlockMap map, long size) =>
-        map.Algorithm is Algorithm or MaskedAlgorithm && map.PageSize == BlockRuns.PageSize && map.Length == size && map.Hashes.Length == 8L * PagesOf(size);
+        (map.Algorithm == Algorithm || (map.Algorithm == MaskedAlgorithm && map.Loose?.Length == 8L * PagesOf(size)))
+        && map.PageSize == BlockRuns.PageSize && map.Length == size && map.Hashes.Length == 8L * PagesOf(size);
 
     /// <summary>Of the <paramref name="length"/> bytes of the backup's copy from <paramref name="offset"/> (whole pages
     /// but at its end, <paramref name="backupLength"/>), how many from the start a local file of
@@ -55,11 +56,20 @@ public static class PageDelta
         {
             var bytes = data.Slice(offset, Math.Min(BlockRuns.PageSize, data.Length - offset));
             var recorded = BinaryPrimitives.ReadUInt64LittleEndian(map.Hashes.AsSpan(8 * page));
-            if ((masked ? PageMask.Hash(bytes, scratch) : XxHash3.HashToUInt64(bytes)) != recorded)
+            if (!(masked ? SameMasked(bytes, scratch, recorded, BinaryPrimitives.ReadUInt64LittleEndian(map.Loose.AsSpan(8 * page)))
+                    : XxHash3.HashToUInt64(bytes) == recorded))
             {
                 differing.Add(page);
             }
         }
+    }
+
+    /// <summary>A local page matches the backup's masked copy: strictly, or loosely (hint bits apart) when it has no
+    /// hint that a transaction committed, which could name a commit after the recovery target (<see cref="PageMask"/>).</summary>
+    private static bool SameMasked(ReadOnlySpan<byte> page, Span<byte> scratch, ulong strict, ulong loose)
+    {
+        var (localStrict, localLoose) = PageMask.Hashes(page, scratch);
+        return localStrict == strict || (localLoose == loose && !PageMask.HasCommitHints(page));
     }
 
     /// <summary>Whether a file with <paramref name="differing"/> of <paramref name="pages"/> pages changed is better

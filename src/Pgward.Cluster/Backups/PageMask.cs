@@ -5,27 +5,35 @@ using System.Text.RegularExpressions;
 namespace Pgward.Cluster.Backups;
 
 /// <summary>
-/// The hash of a table page that leaves out what a primary and its standbys may hold differently without any difference
-/// to what the page means: a standby's page matches the primary's, so a delta restore onto a standby keeps it.
+/// Hashes of a table page that leave out what a primary and its standbys may hold differently without any difference
+/// to what the page means after a restore: a standby's copy of a page matches the primary's, so a delta restore onto a
+/// standby keeps it.
 ///
 /// <para>A standby's copy of a table page is not byte for byte the primary's. Replay writes <c>FirstCommandId</c> into
-/// each inserted tuple's command id (<c>heap_xlog_insert</c>), where the primary wrote the command's own, and clears the
-/// combo-CID flag; the page checksum, computed over those bytes, differs with them; and the free space between the line
-/// pointers and the tuples keeps whatever bytes a compaction left there. At scale 20, every page of every table loaded by
-/// <c>COPY</c> after its <c>CREATE TABLE</c> differed, so a delta onto a standby fetched the whole database. PostgreSQL's
-/// own WAL consistency check (<c>heap_mask</c>) treats the same bytes as not logged, and more besides (the tuples' hint
-/// bits); this masks only what cannot matter after a restore:</para>
+/// each inserted tuple's command id (<c>heap_xlog_insert</c>) where the primary wrote the command's own, and clears the
+/// combo-CID flag; the page checksum, computed over those bytes, differs with them; the free space keeps whatever bytes
+/// a compaction left there; and the tuples' hint bits, which the primary sets as it reads without logging them (unless
+/// it is the page's first change since a checkpoint), are the standby's own. At scale 5, every page of
+/// pgbench_accounts differed on the standby in checksum, command ids and the primary's <c>HEAP_XMIN_COMMITTED</c>
+/// hints, so a delta onto a standby fetched the whole database. PostgreSQL's own WAL consistency check
+/// (<c>heap_mask</c>) treats the same bytes as not logged.</para>
+/// <para>The <b>strict</b> hash masks what cannot matter after a restore:</para>
 /// <list type="bullet">
-/// <item>the command id and the combo-CID flag of each tuple: they are read only by the transaction that wrote the tuple,
-/// while it runs, and no transaction of before a restore runs after it (a prepared one runs no more commands);</item>
-/// <item>the page checksum, which follows from the rest (the kept page's checksum is its own, valid for its bytes);</item>
+/// <item>the command id and the combo-CID flag of each tuple: read only by the transaction that wrote the tuple, while
+/// it runs, and no transaction of before a restore runs after it (a prepared one runs no more commands);</item>
+/// <item>the page checksum, which follows from the rest (a kept page's checksum is its own, valid for its bytes);</item>
 /// <item>the free space and the padding after each tuple, which nothing reads;</item>
 /// <item>the page's <c>PD_HAS_FREE_LINES</c> and <c>PD_PAGE_FULL</c> flags: hints of where to look for room.</item>
 /// </list>
-/// <para>The page LSN and the tuples' hint bits are compared as they are: a page a standby changed since (by a record
-/// after the backup's, or by hint bits that may name a commit after the recovery target) is never taken for the
-/// backup's. Masked are only pages of a relation's main fork (<see cref="Applies"/>) that are heap pages by their header
-/// (no special space, a sane layout, every tuple's header inside its item); any other page is hashed as it is. Pure.</para>
+/// <para>The <b>loose</b> hash also masks the tuples' four hint bits (not a frozen tuple's, whose two xmin bits are the
+/// logged freeze). A hint that a transaction aborted holds in any restore, but a hint that one committed holds only if
+/// the commit is before the recovery target: a standby may have set it on reading, after the backup's end. So a local
+/// page matching only loosely is kept only when it has no commit hint at all (<see cref="HasCommitHints"/>): it then
+/// lacks hints the backup's copy may have, which readers work out again from pg_xact. The page LSN is compared in
+/// both: a page changed since by a logged record never matches.</para>
+/// <para>Masked are only pages of a relation's main fork (<see cref="Applies"/>) that are heap pages by their header
+/// (no special space, a sane layout, every tuple's header inside its item); any other page's hashes are both of it as
+/// it is. Pure.</para>
 /// </summary>
 public static partial class PageMask
 {
@@ -40,6 +48,11 @@ public static partial class PageMask
     private const int InfomaskAt = 20;
     private const int HoffAt = 22;
     private const ushort ComboCid = 0x0020;
+    private const ushort XminCommitted = 0x0100;
+    private const ushort XminInvalid = 0x0200;
+    private const ushort XmaxCommitted = 0x0400;
+    private const ushort XmaxInvalid = 0x0800;
+    private const ushort XminFrozen = XminCommitted | XminInvalid;
     private const ushort Moved = 0x4000 | 0x8000; // HEAP_MOVED_OFF | HEAP_MOVED_IN: t_field3 is then t_xvac
     private const int Normal = 1;                // LP_NORMAL
 
@@ -51,10 +64,62 @@ public static partial class PageMask
     [GeneratedRegex(@"^(base/[0-9]+|global|pg_tblspc/[0-9]+/PG_[^/]+/[0-9]+)/[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex MainFork();
 
-    /// <summary>XxHash3 of <paramref name="page"/>, masked when it is a heap page; <paramref name="scratch"/> (at least
-    /// <see cref="PageSize"/> bytes) holds the masked copy.</summary>
-    public static ulong Hash(ReadOnlySpan<byte> page, Span<byte> scratch) =>
-        TryMask(page, scratch) ? XxHash3.HashToUInt64(scratch[..PageSize]) : XxHash3.HashToUInt64(page);
+    /// <summary>The strict and loose XxHash3 of <paramref name="page"/> (see the class), or both of it as it is when
+    /// it is no heap page; <paramref name="scratch"/> (at least <see cref="PageSize"/> bytes) holds the masked copy.</summary>
+    public static (ulong Strict, ulong Loose) Hashes(ReadOnlySpan<byte> page, Span<byte> scratch)
+    {
+        if (!TryMask(page, scratch))
+        {
+            var plain = XxHash3.HashToUInt64(page);
+            return (plain, plain);
+        }
+        var strict = XxHash3.HashToUInt64(scratch[..PageSize]);
+        MaskHints(scratch[..PageSize]);
+        return (strict, XxHash3.HashToUInt64(scratch[..PageSize]));
+    }
+
+    /// <summary>Whether a heap page has a tuple with a hint that a transaction committed (<c>HEAP_XMIN_COMMITTED</c>
+    /// but not frozen, or <c>HEAP_XMAX_COMMITTED</c>): a page matching the backup's only loosely is then not kept.
+    /// False for a page that is no heap page (both its hashes are plain).</summary>
+    public static bool HasCommitHints(ReadOnlySpan<byte> page)
+    {
+        if (page.Length != PageSize || !BitConverter.IsLittleEndian || !IsHeapPage(page))
+        {
+            return false;
+        }
+        var lower = U16(page, 12);
+        for (var at = HeaderSize; at < lower; at += 4)
+        {
+            var (offset, flags, _) = Item(page, at);
+            if (flags != Normal)
+            {
+                continue;
+            }
+            var infomask = U16(page, offset + InfomaskAt);
+            if ((infomask & XminFrozen) == XminCommitted || (infomask & XmaxCommitted) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Clears the tuples' hint bits in a page <see cref="TryMask"/> wrote (a frozen tuple's xmin bits stay).</summary>
+    private static void MaskHints(Span<byte> masked)
+    {
+        var lower = U16(masked, 12);
+        for (var at = HeaderSize; at < lower; at += 4)
+        {
+            var (offset, flags, _) = Item(masked, at);
+            if (flags != Normal)
+            {
+                continue;
+            }
+            var infomask = U16(masked, offset + InfomaskAt);
+            var hints = (infomask & XminFrozen) == XminFrozen ? XmaxCommitted | XmaxInvalid : XminFrozen | XmaxCommitted | XmaxInvalid;
+            BinaryPrimitives.WriteUInt16LittleEndian(masked[(offset + InfomaskAt)..], (ushort)(infomask & ~hints));
+        }
+    }
 
     /// <summary>Writes into <paramref name="masked"/> the page with its unlogged bytes zeroed, when it is a heap page;
     /// false (and <paramref name="masked"/> undefined) otherwise.</summary>

@@ -168,8 +168,8 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
     /// <summary>--delta onto a standby whose table grew since the backup (node2 streamed 100,000 more rows before it
     /// stopped): the table's file is compared over the pages both copies hold and cut to the backup's length, not
     /// fetched whole; then the newer backup over that, which extends it again and fetches only the pages past its end.
-    /// The standby's pages match the primary's masked (<see cref="PageMask"/>: replay wrote other command ids), so they
-    /// are kept. Each result is a local restore of the same backup up to those bytes, and it recovers to that backup's
+    /// The standby's pages match the primary's masked (<see cref="PageMask"/>: replay wrote other command ids, and the
+    /// primary's VACUUM set commit hints the standby lacks), so they are kept. Each result is a local restore of the same backup up to those bytes, and it recovers to that backup's
     /// rows.</summary>
     [Fact]
     public async Task Delta_over_a_table_that_grew_or_shrank_since_the_backup_fetches_only_the_pages_past_the_shorter_end()
@@ -180,14 +180,16 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
             await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token, writeToken: false);
             var node1 = sandbox.ConnectionString(1);
             await Sql.ExecuteAsync(node1, "CREATE TABLE grown AS SELECT g, md5(g::text) AS filler FROM generate_series(1, 100000) g", Token);
-            await Sql.ExecuteAsync(node1, "VACUUM (FREEZE) grown", Token);
+            // Not frozen: VACUUM sets the rows' commit hints on node1's pages without logging them (pages written since the
+            // last checkpoint), so node2's copies lack them, and match the backup's only loosely.
+            await Sql.ExecuteAsync(node1, "VACUUM grown", Token);
             var tableBytes = await Sql.ScalarAsync<long>(node1, "SELECT pg_relation_size('grown')", Token);
             const string Rows = "SELECT count(*) || ' ' || sum(g) || ' ' || md5(string_agg(filler, '' ORDER BY g)) FROM grown";
             await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\n", Token);
             var small = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "before-growth");
             Assert.True(small.ExitCode == 0, small.ToString());
             await Sql.ExecuteAsync(node1, "INSERT INTO grown SELECT g, md5(g::text) FROM generate_series(100001, 200000) g", Token);
-            await Sql.ExecuteAsync(node1, "VACUUM (FREEZE) grown", Token);
+            await Sql.ExecuteAsync(node1, "VACUUM grown", Token);
             await Sql.ExecuteAsync(node1, "CHECKPOINT", Token);
             var large = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--wait", "--name", "after-growth");
             Assert.True(large.ExitCode == 0, large.ToString());
@@ -329,14 +331,15 @@ public sealed class RemoteRecoveryTests : PgIntegrationTest
             .Select(f => $"{Path.GetRelativePath(directory, f.FullName)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f.FullName)))}")
             .Order(StringComparer.Ordinal)];
 
-    /// <summary><see cref="Contents"/>, but a relation's main fork page by page masked (<see cref="PageMask"/>): what a
-    /// delta onto a standby, which keeps the standby's copies of the primary's pages, compares equal.</summary>
+    /// <summary><see cref="Contents"/>, but a relation's main fork page by page by its loose masked hash
+    /// (<see cref="PageMask"/>): what a delta onto a standby, which keeps the standby's copies of the primary's pages,
+    /// compares equal.</summary>
     internal static List<string> MaskedContents(string directory) =>
         [.. new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
             .Where(f => f.Name is not ("postgresql.auto.conf" or "recovery.signal" or "standby.signal"))
             .Select(f => (Path: Path.GetRelativePath(directory, f.FullName), Bytes: File.ReadAllBytes(f.FullName)))
             .Select(f => $"{f.Path} " + (PageMask.Applies(f.Path) && f.Bytes.Length % PageMask.PageSize == 0
-                ? string.Join(",", f.Bytes.Chunk(PageMask.PageSize).Select(p => PageMask.Hash(p, new byte[PageMask.PageSize]).ToString("x16")))
+                ? string.Join(",", f.Bytes.Chunk(PageMask.PageSize).Select(p => PageMask.Hashes(p, new byte[PageMask.PageSize]).Loose.ToString("x16")))
                 : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Bytes))))
             .Order(StringComparer.Ordinal)];
 

@@ -116,9 +116,12 @@ public sealed class BlockPatchTests
         var truncated = map.ToBytes()[..^8];
         Assert.Throws<InvalidDataException>(() => BlockMap.Parse(truncated));
         Assert.False(parsed.Masked);
-        var masked = BlockMap.Parse((map with { Masked = true }).ToBytes());
+        var loose = map.Hashes.Select(h => ~h).ToArray();
+        var masked = BlockMap.Parse((map with { Loose = loose }).ToBytes());
         Assert.True(masked.Masked);
         Assert.Equal(map.Hashes, masked.Hashes);
+        Assert.Equal(loose, masked.Loose);
+        Assert.Throws<InvalidDataException>(() => BlockMap.Parse((map with { Loose = loose }).ToBytes()[..^8]));
     }
 
     [Theory]

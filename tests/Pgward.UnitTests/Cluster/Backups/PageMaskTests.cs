@@ -41,7 +41,34 @@ public sealed class PageMaskTests
         return page;
     }
 
-    private static ulong Hash(byte[] page) => PageMask.Hash(page, new byte[8192]);
+    private static ulong Hash(byte[] page) => PageMask.Hashes(page, new byte[8192]).Strict;
+
+    private static ulong Loose(byte[] page) => PageMask.Hashes(page, new byte[8192]).Loose;
+
+    private static byte[] WithInfomask(byte[] page, ushort set, ushort clear = 0)
+    {
+        var changed = (byte[])page.Clone();
+        foreach (var offset in TupleOffsets)
+        {
+            var infomask = BinaryPrimitives.ReadUInt16LittleEndian(changed.AsSpan(offset + 20));
+            BinaryPrimitives.WriteUInt16LittleEndian(changed.AsSpan(offset + 20), (ushort)((infomask | set) & ~clear));
+        }
+        return changed;
+    }
+
+    /// <summary>What a delta onto the local page decides against a masked map of the backup's copy.</summary>
+    private static bool Kept(byte[] backup, byte[] local)
+    {
+        var (strict, loose) = PageMask.Hashes(backup, new byte[8192]);
+        var (hashes, looseHashes) = (new byte[8], new byte[8]);
+        BinaryPrimitives.WriteUInt64LittleEndian(hashes, strict);
+        BinaryPrimitives.WriteUInt64LittleEndian(looseHashes, loose);
+        var map = new RestoreBlockMap("base/5/16384", 8192, 8192, PageDelta.MaskedAlgorithm, hashes, looseHashes);
+        Assert.True(PageDelta.Usable(map, 8192));
+        var differing = new List<int>();
+        PageDelta.Compare(local, 0, map, differing);
+        return differing.Count == 0;
+    }
 
     /// <summary>The standby's copy: replay wrote FirstCommandId and cleared the combo-CID flag; its checksum, free
     /// space, padding and the page-full hint are its own.</summary>
@@ -66,6 +93,39 @@ public sealed class PageMaskTests
         var primary = HeapPage();
         Assert.Equal(Hash(primary), Hash(StandbyCopy(primary)));
         Assert.NotEqual(System.IO.Hashing.XxHash3.HashToUInt64(primary), System.IO.Hashing.XxHash3.HashToUInt64(StandbyCopy(primary)));
+    }
+
+    [Fact]
+    public void A_standby_without_the_primarys_commit_hints_matches_loosely_and_is_kept()
+    {
+        var primary = WithInfomask(HeapPage(), 0x0100); // HEAP_XMIN_COMMITTED, set by the primary's VACUUM, not logged
+        var standby = StandbyCopy(HeapPage());
+        Assert.NotEqual(Hash(primary), Hash(standby));
+        Assert.Equal(Loose(primary), Loose(standby));
+        Assert.False(PageMask.HasCommitHints(standby));
+        Assert.True(Kept(primary, standby));
+        Assert.True(Kept(primary, StandbyCopy(primary))); // the same hints: strictly equal
+    }
+
+    [Fact]
+    public void A_local_commit_hint_the_backup_lacks_is_not_kept_an_abort_hint_is()
+    {
+        var backup = HeapPage();
+        var committed = WithInfomask(StandbyCopy(backup), 0x0100); // may name a commit after the recovery target
+        Assert.Equal(Loose(backup), Loose(committed));
+        Assert.True(PageMask.HasCommitHints(committed));
+        Assert.False(Kept(backup, committed));
+        Assert.False(Kept(backup, WithInfomask(StandbyCopy(backup), 0x0400))); // HEAP_XMAX_COMMITTED
+        Assert.True(Kept(backup, WithInfomask(StandbyCopy(backup), 0x0200))); // HEAP_XMIN_INVALID: aborted, in any restore
+    }
+
+    [Fact]
+    public void A_frozen_tuples_xmin_bits_are_the_logged_freeze_and_compared_loosely_too()
+    {
+        var frozen = WithInfomask(HeapPage(), 0x0300);
+        Assert.False(PageMask.HasCommitHints(frozen));
+        Assert.NotEqual(Loose(frozen), Loose(WithInfomask(frozen, 0, 0x0200)));
+        Assert.Equal(Loose(frozen), Loose(WithInfomask(frozen, 0, 0x0800))); // its xmax hint is still a hint
     }
 
     [Theory]
