@@ -14,6 +14,9 @@ public sealed partial class DeployGuideFormatTests
         Assert.Empty(GuideRules.Problems(blocks, GuideMachines.HostNames));
         Assert.Contains(blocks, b => b.File == "/etc/pgward/pgward.conf" && b.Hosts.Contains("db1"));
         Assert.Contains(blocks, b => b.CommandLines.Contains("systemctl enable --now pgward"));
+        // The standbys' restore_command (backup wal-fetch) is set in a block the test runs: its failover runs it too.
+        Assert.Contains(blocks, b => !b.NotTested && b.Hosts.SequenceEqual(["db2", "db3"]) && b.User == "postgres"
+            && b.CommandLines.Contains("pgward standby restore-command"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using Pgward.IntegrationTests.Packaging;
 using Pgward.Testing;
 using Pgward.Testing.Network;
 using Xunit;
@@ -20,7 +21,8 @@ namespace Pgward.IntegrationTests.Deploy;
 /// the whole content of that file, written on each host as that user (who then owns it), with that mode (default 0644).</item>
 /// <item><c>notest</c>: not run. Only package installation may be marked so (apt-get, apt, dpkg, pg_dropcluster and
 /// /etc/postgresql-common/): it is machine-wide on a test machine, whose packages scripts/install-deps installs, and
-/// <c>pgward</c> on the hosts' PATH is the freshly built executable instead of the .deb's /usr/bin/pgward.</item>
+/// <c>pgward</c> on the hosts' PATH is the .deb's executable (<see cref="DebianPackage"/>: scripts/package, NativeAOT)
+/// instead of its /usr/bin/pgward.</item>
 /// <item>A block of <c>systemctl enable --now UNIT</c>, <c>systemctl start|restart UNIT</c> lines: there is no systemd as
 /// PID 1 here, so the test does what it would: runs the unit's ExecStartPre and ExecStart as its User= in the
 /// background (packaging/UNIT.service for pgward's units, the installed unit for others, such as haproxy; see
@@ -28,8 +30,13 @@ namespace Pgward.IntegrationTests.Deploy;
 /// <item>A block without <c>host=</c> is an example for the reader; the test leaves it alone.</item>
 /// </list>
 /// <para>Copies between hosts go through <see cref="ScpStandIn"/>: there is no SSH between the test hosts.</para>
+/// <para>The hosts run the package's executable, as a reader who follows the guide does, not the test's JIT build: that
+/// takes ten times as long to start, and PostgreSQL starts a <c>pgward backup wal-fetch</c> (the standbys'
+/// <c>restore_command</c>) twice a second while the primary is gone and three times in a row when it promotes a standby.
+/// So the test runs in the package's collection, alone and after the others, where the package is built.</para>
 /// </summary>
-public sealed class DeployGuideTests : PgIntegrationTest
+[Collection(PackageCollection.Name)]
+public sealed class DeployGuideTests(DebianPackage package) : PgIntegrationTest, IClassFixture<DebianPackage>
 {
     private const int HaproxyPort = 5000;
     private static readonly TimeSpan WritesResumeBound = TimeSpan.FromSeconds(10);
@@ -46,7 +53,7 @@ public sealed class DeployGuideTests : PgIntegrationTest
     {
         var blocks = DeployGuide.Load();
         var output = TestContext.Current.TestOutputHelper;
-        await using var machines = await GuideMachines.StartAsync(Directory.Path, Token);
+        await using var machines = await GuideMachines.StartAsync(Directory.Path, Path.Combine(package.Root, "usr", "bin", "pgward"), Token);
         await machines.RunGuideAsync(blocks, Token);
 
         // The application's view: HAProxy on app, reached from inside app's namespace, the password from the guide's file.

@@ -8,7 +8,7 @@ namespace Pgward.IntegrationTests.Deploy;
 /// <summary>
 /// The machines of docs/deploy.md as <see cref="GuideHost"/>s on one <see cref="TestNetwork"/> with the guide's own
 /// addresses (10.0.0.1.. in the order of <see cref="HostNames"/>), and the guide run on them block by block.
-/// <c>pgward</c> on their PATH is the freshly built executable, and <c>scp</c> is <see cref="ScpStandIn"/>.
+/// <c>pgward</c> on their PATH is the executable given (the package's), and <c>scp</c> is <see cref="ScpStandIn"/>.
 /// </summary>
 public sealed class GuideMachines : IAsyncDisposable
 {
@@ -34,13 +34,15 @@ public sealed class GuideMachines : IAsyncDisposable
 
     private string Staging => Path.Combine(directory, "staging");
 
-    public static async Task<GuideMachines> StartAsync(string testDirectory, CancellationToken ct)
+    /// <param name="pgward">The executable the hosts run as <c>pgward</c>: copied into the test's directory, which the
+    /// hosts' OS users can read, and run from there (a restore_command names it).</param>
+    public static async Task<GuideMachines> StartAsync(string testDirectory, string pgward, CancellationToken ct)
     {
         var network = await TestNetwork.CreateAsync(HostNames, Subnet, ct);
         var machines = new GuideMachines(Path.Combine(testDirectory, "hosts"), network);
         try
         {
-            await machines.CreateHostsAsync(testDirectory, ct);
+            await machines.CreateHostsAsync(testDirectory, pgward, ct);
             return machines;
         }
         catch
@@ -50,7 +52,7 @@ public sealed class GuideMachines : IAsyncDisposable
         }
     }
 
-    private async Task CreateHostsAsync(string testDirectory, CancellationToken ct)
+    private async Task CreateHostsAsync(string testDirectory, string pgward, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
         Directory.CreateDirectory(Staging);
@@ -62,7 +64,8 @@ public sealed class GuideMachines : IAsyncDisposable
 
         var bin = Path.Combine(testDirectory, "bin");
         Directory.CreateDirectory(bin);
-        File.CreateSymbolicLink(Path.Combine(bin, "pgward"), Path.Combine(AppContext.BaseDirectory, "pgward"));
+        File.Copy(pgward, Path.Combine(bin, "pgward"));
+        File.SetUnixFileMode(Path.Combine(bin, "pgward"), (UnixFileMode)0b111_101_101);
         var path = $"{bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         foreach (var name in HostNames)
         {

@@ -69,7 +69,7 @@ public sealed partial record ServiceUnit(string Name, string User, IReadOnlyList
         return new ServiceUnit(name, user ?? "root", pre.Select(p => ((IReadOnlyList<string>)Command(p, environment), p.StartsWith('-'))).ToList(), Command(execStart, environment));
     }
 
-    /// <summary>The test runs the freshly built pgward (first on the hosts' PATH), not the package's /usr/bin/pgward.</summary>
+    /// <summary>The test runs the package's executable from the hosts' PATH, not from /usr/bin/pgward.</summary>
     private static List<string> Program(List<string> command)
     {
         if (command.Count > 0 && Path.GetFileName(command[0]) == "pgward")

@@ -2,7 +2,8 @@ using Xunit;
 
 namespace Pgward.IntegrationTests.Packaging;
 
-/// <summary>The package's tests run alone, after the others: the native build takes both cores for minutes.</summary>
+/// <summary>The package's tests, and the deployment guide's (its hosts run the package's executable), run alone, after the
+/// others: the native build takes both cores for minutes.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class PackageCollection
 {
