@@ -23,7 +23,9 @@ namespace Pgward.Cluster.Backups;
 /// it runs, and no transaction of before a restore runs after it (a prepared one runs no more commands);</item>
 /// <item>the page checksum, which follows from the rest (a kept page's checksum is its own, valid for its bytes);</item>
 /// <item>the free space and the padding after each tuple, which nothing reads;</item>
-/// <item>the page's <c>PD_HAS_FREE_LINES</c> and <c>PD_PAGE_FULL</c> flags: hints of where to look for room.</item>
+/// <item>the page's <c>PD_HAS_FREE_LINES</c> and <c>PD_PAGE_FULL</c> flags and its <c>pd_prune_xid</c>: hints of where
+/// to look for room and when pruning may pay (replay of a prune does not set the last: after 10 s of pgbench at scale 5,
+/// 2,900 of 8,200 pages of pgbench_accounts had another on the standby, and as many the page-full flag).</item>
 /// </list>
 /// <para>The <b>loose</b> hash also masks the tuples' four hint bits (not a frozen tuple's, whose two xmin bits are the
 /// logged freeze). A hint that a transaction aborted holds in any restore, but a hint that one committed holds only if
@@ -43,6 +45,7 @@ public static partial class PageMask
     private const ushort SizeAndVersion = PageSize | 4; // PG_PAGE_LAYOUT_VERSION 4, PostgreSQL 8.3 and later
     private const ushort HasFreeLines = 0x0001;
     private const ushort PageFull = 0x0002;
+    private const int PruneXidAt = 20;      // pd_prune_xid
     private const int TupleHeaderSize = 23; // SizeofHeapTupleHeader
     private const int CommandIdAt = 8;      // t_field3: t_cid (or t_xvac, with HEAP_MOVED)
     private const int InfomaskAt = 20;
@@ -134,6 +137,7 @@ public static partial class PageMask
         var upper = U16(page, 14);
         masked.Slice(8, 2).Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(masked[10..], (ushort)(U16(page, 10) & ~(HasFreeLines | PageFull)));
+        masked.Slice(PruneXidAt, 4).Clear();
         masked[lower..upper].Clear();
         for (var at = HeaderSize; at < lower; at += 4)
         {
