@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of restores onto a node through its agent, pulled from the backup server's HTTPS endpoint (no SSH):
+#   - `backup recover B --node node2 --delta` onto node2 stopped as it streamed, nothing written since the backup (its
+#     pages came by replay); then node2 back to a streaming standby (start, stop, node rejoin, as the README says);
 #   - `backup recover B --node node2 --delta` over node2's data directory after 30 s of pgbench on the primary
 #     (node2 streamed them as a standby, then was stopped);
 #   - the same again over the now identical directory (pgBackRest's delta restore of an unchanged directory: ~1 s
@@ -79,14 +81,6 @@ else
     echo "== pgBackRest is not installed (apt-get install pgbackrest): its rows are left out"
 fi
 
-echo "== pgbench -T $pgbench_seconds on the primary, node2 streaming"
-run_quiet "$bindir/pgbench" -T "$pgbench_seconds" -c 2 -h 127.0.0.1 -p "$port" -U pgward pgward
-primary_lsn="$(psql_node "$port" "select pg_current_wal_lsn()")"
-wait_for "node2 replaying $primary_lsn" 120 test "$(psql_node "$((port + 1))" "select pg_last_wal_replay_lsn() >= '$primary_lsn'")" = t
-run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=stop
-# pgBackRest restores over a copy of node2's directory as pgbench left it, so both tools start from the same files.
-[[ -n "$pgbackrest_version" ]] && cp -a "$dir/node2/data" "$work/pgbackrest-target"
-
 # "node node2: X of Y written (Z sent)" from the command's report.
 recover() {
     local name="$1"
@@ -98,16 +92,38 @@ recover() {
     s="$(seconds_since "$t0")"
     local written
     written="$(grep -o 'node node2: .* removed' "$work/last.out" | head -n 1)"
-    printf '| %-44s | %7s | %s\n' "$name" "$s" "${written#node node2: }"
+    printf '| %-44s | %7s | %s\n' "$name" "$s" "${written#node node2: }" >>"$work/rows"
     echo "$s" >"$work/$name.s"
 }
 
-echo
-printf '| %-44s | %7s | %s\n' "restore onto node2 (scale $scale, $((db_bytes / 1000000)) MB)" "s" "fetched"
+# The standby as it streamed, nothing written since the backup: its table pages came by replay, not byte for byte
+# the primary's (see PageMask). Then back to a streaming standby as the README says: start (recovery pauses once
+# consistent), stop, node rejoin.
+echo "== delta onto node2 as it streamed the backup's state; node2 rejoins as a standby"
+run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=stop
+recover "delta onto the standby as it streamed" --delta
+run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=start
+wait_for "node2 paused at consistency" 120 test "$(psql_node "$((port + 1))" "select pg_is_wal_replay_paused()")" = t
+run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=stop
+run_quiet "$pgward" -f "$dir/node2/pgward.conf" node rejoin -d "host=127.0.0.1 port=$port user=pgward dbname=pgward"
+wait_for "node2 streaming again" 120 test "$(psql_node "$((port + 1))" "select count(*) from pg_stat_wal_receiver where status = 'streaming'")" = 1
+
+echo "== pgbench -T $pgbench_seconds on the primary, node2 streaming"
+run_quiet "$bindir/pgbench" -T "$pgbench_seconds" -c 2 -h 127.0.0.1 -p "$port" -U pgward pgward
+primary_lsn="$(psql_node "$port" "select pg_current_wal_lsn()")"
+wait_for "node2 replaying $primary_lsn" 120 test "$(psql_node "$((port + 1))" "select pg_last_wal_replay_lsn() >= '$primary_lsn'")" = t
+run_quiet "$pgward" -f "$dir/node2/pgward.conf" node service --action=stop
+# pgBackRest restores over a copy of node2's directory as pgbench left it, so both tools start from the same files.
+[[ -n "$pgbackrest_version" ]] && cp -a "$dir/node2/data" "$work/pgbackrest-target"
+
 recover "delta after ${pgbench_seconds}s of pgbench" --delta
 recover "delta over an identical directory" --delta
 recover "full recover --node"
 full="$(cat "$work/full recover --node.s")"
+
+echo
+printf '| %-44s | %7s | %s\n' "restore onto node2 (scale $scale, $((db_bytes / 1000000)) MB)" "s" "fetched"
+cat "$work/rows"
 
 # pgbackrest restore --delta over the copy: its checksums decide which files it fetches (as --delta does for pgward).
 pgbackrest_delta() {
