@@ -62,7 +62,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         using var workers = new RestoreWorkers(RestoreWorkers.DefaultThreadCount);
         var large = plan.ToCompare.Where(c => c.Entry.Size >= PageDelta.MapThreshold).Select(c => c.Entry.Path).ToList();
         var maps = large.Count == 0 ? [] : await GetBlockMapsAsync(url, manifest.Id, large, ct);
-        var (mismatched, pages, resized) = await CompareAsync(paths, plan.ToCompare, maps, workers, ct);
+        var (mismatched, pages, resized) = await CompareAsync(paths, plan.ToCompare, maps, manifest.EndedBeforeXid, workers, ct);
         var fetching = plan.Fetching(mismatched.Concat(pages.Select(p => p.Path)), resizing: resized.Count > 0);
         var kept = plan.ToCompare.Count - mismatched.Count - pages.Count;
         progress($"{kept} files identical or kept in part, {fetching.Count - pages.Count} entries to fetch, {pages.Count} files to fetch pages of "
@@ -118,7 +118,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
     /// pages both hold when the lengths differ), whole by checksum otherwise. Gives the files to fetch whole, the pages to
     /// fetch of the others, and the files kept (whole or in part) whose length must become the backup's.</summary>
     private static async Task<(List<string> Mismatched, List<RestorePages> Pages, List<RestoreCompare> Resized)> CompareAsync(RestorePaths paths,
-        IReadOnlyList<RestoreCompare> files, IReadOnlyDictionary<string, RestoreBlockMap> maps, RestoreWorkers workers, CancellationToken ct)
+        IReadOnlyList<RestoreCompare> files, IReadOnlyDictionary<string, RestoreBlockMap> maps, uint? endedBefore, RestoreWorkers workers, CancellationToken ct)
     {
         var mismatched = new List<string>();
         var wholes = new List<(RestoreEntry Entry, Task<bool> Same)>();
@@ -133,7 +133,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                 for (var first = 0; first < PageDelta.PagesOf(entry.Size); first += PageDelta.PagesPerPiece)
                 {
                     var page = first;
-                    pieces.Add(workers.RunAsync(() => ComparePages(location, page, map, localSize, ct)));
+                    pieces.Add(workers.RunAsync(() => ComparePages(location, page, map, localSize, endedBefore, ct)));
                 }
                 paged.Add((file, pieces));
             }
@@ -178,7 +178,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
 
     /// <summary>Pages <paramref name="firstPage"/> onwards (one piece) of a local file of <paramref name="localSize"/>
     /// bytes that differ from the backup's: by hash where the local file holds the page whole, all past its end.</summary>
-    private static List<int> ComparePages(string location, int firstPage, RestoreBlockMap map, long localSize, CancellationToken ct)
+    private static List<int> ComparePages(string location, int firstPage, RestoreBlockMap map, long localSize, uint? endedBefore, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var offset = (long)firstPage * BlockRuns.PageSize;
@@ -199,7 +199,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
                 read += n;
             }
             var differing = new List<int>();
-            PageDelta.Compare(buffer.AsSpan(0, comparable), firstPage, map, differing);
+            PageDelta.Compare(buffer.AsSpan(0, comparable), firstPage, map, differing, endedBefore);
             for (var page = firstPage + PageDelta.PagesOf(comparable); page < PageDelta.PagesOf(offset + length); page++)
             {
                 differing.Add(page);

@@ -48,7 +48,9 @@ public static class PageDelta
 
     /// <summary>Adds to <paramref name="differing"/> the pages of <paramref name="data"/> (the file's bytes from page
     /// <paramref name="firstPage"/>, whole pages but at the file's end) whose hash is not the map's.</summary>
-    public static void Compare(ReadOnlySpan<byte> data, int firstPage, RestoreBlockMap map, List<int> differing)
+    /// <param name="endedBefore">The backup's transaction horizon (<see cref="RestoreManifest.EndedBeforeXid"/>): a page
+    /// matching a masked map only loosely is kept when its commit hints all precede it; null: never.</param>
+    public static void Compare(ReadOnlySpan<byte> data, int firstPage, RestoreBlockMap map, List<int> differing, uint? endedBefore = null)
     {
         var masked = map.Algorithm == MaskedAlgorithm;
         Span<byte> scratch = masked ? new byte[PageMask.PageSize] : [];
@@ -56,7 +58,7 @@ public static class PageDelta
         {
             var bytes = data.Slice(offset, Math.Min(BlockRuns.PageSize, data.Length - offset));
             var recorded = BinaryPrimitives.ReadUInt64LittleEndian(map.Hashes.AsSpan(8 * page));
-            if (!(masked ? SameMasked(bytes, scratch, recorded, BinaryPrimitives.ReadUInt64LittleEndian(map.Loose.AsSpan(8 * page)))
+            if (!(masked ? SameMasked(bytes, scratch, recorded, BinaryPrimitives.ReadUInt64LittleEndian(map.Loose.AsSpan(8 * page)), endedBefore)
                     : XxHash3.HashToUInt64(bytes) == recorded))
             {
                 differing.Add(page);
@@ -64,12 +66,14 @@ public static class PageDelta
         }
     }
 
-    /// <summary>A local page matches the backup's masked copy: strictly, or loosely (hint bits apart) when it has no
-    /// hint that a transaction committed, which could name a commit after the recovery target (<see cref="PageMask"/>).</summary>
-    private static bool SameMasked(ReadOnlySpan<byte> page, Span<byte> scratch, ulong strict, ulong loose)
+    /// <summary>A local page matches the backup's masked copy: strictly, or loosely (hint bits apart) when its hints that
+    /// a transaction committed all name one that had ended before the backup (<see cref="PageMask"/>): a later one's
+    /// commit may lie past the recovery target.</summary>
+    private static bool SameMasked(ReadOnlySpan<byte> page, Span<byte> scratch, ulong strict, ulong loose, uint? endedBefore)
     {
         var (localStrict, localLoose) = PageMask.Hashes(page, scratch);
-        return localStrict == strict || (localLoose == loose && !PageMask.HasCommitHints(page));
+        return localStrict == strict
+            || (localLoose == loose && endedBefore is { } horizon && PageMask.CommitHintsBefore(page, horizon));
     }
 
     /// <summary>Whether a file with <paramref name="differing"/> of <paramref name="pages"/> pages changed is better

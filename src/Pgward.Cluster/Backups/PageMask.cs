@@ -30,8 +30,9 @@ namespace Pgward.Cluster.Backups;
 /// <para>The <b>loose</b> hash also masks the tuples' four hint bits (not a frozen tuple's, whose two xmin bits are the
 /// logged freeze). A hint that a transaction aborted holds in any restore, but a hint that one committed holds only if
 /// the commit is before the recovery target: a standby may have set it on reading, after the backup's end. So a local
-/// page matching only loosely is kept only when it has no commit hint at all (<see cref="HasCommitHints"/>): it then
-/// lacks hints the backup's copy may have, which readers work out again from pg_xact. The page LSN is compared in
+/// page matching only loosely is kept only when each of its commit hints names a transaction that had ended when the
+/// backup read its control file (<see cref="CommitHintsBefore"/>, <see cref="ControlFileXids"/>), whose commit every
+/// recovery from the backup replays; hints it lacks, readers work out again from pg_xact. The page LSN is compared in
 /// both: a page changed since by a logged record never matches.</para>
 /// <para>Masked are only pages of a relation's main fork (<see cref="Applies"/>) that are heap pages by their header
 /// (no special space, a sane layout, every tuple's header inside its item); any other page's hashes are both of it as
@@ -56,6 +57,7 @@ public static partial class PageMask
     private const ushort XmaxCommitted = 0x0400;
     private const ushort XmaxInvalid = 0x0800;
     private const ushort XminFrozen = XminCommitted | XminInvalid;
+    private const ushort XmaxIsMulti = 0x1000;
     private const ushort Moved = 0x4000 | 0x8000; // HEAP_MOVED_OFF | HEAP_MOVED_IN: t_field3 is then t_xvac
     private const int Normal = 1;                // LP_NORMAL
 
@@ -81,14 +83,15 @@ public static partial class PageMask
         return (strict, XxHash3.HashToUInt64(scratch[..PageSize]));
     }
 
-    /// <summary>Whether a heap page has a tuple with a hint that a transaction committed (<c>HEAP_XMIN_COMMITTED</c>
-    /// but not frozen, or <c>HEAP_XMAX_COMMITTED</c>): a page matching the backup's only loosely is then not kept.
-    /// False for a page that is no heap page (both its hashes are plain).</summary>
-    public static bool HasCommitHints(ReadOnlySpan<byte> page)
+    /// <summary>Whether every hint on a heap page that a transaction committed (<c>HEAP_XMIN_COMMITTED</c> but not frozen,
+    /// or <c>HEAP_XMAX_COMMITTED</c>) names a transaction before <paramref name="horizon"/>, which a recovery from the
+    /// backup sees committed whatever its target (<see cref="ControlFileXids"/>): only then may a page that matches the
+    /// backup's copy loosely be kept. True for a page that is no heap page (both its hashes are plain).</summary>
+    public static bool CommitHintsBefore(ReadOnlySpan<byte> page, uint horizon)
     {
         if (page.Length != PageSize || !BitConverter.IsLittleEndian || !IsHeapPage(page))
         {
-            return false;
+            return true;
         }
         var lower = U16(page, 12);
         for (var at = HeaderSize; at < lower; at += 4)
@@ -98,13 +101,19 @@ public static partial class PageMask
             {
                 continue;
             }
-            var infomask = U16(page, offset + InfomaskAt);
-            if ((infomask & XminFrozen) == XminCommitted || (infomask & XmaxCommitted) != 0)
+            var tuple = page[offset..];
+            var infomask = U16(tuple, InfomaskAt);
+            if ((infomask & XminFrozen) == XminCommitted && !ControlFileXids.Precedes(BinaryPrimitives.ReadUInt32LittleEndian(tuple), horizon))
             {
-                return true;
+                return false;
+            }
+            if ((infomask & XmaxCommitted) != 0
+                && ((infomask & XmaxIsMulti) != 0 || !ControlFileXids.Precedes(BinaryPrimitives.ReadUInt32LittleEndian(tuple[4..]), horizon)))
+            {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /// <summary>Clears the tuples' hint bits in a page <see cref="TryMask"/> wrote (a frozen tuple's xmin bits stay).</summary>

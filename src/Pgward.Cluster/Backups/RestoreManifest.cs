@@ -11,6 +11,8 @@ namespace Pgward.Cluster.Backups;
 /// <param name="Entries">Directories before what they hold; paths relative to the data directory, a tablespace's
 /// contents under <c>pg_tblspc/&lt;oid&gt;/</c>.</param>
 /// <param name="Tablespaces">The backup's tablespace_map: where each tablespace's contents go.</param>
+/// <param name="EndedBeforeXid">Every transaction before this one had ended when the backup read its control file
+/// (<see cref="ControlFileXids"/>); null when it is not known (then a delta keeps only pages matching strictly).</param>
 public sealed record RestoreManifest(
     string Id,
     string Method,
@@ -19,7 +21,8 @@ public sealed record RestoreManifest(
     string? BeginLsn,
     string? EndLsn,
     IReadOnlyList<RestoreEntry> Entries,
-    IReadOnlyList<RestoreTablespace> Tablespaces)
+    IReadOnlyList<RestoreTablespace> Tablespaces,
+    uint? EndedBeforeXid = null)
 {
     /// <summary>Bytes of all the files: what a full restore writes.</summary>
     public long TotalSize => Entries.Where(e => e.Kind == RestoreEntry.File).Sum(e => e.Size);

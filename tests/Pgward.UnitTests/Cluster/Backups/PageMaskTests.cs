@@ -57,8 +57,9 @@ public sealed class PageMaskTests
         return changed;
     }
 
-    /// <summary>What a delta onto the local page decides against a masked map of the backup's copy.</summary>
-    private static bool Kept(byte[] backup, byte[] local)
+    /// <summary>What a delta onto the local page decides against a masked map of the backup's copy, whose control file
+    /// says every transaction before <paramref name="endedBefore"/> had ended (the pages' rows are of 1000).</summary>
+    private static bool Kept(byte[] backup, byte[] local, uint? endedBefore = 1000)
     {
         var (strict, loose) = PageMask.Hashes(backup, new byte[8192]);
         var (hashes, looseHashes) = (new byte[8], new byte[8]);
@@ -67,7 +68,7 @@ public sealed class PageMaskTests
         var map = new RestoreBlockMap("base/5/16384", 8192, 8192, PageDelta.MaskedAlgorithm, hashes, looseHashes);
         Assert.True(PageDelta.Usable(map, 8192));
         var differing = new List<int>();
-        PageDelta.Compare(local, 0, map, differing);
+        PageDelta.Compare(local, 0, map, differing, endedBefore);
         return differing.Count == 0;
     }
 
@@ -104,28 +105,32 @@ public sealed class PageMaskTests
         var standby = StandbyCopy(HeapPage());
         Assert.NotEqual(Hash(primary), Hash(standby));
         Assert.Equal(Loose(primary), Loose(standby));
-        Assert.False(PageMask.HasCommitHints(standby));
         Assert.True(Kept(primary, standby));
-        Assert.True(Kept(primary, StandbyCopy(primary))); // the same hints: strictly equal
+        Assert.True(Kept(primary, StandbyCopy(primary), endedBefore: null)); // the same hints: strictly equal
+        Assert.False(Kept(primary, standby, endedBefore: null));             // loosely only, and no horizon known
     }
 
     [Fact]
-    public void A_local_commit_hint_the_backup_lacks_is_not_kept_an_abort_hint_is()
+    public void A_local_commit_hint_is_kept_only_for_a_transaction_that_ended_before_the_backup()
     {
         var backup = HeapPage();
-        var committed = WithInfomask(StandbyCopy(backup), 0x0100); // may name a commit after the recovery target
+        var committed = WithInfomask(StandbyCopy(backup), 0x0100); // transaction 1000 committed, as the standby saw it
         Assert.Equal(Loose(backup), Loose(committed));
-        Assert.True(PageMask.HasCommitHints(committed));
-        Assert.False(Kept(backup, committed));
-        Assert.False(Kept(backup, WithInfomask(StandbyCopy(backup), 0x0400))); // HEAP_XMAX_COMMITTED
-        Assert.True(Kept(backup, WithInfomask(StandbyCopy(backup), 0x0200))); // HEAP_XMIN_INVALID: aborted, in any restore
+        Assert.False(Kept(backup, committed, endedBefore: 1000)); // its commit may lie past the recovery target
+        Assert.True(Kept(backup, committed, endedBefore: 1001));
+        Assert.False(PageMask.CommitHintsBefore(committed, 1000));
+        Assert.True(PageMask.CommitHintsBefore(committed, 1001));
+
+        var deleted = WithInfomask(StandbyCopy(backup), 0x0400, 0x0800); // HEAP_XMAX_COMMITTED of xmax 0: never kept
+        Assert.False(Kept(backup, deleted, endedBefore: 5000));
+        Assert.True(Kept(backup, WithInfomask(StandbyCopy(backup), 0x0200), endedBefore: 1)); // HEAP_XMIN_INVALID: aborted, in any restore
     }
 
     [Fact]
     public void A_frozen_tuples_xmin_bits_are_the_logged_freeze_and_compared_loosely_too()
     {
         var frozen = WithInfomask(HeapPage(), 0x0300);
-        Assert.False(PageMask.HasCommitHints(frozen));
+        Assert.True(PageMask.CommitHintsBefore(frozen, 1000));
         Assert.NotEqual(Loose(frozen), Loose(WithInfomask(frozen, 0, 0x0200)));
         Assert.Equal(Loose(frozen), Loose(WithInfomask(frozen, 0, 0x0800))); // its xmax hint is still a hint
     }
