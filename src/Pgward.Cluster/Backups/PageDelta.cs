@@ -71,9 +71,9 @@ public static class PageDelta
     /// commit may lie past the recovery target.</summary>
     private static bool SameMasked(ReadOnlySpan<byte> page, Span<byte> scratch, ulong strict, ulong loose, uint? endedBefore)
     {
-        var (localStrict, localLoose) = PageMask.Hashes(page, scratch);
+        var (localStrict, masked) = PageMask.StrictHash(page, scratch);
         return localStrict == strict
-            || (localLoose == loose && endedBefore is { } horizon && PageMask.CommitHintsBefore(page, horizon));
+            || (masked && endedBefore is { } horizon && PageMask.LooseHash(scratch) == loose && PageMask.CommitHintsBefore(page, horizon));
     }
 
     /// <summary>Whether a file with <paramref name="differing"/> of <paramref name="pages"/> pages changed is better

@@ -73,14 +73,21 @@ public static partial class PageMask
     /// it is no heap page; <paramref name="scratch"/> (at least <see cref="PageSize"/> bytes) holds the masked copy.</summary>
     public static (ulong Strict, ulong Loose) Hashes(ReadOnlySpan<byte> page, Span<byte> scratch)
     {
-        if (!TryMask(page, scratch))
-        {
-            var plain = XxHash3.HashToUInt64(page);
-            return (plain, plain);
-        }
-        var strict = XxHash3.HashToUInt64(scratch[..PageSize]);
+        var (strict, masked) = StrictHash(page, scratch);
+        return (strict, masked ? LooseHash(scratch) : strict);
+    }
+
+    /// <summary>The strict hash alone, and whether <paramref name="scratch"/> now holds the page masked (a heap page),
+    /// for <see cref="LooseHash"/>: a delta computes the loose hash only of a page that does not match strictly.</summary>
+    public static (ulong Strict, bool Masked) StrictHash(ReadOnlySpan<byte> page, Span<byte> scratch) =>
+        TryMask(page, scratch) ? (XxHash3.HashToUInt64(scratch[..PageSize]), true) : (XxHash3.HashToUInt64(page), false);
+
+    /// <summary>The loose hash of a page <see cref="StrictHash"/> masked into <paramref name="scratch"/> (its hint bits
+    /// are cleared there).</summary>
+    public static ulong LooseHash(Span<byte> scratch)
+    {
         MaskHints(scratch[..PageSize]);
-        return (strict, XxHash3.HashToUInt64(scratch[..PageSize]));
+        return XxHash3.HashToUInt64(scratch[..PageSize]);
     }
 
     /// <summary>Whether every hint on a heap page that a transaction committed (<c>HEAP_XMIN_COMMITTED</c> but not frozen,
