@@ -46,7 +46,7 @@ public sealed partial class FailoverNode
             return;
         }
 
-        if (!self.CanStand || !local.IsRunning || now < backoffUntil
+        if (!self.CanStand || !local.IsRunning || local.Restoring || now < backoffUntil
             || now - lastHeard < options.FailoverTimeout || now < leaseUntil)
         {
             return;
@@ -90,6 +90,11 @@ public sealed partial class FailoverNode
         if (self.IsWitness || !local.IsRunning || local.IsPrimary)
         {
             actions.Add(new Refused($"node {self.Id} cannot be promoted: it is not a running standby"));
+        }
+        else if (local.Restoring)
+        {
+            actions.Add(new Refused($"node {self.Id} cannot be promoted: it is recovering a backup (recovery.signal), not a standby; "
+                + "promote it with pg_ctl promote once it reached its target, or make it a standby with pgward node rejoin"));
         }
         else if (!local.Fenceable)
         {

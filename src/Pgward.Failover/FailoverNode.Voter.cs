@@ -50,7 +50,7 @@ public sealed partial class FailoverNode
             FenceOnce($"node {heartbeat.PrimaryId} is the primary of term {heartbeat.Term}", actions);
             RequestRejoin(heartbeat.PrimaryId, actions);
         }
-        else if (!self.IsWitness && local.IsRunning && local.UpstreamId != heartbeat.PrimaryId
+        else if (!self.IsWitness && local.IsRunning && !local.Restoring && local.UpstreamId != heartbeat.PrimaryId
             && (followRequested != heartbeat.PrimaryId || now - followRequestedAt >= FollowRetryInterval) && !store.IsPaused
             && UpstreamFailure(now) is { } reason)
         {

@@ -17,6 +17,9 @@ namespace Pgward.Failover;
 /// <param name="Fenceable">Something outside the agent stops this server when its lease lapses (the host's dead-man
 /// switch runs): false when none has run for longer than a switch takes to start. Without it, an agent that stops or
 /// freezes leaves a primary that goes on taking writes beside its successor, so such a node neither leads nor stands.</param>
+/// <param name="Restoring">The server runs a recovery an operator asked for (<c>recovery.signal</c> without
+/// <c>standby.signal</c>: <c>backup recover --node</c>, to a target): not a standby. It is not pointed at the primary
+/// (that would replay past the target), and it does not stand: its data is a backup's, not the cluster's newest.</param>
 public sealed record LocalStatus(
     bool IsRunning,
     bool IsPrimary,
@@ -26,7 +29,8 @@ public sealed record LocalStatus(
     int? UpstreamId = null,
     bool Streaming = false,
     bool Known = true,
-    bool Fenceable = true)
+    bool Fenceable = true,
+    bool Restoring = false)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
 

@@ -114,6 +114,10 @@ public sealed partial class FailoverDriver
             ? ((IReadOnlyCollection<string>)SyncStandbys.Names(setup.Voters, ctx.Options.NodeId), setup.SyncStandbyCount)
             : ((IReadOnlyCollection<string>, int)?)null;
         var mapped = LocalStatusMapper.Map(current, setup.Voters, sync) with { Fenceable = deadMan?.Fenceable() ?? true };
+        if (mapped is { IsRunning: true, IsPrimary: false })
+        {
+            mapped = mapped with { Restoring = RestoringNow(now) };
+        }
         if (mapped.IsRunning)
         {
             lastRunning = mapped;
@@ -123,6 +127,17 @@ public sealed partial class FailoverDriver
         // with the last state it saw, not as a node that holds nothing. mixed:sync seed 514: an old primary whose fence
         // restart took 3 s voted, as a node without data, for a standby that lacked 100 commits it had acknowledged.
         return lastRunning with { IsRunning = false };
+    }
+
+    /// <summary>Whether the running server recovers a backup (<see cref="PrimaryGuard.Restoring"/>), looked at on disk at
+    /// most once a second: a restore's server runs for minutes, and the look is two file lookups.</summary>
+    private bool RestoringNow(DateTimeOffset now)
+    {
+        if (now - restoringSeenAt >= RestoringLookInterval)
+        {
+            (restoring, restoringSeenAt) = (guard.Restoring, now);
+        }
+        return restoring;
     }
 
     private void Dispatch(IReadOnlyList<FailoverAction> actions)

@@ -57,6 +57,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
     private readonly List<Task> detaching = [];
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
+    // The loop's last look at whether its server recovers a backup (LocalStatus.Restoring), and when.
+    private static readonly TimeSpan RestoringLookInterval = TimeSpan.FromSeconds(1);
+    private bool restoring;
+    private DateTimeOffset restoringSeenAt = DateTimeOffset.MinValue;
     private FailoverNode? node;
     private FailoverSetup? setup;
     private FailoverTransport? transport;

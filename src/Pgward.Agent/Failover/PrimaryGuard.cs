@@ -29,6 +29,11 @@ public sealed class PrimaryGuard(string dataDirectory)
     /// again, read-only, when it runs again, and it rejoins as a standby.</summary>
     public bool HandedOver => Contents() is { } text && text.StartsWith(Marker + "\n" + HandedOverNote, StringComparison.Ordinal);
 
+    /// <summary>Whether the data directory holds <c>recovery.signal</c> and no <c>standby.signal</c>: a server started so
+    /// recovers a backup to its target (<c>backup recover --node</c>) and is no standby
+    /// (<see cref="Pgward.Failover.LocalStatus.Restoring"/>).</summary>
+    public bool Restoring => File.Exists(Path.Combine(dataDirectory, "recovery.signal")) && !File.Exists(SignalFile);
+
     /// <summary>The <c>standby.signal</c>'s text; null when there is none (or it cannot be read).</summary>
     private string? Contents()
     {

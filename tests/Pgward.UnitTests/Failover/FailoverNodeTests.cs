@@ -336,6 +336,27 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Node_recovering_a_backup_is_not_pointed_at_the_primary_does_not_stand_and_refuses_a_promotion()
+    {
+        // backup recover --node: recovery.signal, no upstream, recovery to a target. Pointed at the primary it would
+        // replay past its target; standing, it would offer a backup's data as the cluster's newest.
+        var node = NewNode(2, StoreAt(1, 1));
+        var restoring = Standby with { UpstreamId = null, Restoring = true };
+        node.Tick(time.GetUtcNow(), restoring);
+        Assert.DoesNotContain(node.Receive(1, HeartbeatFrom(1, 1), time.GetUtcNow()), a => a is Follow);
+        Assert.Contains("recovering a backup", Assert.Single(node.RequestPromotion(time.GetUtcNow()).OfType<Refused>()).Reason,
+            StringComparison.Ordinal);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(node.Tick(time.GetUtcNow(), restoring), a => a is Send { Message: VoteRequest });
+
+        // Rejoined (standby.signal, primary_conninfo): a standby like any other again.
+        var rejoined = NewNode(2, StoreAt(1, 1));
+        rejoined.Tick(time.GetUtcNow(), Standby with { UpstreamId = null });
+        Assert.Contains(rejoined.Receive(1, HeartbeatFrom(1, 1), time.GetUtcNow()), a => a is Follow { PrimaryId: 1 });
+    }
+
+    [Fact]
     public void Standby_whose_follow_did_not_take_asks_again_after_the_retry_interval_but_not_before()
     {
         var node = NewNode(3, StoreAt(1, 1));
