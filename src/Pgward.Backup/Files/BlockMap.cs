@@ -37,7 +37,6 @@ public sealed record BlockMap(long Length, ulong[] Hashes, ulong[]? Loose = null
 
     public static ulong Hash(ReadOnlySpan<byte> block) => XxHash3.HashToUInt64(block);
 
-
     public static int BlocksOf(long length) => checked((int)((length + BlockSize - 1) / BlockSize));
 
     /// <summary>The length of block <paramref name="index"/> in a file of <paramref name="length"/> bytes (0 past its end).</summary>

@@ -32,7 +32,7 @@ public static class RestoreManifestBuilder
             }
             if (entry.Path == RestorePlan.ControlFile && entry.Data is { } control)
             {
-                var bytes = new byte[Math.Min(entry.Size, 8192)];
+                var bytes = new byte[Math.Min(entry.Size, ControlFileXids.FileSize)];
                 endedBefore = ControlFileXids.EndedBefore(bytes.AsSpan(0, control.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false)));
             }
             var known = entry.Kind == RestoreEntry.File && checksums.TryGetValue(entry.Path, out var file)

@@ -12,6 +12,9 @@ namespace Pgward.Cluster.Backups;
 /// </summary>
 public static class ControlFileXids
 {
+    /// <summary>What PostgreSQL writes of <c>global/pg_control</c> (<c>PG_CONTROL_FILE_SIZE</c>).</summary>
+    public const int FileSize = 8192;
+
     private const uint Pg15ControlVersion = 1300;
     private const int ControlVersionAt = 8;
     private const int NextXidAt = 40 + 24;          // checkPointCopy.nextXid (FullTransactionId)

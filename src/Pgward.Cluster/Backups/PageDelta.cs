@@ -8,9 +8,9 @@ namespace Pgward.Cluster.Backups;
 /// (<see cref="RestoreBlockMap"/>: XxHash3 of every 8 KiB page, recorded as the backup read the file). A map is used
 /// only when it is of this algorithm and page size and of the backup copy's length; otherwise the file is compared whole
 /// by its manifest checksum. A map of a relation's main fork hashes table pages masked (<see cref="PageMask"/>), so a
-/// standby's copy of a page matches the primary's. A local file of another length (a table that grew or was truncated since) is compared over
-/// the pages both hold whole; the backup's pages past the local end differ, and the file is cut or extended to the
-/// backup's length. Pure.
+/// standby's copy of a page matches the primary's. A local file of another length (a table that grew or was truncated
+/// since) is compared over the pages both hold whole; the backup's pages past the local end differ, and the file is cut
+/// or extended to the backup's length. Pure.
 /// </summary>
 public static class PageDelta
 {

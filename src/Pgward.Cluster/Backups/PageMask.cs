@@ -96,18 +96,12 @@ public static partial class PageMask
     /// backup's copy loosely be kept. True for a page that is no heap page (both its hashes are plain).</summary>
     public static bool CommitHintsBefore(ReadOnlySpan<byte> page, uint horizon)
     {
-        if (page.Length != PageSize || !BitConverter.IsLittleEndian || !IsHeapPage(page))
+        if (!IsHeapPage(page))
         {
             return true;
         }
-        var lower = U16(page, 12);
-        for (var at = HeaderSize; at < lower; at += 4)
+        foreach (var (offset, _) in new NormalItems(page))
         {
-            var (offset, flags, _) = Item(page, at);
-            if (flags != Normal)
-            {
-                continue;
-            }
             var tuple = page[offset..];
             var infomask = U16(tuple, InfomaskAt);
             if ((infomask & XminFrozen) == XminCommitted && !ControlFileXids.Precedes(BinaryPrimitives.ReadUInt32LittleEndian(tuple), horizon))
@@ -126,14 +120,8 @@ public static partial class PageMask
     /// <summary>Clears the tuples' hint bits in a page <see cref="TryMask"/> wrote (a frozen tuple's xmin bits stay).</summary>
     private static void MaskHints(Span<byte> masked)
     {
-        var lower = U16(masked, 12);
-        for (var at = HeaderSize; at < lower; at += 4)
+        foreach (var (offset, _) in new NormalItems(masked))
         {
-            var (offset, flags, _) = Item(masked, at);
-            if (flags != Normal)
-            {
-                continue;
-            }
             var infomask = U16(masked, offset + InfomaskAt);
             var hints = (infomask & XminFrozen) == XminFrozen ? XmaxCommitted | XmaxInvalid : XminFrozen | XmaxCommitted | XmaxInvalid;
             BinaryPrimitives.WriteUInt16LittleEndian(masked[(offset + InfomaskAt)..], (ushort)(infomask & ~hints));
@@ -144,24 +132,17 @@ public static partial class PageMask
     /// false (and <paramref name="masked"/> undefined) otherwise.</summary>
     public static bool TryMask(ReadOnlySpan<byte> page, Span<byte> masked)
     {
-        if (page.Length != PageSize || !BitConverter.IsLittleEndian || !IsHeapPage(page))
+        if (!IsHeapPage(page))
         {
             return false;
         }
         page.CopyTo(masked);
-        var lower = U16(page, 12);
-        var upper = U16(page, 14);
         masked.Slice(8, 2).Clear();
         BinaryPrimitives.WriteUInt16LittleEndian(masked[10..], (ushort)(U16(page, 10) & ~(HasFreeLines | PageFull)));
         masked.Slice(PruneXidAt, 4).Clear();
-        masked[lower..upper].Clear();
-        for (var at = HeaderSize; at < lower; at += 4)
+        masked[U16(page, 12)..U16(page, 14)].Clear(); // the free space between pd_lower and pd_upper
+        foreach (var (offset, length) in new NormalItems(page))
         {
-            var (offset, flags, length) = Item(page, at);
-            if (flags != Normal)
-            {
-                continue;
-            }
             var tuple = masked.Slice(offset, length);
             var infomask = BinaryPrimitives.ReadUInt16LittleEndian(tuple[InfomaskAt..]);
             if ((infomask & Moved) == 0)
@@ -175,23 +156,23 @@ public static partial class PageMask
         return true;
     }
 
-    /// <summary>A heap page by its header: this layout version, no special space, the line pointers and tuples where
-    /// they may be, and every normal item a tuple whose header fits in it.</summary>
+    /// <summary>A heap page by its header (read little-endian, as PostgreSQL writes it on this host): a whole page, this
+    /// layout version, no special space, the line pointers and tuples where they may be, and every normal item a tuple
+    /// whose header fits in it.</summary>
     private static bool IsHeapPage(ReadOnlySpan<byte> page)
     {
+        if (page.Length != PageSize || !BitConverter.IsLittleEndian)
+        {
+            return false;
+        }
         var (lower, upper, special) = (U16(page, 12), U16(page, 14), U16(page, 16));
         if (U16(page, 18) != SizeAndVersion || special != PageSize || lower < HeaderSize || lower > upper || upper > special
             || (lower - HeaderSize) % 4 != 0)
         {
             return false;
         }
-        for (var at = HeaderSize; at < lower; at += 4)
+        foreach (var (offset, length) in new NormalItems(page))
         {
-            var (offset, flags, length) = Item(page, at);
-            if (flags != Normal)
-            {
-                continue;
-            }
             if (length < TupleHeaderSize || offset < upper || offset % 8 != 0 || offset + length > PageSize)
             {
                 return false;
@@ -205,11 +186,38 @@ public static partial class PageMask
         return true;
     }
 
-    /// <summary>A line pointer (ItemIdData): lp_off 15 bits, lp_flags 2, lp_len 15.</summary>
-    private static (int Offset, int Flags, int Length) Item(ReadOnlySpan<byte> page, int at)
+    /// <summary>The normal items (<c>LP_NORMAL</c>) among a page's line pointers, from the header to <c>pd_lower</c>:
+    /// each line pointer (ItemIdData) is lp_off 15 bits, lp_flags 2, lp_len 15.</summary>
+    private ref struct NormalItems
     {
-        var value = BinaryPrimitives.ReadUInt32LittleEndian(page[at..]);
-        return ((int)(value & 0x7FFF), (int)((value >> 15) & 3), (int)(value >> 17));
+        private readonly ReadOnlySpan<byte> page;
+        private readonly int lower;
+        private int at;
+
+        public NormalItems(ReadOnlySpan<byte> page)
+        {
+            this.page = page;
+            lower = U16(page, 12);
+            at = HeaderSize - 4;
+        }
+
+        public (int Offset, int Length) Current { get; private set; }
+
+        public readonly NormalItems GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            while ((at += 4) < lower)
+            {
+                var value = BinaryPrimitives.ReadUInt32LittleEndian(page[at..]);
+                if ((int)((value >> 15) & 3) == Normal)
+                {
+                    Current = ((int)(value & 0x7FFF), (int)(value >> 17));
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static int U16(ReadOnlySpan<byte> page, int at) => BinaryPrimitives.ReadUInt16LittleEndian(page[at..]);
