@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using K4os.Compression.LZ4;
+using Pgward.Core.Compression;
 
 namespace Pgward.Backup.Files;
 
@@ -54,7 +54,7 @@ public static class BlockPatch
             var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
             BinaryPrimitives.WriteUInt32LittleEndian(output[written..], (uint)(firstBlock + index));
             var body = output.Slice(written + 8, block.Length);
-            var compressed = LZ4Codec.Encode(block, body, LZ4Level.L00_FAST);
+            var compressed = Lz4Block.Encode(block, body);
             if (compressed > 0)
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(output[(written + 4)..], (uint)compressed);

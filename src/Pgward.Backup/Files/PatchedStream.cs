@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using K4os.Compression.LZ4;
+using Pgward.Core.Compression;
 
 namespace Pgward.Backup.Files;
 
@@ -133,7 +133,7 @@ public sealed class PatchedStream : Stream
             return;
         }
         BlockPatch.ReadExactly(patch, compressed.AsSpan(0, stored));
-        var decoded = LZ4Codec.Decode(compressed.AsSpan(0, stored), block.AsSpan(0, blockLength));
+        var decoded = Lz4Block.Decode(compressed.AsSpan(0, stored), block.AsSpan(0, blockLength));
         if (decoded != blockLength)
         {
             throw new InvalidDataException($"the block patch's record for block {current} does not decode to {blockLength} bytes: it is damaged");

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using K4os.Compression.LZ4;
+using Pgward.Core.Compression;
 
 namespace Pgward.Cluster.Backups;
 
@@ -73,7 +73,7 @@ public static class BlockRuns
                 }
                 body.CopyTo(target);
             }
-            else if (LZ4Codec.Decode(body, target) != expected)
+            else if (Lz4Block.Decode(body, target) != expected)
             {
                 throw new InvalidDataException($"block {index} does not decode to {expected} bytes: it is damaged");
             }
@@ -90,7 +90,7 @@ public static class BlockRuns
     public static int Encode(ReadOnlySpan<byte> block, Span<byte> output)
     {
         var body = output.Slice(4, block.Length);
-        var compressed = block.Length == 0 ? 0 : LZ4Codec.Encode(block, body, LZ4Level.L00_FAST);
+        var compressed = Lz4Block.Encode(block, body);
         if (compressed > 0)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)compressed);
