@@ -11,16 +11,20 @@ namespace Pgward.Backup.Http;
 /// as an <see cref="Lz4BlockFrame"/> goes out as its stored blocks, read and sent as they are: no decompression, no
 /// compression, and the agent decodes them on several cores. Any other file (a block patch rebuilt through its chain,
 /// an entry of a tar archive, a frame of another shape) is read decompressed and compressed again block by block. Of a
-/// file asked for in pages, only the blocks that hold them go. The archives are read synchronously (see
-/// <see cref="BackupRestorer"/>), the network written asynchronously.
+/// file asked for in pages, only the blocks that hold them go; with <paramref name="pageRuns"/> (the client reads page
+/// runs), a block of which some pages are not wanted is decoded and only its wanted pages go, each compressed apart.
+/// The archives are read synchronously (see <see cref="BackupRestorer"/>), the network written asynchronously.
 /// </summary>
-internal sealed class BlockRunSender(Stream output)
+/// <remarks>Why pages: after 30 s of pgbench at scale 20, a delta asked for 12,126 of 32,787 pages, which lay in 95 % of
+/// the 64 KiB blocks; the blocks would send and write nearly the whole table again.</remarks>
+internal sealed class BlockRunSender(Stream output, bool pageRuns = false)
 {
     private const int PagesPerBlock = BlockRuns.BlockSize / BlockRuns.PageSize;
 
     private readonly byte[] run = new byte[BlockRuns.MaxRunLength];
     private readonly byte[] block = new byte[4 + BlockRuns.BlockSize];
     private readonly byte[] raw = new byte[BlockRuns.BlockSize];
+    private readonly byte[] decoded = new byte[BlockRuns.BlockSize];
     private readonly byte[] header = new byte[1 + 2 + 4 * 1024 + 20];
 
     public Task DirectoryAsync(string path, CancellationToken ct) => RecordAsync(BlockRuns.Directory, path, null, ct);
@@ -34,16 +38,23 @@ internal sealed class BlockRunSender(Stream output)
     /// manifest's size, or a page is past the file's end.</summary>
     public async Task<long> FileAsync(RestoreSourceEntry entry, IReadOnlyList<int>? pages, CancellationToken ct)
     {
-        var wanted = pages is null ? null : WantedBlocks(entry.Path, pages, entry.Size);
+        var wantedPages = pages is null ? null : WantedPages(entry.Path, pages, entry.Size);
+        var wanted = wantedPages is null ? null : WantedBlocks(wantedPages, entry.Size);
         var blocks = StoredFrameOf(entry) is { } frame ? FrameBlocks(entry.Path, frame, entry.Size, wanted) : EncodedBlocks(entry, wanted);
         var (count, first, used, sent) = (0, 0, 0, 0L);
         var any = false;
         foreach (var (index, length) in blocks)
         {
-            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun))
+            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun || PagesOnly(wantedPages, index, entry.Size)))
             {
-                await RunAsync(entry, first, used, ct);
+                await RunAsync(BlockRuns.FileRun, entry, (long)first * BlockRuns.BlockSize, used, ct);
                 (count, used, any) = (0, 0, true);
+            }
+            if (PagesOnly(wantedPages, index, entry.Size))
+            {
+                sent += await PagesAsync(entry, index, length, wantedPages!, ct);
+                any = true;
+                continue;
             }
             if (count == 0)
             {
@@ -57,16 +68,57 @@ internal sealed class BlockRunSender(Stream output)
         if (count > 0 || (!any && wanted is null))
         {
             // A whole file has at least one run: an empty one makes an empty file.
-            await RunAsync(entry, first, used, ct);
+            await RunAsync(BlockRuns.FileRun, entry, (long)first * BlockRuns.BlockSize, used, ct);
         }
         return sent;
     }
 
-    private async Task RunAsync(RestoreSourceEntry entry, int firstBlock, int length, CancellationToken ct)
+    /// <summary>Whether block <paramref name="index"/> goes as page runs: the client reads them and some of the block's
+    /// pages are not wanted.</summary>
+    private bool PagesOnly(bool[]? wantedPages, int index, long size)
     {
-        var at = WriteHeader(BlockRuns.FileRun, entry.Path);
+        if (!pageRuns || wantedPages is null)
+        {
+            return false;
+        }
+        var (first, end) = (index * PagesPerBlock, Math.Min((index + 1) * PagesPerBlock, wantedPages.Length));
+        return wantedPages.AsSpan(first, end - first).Contains(false);
+    }
+
+    /// <summary>Sends the wanted pages of block <paramref name="index"/> (in <see cref="block"/>, its header and
+    /// <paramref name="length"/> bytes in all) as page runs, a run for each stretch of consecutive wanted pages;
+    /// returns the bytes they decode to.</summary>
+    private async Task<long> PagesAsync(RestoreSourceEntry entry, int index, int length, bool[] wantedPages, CancellationToken ct)
+    {
+        var bytes = BlockRuns.Decode(block.AsSpan(0, length), index, entry.Size, decoded);
+        var firstPage = index * PagesPerBlock;
+        var pageCount = PageDelta.PagesOf(bytes);
+        var sent = 0L;
+        for (var page = 0; page < pageCount;)
+        {
+            if (!wantedPages[firstPage + page])
+            {
+                page++;
+                continue;
+            }
+            var (start, used) = (page, 0);
+            for (; page < pageCount && wantedPages[firstPage + page]; page++)
+            {
+                var offset = page * BlockRuns.PageSize;
+                var one = decoded.AsSpan(offset, Math.Min(BlockRuns.PageSize, bytes - offset));
+                used += BlockRuns.Encode(one, run.AsSpan(used));
+                sent += one.Length;
+            }
+            await RunAsync(BlockRuns.PageRun, entry, (long)(firstPage + start) * BlockRuns.PageSize, used, ct);
+        }
+        return sent;
+    }
+
+    private async Task RunAsync(byte kind, RestoreSourceEntry entry, long offset, int length, CancellationToken ct)
+    {
+        var at = WriteHeader(kind, entry.Path);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(at), entry.Size);
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(at + 8), (long)firstBlock * BlockRuns.BlockSize);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(at + 8), offset);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(at + 16), length);
         await output.WriteAsync(header.AsMemory(0, at + 20), ct);
         await output.WriteAsync(run.AsMemory(0, length), ct);
@@ -95,16 +147,26 @@ internal sealed class BlockRunSender(Stream output)
         return at + 2 + length;
     }
 
-    private static bool[] WantedBlocks(string path, IReadOnlyList<int> pages, long size)
+    private static bool[] WantedPages(string path, IReadOnlyList<int> pages, long size)
     {
-        var wanted = new bool[BlockRuns.BlocksOf(size)];
+        var wanted = new bool[PageDelta.PagesOf(size)];
         foreach (var page in pages)
         {
-            if (page < 0 || (long)page * BlockRuns.PageSize >= size)
+            if (page < 0 || page >= wanted.Length)
             {
                 throw new InvalidDataException($"page {page} of {path} was asked for, past its {size} bytes");
             }
-            wanted[page / PagesPerBlock] = true;
+            wanted[page] = true;
+        }
+        return wanted;
+    }
+
+    private static bool[] WantedBlocks(bool[] wantedPages, long size)
+    {
+        var wanted = new bool[BlockRuns.BlocksOf(size)];
+        for (var page = 0; page < wantedPages.Length; page++)
+        {
+            wanted[page / PagesPerBlock] |= wantedPages[page];
         }
         return wanted;
     }

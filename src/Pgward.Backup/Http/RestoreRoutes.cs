@@ -149,7 +149,7 @@ public static partial class RestoreRoutes
         var everything = request.Paths is null && request.Pages is null;
         var total = 0L;
         await using var buffered = new BufferedStream(http.Response.Body, 1 << 20);
-        var sender = new BlockRunSender(buffered);
+        var sender = new BlockRunSender(buffered, request.PageRuns);
         foreach (var entry in source.Entries(ct))
         {
             var some = pages.GetValueOrDefault(entry.Path);

@@ -83,7 +83,7 @@ public sealed class BackupPuller(BackupEndpointClient client, Action<string> pro
         var paged = pages.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var whole = fetching.Where(p => !paged.Contains(p)).ToList();
         var everything = !delta && fetching.Count >= manifest.Entries.Count;
-        var request = new RestoreFilesRequest(everything ? null : whole, pages.Count == 0 ? null : pages);
+        var request = new RestoreFilesRequest(everything ? null : whole, pages.Count == 0 ? null : pages, PageRuns: pages.Count > 0);
         var files = manifest.Entries.Where(e => e.Kind == RestoreEntry.File).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         var expected = everything ? files : fetching.Where(files.Contains).ToHashSet(StringComparer.Ordinal);
         var (fetched, wire, count) = await FetchAsync(url, manifest.Id, paths, request, paged, expected, workers, ct);

@@ -55,8 +55,13 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
                         File.CreateSymbolicLink(target, await ReadStringAsync(input, url, ct));
                         break;
                     case BlockRuns.FileRun:
-                        current = await ReceiveRunAsync(input, path, current, pages, url, ct);
+                        current = await ReceiveRunAsync(input, path, current, pages, BlockRuns.BlockSize, url, ct);
                         break;
+                    case BlockRuns.PageRun when pages.Contains(path):
+                        current = await ReceiveRunAsync(input, path, current, pages, BlockRuns.PageSize, url, ct);
+                        break;
+                    case BlockRuns.PageRun:
+                        throw new InvalidDataException($"the backup server sent pages of {path}, which was asked for whole");
                     default:
                         throw new InvalidDataException($"the backup server at {url} sent a record of kind {kind}: it speaks another version");
                 }
@@ -80,7 +85,10 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
         WriteControlFile();
     }
 
-    private async Task<RunTarget?> ReceiveRunAsync(BufferedStream input, string path, RunTarget? current, IReadOnlySet<string> pages, string url, CancellationToken ct)
+    /// <param name="unit">What each block of the run decodes to: <see cref="BlockRuns.BlockSize"/>, or
+    /// <see cref="BlockRuns.PageSize"/> in a page run.</param>
+    private async Task<RunTarget?> ReceiveRunAsync(BufferedStream input, string path, RunTarget? current, IReadOnlySet<string> pages, int unit,
+        string url, CancellationToken ct)
     {
         await ReadExactlyAsync(input, scratch.AsMemory(0, 8), url, ct);
         var size = BinaryPrimitives.ReadInt64LittleEndian(scratch);
@@ -88,7 +96,7 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
         var offset = BinaryPrimitives.ReadInt64LittleEndian(scratch);
         await ReadExactlyAsync(input, scratch.AsMemory(0, 4), url, ct);
         var length = BinaryPrimitives.ReadInt32LittleEndian(scratch);
-        if (size < 0 || offset < 0 || offset % BlockRuns.BlockSize != 0 || offset > size || length < 0 || length > BlockRuns.MaxRunLength)
+        if (size < 0 || offset < 0 || offset % unit != 0 || offset > size || length < 0 || length > BlockRuns.MaxRunLength)
         {
             throw new InvalidDataException($"the backup server sent a run of {path} of {length} bytes at {offset} of {size}: it is damaged");
         }
@@ -99,11 +107,11 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
         try
         {
             await ReadExactlyAsync(input, run.AsMemory(0, length), url, ct);
-            var firstBlock = (int)(offset / BlockRuns.BlockSize);
-            var bytes = RunBytes(run.AsSpan(0, length), firstBlock, size);
+            var firstBlock = (int)(offset / unit);
+            var bytes = RunBytes(run.AsSpan(0, length), firstBlock, size, unit);
             if (path == RestorePlan.ControlFile)
             {
-                if ((controlSize != -1 && controlSize != size) || offset != controlNext)
+                if (unit != BlockRuns.BlockSize || (controlSize != -1 && controlSize != size) || offset != controlNext)
                 {
                     throw new InvalidDataException($"the backup server sent {RestorePlan.ControlFile} out of order");
                 }
@@ -128,7 +136,7 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
             }
             current.Accept(offset, bytes);
             var target = current;
-            pending.Enqueue((workers.RunAsync(() => Write(target, run, length, firstBlock, offset)), run));
+            pending.Enqueue((workers.RunAsync(() => Write(target, run, length, firstBlock, offset, unit)), run));
             handedOver = true;
         }
         finally
@@ -146,12 +154,12 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
     }
 
     /// <summary>On a worker: decodes the run and writes it at its place.</summary>
-    private static int Write(RunTarget target, byte[] run, int length, int firstBlock, long offset)
+    private static int Write(RunTarget target, byte[] run, int length, int firstBlock, long offset, int unit)
     {
         var output = ArrayPool<byte>.Shared.Rent(BlockRuns.MaxBlocksPerRun * BlockRuns.BlockSize);
         try
         {
-            var decoded = BlockRuns.Decode(run.AsSpan(0, length), firstBlock, target.Size, output);
+            var decoded = BlockRuns.Decode(run.AsSpan(0, length), firstBlock, target.Size, output, unit);
             RandomAccess.Write(target.Handle, output.AsSpan(0, decoded), offset);
             return decoded;
         }
@@ -167,17 +175,17 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
     }
 
     /// <summary>The bytes a run's blocks decode to by their place in the file, its structure checked (not its contents).</summary>
-    private static long RunBytes(ReadOnlySpan<byte> run, int firstBlock, long size)
+    private static long RunBytes(ReadOnlySpan<byte> run, int firstBlock, long size, int unit = BlockRuns.BlockSize)
     {
         var (bytes, index) = (0L, firstBlock);
         while (run.Length > 0)
         {
             var length = run.Length < 4 ? -1 : (int)(BinaryPrimitives.ReadUInt32LittleEndian(run) & ~BlockRuns.RawFlag);
-            if (length < 0 || length > BlockRuns.BlockSize || run.Length < 4 + length || BlockRuns.BlockLength(size, index) == 0)
+            if (length < 0 || length > BlockRuns.BlockSize || run.Length < 4 + length || BlockRuns.BlockLength(size, index, unit) == 0)
             {
                 throw new InvalidDataException($"a run of blocks from block {firstBlock} of a file of {size} bytes is damaged");
             }
-            bytes += BlockRuns.BlockLength(size, index);
+            bytes += BlockRuns.BlockLength(size, index, unit);
             index++;
             run = run[(4 + length)..];
         }
@@ -239,7 +247,7 @@ internal sealed class BlockRunReceiver(RestorePaths paths, RestoreWorkers worker
                 foreach (var (offset, run, length) in control)
                 {
                     target.Accept(offset, RunBytes(run.AsSpan(0, length), (int)(offset / BlockRuns.BlockSize), controlSize));
-                    written += Write(target, run, length, (int)(offset / BlockRuns.BlockSize), offset);
+                    written += Write(target, run, length, (int)(offset / BlockRuns.BlockSize), offset, BlockRuns.BlockSize);
                 }
             }
             finally

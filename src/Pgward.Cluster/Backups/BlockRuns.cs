@@ -13,7 +13,12 @@ namespace Pgward.Cluster.Backups;
 /// what remains. A file's runs come one after another, in order; a file fetched whole has runs from 0 to its end (an
 /// empty file one run of no blocks). The backup server sends a files backup's stored lz4 blocks as they are (its
 /// <c>Lz4BlockFrame</c> has this block size), so it neither decompresses nor compresses them; the receiver decodes runs
-/// on several threads and writes each where it goes. Pure.
+/// on several threads and writes each where it goes.
+/// <para><c>P path size(i64) offset(i64) length(i32) data</c> is a run of pages, for a file asked for in pages by a
+/// client that said it reads them (<see cref="RestoreFilesRequest.PageRuns"/>): the same shape with
+/// <see cref="PageSize"/> in place of <see cref="BlockSize"/>, each page compressed apart. The server sends a stored block
+/// of which only some pages are wanted that way, decoded and its wanted pages compressed again, rather than the whole
+/// block. Pure.</para>
 /// </summary>
 public static class BlockRuns
 {
@@ -35,24 +40,26 @@ public static class BlockRuns
     public const byte Directory = (byte)'D';
     public const byte Symlink = (byte)'L';
     public const byte FileRun = (byte)'F';
+    public const byte PageRun = (byte)'P';
     public const byte End = (byte)'E';
 
     /// <summary>How many lz4 blocks a file of <paramref name="size"/> bytes has.</summary>
     public static int BlocksOf(long size) => checked((int)((size + BlockSize - 1) / BlockSize));
 
-    /// <summary>What block <paramref name="index"/> of a file of <paramref name="size"/> bytes decodes to (0 past its end).</summary>
-    public static int BlockLength(long size, int index) => (int)Math.Clamp(size - (long)index * BlockSize, 0, BlockSize);
+    /// <summary>What block <paramref name="index"/> of a file of <paramref name="size"/> bytes decodes to (0 past its end),
+    /// in blocks of <paramref name="unit"/> bytes (<see cref="BlockSize"/>, or <see cref="PageSize"/> in a page run).</summary>
+    public static int BlockLength(long size, int index, int unit = BlockSize) => (int)Math.Clamp(size - (long)index * unit, 0, unit);
 
-    /// <summary>Decodes a run's data, whose first block is the file's block <paramref name="firstBlock"/>, into
-    /// <paramref name="output"/> (at least <see cref="MaxBlocksPerRun"/> blocks); returns the bytes decoded. Throws
-    /// <see cref="InvalidDataException"/> when a block is damaged, decodes to another length than its place in the
-    /// file says, or lies past the file's end.</summary>
-    public static int Decode(ReadOnlySpan<byte> run, int firstBlock, long size, Span<byte> output)
+    /// <summary>Decodes a run's data, whose first block is the file's block <paramref name="firstBlock"/> (in blocks of
+    /// <paramref name="unit"/> bytes), into <paramref name="output"/> (at least <see cref="MaxBlocksPerRun"/> blocks);
+    /// returns the bytes decoded. Throws <see cref="InvalidDataException"/> when a block is damaged, decodes to another
+    /// length than its place in the file says, or lies past the file's end.</summary>
+    public static int Decode(ReadOnlySpan<byte> run, int firstBlock, long size, Span<byte> output, int unit = BlockSize)
     {
         var (written, index) = (0, firstBlock);
         while (run.Length > 0)
         {
-            var expected = BlockLength(size, index);
+            var expected = BlockLength(size, index, unit);
             if (run.Length < 4 || expected == 0 || written + expected > output.Length)
             {
                 throw new InvalidDataException($"a run has a block {index} past the end of a file of {size} bytes, or is cut");

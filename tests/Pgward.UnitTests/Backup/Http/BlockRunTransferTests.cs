@@ -45,10 +45,11 @@ public sealed class BlockRunTransferTests : IDisposable
         return path;
     }
 
-    private async Task<MemoryStream> SendAsync(byte[] segment, IReadOnlyList<int>? pages, bool stored, byte[] small, byte[] control)
+    private async Task<MemoryStream> SendAsync(byte[] segment, IReadOnlyList<int>? pages, bool stored, byte[] small, byte[] control,
+        bool pageRuns = false)
     {
         var answer = new MemoryStream();
-        var sender = new BlockRunSender(answer);
+        var sender = new BlockRunSender(answer, pageRuns);
         await sender.DirectoryAsync("base", TestContext.Current.CancellationToken);
         await sender.DirectoryAsync("base/5", TestContext.Current.CancellationToken);
         await sender.FileAsync(new RestoreSourceEntry(Segment, RestoreEntry.File, segment.Length, null, new MemoryStream(segment),
@@ -96,6 +97,48 @@ public sealed class BlockRunTransferTests : IDisposable
         var last = PageDelta.PagesOf(segment.Length) - 1;
         await ReceiveAsync(destination, await SendAsync(segment, [9, last], stored, small, control), new HashSet<string> { Segment });
         Assert.Equal(segment, await File.ReadAllBytesAsync(Path.Combine(destination, Segment), TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Page_runs_write_only_the_pages_asked_for_and_send_less_than_their_blocks(bool stored)
+    {
+        var (segment, small, control) = (Data((3 << 20) + 100, 1), Data(10, 2), Data(8192, 3));
+        var last = PageDelta.PagesOf(segment.Length) - 1;
+        // Pages 9 and 10 lie in block 1; 16 to 23 are the whole of block 2; the last page ends the file.
+        IReadOnlyList<int> asked = [9, .. Enumerable.Range(16, 8), last];
+        var local = (byte[])segment.Clone();
+        foreach (var page in asked.Append(10))
+        {
+            local[BlockRuns.PageSize * page + 1] ^= 0xff;
+        }
+        var destination = temp.File("data");
+        Directory.CreateDirectory(Path.Combine(destination, "base/5"));
+        await File.WriteAllBytesAsync(Path.Combine(destination, Segment), local, TestContext.Current.CancellationToken);
+
+        var pagesAnswer = await SendAsync(segment, asked, stored, small, control, pageRuns: true);
+        var blocksAnswer = await SendAsync(segment, asked, stored, small, control);
+        await ReceiveAsync(destination, pagesAnswer, new HashSet<string> { Segment });
+
+        // Page 10 was not asked for: as the local file had it. Every other byte is the backup's.
+        var expected = (byte[])segment.Clone();
+        expected[BlockRuns.PageSize * 10 + 1] ^= 0xff;
+        Assert.Equal(expected, await File.ReadAllBytesAsync(Path.Combine(destination, Segment), TestContext.Current.CancellationToken));
+        Assert.True(pagesAnswer.Length < blocksAnswer.Length, $"page runs {pagesAnswer.Length} bytes, blocks {blocksAnswer.Length}");
+    }
+
+    [Fact]
+    public async Task Page_runs_of_a_file_asked_for_whole_are_refused()
+    {
+        var (segment, small, control) = (Data(1 << 20, 1), Data(10, 2), Data(8192, 3));
+        var answer = await SendAsync(segment, [3], stored: true, small, control, pageRuns: true);
+        var destination = temp.File("data");
+        Directory.CreateDirectory(Path.Combine(destination, "base/5"));
+        await File.WriteAllBytesAsync(Path.Combine(destination, Segment), segment, TestContext.Current.CancellationToken);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => ReceiveAsync(destination, answer, new HashSet<string>()));
+        Assert.Contains("asked for whole", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(destination, "global/pg_control")));
     }
 
     [Fact]
