@@ -42,6 +42,12 @@ public static class DurableFile
     /// file system); throws <see cref="IOException"/> when it fails.</summary>
     public static void SyncFileSystem(string path) => Libc.SyncFileSystem(path);
 
+    /// <summary>Starts writing <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="offset"/> to
+    /// disk without waiting (sync_file_range(2)): a file written in pieces, started as it grows, leaves less for the
+    /// <see cref="SyncFileSystem"/> that makes it durable. A hint: nothing happens when the system refuses it.</summary>
+    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length) =>
+        Libc.StartWriteback(file, offset, length);
+
     /// <summary>fsync(2) of a directory, which .NET has no API for; throws <see cref="IOException"/> when it fails.</summary>
     public static void SyncDirectory(string directory) => Libc.SyncDirectory(directory);
 
