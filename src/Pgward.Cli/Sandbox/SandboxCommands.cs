@@ -44,7 +44,9 @@ public static class SandboxCommands
             nodes, dir, port, witness, agents, failover, backup, tls,
         };
         up.SetAction((parse, ct) => new SandboxUp(runner, parse, new SandboxLayout(parse.GetValue(dir)!)).RunAsync(parse.GetValue(nodes), parse.GetValue(port), parse.GetValue(witness), parse.GetValue(agents),
-            parse.GetValue(failover) == "automatic", parse.GetValue(backup), parse.GetValue(tls), ct));
+            parse.GetValue(failover) == "automatic", parse.GetValue(backup), parse.GetValue(tls), ct,
+            givenPort: parse.GetResult(port) is { Implicit: false } ? parse.GetValue(port) : null,
+            givenNodes: parse.GetResult(nodes) is { Implicit: false } ? parse.GetValue(nodes) : null));
         sandbox.Add(up);
 
         var statusDir = DirectoryOption();

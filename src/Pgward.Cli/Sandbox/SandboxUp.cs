@@ -21,8 +21,10 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
 
     private readonly IReporter reporter = runner.CreateReporter(parse, configured: null);
 
+    /// <param name="givenPort">--port as given on the command line (null: left out); a sandbox that already exists must
+    /// have it, as <paramref name="givenNodes"/> (--nodes).</param>
     public async Task<int> RunAsync(int nodeCount, int basePort, bool witness, bool agents, bool automaticFailover, bool backup, bool tls,
-        CancellationToken ct)
+        CancellationToken ct, int? givenPort = null, int? givenNodes = null)
     {
         var (servers, account, problem) = SandboxServers.Create();
         if (servers is null || account is null)
@@ -33,6 +35,16 @@ public sealed class SandboxUp(CommandRunner runner, ParseResult parse, SandboxLa
         var existing = layout.ExistingNodes();
         if (existing.Count > 0)
         {
+            var existingPort = existing.Min(n => n.AgentPort) - SandboxBuilder.AgentPortOffset;
+            if ((givenPort is { } port && port != existingPort) || (givenNodes is { } count && count != existing.Count))
+            {
+                // `up` starts an existing sandbox as it was made; new ports or nodes would be silently ignored.
+                reporter.Error($"the sandbox in \"{layout.Directory}\" has {existing.Count} node(s) from port {existingPort}: "
+                    + string.Join(" and ", new[] { givenNodes is { } n ? $"--nodes {n}" : null, givenPort is { } p ? $"--port {p}" : null }.OfType<string>())
+                    + " cannot change it");
+                reporter.Hint($"leave --port and --nodes out to start it as it is, or remove it first with \"pgward sandbox down --purge --dir {layout.Directory}\"");
+                return ExitCodes.BadConfig;
+            }
             return await ResumeAsync(servers, existing, agents, ct);
         }
         var serverCount = nodeCount + (witness ? 1 : 0);

@@ -112,6 +112,10 @@ public sealed class Sandbox
                 return sandbox;
             }
             Assert.True(attempt < 3 && run.Error.Contains("already in use", StringComparison.Ordinal), run.ToString());
+            // Another process took a port between the choice and the bind. The half-made sandbox keeps the ports it was
+            // made with, so `sandbox up` again would try the same: remove it and start over on new ones.
+            var down = await PgwardCli.RunAsync(Executable, ct, "sandbox", "down", "--dir", directory, "--purge");
+            Assert.True(down.ExitCode == 0, down.ToString());
         }
     }
 

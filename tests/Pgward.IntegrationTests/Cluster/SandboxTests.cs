@@ -39,6 +39,13 @@ public sealed class SandboxTests : PgIntegrationTest
         var again = await PgwardCli.RunAsync(Token, "sandbox", "up", "--dir", sandbox.Directory, "--agents", "false");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("already runs", again.Error, StringComparison.Ordinal);
+        // Other ports for a sandbox that exists: refused, not ignored.
+        var elsewhere = await PgwardCli.RunAsync(Token, "sandbox", "up", "--dir", sandbox.Directory, "--agents", "false", "--port", $"{sandbox.BasePort + 10}");
+        Assert.NotEqual(0, elsewhere.ExitCode);
+        Assert.Contains($"has 2 node(s) from port {sandbox.BasePort}: --port {sandbox.BasePort + 10} cannot change it", elsewhere.Error, StringComparison.Ordinal);
+        Assert.Contains("sandbox down --purge", elsewhere.Error, StringComparison.Ordinal);
+        var same = await PgwardCli.RunAsync(Token, "sandbox", "up", "--dir", sandbox.Directory, "--agents", "false", "--port", $"{sandbox.BasePort}", "--nodes", "2");
+        Assert.Equal(0, same.ExitCode);
 
         var down = await PgwardCli.RunAsync(Token, "sandbox", "down", "--dir", sandbox.Directory);
         Assert.Equal(0, down.ExitCode);
