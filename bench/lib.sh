@@ -19,14 +19,17 @@ stats() {
 median() { stats "$1" | awk '{ print $2 }'; }
 
 # Stops a sandbox (its agents first, then its servers) and deletes it: purge_sandbox PGWARD DIR.
-# With PGWARD_BENCH_KEEP=1 the logs (agents, dead-man switches, servers) are copied to DIR.logs first.
+# With PGWARD_BENCH_KEEP=1 the logs (agents, dead-man switches, servers) are copied first to a directory named after DIR
+# under /tmp, outside the benchmark's scratch directory, which its cleanup deletes.
 purge_sandbox() {
     [[ -n "$1" && -d "$2" ]] || return 0
     if [[ "${PGWARD_BENCH_KEEP:-0}" == 1 ]]; then
         "$1" sandbox down --dir "$2" >/dev/null 2>&1 || true
-        mkdir -p "$2.logs"
-        (cd "$2" && find . -name '*.log' -exec cp --parents {} "$2.logs/" \;) || true
-        echo "logs kept in $2.logs" >&2
+        local kept
+        kept="/tmp/pgward-bench-logs$(tr / - <<<"$2")"
+        mkdir -p "$kept"
+        (cd "$2" && find . -name '*.log' -exec cp --parents {} "$kept/" \;) || true
+        echo "logs kept in $kept" >&2
     fi
     "$1" sandbox down --dir "$2" --purge >/dev/null 2>&1 || echo "warning: sandbox down failed for $2" >&2
 }
