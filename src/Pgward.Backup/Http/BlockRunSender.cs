@@ -45,12 +45,12 @@ internal sealed class BlockRunSender(Stream output, bool pageRuns = false)
         var any = false;
         foreach (var (index, length) in blocks)
         {
-            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun || PagesOnly(wantedPages, index, entry.Size)))
+            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun || PagesOnly(wantedPages, index)))
             {
                 await RunAsync(BlockRuns.FileRun, entry, (long)first * BlockRuns.BlockSize, used, ct);
                 (count, used, any) = (0, 0, true);
             }
-            if (PagesOnly(wantedPages, index, entry.Size))
+            if (PagesOnly(wantedPages, index))
             {
                 sent += await PagesAsync(entry, index, length, wantedPages!, ct);
                 any = true;
@@ -75,7 +75,7 @@ internal sealed class BlockRunSender(Stream output, bool pageRuns = false)
 
     /// <summary>Whether block <paramref name="index"/> goes as page runs: the client reads them and some of the block's
     /// pages are not wanted.</summary>
-    private bool PagesOnly(bool[]? wantedPages, int index, long size)
+    private bool PagesOnly(bool[]? wantedPages, int index)
     {
         if (!pageRuns || wantedPages is null)
         {
