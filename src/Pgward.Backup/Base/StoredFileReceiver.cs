@@ -115,12 +115,13 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         }
     }
 
-    /// <summary>Writes a stored file's pages to disk from this many bytes on, without waiting, as they arrive.</summary>
+    /// <summary>How much of a stored file is written before its disk write is started (without waiting for it).</summary>
     private const long WritebackStep = 8L << 20;
 
     /// <summary>Starts the disk write of what <paramref name="output"/> holds past <paramref name="from"/> when that is
     /// <paramref name="step"/> bytes or more; returns where the next should start. The backup's syncfs at the end then
-    /// waits for the last few megabytes rather than for the whole backup (0.22 s of a 2.2 s backup of 487 MB, measured).</summary>
+    /// waits for little rather than for the whole backup (measured at scale 100, 487 MB stored: 0.27-0.28 s before,
+    /// 0.004-0.017 s after).</summary>
     private static long StartWriteback(FileStream output, long from, long step)
     {
         var end = output.Position;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Pgward.Core.Compression;
+using Pgward.Cluster.Backups;
 
 namespace Pgward.Backup.Files;
 
@@ -35,7 +35,6 @@ public static class BlockPatch
 
     public const uint EndOfRecords = 0xFFFFFFFF;
 
-    private const uint RawFlag = 0x80000000;
 
     public static ReadOnlySpan<byte> Magic => "PGWPATCH"u8;
 
@@ -53,19 +52,7 @@ public static class BlockPatch
             var offset = index * BlockMap.BlockSize;
             var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
             BinaryPrimitives.WriteUInt32LittleEndian(output[written..], (uint)(firstBlock + index));
-            var body = output.Slice(written + 8, block.Length);
-            var compressed = Lz4Block.Encode(block, body);
-            if (compressed > 0)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(output[(written + 4)..], (uint)compressed);
-                written += 8 + compressed;
-            }
-            else
-            {
-                block.CopyTo(body);
-                BinaryPrimitives.WriteUInt32LittleEndian(output[(written + 4)..], RawFlag | (uint)block.Length);
-                written += 8 + block.Length;
-            }
+            written += 4 + BlockRuns.Encode(block, output[(written + 4)..]);
         }
         return written;
     }
@@ -139,7 +126,7 @@ public static class BlockPatch
 
     internal static bool IsRaw(uint size, out int length)
     {
-        length = (int)(size & ~RawFlag);
-        return (size & RawFlag) != 0;
+        length = (int)(size & ~BlockRuns.RawFlag);
+        return (size & BlockRuns.RawFlag) != 0;
     }
 }

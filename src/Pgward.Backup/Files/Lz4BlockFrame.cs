@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using K4os.Hash.xxHash;
+using Pgward.Cluster.Backups;
 using Pgward.Core.Compression;
 
 namespace Pgward.Backup.Files;
@@ -41,7 +42,8 @@ public static class Lz4BlockFrame
     }
 
     /// <summary>Compresses <paramref name="input"/> as consecutive blocks (each a little-endian u32 size, then its bytes;
-    /// the size's high bit marks a block kept uncompressed because lz4 could not shrink it) into
+    /// the size's high bit marks a block kept uncompressed because lz4 could not shrink it: <see cref="BlockRuns.Encode"/>,
+    /// the same blocks a restore's runs carry) into
     /// <paramref name="output"/>, which holds at least <see cref="MaxEncodedLength"/>; returns the bytes written.</summary>
     public static int Encode(ReadOnlySpan<byte> input, Span<byte> output)
     {
@@ -49,20 +51,7 @@ public static class Lz4BlockFrame
         while (input.Length > 0)
         {
             var block = input[..Math.Min(BlockSize, input.Length)];
-            var body = output.Slice(written + 4, block.Length);
-            // Limited to the block's own size: a block that would not shrink is stored as it is.
-            var compressed = Lz4Block.Encode(block, body);
-            if (compressed > 0)
-            {
-                BinaryPrimitives.WriteUInt32LittleEndian(output[written..], (uint)compressed);
-                written += 4 + compressed;
-            }
-            else
-            {
-                block.CopyTo(body);
-                BinaryPrimitives.WriteUInt32LittleEndian(output[written..], 0x80000000u | (uint)block.Length);
-                written += 4 + block.Length;
-            }
+            written += BlockRuns.Encode(block, output[written..]);
             input = input[block.Length..];
         }
         return written;

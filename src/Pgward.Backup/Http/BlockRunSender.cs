@@ -45,12 +45,13 @@ internal sealed class BlockRunSender(Stream output, bool pageRuns = false)
         var any = false;
         foreach (var (index, length) in blocks)
         {
-            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun || PagesOnly(wantedPages, index)))
+            var pagesOnly = PagesOnly(wantedPages, index);
+            if (count > 0 && (index != first + count || count == BlockRuns.MaxBlocksPerRun || pagesOnly))
             {
                 await RunAsync(BlockRuns.FileRun, entry, (long)first * BlockRuns.BlockSize, used, ct);
                 (count, used, any) = (0, 0, true);
             }
-            if (PagesOnly(wantedPages, index))
+            if (pagesOnly)
             {
                 sent += await PagesAsync(entry, index, length, wantedPages!, ct);
                 any = true;
