@@ -139,6 +139,20 @@ public sealed partial class FailoverNode
             return;
         }
 
+        if (reply.VoterTerm > voter.CurrentTerm)
+        {
+            // Why: a voter that voted in a term this candidate never saw refuses it every later pre-vote of that term.
+            // CI, primary-agent-stopped:sync seed 8: node 3 won the vote of term 2 but deferred to node 2; node 2, still
+            // in term 1, asked for term 2 again and again, and nobody was promoted. Nothing is voted here: the next
+            // round asks for the term after.
+            Save(new VoterState(reply.VoterTerm, null, null));
+            if (election.Term < reply.VoterTerm)
+            {
+                LoseRound(now, actions);
+                return;
+            }
+        }
+
         if (reply.Granted)
         {
             election.Granted.Add(from);

@@ -91,7 +91,7 @@ public sealed partial class FailoverNode
             election = null;
         }
 
-        var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal);
+        var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal, voter.CurrentTerm);
         actions.Add(refusal is null && !request.PreVote && !self.IsWitness && !cascade
             ? new DetachThenSend(from, reply, request.Candidate, VotePolicy.JudgesData(self, options))
             : new Send(from, reply));

@@ -306,6 +306,66 @@ public sealed class FailoverNodeTests
         Assert.Equal(2, vote.Candidate.Id);
     }
 
+    [Fact]
+    public void Candidate_that_missed_a_term_takes_it_from_the_refusals_and_wins_the_next()
+    {
+        // CI, primary-agent-stopped:sync seed 8: node 3 won the vote of term 2 (its own and node 1's) but deferred to
+        // node 2, which precedes it. Node 2, still in term 1, asked for term 2 ever after and was refused by both:
+        // nobody was promoted for 60 s.
+        var stopped = new LocalStatus(IsRunning: false, IsPrimary: true, Timeline: 1, Lsn: 0x5000);
+        var standby = Standby with { Streaming = false };
+        var nodes = new Dictionary<int, (FailoverNode Node, LocalStatus Local)>
+        {
+            [1] = (NewNode(1, StoreVotedFor(2, 3)), stopped),
+            [2] = (NewNode(2, StoreAt(1, 1)), standby),
+            [3] = (NewNode(3, StoreVotedFor(2, 3)), standby),
+        };
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        var promoted = new List<(int Node, long Term)>();
+        for (var step = 0; step < 100 && promoted.Count == 0; step++)
+        {
+            var queue = new Queue<(int From, FailoverAction Action)>();
+            foreach (var (id, (node, local)) in nodes)
+            {
+                foreach (var action in node.Tick(time.GetUtcNow(), local))
+                {
+                    queue.Enqueue((id, action));
+                }
+            }
+            while (queue.TryDequeue(out var next))
+            {
+                var (to, message) = next.Action switch
+                {
+                    Send send => (send.To, send.Message),
+                    DetachThenSend detach => (detach.To, (FailoverMessage)detach.Reply),
+                    Promote promote => Promoted(next.From, promote),
+                    _ => (0, null),
+                };
+                foreach (var action in message is null ? [] : nodes[to].Node.Receive(next.From, message, time.GetUtcNow()))
+                {
+                    queue.Enqueue((to, action));
+                }
+            }
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal([(2, 3L)], promoted);
+
+        (int, FailoverMessage?) Promoted(int id, Promote promote)
+        {
+            promoted.Add((id, promote.Term));
+            return (0, null);
+        }
+    }
+
+    private static InMemoryAgreementStore StoreVotedFor(long term, int candidate)
+    {
+        var store = new InMemoryAgreementStore();
+        store.Save(new VoterState(term, candidate, null));
+        return store;
+    }
+
     private static VoteReply Reply(IReadOnlyList<FailoverAction> actions) => (VoteReply)(actions[0] switch
     {
         Send send => send.Message,
