@@ -137,5 +137,10 @@ public sealed partial class FailoverNode
     private IEnumerable<int> Others => voters.Where(id => id != self.Id);
 
     private VoterKnowledge Knowledge(DateTimeOffset now) => new(
-        self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn, heardSinceStart);
+        self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn, heardSinceStart,
+        Deposed: local is { IsRunning: true, IsPrimary: true, Guarded: true } && !MayLead);
+
+    /// <summary>Whether a local primary may take writes again without a new election: it leads a term nobody superseded,
+    /// or the store says it leads the current one (a restarted primary before its first tick takes that up).</summary>
+    private bool MayLead => !superseded && (leaderTerm is not null || voter.PrimaryId == self.Id);
 }

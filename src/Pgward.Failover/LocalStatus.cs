@@ -20,6 +20,8 @@ namespace Pgward.Failover;
 /// <param name="Restoring">The server runs a recovery an operator asked for (<c>recovery.signal</c> without
 /// <c>standby.signal</c>: <c>backup recover --node</c>, to a target): not a standby. It is not pointed at the primary
 /// (that would replay past the target), and it does not stand: its data is a backup's, not the cluster's newest.</param>
+/// <param name="Guarded">A primary that its agent keeps read-only (in recovery under pgward's guard, after a restart or a
+/// fence): it writes no WAL until its agent lifts the guard, which only a primary that leads a term does.</param>
 public sealed record LocalStatus(
     bool IsRunning,
     bool IsPrimary,
@@ -30,7 +32,8 @@ public sealed record LocalStatus(
     bool Streaming = false,
     bool Known = true,
     bool Fenceable = true,
-    bool Restoring = false)
+    bool Restoring = false,
+    bool Guarded = false)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
 

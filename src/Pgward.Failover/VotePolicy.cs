@@ -77,7 +77,9 @@ internal static class VotePolicy
         }
 
         var holdsData = !me.Self.IsWitness && me.Local.Timeline > 0;
-        var runsPrimary = holdsData && me.Local.IsPrimary && me.Local.IsRunning;
+        // A deposed primary writes nothing more: refusing every candidate for it would leave the cluster without any
+        // primary (simulation, after every fault was undone: an old primary kept read-only beside a standby as advanced).
+        var runsPrimary = holdsData && me.Local.IsPrimary && me.Local.IsRunning && !me.Deposed;
         if (runsPrimary && me.Self.Id != candidate.Id)
         {
             return $"node {me.Self.Id} runs a primary (it holds WAL no standby may have)";
@@ -126,9 +128,9 @@ internal static class VotePolicy
             return $"node {candidate.Id} ({theirs.Timeline}, {Format(theirs.Lsn)}) is behind node {me.Self.Id} ({mine.Timeline}, {Format(mine.Lsn)})";
         }
 
-        // Only a voter that could stand itself takes precedence: one whose server is down would make the candidate give
-        // way to nobody.
-        var precedes = me.Local.IsRunning
+        // Only a voter that could stand itself takes precedence: one whose server is down, or a deposed primary, would make
+        // the candidate give way to nobody.
+        var precedes = me.Local is { IsRunning: true, IsPrimary: false }
             && (me.Self.Priority > candidate.Priority || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id));
         if (theirs == mine && precedes && !manual)
         {

@@ -359,6 +359,44 @@ public sealed class FailoverNodeTests
         }
     }
 
+    [Fact]
+    public void Deposed_primary_kept_read_only_judges_candidates_like_a_standby_and_gives_way()
+    {
+        // Simulation, after every fault was undone: an old primary held read-only by the guard refused every candidate
+        // as "runs a primary" and could not stand itself; with a standby as advanced beside it, nobody was elected.
+        var guarded = new LocalStatus(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x5000, AckedLsn: 0x5000, Guarded: true);
+        var deposed = NewNode(1, StoreVotedFor(2, 3));
+        time.Advance(TimeSpan.FromSeconds(3));
+        deposed.Tick(time.GetUtcNow(), guarded);
+
+        Assert.True(Reply(deposed.Receive(2, Vote(3, candidate: 2, lsn: 0x5000), time.GetUtcNow())).Granted);
+        var behind = Reply(deposed.Receive(3, Vote(4, candidate: 3, lsn: 0x4000) with { PreVote = true }, time.GetUtcNow()));
+        Assert.Contains("is behind node 1", behind.Reason, StringComparison.Ordinal);
+        // It cannot stand, so it does not hold back a candidate as advanced for its lower node id (once the promise its
+        // vote gave has ended).
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.True(Reply(deposed.Receive(3, Vote(4, candidate: 3, lsn: 0x5000) with { PreVote = true }, time.GetUtcNow())).Granted);
+    }
+
+    [Fact]
+    public void Guarded_primary_that_may_lead_again_refuses_every_candidate()
+    {
+        // A restarted primary whose store says it leads the current term lifts its guard once a majority acknowledges
+        // it: a vote for another would let two primaries take writes.
+        var guarded = new LocalStatus(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x5000, AckedLsn: 0x5000, Guarded: true);
+        var restarted = NewNode(1, StoreAt(2, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        restarted.Tick(time.GetUtcNow(), guarded);
+        Assert.Contains("runs a primary", Reply(restarted.Receive(2, Vote(3, candidate: 2, lsn: 0x6000), time.GetUtcNow())).Reason,
+            StringComparison.Ordinal);
+
+        // Not yet read-only (the fence still restarting it): it may still write, so it refuses too.
+        var fencing = NewNode(1, StoreVotedFor(2, 3));
+        fencing.Tick(time.GetUtcNow(), guarded with { Guarded = false });
+        Assert.Contains("runs a primary", Reply(fencing.Receive(2, Vote(3, candidate: 2, lsn: 0x6000), time.GetUtcNow())).Reason,
+            StringComparison.Ordinal);
+    }
+
     private static InMemoryAgreementStore StoreVotedFor(long term, int candidate)
     {
         var store = new InMemoryAgreementStore();

@@ -66,6 +66,44 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         Assert.True(stoppedWithAgentGone > 0, "the switch never stopped a server whose agent was gone: the runs exercise too little");
     }
 
+    /// <summary>Liveness: whatever a run did, once every fault is undone a primary takes commits again within the
+    /// limit. CI's fault suite once saw three healthy nodes elect nobody for 60 s (a candidate that missed a term).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Chaos_runs_have_a_primary_again_once_every_fault_is_undone(bool agentOutages)
+    {
+        var limit = TimeSpan.FromSeconds(20);
+        var failures = new List<string>();
+        var took = new List<double>();
+        for (var seed = 1; seed <= Seeds; seed++)
+        {
+            var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: agentOutages);
+            if (cluster.Violations.Count > 0)
+            {
+                failures.Add($"seed {seed}: {cluster.Violations[0]}");
+                continue;
+            }
+
+            if (ChaosRun.HealAndAwaitPrimary(cluster, limit) is { } elapsed)
+            {
+                took.Add(elapsed.TotalSeconds);
+            }
+            else
+            {
+                failures.Add($"seed {seed}: no primary {limit.TotalSeconds} s after every fault was undone; last: "
+                    + string.Join(" | ", cluster.Log.TakeLast(6)));
+            }
+
+            failures.AddRange(cluster.Violations.Take(1).Select(v => $"seed {seed}: {v}"));
+        }
+
+        took.Sort();
+        output.WriteLine($"{Seeds} runs: primary again after a median {(took.Count > 0 ? took[took.Count / 2] : 0):0.00} s, "
+            + $"at most {(took.Count > 0 ? took[^1] : 0):0.00} s; {failures.Count} failed");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
+    }
+
     [Fact]
     public void The_local_commit_invariant_catches_an_old_primary_whose_agent_is_gone_when_the_dead_man_switch_is_off()
     {

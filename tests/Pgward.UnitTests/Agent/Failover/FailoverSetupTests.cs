@@ -100,6 +100,16 @@ public sealed class FailoverSetupTests
     }
 
     [Fact]
+    public void A_primary_in_recovery_under_the_guard_is_a_guarded_primary_and_a_plain_standby_is_not()
+    {
+        var guarded = new LocalObservation(true, InRecovery: true, Guarded: true, 1, Lsn.Parse("0/5000"), "", false, "", []);
+        Assert.Equal(new Pgward.Failover.LocalStatus(true, true, 1, 0x5000, 0x5000, Guarded: true), LocalStatusMapper.Map(guarded, Cluster, null));
+        var standby = guarded with { Guarded = false };
+        Assert.False(LocalStatusMapper.Map(standby, Cluster, null).Guarded);
+        Assert.False(LocalStatusMapper.Map(standby with { InRecovery = false }, Cluster, null).Guarded);
+    }
+
+    [Fact]
     public void A_standby_upstream_is_the_node_whose_host_and_port_its_primary_conninfo_names()
     {
         Assert.Equal(2, LocalStatusMapper.UpstreamOf("host=127.0.0.1 port=5502 user=repl application_name=node3", Cluster));

@@ -58,6 +58,39 @@ public static class ChaosRun
         return cluster;
     }
 
+    /// <summary>
+    /// Every fault undone at once: hosts restarted (one whose server the switch stopped, too), frozen processes resumed,
+    /// agents back, the network whole and lossless. Returns how long it took until a primary acknowledged commits, or
+    /// null when none did within <paramref name="limit"/>: a cluster that stays without a primary is an outage too.
+    /// </summary>
+    public static TimeSpan? HealAndAwaitPrimary(SimCluster cluster, TimeSpan limit)
+    {
+        cluster.Heal();
+        cluster.Network.Loss = 0;
+        foreach (var node in cluster.Nodes)
+        {
+            if (node.StoppedBySwitch && !node.Crashed)
+            {
+                cluster.Crash(node.Id);
+            }
+
+            if (node.Crashed)
+            {
+                cluster.Restart(node.Id);
+            }
+
+            if (node.Frozen)
+            {
+                cluster.Unfreeze(node.Id);
+            }
+
+            cluster.ResumeAgent(node.Id);
+        }
+
+        var healedAt = cluster.Elapsed;
+        return cluster.RunUntil(() => cluster.WritablePrimary is not null, limit) ? cluster.Elapsed - healedAt : null;
+    }
+
     /// <param name="goneForGood">With agent outages: the nodes whose agent never comes back (until their host
     /// crashes and restarts); null for runs without agent outages.</param>
     private static void InjectFault(SimCluster cluster, Random random, HashSet<int>? goneForGood)
