@@ -45,12 +45,14 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var failures = new List<string>();
         var promotions = 0;
         var stoppedWithAgentGone = 0;
+        var handOvers = 0;
         var modes = new Dictionary<string, int>();
         for (var seed = 1; seed <= Seeds; seed++)
         {
             var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: true);
             promotions += cluster.Promotions.Count;
             stoppedWithAgentGone += cluster.SwitchStops.Count(stop => stop.AgentGone);
+            handOvers += cluster.Log.Count(line => line.Contains("hands the primary role", StringComparison.Ordinal));
             var options = cluster.Settings.Options;
             var mode = $"{options.ReplicationMode}{(options.CommitLease ? "+lease" : "")}".ToLowerInvariant();
             modes[mode] = modes.GetValueOrDefault(mode) + 1;
@@ -59,11 +61,13 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
 
         output.WriteLine($"{Seeds} runs × {ChaosRun.Duration.TotalSeconds} s simulated at ±{MaxDrift:P0} drift "
             + $"({string.Join(", ", modes.OrderBy(m => m.Key).Select(m => $"{m.Key} {m.Value}"))}), {promotions} promotions, "
-            + $"{stoppedWithAgentGone} servers stopped by the switch with the agent gone, {failures.Count} failed, {watch.ElapsedMilliseconds} ms");
+            + $"{stoppedWithAgentGone} servers stopped by the switch with the agent gone, {handOvers} handovers by a stopping agent, "
+            + $"{failures.Count} failed, {watch.ElapsedMilliseconds} ms");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         // Fewer than one per run: an agent gone for good takes its node out of elections.
         Assert.True(promotions > Seeds / 2, $"only {promotions} promotions: the runs exercise too little");
         Assert.True(stoppedWithAgentGone > 0, "the switch never stopped a server whose agent was gone: the runs exercise too little");
+        Assert.True(handOvers > 0, "no stopping agent handed its primary role over: the runs exercise too little");
     }
 
     /// <summary>Liveness: whatever a run did, once every fault is undone a primary takes commits again within the
@@ -99,7 +103,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         }
 
         took.Sort();
-        output.WriteLine($"{Seeds} runs: primary again after a median {(took.Count > 0 ? took[took.Count / 2] : 0):0.00} s, "
+        output.WriteLine($"{Seeds} runs{(agentOutages ? " with agent outages" : "")}: primary again after a median {(took.Count > 0 ? took[took.Count / 2] : 0):0.00} s, "
             + $"at most {(took.Count > 0 ? took[^1] : 0):0.00} s; {failures.Count} failed");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(10)));
     }

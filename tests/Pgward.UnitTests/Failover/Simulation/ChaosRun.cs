@@ -59,7 +59,7 @@ public static class ChaosRun
     }
 
     /// <summary>
-    /// Every fault undone at once: hosts restarted (one whose server the switch stopped, too), frozen processes resumed,
+    /// Every fault undone at once: hosts restarted (one whose server the switch stopped, too), frozen processes resumed, agents stopping after a handover gone,
     /// agents back, the network whole and lossless. Returns how long it took until a primary acknowledged commits, or
     /// null when none did within <paramref name="limit"/>: a cluster that stays without a primary is an outage too.
     /// </summary>
@@ -84,6 +84,7 @@ public static class ChaosRun
                 cluster.Unfreeze(node.Id);
             }
 
+            cluster.EndHandOver(node, now: true);
             cluster.ResumeAgent(node.Id);
         }
 
@@ -149,10 +150,11 @@ public static class ChaosRun
         }
     }
 
-    /// <summary>The agent of <paramref name="id"/> freezes, dies to be restarted, or dies for good.</summary>
+    /// <summary>The agent of <paramref name="id"/> freezes, dies to be restarted, dies for good, or is stopped cleanly
+    /// (a primary's then hands its role over) to be started again.</summary>
     private static void AgentGone(SimCluster cluster, int id, Random random, HashSet<int> goneForGood)
     {
-        var how = random.Next(3);
+        var how = random.Next(4);
         if (cluster.Node(id).Crashed || cluster.Node(id).AgentOutage != AgentOutage.None)
         {
             return;
@@ -161,6 +163,10 @@ public static class ChaosRun
         if (how == 0)
         {
             cluster.FreezeAgent(id);
+        }
+        else if (how == 3)
+        {
+            cluster.StopAgent(id);
         }
         else
         {

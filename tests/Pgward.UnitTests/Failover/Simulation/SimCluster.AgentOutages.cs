@@ -19,6 +19,53 @@ public sealed partial class SimCluster
         Record($"node {id} agent gone (killed)");
     }
 
+    /// <summary>
+    /// The agent is stopped cleanly (<c>daemon stop</c>, SIGTERM). The agent of a primary it leads hands the role over as
+    /// <c>FailoverDriver.LeaveAsync</c> does: the server stopped, the lease given up with an election at once, then for
+    /// up to 10 s only answers to other agents, until a successor speaks. Any other agent is gone at once.
+    /// </summary>
+    public void StopAgent(int id)
+    {
+        var node = Node(id);
+        if (node.Crashed || node.Frozen || node.AgentOutage != AgentOutage.None || node.LeavingUntil is not null)
+        {
+            return;
+        }
+
+        var successors = Nodes.Any(n => n.Id != id && n.Profile.CanStand);
+        if (node.Agent?.Status is { IsLeader: true, Fenced: false, Paused: false } status && node.Writable && successors)
+        {
+            node.Postgres.Running = false;
+            node.Postgres.Fenced = true;
+            node.HandedOver = true;
+            node.LeavingUntil = Now + TimeSpan.FromSeconds(10);
+            node.LeavingTerm = status.Term;
+            Record($"node {id} agent stopping: hands the primary role of term {status.Term} over");
+            Apply(node, node.Agent.Release(LocalNow(node), electNow: true), Now);
+            return;
+        }
+
+        KillAgent(id);
+    }
+
+    /// <summary>A leaving agent goes once its successor speaks or its wait is over (or at once: <paramref name="now"/>).</summary>
+    public void EndHandOver(SimNode node, bool now = false)
+    {
+        if (node.LeavingUntil is not { } until || node.Agent is not { } agent || !node.AgentRuns)
+        {
+            return;
+        }
+
+        var status = agent.Status;
+        var succeeded = status.Term > node.LeavingTerm && status.PrimaryId is { } successor && successor != node.Id;
+        if (succeeded || now || Now >= until)
+        {
+            node.LeavingUntil = null;
+            Record($"node {node.Id} agent gone after the handover ({(succeeded ? $"node {status.PrimaryId} took over" : "no successor heard")})");
+            KillAgent(node.Id);
+        }
+    }
+
     /// <summary>SIGSTOP of the agent alone: no ticks, messages held; PostgreSQL and the switch run on.</summary>
     public void FreezeAgent(int id)
     {
@@ -55,6 +102,14 @@ public sealed partial class SimCluster
         }
         else
         {
+            if (node.HandedOver && !node.Postgres.Running)
+            {
+                node.Postgres.Running = true;
+                node.Postgres.Fenced = true;
+                Record($"node {id} server started again read-only: its agent stopped it for a handover");
+            }
+
+            node.HandedOver = false;
             StartAgent(node);
             var assumed = node.Writable;
             if (assumed)

@@ -39,6 +39,8 @@ public sealed partial class SimCluster
         node.Held.Clear();
         node.Postgres.Running = false;
         node.StoppedBySwitch = false;
+        node.LeavingUntil = null;
+        node.HandedOver = false;
         node.Switch.Reset();
         Record($"node {id} crashed");
     }

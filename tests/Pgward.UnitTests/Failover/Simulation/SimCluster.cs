@@ -121,6 +121,11 @@ public sealed partial class SimCluster
 
         foreach (var node in Nodes)
         {
+            EndHandOver(node);
+        }
+
+        foreach (var node in Nodes)
+        {
             RunSwitch(node);
         }
 
@@ -148,7 +153,8 @@ public sealed partial class SimCluster
 
     private void Apply(SimNode node, IReadOnlyList<FailoverAction> actions, DateTimeOffset now)
     {
-        foreach (var action in actions)
+        // A leaving agent only answers other agents (FailoverDriver.Dispatch while leaving).
+        foreach (var action in node.LeavingUntil is null ? actions : actions.Where(a => a is Send or DetachThenSend))
         {
             switch (action)
             {

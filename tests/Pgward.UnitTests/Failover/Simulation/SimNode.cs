@@ -24,6 +24,17 @@ public sealed class SimNode(NodeProfile profile, InMemoryAgreementStore store)
     /// <summary>Whether the agent handles ticks and messages now.</summary>
     public bool AgentRuns => !Crashed && !Frozen && AgentOutage == AgentOutage.None;
 
+    /// <summary>The agent is stopping after handing the primary role over: until then (or until it hears a successor) it
+    /// only answers other agents, as <c>FailoverDriver.HandOverAsync</c> does.</summary>
+    public DateTimeOffset? LeavingUntil { get; set; }
+
+    /// <summary>The term the leaving agent led: a primary of a later one is its successor.</summary>
+    public long LeavingTerm { get; set; }
+
+    /// <summary>Its agent stopped the server to hand the role over: the agent starts it again, read-only, when it runs
+    /// again (<c>FailoverDriver.StartHandedOverAsync</c>).</summary>
+    public bool HandedOver { get; set; }
+
     /// <summary>The server was stopped by the dead-man switch and nobody started it again yet.</summary>
     public bool StoppedBySwitch { get; set; }
 
