@@ -23,7 +23,8 @@
 # 8 KiB blocks (<name>.patch over the full's copies), counted apart. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
 # Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
-# PGWARD_BIN (a pgward executable to use instead of publishing this tree).
+# PGWARD_BIN (a pgward executable to use instead of publishing this tree), PGWARD_BENCH_PERF (a file: perf record -g of
+# the node's agent during the full files backups).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -171,6 +172,13 @@ tar_id="$(basename "$(ls -d "$work"/backup/base/*/ | sort | tail -1)")"
 # backup server's side: receiving, TLS, writing): where the cores went, a figure the machine's load disturbs less than
 # the wall time.
 agent_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$agent_pid/stat"; }
+perf_pid=""
+if [[ -n "${PGWARD_BENCH_PERF:-}" ]]; then
+    # Where the node's agent spends these backups: perf report -i FILE (symbols from pgward.dbg beside the executable).
+    perf record -F 999 -g -p "$agent_pid" -o "$PGWARD_BENCH_PERF" >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 1
+fi
 for ((r = 1; r <= runs; r++)); do
     echo "== run $r: pgward backup create (backup_method = files, parallel_jobs = $jobs)"
     c0="$(agent_cpu)"
@@ -180,6 +188,10 @@ for ((r = 1; r <= runs; r++)); do
     awk -v a="$c0" -v b="$(agent_cpu)" 'BEGIN { printf "%.2f\n", b - a }' >>"$work/files-agent.cpu"
     awk '{ printf "%.2f\n", $1 + $2 }' "$work/time.out" >>"$work/files-server.cpu"
 done
+if [[ -n "$perf_pid" ]]; then
+    kill -INT "$perf_pid" 2>/dev/null || true
+    wait "$perf_pid" 2>/dev/null || true
+fi
 files_full_bytes="$(grep -m1 '^size=' "$(ls -d "$work"/backup/base/*/ | sort | tail -1)/backup.info" | cut -d= -f2)"
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 if [[ -n "$pgbackrest_version" ]]; then

@@ -17,32 +17,59 @@ internal sealed class LegStreamer(
     private readonly SemaphoreSlim _written = new(0, 1);
     private byte[] _scratch = new byte[1 << 20];
 
+    // Set once the receiving side has left the stream (ended, broke or was stopped): a status update that fails after
+    // that failed on a connection the end tore down, and says nothing about the WAL streamed.
+    private volatile bool _receiveEnded;
+
+    // What made the flusher give up while the stream was live; the receiving side then ends the session with it.
+    private Exception? _flushFailure;
+
     public async Task<SessionEnd> StreamAsync(TimelineLeg leg, CancellationToken ct)
     {
         await using var writer = new SegmentWriter(archive, leg.Timeline, leg.From);
         using var stopFlusher = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var flusher = FlushLoopAsync(writer, stopFlusher.Token);
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var flusher = FlushLoopAsync(writer, stopReceiving, stopFlusher.Token);
         try
         {
-            return await ReceiveAsync(leg, writer, ct);
+            return await ReceiveAsync(leg, writer, stopReceiving.Token, ct);
         }
         finally
         {
+            _receiveEnded = true;
             await stopFlusher.CancelAsync();
             await flusher;
             _written.Dispose();
         }
     }
 
-    private async Task<SessionEnd> ReceiveAsync(TimelineLeg leg, SegmentWriter writer, CancellationToken ct)
+    private async Task<SessionEnd> ReceiveAsync(TimelineLeg leg, SegmentWriter writer, CancellationToken receiving, CancellationToken ct)
+    {
+        try
+        {
+            return await ReceiveLegAsync(leg, writer, receiving, ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && _flushFailure is { } failure)
+        {
+            reporter.Warning($"WAL streaming interrupted at {writer.Written} on timeline {leg.Timeline}: the flush position could not be "
+                + $"reported to the server ({failure.GetType().Name}: {failure.Message})");
+            return SessionEnd.Disconnected;
+        }
+        finally
+        {
+            _receiveEnded = true;
+        }
+    }
+
+    private async Task<SessionEnd> ReceiveLegAsync(TimelineLeg leg, SegmentWriter writer, CancellationToken receiving, CancellationToken ct)
     {
         try
         {
             var from = new NpgsqlLogSequenceNumber(leg.From.Value);
-            await foreach (var message in connection.StartReplication(slot, from, ct, leg.Timeline))
+            await foreach (var message in connection.StartReplication(slot, from, receiving, leg.Timeline))
             {
-                var length = await ReadAllAsync(message.Data, ct);
-                await writer.AppendAsync(new Lsn((ulong)message.WalStart), _scratch.AsMemory(0, length), ct);
+                var length = await ReadAllAsync(message.Data, receiving);
+                await writer.AppendAsync(new Lsn((ulong)message.WalStart), _scratch.AsMemory(0, length), receiving);
                 WakeFlusher();
                 ReportArchived(writer);
                 if (leg.Until is { } until && writer.Written >= until)
@@ -130,8 +157,11 @@ internal sealed class LegStreamer(
         }
     }
 
-    /// <summary>fsync and report the flush position: the server may recycle WAL up to it once the slot moves.</summary>
-    private async Task FlushLoopAsync(SegmentWriter writer, CancellationToken ct)
+    /// <summary>fsync and report the flush position: the server may recycle WAL up to it once the slot moves. When this
+    /// loop fails while the stream is live, it ends the session at once (<paramref name="stopReceiving"/>) rather than
+    /// leave a stream that nobody flushes: a status update that failed lets the receiver connect again; any other fault
+    /// (an fsync's) is thrown at the leg's end, as before.</summary>
+    private async Task FlushLoopAsync(SegmentWriter writer, CancellationTokenSource stopReceiving, CancellationToken ct)
     {
         var reported = writer.Flushed;
         try
@@ -142,8 +172,14 @@ internal sealed class LegStreamer(
                 var flushed = await writer.FlushAsync(ct);
                 if (flushed > reported)
                 {
-                    connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(flushed.Value));
-                    await connection.SendStatusUpdate(ct);
+                    if (!await ReportAsync(flushed, ct))
+                    {
+                        if (!_receiveEnded)
+                        {
+                            await stopReceiving.CancelAsync();
+                        }
+                        return;
+                    }
                     reported = flushed;
                 }
                 await Task.Delay(settings.FlushInterval, time, ct);
@@ -152,9 +188,31 @@ internal sealed class LegStreamer(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        catch (InvalidOperationException)
+        catch
         {
-            // The stream ended between the flush and the status update: nothing left to report on this connection.
+            await stopReceiving.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Sends the flush position; false when the connection could not take it.</summary>
+    private async Task<bool> ReportAsync(Lsn flushed, CancellationToken ct)
+    {
+        try
+        {
+            connection.SetReplicationStatus(new NpgsqlLogSequenceNumber(flushed.Value));
+            await connection.SendStatusUpdate(ct);
+            return true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or ObjectDisposedException
+            or NpgsqlException or IOException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            // Npgsql's replication connection throws any of these from a status update on a connection that the stream's
+            // end or break tore down beside it: a NullReferenceException in its SendFeedback once (CI, the primary killed
+            // mid-stream in WalStreamingHistoryTests), when only InvalidOperationException was caught here and the
+            // receiver died of it. After the stream's end, that says nothing about the WAL streamed.
+            _flushFailure ??= e;
+            return false;
         }
     }
 }
