@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Pgward.Core.Checksums;
 
@@ -7,8 +9,22 @@ namespace Pgward.Core.Checksums;
 /// CRC-32C (Castagnoli), the default checksum of PostgreSQL's backup manifest, computed incrementally.
 /// <see cref="BitOperations.Crc32C(uint, ulong)"/> uses the SSE4.2/ARMv8 instruction where there is one.
 /// </summary>
+/// <remarks>
+/// The instruction takes three cycles before its result can feed the next, but a new one can start every cycle: one
+/// chain of them runs at a third of what the core can do. So a long input is taken <see cref="Lane"/> × 3 bytes at a
+/// time, as three chains side by side (the second and third from zero), joined at the end of each round: a CRC register
+/// is linear in what it read, so the CRC of A then B is the register after A moved on by B's length (multiplied by
+/// x^(8·|B|) mod P, a table lookup) XOR the register of B alone. The files backup checksums every byte it reads with
+/// this (it took 7 % of the agent's CPU before, one chain).
+/// </remarks>
 public struct Crc32C
 {
+    /// <summary>Bytes of each of the three chains in a round.</summary>
+    private const int Lane = 4096;
+
+    /// <summary>For each byte of a register (4 × 256): that byte, moved on by <see cref="Lane"/> zero bytes.</summary>
+    private static readonly uint[] ShiftByLane = BuildShift(Lane);
+
     private uint _crc = 0xFFFFFFFF;
 
     public Crc32C()
@@ -18,16 +34,12 @@ public struct Crc32C
     public void Append(ReadOnlySpan<byte> data)
     {
         var crc = _crc;
-        while (data.Length >= 8)
+        while (data.Length >= 3 * Lane)
         {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[8..];
+            crc = Round(crc, data[..(3 * Lane)]);
+            data = data[(3 * Lane)..];
         }
-        foreach (var b in data)
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-        _crc = crc;
+        _crc = Serial(crc, data);
     }
 
     /// <summary>The finished CRC (PostgreSQL's FIN_CRC32C: inverted).</summary>
@@ -39,5 +51,67 @@ public struct Crc32C
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, Value);
         return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>The register after <paramref name="crc"/> read <paramref name="data"/>, one instruction after another.</summary>
+    internal static uint Serial(uint crc, ReadOnlySpan<byte> data)
+    {
+        while (data.Length >= 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
+        }
+        foreach (var b in data)
+        {
+            crc = BitOperations.Crc32C(crc, b);
+        }
+        return crc;
+    }
+
+    /// <summary>The register after <paramref name="crc"/> read <paramref name="round"/> (3 × <see cref="Lane"/> bytes).</summary>
+    private static uint Round(uint crc, ReadOnlySpan<byte> round)
+    {
+        ref var start = ref MemoryMarshal.GetReference(round);
+        uint a = crc, b = 0, c = 0;
+        for (var i = 0; i < Lane; i += 8)
+        {
+            a = BitOperations.Crc32C(a, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
+            b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, Lane + i)));
+            c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * Lane + i)));
+        }
+        return Shift(Shift(a) ^ b) ^ c;
+    }
+
+    /// <summary><paramref name="crc"/> moved on by <see cref="Lane"/> zero bytes.</summary>
+    private static uint Shift(uint crc) =>
+        ShiftByLane[crc & 0xFF] ^ ShiftByLane[256 + ((crc >> 8) & 0xFF)]
+        ^ ShiftByLane[512 + ((crc >> 16) & 0xFF)] ^ ShiftByLane[768 + (crc >> 24)];
+
+    private static uint[] BuildShift(int length)
+    {
+        // Moving on by zeros is linear: the shift of each of the 32 bits, then of each byte value as the XOR of its bits'.
+        var zeros = new byte[length];
+        var bits = new uint[32];
+        for (var bit = 0; bit < 32; bit++)
+        {
+            bits[bit] = Serial(1u << bit, zeros);
+        }
+        var table = new uint[4 * 256];
+        for (var position = 0; position < 4; position++)
+        {
+            for (var value = 0; value < 256; value++)
+            {
+                var shifted = 0u;
+                for (var bit = 0; bit < 8; bit++)
+                {
+                    if ((value & (1 << bit)) != 0)
+                    {
+                        shifted ^= bits[8 * position + bit];
+                    }
+                }
+                table[256 * position + value] = shifted;
+            }
+        }
+        return table;
     }
 }
