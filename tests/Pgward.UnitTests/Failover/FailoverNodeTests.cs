@@ -364,10 +364,7 @@ public sealed class FailoverNodeTests
     {
         // Simulation, after every fault was undone: an old primary held read-only by the guard refused every candidate
         // as "runs a primary" and could not stand itself; with a standby as advanced beside it, nobody was elected.
-        var guarded = new LocalStatus(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x5000, AckedLsn: 0x5000, Guarded: true);
-        var deposed = NewNode(1, StoreVotedFor(2, 3));
-        time.Advance(TimeSpan.FromSeconds(3));
-        deposed.Tick(time.GetUtcNow(), guarded);
+        var deposed = GuardedPrimaryAfterItsLease(StoreVotedFor(2, 3));
 
         Assert.True(Reply(deposed.Receive(2, Vote(3, candidate: 2, lsn: 0x5000), time.GetUtcNow())).Granted);
         var behind = Reply(deposed.Receive(3, Vote(4, candidate: 3, lsn: 0x4000) with { PreVote = true }, time.GetUtcNow()));
@@ -383,18 +380,27 @@ public sealed class FailoverNodeTests
     {
         // A restarted primary whose store says it leads the current term lifts its guard once a majority acknowledges
         // it: a vote for another would let two primaries take writes.
-        var guarded = new LocalStatus(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x5000, AckedLsn: 0x5000, Guarded: true);
-        var restarted = NewNode(1, StoreAt(2, 1));
-        time.Advance(TimeSpan.FromSeconds(3));
-        restarted.Tick(time.GetUtcNow(), guarded);
+        var restarted = GuardedPrimaryAfterItsLease(StoreAt(2, 1));
         Assert.Contains("runs a primary", Reply(restarted.Receive(2, Vote(3, candidate: 2, lsn: 0x6000), time.GetUtcNow())).Reason,
             StringComparison.Ordinal);
 
         // Not yet read-only (the fence still restarting it): it may still write, so it refuses too.
         var fencing = NewNode(1, StoreVotedFor(2, 3));
-        fencing.Tick(time.GetUtcNow(), guarded with { Guarded = false });
+        fencing.Tick(time.GetUtcNow(), GuardedPrimary with { Guarded = false });
         Assert.Contains("runs a primary", Reply(fencing.Receive(2, Vote(3, candidate: 2, lsn: 0x6000), time.GetUtcNow())).Reason,
             StringComparison.Ordinal);
+    }
+
+    private static readonly LocalStatus GuardedPrimary =
+        new(IsRunning: true, IsPrimary: true, Timeline: 1, Lsn: 0x5000, AckedLsn: 0x5000, Guarded: true);
+
+    /// <summary>Node 1, a primary held read-only by the guard, ticked once its start's lease promise has ended.</summary>
+    private FailoverNode GuardedPrimaryAfterItsLease(IAgreementStore store)
+    {
+        var node = NewNode(1, store);
+        time.Advance(TimeSpan.FromSeconds(3));
+        node.Tick(time.GetUtcNow(), GuardedPrimary);
+        return node;
     }
 
     private static InMemoryAgreementStore StoreVotedFor(long term, int candidate)
