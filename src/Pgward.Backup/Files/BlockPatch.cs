@@ -35,7 +35,6 @@ public static class BlockPatch
 
     public const uint EndOfRecords = 0xFFFFFFFF;
 
-
     public static ReadOnlySpan<byte> Magic => "PGWPATCH"u8;
 
     /// <summary>The most <see cref="EncodeRecords"/> writes for <paramref name="blocks"/> blocks.</summary>

@@ -17,11 +17,7 @@ internal sealed class LegStreamer(
     private readonly SemaphoreSlim _written = new(0, 1);
     private byte[] _scratch = new byte[1 << 20];
 
-    // Set once the receiving side has left the stream (ended, broke or was stopped): a status update that fails after
-    // that failed on a connection the end tore down, and says nothing about the WAL streamed.
-    private volatile bool _receiveEnded;
-
-    // What made the flusher give up while the stream was live; the receiving side then ends the session with it.
+    // What made the flusher give up; while the stream is live, the receiving side then ends the session with it.
     private Exception? _flushFailure;
 
     public async Task<SessionEnd> StreamAsync(TimelineLeg leg, CancellationToken ct)
@@ -36,32 +32,14 @@ internal sealed class LegStreamer(
         }
         finally
         {
-            _receiveEnded = true;
             await stopFlusher.CancelAsync();
             await flusher;
             _written.Dispose();
         }
     }
 
+    /// <param name="receiving">Cancelled by the flusher when it cannot go on while the stream is live.</param>
     private async Task<SessionEnd> ReceiveAsync(TimelineLeg leg, SegmentWriter writer, CancellationToken receiving, CancellationToken ct)
-    {
-        try
-        {
-            return await ReceiveLegAsync(leg, writer, receiving, ct);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && _flushFailure is { } failure)
-        {
-            reporter.Warning($"WAL streaming interrupted at {writer.Written} on timeline {leg.Timeline}: the flush position could not be "
-                + $"reported to the server ({failure.GetType().Name}: {failure.Message})");
-            return SessionEnd.Disconnected;
-        }
-        finally
-        {
-            _receiveEnded = true;
-        }
-    }
-
-    private async Task<SessionEnd> ReceiveLegAsync(TimelineLeg leg, SegmentWriter writer, CancellationToken receiving, CancellationToken ct)
     {
         try
         {
@@ -77,6 +55,12 @@ internal sealed class LegStreamer(
                     break;
                 }
             }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && _flushFailure is { } failure)
+        {
+            reporter.Warning($"WAL streaming interrupted at {writer.Written} on timeline {leg.Timeline}: the flush position could not be "
+                + $"reported to the server ({failure.GetType().Name}: {failure.Message})");
+            return SessionEnd.Disconnected;
         }
         catch (Exception e) when (leg.Until is { } until && writer.Written >= until && e is NpgsqlException or InvalidOperationException)
         {
@@ -174,10 +158,8 @@ internal sealed class LegStreamer(
                 {
                     if (!await ReportAsync(flushed, ct))
                     {
-                        if (!_receiveEnded)
-                        {
-                            await stopReceiving.CancelAsync();
-                        }
+                        // A no-op once the receiving side has left the stream (whose end may be what broke the update).
+                        await stopReceiving.CancelAsync();
                         return;
                     }
                     reported = flushed;

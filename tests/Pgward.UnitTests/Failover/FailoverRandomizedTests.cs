@@ -52,7 +52,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
             var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: true);
             promotions += cluster.Promotions.Count;
             stoppedWithAgentGone += cluster.SwitchStops.Count(stop => stop.AgentGone);
-            handOvers += cluster.Log.Count(line => line.Contains("hands the primary role", StringComparison.Ordinal));
+            handOvers += cluster.HandOvers.Count;
             var options = cluster.Settings.Options;
             var mode = $"{options.ReplicationMode}{(options.CommitLease ? "+lease" : "")}".ToLowerInvariant();
             modes[mode] = modes.GetValueOrDefault(mode) + 1;

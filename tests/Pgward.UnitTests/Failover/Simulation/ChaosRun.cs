@@ -84,7 +84,7 @@ public static class ChaosRun
                 cluster.Unfreeze(node.Id);
             }
 
-            cluster.EndHandOver(node, now: true);
+            cluster.EndHandOver(node, atOnce: true);
             cluster.ResumeAgent(node.Id);
         }
 

@@ -40,6 +40,7 @@ public sealed partial class SimCluster
             node.HandedOver = true;
             node.LeavingUntil = Now + TimeSpan.FromSeconds(10);
             node.LeavingTerm = status.Term;
+            HandOvers.Add((Elapsed, id));
             Record($"node {id} agent stopping: hands the primary role of term {status.Term} over");
             Apply(node, node.Agent.Release(LocalNow(node), electNow: true), Now);
             return;
@@ -48,8 +49,8 @@ public sealed partial class SimCluster
         KillAgent(id);
     }
 
-    /// <summary>A leaving agent goes once its successor speaks or its wait is over (or at once: <paramref name="now"/>).</summary>
-    public void EndHandOver(SimNode node, bool now = false)
+    /// <summary>A leaving agent goes once its successor speaks or its wait is over (or <paramref name="atOnce"/>).</summary>
+    public void EndHandOver(SimNode node, bool atOnce = false)
     {
         if (node.LeavingUntil is not { } until || node.Agent is not { } agent || !node.AgentRuns)
         {
@@ -58,7 +59,7 @@ public sealed partial class SimCluster
 
         var status = agent.Status;
         var succeeded = status.Term > node.LeavingTerm && status.PrimaryId is { } successor && successor != node.Id;
-        if (succeeded || now || Now >= until)
+        if (succeeded || atOnce || Now >= until)
         {
             node.LeavingUntil = null;
             Record($"node {node.Id} agent gone after the handover ({(succeeded ? $"node {status.PrimaryId} took over" : "no successor heard")})");

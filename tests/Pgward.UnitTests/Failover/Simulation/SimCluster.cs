@@ -64,6 +64,9 @@ public sealed partial class SimCluster
 
     public int? WritablePrimary => Nodes.FirstOrDefault(AcknowledgesSyncCommits)?.Id;
 
+    /// <summary>When a stopping agent handed which node's primary role over (<see cref="StopAgent"/>).</summary>
+    public List<(TimeSpan At, int Node)> HandOvers { get; } = [];
+
     /// <summary>When the dead-man switch stopped which node's server, and whether its agent was gone then.</summary>
     public List<(TimeSpan At, int Node, bool AgentGone)> SwitchStops { get; } = [];
 
