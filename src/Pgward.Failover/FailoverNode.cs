@@ -76,7 +76,7 @@ public sealed partial class FailoverNode
             released = false;
         }
 
-        if (local.IsRunning && local.IsPrimary)
+        if (local.IsRunning && local.IsPrimary && !StandsDeposed(now))
         {
             PrimaryTick(now, actions);
         }
@@ -138,7 +138,21 @@ public sealed partial class FailoverNode
 
     private VoterKnowledge Knowledge(DateTimeOffset now) => new(
         self, voter, local, store.IsPaused, now, leaseUntil, knownTimeline, knownPrimaryLsn, knownAckedLsn, heardSinceStart,
-        Deposed: local is { IsRunning: true, IsPrimary: true, Guarded: true } && !MayLead);
+        Deposed: Deposed);
+
+    /// <summary>A primary held read-only by the guard that may not take writes again without a new election (see
+    /// <see cref="VoterKnowledge.Deposed"/>).</summary>
+    private bool Deposed => local is { IsRunning: true, IsPrimary: true, Guarded: true } && !MayLead;
+
+    /// <summary>
+    /// A deposed primary that hears no primary stands for election as a standby would: it may hold the newest WAL of
+    /// all, and while it only waited for a primary to rejoin, a cluster whose other nodes are all behind it elected
+    /// nobody for good (a 10,000-seed sweep: seeds 5706, 8753, 10983, every fault undone and no primary 20 s later). It
+    /// wins only as a standby wins: a majority, no lease held, behind no voter, on no older timeline than the primary's.
+    /// Its server is then promoted out of the recovery the guard holds it in (<see cref="Win"/>), onto a new timeline.
+    /// While it hears a primary, it rejoins it.
+    /// </summary>
+    private bool StandsDeposed(DateTimeOffset now) => Deposed && now - lastHeard >= options.FailoverTimeout;
 
     /// <summary>Whether a local primary may take writes again without a new election: it leads a term nobody superseded,
     /// or the store says it leads the current one (a restarted primary before its first tick takes that up).</summary>

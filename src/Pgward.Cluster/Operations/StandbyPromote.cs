@@ -56,11 +56,12 @@ public sealed class StandbyPromote(OperationContext ctx)
                 hint: "register the primary and this standby first");
         }
         var nodes = await store.GetNodesAsync(ct);
-        // An elected node may still be recorded as the primary it once was (inactive): a rejoin whose last step, the
-        // record's update, was cut short by the next failure (kill-primary:async seed 201). The election settled
-        // what it is; refusing here would leave the cluster without a primary for good.
+        // An elected node may still be recorded as the primary it once was: inactive after a rejoin whose last step,
+        // the record's update, was cut short by the next failure (kill-primary:async seed 201); or active, a deposed
+        // primary that its guard holds read-only and that won an election, when nobody was promoted after it. The
+        // election settled what it is; refusing here would leave the cluster without a primary for good.
         if (nodes.FirstOrDefault(n => n.NodeId == ctx.Options.NodeId) is not { } self
-            || !(self.Type == NodeType.Standby || (elected && self is { Type: NodeType.Primary, Active: false })))
+            || !(self.Type == NodeType.Standby || (elected && self.Type == NodeType.Primary)))
         {
             return Outcome.Fail(ExitCodes.BadConfig, $"the local {ctx.LocalNode} is not registered as a standby",
                 hint: "register it first with \"pgward standby register\"");

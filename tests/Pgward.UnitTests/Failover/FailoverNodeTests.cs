@@ -360,6 +360,38 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Candidate_frozen_mid_round_does_not_win_with_the_replies_it_finds_on_resuming()
+    {
+        // 10,000-seed sweep, seed 3363: a candidate's host froze after it asked for votes; a majority granted them, then
+        // elected another in a later term. Resumed 20 s later, it counted the queued grants and promoted itself.
+        var node = NewNode(2, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var requests = node.Tick(time.GetUtcNow(), Standby).OfType<Send>().ToList();
+        var preVote = Assert.IsType<VoteRequest>(requests[0].Message);
+        Assert.True(preVote.PreVote);
+        var vote = node.Receive(1, new VoteReply(preVote.Term, PreVote: true, preVote.Round, Granted: true, null), time.GetUtcNow())
+            .Concat(node.Receive(3, new VoteReply(preVote.Term, PreVote: true, preVote.Round, Granted: true, null), time.GetUtcNow()))
+            .OfType<Send>().Select(send => send.Message).OfType<VoteRequest>().First();
+        Assert.False(vote.PreVote);
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        var resumed = node.Receive(1, new VoteReply(vote.Term, PreVote: false, vote.Round, Granted: true, null), time.GetUtcNow());
+
+        Assert.DoesNotContain(resumed, action => action is Promote);
+        Assert.False(node.Status.IsLeader);
+        Assert.Equal(ElectionPhase.None, node.Status.Election);
+        // Within its round, the same grant wins.
+        var fresh = NewNode(2, StoreAt(1, 1));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var asked = Assert.IsType<VoteRequest>(fresh.Tick(time.GetUtcNow(), Standby).OfType<Send>().First().Message);
+        var voteNow = fresh.Receive(1, new VoteReply(asked.Term, PreVote: true, asked.Round, Granted: true, null), time.GetUtcNow())
+            .Concat(fresh.Receive(3, new VoteReply(asked.Term, PreVote: true, asked.Round, Granted: true, null), time.GetUtcNow()))
+            .OfType<Send>().Select(send => send.Message).OfType<VoteRequest>().First();
+        Assert.Contains(fresh.Receive(1, new VoteReply(voteNow.Term, PreVote: false, voteNow.Round, Granted: true, null), time.GetUtcNow()),
+            action => action is Promote);
+    }
+
+    [Fact]
     public void Deposed_primary_kept_read_only_judges_candidates_like_a_standby_and_gives_way()
     {
         // Simulation, after every fault was undone: an old primary held read-only by the guard refused every candidate
@@ -373,6 +405,39 @@ public sealed class FailoverNodeTests
         // vote gave has ended).
         time.Advance(TimeSpan.FromSeconds(3));
         Assert.True(Reply(deposed.Receive(3, Vote(4, candidate: 3, lsn: 0x5000) with { PreVote = true }, time.GetUtcNow())).Granted);
+    }
+
+    [Fact]
+    public void Deposed_primary_that_hears_no_primary_stands_and_is_promoted_onto_a_new_timeline()
+    {
+        // 10,000-seed sweep, seed 8753: the deposed primary held the newest WAL, the one standby that could stand was
+        // behind it, and nobody was elected once every fault was undone.
+        var deposed = NewNode(1, StoreVotedFor(2, 3));
+        time.Advance(TimeSpan.FromSeconds(3));
+        var requests = deposed.Tick(time.GetUtcNow(), GuardedPrimary).OfType<Send>().Select(send => send.Message).OfType<VoteRequest>().ToList();
+        var preVote = Assert.IsType<VoteRequest>(requests[0]);
+        Assert.True(preVote.PreVote);
+        Assert.Equal((3L, 1, 0x5000UL), (preVote.Term, preVote.Candidate.Timeline, preVote.Candidate.Lsn));
+
+        deposed.Receive(2, new VoteReply(3, PreVote: true, preVote.Round, Granted: true, null), time.GetUtcNow());
+        time.Advance(TimeSpan.FromMilliseconds(100)); // the pre-vote window, for a better candidate's refusal
+        var vote = deposed.Tick(time.GetUtcNow(), GuardedPrimary).OfType<Send>().Select(send => send.Message).OfType<VoteRequest>().First();
+        Assert.False(vote.PreVote);
+        var won = deposed.Receive(2, new VoteReply(3, PreVote: false, vote.Round, Granted: true, null), time.GetUtcNow());
+
+        // Promoted out of the guard's recovery onto a new timeline, as a standby is: a timeline is a term's.
+        Assert.Contains(new Promote(3), won);
+        Assert.All(won.OfType<Send>().Select(send => send.Message).OfType<Heartbeat>(), heartbeat => Assert.Equal(2, heartbeat.Timeline));
+        Assert.Equal((true, false, 3L), (deposed.Status.IsLeader, deposed.Status.Fenced, deposed.Status.Term));
+    }
+
+    [Fact]
+    public void Deposed_primary_that_hears_a_primary_does_not_stand()
+    {
+        var deposed = GuardedPrimaryAfterItsLease(StoreVotedFor(2, 3));
+        deposed.Receive(3, HeartbeatFrom(3, 2), time.GetUtcNow());
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.DoesNotContain(deposed.Tick(time.GetUtcNow(), GuardedPrimary), action => action is Send { Message: VoteRequest });
     }
 
     [Fact]

@@ -12,6 +12,13 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
     private static readonly int Seeds =
         int.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_SEEDS"), out var seeds) ? seeds : 200;
 
+    /// <summary>The first seed of a sweep: 1 by default; <c>PGWARD_FAILOVER_FIRST_SEED</c> for seeds no sweep ran yet.</summary>
+    private static readonly int FirstSeed =
+        int.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_FIRST_SEED"), out var first) ? first : 1;
+
+    /// <summary>The seeds of a sweep: <see cref="Seeds"/> of them from <see cref="FirstSeed"/>.</summary>
+    private static IEnumerable<int> SweepSeeds => Enumerable.Range(FirstSeed, Seeds);
+
     /// <summary>Clock rates within ± this (0.05 by default); <c>PGWARD_FAILOVER_DRIFT=0.09</c> for a sweep near the
     /// ~10 % the default timings tolerate.</summary>
     private static readonly double MaxDrift = double.TryParse(Environment.GetEnvironmentVariable("PGWARD_FAILOVER_DRIFT"),
@@ -23,7 +30,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         var failures = new List<string>();
         var promotions = 0;
-        for (var seed = 1; seed <= Seeds; seed++)
+        foreach (var seed in SweepSeeds)
         {
             var cluster = ChaosRun.Run(seed, MaxDrift);
             promotions += cluster.Promotions.Count;
@@ -47,7 +54,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var stoppedWithAgentGone = 0;
         var handOvers = 0;
         var modes = new Dictionary<string, int>();
-        for (var seed = 1; seed <= Seeds; seed++)
+        foreach (var seed in SweepSeeds)
         {
             var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: true);
             promotions += cluster.Promotions.Count;
@@ -80,7 +87,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
         var limit = TimeSpan.FromSeconds(20);
         var failures = new List<string>();
         var took = new List<double>();
-        for (var seed = 1; seed <= Seeds; seed++)
+        foreach (var seed in SweepSeeds)
         {
             var cluster = ChaosRun.Run(seed, MaxDrift, agentOutages: agentOutages);
             if (cluster.Violations.Count > 0)
@@ -133,7 +140,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
     {
         var slow = new List<string>();
         var times = new List<double>();
-        for (var seed = 1; seed <= Seeds; seed++)
+        foreach (var seed in SweepSeeds)
         {
             slow.AddRange(BenignCrash(seed, times));
         }
@@ -148,7 +155,7 @@ public sealed class FailoverRandomizedTests(ITestOutputHelper output)
     public void Benign_runs_do_not_fail_over_for_a_stall_shorter_than_failover_timeout_minus_a_heartbeat()
     {
         var failures = new List<string>();
-        for (var seed = 1; seed <= Seeds; seed++)
+        foreach (var seed in SweepSeeds)
         {
             var random = new Random(seed);
             var settings = BenignSettings(random);

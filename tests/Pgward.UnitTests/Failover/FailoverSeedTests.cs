@@ -49,4 +49,17 @@ public sealed class FailoverSeedTests
     [InlineData(178)]
     public void Seeds_that_once_split_the_vote_fail_over_within_four_seconds(int seed) =>
         Assert.Empty(FailoverRandomizedTests.BenignCrash(seed));
+
+    /// <summary>Found in a 10,000-seed sweep (seeds 3001-13000): a candidate whose host froze mid-round resumed with its
+    /// vote replies queued and counted them before its first tick, long after its round's end; its voters had elected
+    /// another since, and it promoted itself in an old term, behind commits acknowledged in the newer one. A reply
+    /// after the round's end now loses the round.</summary>
+    [Theory]
+    [InlineData(3363, false)]
+    [InlineData(11098, false)]
+    [InlineData(12423, false)]
+    [InlineData(7044, true)]
+    [InlineData(12494, true)]
+    public void Seeds_where_a_candidate_frozen_mid_round_won_with_stale_votes_on_resuming(int seed, bool agentOutages) =>
+        FailoverScenarioTests.AssertSafe(ChaosRun.Run(seed, 0.05, agentOutages: agentOutages));
 }

@@ -84,6 +84,9 @@ public static class ChaosRun
                 cluster.Unfreeze(node.Id);
             }
 
+            // A leaving agent that was frozen too must run before its handover can end: resumed, it goes, and starts
+            // again as an operator's daemon start would (else the handover's end, overdue, killed it after the heal).
+            cluster.ResumeAgent(node.Id);
             cluster.EndHandOver(node, atOnce: true);
             cluster.ResumeAgent(node.Id);
         }

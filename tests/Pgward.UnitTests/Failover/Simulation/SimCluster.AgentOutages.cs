@@ -16,6 +16,9 @@ public sealed partial class SimCluster
         node.AgentOutage = AgentOutage.Dead;
         node.Agent = null;
         node.Held.Clear();
+        // A leaving agent killed mid-handover is gone with its handover: the one started next is not leaving (else its
+        // actions were dropped as a leaving agent's, and a win of its never promoted the server: seed 5161).
+        node.LeavingUntil = null;
         Record($"node {id} agent gone (killed)");
     }
 

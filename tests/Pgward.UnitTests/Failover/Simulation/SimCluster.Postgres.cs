@@ -85,6 +85,7 @@ public sealed partial class SimCluster
         pg.UpstreamId = null;
         pg.AckedLsn = 0;
         pg.Flushed.Clear();
+        node.LedTerm = term;
         Promotions.Add((Elapsed, node.Id, term));
         Record($"node {node.Id} promoted in term {term} at {pg.Lsn:X} on timeline {pg.Timeline}");
     }

@@ -37,6 +37,7 @@ public sealed partial class SimCluster
                 ClockRate = 1 + (random.NextDouble() * 2 - 1) * settings.ClockDrift,
             };
             node.Postgres.IsPrimary = id == 1;
+            node.LedTerm = id == 1 ? 1 : 0;
             node.Postgres.UpstreamId = id == 1 || node.Profile.IsWitness ? null : 1;
             node.Postgres.Lsn = StartLsn;
             Nodes.Add(node);
@@ -177,6 +178,11 @@ public sealed partial class SimCluster
                 case Fence fence:
                     node.Postgres.Fenced = true;
                     Record($"node {node.Id} fenced: {fence.Reason}");
+                    break;
+                case Unfence unfence when unfence.Term != node.LedTerm:
+                    // Only a primary that leads the term it was promoted in lifts its own fence: anything else is a
+                    // promotion that skipped its checks.
+                    Violate($"node {node.Id} unfenced in term {unfence.Term}, which it was not promoted in (term {node.LedTerm})");
                     break;
                 case Unfence:
                     node.Postgres.Fenced = false;

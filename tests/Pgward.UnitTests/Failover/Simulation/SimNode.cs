@@ -13,6 +13,10 @@ public sealed class SimNode(NodeProfile profile, InMemoryAgreementStore store)
     public FailoverNode? Agent { get; set; }
     public bool Crashed { get; set; }
 
+    /// <summary>The last term this node's server was promoted in: term 1 for the first primary, 0 for a node never
+    /// promoted.</summary>
+    public long LedTerm { get; set; }
+
     /// <summary>The whole host is frozen (SIGSTOP of agent, switch and PostgreSQL together, a VM pause).</summary>
     public bool Frozen { get; set; }
 
