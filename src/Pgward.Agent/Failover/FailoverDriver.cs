@@ -354,6 +354,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         var before = seen;
         var now = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
         seen = now;
+        cadence.Looked(now.SameAs(before));
         if (now.Writable != before.Writable || now.SynchronousStandbyNames != before.SynchronousStandbyNames)
         {
             leaseWake.Set(); // what the commit lease waits for besides its own end

@@ -30,6 +30,10 @@ public sealed class PrimaryGuard(string dataDirectory)
     /// again, read-only, when it runs again, and it rejoins as a standby.</summary>
     public bool HandedOver => Contents() is { } text && text.StartsWith(Marker + "\n" + HandedOverNote, StringComparison.Ordinal);
 
+    /// <summary>Whether the data directory holds a <c>standby.signal</c> at all (one lookup, no read): a standby's server
+    /// removes it when it is promoted.</summary>
+    public bool SignalPresent => File.Exists(SignalFile);
+
     /// <summary>Whether the data directory holds <c>recovery.signal</c> and no <c>standby.signal</c>: a server started so
     /// recovers a backup to its target (<c>backup recover --node</c>) and is no standby
     /// (<see cref="Pgward.Failover.LocalStatus.Restoring"/>).</summary>

@@ -116,4 +116,17 @@ public sealed class FailoverSetupTests
         Assert.Null(LocalStatusMapper.UpstreamOf("", Cluster));
         Assert.Null(LocalStatusMapper.UpstreamOf("host=10.0.0.9 port=5502", Cluster));
     }
+
+    [Fact]
+    public void A_standby_upstream_kept_from_the_last_answer_follows_a_new_conninfo_and_a_new_node_list()
+    {
+        const string conninfo = "host=127.0.0.1 port=5502 user=repl";
+        Assert.Equal(2, LocalStatusMapper.UpstreamOf(conninfo, Cluster));
+        Assert.Equal(2, LocalStatusMapper.UpstreamOf(conninfo, Cluster));
+        Assert.Equal(3, LocalStatusMapper.UpstreamOf("host=127.0.0.1 port=5503 user=repl", Cluster));
+        // The same conninfo in a cluster whose node 2 moved: the new list is read, not the last answer.
+        NodeRecord[] moved = [Node(1, NodeType.Primary), Node(2, NodeType.Standby, port: 6500), Node(3, NodeType.Standby)];
+        Assert.Null(LocalStatusMapper.UpstreamOf(conninfo, moved));
+        Assert.Equal(2, LocalStatusMapper.UpstreamOf(conninfo, Cluster));
+    }
 }
