@@ -24,7 +24,8 @@
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
 # Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
 # PGWARD_BIN (a pgward executable to use instead of publishing this tree), PGWARD_BENCH_PERF (a file: perf record -g of
-# the node's agent during the full files backups).
+# the node's agent during the full files backups), PGWARD_BENCH_PERF_ALL (a file: perf record -a -g of the whole machine
+# during them: the agent, `backup create`, PostgreSQL and the kernel, which share the two cores).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -176,6 +177,11 @@ perf_pid=""
 if [[ -n "${PGWARD_BENCH_PERF:-}" ]]; then
     # Where the node's agent spends these backups: perf report -i FILE (symbols from pgward.dbg beside the executable).
     perf record -F 999 -g -p "$agent_pid" -o "$PGWARD_BENCH_PERF" >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 1
+elif [[ -n "${PGWARD_BENCH_PERF_ALL:-}" ]]; then
+    # perf report -i FILE --sort comm,dso: which process and library the cores went to.
+    perf record -F 999 -a -g -o "$PGWARD_BENCH_PERF_ALL" >/dev/null 2>&1 &
     perf_pid=$!
     sleep 1
 fi
