@@ -177,8 +177,19 @@ public sealed partial class FailoverDriver
                         }
                         finally
                         {
-                            Volatile.Write(ref promotingTerm, 0);
                             Finish(outcome);
+                            // The loop reconciles again once this is reset, on the last look: one taken before the
+                            // promotion shows a deposed primary's server still under its guard, and the loop would
+                            // "unfence" (restart) the server it just promoted.
+                            try
+                            {
+                                await LookAfterNowAsync(ct);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                // Stopping: nothing reconciles any more.
+                            }
+                            Volatile.Write(ref promotingTerm, 0);
                         }
                     }, "promotion");
                     if (!queued)

@@ -168,9 +168,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         // the candidate "behind" voters that had received it. Wait for a look taken after the request (asked for at once:
         // the probe's next tick is up to a tick interval away, all of it in a switchover's write gap), then a tick
         // hands it to the decisions before the request does.
-        var asked = ctx.Time.GetUtcNow();
-        looks.Writer.TryWrite(false);
-        await Waiting.UntilAsync(_ => Task.FromResult(seen.At > asked), FreshLookTimeout, FreshLookPoll, ctx.Time, ct);
+        await LookAfterNowAsync(ct);
         inbox.Writer.TryWrite(new FailoverInput.Tick());
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done)))
@@ -347,6 +345,15 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             votes.Save(new VoterState(1, null, ready.PrimaryId));
         }
+    }
+
+    /// <summary>Asks the probe loop for a look out of turn and waits (up to <see cref="FreshLookTimeout"/>) until one taken
+    /// after this call is in <see cref="seen"/>.</summary>
+    private async Task LookAfterNowAsync(CancellationToken ct)
+    {
+        var asked = ctx.Time.GetUtcNow();
+        looks.Writer.TryWrite(false);
+        await Waiting.UntilAsync(_ => Task.FromResult(seen.At > asked), FreshLookTimeout, FreshLookPoll, ctx.Time, ct);
     }
 
     private async Task ObserveAsync(FailoverProbe probe, CancellationToken ct)
