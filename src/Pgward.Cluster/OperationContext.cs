@@ -25,6 +25,9 @@ public sealed class OperationContext(
     /// <summary>The same adapters with other options, e.g. a shorter timeout for one operation.</summary>
     public OperationContext With(NodeOptions changed) => new(changed, reporter, db, processes, events, time);
 
+    /// <summary>The same options and adapters with another connector, e.g. one that keeps its connections open.</summary>
+    public OperationContext With(DbConnector changed) => new(options, reporter, changed, processes, events, time);
+
     /// <summary>The local node as <c>node "name" (ID: n)</c>.</summary>
     public string LocalNode => $"node \"{options.NodeName}\" (ID: {options.NodeId})";
 }
