@@ -24,12 +24,21 @@ public sealed class DeadManLink : IDisposable
     /// host). Also how long the agent lets its server be a primary with no switch registered (<see cref="Fenceable"/>).</summary>
     private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the agent checks its switch: 200 ms.</summary>
+    /// <summary>How often the agent checks its switch while the switch is armed (its server is a primary that may take
+    /// writes): 200 ms.</summary>
     private static readonly TimeSpan SupervisePeriod = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the agent checks its switch while the switch is disarmed (a standby's, a fenced primary's):
+    /// 1 s. A switch that dies then leaves no writable server unwatched; until it is replaced the node does not stand
+    /// for election (<see cref="Fenceable"/>), and it is checked again the moment it is armed. Five checks a second
+    /// were a tenth of an idle standby agent's wake-ups (BENCHMARKS.md, issue 17).</summary>
+    private static readonly TimeSpan DisarmedSupervisePeriod = TimeSpan.FromSeconds(1);
 
     private readonly OperationContext ctx;
     private readonly DeadManState state;
     private readonly ILogger logger;
+    // Set when the switch is armed: the supervision's slow round ends then (a promotion, a primary restarted).
+    private readonly WakeSignal armedWake = new();
     private Process? started;
     // When the switch was first seen not answering: a host that thaws resumes the agent and the switch together, and
     // the agent may look before the switch has stamped itself; it is replaced only if it stays silent a round longer.
@@ -77,7 +86,12 @@ public sealed class DeadManLink : IDisposable
             state.Mode = DeadManMode.Disarmed;
             return;
         }
+        var wasArmed = state.Mode == DeadManMode.Armed;
         state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency), postmasterPid);
+        if (!wasArmed)
+        {
+            armedWake.Set(); // the supervision, in its slow round, checks the switch now
+        }
     }
 
     /// <summary>The monotonic timestamp that corresponds to <paramref name="allowedUntil"/> on the wall clock.</summary>
@@ -174,13 +188,28 @@ public sealed class DeadManLink : IDisposable
         }
     }
 
-    /// <summary>Checks the switch every 200 ms and starts another when it is gone or frozen; reports a server the switch
-    /// stopped. Ends with the token.</summary>
+    /// <summary>Checks the switch every 200 ms while it is armed, every second while it is not, and starts another when
+    /// it is gone or frozen; reports a server the switch stopped. Ends with the token.</summary>
     public async Task SuperviseAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(SupervisePeriod, ctx.Time);
-        while (await Ticks.NextAsync(timer, ct))
+        var due = ctx.Time.GetUtcNow();
+        while (!ct.IsCancellationRequested)
         {
+            var armed = state.Mode == DeadManMode.Armed;
+            due += armed ? SupervisePeriod : DisarmedSupervisePeriod;
+            var now = ctx.Time.GetUtcNow();
+            if (due < now)
+            {
+                due = now;
+            }
+            try
+            {
+                await armedWake.WaitAsync(due - now, ctx.Time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
             EnsureRunning();
             if (state.FiredAt != seenFiredAt)
             {
