@@ -61,6 +61,10 @@ public sealed partial class FailoverDriver
                 break;
         }
         Status = decider.Status;
+        if (Disturbs(input, statusBefore, Status))
+        {
+            DisturbTicks();
+        }
         Counts.Handled(statusBefore, Status, input is FailoverInput.Message { Body: Heartbeat }, now);
         // The commit lease confirms nothing while no switch is registered: were the agent to stop now, nothing would stop
         // the server at the lease's end.

@@ -1,31 +1,46 @@
 using System.Threading.Channels;
 using Pgward.Failover;
+using Pgward.Failover.Messages;
 
 namespace Pgward.Agent.Failover;
 
 /// <summary>
-/// The tick and the look at the local server, on one timer: every <see cref="FailoverOptions.TickInterval"/> the tick
-/// loop asks the probe loop for a look, and the probe hands the tick to the failover loop once it has looked, so each
-/// tick decides on a look taken just before it. A look that has not ended by the next tick (a frozen or slow server:
-/// up to the probe's 1 s timeout) does not hold the ticks up: they go on, deciding on the last look, as before.
-/// Why one timer: an idle agent's CPU is mostly wake-ups (a timer's, then a thread-pool worker's), and two timers of
-/// the same period woke it twice as often (BENCHMARKS.md, issue 17).
-/// <para>A steady standby looks less often (<see cref="LookCadence"/>): one that streams from the primary it heard within
-/// <see cref="QuietHeardWithin"/>, in no election, not being promoted, whose server stays in recovery. Each tick
-/// still checks that its <c>standby.signal</c> is there (one lookup): a server promoted behind the agent's back is seen
-/// at the next tick, as before. What the looks of such a standby feed decides nothing that cannot wait
-/// <see cref="LookCadence.QuietEvery"/> ticks: its vote reads the received position again before it goes
-/// (<see cref="DetachThenSendAsync"/>), a promotion asks for a look of its own, and the first look that sees its
-/// position move, its receiver stop or its upstream change brings the looks back to every tick. A primary, a candidate,
-/// a voter that misses heartbeats and every node in an election look at every tick.</para>
+/// The tick and the look at the local server: at each tick the tick loop asks the probe loop for a look, and the probe
+/// hands the tick to the failover loop once it has looked, so each tick decides on a look taken just before it. A look
+/// that has not ended by the next tick (a frozen or slow server: up to the probe's 1 s timeout) does not hold the ticks
+/// up: they go on, deciding on the last look, as before.
+/// <para>A steady standby ticks less often (<see cref="TickCadence"/>): every 500 ms instead of every 100 ms, while it
+/// streams from the primary it heard within <see cref="QuietHeardWithin"/>, in no election, with no operator request,
+/// not being promoted or fenced, its server in recovery and its looks alike. Why that is safe: such a node's tick
+/// decides nothing before the primary has been silent for the failover timeout (2 s); a primary silent for
+/// <see cref="QuietHeardWithin"/> (0.5 s at the default timings) makes it unsteady, which its next slow tick notices
+/// within 500 ms, and it ticks every 100 ms from then on, long before anything falls due
+/// (<see cref="TickCadence.StandbyMayQuieten"/>). Whatever else a tick would act on brings the ticks back to every
+/// interval, the next one within 100 ms, as before: a message other than the primary's heartbeat, a heartbeat that
+/// changes what the decisions know (another primary, a new term), an operator's request, a look that sees a change,
+/// and the removal of <c>standby.signal</c>, which <see cref="SignalWatch"/> reports as it happens (without a working
+/// watch the node does not slow down). Its vote reads the received position again before it goes
+/// (<see cref="DetachThenSendAsync"/>), and a promotion asks for a look of its own. The tick's timer stays periodic; the
+/// cadence changes its period only when the node quietens or is disturbed (a timer made anew for each wait woke the
+/// runtime's timer thread twice a tick).</para>
+/// <para>A primary ticks and looks at every interval: its fence must come within a tick of its lease's end, and its
+/// heartbeats carry the positions of its last look. So do candidates, voters that miss heartbeats and every node in an
+/// election.</para>
 /// </summary>
 public sealed partial class FailoverDriver
 {
-    /// <summary>A standby looks less often only while it heard the primary within this: two heartbeats, at the default
-    /// timings. A primary that went silent brings its standbys' looks back to every tick well before any election.</summary>
+    /// <summary>A standby ticks less often only while it heard the primary within this: two heartbeats, at the default
+    /// timings. A primary that went silent brings its standbys' ticks back to every interval well before any election.</summary>
     private TimeSpan QuietHeardWithin => 2 * setup!.Options.HeartbeatInterval;
 
-    private readonly LookCadence cadence = new();
+    private readonly TickCadence cadence = new();
+
+    // The tick loop's timer, whose period the cadence sets, and what guards it: see DisturbTicks.
+    private readonly Lock tickGate = new();
+    private PeriodicTimer? tickTimer;
+
+    // Reports the removal of standby.signal while the loop runs; null before it starts.
+    private SignalWatch? signalWatch;
 
     // Looks asked of the probe loop, at most one waiting: true for the tick loop's (then a tick), false for one out of turn
     // (a promotion request, PromoteOnRequestAsync). Synchronous continuations: the tick loop's wake-up starts the query
@@ -78,22 +93,78 @@ public sealed partial class FailoverDriver
     private async Task TickLoopAsync(TimeSpan interval, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(interval, ctx.Time);
-        while (await Ticks.NextAsync(timer, ct))
+        lock (tickGate)
         {
-            // The probe hands this tick over after its look; when it cannot look now (a look still under way, one
-            // waiting, or the probe loop restarting after a fault), or a steady standby does not look at this tick, the
-            // tick goes at once, on the last look.
-            if (!cadence.ShouldLook(SteadyStandby()) || !probing || looking || !looks.Writer.TryWrite(true))
+            tickTimer = timer;
+        }
+        try
+        {
+            while (await Ticks.NextAsync(timer, ct))
             {
-                inbox.Writer.TryWrite(new FailoverInput.Tick());
+                var steady = SteadyStandby();
+                lock (tickGate)
+                {
+                    // Under the gate: a disturbance between the cadence's answer and the period set from it would be lost.
+                    var wait = cadence.NextWait(steady, interval);
+                    if (timer.Period != wait)
+                    {
+                        timer.Period = wait;
+                    }
+                }
+                // The probe hands this tick over after its look; when it cannot look now (a look still under way, one
+                // waiting, or the probe loop restarting after a fault), the tick goes at once, on the last look.
+                if (!probing || looking || !looks.Writer.TryWrite(true))
+                {
+                    inbox.Writer.TryWrite(new FailoverInput.Tick());
+                }
+            }
+        }
+        finally
+        {
+            lock (tickGate)
+            {
+                tickTimer = null;
             }
         }
     }
 
-    /// <summary>Whether a look up to <see cref="LookCadence.QuietEvery"/> ticks old decides as a fresh one would here: see
-    /// the class.</summary>
+    /// <summary>Whether the decisions' next ticks can wait while nothing happens: see the class.</summary>
     private bool SteadyStandby() =>
-        LookCadence.SteadyStandby(seen, Status, ctx.Time.GetUtcNow(), QuietHeardWithin)
-        && Volatile.Read(ref promotingTerm) == 0 && !fencing
-        && guard.SignalPresent;
+        TickCadence.SteadyStandby(seen, Status, ctx.Time.GetUtcNow(), QuietHeardWithin)
+        && TickCadence.StandbyMayQuieten(setup!.Options, QuietHeardWithin)
+        && Volatile.Read(ref promotingTerm) == 0 && !fencing && !Volatile.Read(ref leaving)
+        && Volatile.Read(ref operatorRequest) is null
+        && signalWatch is { Working: true } && guard.SignalPresent;
+
+    /// <summary>Something a tick would act on happened: the ticks come back to every interval, the next one within an
+    /// interval from now.</summary>
+    private void DisturbTicks()
+    {
+        lock (tickGate)
+        {
+            if (cadence.Disturb())
+            {
+                TicksAtEveryInterval();
+            }
+        }
+    }
+
+    /// <summary>The next tick within an interval from now, and every interval after it. Under <see cref="tickGate"/>.</summary>
+    private void TicksAtEveryInterval()
+    {
+        if (tickTimer is { } timer && setup is { } ready)
+        {
+            timer.Period = ready.Options.TickInterval;
+        }
+    }
+
+    /// <summary>Whether handling <paramref name="input"/> is something a quiet node's next tick and look must not wait
+    /// for: anything but a tick, a heartbeat or a reply to one, and those when they changed what the decisions report
+    /// beyond when the primary was last heard.</summary>
+    private static bool Disturbs(FailoverInput input, FailoverStatus? before, FailoverStatus? after) => input switch
+    {
+        FailoverInput.Tick or FailoverInput.Message { Body: Heartbeat or HeartbeatReply } =>
+            before is null || after is null || after != before with { LastHeard = after.LastHeard },
+        _ => true,
+    };
 }

@@ -242,6 +242,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         FailoverLog.Started(logger, string.Join(",", ready.Voters.Select(v => v.NodeId)), Status.Term, Status.PrimaryId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
 
+        using var watch = ready.Profile.IsWitness ? null : new SignalWatch(ctx.Options.DataDirectory, DisturbTicks, logger);
+        signalWatch = watch;
+
         // Not linked to ct: when the agent is told to stop, the loops and the transport outlive it for the handover.
         using var stop = new CancellationTokenSource();
         running = stop.Token;
@@ -361,7 +364,13 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         var before = seen;
         var now = await probe.ReadAsync(ct) with { At = ctx.Time.GetUtcNow() };
         seen = now;
-        cadence.Looked(now.SameAs(before));
+        lock (tickGate)
+        {
+            if (cadence.Looked(now.SameAs(before)))
+            {
+                TicksAtEveryInterval();
+            }
+        }
         if (now.Writable != before.Writable || now.SynchronousStandbyNames != before.SynchronousStandbyNames)
         {
             leaseWake.Set(); // what the commit lease waits for besides its own end

@@ -67,4 +67,7 @@ internal static partial class FailoverLog
 
     [LoggerMessage(3146, LogLevel.Warning, "{Probe} probe: the local server's socket {Socket} refused this agent ({Problem}); looking at the server over the conninfo instead, which costs the idle agent more CPU (pg_hba.conf needs a \"local\" line for this user and database)")]
     public static partial void ProbeOverTcp(ILogger logger, string probe, string socket, string problem);
+
+    [LoggerMessage(3147, LogLevel.Warning, "failover: cannot watch {DataDirectory} for standby.signal ({Problem}); this node ticks at every interval even while it is a steady standby")]
+    public static partial void SignalWatchFailed(ILogger logger, string dataDirectory, string problem);
 }

@@ -33,7 +33,7 @@ public sealed record LocalObservation(
     public bool Writable => Running && !InRecovery;
 
     /// <summary>Whether <paramref name="other"/> saw the same as this one, whenever it was read (<see cref="At"/> aside):
-    /// for the <see cref="LookCadence"/>.</summary>
+    /// for the <see cref="TickCadence"/>.</summary>
     public bool SameAs(LocalObservation other) =>
         (Running, InRecovery, Guarded, Timeline, Lsn, PrimaryConninfo, Streaming, SynchronousStandbyNames, Error, PostmasterPid)
             == (other.Running, other.InRecovery, other.Guarded, other.Timeline, other.Lsn, other.PrimaryConninfo, other.Streaming,
