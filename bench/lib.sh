@@ -44,9 +44,11 @@ set_agent_token() {
     done
 }
 
-# Builds a .NET project in Release into a directory: build_into PROJECT DIR (the log is shown only on failure).
+# Builds a .NET project in Release into a directory: build_into PROJECT DIR (the log is shown only on failure). The
+# SDK's temporary directories go under the benchmark's own, which it removes (the SDK leaves two empty ones a build).
 build_into() {
-    if ! dotnet build "$1" -c Release -o "$2" -nologo -v quiet >"$work/build.log" 2>&1; then
+    mkdir -p "$work/tmp"
+    if ! TMPDIR="$work/tmp" dotnet build "$1" -c Release -o "$2" -nologo -v quiet >"$work/build.log" 2>&1; then
         cat "$work/build.log" >&2
         exit 1
     fi
