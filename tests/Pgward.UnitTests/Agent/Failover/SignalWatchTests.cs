@@ -1,23 +1,26 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Pgward.Agent.Failover;
+using Pgward.UnitTests.Cluster;
 using Xunit;
 
 namespace Pgward.UnitTests.Agent.Failover;
 
 public sealed class SignalWatchTests : IDisposable
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("pgward-signal-watch-").FullName;
+    private readonly TempDirectory data = new();
 
-    public void Dispose() => Directory.Delete(directory, recursive: true);
+    public void Dispose() => data.Dispose();
 
-    private string Signal => Path.Combine(directory, "standby.signal");
+    private string DataDirectory => data.Path;
+
+    private string Signal => data.File("standby.signal");
 
     [Fact]
     public async Task The_removal_of_standby_signal_is_reported_as_it_happens()
     {
         File.WriteAllText(Signal, "");
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var watch = new SignalWatch(directory, () => removed.TrySetResult(), NullLogger.Instance);
+        using var watch = new SignalWatch(DataDirectory, () => removed.TrySetResult(), NullLogger.Instance);
         Assert.True(watch.Working);
 
         File.Delete(Signal); // what PostgreSQL does when it is promoted
@@ -30,12 +33,12 @@ public sealed class SignalWatchTests : IDisposable
         File.WriteAllText(Signal, "");
         var removals = 0;
         var removed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var watch = new SignalWatch(directory, () =>
+        using var watch = new SignalWatch(DataDirectory, () =>
         {
             Interlocked.Increment(ref removals);
             removed.TrySetResult();
         }, NullLogger.Instance);
-        var other = Path.Combine(directory, "postmaster.pid");
+        var other = Path.Combine(DataDirectory, "postmaster.pid");
         File.WriteAllText(other, "1\n");
         File.Delete(other);
         // Events come in order on the watch's thread: once the signal's removal is reported, the others were seen.
@@ -48,7 +51,7 @@ public sealed class SignalWatchTests : IDisposable
     [Fact]
     public void A_data_directory_that_is_not_there_leaves_the_watch_not_working()
     {
-        using var watch = new SignalWatch(Path.Combine(directory, "missing"), () => { }, NullLogger.Instance);
+        using var watch = new SignalWatch(Path.Combine(DataDirectory, "missing"), () => { }, NullLogger.Instance);
         Assert.False(watch.Working);
     }
 }
