@@ -22,7 +22,7 @@ namespace Pgward.Agent.Failover;
 /// watch the node does not slow down). Its vote reads the received position again before it goes
 /// (<see cref="DetachThenSendAsync"/>), and a promotion asks for a look of its own. The tick's timer stays periodic; the
 /// cadence changes its period only when the node quietens or is disturbed (a timer made anew for each wait woke the
-/// runtime's timer thread twice a tick).</para>
+/// runtime's timer thread more often: 64 times a second on a primary, against 45).</para>
 /// <para>A primary ticks and looks at every interval: its fence must come within a tick of its lease's end, and its
 /// heartbeats carry the positions of its last look. So do candidates, voters that miss heartbeats and every node in an
 /// election.</para>
