@@ -192,24 +192,20 @@ public sealed class DeadManLink : IDisposable
     /// it is gone or frozen; reports a server the switch stopped. Ends with the token.</summary>
     public async Task SuperviseAsync(CancellationToken ct)
     {
-        var due = ctx.Time.GetUtcNow();
+        var checkedAt = ctx.Time.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
-            var armed = state.Mode == DeadManMode.Armed;
-            due += armed ? SupervisePeriod : DisarmedSupervisePeriod;
-            var now = ctx.Time.GetUtcNow();
-            if (due < now)
-            {
-                due = now;
-            }
+            var wait = WaitBeforeCheck(checkedAt, ctx.Time.GetUtcNow(), state.Mode == DeadManMode.Armed);
             try
             {
-                await armedWake.WaitAsync(due - now, ctx.Time, ct);
+                // Woken when the switch is armed: checked now, then every 200 ms from now.
+                await armedWake.WaitAsync(wait, ctx.Time, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
+            checkedAt = ctx.Time.GetUtcNow();
             EnsureRunning();
             if (state.FiredAt != seenFiredAt)
             {
@@ -217,6 +213,15 @@ public sealed class DeadManLink : IDisposable
                 DeadManLog.FoundFired(logger, Age(seenFiredAt).TotalMilliseconds);
             }
         }
+    }
+
+    /// <summary>How long the supervision waits before its next check of the switch, the last one made at
+    /// <paramref name="checkedAt"/>: 200 ms after it while <paramref name="armed"/>, a second after it while not; none
+    /// when that is past.</summary>
+    internal static TimeSpan WaitBeforeCheck(DateTimeOffset checkedAt, DateTimeOffset now, bool armed)
+    {
+        var wait = checkedAt + (armed ? SupervisePeriod : DisarmedSupervisePeriod) - now;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     /// <summary>Starts a switch unless a live one answers. A frozen one is killed first.</summary>
