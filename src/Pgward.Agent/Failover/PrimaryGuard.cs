@@ -37,7 +37,7 @@ public sealed class PrimaryGuard(string dataDirectory)
     /// <summary>Whether the data directory holds <c>recovery.signal</c> and no <c>standby.signal</c>: a server started so
     /// recovers a backup to its target (<c>backup recover --node</c>) and is no standby
     /// (<see cref="Pgward.Failover.LocalStatus.Restoring"/>).</summary>
-    public bool Restoring => File.Exists(Path.Combine(dataDirectory, RecoveryFiles.RecoverySignal)) && !File.Exists(SignalFile);
+    public bool Restoring => File.Exists(Path.Combine(dataDirectory, RecoveryFiles.RecoverySignal)) && !SignalPresent;
 
     /// <summary>The <c>standby.signal</c>'s text; null when there is none (or it cannot be read).</summary>
     private string? Contents()

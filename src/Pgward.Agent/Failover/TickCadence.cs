@@ -67,7 +67,7 @@ public sealed class TickCadence
         && now - status.LastHeard < heardWithin;
 
     /// <summary>A look ended: <paramref name="same"/> when it saw what the look before it saw. True when it ended quiet
-    /// ticks: the tick waiting is to be woken.</summary>
+    /// ticks: the tick loop's timer is to come back to every interval.</summary>
     public bool Looked(bool same)
     {
         lock (gate)
@@ -79,7 +79,7 @@ public sealed class TickCadence
     }
 
     /// <summary>Something the looks do not see changed: the ticks come back to every interval. True when they were
-    /// quiet: the tick waiting is to be woken.</summary>
+    /// quiet: the tick loop's timer is to come back to every interval.</summary>
     public bool Disturb()
     {
         lock (gate)
