@@ -65,6 +65,10 @@ public sealed partial class FailoverDriver
         {
             DisturbTicks();
         }
+        else if (input is FailoverInput.Tick)
+        {
+            PaceTicks(decider, now);
+        }
         Counts.Handled(statusBefore, Status, input is FailoverInput.Message { Body: Heartbeat }, now);
         // The commit lease confirms nothing while no switch is registered: were the agent to stop now, nothing would stop
         // the server at the lease's end.

@@ -20,12 +20,16 @@ namespace Pgward.Agent.Failover;
 /// changes what the decisions know (another primary, a new term), an operator's request, a look that sees a change,
 /// and the removal of <c>standby.signal</c>, which <see cref="SignalWatch"/> reports as it happens (without a working
 /// watch the node does not slow down). Its vote reads the received position again before it goes
-/// (<see cref="DetachThenSendAsync"/>), and a promotion asks for a look of its own. The tick's timer stays periodic; the
-/// cadence changes its period only when the node quietens or is disturbed (a timer made anew for each wait woke the
-/// runtime's timer thread more often: 64 times a second on a primary, against 45).</para>
-/// <para>A primary ticks and looks at every interval: its fence must come within a tick of its lease's end, and its
-/// heartbeats carry the positions of its last look. So do candidates, voters that miss heartbeats and every node in an
-/// election.</para>
+/// (<see cref="DetachThenSendAsync"/>), and a promotion asks for a look of its own.</para>
+/// <para>A steady leader ticks once per heartbeat, at the ticks that send one (every 300 ms at the default timings), as
+/// its decisions say (<see cref="FailoverNode.NextTickWithin"/>): only while its lease holds for that wait and an interval
+/// more, so that should the acknowledgements stop, it ticks at every interval again before the lease can end and its
+/// fence comes within a tick of that end, as before; the simulation checks that at every step. Each of its heartbeats
+/// still carries the positions of a look taken just before. The agent adds its own conditions (<see cref="SteadyLeader"/>),
+/// and a disturbance brings it back to every interval as it does a standby.</para>
+/// <para>Candidates, voters that miss heartbeats and every node in an election tick at every interval. The tick's timer
+/// stays periodic; its period is set after a tick only when the wait changes, and at a disturbance (a timer made anew
+/// for each wait woke the runtime's timer thread more often: 64 times a second on a primary, against 45).</para>
 /// </summary>
 public sealed partial class FailoverDriver
 {
@@ -101,16 +105,6 @@ public sealed partial class FailoverDriver
         {
             while (await Ticks.NextAsync(timer, ct))
             {
-                var steady = SteadyStandby();
-                lock (tickGate)
-                {
-                    // Under the gate: a disturbance between the cadence's answer and the period set from it would be lost.
-                    var wait = cadence.NextWait(steady, interval);
-                    if (timer.Period != wait)
-                    {
-                        timer.Period = wait;
-                    }
-                }
                 // The probe hands this tick over after its look; when it cannot look now (a look still under way, one
                 // waiting, or the probe loop restarting after a fault), the tick goes at once, on the last look.
                 if (!probing || looking || !looks.Writer.TryWrite(true))
@@ -128,6 +122,43 @@ public sealed partial class FailoverDriver
         }
     }
 
+    /// <summary>
+    /// After each tick, the wait before the next: a steady leader's from its decisions (<see cref="SteadyLeader"/>), a
+    /// steady standby's from the cadence, every interval otherwise. The timer's period is set only when the wait changes:
+    /// set, it counts from now, and kept, the ticks stay where they were.
+    /// </summary>
+    private void PaceTicks(FailoverNode decider, DateTimeOffset now)
+    {
+        var interval = setup!.Options.TickInterval;
+        var steady = SteadyStandby();
+        var leaderWait = SteadyLeader() ? decider.NextTickWithin(now) : interval;
+        lock (tickGate)
+        {
+            // Under the gate: a disturbance between the cadence's answer and the period set from it would be lost.
+            var wait = cadence.NextWait(steady, interval);
+            if (leaderWait > wait)
+            {
+                wait = leaderWait;
+            }
+            if (tickTimer is { } timer && timer.Period != wait)
+            {
+                timer.Period = wait;
+            }
+        }
+    }
+
+    /// <summary>Whether the agent has nothing of its own under way for a leader that its decisions may tick once per
+    /// heartbeat (<see cref="FailoverNode.NextTickWithin"/>): its server was seen writable and not held read-only, the
+    /// leadership is recorded, the sync-mode setting is in place, and no fence, unfence, promotion, operator request or
+    /// handover is in progress.</summary>
+    private bool SteadyLeader() =>
+        Status is { IsLeader: true, Fenced: false } status
+        && seen is { Writable: true, Guarded: false } current
+        && Volatile.Read(ref recordedTerm) == status.Term
+        && (WantedSyncStandbys() is not { } wanted || current.SynchronousStandbyNames == wanted)
+        && Volatile.Read(ref promotingTerm) == 0 && !fencing && !unfencing && !recording && !syncing
+        && !Volatile.Read(ref leaving) && Volatile.Read(ref operatorRequest) is null;
+
     /// <summary>Whether the decisions' next ticks can wait while nothing happens: see the class.</summary>
     private bool SteadyStandby() =>
         TickCadence.SteadyStandby(seen, Status, ctx.Time.GetUtcNow(), QuietHeardWithin)
@@ -142,17 +173,17 @@ public sealed partial class FailoverDriver
     {
         lock (tickGate)
         {
-            if (cadence.Disturb())
-            {
-                TicksAtEveryInterval();
-            }
+            cadence.Disturb();
+            TicksAtEveryInterval();
         }
     }
 
-    /// <summary>The next tick within an interval from now, and every interval after it. Under <see cref="tickGate"/>.</summary>
+    /// <summary>The next tick within an interval from now, and every interval after it, unless the ticks already come at
+    /// every interval (set again, the period would count from now, and a stream of messages would hold the ticks back).
+    /// Under <see cref="tickGate"/>.</summary>
     private void TicksAtEveryInterval()
     {
-        if (tickTimer is { } timer && setup is { } ready)
+        if (tickTimer is { } timer && setup is { } ready && timer.Period != ready.Options.TickInterval)
         {
             timer.Period = ready.Options.TickInterval;
         }

@@ -159,6 +159,45 @@ public sealed class FailoverNodeTests
     }
 
     [Fact]
+    public void Steady_leader_is_ticked_once_per_heartbeat_and_at_every_interval_again_before_its_lease_can_end()
+    {
+        var options = new FailoverOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(250) };
+        var node = NewNode(1, StoreAt(1, 1), options);
+        var sentAt = time.GetUtcNow();
+        node.Tick(sentAt, Primary);
+        Assert.Equal(options.TickInterval, node.NextTickWithin(sentAt)); // fenced until a majority acknowledges
+
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        node.Receive(2, new HeartbeatReply(1, Accepted: true, sentAt), time.GetUtcNow());
+        Assert.Contains(new Unfence(1), node.Tick(time.GetUtcNow(), Primary));
+        // The ticks that send heartbeats anyway: the first after 250 ms, with a tick every 100 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(300), node.NextTickWithin(time.GetUtcNow()));
+        Assert.Equal(options.TickInterval, NewNode(2, StoreAt(1, 1), options).NextTickWithin(time.GetUtcNow())); // a standby
+
+        // A tick that comes early because its look was quicker than the one before still sends the heartbeat.
+        time.Advance(TimeSpan.FromMilliseconds(225));
+        Assert.Equal(2, node.Tick(time.GetUtcNow(), Primary).OfType<Send>().Count());
+
+        // No acknowledgement comes again: slow ticks while the lease holds a slow tick and an interval more, then a tick
+        // every interval, and the fence at the first tick after the lease's end.
+        var leaseEnd = sentAt + options.FenceTimeout;
+        var waits = new List<TimeSpan>();
+        while (true)
+        {
+            var wait = node.NextTickWithin(time.GetUtcNow());
+            waits.Add(wait);
+            time.Advance(wait);
+            if (node.Tick(time.GetUtcNow(), Primary).OfType<Fence>().Any())
+            {
+                break;
+            }
+            Assert.True(time.GetUtcNow() < leaseEnd, "the lease ended and no fence came");
+        }
+        Assert.Equal([300, 300, 300, 100, 100, 100, 100], waits.Select(w => (int)w.TotalMilliseconds));
+        Assert.InRange(time.GetUtcNow() - leaseEnd, TimeSpan.Zero, options.TickInterval);
+    }
+
+    [Fact]
     public void Primary_without_a_dead_man_switch_is_fenced_hands_over_once_and_unfences_only_on_acknowledgements_after_that()
     {
         var node = NewNode(1, StoreAt(1, 1));

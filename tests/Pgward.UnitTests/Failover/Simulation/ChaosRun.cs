@@ -25,6 +25,9 @@ public static class ChaosRun
         var shape = new Random(~seed);
         var neverStands = shape.Next(4) == 0 ? shape.Next(1, dataNodes + 1) : 0;
         var commitLease = shape.Next(2) == 0;
+        // Half the runs with the agent's heartbeats (a quarter of monitor_interval_secs: 250 ms), half with the decisions'
+        // default (500 ms): a steady leader is ticked once per heartbeat, so the two space its ticks differently.
+        var heartbeat = TimeSpan.FromMilliseconds(shape.Next(2) == 0 ? 250 : 500);
         var settings = new SimSettings
         {
             DataNodes = dataNodes,
@@ -38,6 +41,7 @@ public static class ChaosRun
             {
                 ReplicationMode = random.Next(2) == 0 ? ReplicationMode.Sync : ReplicationMode.Async,
                 MaximumLagOnFailover = null,
+                HeartbeatInterval = heartbeat,
                 UnsafeFaults = unsafeFaults,
             },
         };

@@ -41,6 +41,23 @@ public sealed partial class SimCluster
         }
     }
 
+    /// <summary>A running agent that leads unfenced is never more than a tick interval past its lease's end on its own
+    /// clock (and the simulation's step): it fences at its first tick after that end, whether the host ticks it at every
+    /// interval or, while it is steady, once per heartbeat (<see cref="FailoverNode.NextTickWithin"/>). A leader with no
+    /// lease to end (unguarded, or the NoFencing fault) is exempt.</summary>
+    private void CheckFenceOnTime()
+    {
+        foreach (var node in Nodes)
+        {
+            if (node is { AgentRuns: true, Agent: { Status: { IsLeader: true, Fenced: false } } agent }
+                && agent.CommitsAllowedUntil != DateTimeOffset.MaxValue
+                && LocalNow(node) > agent.CommitsAllowedUntil + Settings.Options.TickInterval + Step * node.ClockRate)
+            {
+                Violate($"node {node.Id} leads unfenced {(LocalNow(node) - agent.CommitsAllowedUntil).TotalMilliseconds:0} ms after its lease ended");
+            }
+        }
+    }
+
     private (int Timeline, ulong Lsn)[] lastWritable = [];
     private int lastWriterTimeline = 1;
 

@@ -138,14 +138,16 @@ public sealed partial class SimCluster
         CheckOneNodeAcknowledgesSyncCommits();
         CheckOneNodeAcknowledgesLocalCommits();
         CheckOneCommitLease();
+        CheckFenceOnTime();
     }
 
     private void TickAgent(SimNode node, DateTimeOffset now)
     {
-        node.NextTick = now + Settings.Options.TickInterval / node.ClockRate;
         StartAfterSwitch(node);
         Apply(node, node.Agent!.Tick(LocalNow(node), node.Local), now);
         ReconcileAfterTick(node);
+        // As the agent does: a steady leader once per heartbeat, everything else at every tick interval.
+        node.NextTick = now + node.Agent.NextTickWithin(LocalNow(node)) / node.ClockRate;
     }
 
     private void StartAgent(SimNode node)
