@@ -25,8 +25,14 @@ public sealed class DeadManLink : IDisposable
     private static readonly TimeSpan StartGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>How often the agent checks its switch while the switch is armed (its server is a primary that may take
-    /// writes): 200 ms.</summary>
-    private static readonly TimeSpan SupervisePeriod = TimeSpan.FromMilliseconds(200);
+    /// writes): 500 ms. A switch this agent started that dies is seen at once (<see cref="Process.Exited"/>), not at
+    /// the next check; what the checks find besides is a switch that froze, which takes <see cref="Stale"/> (1 s) to
+    /// tell from a slow one, or one an earlier agent started. Five checks a second were a sixth of an idle primary
+    /// agent's wake-ups (BENCHMARKS.md, issue 17).</summary>
+    private static readonly TimeSpan SupervisePeriod = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How soon the agent checks again a switch it found silent, before it replaces it: 200 ms.</summary>
+    private static readonly TimeSpan SilentRecheck = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How often the agent checks its switch while the switch is disarmed (a standby's, a fenced primary's):
     /// 1 s. A switch that dies then leaves no writable server unwatched; until it is replaced the node does not stand
@@ -37,8 +43,9 @@ public sealed class DeadManLink : IDisposable
     private readonly OperationContext ctx;
     private readonly DeadManState state;
     private readonly ILogger logger;
-    // Set when the switch is armed: the supervision's slow round ends then (a promotion, a primary restarted).
-    private readonly WakeSignal armedWake = new();
+    // Set when the switch is armed (a promotion, a primary restarted: the disarmed round is slow) and when the switch
+    // this agent started exits: the supervision checks at once.
+    private readonly WakeSignal wake = new();
     private Process? started;
     // When the switch was first seen not answering: a host that thaws resumes the agent and the switch together, and
     // the agent may look before the switch has stamped itself; it is replaced only if it stays silent a round longer.
@@ -90,7 +97,7 @@ public sealed class DeadManLink : IDisposable
         state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency), postmasterPid);
         if (!wasArmed)
         {
-            armedWake.Set(); // the supervision, in its slow round, checks the switch now
+            wake.Set(); // the supervision, in its slow round, checks the switch now
         }
     }
 
@@ -188,18 +195,19 @@ public sealed class DeadManLink : IDisposable
         }
     }
 
-    /// <summary>Checks the switch every 200 ms while it is armed, every second while it is not, and starts another when
-    /// it is gone or frozen; reports a server the switch stopped. Ends with the token.</summary>
+    /// <summary>Checks the switch every 500 ms while it is armed, every second while it is not, 200 ms after it found it
+    /// silent, and at once when the switch it started exits; starts another when it is gone or frozen; reports a server
+    /// the switch stopped. Ends with the token.</summary>
     public async Task SuperviseAsync(CancellationToken ct)
     {
         var checkedAt = ctx.Time.GetUtcNow();
         while (!ct.IsCancellationRequested)
         {
-            var wait = WaitBeforeCheck(checkedAt, ctx.Time.GetUtcNow(), state.Mode == DeadManMode.Armed);
+            var wait = WaitBeforeCheck(checkedAt, ctx.Time.GetUtcNow(), state.Mode == DeadManMode.Armed, silentSince is not null);
             try
             {
-                // Woken when the switch is armed: checked now, then every 200 ms from now.
-                await armedWake.WaitAsync(wait, ctx.Time, ct);
+                // Woken when the switch is armed or exits: checked now, then every 500 ms from now.
+                await wake.WaitAsync(wait, ctx.Time, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -216,11 +224,12 @@ public sealed class DeadManLink : IDisposable
     }
 
     /// <summary>How long the supervision waits before its next check of the switch, the last one made at
-    /// <paramref name="checkedAt"/>: 200 ms after it while <paramref name="armed"/>, a second after it while not; none
-    /// when that is past.</summary>
-    internal static TimeSpan WaitBeforeCheck(DateTimeOffset checkedAt, DateTimeOffset now, bool armed)
+    /// <paramref name="checkedAt"/>: 200 ms after it when that check found the switch <paramref name="silent"/>, else
+    /// 500 ms after it while <paramref name="armed"/>, a second after it while not; none when that is past.</summary>
+    internal static TimeSpan WaitBeforeCheck(DateTimeOffset checkedAt, DateTimeOffset now, bool armed, bool silent = false)
     {
-        var wait = checkedAt + (armed ? SupervisePeriod : DisarmedSupervisePeriod) - now;
+        var period = silent ? SilentRecheck : armed ? SupervisePeriod : DisarmedSupervisePeriod;
+        var wait = checkedAt + period - now;
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
@@ -244,6 +253,10 @@ public sealed class DeadManLink : IDisposable
 
     private string? Problem()
     {
+        if (state.Mode == DeadManMode.Exit)
+        {
+            return null; // released: the switch ends, and none is started while the agent stops
+        }
         var pid = state.SwitchPid;
         if (started is { HasExited: false } && Age(startedAt) < StartGrace && pid != started.Id)
         {
@@ -264,7 +277,7 @@ public sealed class DeadManLink : IDisposable
             return null;
         }
         silentSince ??= ctx.Time.GetTimestamp();
-        return Age(silentSince.Value) >= SupervisePeriod ? $"(PID {pid}) has not answered for {age.TotalMilliseconds:0} ms" : null;
+        return Age(silentSince.Value) >= SilentRecheck ? $"(PID {pid}) has not answered for {age.TotalMilliseconds:0} ms" : null;
     }
 
     private TimeSpan Age(long stamp) => ctx.Time.GetElapsedTime(stamp);
@@ -288,15 +301,27 @@ public sealed class DeadManLink : IDisposable
         {
             OwnedLogFile.Prepare(log, ctx.Options.DataDirectory);
             started?.Dispose();
-            started = Process.Start(info);
+            started = null;
+            var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+            process.Exited += (_, _) => wake.Set();
+            try
+            {
+                process.Start();
+            }
+            catch
+            {
+                process.Dispose();
+                throw;
+            }
+            started = process;
             startedAt = ctx.Time.GetTimestamp();
             lastSpawnError = null;
-            DeadManLog.Spawned(logger, started?.Id ?? 0);
+            DeadManLog.Spawned(logger, started.Id);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException
                                        or UnauthorizedAccessException)
         {
-            // Tried again every 200 ms: said once, not five times a second.
+            // Tried again at every check: said once, not at each.
             if (e.Message != lastSpawnError)
             {
                 lastSpawnError = e.Message;

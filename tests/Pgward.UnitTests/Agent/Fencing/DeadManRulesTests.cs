@@ -128,15 +128,18 @@ public sealed class DeadManRulesTests
     }
 
     [Fact]
-    public void The_agent_checks_an_armed_switch_every_200_ms_from_its_last_check_and_a_disarmed_one_every_second()
+    public void The_agent_checks_an_armed_switch_every_500_ms_from_its_last_check_a_disarmed_one_every_second_and_a_silent_one_after_200_ms()
     {
         var checkedAt = DateTimeOffset.UnixEpoch;
         Assert.Equal(TimeSpan.FromSeconds(1), DeadManLink.WaitBeforeCheck(checkedAt, checkedAt, armed: false));
-        Assert.Equal(TimeSpan.FromMilliseconds(200), DeadManLink.WaitBeforeCheck(checkedAt, checkedAt, armed: true));
-        // Armed 300 ms into a disarmed wait: the wake checks at once, and the next check is 200 ms after that one.
-        var wokenAt = checkedAt.AddMilliseconds(300);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), DeadManLink.WaitBeforeCheck(checkedAt, checkedAt, armed: true));
+        // Armed 700 ms into a disarmed wait: the wake checks at once, and the next check is 500 ms after that one.
+        var wokenAt = checkedAt.AddMilliseconds(700);
         Assert.Equal(TimeSpan.Zero, DeadManLink.WaitBeforeCheck(checkedAt, wokenAt, armed: true));
-        Assert.Equal(TimeSpan.FromMilliseconds(200), DeadManLink.WaitBeforeCheck(wokenAt, wokenAt, armed: true));
-        Assert.Equal(TimeSpan.FromMilliseconds(50), DeadManLink.WaitBeforeCheck(wokenAt, wokenAt.AddMilliseconds(150), armed: true));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), DeadManLink.WaitBeforeCheck(wokenAt, wokenAt, armed: true));
+        Assert.Equal(TimeSpan.FromMilliseconds(350), DeadManLink.WaitBeforeCheck(wokenAt, wokenAt.AddMilliseconds(150), armed: true));
+        // A switch found silent is looked at again 200 ms later, armed or not, and replaced if it still does not answer.
+        Assert.Equal(TimeSpan.FromMilliseconds(200), DeadManLink.WaitBeforeCheck(checkedAt, checkedAt, armed: true, silent: true));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), DeadManLink.WaitBeforeCheck(checkedAt, checkedAt, armed: false, silent: true));
     }
 }
