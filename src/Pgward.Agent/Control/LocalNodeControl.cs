@@ -31,7 +31,10 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
             return response;
         }
         // A cleanly stopped primary takes no writes: its successor need not wait out the lease.
-        Failover?.ReleaseLease();
+        if (Failover is { } failover)
+        {
+            await failover.ReleaseLeaseAsync(ct);
+        }
         // A switchover waits until the candidate has received this checkpoint: nothing acknowledged comes after it.
         var (data, _) = await new RewindTool(server, ctx.Processes).ReadControlDataAsync(ct);
         return response with { CheckpointLsn = data?.CheckpointLocation.ToString() };

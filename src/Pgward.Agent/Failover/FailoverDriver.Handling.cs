@@ -214,7 +214,7 @@ public sealed partial class FailoverDriver
                         : actuator!.FollowAsync(follow.PrimaryId, target, follow.Reason, ct), "follow");
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
-                    Run(ct => RejoinAsync(primary, ct), "rejoin");
+                    rejoining = RejoinAsync(primary, rejoin.Term, running);
                     break;
                 case Fence fence:
                     lastFenceReason = fence.Reason;
@@ -271,9 +271,53 @@ public sealed partial class FailoverDriver
         detaching.Clear();
     }
 
-    /// <summary>Rejoins the new primary, trying again a few times (<see cref="RejoinRetry"/>).</summary>
-    private Task RejoinAsync(NodeRecord primary, CancellationToken ct) =>
-        RejoinRetry.RunAsync(async token => (await actuator!.RejoinAsync(primary, token)).Succeeded, ctx.Time, ct);
+    /// <summary>
+    /// Rejoins the new primary, trying again a few times (<see cref="RejoinRetry"/>). Each attempt waits its turn on the
+    /// executor, as every action on the server does; the waits between attempts do not, so that a promotion this node
+    /// wins meanwhile (a switchover back to it) goes at once instead of 5 s later. An attempt finds nothing to do, and the
+    /// retries end, once the decisions name another primary in a later term than <paramref name="term"/>, or once the
+    /// server already streams from this one (a switchover rejoined it itself): a late attempt would stop a standby that
+    /// works.
+    /// </summary>
+    private async Task RejoinAsync(NodeRecord primary, long term, CancellationToken ct)
+    {
+        try
+        {
+            await RejoinRetry.RunAsync(token => RejoinAttemptAsync(primary, term, token), ctx.Time, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One attempt of <see cref="RejoinAsync"/> on the executor: whether the node follows the primary after it
+    /// (false when the executor's queue was full).</summary>
+    private Task<bool> RejoinAttemptAsync(NodeRecord primary, long term, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var queued = Run(async token =>
+        {
+            try
+            {
+                done.TrySetResult(!RejoinWanted(primary.NodeId, term) || (await actuator!.RejoinAsync(primary, token)).Succeeded);
+            }
+            finally
+            {
+                done.TrySetResult(false); // it threw (the executor logs it) or was cancelled
+            }
+        }, "rejoin");
+        return queued ? done.Task.WaitAsync(ct) : Task.FromResult(false);
+    }
+
+    /// <summary>Whether an automatic rejoin of <paramref name="primaryId"/>, decided in <paramref name="term"/>, still has
+    /// something to do: the decisions name no other primary of a later term, and the server does not already stream from
+    /// it. By the term, not by the primary the decisions name now: the first attempt may run before the loop has
+    /// published the status of the decision that asked for it, which still names the node itself (PartitionTests: an old
+    /// primary never rejoined).</summary>
+    private bool RejoinWanted(int primaryId, long term) =>
+        !(Status is { } status && status.Term > term && status.PrimaryId != primaryId)
+        && !(seen is { Running: true, InRecovery: true, Guarded: false, Streaming: true } current
+             && LocalStatusMapper.UpstreamOf(current.PrimaryConninfo, setup!.Voters) == primaryId);
 
     private void Finish(Outcome outcome) => Interlocked.Exchange(ref operatorRequest, null)?.TrySetResult(outcome);
 

@@ -56,6 +56,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         new BoundedChannelOptions(WorkCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
     private readonly List<Task> detaching = [];
+    // The automatic rejoin under way (RejoinAsync), its retries included; ends with the loops.
+    private Task rejoining = Task.CompletedTask;
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
     // The loop's last look at whether its server recovers a backup (LocalStatus.Restoring), and when.
     private static readonly TimeSpan RestoringLookInterval = TimeSpan.FromSeconds(1);
@@ -144,13 +146,22 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         return (true, await reply.WaitAsync(InlineReplyWait, ctx.Time, ct) is { } answer ? new FailoverEnvelope(ctx.Options.NodeId, answer) : null);
     }
 
-    /// <summary>The local primary was stopped cleanly through the agent (a switchover): release its lease.</summary>
-    public void ReleaseLease()
+    /// <summary>
+    /// The local primary was stopped cleanly through the agent (a switchover): release its lease. A look first, and a
+    /// tick on it: the successor's vote request follows the release within milliseconds, and decisions that still took the
+    /// server for a running primary then asked for an automatic rejoin beside the switchover's own (a steady leader's
+    /// last look is up to 300 ms old). That rejoin failed, for the successor was not promoted yet, and its retry held the
+    /// agent's actions for 5 s: a switchover back to this node waited 7 s for its promotion (bench/switchover.sh).
+    /// </summary>
+    public async Task ReleaseLeaseAsync(CancellationToken ct)
     {
-        if (node is not null)
+        if (node is null)
         {
-            inbox.Writer.TryWrite(new FailoverInput.Release());
+            return;
         }
+        await LookAfterNowAsync(ct);
+        inbox.Writer.TryWrite(new FailoverInput.Tick());
+        inbox.Writer.TryWrite(new FailoverInput.Release());
     }
 
     /// <summary>
@@ -293,6 +304,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             await stop.CancelAsync();
             await Task.WhenAll(tasks);
             await DetachesEndedAsync();
+            await rejoining;
         }
         if (link is not null && !loops.Fatal.IsCancellationRequested)
         {
