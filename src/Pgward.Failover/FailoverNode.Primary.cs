@@ -209,14 +209,12 @@ public sealed partial class FailoverNode
     /// wait and a tick interval, from then on it is ticked at every interval, and its fence comes within a tick interval
     /// of the lease's end, as before. Called after a tick; the host may always tick sooner.
     /// </summary>
-    public TimeSpan NextTickWithin(DateTimeOffset now)
-    {
-        var steadyLeader = !self.IsWitness && leaderTerm is not null && !superseded && !released && !fenced && !unguarded
-            && local is { IsRunning: true, IsPrimary: true, Guarded: false, Fenceable: true };
-        return steadyLeader && CommitsAllowedUntil - now >= LeaderTickEvery + options.TickInterval
+    public TimeSpan NextTickWithin(DateTimeOffset now) =>
+        // CommitsAllowedUntil is long past unless this node leads unfenced and unreleased; unguarded, it never ends.
+        !unguarded && local is { IsRunning: true, IsPrimary: true, Guarded: false, Fenceable: true }
+        && CommitsAllowedUntil - now >= LeaderTickEvery + options.TickInterval
             ? LeaderTickEvery
             : options.TickInterval;
-    }
 
     /// <summary>How often a steady leader is ticked (<see cref="NextTickWithin"/>): the whole number of tick intervals
     /// after which ticks at every interval would send its next heartbeat, 3 × 100 ms for heartbeats every 250 ms.</summary>

@@ -156,16 +156,18 @@ public sealed partial class FailoverDriver
         && seen is { Writable: true, Guarded: false } current
         && Volatile.Read(ref recordedTerm) == status.Term
         && (WantedSyncStandbys() is not { } wanted || current.SynchronousStandbyNames == wanted)
-        && Volatile.Read(ref promotingTerm) == 0 && !fencing && !unfencing && !recording && !syncing
-        && !Volatile.Read(ref leaving) && Volatile.Read(ref operatorRequest) is null;
+        && NothingUnderWay() && !unfencing && !recording && !syncing;
 
     /// <summary>Whether the decisions' next ticks can wait while nothing happens: see the class.</summary>
     private bool SteadyStandby() =>
         TickCadence.SteadyStandby(seen, Status, ctx.Time.GetUtcNow(), QuietHeardWithin)
         && TickCadence.StandbyMayQuieten(setup!.Options, QuietHeardWithin)
-        && Volatile.Read(ref promotingTerm) == 0 && !fencing && !Volatile.Read(ref leaving)
-        && Volatile.Read(ref operatorRequest) is null
+        && NothingUnderWay()
         && signalWatch is { Working: true } && guard.SignalPresent;
+
+    /// <summary>No promotion, fence, handover or operator's request under way: none of them may wait for a slow tick.</summary>
+    private bool NothingUnderWay() =>
+        Volatile.Read(ref promotingTerm) == 0 && !fencing && !Volatile.Read(ref leaving) && Volatile.Read(ref operatorRequest) is null;
 
     /// <summary>Something a tick would act on happened: the ticks come back to every interval, the next one within an
     /// interval from now.</summary>
