@@ -48,6 +48,7 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         byte[]? map = null;
         FileStream? output = null;
         var writtenBack = 0L;
+        var dropped = 0L;
         try
         {
             while (true)
@@ -58,7 +59,13 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                     case FrameTag.Data:
                         output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
                         await output.WriteAsync(frame.Data, ct);
-                        writtenBack = StartWriteback(output, writtenBack, WritebackStep);
+                        var started = StartWriteback(output, writtenBack, WritebackStep);
+                        if (started != writtenBack)
+                        {
+                            // The step before this one had a step's time to reach the disk: it leaves the cache now.
+                            DurableFile.DropWritten(output.SafeFileHandle, dropped, writtenBack - dropped);
+                            (dropped, writtenBack) = (writtenBack, started);
+                        }
                         break;
                     case FrameTag.BlockMap:
                         map = frame.Data.ToArray();
@@ -115,7 +122,11 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         }
     }
 
-    /// <summary>How much of a stored file is written before its disk write is started (without waiting for it).</summary>
+    /// <summary>How much of a stored file is written before its disk write is started (without waiting for it). Each time
+    /// one is started, the one before it, by then on disk, is dropped from the page cache: a backup is written once and
+    /// not read again soon, and the cache keeps what the host's other work reads. It also makes each backup write into
+    /// memory the last step freed: on this virtual machine, writing into pages the guest has not touched lately costs a
+    /// fault each (450 MB/s against 1.9 GB/s; BENCHMARKS.md, issue 16).</summary>
     private const long WritebackStep = 8L << 20;
 
     /// <summary>Starts the disk write of what <paramref name="output"/> holds past <paramref name="from"/> when that is

@@ -48,6 +48,12 @@ public static class DurableFile
     public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length) =>
         Libc.StartWriteback(file, offset, length);
 
+    /// <summary>Waits until <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="offset"/> are on
+    /// disk and drops them from the page cache, for data written once and not read again soon (a backup's stored files). A
+    /// hint, as <see cref="StartWriteback"/>; the file still needs the sync that makes it durable.</summary>
+    public static void DropWritten(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length) =>
+        Libc.DropWritten(file, offset, length);
+
     /// <summary>fsync(2) of a directory, which .NET has no API for; throws <see cref="IOException"/> when it fails.</summary>
     public static void SyncDirectory(string directory) => Libc.SyncDirectory(directory);
 
