@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of full base backups and recovery: `pgward backup create` beside `pg_basebackup --compress=client-lz4 -Ft`
-# and pgBackRest (when installed: apt-get install pgbackrest) in the same run, then `pgward backup recover` and the
+# and pgBackRest (installed from Debian's package when missing) in the same run, then `pgward backup recover` and the
 # replay to a promoted server.
 # One command:  bench/backup.sh
 #
@@ -135,7 +135,7 @@ pgbackrest_setup "$dir" "$port" "$((runs + 1))"
 if [[ -n "$pgbackrest_version" ]]; then
     echo "== pgBackRest $pgbackrest_version: stanza created"
 else
-    echo "== pgBackRest is not installed (apt-get install pgbackrest): its row is left out"
+    echo "== pgBackRest could not be installed (apt-get install pgbackrest): its row is left out"
 fi
 
 : >"$work/pgbb.s"

@@ -6,15 +6,21 @@
 # default: every commit waits for the agent's confirmation) and off (commit_lease = false, agents restarted while the
 # cluster is paused, so that node1 stays the primary; synchronous_standby_names reset). Each round runs pgbench's TPC-B-like script on the primary for
 # PGWARD_BENCH_LEASE_SECONDS (10) with 1 client (commit latency) and with 8 clients (throughput). The baseline is the
-# same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off.
+# same cluster without the lease, measured in the same run; the table shows medians and the ratio lease/off, and the
+# median of each round's own ratio (the two modes of a round run minutes apart at most: less of the machine's drift).
+# Each pgbench run starts right after a CHECKPOINT, so that both modes pay the same full-page images (the first change
+# of each page after a checkpoint writes the whole page into the WAL, which the lease's connection reads too; a round
+# that happened to start after pgbench's initialisation or a timed checkpoint ran up to a third slower). A warm-up run
+# that counts for nothing comes first, and the modes take turns at going first (on, off; off, on; ...), so that a trend
+# over the run (the tables warming, autovacuum) weighs on both alike.
 # Environment: PGWARD_BENCH_PORT_LEASE (default 5761: PostgreSQL 5761-5763, agents 6761-6763),
-# PGWARD_BENCH_LEASE_ROUNDS (3 per mode), PGWARD_BENCH_LEASE_SECONDS (10), PGWARD_BENCH_BINARY (an executable to run
+# PGWARD_BENCH_LEASE_ROUNDS (4 per mode), PGWARD_BENCH_LEASE_SECONDS (10), PGWARD_BENCH_BINARY (an executable to run
 # instead of publishing the tree: a "before" build).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${PGWARD_BENCH_PORT_LEASE:-5761}"
-rounds="${PGWARD_BENCH_LEASE_ROUNDS:-3}"
+rounds="${PGWARD_BENCH_LEASE_ROUNDS:-4}"
 seconds="${PGWARD_BENCH_LEASE_SECONDS:-10}"
 nodes=3
 token="bench-agent-token-$RANDOM$RANDOM"
@@ -89,6 +95,7 @@ ctx_switches() {
 measure() { # mode clients
     local out="$work/pgbench.$1.$2.out" agent ticks0 switches0
     agent="$(cat "$dir/node1/pgward-daemon.pid")"
+    psql_node 1 "checkpoint" >/dev/null
     ticks0="$(cpu_ticks "$agent")"
     switches0="$(ctx_switches "$agent")"
     "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" bench >"$out" 2>&1 \
@@ -125,11 +132,16 @@ agents start
 wait_for "commit lease on node1" 60 lease_is on
 psql_node 1 "create database bench" >/dev/null
 run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -i -s 10 -q bench
+psql_node 1 "checkpoint" >/dev/null
+echo "== warm-up: pgbench -c 8 for $seconds s, not counted"
+run_quiet "$pgbench" -h 127.0.0.1 -p "$port" -U pgward -n -c 8 -j 2 -T "$seconds" bench
 
 printf '\n| %5s | %4s | %7s | %10s | %10s | %14s | %13s |\n' "lease" "run" "clients" "tps" "latency ms" "agent ms/1000tx" "agent cs/tx"
 printf '|-------|------|--------:|-----------:|-----------:|---------------:|--------------:|\n'
 for ((round = 1; round <= rounds; round++)); do
-    for mode in on off; do
+    order="on off"
+    ((round % 2)) || order="off on"
+    for mode in $order; do
         set_lease "$mode"
         measure "$mode" 1
         measure "$mode" 8
@@ -156,6 +168,10 @@ compare_ms() { # label file-suffix (latency: three decimals)
     off="$(exact_median "$work/off.$2")"
     awk -v l="$1" -v a="$on" -v b="$off" 'BEGIN { printf "| %-34s | %12.3f | %12.3f | %10.2f |\n", l, a, b, a / b }'
 }
+paired() { # clients: the median of the rounds' own ratios, lease on / off
+    paste "$work/on.$1.tps" "$work/off.$1.tps" | awk '{ printf "%.4f\n", $1 / $2 }' >"$work/pairs.$1"
+    exact_median "$work/pairs.$1"
+}
 compare "tps, 1 client" "1.tps"
 compare_ms "latency average ms, 1 client" "1.latency"
 compare "tps, 8 clients" "8.tps"
@@ -163,6 +179,7 @@ compare_ms "latency average ms, 8 clients" "8.latency"
 echo
 echo "the primary's agent's CPU per 1,000 transactions, ms (median): lease on $(exact_median "$work/on.1.cpu") (1 client), $(exact_median "$work/on.8.cpu") (8 clients); off $(exact_median "$work/off.1.cpu"), $(exact_median "$work/off.8.cpu")"
 echo "the primary's agent's context switches per transaction, all threads (median): lease on $(exact_median "$work/on.1.switches") (1 client), $(exact_median "$work/on.8.switches") (8 clients); off $(exact_median "$work/off.1.switches"), $(exact_median "$work/off.8.switches")"
+echo "tps lease on / off, the median of the rounds' own ratios: $(printf '%.2f' "$(paired 1)") (1 client), $(printf '%.2f' "$(paired 8)") (8 clients)"
 echo
 awk -v a="$(median "$work/on.1.tps")" -v b="$(median "$work/off.1.tps")" -v c="$(median "$work/on.8.tps")" -v d="$(median "$work/off.8.tps")" 'BEGIN {
     printf "goal (issue 17): tps lease on / off >= 0.95: 1 client %s (%.2f), 8 clients %s (%.2f)\n",

@@ -84,13 +84,19 @@ cpu_ticks() {
 # Microseconds since the epoch.
 now_us() { echo "${EPOCHREALTIME/./}"; }
 
-# Sets up pgBackRest (when installed) for node 1 of the sandbox in DIR on PORT: a repository, log and lock directories in
-# $work/pgbackrest, the stanza "bench" created, and pgbackrest_run ARGS... to run it as the postgres user. Sets
-# $pgbackrest_version ("" when pgBackRest is not installed: the caller leaves its rows out). archive-check=n: the
-# sandbox archives through pgward, not pgBackRest, so its backups do not wait for WAL in its repository.
+# Sets up pgBackRest for node 1 of the sandbox in DIR on PORT: a repository, log and lock directories in
+# $work/pgbackrest, the stanza "bench" created, and pgbackrest_run ARGS... to run it as the postgres user. Installs
+# Debian's package first when it is missing (as root, with apt-get). Sets $pgbackrest_version ("" when pgBackRest could
+# not be installed: the caller leaves its rows out). archive-check=n: the sandbox archives through pgward, not
+# pgBackRest, so its backups do not wait for WAL in its repository.
 # Usage: pgbackrest_setup DIR PORT [RETENTION_FULL]
 pgbackrest_setup() {
     pgbackrest_version=""
+    if ! command -v pgbackrest >/dev/null && [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        echo "== installing pgBackRest (apt-get install pgbackrest), the baseline of this benchmark"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbackrest; } >"$work/apt.log" 2>&1 \
+            || echo "   apt-get failed ($(tail -1 "$work/apt.log")): pgBackRest's rows are left out" >&2
+    fi
     command -v pgbackrest >/dev/null || return 0
     pgbackrest_version="$(pgbackrest version | cut -d" " -f2)"
     br="$work/pgbackrest"

@@ -9,7 +9,7 @@
 #   - a full `backup recover B --node node2 --target-immediate` (every file fetched);
 #   - `standby clone --from-backup` against `standby clone` (pg_basebackup from the primary), both without starting
 #     the standby (the catch-up from the archive that follows is not timed);
-#   - with pgBackRest installed (apt-get install pgbackrest), in the same run: its full backup of the same primary at the
+#   - with pgBackRest (installed from Debian's package when missing), in the same run: its full backup of the same primary at the
 #     same moment (lz4, --process-max=2), then `pgbackrest restore --delta --process-max=2` over a copy of node2's
 #     directory as pgbench left it, and again over the now identical copy: the same two delta restores.
 # Each: wall time, and bytes fetched against the backup's total as the command reports them. Ratios in the same run.
@@ -78,7 +78,7 @@ if [[ -n "$pgbackrest_version" ]]; then
     echo "== pgBackRest $pgbackrest_version: backup --type=full (the same moment as $backup)"
     run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
 else
-    echo "== pgBackRest is not installed (apt-get install pgbackrest): its rows are left out"
+    echo "== pgBackRest could not be installed (apt-get install pgbackrest): its rows are left out"
 fi
 
 # "node node2: X of Y written (Z sent)" from the command's report.
