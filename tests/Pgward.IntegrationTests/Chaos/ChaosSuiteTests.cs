@@ -8,6 +8,7 @@ namespace Pgward.IntegrationTests.Chaos;
 /// The fault-injection suite (issue 6): seeded fault schedules against a networked cluster, judged by what clients saw
 /// and what every node holds. The CI subset runs by default; <c>scripts/chaos</c> chooses scenarios, seed and time.
 /// </summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosSuiteTests : PgIntegrationTest
 {
     private static readonly ChaosSuiteSettings Settings = ChaosSuiteSettings.FromEnvironment();
