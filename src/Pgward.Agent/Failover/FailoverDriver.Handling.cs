@@ -214,7 +214,10 @@ public sealed partial class FailoverDriver
                         : actuator!.FollowAsync(follow.PrimaryId, target, follow.Reason, ct), "follow");
                     break;
                 case Rejoin rejoin when setup!.Voters.FirstOrDefault(v => v.NodeId == rejoin.PrimaryId) is { } primary:
-                    rejoining = RejoinAsync(primary, rejoin.Term, running);
+                    // A rejoin of an earlier primary may still wait between its attempts (it ends at its next one):
+                    // both are awaited when the loops end.
+                    var next = RejoinAsync(primary, rejoin.Term, running);
+                    rejoining = rejoining.IsCompleted ? next : Task.WhenAll(rejoining, next);
                     break;
                 case Fence fence:
                     lastFenceReason = fence.Reason;

@@ -56,7 +56,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         new BoundedChannelOptions(WorkCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     // The detaches before a vote (DetachThenSendAsync), which run beside the loop: awaited before the transport goes.
     private readonly List<Task> detaching = [];
-    // The automatic rejoin under way (RejoinAsync), its retries included; ends with the loops.
+    // The automatic rejoins under way (RejoinAsync), their retries included; end with the loops.
     private Task rejoining = Task.CompletedTask;
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
     // The loop's last look at whether its server recovers a backup (LocalStatus.Restoring), and when.

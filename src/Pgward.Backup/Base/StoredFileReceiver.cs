@@ -125,8 +125,8 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
     /// <summary>How much of a stored file is written before its disk write is started (without waiting for it). Each time
     /// one is started, the one before it, by then on disk, is dropped from the page cache: a backup is written once and
     /// not read again soon, and the cache keeps what the host's other work reads. It also makes each backup write into
-    /// memory the last step freed: on this virtual machine, writing into pages the guest has not touched lately costs a
-    /// fault each (450 MB/s against 1.9 GB/s; BENCHMARKS.md, issue 16).</summary>
+    /// memory the last step freed: on a virtual machine, writing into pages the guest has not touched lately costs a fault
+    /// to the host each (450 MB/s against 1.9 GB/s on the benchmarks' machine; BENCHMARKS.md, issue 16).</summary>
     private const long WritebackStep = 8L << 20;
 
     /// <summary>Starts the disk write of what <paramref name="output"/> holds past <paramref name="from"/> when that is
