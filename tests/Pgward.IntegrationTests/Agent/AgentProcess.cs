@@ -27,7 +27,7 @@ internal sealed class AgentProcess : IDisposable
 
     public static AgentProcess Start(string workingDirectory, params string[] args)
     {
-        var executable = Path.Combine(AppContext.BaseDirectory, "pgward");
+        var executable = TestPgward.Executable;
         Assert.True(File.Exists(executable), $"{executable} is missing: the CLI's apphost is copied beside the tests when they build");
         var start = new ProcessStartInfo(executable)
         {

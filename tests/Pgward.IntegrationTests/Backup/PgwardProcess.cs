@@ -4,13 +4,13 @@ using Pgward.IntegrationTests.Cluster;
 namespace Pgward.IntegrationTests.Backup;
 
 /// <summary>
-/// Runs the CLI's apphost (copied beside the tests) as a child process, as a user would: what it writes into a
+/// Runs pgward's executable (<see cref="TestPgward.Executable"/>) as a child process, as a user would: what it writes into a
 /// restored directory (restore_command = '.../pgward -f ... backup wal-restore %f %p') names the real executable,
 /// which the server then runs as its own OS user.
 /// </summary>
 public static class PgwardProcess
 {
-    public static string Executable => Path.Combine(AppContext.BaseDirectory, "pgward");
+    public static string Executable => TestPgward.Executable;
 
     public static async Task<CliRun> RunAsync(CancellationToken ct, params string[] args)
     {

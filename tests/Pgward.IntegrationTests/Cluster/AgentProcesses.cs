@@ -32,7 +32,7 @@ public sealed class AgentProcesses : IAsyncDisposable
     /// <param name="host">The test host (network namespace) to run it on; the machine's own network when null.</param>
     public void Start(int nodeId, string config, TestHost? host = null)
     {
-        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", config, "daemon", "run"];
+        string[] command = [.. TestPgward.Command, "-f", config, "daemon", "run"];
         // "ip netns exec" execs the command in place: the PID is the agent's own, ready for kill and SIGSTOP.
         var argv = host is null ? command : ["ip", .. host.Wrap(command)];
         var info = new ProcessStartInfo(argv[0])

@@ -119,9 +119,9 @@ public sealed class Sandbox
         }
     }
 
-    /// <summary>The CLI's apphost, copied beside the tests, for commands that start a daemon (<c>PGWARD_EXECUTABLE</c>).</summary>
+    /// <summary>The executable for commands that start a daemon (<c>PGWARD_EXECUTABLE</c>): <see cref="TestPgward.Executable"/>.</summary>
     public static string? Executable(string name) =>
-        name == Pgward.Cli.Commands.DaemonCommands.ExecutableVariable ? Path.Combine(AppContext.BaseDirectory, "pgward") : null;
+        name == Pgward.Cli.Commands.DaemonCommands.ExecutableVariable ? TestPgward.Executable : null;
 
     public string BackupConfig => Path.Combine(Directory, "backup", "pgward.conf");
 

@@ -30,11 +30,11 @@ public sealed class BackgroundCommand : IAsyncDisposable
     {
         // "ip netns exec" execs in place: the process is pgward itself, and its children are the tools it runs.
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in host.Wrap(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", config, .. args]))
+        foreach (var arg in host.Wrap([.. TestPgward.Command, "-f", config, .. args]))
         {
             info.ArgumentList.Add(arg);
         }
-        return new BackgroundCommand(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new BackgroundCommand(Process.Start(info) ?? throw new InvalidOperationException("pgward did not start"));
     }
 
     /// <summary>What it printed so far, both streams.</summary>

@@ -134,14 +134,14 @@ public sealed partial class BackupHost : IAsyncDisposable
         return System.IO.Directory.Exists(data) ? System.IO.Directory.EnumerateFiles(data).Sum(f => new FileInfo(f).Length) : 0;
     }
 
-    /// <summary>Runs <c>pgward -f CONF ARGS</c> here with the dotnet host.</summary>
+    /// <summary>Runs <c>pgward -f CONF ARGS</c> here (<see cref="TestPgward.Command"/>).</summary>
     public Task<CliRun> PgwardAsync(CancellationToken ct, params string[] args) =>
-        RunAsync(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", Config, .. args], ct);
+        RunAsync([.. TestPgward.Command, "-f", Config, .. args], ct);
 
-    /// <summary>Runs the native-style apphost, as a user would: what <c>backup recover</c> writes into
-    /// restore_command names it, and the restored server runs it as postgres.</summary>
+    /// <summary>Runs the executable itself (<see cref="TestPgward.Executable"/>), as a user would: what <c>backup recover</c>
+    /// writes into restore_command names it, and the restored server runs it as postgres.</summary>
     public Task<CliRun> PgwardExecutableAsync(CancellationToken ct, params string[] args) =>
-        RunAsync([Path.Combine(AppContext.BaseDirectory, "pgward"), "-f", Config, .. args], ct);
+        RunAsync([TestPgward.Executable, "-f", Config, .. args], ct);
 
     /// <summary>Runs <paramref name="command"/> on this host.</summary>
     public async Task<CliRun> RunAsync(IEnumerable<string> command, CancellationToken ct)

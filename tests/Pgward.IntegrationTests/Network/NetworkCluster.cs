@@ -242,7 +242,7 @@ public sealed partial class NetworkCluster : AgentCluster
     /// <summary>Runs <c>pgward -f CONF ARGS</c> as its own process on node <paramref name="nodeId"/>'s host.</summary>
     public async Task<CliRun> TryPgwardAsync(int nodeId, CancellationToken ct, params string[] args)
     {
-        var command = Host(nodeId).Wrap(["dotnet", Path.Combine(AppContext.BaseDirectory, "pgward.dll"), "-f", Config(nodeId), .. args]);
+        var command = Host(nodeId).Wrap([.. TestPgward.Command, "-f", Config(nodeId), .. args]);
         var result = await new ProcessRunner().RunAsync(new ProcessRequest("ip", command) { Timeout = CommandTimeout }, ct);
         return new CliRun(result.TimedOut ? -1 : result.ExitCode, result.StandardOutput, result.StandardError);
     }

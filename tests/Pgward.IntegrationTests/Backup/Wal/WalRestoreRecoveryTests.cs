@@ -56,13 +56,14 @@ public sealed partial class WalRestoreRecoveryTests : PgIntegrationTest
         return data;
     }
 
-    /// <summary>recovery.signal and restore_command = 'dotnet pgward.dll ... backup wal-restore %f %p' (run as the server's user).</summary>
+    /// <summary>recovery.signal and restore_command = 'PGWARD ... backup wal-restore %f %p' (run as the server's user;
+    /// <see cref="TestPgward.Command"/>).</summary>
     private async Task<PgServer> PrepareRecoveryAsync(string name, string config)
     {
         var server = await PgServer.AdoptAsync(Directory, name, PgServerSettings.Default, Token);
-        var pgward = Path.Combine(AppContext.BaseDirectory, "pgward.dll");
+        var pgward = string.Join(' ', TestPgward.Command);
         await File.AppendAllTextAsync(Path.Combine(server.DataDirectory, "postgresql.conf"),
-            $"\nrestore_command = 'dotnet {pgward} -f {config} backup wal-restore %f %p'\n", Token);
+            $"\nrestore_command = '{pgward} -f {config} backup wal-restore %f %p'\n", Token);
         await File.WriteAllTextAsync(Path.Combine(server.DataDirectory, "recovery.signal"), "", Token);
         return server;
     }
