@@ -79,7 +79,7 @@ public sealed partial class FailoverDriver
                         looking = false;
                         if (thenTick)
                         {
-                            inbox.Writer.TryWrite(new FailoverInput.Tick());
+                            Input(new FailoverInput.Tick());
                         }
                     }
                 }
@@ -109,7 +109,7 @@ public sealed partial class FailoverDriver
                 // waiting, or the probe loop restarting after a fault), the tick goes at once, on the last look.
                 if (!probing || looking || !looks.Writer.TryWrite(true))
                 {
-                    inbox.Writer.TryWrite(new FailoverInput.Tick());
+                    Input(new FailoverInput.Tick());
                 }
             }
         }

@@ -12,9 +12,9 @@ using Pgward.Failover.Messages;
 namespace Pgward.Agent.Failover;
 
 /// <summary>
-/// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. One loop
-/// handles ticks (every <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests,
-/// strictly one at a time; a probe task keeps the latest look at the local server, taken just before each tick; sends go through
+/// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. Ticks (every
+/// <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests are handled strictly one
+/// at a time, under one lock, on the thread that brings them (see <see cref="Input"/>); a probe task keeps the latest look at the local server, taken just before each tick; sends go through
 /// <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
 /// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
 /// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
@@ -30,9 +30,10 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
 
     private static readonly TimeSpan FreshLookPoll = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long a request that brought a heartbeat waits for the loop's reply to carry back: 100 ms. The loop
-    /// handles a message in microseconds; one further behind than this sends its reply as a message of its own, at the
-    /// moment it would have anyway, so no reply comes later than before. Short of any heartbeat interval in use, so a
+    /// <summary>How long a request that brought a heartbeat waits for the loop's reply to carry back, when the heartbeat
+    /// went through the inbox (the loop starting or stopping; once it runs, the reply is ready when the heartbeat has been
+    /// handled, see <see cref="Input"/>): 100 ms. The loop handles a message in microseconds; one further behind than
+    /// this sends its reply as a message of its own, at the moment it would have anyway, so no reply comes later than before. Short of any heartbeat interval in use, so a
     /// sender held up by it still sends every heartbeat.</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromMilliseconds(100);
 
@@ -122,11 +123,99 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>Whether this node is a witness that votes (it holds no data); a witness that does not vote runs no failover.</summary>
     public bool IsWitness => setup?.Profile.IsWitness == true;
 
-    /// <summary>Hands a message from another agent to the loop; false, and the message is dropped, when failover is off
-    /// here for good (a witness that does not vote, for one) or the inbox is full (the loop is still setting up, or cannot
-    /// keep up). Messages that arrive during the setup wait for its first tick, as many as the inbox holds. Messages are
-    /// best effort: heartbeats repeat and elections retry.</summary>
-    public bool Deliver(int from, FailoverMessage message) => inbox.Writer.TryWrite(new FailoverInput.Message(from, message));
+    /// <summary>Hands a message from another agent to the decisions (<see cref="Input"/>); false, and the message is
+    /// dropped, when failover is off here for good (a witness that does not vote, for one) or the inbox is full (the loop
+    /// is still setting up, or stopping). Messages that arrive during the setup wait for its first tick, as many as the
+    /// inbox holds. Messages are best effort: heartbeats repeat and elections retry.</summary>
+    public bool Deliver(int from, FailoverMessage message) => Input(new FailoverInput.Message(from, message));
+
+    // Held while an input is handled, wherever: the decisions and the loop's own state see one input at a time.
+    private readonly Lock handling = new();
+    // Set (under the lock) once the loop runs and the inputs buffered during its setup are handled; cleared (under the
+    // lock) when it stops, before a handover reads the inbox itself, and when an input's handling failed.
+    private volatile bool inline;
+    // The supervisor's "not stuck" for the failover loop, called after every input handled, wherever.
+    private Action beat = () => { };
+
+    /// <summary>
+    /// Handles <paramref name="input"/> at once, on the caller's thread, under <see cref="handling"/>, while the loop runs;
+    /// queues it for the loop otherwise (during its setup, while it stops, hands over or failed). False when it could be
+    /// neither handled nor queued.
+    /// <para>Why not always through the inbox: on an idle node each hop to the loop cost pool threads waking each other
+    /// for nothing, two or three context switches per input, and the agent's idle CPU follows its context switches
+    /// (about 37 µs each on a 2-core VM; BENCHMARKS.md, issue 17). Handled where it arrives, a heartbeat's reply is also
+    /// ready before its request asks for it (<see cref="InlineReply"/> then does not wait).</para>
+    /// <para>An input whose handling throws fails the loop as it did in the loop: the inbox is completed with the exception,
+    /// which the loop then throws (<see cref="LoopFaultPolicy.StopProcess"/>).</para>
+    /// </summary>
+    private bool Input(FailoverInput input)
+    {
+        if (inline)
+        {
+            lock (handling)
+            {
+                // Not from within a handling (nothing sends to itself today, and the lock would let this thread in), nor
+                // once another loop failed for good: the agent then stops without acting on decisions it may not trust.
+                if (inline && !handlingNow && !loops.Fatal.IsCancellationRequested)
+                {
+                    try
+                    {
+                        HandleLocked(input);
+                    }
+                    catch (Exception e)
+                    {
+                        inline = false;
+                        inbox.Writer.TryComplete(e);
+                        return false;
+                    }
+                    beat();
+                    return true;
+                }
+            }
+        }
+        return inbox.Writer.TryWrite(input);
+    }
+
+    // Under the lock: set while an input is handled.
+    private bool handlingNow;
+
+    /// <summary>Handles one input; the caller holds <see cref="handling"/>.</summary>
+    private void HandleLocked(FailoverInput input)
+    {
+        handlingNow = true;
+        try
+        {
+            Handle(input);
+        }
+        finally
+        {
+            handlingNow = false;
+        }
+    }
+
+    /// <summary>From now on inputs are handled where they arrive: first those that waited in the inbox during the setup, in
+    /// their order.</summary>
+    private void StartInline()
+    {
+        lock (handling)
+        {
+            while (inbox.Reader.TryRead(out var waiting))
+            {
+                HandleLocked(waiting);
+            }
+            inline = true;
+        }
+        beat();
+    }
+
+    /// <summary>From now on inputs go to the inbox: none is being handled when this returns.</summary>
+    private void StopInline()
+    {
+        lock (handling)
+        {
+            inline = false;
+        }
+    }
 
     /// <summary>
     /// Hands a message to the loop as <see cref="Deliver"/> does, and waits up to <see cref="InlineReplyWait"/> for the
@@ -139,7 +228,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     public async Task<(bool Accepted, FailoverEnvelope? Reply)> DeliverForReplyAsync(int from, FailoverMessage message, CancellationToken ct)
     {
         var reply = new InlineReply();
-        if (!inbox.Writer.TryWrite(new FailoverInput.Message(from, message, reply)))
+        if (!Input(new FailoverInput.Message(from, message, reply)))
         {
             return (false, null);
         }
@@ -160,8 +249,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             return;
         }
         await LookAfterNowAsync(ct);
-        inbox.Writer.TryWrite(new FailoverInput.Tick());
-        inbox.Writer.TryWrite(new FailoverInput.Release());
+        Input(new FailoverInput.Tick());
+        Input(new FailoverInput.Release());
     }
 
     /// <summary>
@@ -180,9 +269,9 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         // the probe's next tick is up to a tick interval away, all of it in a switchover's write gap), then a tick
         // hands it to the decisions before the request does.
         await LookAfterNowAsync(ct);
-        inbox.Writer.TryWrite(new FailoverInput.Tick());
+        Input(new FailoverInput.Tick());
         var done = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!inbox.Writer.TryWrite(new FailoverInput.PromoteRequest(done)))
+        if (!Input(new FailoverInput.PromoteRequest(done)))
         {
             return Outcome.Fail(ExitCodes.PromotionFailed, "the failover loop is not taking requests (stopping, or behind)",
                 hint: "see the agent's log and pgward daemon status");
@@ -204,6 +293,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <param name="beat">Called after every input the loop handled: it is not stuck.</param>
     public async Task RunAsync(Action beat, CancellationToken ct)
     {
+        this.beat = beat;
         if (await SetUpAsync(beat, ct) is not { } ready)
         {
             // Nobody reads the inbox any more: refuse what an agent that counts this node as a voter still sends.
@@ -283,15 +373,23 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         using var halt = CancellationTokenSource.CreateLinkedTokenSource(ct, loops.Fatal);
         try
         {
+            StartInline();
+            // What still comes through the inbox: an input that arrived as the loop started, and what an input's own
+            // handling could not handle at once.
             await foreach (var input in inbox.Reader.ReadAllAsync(halt.Token))
             {
-                Handle(input);
+                lock (handling)
+                {
+                    HandleLocked(input);
+                }
                 beat();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !loops.Fatal.IsCancellationRequested)
         {
-            // The transport and the other loops still run: a primary hands its role over before they stop.
+            // The transport and the other loops still run: a primary hands its role over before they stop, reading
+            // the inbox itself.
+            StopInline();
             await LeaveAsync(stop.Token);
         }
         catch (OperationCanceledException) when (loops.Fatal.IsCancellationRequested)
@@ -300,6 +398,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         }
         finally
         {
+            StopInline();
             inbox.Writer.TryComplete();
             await stop.CancelAsync();
             await Task.WhenAll(tasks);
