@@ -14,8 +14,8 @@ namespace Pgward.Agent.Failover;
 /// <summary>
 /// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. Ticks (every
 /// <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests are handled strictly one
-/// at a time, under one lock, on the thread that brings them (see <see cref="Input"/>); a probe task keeps the latest look at the local server, taken just before each tick; sends go through
-/// <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
+/// at a time, under one lock, on the thread that brings them (see <see cref="Input"/>); a probe task keeps the latest
+/// look at the local server, taken just before each tick; sends go through <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
 /// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
 /// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
 /// </summary>
@@ -33,8 +33,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>How long a request that brought a heartbeat waits for the loop's reply to carry back, when the heartbeat
     /// went through the inbox (the loop starting or stopping; once it runs, the reply is ready when the heartbeat has been
     /// handled, see <see cref="Input"/>): 100 ms. The loop handles a message in microseconds; one further behind than
-    /// this sends its reply as a message of its own, at the moment it would have anyway, so no reply comes later than before. Short of any heartbeat interval in use, so a
-    /// sender held up by it still sends every heartbeat.</summary>
+    /// this sends its reply as a message of its own, at the moment it would have anyway, so no reply comes later than
+    /// before. Short of any heartbeat interval in use, so a sender held up by it still sends every heartbeat.</summary>
     private static readonly TimeSpan InlineReplyWait = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A probe older than this counts as "server not answering": 3 s.</summary>
@@ -150,17 +150,17 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// </summary>
     private bool Input(FailoverInput input)
     {
-        if (inline)
+        // Not from within a handling (nothing sends to itself today, and the lock, reentrant, would let this thread in).
+        if (inline && !handling.IsHeldByCurrentThread)
         {
             lock (handling)
             {
-                // Not from within a handling (nothing sends to itself today, and the lock would let this thread in), nor
-                // once another loop failed for good: the agent then stops without acting on decisions it may not trust.
-                if (inline && !handlingNow && !loops.Fatal.IsCancellationRequested)
+                // Nor once another loop failed for good: the agent then stops without acting on decisions it may not trust.
+                if (inline && !loops.Fatal.IsCancellationRequested)
                 {
                     try
                     {
-                        HandleLocked(input);
+                        Handle(input);
                     }
                     catch (Exception e)
                     {
@@ -176,23 +176,6 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         return inbox.Writer.TryWrite(input);
     }
 
-    // Under the lock: set while an input is handled.
-    private bool handlingNow;
-
-    /// <summary>Handles one input; the caller holds <see cref="handling"/>.</summary>
-    private void HandleLocked(FailoverInput input)
-    {
-        handlingNow = true;
-        try
-        {
-            Handle(input);
-        }
-        finally
-        {
-            handlingNow = false;
-        }
-    }
-
     /// <summary>From now on inputs are handled where they arrive: first those that waited in the inbox during the setup, in
     /// their order.</summary>
     private void StartInline()
@@ -201,7 +184,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
         {
             while (inbox.Reader.TryRead(out var waiting))
             {
-                HandleLocked(waiting);
+                Handle(waiting);
             }
             inline = true;
         }
@@ -290,7 +273,8 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     /// <summary>Runs automatic failover until <paramref name="ct"/> is cancelled (a primary then hands its role over),
     /// or until a loop of the agent failed for good (<see cref="LoopSupervisor.Fatal"/>: no handover, the agent stops).
     /// Returns at once when failover cannot run here (<see cref="DisabledReason"/>).</summary>
-    /// <param name="beat">Called after every input the loop handled: it is not stuck.</param>
+    /// <param name="beat">Called after every input handled, in the loop or where it arrived (<see cref="Input"/>): the
+    /// loop is not stuck.</param>
     public async Task RunAsync(Action beat, CancellationToken ct)
     {
         this.beat = beat;
@@ -380,7 +364,7 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
             {
                 lock (handling)
                 {
-                    HandleLocked(input);
+                    Handle(input);
                 }
                 beat();
             }
