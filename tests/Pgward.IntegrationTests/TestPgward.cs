@@ -53,6 +53,9 @@ public sealed class NativePgward : IAsyncLifetime
         if (exitCode == 0 && File.Exists(executable))
         {
             TestPgward.Executable = executable;
+            // What the agents that run inside this test host start (their dead-man switches) and write down (a
+            // restore_command) names the native executable too: under the JIT, each switch compiled itself.
+            Environment.SetEnvironmentVariable(Pgward.Core.Processes.PgwardExecutable.Variable, executable);
             return;
         }
         await Console.Error.WriteLineAsync($"{Variable}=1, but scripts/publish failed ({exitCode}): the tests run the apphost instead.\n{output}");

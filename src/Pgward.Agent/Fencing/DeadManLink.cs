@@ -331,8 +331,9 @@ public sealed class DeadManLink : IDisposable
     }
 
     /// <summary>How to run this same pgward: this process's executable when it is pgward's (native or the apphost),
-    /// whatever its file is called; else <c>dotnet pgward.dll</c> beside this assembly (under <c>dotnet pgward.dll</c>,
-    /// or inside a test host). Judged by the file name alone, an executable installed under another name
+    /// whatever its file is called; else <c>PGWARD_EXECUTABLE</c> when set (an agent inside a test host, which names the
+    /// native executable there); else <c>dotnet pgward.dll</c> beside this assembly (under <c>dotnet pgward.dll</c>, or
+    /// inside a test host). Judged by the file name alone, an executable installed under another name
     /// (<c>pgward-1.2</c>) ran <c>dotnet pgward.dll</c> from its own directory, which does not exist: the switch never
     /// started, and the primary ran unguarded.</summary>
     private static string[] SelfCommand()
@@ -341,6 +342,10 @@ public sealed class DeadManLink : IDisposable
         if (Path.GetFileNameWithoutExtension(path) != "dotnet" && Assembly.GetEntryAssembly()?.GetName().Name == "pgward")
         {
             return [path];
+        }
+        if (Environment.GetEnvironmentVariable(PgwardExecutable.Variable) is { Length: > 0 } configured)
+        {
+            return [configured];
         }
         var host = Path.GetFileNameWithoutExtension(path) == "dotnet" ? path
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
