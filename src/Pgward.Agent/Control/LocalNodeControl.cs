@@ -71,7 +71,9 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
 
     public Task<ControlResponse> RejoinAsync(RejoinBody request, CancellationToken ct) =>
         RunAsync("rejoin", null, _ => new NodeRejoin(ctx).RunAsync(
-            new RejoinRequest(request.Conninfo, request.ForceRewind, [], DryRun: false, Reclone: false), ct), ct);
+            new RejoinRequest(request.Conninfo, request.ForceRewind, [], DryRun: false, Reclone: false,
+                request is { ReceivedBy: { } node, ReceivedCheckpoint: { } text } && Lsn.TryParse(text, out var checkpoint)
+                    ? new ShutdownReceived(node, checkpoint) : null), ct), ct);
 
     public async Task<ControlResponse> RecoverAsync(RecoverBody request, CancellationToken ct)
     {

@@ -51,12 +51,6 @@ public sealed class NodeRejoin(OperationContext ctx)
         LocalServer local, PrimaryConnection primary, RejoinRequest request, CancellationToken ct)
     {
         var options = ctx.Options;
-        // A just-promoted primary's pg_control names the new timeline only after its first checkpoint, which PostgreSQL
-        // spreads out; until then pg_rewind reads "same timeline" and answers "no rewind required" for a forked node.
-        await using (var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", primary.Connection))
-        {
-            await checkpoint.ExecuteNonQueryAsync(ct);
-        }
         var facts = await ServerProbe.ReadAsync(primary.Connection, ct);
         var tool = new RewindTool(local, ctx.Processes);
         var (control, controlProblem) = await tool.ReadControlDataAsync(ct);
@@ -69,10 +63,27 @@ public sealed class NodeRejoin(OperationContext ctx)
             ctx.Reporter.Info("local and rejoin target system identifiers match");
         }
         var source = Conninfo.Parse(primary.Node.Conninfo);
-        var probe = await tool.DryRunAsync(source, DryRunTimeout, ct);
-        ctx.Reporter.Debug($"pg_rewind --dry-run: {probe.Message}");
-        var verdict = RejoinPolicy.Decide(new RejoinFacts(control, primary.Node.NodeId, facts.SystemIdentifier, facts.Timeline,
-            probe, request.ForceRewind, request.Reclone));
+        RejoinVerdict verdict;
+        if (RejoinPolicy.ReceivedBeforePromotion(control, primary.Node.NodeId, facts.SystemIdentifier, facts.Timeline,
+                request.Received) is { } received)
+        {
+            ctx.Reporter.Debug(received.Reason);
+            verdict = received;
+        }
+        else
+        {
+            // A just-promoted primary's pg_control names the new timeline only after its first checkpoint, which
+            // PostgreSQL spreads out; until then pg_rewind reads "same timeline" and answers "no rewind required" for a
+            // forked node.
+            await using (var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", primary.Connection))
+            {
+                await checkpoint.ExecuteNonQueryAsync(ct);
+            }
+            var probe = await tool.DryRunAsync(source, DryRunTimeout, ct);
+            ctx.Reporter.Debug($"pg_rewind --dry-run: {probe.Message}");
+            verdict = RejoinPolicy.Decide(new RejoinFacts(control, primary.Node.NodeId, facts.SystemIdentifier, facts.Timeline,
+                probe, request.ForceRewind, request.Reclone));
+        }
         if (verdict is RejoinVerdict.Refuse refuse)
         {
             return (null, Refused(refuse.Reason, refuse.Detail, refuse.Hint));

@@ -37,6 +37,27 @@ public static class RejoinPolicy
         return Diverged(facts);
     }
 
+    /// <summary>
+    /// A switchover's rejoin: the target received this node's whole shutdown checkpoint record before it was promoted
+    /// (<paramref name="received"/>), and this node has written nothing since (shut down cleanly at that very
+    /// checkpoint). Its WAL then ends at or before the point where the target's new timeline begins, so it attaches as
+    /// it is, which is what <c>pg_rewind --dry-run</c> would say after a checkpoint on the target; both are skipped (about
+    /// 120 ms of the switchover). Null when any fact differs (another target, another checkpoint, a timeline other than
+    /// the one promotion made): then the usual checks decide.
+    /// </summary>
+    public static RejoinVerdict.NoRewind? ReceivedBeforePromotion(
+        ControlData local, int targetNodeId, ulong targetSystemIdentifier, int targetTimeline, ShutdownReceived? received)
+    {
+        if (received is null || received.NodeId != targetNodeId || !local.ShutDownCleanly
+            || local.CheckpointLocation != received.Checkpoint || local.SystemIdentifier != targetSystemIdentifier
+            || targetTimeline != local.CheckpointTimeline + 1)
+        {
+            return null;
+        }
+        return new RejoinVerdict.NoRewind(Invariant(
+            $"rejoin target node {targetNodeId} received this node's shutdown checkpoint {received.Checkpoint} before its promotion to timeline {targetTimeline}: this node can attach as it is"));
+    }
+
     private static RejoinVerdict Diverged(RejoinFacts facts)
     {
         var local = facts.Local;

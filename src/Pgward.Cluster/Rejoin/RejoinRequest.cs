@@ -8,4 +8,7 @@ namespace Pgward.Cluster.Rejoin;
 /// <param name="ConfigFiles">Extra files to keep across pg_rewind or a re-clone: relative to the data directory, or absolute.</param>
 /// <param name="DryRun">Run every check and say what would be done; change nothing.</param>
 /// <param name="Reclone">Clone the node afresh from the primary when it cannot attach as it is and rewind is not used.</param>
-public sealed record RejoinRequest(string Conninfo, bool ForceRewind, IReadOnlyList<string> ConfigFiles, bool DryRun, bool Reclone);
+/// <param name="Received">A switchover's: the rejoin target had received this node's shutdown checkpoint before its
+/// promotion (<see cref="RejoinPolicy.ReceivedBeforePromotion"/>).</param>
+public sealed record RejoinRequest(string Conninfo, bool ForceRewind, IReadOnlyList<string> ConfigFiles, bool DryRun, bool Reclone,
+    ShutdownReceived? Received = null);

@@ -116,8 +116,9 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
         }
     }
 
-    public async Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct) =>
-        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin", new RejoinBody(primary.Conninfo, forceRewind),
+    public async Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, Lsn? receivedCheckpoint, CancellationToken ct) =>
+        Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin",
+            new RejoinBody(primary.Conninfo, forceRewind, receivedCheckpoint is null ? null : primary.NodeId, receivedCheckpoint?.ToString()),
             AgentJson.Context.RejoinBody, ct, ctx.Options.NodeRejoinTimeout + Slack)) ?? StepResult.Ok;
 
     public async Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct)

@@ -22,8 +22,9 @@ public interface ISwitchoverActions
     Task<StepResult> UpdateMetadataAsync(CancellationToken ct);
 
     /// <summary>Starts the old primary as a standby of <paramref name="primary"/>, the candidate or the node elected in its
-    /// place (pg_rewind only when needed).</summary>
-    Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct);
+    /// place (pg_rewind only when needed). <paramref name="receivedCheckpoint"/>: the candidate's, which received the old
+    /// primary's shutdown checkpoint there before its promotion (the old primary's agent then skips the rewind's checks).</summary>
+    Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, Lsn? receivedCheckpoint, CancellationToken ct);
 
     /// <summary>After a failed promotion: the standby of the plan that is a primary now (the candidate, promoted after
     /// all, or one the agents elected while the switchover ran), waiting as long as an election takes when automatic

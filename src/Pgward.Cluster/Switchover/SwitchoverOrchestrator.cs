@@ -47,7 +47,7 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
         }
 
         reporter.Notice($"starting {primary} as a standby of {candidate}");
-        if (await actions.RejoinOldPrimaryAsync(plan.Candidate, ct) is { Succeeded: false } rejoined)
+        if (await actions.RejoinOldPrimaryAsync(plan.Candidate, checkpoint, ct) is { Succeeded: false } rejoined)
         {
             incomplete.Add($"{primary} did not rejoin as a standby: {rejoined.Error} (run \"pgward node rejoin\" on it)");
         }
@@ -130,7 +130,7 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
     {
         var primary = plan.Primary.Describe();
         reporter.Notice($"{elected.Describe()} is the primary now; starting {primary} as its standby");
-        var rejoined = await actions.RejoinOldPrimaryAsync(elected, ct);
+        var rejoined = await actions.RejoinOldPrimaryAsync(elected, receivedCheckpoint: null, ct);
         var detail = rejoined.Succeeded
             ? $"{elected.Describe()} is the primary now, and the old primary {primary} rejoined it as a standby"
             : $"{elected.Describe()} is the primary now, but the old primary {primary} did not rejoin it: {rejoined.Error} (run \"pgward node rejoin\" on it)";

@@ -75,4 +75,31 @@ public sealed class RejoinPolicyTests
 
         Assert.Equal("local and rejoin target system identifiers do not match", refuse.Reason);
     }
+
+    [Fact]
+    public void A_switchover_target_that_received_the_shutdown_checkpoint_before_its_promotion_needs_no_rewind_checks()
+    {
+        var received = new ShutdownReceived(2, Lsn.Parse("0/6000028"));
+
+        var verdict = Assert.IsType<RejoinVerdict.NoRewind>(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 2, received));
+        Assert.Equal("rejoin target node 2 received this node's shutdown checkpoint 0/6000028 before its promotion to timeline 2: this node can attach as it is",
+            verdict.Reason);
+    }
+
+    [Fact]
+    public void Rewind_checks_run_unless_every_fact_of_the_switchover_holds()
+    {
+        var received = new ShutdownReceived(2, Lsn.Parse("0/6000028"));
+
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 2, received: null));
+        // Another node is the primary now (elected while the switchover ran): it never promised anything.
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 3, 42, 2, received));
+        // Started and stopped again since (another checkpoint), or crashed: its WAL may reach past the fork.
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary with { CheckpointLocation = Lsn.Parse("0/7000028") }, 2, 42, 2, received));
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary with { ClusterState = "in production" }, 2, 42, 2, received));
+        // Another cluster, or a target that moved on by more than the one promotion.
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 43, 2, received));
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 3, received));
+        Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 1, received));
+    }
 }

@@ -23,7 +23,8 @@ internal sealed class FakeSwitchoverActions : ISwitchoverActions
     /// <summary>What <see cref="FindPrimaryAfterFailedPromotionAsync"/> finds.</summary>
     public NodeRecord? PrimaryAfterFailedPromotion { get; set; }
 
-    public Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, CancellationToken ct) => Task.FromResult(Step($"rejoin {primary.NodeName}"));
+    public Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, Lsn? receivedCheckpoint, CancellationToken ct) =>
+        Task.FromResult(Step(receivedCheckpoint is { } seen ? $"rejoin {primary.NodeName} received {seen}" : $"rejoin {primary.NodeName}"));
 
     public Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct)
     {

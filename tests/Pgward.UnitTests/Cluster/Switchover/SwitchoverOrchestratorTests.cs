@@ -21,7 +21,7 @@ public sealed class SwitchoverOrchestratorTests
         var result = await RunAsync();
 
         Assert.Equal(ExitCodes.Success, result.Outcome.ExitCode);
-        Assert.Equal(["stop", "wait 0/6000028", "promote", "metadata", "rejoin node2", "follow node3"], _actions.Steps);
+        Assert.Equal(["stop", "wait 0/6000028", "promote", "metadata", "rejoin node2 received 0/6000028", "follow node3"], _actions.Steps);
         Assert.Equal(("standby_switchover", true, "node \"node2\" (ID: 2) promoted to primary, node \"node1\" (ID: 1) demoted to standby"),
             Assert.Single(_actions.Events));
     }
