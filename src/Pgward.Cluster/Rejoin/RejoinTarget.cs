@@ -1,3 +1,4 @@
+using Npgsql;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -20,8 +21,10 @@ public static class RejoinTarget
             return (null, Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to {parsed!.ToMaskedString()}: {attempt.Error}",
                 hint: "-d must reach a running node of the cluster"));
         }
-        IReadOnlyList<NodeRecord> nodes;
-        await using (connection)
+        // Kept open: when -d names the primary itself (a switchover's rejoin does), the rejoin goes on over it instead of
+        // a second TLS and SCRAM handshake with the same server.
+        var spare = connection;
+        try
         {
             var store = new MetadataStore(connection);
             if (!await store.SchemaExistsAsync(ct))
@@ -29,22 +32,38 @@ public static class RejoinTarget
                 return (null, Outcome.Fail(ExitCodes.BadConfig, $"no cluster metadata at {parsed!.ToMaskedString()}",
                     hint: "-d must reach a node of a registered cluster"));
             }
-            nodes = await store.GetNodesAsync(ct);
+            var nodes = await store.GetNodesAsync(ct);
+            foreach (var candidate in nodes.Where(n => n.Type == NodeType.Primary && n.Active && n.NodeId != ctx.Options.NodeId))
+            {
+                NpgsqlConnection open;
+                if (spare is not null && candidate.Conninfo == conninfo)
+                {
+                    (open, spare) = (spare, null);
+                }
+                else
+                {
+                    var primary = await ctx.Db.TryOpenAsync(candidate.Conninfo, ct);
+                    if (primary.Connection is null)
+                    {
+                        ctx.Reporter.Warning($"unable to connect to the registered primary {candidate.Describe()}: {primary.Error}");
+                        continue;
+                    }
+                    open = primary.Connection;
+                }
+                if (!await ClusterMetadata.IsInRecoveryAsync(open, ct))
+                {
+                    return (new PrimaryConnection(candidate, open), Outcome.Ok);
+                }
+                ctx.Reporter.Warning($"the registered primary {candidate.Describe()} is in recovery");
+                await open.DisposeAsync();
+            }
         }
-        foreach (var candidate in nodes.Where(n => n.Type == NodeType.Primary && n.Active && n.NodeId != ctx.Options.NodeId))
+        finally
         {
-            var primary = await ctx.Db.TryOpenAsync(candidate.Conninfo, ct);
-            if (primary.Connection is not { } open)
+            if (spare is not null)
             {
-                ctx.Reporter.Warning($"unable to connect to the registered primary {candidate.Describe()}: {primary.Error}");
-                continue;
+                await spare.DisposeAsync();
             }
-            if (!await ClusterMetadata.IsInRecoveryAsync(open, ct))
-            {
-                return (new PrimaryConnection(candidate, open), Outcome.Ok);
-            }
-            ctx.Reporter.Warning($"the registered primary {candidate.Describe()} is in recovery");
-            await open.DisposeAsync();
         }
         return (null, Outcome.Fail(ExitCodes.RejoinFailed, "no active primary to rejoin was found",
             detail: $"none of the active primary records at {parsed!.ToMaskedString()} (other than this node) runs as primary",
