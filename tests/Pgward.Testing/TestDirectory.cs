@@ -102,9 +102,9 @@ public sealed class TestDirectory : IAsyncDisposable
         else
         {
             var kept = await KeepAsync().ConfigureAwait(false);
-            output?.WriteLine($"Test directory kept for diagnosis: {kept}");
             if (output is not null)
             {
+                output.WriteLine($"Test directory kept for diagnosis: {kept}");
                 DumpLogs(output);
             }
         }

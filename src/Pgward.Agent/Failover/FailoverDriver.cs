@@ -15,9 +15,10 @@ namespace Pgward.Agent.Failover;
 /// The daemon's automatic failover: glue between <see cref="FailoverNode"/> (the decisions) and the world. Ticks (every
 /// <see cref="FailoverOptions.TickInterval"/>), messages from other agents and operator requests are handled strictly one
 /// at a time, under one lock, on the thread that brings them (see <see cref="Input"/>); a probe task keeps the latest
-/// look at the local server, taken just before each tick; sends go through <see cref="FailoverTransport"/>; slow actions (fence, promote, follow, rejoin) run one at a time on an executor,
-/// so heartbeats never wait for them. After each tick the server is brought in line with the decision: a fenced
-/// node's writable server is fenced, an acknowledged primary that the guard started read-only is promoted.
+/// look at the local server, taken just before each tick; sends go through <see cref="FailoverTransport"/>; slow actions
+/// (fence, promote, follow, rejoin) run one at a time on an executor, so heartbeats never wait for them. After each tick
+/// the server is brought in line with the decision: a fenced node's writable server is fenced, an acknowledged primary
+/// that the guard started read-only is promoted.
 /// </summary>
 public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeControl control, IAgreementStore votes, LoopSupervisor loops, ILogger logger)
 {
