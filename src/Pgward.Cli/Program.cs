@@ -1,5 +1,10 @@
 using System.Runtime.InteropServices;
 using Pgward.Cli;
+using Pgward.Core.Tls;
+
+// Before anything else, and before any TLS: .NET would read the whole system CA store at the first handshake, which
+// pgward's peers do not need (SystemTrust says when they do).
+SystemTrust.DeferMachineStores();
 
 // The first SIGINT/SIGTERM asks the running command to stop the way it chooses: a clone empties the directory it
 // was filling, a switchover rolls back or finishes, the daemon stops its loops. A second one ends the process.

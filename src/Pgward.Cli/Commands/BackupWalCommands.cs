@@ -3,7 +3,6 @@ using Pgward.Backup.Wal;
 using Pgward.Cluster;
 using Pgward.Core;
 using Pgward.Core.Processes;
-using Pgward.Core.Tls;
 
 namespace Pgward.Cli.Commands;
 
@@ -107,11 +106,6 @@ public static class BackupWalCommands
         command.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
         {
             var path = Path.Combine(runner.Environment.CurrentDirectory, parse.GetValue(destination)!);
-            if (runner.Environment.OwnsProcess)
-            {
-                // Run by PostgreSQL once per file, several times in a promotion: not worth reading the system's CAs.
-                TrustStoreScope.LimitTo(ctx.Options.AgentTlsCaFile);
-            }
             return new Backup.Wal.WalFetch(ctx.Options, ctx.Reporter, ctx.Time)
                 .RunAsync(parse.GetValue(server)!, parse.GetValue(walFile)!, path, runner.Environment.CurrentDirectory, token);
         }, ct, configErrorExitCode: WalRestoreExitCodes.Failed));

@@ -7,7 +7,7 @@ namespace Pgward.Cluster.Agents;
 /// <summary>
 /// The one way this node calls agents (the CLI's <see cref="AgentClient"/> and the agents' failover transport alike):
 /// an HTTP handler that verifies an agent's certificate against <c>agent_tls_ca_file</c> (or the system's CAs when it
-/// is not set) and its name against the URL's host, and presents this node's own certificate as client certificate
+/// is not set, through <see cref="SystemTrust"/>) and its name against the URL's host, and presents this node's own certificate as client certificate
 /// when it has one. A certificate that fails throws <see cref="PeerCertificateException"/> from the handshake, which
 /// <see cref="AgentHttpErrors"/> turns into a message naming the agent and the fix.
 /// </summary>
@@ -40,10 +40,25 @@ public static class AgentHttp
         var trusted = options.AgentTlsCaFile.Length > 0
             ? $"the CA in agent_tls_ca_file ({options.AgentTlsCaFile})"
             : "a CA this host trusts (agent_tls_ca_file is not set: the system's CAs)";
+        var systemTrust = ssl.CertificateChainPolicy is null;
         ssl.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
-            PeerCertificates.Explain(errors, chain, certificate, (sender as SslStream)?.TargetHostName, "agent_tls_ca_file", time.GetUtcNow(), trusted) is { } failure
-                ? throw failure
-                : true;
+        {
+            var (judged, judgedBy) = systemTrust ? SystemTrust.Rebuild(errors, chain, certificate) : (errors, chain);
+            try
+            {
+                return PeerCertificates.Explain(judged, judgedBy, certificate, (sender as SslStream)?.TargetHostName, "agent_tls_ca_file",
+                    time.GetUtcNow(), trusted) is { } failure
+                    ? throw failure
+                    : true;
+            }
+            finally
+            {
+                if (judgedBy != chain)
+                {
+                    judgedBy?.Dispose();
+                }
+            }
+        };
         return new SocketsHttpHandler
         {
             ConnectTimeout = connectTimeout,

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pgward.Cluster.Agents;
 using Pgward.Core.Processes;
 using Pgward.Core.Tls;
@@ -73,6 +74,44 @@ public sealed class AgentTlsTests : PgIntegrationTest
         Assert.Contains("Failed to authenticate HTTPS connection", output, StringComparison.Ordinal);
         Assert.DoesNotContain(AgentSecret, output, StringComparison.Ordinal);
     }
+
+    /// <summary>pgward's executable defers the system CA store at start (<see cref="SystemTrust"/>); an agent
+    /// verified without agent_tls_ca_file is still verified against the system's CAs, read from SSL_CERT_FILE as
+    /// OpenSSL reads them.</summary>
+    [Fact]
+    public async Task Without_agent_tls_ca_file_the_executable_trusts_the_system_CAs_it_is_given_and_no_other()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
+        await NodeConfig.SetAsync(sandbox.Config(1), Token, $"agent_token = {AgentSecret}");
+        using var agent = AgentProcess.Start(Directory.Path, "-f", sandbox.Config(1), "daemon", "run");
+        using var client = sandbox.Client(AgentSecret);
+        await WaitForAsync(agent, client, sandbox.AgentUrl(1));
+        var systemless = Path.Combine(Directory.Path, "no-agent-ca.conf");
+        await File.WriteAllTextAsync(systemless, Regex.Replace(await File.ReadAllTextAsync(sandbox.Config(1), Token),
+            @"(?m)^\s*agent_tls_ca_file\s*=.*$", ""), Token);
+        using var other = CertificateAuthority.Create("another CA", TimeProvider.System);
+        var otherCaFile = Path.Combine(Directory.Path, "other-ca.crt");
+        CertificateAuthority.WriteCertificate(other.Certificate, otherCaFile);
+
+        var trusted = await StatusAsync(systemless, sandbox.CaFile);
+        var untrusted = await StatusAsync(systemless, otherCaFile);
+        await agent.StopAsync(Token);
+
+        Assert.True(trusted.ExitCode == 0, trusted.Describe());
+        Assert.Contains("\"agent_reachable\":true", trusted.StandardOutput.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("\"agent_reachable\":false", untrusted.StandardOutput.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("is not issued by a CA this host trusts (agent_tls_ca_file is not set: the system", untrusted.StandardOutput,
+            StringComparison.Ordinal);
+    }
+
+    /// <summary><c>daemon status --json</c> by the executable, with the system's CAs in <paramref name="systemCaFile"/>
+    /// only.</summary>
+    private Task<ProcessResult> StatusAsync(string config, string systemCaFile) =>
+        new ProcessRunner().RunAsync(new ProcessRequest(TestPgward.Executable, ["-f", config, "daemon", "status", "--json"])
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+            Environment = new Dictionary<string, string> { ["SSL_CERT_FILE"] = systemCaFile, ["SSL_CERT_DIR"] = "" },
+        }, Token);
 
     [Fact]
     public async Task Handshake_failures_name_the_agent_and_the_fix()
