@@ -43,13 +43,19 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
         // A server that already ran is pg_ctl's to refuse ("another server might be running"), not ready for this start.
         var running = PostmasterPid.RunningPid(dataDirectory);
         string[] arguments = ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"];
-        var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // pg_ctl's own token, cancelled by the caller's only while this waits: a cancelled run kills pg_ctl's process
+        // tree, and until pg_ctl exits that tree holds the postmaster (an agent stopped just after a fence's start
+        // killed the read-only server it had started, FenceTests). A linked source would stay linked after the return.
+        var waiting = new CancellationTokenSource();
+        var link = cancellationToken.Register(static source => ((CancellationTokenSource)source!).Cancel(), waiting);
         var run = RunAsync("pg_ctl start", "pg_ctl", arguments, timeout + Slack, waiting.Token);
         while (!run.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
-            if (PostmasterPid.ReadyRunningPid(dataDirectory, launched) is { } ready && ready != running)
+            // Unlinked, then left to end by itself at its next look (and disposed with it); unless the caller's
+            // cancellation came first, which has killed it.
+            if (PostmasterPid.ReadyRunningPid(dataDirectory, launched) is { } ready && ready != running
+                && await UnlinkAsync(link, waiting).ConfigureAwait(false))
             {
-                // Unlinked, then left to end by itself (and be disposed with it).
                 _ = run.ContinueWith(_ => waiting.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 return new PgCtlResult("pg_ctl start", new ProcessResult(0, "server started\n", "", TimedOut: false)
                 {
@@ -58,9 +64,24 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
             }
             await Task.WhenAny(run, Task.Delay(StopPoll, clock, cancellationToken)).ConfigureAwait(false);
         }
-        waiting.Dispose();
-        var result = await run.ConfigureAwait(false);
+        PgCtlResult result;
+        try
+        {
+            result = await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            await link.DisposeAsync().ConfigureAwait(false);
+            waiting.Dispose();
+        }
         return result.Succeeded ? result : result with { ServerLog = ServerLogTail.Read(dataDirectory, logFile, logged) };
+    }
+
+    /// <summary>Ends the link between the caller's token and pg_ctl's; whether pg_ctl's was not cancelled by then.</summary>
+    private static async Task<bool> UnlinkAsync(CancellationTokenRegistration link, CancellationTokenSource waiting)
+    {
+        await link.DisposeAsync().ConfigureAwait(false);
+        return !waiting.IsCancellationRequested;
     }
 
     /// <summary>

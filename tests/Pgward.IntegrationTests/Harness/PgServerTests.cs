@@ -47,4 +47,24 @@ public sealed class PgServerTests : PgIntegrationTest
         Assert.False(stopped.Running);
         Assert.Null(stopped.Pid);
     }
+
+    /// <summary>A start returns as soon as the server is ready, while pg_ctl still waits for its next look; the caller's
+    /// token cancelled right after must not kill pg_ctl's process tree, which still holds the new postmaster (an
+    /// agent stopped just after its fence's start did that, FenceTests).</summary>
+    [Fact]
+    public async Task PgCtl_start_cancelled_right_after_it_returned_leaves_the_server_running()
+    {
+        var server = await StartServerAsync("primary");
+        await server.StopAsync(immediate: false, Token);
+        var ctl = PgTestEnvironment.Require().PgCtl;
+
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var started = await ctl.StartAsync(server.DataDirectory, server.LogFile, TimeSpan.FromSeconds(30), caller.Token);
+        await caller.CancelAsync();
+        // pg_ctl looks every 100 ms: by then it has either ended by itself or been killed with the server.
+        await Task.Delay(TimeSpan.FromMilliseconds(400), TimeProvider.System, Token);
+
+        Assert.True(started.Succeeded, started.Describe());
+        Assert.Equal(1, await server.QueryScalarAsync<int>("SELECT 1", Token));
+    }
 }

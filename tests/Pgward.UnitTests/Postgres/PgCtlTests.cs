@@ -22,6 +22,47 @@ public sealed class PgCtlTests
         Assert.True(request.Timeout > TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Once the server is seen ready, StartAsync returns while pg_ctl still runs: a later cancellation of the
+    /// caller's token must not reach pg_ctl, whose cancelled run would kill its process tree, the new postmaster in it.</summary>
+    [Fact]
+    public async Task StartAsync_leaves_pg_ctl_alone_once_the_server_is_ready_and_the_caller_is_cancelled_after()
+    {
+        var data = Directory.CreateTempSubdirectory("pgward-pgctl-");
+        try
+        {
+            // The server pg_ctl starts: a postmaster.pid that says ready, for a live process (this one).
+            var started = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+            var runner = new PendingProcessRunner(() => File.WriteAllText(Path.Combine(data.FullName, "postmaster.pid"),
+                $"{Environment.ProcessId}\n{data.FullName}\n{started}\n5432\n/tmp\n127.0.0.1\n  1234 5678\nready   \n"));
+            using var caller = new CancellationTokenSource();
+
+            var result = await new PgCtl(Binaries, null, runner).StartAsync(data.FullName, Path.Combine(data.FullName, "log"),
+                TimeSpan.FromSeconds(30), caller.Token);
+            await caller.CancelAsync();
+
+            Assert.True(result.Succeeded, result.Describe());
+            Assert.False(runner.Token.IsCancellationRequested, "the caller's cancellation reached pg_ctl after the start returned");
+            runner.Finish();
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task StartAsync_cancelled_before_the_server_is_ready_cancels_pg_ctl()
+    {
+        var runner = new PendingProcessRunner(() => { });
+        using var caller = new CancellationTokenSource();
+
+        var start = new PgCtl(Binaries, null, runner).StartAsync("/nonexistent/pgward-data", "/nonexistent/log", TimeSpan.FromSeconds(30), caller.Token);
+        await caller.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
+        Assert.True(runner.Token.IsCancellationRequested);
+    }
+
     [Fact]
     public async Task StopAsync_passes_the_shutdown_mode_in_pg_ctl_spelling()
     {
@@ -68,3 +109,23 @@ public sealed class PgCtlTests
         Assert.Equal("initdb failed: /pg/bin/initdb -D /d -U postgres exited with code 1:\ninitdb: error: directory \"/d\" exists but is not empty", result.Describe());
     }
 }
+
+/// <summary>A pg_ctl that does <paramref name="start"/>, then runs until cancelled (then throws, as
+/// <see cref="ProcessRunner"/> does) or finished.</summary>
+internal sealed class PendingProcessRunner(Action start) : IProcessRunner
+{
+    private readonly TaskCompletionSource<ProcessResult> finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CancellationToken Token { get; private set; }
+
+    public Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
+    {
+        Token = cancellationToken;
+        start();
+        cancellationToken.Register(() => finished.TrySetCanceled(cancellationToken));
+        return finished.Task;
+    }
+
+    public void Finish() => finished.TrySetResult(new ProcessResult(0, "", "", TimedOut: false));
+}
+
