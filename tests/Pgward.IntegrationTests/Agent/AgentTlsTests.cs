@@ -18,11 +18,8 @@ public sealed class AgentTlsTests : PgIntegrationTest
     [Fact]
     public async Task Tls_agent_gives_plain_http_nothing_answers_curl_with_the_ca_and_logs_a_wrong_token_without_it()
     {
-        var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
-        await NodeConfig.SetAsync(sandbox.Config(1), Token, $"agent_token = {AgentSecret}");
-        using var agent = AgentProcess.Start(Directory.Path, "-f", sandbox.Config(1), "daemon", "run");
-        using var client = sandbox.Client(AgentSecret);
-        await WaitForAsync(agent, client, sandbox.AgentUrl(1));
+        var (sandbox, agent) = await StartSandboxAgentAsync();
+        using var running = agent;
         var port = new Uri(sandbox.AgentUrl(1)).Port;
 
         var plain = await CurlAsync("-sS", "--max-time", "5", $"http://127.0.0.1:{port}/primary");
@@ -81,11 +78,8 @@ public sealed class AgentTlsTests : PgIntegrationTest
     [Fact]
     public async Task Without_agent_tls_ca_file_the_executable_trusts_the_system_CAs_it_is_given_and_no_other()
     {
-        var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
-        await NodeConfig.SetAsync(sandbox.Config(1), Token, $"agent_token = {AgentSecret}");
-        using var agent = AgentProcess.Start(Directory.Path, "-f", sandbox.Config(1), "daemon", "run");
-        using var client = sandbox.Client(AgentSecret);
-        await WaitForAsync(agent, client, sandbox.AgentUrl(1));
+        var (sandbox, agent) = await StartSandboxAgentAsync();
+        using var running = agent;
         var systemless = Path.Combine(Directory.Path, "no-agent-ca.conf");
         await File.WriteAllTextAsync(systemless, Regex.Replace(await File.ReadAllTextAsync(sandbox.Config(1), Token),
             @"(?m)^\s*agent_tls_ca_file\s*=.*$", ""), Token);
@@ -222,6 +216,25 @@ public sealed class AgentTlsTests : PgIntegrationTest
             $"host=127.0.0.1 port={FreePort.Next()} user=postgres dbname=postgres connect_timeout=1", Path.Combine(directory, "data"),
             Token, [.. settings]);
         return (config, $"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
+    }
+
+    /// <summary>A 1-node TLS sandbox whose agent runs with <see cref="AgentSecret"/>, answering.</summary>
+    private async Task<(Sandbox Sandbox, AgentProcess Agent)> StartSandboxAgentAsync()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, 1, Token);
+        await NodeConfig.SetAsync(sandbox.Config(1), Token, $"agent_token = {AgentSecret}");
+        var agent = AgentProcess.Start(Directory.Path, "-f", sandbox.Config(1), "daemon", "run");
+        try
+        {
+            using var client = sandbox.Client(AgentSecret);
+            await WaitForAsync(agent, client, sandbox.AgentUrl(1));
+            return (sandbox, agent);
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
     }
 
     private async Task WaitForAsync(AgentProcess agent, AgentClient client, string url) =>
