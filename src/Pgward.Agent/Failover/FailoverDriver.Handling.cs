@@ -124,7 +124,9 @@ public sealed partial class FailoverDriver
         var mapped = LocalStatusMapper.Map(current, setup.Voters, sync) with { Fenceable = deadMan?.Fenceable() ?? true };
         if (mapped is { IsRunning: true, IsPrimary: false })
         {
-            mapped = mapped with { Restoring = RestoringNow(now) };
+            // Looked at every time, not kept: a look kept for a second told a server restored and started within that
+            // second for the standby it had been, and the agent pointed it at the primary (RestoredNodeTests).
+            mapped = mapped with { Restoring = guard.Restoring };
         }
         if (mapped.IsRunning)
         {
@@ -135,17 +137,6 @@ public sealed partial class FailoverDriver
         // with the last state it saw, not as a node that holds nothing. mixed:sync seed 514: an old primary whose fence
         // restart took 3 s voted, as a node without data, for a standby that lacked 100 commits it had acknowledged.
         return lastRunning with { IsRunning = false };
-    }
-
-    /// <summary>Whether the running server recovers a backup (<see cref="PrimaryGuard.Restoring"/>), looked at on disk at
-    /// most once a second: a restore's server runs for minutes, and the look is two file lookups.</summary>
-    private bool RestoringNow(DateTimeOffset now)
-    {
-        if (now - restoringSeenAt >= RestoringLookInterval)
-        {
-            (restoring, restoringSeenAt) = (guard.Restoring, now);
-        }
-        return restoring;
     }
 
     private void Dispatch(IReadOnlyList<FailoverAction> actions)

@@ -61,10 +61,6 @@ public sealed partial class FailoverDriver(OperationContext ctx, LocalNodeContro
     // The automatic rejoins under way (RejoinAsync), their retries included; end with the loops.
     private Task rejoining = Task.CompletedTask;
     private readonly PrimaryGuard guard = new(ctx.Options.DataDirectory);
-    // The loop's last look at whether its server recovers a backup (LocalStatus.Restoring), and when.
-    private static readonly TimeSpan RestoringLookInterval = TimeSpan.FromSeconds(1);
-    private bool restoring;
-    private DateTimeOffset restoringSeenAt = DateTimeOffset.MinValue;
     private FailoverNode? node;
     private FailoverSetup? setup;
     private FailoverTransport? transport;
