@@ -7,9 +7,9 @@ namespace Pgward.Cluster.Agents;
 /// <summary>
 /// The one way this node calls agents (the CLI's <see cref="AgentClient"/> and the agents' failover transport alike):
 /// an HTTP handler that verifies an agent's certificate against <c>agent_tls_ca_file</c> (or the system's CAs when it
-/// is not set, through <see cref="SystemTrust"/>) and its name against the URL's host, and presents this node's own certificate as client certificate
-/// when it has one. A certificate that fails throws <see cref="PeerCertificateException"/> from the handshake, which
-/// <see cref="AgentHttpErrors"/> turns into a message naming the agent and the fix.
+/// is not set, through <see cref="SystemTrust"/>) and its name against the URL's host, and presents this node's own
+/// certificate as client certificate when it has one. A certificate that fails throws <see cref="PeerCertificateException"/>
+/// from the handshake, which <see cref="AgentHttpErrors"/> turns into a message naming the agent and the fix.
 /// </summary>
 public static class AgentHttp
 {
