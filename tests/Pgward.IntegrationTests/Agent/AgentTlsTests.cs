@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pgward.Cluster.Agents;
 using Pgward.Core.Processes;
 using Pgward.Core.Tls;
@@ -81,8 +80,8 @@ public sealed class AgentTlsTests : PgIntegrationTest
         var (sandbox, agent) = await StartSandboxAgentAsync();
         using var running = agent;
         var systemless = Path.Combine(Directory.Path, "no-agent-ca.conf");
-        await File.WriteAllTextAsync(systemless, Regex.Replace(await File.ReadAllTextAsync(sandbox.Config(1), Token),
-            @"(?m)^\s*agent_tls_ca_file\s*=.*$", ""), Token);
+        File.Copy(sandbox.Config(1), systemless);
+        await NodeConfig.SetAsync(systemless, Token, "agent_tls_ca_file = ''");
         using var other = CertificateAuthority.Create("another CA", TimeProvider.System);
         var otherCaFile = Path.Combine(Directory.Path, "other-ca.crt");
         CertificateAuthority.WriteCertificate(other.Certificate, otherCaFile);

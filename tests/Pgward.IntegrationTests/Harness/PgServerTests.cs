@@ -1,4 +1,5 @@
 using Pgward.Core.Postgres;
+using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
 
@@ -61,10 +62,25 @@ public sealed class PgServerTests : PgIntegrationTest
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var started = await ctl.StartAsync(server.DataDirectory, server.LogFile, TimeSpan.FromSeconds(30), caller.Token);
         await caller.CancelAsync();
-        // pg_ctl looks every 100 ms: by then it has either ended by itself or been killed with the server.
-        await Task.Delay(TimeSpan.FromMilliseconds(400), TimeProvider.System, Token);
+        // pg_ctl ends at its next look (100 ms), by itself or killed with its tree: then the server has lived or died.
+        await Sql.WaitUntilAsync(() => Task.FromResult(!PgCtlRunsFor(server.DataDirectory)), Token);
 
         Assert.True(started.Succeeded, started.Describe());
         Assert.Equal(1, await server.QueryScalarAsync<int>("SELECT 1", Token));
     }
+
+    /// <summary>Whether a pg_ctl process for <paramref name="dataDirectory"/> still runs (its command line, from /proc).</summary>
+    private static bool PgCtlRunsFor(string dataDirectory) =>
+        System.IO.Directory.EnumerateDirectories("/proc").Any(process =>
+        {
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(process, "cmdline")).Split('\0');
+                return args.Length > 0 && Path.GetFileName(args[0]) == "pg_ctl" && args.Contains(dataDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
 }
