@@ -2,6 +2,7 @@ using System.Buffers;
 using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
 using Pgward.Cluster.Backups;
+using Pgward.Core.Checksums;
 
 namespace Pgward.Agent.Backups;
 
@@ -12,9 +13,9 @@ namespace Pgward.Agent.Backups;
 /// A file with the size and checksum the backup server gave (its parent backup's copy, in the parent's algorithm)
 /// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. Given the parent's
 /// <see cref="BlockMap"/>, a changed file is sent as the blocks that differ from it (<see cref="BlockPatch"/> records),
-/// with its new map; the checksum still covers every byte read, so the file the backup server rebuilds is checked against
-/// what was read here. PostgreSQL may write a file while it is read; the WAL replayed from the backup's start repairs
-/// that, as for pg_basebackup.
+/// with its new map; the checksum is then that of the copy the backup server rebuilds (the sent blocks' CRCs and the
+/// parent's for the blocks it keeps, combined), which is what its <c>verify</c> checks. PostgreSQL may write a file while
+/// it is read; the WAL replayed from the backup's start repairs that, as for pg_basebackup.
 /// </summary>
 public static class FileSender
 {
@@ -51,9 +52,10 @@ public static class FileSender
                     }
                     file.Position = 0;
                 }
-                var parentMap = ParentMapOf(item);
                 var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, PageMask.Applies(item.Path), algorithm, ct);
+                var parentMap = ParentMapOf(item, algorithm);
+                var crcs = item.MapCrcs && algorithm == FrameChecksums.Crc32C && (item.WantsMap || parentMap is not null);
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(PageMask.Applies(item.Path), crcs), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -67,13 +69,21 @@ public static class FileSender
         }
     }
 
+    /// <param name="Masked">The map hashes table pages masked (<see cref="PageMask"/>; a relation's main fork).</param>
+    /// <param name="Crcs">The map records each block's CRC, and the file's checksum is theirs combined
+    /// (<see cref="FetchItem.MapCrcs"/>).</param>
+    private sealed record MapOptions(bool Masked, bool Crcs);
+
     /// <summary>The parent's map to compare blocks with; a map that does not parse is ignored, and the file is sent
-    /// whole (always sound).</summary>
-    private static BlockMap? ParentMapOf(FetchItem item)
+    /// whole (always sound). For a backup server that keeps maps with CRCs, only such a map in CRC-32C: a block left
+    /// unsent because its strict (masked) hash matches keeps the parent's bytes, which may differ from what was read in
+    /// bytes the mask leaves out, and only the parent's CRC of it makes the file's checksum that of the stored copy.</summary>
+    private static BlockMap? ParentMapOf(FetchItem item, string algorithm)
     {
         try
         {
-            return item.ParentMap is { } bytes ? BlockMap.Parse(bytes) : null;
+            var map = item.ParentMap is { } bytes ? BlockMap.Parse(bytes) : null;
+            return item.MapCrcs && map is not null && !(map.HasCrcs && algorithm == FrameChecksums.Crc32C) ? null : map;
         }
         catch (InvalidDataException)
         {
@@ -95,16 +105,16 @@ public static class FileSender
     }
 
     /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>),
-    /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, and each block for its <see cref="BlockMap"/>), while the session's
-    /// <see cref="BlockCompressor"/> threads compress up to <see cref="InFlight"/> of them at once; sends the compressed
-    /// pieces in order. Without <paramref name="parentMap"/> they make the file's lz4 frame; with it, only the blocks
-    /// whose length or hash differ from the parent's are sent, as <see cref="BlockPatch"/> records. <paramref name="masked"/>:
-    /// the map hashes table pages masked (<see cref="PageMask"/>; a relation's main fork).</summary>
+    /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, unless the map's CRCs make it, and each
+    /// block for its <see cref="BlockMap"/>), while the session's <see cref="BlockCompressor"/> threads compress up to
+    /// <see cref="InFlight"/> of them at once; sends the compressed pieces in order. Without <paramref name="parentMap"/>
+    /// they make the file's lz4 frame; with it, only the blocks whose length or hash differ from the parent's are sent, as
+    /// <see cref="BlockPatch"/> records.</summary>
     private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
-        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, bool masked, string algorithm, CancellationToken ct)
+        FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, MapOptions options, string algorithm, CancellationToken ct)
     {
-        using var hash = new FileChecksum(algorithm);
-        var map = new BlockMapBuilder(masked);
+        using var hash = options.Crcs ? null : new FileChecksum(algorithm);
+        var map = new BlockMapBuilder(options.Masked, options.Crcs);
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
         try
@@ -122,20 +132,20 @@ public static class FileSender
                     ArrayPool<byte>.Shared.Return(input);
                     break;
                 }
-                hash.Append(input.AsSpan(0, read));
+                hash?.Append(input.AsSpan(0, read));
                 size += read;
                 var firstBlock = map.Count;
-                map.Append(input.AsSpan(0, read));
                 byte[] output;
                 Task<int> compressed;
                 if (parentMap is null)
                 {
+                    map.Append(input.AsSpan(0, read));
                     output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
                     compressed = compressor.CompressAsync(input.AsMemory(0, read), output);
                 }
                 else
                 {
-                    var changed = parentMap.Differing(map, firstBlock, read);
+                    var changed = AppendOver(map, parentMap, input.AsSpan(0, read), firstBlock, options);
                     if (changed.Length == 0)
                     {
                         ArrayPool<byte>.Shared.Return(input);
@@ -170,7 +180,32 @@ public static class FileSender
                 ArrayPool<byte>.Shared.Return(output);
             }
         }
-        return (size, hash.ToManifestHex(), map.Build());
+        var built = map.Build();
+        return (size, hash?.ToManifestHex() ?? Crc32C.ToManifestHex(built.FileCrc()), built);
+    }
+
+    /// <summary>Adds the blocks of <paramref name="piece"/> (the first is file block <paramref name="firstBlock"/>) to
+    /// <paramref name="map"/> as an incremental stores them over <paramref name="parentMap"/>: a block whose strict hash
+    /// and length equal the parent's is kept (its entry takes the parent's CRC, <see cref="BlockMapBuilder.KeepParent"/>);
+    /// returns the others, to send: their offsets within the piece, ascending.</summary>
+    private static int[] AppendOver(BlockMapBuilder map, BlockMap parentMap, ReadOnlySpan<byte> piece, int firstBlock, MapOptions options)
+    {
+        var changed = new List<int>();
+        for (var k = 0; k * BlockMap.BlockSize < piece.Length; k++)
+        {
+            var index = firstBlock + k;
+            var block = piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize));
+            map.AppendBlock(block);
+            if (parentMap.Matches(index, block.Length, map[index]))
+            {
+                map.KeepParent(parentMap, index);
+            }
+            else
+            {
+                changed.Add(k);
+            }
+        }
+        return [.. changed];
     }
 
     private static async Task SendOldestAsync(Queue<(Task<int> Compressed, byte[] Input, byte[] Output)> pending, FrameWriter writer, CancellationToken ct)

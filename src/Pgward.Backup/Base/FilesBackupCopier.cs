@@ -101,11 +101,11 @@ public sealed class FilesBackupCopier(BackupServer server)
                     break;
                 case ReuseAction.Compare:
                     fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, parent.Entry.Checksum, wantsMap, StoredFileReceiver.ParentMapFor(parent, file),
-                        FrameChecksums.Crc32C), file.Size));
+                        FrameChecksums.Crc32C, MapCrcs: true), file.Size));
                     break;
                 default:
                     fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: StoredFileReceiver.ParentMapFor(parent, file),
-                        Algorithm: FrameChecksums.Crc32C), file.Size));
+                        Algorithm: FrameChecksums.Crc32C, MapCrcs: true), file.Size));
                     break;
             }
         }

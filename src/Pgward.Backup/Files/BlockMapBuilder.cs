@@ -1,14 +1,19 @@
 using Pgward.Cluster.Backups;
+using Pgward.Core.Checksums;
 
 namespace Pgward.Backup.Files;
 
 /// <summary>Builds a <see cref="BlockMap"/> from a file's bytes as they are read, in pieces that are whole blocks
-/// (only the last may end in a short block). Not thread-safe: one reader appends.</summary>
+/// (only the last may end in a short block), and the parent's CRCs for the blocks an incremental keeps of the parent's
+/// copy (<see cref="KeepParent"/>). Not thread-safe: one reader appends.</summary>
 /// <param name="masked">Hash table pages masked (<see cref="PageMask"/>): for a relation's main fork.</param>
-public sealed class BlockMapBuilder(bool masked = false)
+/// <param name="crcs">Record each block's CRC-32C and page flags (a map with CRCs, <see cref="BlockMap.HasCrcs"/>).</param>
+public sealed class BlockMapBuilder(bool masked = false, bool crcs = false)
 {
     private readonly List<ulong> hashes = [];
     private readonly List<ulong>? loose = masked ? [] : null;
+    private readonly List<uint>? crcValues = crcs ? [] : null;
+    private readonly List<byte>? flags = crcs ? [] : null;
     private readonly byte[]? scratch = masked ? new byte[BlockMap.BlockSize] : null;
     private long length;
     private bool ended;
@@ -19,29 +24,48 @@ public sealed class BlockMapBuilder(bool masked = false)
     /// blocks must be the last.</summary>
     public void Append(ReadOnlySpan<byte> piece)
     {
-        if (ended && piece.Length > 0)
+        for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
+        {
+            AppendBlock(piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset)));
+        }
+    }
+
+    /// <summary>Hashes one block, the file's next.</summary>
+    public void AppendBlock(ReadOnlySpan<byte> block)
+    {
+        if (ended && block.Length > 0)
         {
             throw new InvalidOperationException("a piece after a short block: pieces must be whole blocks but the last");
         }
-        for (var offset = 0; offset < piece.Length; offset += BlockMap.BlockSize)
+        if (loose is null)
         {
-            var block = piece.Slice(offset, Math.Min(BlockMap.BlockSize, piece.Length - offset));
-            if (loose is null)
-            {
-                hashes.Add(BlockMap.Hash(block));
-            }
-            else
-            {
-                var (strict, looseHash) = PageMask.Hashes(block, scratch!);
-                hashes.Add(strict);
-                loose.Add(looseHash);
-            }
-            ended |= block.Length < BlockMap.BlockSize;
+            hashes.Add(BlockMap.Hash(block));
         }
-        length += piece.Length;
+        else
+        {
+            var (strict, looseHash) = PageMask.Hashes(block, scratch!);
+            hashes.Add(strict);
+            loose.Add(looseHash);
+        }
+        crcValues?.Add(Crc32C.OfPage(block));
+        flags?.Add(BlockMap.FlagsOf(block));
+        ended |= block.Length < BlockMap.BlockSize;
+        length += block.Length;
+    }
+
+    /// <summary>Block <paramref name="index"/>, read and found equal to the parent's by its strict hash, is not sent:
+    /// the stored copy keeps the parent's bytes, so the entry takes the parent's CRC and flags.</summary>
+    public void KeepParent(BlockMap parent, int index)
+    {
+        if (crcValues is not null && parent.HasCrcs)
+        {
+            crcValues[index] = parent.Crcs![index];
+            flags![index] = parent.Flags![index];
+        }
     }
 
     public ulong this[int index] => hashes[index];
 
-    public BlockMap Build() => new(length, [.. hashes], loose is null ? null : [.. loose]);
+    public BlockMap Build() => new(length, [.. hashes], loose is null ? null : [.. loose],
+        crcValues is null ? null : [.. crcValues], flags is null ? null : [.. flags]);
 }

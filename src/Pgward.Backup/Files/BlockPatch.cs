@@ -20,9 +20,10 @@ namespace Pgward.Backup.Files;
 /// </code>
 /// The description is a trailer so that the backup server writes the agent's records as they arrive and adds it once
 /// it knows the file was patched (an agent that predates block maps sends the whole file instead).
-/// The file is the base's content cut or extended to the new length, with the records' blocks laid over it: byte for
-/// byte what the agent read, since every block whose hash or length differs from the base's map, and every block past
-/// the base's end, is a record. Its checksum in the manifest stays the check. Pure.
+/// The file is the base's content cut or extended to the new length, with the records' blocks laid over it: every block
+/// whose hash or length differs from the base's map, and every block past the base's end, is a record; a block not sent
+/// holds the base's bytes, which may differ from what the agent read only where the masked hash does not look. Its checksum in the manifest, the CRC of those bytes, stays
+/// the check. Pure.
 /// </summary>
 public static class BlockPatch
 {

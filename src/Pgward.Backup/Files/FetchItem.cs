@@ -10,5 +10,9 @@ namespace Pgward.Backup.Files;
 /// <param name="Algorithm">The checksum of the file's bytes to send in its end frame: <c>CRC32C</c>; null (a backup
 /// server that predates it) or anything else: <c>SHA256</c>. An agent that predates it sends SHA-256, which the backup
 /// server tells by its length (<see cref="FrameChecksums.AlgorithmOf"/>).</param>
+/// <param name="MapCrcs">The backup server keeps maps with CRCs (<see cref="Files.BlockMap.HasCrcs"/>): send such a map,
+/// patch only over a parent map that has them (and only in CRC-32C), and end a mapped file with its blocks' CRCs
+/// combined, which is the CRC of the copy the backup server stores. A backup server that predates it sends false, and
+/// gets maps without CRCs.</param>
 public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null,
-    string? Algorithm = null);
+    string? Algorithm = null, bool MapCrcs = false);

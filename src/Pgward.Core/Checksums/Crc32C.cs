@@ -25,6 +25,16 @@ public struct Crc32C
     /// <summary>For each byte of a register (4 × 256): that byte, moved on by <see cref="Lane"/> zero bytes.</summary>
     private static readonly uint[] ShiftByLane = BuildShift(Lane);
 
+    /// <summary>The bytes of a page: what <see cref="OfPage"/> takes, and the length <see cref="Combine"/> has a table for.</summary>
+    public const int PageSize = 8192;
+
+    /// <summary>Bytes of each of the three chains of one page (<see cref="OfPage"/>): 3 × 2,728 = 8,184, then 8 more.</summary>
+    private const int PageLane = 2728;
+
+    private static readonly uint[] ShiftByPageLane = BuildShift(PageLane);
+
+    private static readonly uint[] ShiftByPage = BuildShift(PageSize);
+
     private uint _crc = 0xFFFFFFFF;
 
     public Crc32C()
@@ -46,10 +56,44 @@ public struct Crc32C
     public readonly uint Value => _crc ^ 0xFFFFFFFF;
 
     /// <summary>The checksum as the manifest writes it: the four bytes as they lie in memory (little-endian), in hex.</summary>
-    public readonly string ToManifestHex()
+    public readonly string ToManifestHex() => ToManifestHex(Value);
+
+    /// <summary>The finished CRC of one <see cref="PageSize"/>-byte block (of any other length, as <see cref="Append"/>
+    /// computes it), in three chains side by side like <see cref="Append"/>'s rounds.</summary>
+    public static uint OfPage(ReadOnlySpan<byte> block)
+    {
+        if (block.Length != PageSize)
+        {
+            var other = new Crc32C();
+            other.Append(block);
+            return other.Value;
+        }
+        ref var start = ref MemoryMarshal.GetReference(block);
+        uint a = 0xFFFFFFFF, b = 0, c = 0;
+        for (var i = 0; i < PageLane; i += 8)
+        {
+            a = BitOperations.Crc32C(a, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
+            b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, PageLane + i)));
+            c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * PageLane + i)));
+        }
+        var crc = Shift(ShiftByPageLane, Shift(ShiftByPageLane, a) ^ b) ^ c;
+        return Serial(crc, block[(3 * PageLane)..]) ^ 0xFFFFFFFF;
+    }
+
+    /// <summary>The finished CRC of A then B, from the finished CRCs of A and of B (<paramref name="lengthB"/> bytes):
+    /// A's moved on by B's length, XOR B's (the initial and final inversions cancel). A file's CRC from its blocks'.</summary>
+    public static uint Combine(uint crcA, uint crcB, int lengthB) => lengthB switch
+    {
+        0 => crcA,
+        PageSize => Shift(ShiftByPage, crcA) ^ crcB,
+        _ => Shift(BuildShift(lengthB), crcA) ^ crcB,
+    };
+
+    /// <summary>The checksum as the manifest writes it (<see cref="ToManifestHex()"/>) of a finished CRC.</summary>
+    public static string ToManifestHex(uint value)
     {
         Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Value);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
         return Convert.ToHexStringLower(bytes);
     }
 
@@ -79,13 +123,12 @@ public struct Crc32C
             b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, Lane + i)));
             c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * Lane + i)));
         }
-        return Shift(Shift(a) ^ b) ^ c;
+        return Shift(ShiftByLane, Shift(ShiftByLane, a) ^ b) ^ c;
     }
 
-    /// <summary><paramref name="crc"/> moved on by <see cref="Lane"/> zero bytes.</summary>
-    private static uint Shift(uint crc) =>
-        ShiftByLane[crc & 0xFF] ^ ShiftByLane[256 + ((crc >> 8) & 0xFF)]
-        ^ ShiftByLane[512 + ((crc >> 16) & 0xFF)] ^ ShiftByLane[768 + (crc >> 24)];
+    /// <summary><paramref name="crc"/> moved on by the zero bytes <paramref name="table"/> was built for (<see cref="BuildShift"/>).</summary>
+    private static uint Shift(uint[] table, uint crc) =>
+        table[crc & 0xFF] ^ table[256 + ((crc >> 8) & 0xFF)] ^ table[512 + ((crc >> 16) & 0xFF)] ^ table[768 + (crc >> 24)];
 
     private static uint[] BuildShift(int length)
     {

@@ -50,4 +50,52 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
             Assert.True(down.ExitCode == 0, down.ToString());
         }
     }
+
+    /// <summary>After a failover, or with <c>--from</c> a standby, an incremental's parent holds the primary's bytes of pages
+    /// the standby holds with other command ids: equal masked (<c>PageMask</c>), so not sent, and the stored copy keeps the
+    /// parent's bytes. The manifest's checksum must be of those (the blocks' CRCs combined), or <c>verify</c> and
+    /// <c>check</c> report damage where there is none.</summary>
+    [Fact]
+    public async Task An_incremental_through_a_standby_over_a_full_backup_of_the_primary_verifies_and_recovers_its_rows()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token, backup: true);
+        try
+        {
+            await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token, writeToken: false);
+            var node1 = sandbox.ConnectionString(1);
+            var node2 = sandbox.ConnectionString(2);
+            // Rows written by the transaction's second command: command id 1 on the primary, 0 where the standby replayed them.
+            await Sql.ExecuteAsync(node1, "BEGIN; CREATE TABLE cid_rows (g int, filler text); INSERT INTO cid_rows SELECT g, md5(g::text) FROM generate_series(1, 40000) g; COMMIT", Token);
+            await Sql.ExecuteAsync(node1, "CHECKPOINT", Token);
+            await File.AppendAllTextAsync(sandbox.BackupConfig, "\nbackup_method = files\nparallel_jobs = 2\n", Token);
+            var full = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--full", "--wait", "--name", "full-of-primary");
+            Assert.True(full.ExitCode == 0, full.ToString());
+
+            await Sql.ExecuteAsync(node1, "INSERT INTO cid_rows VALUES (0, 'after the full')", Token);
+            await Sql.ExecuteAsync(node1, "CHECKPOINT", Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM cid_rows", Token) == 40001, Token);
+            var incremental = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--incremental", "--from", "node2", "--wait",
+                "--name", "incremental-of-standby");
+            Assert.True(incremental.ExitCode == 0, incremental.ToString());
+            Assert.Contains("sent as changed blocks", incremental.Error, StringComparison.Ordinal);
+
+            var verify = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "verify", "incremental-of-standby");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+
+            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "incremental-of-standby", "--node", "node2",
+                "--target-immediate", "--target-action", "pause");
+            Assert.True(recover.ExitCode == 0, recover.ToString());
+            await sandbox.StartServerAsync(2, Token);
+            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            const string rows = "SELECT count(*) || ' ' || md5(string_agg(filler, ',' ORDER BY g)) FROM cid_rows";
+            Assert.Equal(await Sql.ScalarAsync<string>(node1, rows, Token), await Sql.ScalarAsync<string>(node2, rows, Token));
+        }
+        finally
+        {
+            var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
+            Assert.True(down.ExitCode == 0, down.ToString());
+        }
+    }
 }

@@ -178,7 +178,10 @@ public sealed class BlockPatchTests
             var piece = next.AsSpan(offset, Math.Min(1 << 20, next.Length - offset));
             var first = builder.Count;
             builder.Append(piece);
-            var changed = parentMap.Differing(builder, first, piece.Length);
+            // What the agent sends: the blocks of the piece whose length or hash the parent's map does not hold.
+            var length = piece.Length;
+            int[] changed = [.. Enumerable.Range(0, BlockMap.BlocksOf(length))
+                .Where(i => !parentMap.Matches(first + i, BlockMap.BlockLength(length, i), builder[first + i]))];
             var output = new byte[BlockPatch.MaxRecordsLength(changed.Length)];
             patch.Write(output, 0, BlockPatch.EncodeRecords(piece, first, changed, output));
             records += changed.Length;

@@ -13,7 +13,7 @@ public sealed class PageMaskTests
 
     /// <summary>A heap page of three tuples written by command 5 of transaction 1000, with a checksum and garbage in
     /// its free space.</summary>
-    private static byte[] HeapPage(ushort special = 8192)
+    internal static byte[] HeapPage(ushort special = 8192)
     {
         var page = new byte[8192];
         BinaryPrimitives.WriteUInt32LittleEndian(page.AsSpan(20), 1200);     // pd_prune_xid
@@ -74,7 +74,7 @@ public sealed class PageMaskTests
 
     /// <summary>The standby's copy: replay wrote FirstCommandId and cleared the combo-CID flag; its checksum, free
     /// space, padding, the page-full hint and the prune xid are its own.</summary>
-    private static byte[] StandbyCopy(byte[] primary)
+    internal static byte[] StandbyCopy(byte[] primary)
     {
         var page = (byte[])primary.Clone();
         BinaryPrimitives.WriteUInt16LittleEndian(page.AsSpan(8), 0x1234);

@@ -43,4 +43,33 @@ public sealed class Crc32CTests
         }
         Assert.Equal(serial, pieces.Value);
     }
+
+    [Theory]
+    [InlineData(8192)]
+    [InlineData(8191)]
+    [InlineData(100)]
+    public void A_page_in_three_chains_has_the_crc_of_one_chain(int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        Assert.Equal(Crc32C.Serial(0xFFFFFFFF, data) ^ 0xFFFFFFFF, Crc32C.OfPage(data));
+    }
+
+    [Fact]
+    public void A_files_crc_is_its_blocks_crcs_combined_whatever_the_last_blocks_length()
+    {
+        var data = new byte[5 * 8192 + 1234];
+        new Random(7).NextBytes(data);
+        var whole = new Crc32C();
+        whole.Append(data);
+
+        var combined = Crc32C.OfPage(data.AsSpan(0, 8192));
+        for (var offset = 8192; offset < data.Length; offset += 8192)
+        {
+            var block = data.AsSpan(offset, Math.Min(8192, data.Length - offset));
+            combined = Crc32C.Combine(combined, Crc32C.OfPage(block), block.Length);
+        }
+        Assert.Equal(whole.Value, combined);
+        Assert.Equal(whole.Value, Crc32C.Combine(whole.Value, new Crc32C().Value, 0));
+    }
 }
