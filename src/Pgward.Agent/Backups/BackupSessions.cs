@@ -44,6 +44,11 @@ public sealed class BackupSessions : IDisposable
             await using var start = new NpgsqlCommand("SELECT pg_backup_start($1, fast => true)::text", connection);
             start.Parameters.Add(new NpgsqlParameter { Value = label });
             var lsn = (string)(await start.ExecuteScalarAsync(ct))!;
+            await using var control = new NpgsqlCommand("SELECT timeline_id::bigint, current_setting('data_checksums') = 'on' FROM pg_control_checkpoint()", connection);
+            await using var row = await control.ExecuteReaderAsync(ct);
+            await row.ReadAsync(ct);
+            var (timeline, checksums) = ((uint)row.GetInt64(0), row.GetBoolean(1));
+            await row.DisposeAsync();
             var listedAt = ctx.Time.GetUtcNow();
             var listing = DataDirectoryListing.Of(ctx.Options.DataDirectory);
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -51,7 +56,8 @@ public sealed class BackupSessions : IDisposable
             var compressor = new BlockCompressor(Math.Clamp(jobs, 1, Environment.ProcessorCount));
             sessions[id] = new BackupSession(id, label, connection, listing.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), compressor, ctx.Time.GetUtcNow());
             BackupSessionLog.Started(logger, id, label, lsn, listing.Files.Count);
-            return (new SessionStartReply(id, lsn, listedAt.ToUnixTimeMilliseconds(), listing.Files, listing.Directories, listing.Tablespaces), null);
+            return (new SessionStartReply(id, lsn, listedAt.ToUnixTimeMilliseconds(), listing.Files, listing.Directories, listing.Tablespaces,
+                timeline, checksums), null);
         }
         catch (Exception e) when (e is PostgresException or NpgsqlException or IOException or UnauthorizedAccessException)
         {

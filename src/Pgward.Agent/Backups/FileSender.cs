@@ -3,6 +3,7 @@ using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
 using Pgward.Cluster.Backups;
 using Pgward.Core.Checksums;
+using Pgward.Core.Postgres;
 
 namespace Pgward.Agent.Backups;
 
@@ -55,7 +56,8 @@ public static class FileSender
                 var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
                 var parentMap = ParentMapOf(item, algorithm);
                 var crcs = item.MapCrcs && algorithm == FrameChecksums.Crc32C && (item.WantsMap || parentMap is not null);
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(PageMask.Applies(item.Path), crcs), algorithm, ct);
+                var below = crcs && parentMap is { HasCrcs: true } && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(PageMask.Applies(item.Path), crcs, below), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -72,7 +74,9 @@ public static class FileSender
     /// <param name="Masked">The map hashes table pages masked (<see cref="PageMask"/>; a relation's main fork).</param>
     /// <param name="Crcs">The map records each block's CRC, and the file's checksum is theirs combined
     /// (<see cref="FetchItem.MapCrcs"/>).</param>
-    private sealed record MapOptions(bool Masked, bool Crcs);
+    /// <param name="UnchangedBelow">The LSN below which a page is kept from the parent's copy unhashed
+    /// (<see cref="FetchItem.UnchangedBelowLsn"/>).</param>
+    private sealed record MapOptions(bool Masked, bool Crcs, ulong? UnchangedBelow);
 
     /// <summary>The parent's map to compare blocks with; a map that does not parse is ignored, and the file is sent
     /// whole (always sound). For a backup server that keeps maps with CRCs, only such a map in CRC-32C: a block left
@@ -109,7 +113,8 @@ public static class FileSender
     /// block for its <see cref="BlockMap"/>), while the session's <see cref="BlockCompressor"/> threads compress up to
     /// <see cref="InFlight"/> of them at once; sends the compressed pieces in order. Without <paramref name="parentMap"/>
     /// they make the file's lz4 frame; with it, only the blocks whose length or hash differ from the parent's are sent, as
-    /// <see cref="BlockPatch"/> records.</summary>
+    /// <see cref="BlockPatch"/> records, and with <see cref="MapOptions.UnchangedBelow"/> the pages
+    /// <see cref="LsnDelta.Unchanged"/> keeps are not even hashed.</summary>
     private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
         FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, MapOptions options, string algorithm, CancellationToken ct)
     {
@@ -185,9 +190,10 @@ public static class FileSender
     }
 
     /// <summary>Adds the blocks of <paramref name="piece"/> (the first is file block <paramref name="firstBlock"/>) to
-    /// <paramref name="map"/> as an incremental stores them over <paramref name="parentMap"/>: a block whose strict hash
-    /// and length equal the parent's is kept (its entry takes the parent's CRC, <see cref="BlockMapBuilder.KeepParent"/>);
-    /// returns the others, to send: their offsets within the piece, ascending.</summary>
+    /// <paramref name="map"/> as an incremental stores them over <paramref name="parentMap"/>: a page
+    /// <see cref="LsnDelta.Unchanged"/> keeps is carried unhashed; a block whose strict hash and length equal the
+    /// parent's is kept too (its entry takes the parent's CRC, <see cref="BlockMapBuilder.KeepParent"/>); returns the
+    /// others, to send: their offsets within the piece, ascending.</summary>
     private static int[] AppendOver(BlockMapBuilder map, BlockMap parentMap, ReadOnlySpan<byte> piece, int firstBlock, MapOptions options)
     {
         var changed = new List<int>();
@@ -195,6 +201,11 @@ public static class FileSender
         {
             var index = firstBlock + k;
             var block = piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize));
+            if (options.UnchangedBelow is { } below && parentMap.Masked == options.Masked && LsnDelta.Unchanged(block, index, parentMap, below))
+            {
+                map.Carry(parentMap, index);
+                continue;
+            }
             map.AppendBlock(block);
             if (parentMap.Matches(index, block.Length, map[index]))
             {

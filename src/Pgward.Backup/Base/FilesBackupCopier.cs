@@ -40,7 +40,7 @@ public sealed class FilesBackupCopier(BackupServer server)
             }
             var tally = new FilesCopyTally();
             var receiver = new StoredFileReceiver(data, parent?.Id, ParentFiles(parent), tally);
-            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), ct);
+            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), LsnDelta.Threshold(parent, source.Name, start), ct);
 
             var stop = await client.StopAsync(url, start.Session, ct);
             stopped = true;
@@ -73,6 +73,7 @@ public sealed class FilesBackupCopier(BackupServer server)
                 LinkedSize = tally.LinkedBytes,
                 DataSize = tally.Entries.Sum(e => e.Size),
                 ListTime = DateTimeOffset.FromUnixTimeMilliseconds(start.ListedAtMs),
+                DataChecksums = start.DataChecksums,
                 PatchBases = tally.PatchBases,
             };
         }
@@ -86,10 +87,11 @@ public sealed class FilesBackupCopier(BackupServer server)
     }
 
     private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, StoredFileReceiver receiver,
-        DateTimeOffset? parentListTime, CancellationToken ct)
+        DateTimeOffset? parentListTime, Lsn? unchangedBelow, CancellationToken ct)
     {
         var fetch = new List<(FetchItem Item, long Size)>();
         var tally = receiver.Tally;
+        var listed = start.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (var file in start.Files)
         {
             var parent = receiver.ParentOf(file.Path);
@@ -104,12 +106,16 @@ public sealed class FilesBackupCopier(BackupServer server)
                         FrameChecksums.Crc32C, MapCrcs: true), file.Size));
                     break;
                 default:
-                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: StoredFileReceiver.ParentMapFor(parent, file),
-                        Algorithm: FrameChecksums.Crc32C, MapCrcs: true), file.Size));
+                    var parentMap = StoredFileReceiver.ParentMapFor(parent, file);
+                    var below = unchangedBelow is { } lsn && parentMap is not null && BlockMap.HasCrcsHeader(parentMap)
+                        && LsnDelta.Applies(file, listed, path => receiver.ParentOf(path)?.Entry)
+                        ? lsn.ToString()
+                        : null;
+                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: parentMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true,
+                        UnchangedBelowLsn: below), file.Size));
                     break;
             }
         }
-        var listed = start.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         var batches = FileBatches.Split(fetch);
         var next = -1;
         var reported = 0L;

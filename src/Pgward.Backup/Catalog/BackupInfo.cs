@@ -63,6 +63,11 @@ public sealed record BackupInfo
     /// modified before that was copied as it is now (<see cref="Files.ReuseDecision"/>).</summary>
     public DateTimeOffset? ListTime { get; init; }
 
+    /// <summary>Of a files backup: whether the server computed data checksums (<c>data_checksums</c>) when it began; null
+    /// when the agent did not say (older backups). A page's LSN proves it unchanged since this backup only while this
+    /// stays the same (<see cref="Files.LsnDelta"/>): <c>pg_checksums --enable</c> rewrites every page and keeps its LSN.</summary>
+    public bool? DataChecksums { get; init; }
+
     /// <summary>Bytes of the data directory the backup holds, uncompressed (sum of the manifest's file sizes).</summary>
     public long DataSize { get; init; }
 

@@ -47,6 +47,7 @@ public static class BackupInfoFile
         Line("linked_size", info.Method == BackupMethod.Files ? info.LinkedSize.ToString(CultureInfo.InvariantCulture) : null);
         Line("patch_bases", info.PatchBases.Count > 0 ? string.Join(',', info.PatchBases) : null);
         Line("list_time", info.ListTime?.ToString("O", CultureInfo.InvariantCulture));
+        Line("data_checksums", info.DataChecksums switch { true => "on", false => "off", null => null });
         Line("xlog_segment_size", WalSegment.DefaultSize.ToString(CultureInfo.InvariantCulture));
         Line("pid", info.Pid?.ToString(CultureInfo.InvariantCulture));
         Line("error", info.Error);
@@ -99,6 +100,13 @@ public static class BackupInfoFile
             Parent = Optional("parent_backup_id"),
             LinkedSize = Long("linked_size"),
             ListTime = Time("list_time"),
+            DataChecksums = Optional("data_checksums") switch
+            {
+                null => null,
+                "on" => true,
+                "off" => false,
+                var other => throw new FormatException($"backup.info has data_checksums \"{other}\", neither on nor off"),
+            },
             PatchBases = Optional("patch_bases")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [],
         };
     }

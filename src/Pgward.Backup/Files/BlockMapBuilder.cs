@@ -4,8 +4,8 @@ using Pgward.Core.Checksums;
 namespace Pgward.Backup.Files;
 
 /// <summary>Builds a <see cref="BlockMap"/> from a file's bytes as they are read, in pieces that are whole blocks
-/// (only the last may end in a short block), and the parent's CRCs for the blocks an incremental keeps of the parent's
-/// copy (<see cref="KeepParent"/>). Not thread-safe: one reader appends.</summary>
+/// (only the last may end in a short block), and from the parent's entries for the blocks an incremental keeps of the
+/// parent's copy (<see cref="Carry"/>, <see cref="KeepParent"/>). Not thread-safe: one reader appends.</summary>
 /// <param name="masked">Hash table pages masked (<see cref="PageMask"/>): for a relation's main fork.</param>
 /// <param name="crcs">Record each block's CRC-32C and page flags (a map with CRCs, <see cref="BlockMap.HasCrcs"/>).</param>
 public sealed class BlockMapBuilder(bool masked = false, bool crcs = false)
@@ -51,6 +51,22 @@ public sealed class BlockMapBuilder(bool masked = false, bool crcs = false)
         flags?.Add(BlockMap.FlagsOf(block));
         ended |= block.Length < BlockMap.BlockSize;
         length += block.Length;
+    }
+
+    /// <summary>Appends, unread, the parent's entry for block <paramref name="index"/>, a whole block the stored copy
+    /// takes from the parent's: the file's next.</summary>
+    public void Carry(BlockMap parent, int index)
+    {
+        if (ended || !parent.HasCrcs || parent.Masked != (loose is not null) || crcValues is null
+            || BlockMap.BlockLength(parent.Length, index) != BlockMap.BlockSize)
+        {
+            throw new InvalidOperationException($"block {index} cannot be carried from the parent's map");
+        }
+        hashes.Add(parent.Hashes[index]);
+        loose?.Add(parent.Loose![index]);
+        crcValues.Add(parent.Crcs![index]);
+        flags!.Add(parent.Flags![index]);
+        length += BlockMap.BlockSize;
     }
 
     /// <summary>Block <paramref name="index"/>, read and found equal to the parent's by its strict hash, is not sent:

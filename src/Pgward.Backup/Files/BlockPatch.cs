@@ -22,7 +22,8 @@ namespace Pgward.Backup.Files;
 /// it knows the file was patched (an agent that predates block maps sends the whole file instead).
 /// The file is the base's content cut or extended to the new length, with the records' blocks laid over it: every block
 /// whose hash or length differs from the base's map, and every block past the base's end, is a record; a block not sent
-/// holds the base's bytes, which may differ from what the agent read only where the masked hash does not look. Its checksum in the manifest, the CRC of those bytes, stays
+/// holds the base's bytes, which may differ from what the agent read only where the masked hash does not look, or in the
+/// hints of a page kept by its LSN (<see cref="LsnDelta"/>). Its checksum in the manifest, the CRC of those bytes, stays
 /// the check. Pure.
 /// </summary>
 public static class BlockPatch

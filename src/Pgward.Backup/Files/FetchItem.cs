@@ -14,5 +14,8 @@ namespace Pgward.Backup.Files;
 /// patch only over a parent map that has them (and only in CRC-32C), and end a mapped file with its blocks' CRCs
 /// combined, which is the CRC of the copy the backup server stores. A backup server that predates it sends false, and
 /// gets maps without CRCs.</param>
+/// <param name="UnchangedBelowLsn">With a parent map with CRCs: a page whose LSN is not 0 and below this one (the parent
+/// backup's start, <see cref="LsnDelta"/>) and whose all-visible flag is the parent's copy's was not changed since the
+/// parent read it, and is kept from the parent's copy without being hashed. Null: every block is compared by hash.</param>
 public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null,
-    string? Algorithm = null, bool MapCrcs = false);
+    string? Algorithm = null, bool MapCrcs = false, string? UnchangedBelowLsn = null);

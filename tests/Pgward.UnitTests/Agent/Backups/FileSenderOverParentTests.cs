@@ -10,7 +10,7 @@ namespace Pgward.UnitTests.Agent.Backups;
 /// <summary>
 /// A changed file sent as blocks over its parent's copy: what the backup server rebuilds from the parent's copy and the
 /// records is what the end frame's checksum and the new map describe, even where the agent read other bytes (a block
-/// that matches only masked).
+/// that matches only masked, a page kept by its LSN); the pages <see cref="LsnDelta"/> keeps are not hashed at all.
 /// </summary>
 public sealed class FileSenderOverParentTests : IDisposable
 {
@@ -39,6 +39,36 @@ public sealed class FileSenderOverParentTests : IDisposable
     }
 
     [Fact]
+    public async Task Pages_below_the_parents_start_lsn_are_kept_unhashed_and_the_others_are_compared()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var parent = Pages(200, i => IndexPage(i, lsn: 100, allVisible: false));
+        var now = Pages(202, i => i switch
+        {
+            3 => IndexPage(i + 1000, lsn: 100, allVisible: false), // other bytes, old LSN: kept, so not even hashed
+            4 => IndexPage(i + 1000, lsn: 600, allVisible: false), // changed since the parent's start
+            5 => new byte[B],                                      // LSN 0: a new page, never logged
+            6 => IndexPage(i, lsn: 100, allVisible: true),         // all-visible set by vacuum, without a new LSN
+            _ => IndexPage(i, lsn: 100, allVisible: false),        // 200 and 201: past the parent's end
+        });
+        var item = new FetchItem(MainFork, WantsMap: true, ParentMap: MapOf(parent).ToBytes(), Algorithm: FrameChecksums.Crc32C, MapCrcs: true,
+            UnchangedBelowLsn: "0/1F4"); // 500
+
+        var sent = await SendAsync(now, item, ct);
+
+        Assert.Equal([4, 5, 6, 200, 201], sent.Blocks);
+        var stored = Rebuild(parent, sent);
+        Assert.Equal(Pages(202, i => i is 4 or 5 or 6 or >= 200 ? Page(now, i) : Page(parent, i)), stored);
+        Assert.Equal(Crc(stored), sent.Checksum);
+        Assert.Equal(MapOf(stored).ToBytes(), sent.Map.ToBytes());
+
+        // Without the LSN, block 3 is hashed and sent like the others.
+        var hashed = await SendAsync(now, item with { UnchangedBelowLsn = null }, ct);
+        Assert.Equal([3, 4, 5, 6, 200, 201], hashed.Blocks);
+        Assert.Equal(Crc(now), hashed.Checksum);
+    }
+
+    [Fact]
     public async Task A_parent_map_without_crcs_is_no_base_for_a_patch_and_the_file_is_sent_whole()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -46,7 +76,8 @@ public sealed class FileSenderOverParentTests : IDisposable
         var oldMap = MapOf(parent, crcs: false);
         var now = Pages(200, i => IndexPage(i == 9 ? 5000 : i, lsn: 100, allVisible: false));
 
-        var sent = await SendAsync(now, new FetchItem(MainFork, WantsMap: true, ParentMap: oldMap.ToBytes(), Algorithm: FrameChecksums.Crc32C, MapCrcs: true), ct);
+        var sent = await SendAsync(now, new FetchItem(MainFork, WantsMap: true, ParentMap: oldMap.ToBytes(), Algorithm: FrameChecksums.Crc32C, MapCrcs: true,
+            UnchangedBelowLsn: "0/1F4"), ct);
 
         Assert.Equal(FrameTag.Stored, sent.Tag);
         Assert.Equal(Crc(now), sent.Checksum);
