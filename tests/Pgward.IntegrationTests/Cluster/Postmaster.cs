@@ -1,22 +1,26 @@
 using System.Diagnostics;
 using System.Globalization;
 using Pgward.Core.Postgres;
+using Pgward.Testing;
 
 namespace Pgward.IntegrationTests.Cluster;
 
 /// <summary>A data directory's postmaster and its children, as OS processes: for kill -9 and SIGSTOP.</summary>
 public static class Postmaster
 {
-    /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone.</summary>
+    /// <summary>kill -9 on the postmaster only, then wait until it and the children it left are gone, and remove the
+    /// shared memory segments they mapped (<see cref="DsmSegments"/>).</summary>
     public static async Task KillAsync(string dataDirectory, CancellationToken ct)
     {
         var pid = PostmasterPid.Read(dataDirectory) ?? throw new InvalidOperationException($"no postmaster.pid in {dataDirectory}");
         var children = ChildPids(pid);
+        var segments = DsmSegments.MappedBy(children.Append(pid));
         using (var postmaster = Process.GetProcessById(pid))
         {
             postmaster.Kill();
         }
         await Sql.WaitUntilAsync(() => Task.FromResult(children.Append(pid).All(p => !PostmasterPid.ProcessAlive(p))), ct);
+        DsmSegments.Remove(segments);
         // Then until it is reaped, for a while: PostgreSQL's lock file check (kill(pid, 0)) takes a zombie for a running
         // postmaster, and a start right after the kill refused with "lock file postmaster.pid already exists"
         // (repeated-failovers:sync seed 124). This machine's init reaps orphans, but not at once.

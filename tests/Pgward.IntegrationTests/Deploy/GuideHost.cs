@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pgward.Core.Processes;
 using Pgward.IntegrationTests.Cluster;
+using Pgward.Testing;
 using Pgward.Testing.Network;
 
 namespace Pgward.IntegrationTests.Deploy;
@@ -159,13 +160,16 @@ public sealed class GuideHost
     /// <summary>kill -9 of every process on this host (in its network namespace): the host died.</summary>
     public async Task KillAllAsync(CancellationToken ct)
     {
+        var segments = new List<string>();
         for (var round = 0; round < 20; round++)
         {
             var pids = await PidsAsync(ct);
             if (pids.Count == 0)
             {
+                DsmSegments.Remove(segments);
                 return;
             }
+            segments.AddRange(DsmSegments.MappedBy(pids));
             foreach (var pid in pids)
             {
                 Signals.Send(pid, Signals.SigKill);
