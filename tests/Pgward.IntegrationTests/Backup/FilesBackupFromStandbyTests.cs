@@ -30,16 +30,7 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
             var create = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "create", "--from", "node2", "--wait", "--name", "from-standby");
             Assert.True(create.ExitCode == 0, create.ToString());
             Assert.Contains("of \"node2\" (standby)", create.Error, StringComparison.Ordinal);
-            var verify = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "verify", "from-standby");
-            Assert.True(verify.ExitCode == 0, verify.ToString());
-
-            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
-            Assert.True(stop.ExitCode == 0, stop.ToString());
-            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "from-standby", "--node", "node2",
-                "--target-immediate", "--target-action", "pause");
-            Assert.True(recover.ExitCode == 0, recover.ToString());
-            await sandbox.StartServerAsync(2, Token);
-            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            await VerifyAndRecoverOntoNode2Async(sandbox, "from-standby");
             Assert.Equal(40000L, await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM standby_rows", Token));
             Assert.Equal(await Sql.ScalarAsync<string>(sandbox.ConnectionString(1), "SELECT md5(string_agg(filler, ',' ORDER BY g)) FROM standby_rows", Token),
                 await Sql.ScalarAsync<string>(node2, "SELECT md5(string_agg(filler, ',' ORDER BY g)) FROM standby_rows", Token));
@@ -79,16 +70,7 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
             Assert.True(incremental.ExitCode == 0, incremental.ToString());
             Assert.Contains("sent as changed blocks", incremental.Error, StringComparison.Ordinal);
 
-            var verify = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "verify", "incremental-of-standby");
-            Assert.True(verify.ExitCode == 0, verify.ToString());
-
-            var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
-            Assert.True(stop.ExitCode == 0, stop.ToString());
-            var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", "incremental-of-standby", "--node", "node2",
-                "--target-immediate", "--target-action", "pause");
-            Assert.True(recover.ExitCode == 0, recover.ToString());
-            await sandbox.StartServerAsync(2, Token);
-            await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(node2, "SELECT pg_is_wal_replay_paused()", Token), Token);
+            await VerifyAndRecoverOntoNode2Async(sandbox, "incremental-of-standby");
             const string rows = "SELECT count(*) || ' ' || md5(string_agg(filler, ',' ORDER BY g)) FROM cid_rows";
             Assert.Equal(await Sql.ScalarAsync<string>(node1, rows, Token), await Sql.ScalarAsync<string>(node2, rows, Token));
         }
@@ -97,5 +79,20 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
             var down = await PgwardCli.RunAsync(Sandbox.Executable, CancellationToken.None, "sandbox", "down", "--dir", sandbox.Directory);
             Assert.True(down.ExitCode == 0, down.ToString());
         }
+    }
+
+    /// <summary><c>backup verify</c> of the backup, then <c>recover --node node2</c> onto its stopped server, started and
+    /// left paused at the backup's end.</summary>
+    private async Task VerifyAndRecoverOntoNode2Async(Sandbox sandbox, string backup)
+    {
+        var verify = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "verify", backup);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        var recover = await PgwardProcess.RunAsync(Token, "-f", sandbox.BackupConfig, "backup", "recover", backup, "--node", "node2",
+            "--target-immediate", "--target-action", "pause");
+        Assert.True(recover.ExitCode == 0, recover.ToString());
+        await sandbox.StartServerAsync(2, Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "SELECT pg_is_wal_replay_paused()", Token), Token);
     }
 }
