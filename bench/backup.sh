@@ -19,10 +19,11 @@
 # the files, parallel_jobs PGWARD_BENCH_BACKUP_JOBS (2) at once): PGWARD_BENCH_BACKUP_RUNS full ones (with the CPU
 # seconds of the node's agent and of `backup create`), then one
 # incremental (--incremental) after 30 s of pgbench (-c 2), with the bytes it stored against the full's, and the same
-# for pgBackRest --type=incr; the pgward incremental is block-level: its changed large files are stored as their changed
+# for pgBackRest --type=incr; then PGWARD_BENCH_BACKUP_SMALL_RUNS (3) incrementals of each after a small change (30 s of
+# pgbench at 50 transactions a second), their median against the full; the pgward incremental is block-level: its changed large files are stored as their changed
 # 8 KiB blocks (<name>.patch over the full's copies), counted apart. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
-# Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3),
+# Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3), PGWARD_BENCH_BACKUP_SMALL_RUNS (3),
 # PGWARD_BIN (a pgward executable to use instead of publishing this tree), PGWARD_BENCH_PERF (a file: perf record -g of
 # the node's agent during the full files backups), PGWARD_BENCH_PERF_ALL (a file: perf record -a -g of the whole machine
 # during them: the agent, `backup create`, PostgreSQL and the kernel, which share the two cores).
@@ -32,6 +33,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 port="${PGWARD_BENCH_PORT_BACKUP:-5795}"
 scale="${PGWARD_BENCH_BACKUP_SCALE:-50}"
 runs="${PGWARD_BENCH_BACKUP_RUNS:-3}"
+small_runs="${PGWARD_BENCH_BACKUP_SMALL_RUNS:-3}"
 jobs="${PGWARD_BENCH_BACKUP_JOBS:-2}"
 token="bench-backup-token"
 bindir=/usr/lib/postgresql/15/bin
@@ -224,6 +226,28 @@ if [[ -n "$pgbackrest_version" ]]; then
     pgbackrest_incr_s="$(seconds_since "$t0")"
     pgbackrest_incr_bytes="$(du -sb "$(find "$br/repo/backup/bench" -maxdepth 1 -name '*I' | sort | tail -1)" | cut -d"	" -f1)"
 fi
+# A small change, as a nightly incremental of a mostly idle database sees one: pgbench at 50 transactions a second for
+# 30 s (1,500 transactions, a few thousand pages of pgbench_accounts), then an incremental over the last one; repeated.
+: >"$work/small.s"
+: >"$work/small.bytes"
+: >"$work/small-pgbackrest.s"
+: >"$work/small-pgbackrest.bytes"
+for ((r = 1; r <= small_runs; r++)); do
+    echo "== run $r: pgbench -T 30 -c 1 -R 50, then the incrementals"
+    run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
+    run_quiet "$bindir/pgbench" -n -T 30 -c 1 -R 50 -h 127.0.0.1 -p "$port" -U pgward pgward
+    run_quiet psql_primary "checkpoint"
+    t0="$(now_us)"
+    run_quiet "$pgward" -f "$work/files.conf" backup create --incremental
+    seconds_since "$t0" >>"$work/small.s"
+    grep -m1 '^size=' "$(ls -d "$work"/backup/base/*/ | sort | tail -1)/backup.info" | cut -d= -f2 >>"$work/small.bytes"
+    if [[ -n "$pgbackrest_version" ]]; then
+        t0="$(now_us)"
+        run_quiet pgbackrest_run backup --type=incr --process-max=2 --compress-type=lz4
+        seconds_since "$t0" >>"$work/small-pgbackrest.s"
+        du -sb "$(find "$br/repo/backup/bench" -maxdepth 1 -name '*I' | sort | tail -1)" | cut -d"	" -f1 >>"$work/small-pgbackrest.bytes"
+    fi
+done
 run_quiet "$pgward" -f "$work/backup.conf" backup switch-wal --archive --archive-timeout 120
 run_quiet "$pgward" -f "$work/backup.conf" backup list
 backup_line="$(head -1 "$work/last.out")"
@@ -301,6 +325,19 @@ if [[ -n "$pgbackrest_incr_s" ]]; then
         "$(ratio "$pgbackrest_incr_s" "$files_med")" "$(ratio "$pgbackrest_incr_bytes" "$files_full_bytes")"
 fi
 echo "pgward's incremental: $incr_patches files stored as block patches, $(mb "$incr_patch_bytes") MB of changed blocks (lz4)"
+echo
+printf '| %-46s | %8s | %10s | %7s | %9s |\n' "incremental after 30 s at 50 tps (median of $small_runs)" "s" "stored MB" "s/full" "MB/full"
+printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "--------:" "----------:"
+small_s="$(stats2 "$work/small.s" | cut -d" " -f2)"
+small_bytes="$(stats2 "$work/small.bytes" | cut -d" " -f2)"
+printf '| %-46s | %8s | %10s | %7s | %9s |\n' "pgward --incremental (runs: $(sort -g "$work/small.s" | tr '\n' ' '))" "$small_s" "$(mb "$small_bytes")" \
+    "$(ratio "$small_s" "$files_med")" "$(ratio "$small_bytes" "$files_full_bytes")"
+if [[ -s "$work/small-pgbackrest.s" ]]; then
+    small_br_s="$(stats2 "$work/small-pgbackrest.s" | cut -d" " -f2)"
+    small_br_bytes="$(stats2 "$work/small-pgbackrest.bytes" | cut -d" " -f2)"
+    printf '| %-46s | %8s | %10s | %7s | %9s |\n' "pgBackRest --type=incr --process-max=2" "$small_br_s" "$(mb "$small_br_bytes")" \
+        "$(ratio "$small_br_s" "$files_med")" "$(ratio "$small_br_bytes" "$files_full_bytes")"
+fi
 
 echo
 awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%); pgward / pg_basebackup: %.2f\n", a - b, (a - b) / b * 100, a / b }'
