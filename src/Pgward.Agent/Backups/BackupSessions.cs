@@ -44,11 +44,7 @@ public sealed class BackupSessions : IDisposable
             await using var start = new NpgsqlCommand("SELECT pg_backup_start($1, fast => true)::text", connection);
             start.Parameters.Add(new NpgsqlParameter { Value = label });
             var lsn = (string)(await start.ExecuteScalarAsync(ct))!;
-            await using var control = new NpgsqlCommand("SELECT timeline_id::bigint, current_setting('data_checksums') = 'on' FROM pg_control_checkpoint()", connection);
-            await using var row = await control.ExecuteReaderAsync(ct);
-            await row.ReadAsync(ct);
-            var (timeline, checksums) = ((uint)row.GetInt64(0), row.GetBoolean(1));
-            await row.DisposeAsync();
+            var (timeline, checksums) = await ControlAsync(connection, ct);
             var listedAt = ctx.Time.GetUtcNow();
             var listing = DataDirectoryListing.Of(ctx.Options.DataDirectory);
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -65,6 +61,16 @@ public sealed class BackupSessions : IDisposable
             BackupSessionLog.Failed(logger, e.Message);
             return (null, new SessionError($"cannot start the backup: {e.Message}"));
         }
+    }
+
+    /// <summary>The timeline of the checkpoint pg_backup_start waited for, and whether the server computes data
+    /// checksums: what decides whether a later incremental may trust this backup's page LSNs (<see cref="LsnDelta"/>).</summary>
+    private static async Task<(uint Timeline, bool DataChecksums)> ControlAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var control = new NpgsqlCommand("SELECT timeline_id::bigint, current_setting('data_checksums') = 'on' FROM pg_control_checkpoint()", connection);
+        await using var row = await control.ExecuteReaderAsync(ct);
+        await row.ReadAsync(ct);
+        return ((uint)row.GetInt64(0), row.GetBoolean(1));
     }
 
     /// <summary>The session, marked busy until <see cref="BackupSession.Leave"/>; null when there is none (ended or aborted).</summary>

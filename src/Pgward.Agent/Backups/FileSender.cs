@@ -56,8 +56,10 @@ public static class FileSender
                 var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
                 var parentMap = ParentMapOf(item, algorithm);
                 var crcs = item.MapCrcs && algorithm == FrameChecksums.Crc32C && (item.WantsMap || parentMap is not null);
-                var below = crcs && parentMap is { HasCrcs: true } && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(PageMask.Applies(item.Path), crcs, below), algorithm, ct);
+                var masked = PageMask.Applies(item.Path);
+                var below = crcs && parentMap is { HasCrcs: true } && parentMap.Masked == masked
+                    && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(masked, crcs, below), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -201,7 +203,7 @@ public static class FileSender
         {
             var index = firstBlock + k;
             var block = piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize));
-            if (options.UnchangedBelow is { } below && parentMap.Masked == options.Masked && LsnDelta.Unchanged(block, index, parentMap, below))
+            if (options.UnchangedBelow is { } below && LsnDelta.Unchanged(block, index, parentMap, below))
             {
                 map.Carry(parentMap, index);
                 continue;

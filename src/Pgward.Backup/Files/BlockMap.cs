@@ -19,9 +19,10 @@ namespace Pgward.Backup.Files;
 /// </list>
 /// A map describes the copy the backup stored, which is not always what the agent read: a block whose strict hash equals
 /// the parent's is not sent, and the stored copy keeps the parent's bytes, so its entry keeps the parent's CRC and flags
-/// (the file's CRC in an incremental's manifest is its blocks' CRCs combined: the CRC of what a restore writes). Only a map with CRCs (3 or 4) is a base for a patch. An incremental compares the strict
-/// hashes; a map of either kind is compared with blocks hashed the other way soundly: a masked hash equals a plain one
-/// only when masking changed nothing. Pure.
+/// (the file's CRC in an incremental's manifest is its blocks' CRCs combined: the CRC of what a restore writes). Only a
+/// map with CRCs (3 or 4) is a base for a patch. An incremental compares the strict hashes; a map of either kind is
+/// compared with blocks hashed the other way soundly: a masked hash equals a plain one only when masking changed
+/// nothing. Pure.
 /// </summary>
 /// <param name="Length">The file's length in bytes when it was read.</param>
 /// <param name="Hashes">One per block: <c>ceil(Length / BlockSize)</c>; the strict masked hash in a masked map.</param>

@@ -62,9 +62,7 @@ public static class LsnDelta
         }
         var slash = file.Path.LastIndexOf('/');
         var version = file.Path.StartsWith("global/", StringComparison.Ordinal) ? "PG_VERSION" : file.Path[..(slash + 1)] + "PG_VERSION";
-        return listed.TryGetValue(version, out var now) && parentEntry(version) is { LastModified: { } modified } before
-            && before.Size == now.Size
-            && modified.ToUnixTimeSeconds() == DateTimeOffset.FromUnixTimeMilliseconds(now.MtimeMs).ToUnixTimeSeconds();
+        return listed.TryGetValue(version, out var now) && parentEntry(version) is { } before && ReuseDecision.SameSizeAndSecond(now, before);
     }
 
     /// <summary>Whether block <paramref name="index"/>, read now as <paramref name="block"/>, may be kept from the

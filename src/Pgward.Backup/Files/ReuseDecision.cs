@@ -22,6 +22,12 @@ public static class ReuseDecision
     /// within the margin is merely compared by checksum, which is always safe.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
 
+    /// <summary>Whether <paramref name="file"/> has the size and the modification second <paramref name="parent"/>
+    /// recorded (the manifest's <c>Last-Modified</c> keeps whole seconds).</summary>
+    public static bool SameSizeAndSecond(ListedFile file, ManifestFile parent) =>
+        parent.Size == file.Size && parent.LastModified is { } recorded
+        && recorded.ToUnixTimeSeconds() == DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs).ToUnixTimeSeconds();
+
     /// <param name="file">The file as the agent listed it now.</param>
     /// <param name="parent">The parent manifest's entry for the same path, null when it has none (or its stored copy is gone).</param>
     /// <param name="parentListTime">When the parent's listing began, on the node's clock; null when modification times
@@ -33,8 +39,7 @@ public static class ReuseDecision
             return ReuseAction.Send;
         }
         var modified = DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
-        var sameSecond = parent.LastModified is { } recorded && recorded.ToUnixTimeSeconds() == modified.ToUnixTimeSeconds();
-        if (!sameSecond)
+        if (!SameSizeAndSecond(file, parent))
         {
             // Written since: almost surely changed, so read once, sending while checksumming; the copy is still linked
             // to the parent's when its checksum turns out equal (FilesBackupCopier), without a second read.

@@ -46,7 +46,7 @@ public struct Crc32C
         var crc = _crc;
         while (data.Length >= 3 * Lane)
         {
-            crc = Round(crc, data[..(3 * Lane)]);
+            crc = Round(crc, data, Lane, ShiftByLane);
             data = data[(3 * Lane)..];
         }
         _crc = Serial(crc, data);
@@ -68,15 +68,7 @@ public struct Crc32C
             other.Append(block);
             return other.Value;
         }
-        ref var start = ref MemoryMarshal.GetReference(block);
-        uint a = 0xFFFFFFFF, b = 0, c = 0;
-        for (var i = 0; i < PageLane; i += 8)
-        {
-            a = BitOperations.Crc32C(a, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
-            b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, PageLane + i)));
-            c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * PageLane + i)));
-        }
-        var crc = Shift(ShiftByPageLane, Shift(ShiftByPageLane, a) ^ b) ^ c;
+        var crc = Round(0xFFFFFFFF, block, PageLane, ShiftByPageLane);
         return Serial(crc, block[(3 * PageLane)..]) ^ 0xFFFFFFFF;
     }
 
@@ -112,18 +104,24 @@ public struct Crc32C
         return crc;
     }
 
-    /// <summary>The register after <paramref name="crc"/> read <paramref name="round"/> (3 × <see cref="Lane"/> bytes).</summary>
-    private static uint Round(uint crc, ReadOnlySpan<byte> round)
+    /// <summary>The register after <paramref name="crc"/> read the first 3 × <paramref name="lane"/> bytes of
+    /// <paramref name="data"/> (<paramref name="lane"/> a multiple of 8), as three chains side by side;
+    /// <paramref name="shift"/> moves a register on by <paramref name="lane"/> zero bytes (<see cref="BuildShift"/>).</summary>
+    private static uint Round(uint crc, ReadOnlySpan<byte> data, int lane, uint[] shift)
     {
-        ref var start = ref MemoryMarshal.GetReference(round);
+        if (data.Length < 3 * lane)
+        {
+            throw new ArgumentException($"a round takes {3 * lane} bytes, not {data.Length}", nameof(data));
+        }
+        ref var start = ref MemoryMarshal.GetReference(data);
         uint a = crc, b = 0, c = 0;
-        for (var i = 0; i < Lane; i += 8)
+        for (var i = 0; i < lane; i += 8)
         {
             a = BitOperations.Crc32C(a, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
-            b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, Lane + i)));
-            c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * Lane + i)));
+            b = BitOperations.Crc32C(b, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, lane + i)));
+            c = BitOperations.Crc32C(c, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, 2 * lane + i)));
         }
-        return Shift(ShiftByLane, Shift(ShiftByLane, a) ^ b) ^ c;
+        return Shift(shift, Shift(shift, a) ^ b) ^ c;
     }
 
     /// <summary><paramref name="crc"/> moved on by the zero bytes <paramref name="table"/> was built for (<see cref="BuildShift"/>).</summary>
