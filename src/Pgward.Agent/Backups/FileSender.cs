@@ -57,9 +57,12 @@ public static class FileSender
                 var parentMap = ParentMapOf(item, algorithm);
                 var crcs = item.MapCrcs && algorithm == FrameChecksums.Crc32C && (item.WantsMap || parentMap is not null);
                 var masked = PageMask.Applies(item.Path);
-                var below = crcs && parentMap is { HasCrcs: true } && parentMap.Masked == masked
-                    && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(masked, crcs, below), algorithm, ct);
+                var carries = crcs && parentMap is { HasCrcs: true } && parentMap.Masked == masked;
+                var below = carries && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
+                var plan = carries && item is { WalBlocks: { } blocks, WalReadFrom: { } readFrom }
+                    ? new WalBlockPlan(blocks, Math.Min(readFrom, WholeBlocks(parentMap!.Length)))
+                    : null;
+                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(masked, crcs, below, plan), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -78,7 +81,11 @@ public static class FileSender
     /// (<see cref="FetchItem.MapCrcs"/>).</param>
     /// <param name="UnchangedBelow">The LSN below which a page is kept from the parent's copy unhashed
     /// (<see cref="FetchItem.UnchangedBelowLsn"/>).</param>
-    private sealed record MapOptions(bool Masked, bool Crcs, ulong? UnchangedBelow);
+    /// <param name="Plan">The blocks the WAL since the parent's start touched (<see cref="FetchItem.WalBlocks"/>): only
+    /// they, and the blocks from its <see cref="WalBlockPlan.ReadFrom"/> on, are read; the others are kept unread.</param>
+    private sealed record MapOptions(bool Masked, bool Crcs, ulong? UnchangedBelow, WalBlockPlan? Plan);
+
+    private static int WholeBlocks(long length) => (int)Math.Min(int.MaxValue, length / BlockMap.BlockSize);
 
     /// <summary>The parent's map to compare blocks with; a map that does not parse is ignored, and the file is sent
     /// whole (always sound). For a backup server that keeps maps with CRCs, only such a map in CRC-32C: a block left
@@ -110,7 +117,8 @@ public static class FileSender
         return (size, hash.ToManifestHex());
     }
 
-    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>),
+    /// <summary>Reads the file in <see cref="ChunkSize"/> pieces (whole blocks of <see cref="BlockMap.BlockSize"/>; with
+    /// a <see cref="MapOptions.Plan"/>, only where it says, the blocks between kept from the parent's copy unread),
     /// hashing each in order (the file's checksum in <paramref name="algorithm"/>, unless the map's CRCs make it, and each
     /// block for its <see cref="BlockMap"/>), while the session's <see cref="BlockCompressor"/> threads compress up to
     /// <see cref="InFlight"/> of them at once; sends the compressed pieces in order. Without <paramref name="parentMap"/>
@@ -124,16 +132,29 @@ public static class FileSender
         var map = new BlockMapBuilder(options.Masked, options.Crcs);
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
+        var fileBlocks = WholeBlocks(file.Length);
         try
         {
             if (parentMap is null)
             {
                 await writer.DataAsync(Lz4BlockFrame.Header, ct);
             }
-            while (true)
+            foreach (var (first, count) in options.Plan?.Reads(ChunkSize / BlockMap.BlockSize) ?? Sequential())
             {
+                while (map.Count < Math.Min(first, fileBlocks))
+                {
+                    map.Carry(parentMap!, map.Count);
+                    size += BlockMap.BlockSize;
+                }
+                if (map.Count != first)
+                {
+                    // A block to read past the end the file had when opened: it has grown since; the WAL replayed
+                    // from the backup's start writes what was added.
+                    break;
+                }
                 var input = ArrayPool<byte>.Shared.Rent(ChunkSize);
-                var read = await file.ReadAtLeastAsync(input.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, ct);
+                var wanted = count * BlockMap.BlockSize;
+                var read = await ReadAtAsync(file, input.AsMemory(0, wanted), first * BlockMap.BlockSize, ct);
                 if (read == 0)
                 {
                     ArrayPool<byte>.Shared.Return(input);
@@ -156,6 +177,10 @@ public static class FileSender
                     if (changed.Length == 0)
                     {
                         ArrayPool<byte>.Shared.Return(input);
+                        if (read < wanted)
+                        {
+                            break;
+                        }
                         continue;
                     }
                     output = ArrayPool<byte>.Shared.Rent(BlockPatch.MaxRecordsLength(changed.Length));
@@ -166,6 +191,12 @@ public static class FileSender
                 if (pending.Count >= InFlight(compressor))
                 {
                     await SendOldestAsync(pending, writer, ct);
+                }
+                if (read < wanted)
+                {
+                    // The file ends here (or was cut short while read: the WAL replayed from the backup's start
+                    // truncates it again).
+                    break;
                 }
             }
             while (pending.Count > 0)
@@ -191,6 +222,28 @@ public static class FileSender
         return (size, hash?.ToManifestHex() ?? Crc32C.ToManifestHex(built.FileCrc()), built);
     }
 
+    /// <summary>The whole file, in reads of <see cref="ChunkSize"/>, until a short one.</summary>
+    private static IEnumerable<(long First, int Count)> Sequential()
+    {
+        const int blocks = ChunkSize / BlockMap.BlockSize;
+        for (var first = 0L; ; first += blocks)
+        {
+            yield return (first, blocks);
+        }
+    }
+
+    /// <summary>Reads <paramref name="into"/>'s length at <paramref name="offset"/>, fewer only at the file's end.</summary>
+    private static async Task<int> ReadAtAsync(FileStream file, Memory<byte> into, long offset, CancellationToken ct)
+    {
+        var total = 0;
+        int read;
+        while (total < into.Length && (read = await RandomAccess.ReadAsync(file.SafeFileHandle, into[total..], offset + total, ct)) > 0)
+        {
+            total += read;
+        }
+        return total;
+    }
+
     /// <summary>Adds the blocks of <paramref name="piece"/> (the first is file block <paramref name="firstBlock"/>) to
     /// <paramref name="map"/> as an incremental stores them over <paramref name="parentMap"/>: a page
     /// <see cref="LsnDelta.Unchanged"/> keeps is carried unhashed; a block whose strict hash and length equal the
@@ -203,6 +256,12 @@ public static class FileSender
         {
             var index = firstBlock + k;
             var block = piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize));
+            if (options.Plan is { } plan && !plan.MustRead(index) && block.Length == BlockMap.BlockSize)
+            {
+                // Read only because it lies between two blocks to read (WalBlockPlan.MaxGap): untouched by the WAL.
+                map.Carry(parentMap, index);
+                continue;
+            }
             if (options.UnchangedBelow is { } below && LsnDelta.Unchanged(block, index, parentMap, below))
             {
                 map.Carry(parentMap, index);

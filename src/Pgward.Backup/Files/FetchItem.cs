@@ -17,5 +17,10 @@ namespace Pgward.Backup.Files;
 /// <param name="UnchangedBelowLsn">With a parent map with CRCs: a page whose LSN is not 0 and below this one (the parent
 /// backup's start, <see cref="LsnDelta"/>) and whose all-visible flag is the parent's copy's was not changed since the
 /// parent read it, and is kept from the parent's copy without being hashed. Null: every block is compared by hash.</param>
+/// <param name="WalBlocks">With <paramref name="WalReadFrom"/> and a parent map with CRCs: the blocks of the file that
+/// the WAL since the parent's start touched (<see cref="WalBlockPlan"/>), ascending. Only these and the blocks from
+/// <paramref name="WalReadFrom"/> on are read; the others are kept from the parent's copy unread. An agent that
+/// predates it reads every block.</param>
+/// <param name="WalReadFrom">See <paramref name="WalBlocks"/>.</param>
 public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null,
-    string? Algorithm = null, bool MapCrcs = false, string? UnchangedBelowLsn = null);
+    string? Algorithm = null, bool MapCrcs = false, string? UnchangedBelowLsn = null, int[]? WalBlocks = null, int? WalReadFrom = null);
