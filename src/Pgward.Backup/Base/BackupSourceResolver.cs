@@ -45,7 +45,7 @@ public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layo
             return primary is null
                 ? (null, Outcome.Fail(ExitCodes.DbConnection, "no reachable node of the cluster is running as primary",
                     hint: "take the backup from a standby with --from NODE"))
-                : WithAgent(await DescribeAsync(primary.Node.Conninfo, primary.Node.NodeName, null, ct), primary.Node.AgentUrl);
+                : WithAgent(await DescribeAsync(primary.Connection, primary.Node.Conninfo, primary.Node.NodeName, null, ct), primary.Node.AgentUrl);
         }
         var chosen = nodes.FirstOrDefault(n => n.NodeName == fromNode || n.NodeId.ToString(CultureInfo.InvariantCulture) == fromNode);
         if (chosen is null || chosen.Type == NodeType.Witness)
@@ -87,14 +87,22 @@ public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layo
         }
         await using (connection)
         {
-            await using var cmd = new NpgsqlCommand(
-                "SELECT system_identifier::text, current_setting('server_version_num')::int, pg_is_in_recovery() FROM pg_control_system()",
-                connection);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var standby = reader.GetBoolean(2);
-            return (new BackupSource(conninfo, name, standby, reader.GetString(0), reader.GetInt32(1), standby ? primaryConninfo : null), Outcome.Ok);
+            return await DescribeAsync(connection, conninfo, name, primaryConninfo, ct);
         }
+    }
+
+    /// <summary>Describes the server over an open connection (the primary's, already open: a connection costs a TLS
+    /// handshake and a SCRAM exchange).</summary>
+    private static async Task<(BackupSource? Source, Outcome Outcome)> DescribeAsync(NpgsqlConnection connection, string conninfo, string name,
+        string? primaryConninfo, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "SELECT system_identifier::text, current_setting('server_version_num')::int, pg_is_in_recovery() FROM pg_control_system()",
+            connection);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var standby = reader.GetBoolean(2);
+        return (new BackupSource(conninfo, name, standby, reader.GetString(0), reader.GetInt32(1), standby ? primaryConninfo : null), Outcome.Ok);
     }
 
     private static string HostName(string conninfo) =>

@@ -33,11 +33,16 @@ public sealed class BaseBackupCreator(BackupServer server)
             return (null, Outcome.Fail(ExitCodes.BadConfig, $"--name {idLike}: a name must not look like a backup id or be latest/last/oldest/first"));
         }
         var files = request.Incremental is not null || server.Settings.Method == BackupMethod.Files;
-        var lookup = PgBinaries.Locate(Ctx.Options.PgBindir);
-        var binaries = lookup.Binaries;
-        if (binaries is null && !files)
+        // pg_basebackup only: the agent reads a files backup, and running `postgres --version` costs an incremental 10 ms.
+        PgBinaries? binaries = null;
+        if (!files)
         {
-            return (null, Outcome.Fail(ExitCodes.BadConfig, lookup.Problem!));
+            var lookup = PgBinaries.Locate(Ctx.Options.PgBindir);
+            binaries = lookup.Binaries;
+            if (binaries is null)
+            {
+                return (null, Outcome.Fail(ExitCodes.BadConfig, lookup.Problem!));
+            }
         }
         var (source, resolved) = await new BackupSourceResolver(Ctx, server.Layout).ResolveAsync(server.Settings.Conninfo, request.FromNode, ct);
         if (source is null)
