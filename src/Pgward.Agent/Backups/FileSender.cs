@@ -57,12 +57,18 @@ public static class FileSender
                 var parentMap = ParentMapOf(item, algorithm);
                 var crcs = item.MapCrcs && algorithm == FrameChecksums.Crc32C && (item.WantsMap || parentMap is not null);
                 var masked = PageMask.Applies(item.Path);
+                if (item is { MapDelta: true, MapCrcs: true, ParentMap: null, WalBlocks: { } deltaBlocks, WalReadFrom: { } deltaFrom }
+                    && algorithm == FrameChecksums.Crc32C)
+                {
+                    var plan = new WalBlockPlan(deltaBlocks, deltaFrom);
+                    var (_, _, _, delta) = await SendPiecesAsync(file, writer, compressor, null, new MapOptions(masked, true, null, plan), algorithm, ct);
+                    await writer.MapDeltaAsync(delta!.ToBytes(), ct);
+                    await writer.EndAsync(FrameTag.Patched, delta.Length, "", ct);
+                    return;
+                }
                 var carries = crcs && parentMap is { HasCrcs: true } && parentMap.Masked == masked;
                 var below = carries && item.UnchangedBelowLsn is { } text && Lsn.TryParse(text, out var lsn) ? lsn.Value : (ulong?)null;
-                var plan = carries && item is { WalBlocks: { } blocks, WalReadFrom: { } readFrom }
-                    ? new WalBlockPlan(blocks, Math.Min(readFrom, WholeBlocks(parentMap!.Length)))
-                    : null;
-                var (sent, sum, map) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(masked, crcs, below, plan), algorithm, ct);
+                var (sent, sum, map, _) = await SendPiecesAsync(file, writer, compressor, parentMap, new MapOptions(masked, crcs, below, null), algorithm, ct);
                 if (item.WantsMap || parentMap is not null)
                 {
                     await writer.MapAsync(map.ToBytes(), ct);
@@ -81,9 +87,14 @@ public static class FileSender
     /// (<see cref="FetchItem.MapCrcs"/>).</param>
     /// <param name="UnchangedBelow">The LSN below which a page is kept from the parent's copy unhashed
     /// (<see cref="FetchItem.UnchangedBelowLsn"/>).</param>
-    /// <param name="Plan">The blocks the WAL since the parent's start touched (<see cref="FetchItem.WalBlocks"/>): only
-    /// they, and the blocks from its <see cref="WalBlockPlan.ReadFrom"/> on, are read; the others are kept unread.</param>
-    private sealed record MapOptions(bool Masked, bool Crcs, ulong? UnchangedBelow, WalBlockPlan? Plan);
+    /// <param name="Plan">Without a parent map (<see cref="FetchItem.MapDelta"/>): the blocks the WAL since the parent's
+    /// start touched (<see cref="FetchItem.WalBlocks"/>). Only they, and the blocks from its
+    /// <see cref="WalBlockPlan.ReadFrom"/> on, are read and sent, and the map holds those blocks alone
+    /// (<see cref="BlockMapDelta"/>).</param>
+    private sealed record MapOptions(bool Masked, bool Crcs, ulong? UnchangedBelow, WalBlockPlan? Plan)
+    {
+        public bool Delta => Plan is not null;
+    }
 
     private static int WholeBlocks(long length) => (int)Math.Min(int.MaxValue, length / BlockMap.BlockSize);
 
@@ -125,7 +136,7 @@ public static class FileSender
     /// they make the file's lz4 frame; with it, only the blocks whose length or hash differ from the parent's are sent, as
     /// <see cref="BlockPatch"/> records, and with <see cref="MapOptions.UnchangedBelow"/> the pages
     /// <see cref="LsnDelta.Unchanged"/> keeps are not even hashed.</summary>
-    private static async Task<(long Size, string Checksum, BlockMap Map)> SendPiecesAsync(
+    private static async Task<(long Size, string Checksum, BlockMap Map, BlockMapDelta? Delta)> SendPiecesAsync(
         FileStream file, FrameWriter writer, BlockCompressor compressor, BlockMap? parentMap, MapOptions options, string algorithm, CancellationToken ct)
     {
         using var hash = options.Crcs ? null : new FileChecksum(algorithm);
@@ -133,58 +144,53 @@ public static class FileSender
         var pending = new Queue<(Task<int> Compressed, byte[] Input, byte[] Output)>();
         var size = 0L;
         var fileBlocks = WholeBlocks(file.Length);
+        var whole = parentMap is null && !options.Delta;
+        var readBlocks = new List<int>();
+        var readEnd = 0L;
         try
         {
-            if (parentMap is null)
+            if (whole)
             {
                 await writer.DataAsync(Lz4BlockFrame.Header, ct);
             }
             foreach (var (first, count) in options.Plan?.Reads(ChunkSize / BlockMap.BlockSize) ?? Sequential())
             {
-                while (map.Count < Math.Min(first, fileBlocks))
-                {
-                    map.Carry(parentMap!, map.Count);
-                    size += BlockMap.BlockSize;
-                }
-                if (map.Count != first)
-                {
-                    // A block to read past the end the file had when opened: it has grown since; the WAL replayed
-                    // from the backup's start writes what was added.
-                    break;
-                }
                 var input = ArrayPool<byte>.Shared.Rent(ChunkSize);
                 var wanted = count * BlockMap.BlockSize;
-                var read = await ReadAtAsync(file, input.AsMemory(0, wanted), first * BlockMap.BlockSize, ct);
-                if (read == 0)
+                var got = await ReadAtAsync(file, input.AsMemory(0, wanted), first * BlockMap.BlockSize, ct);
+                if (got == 0)
                 {
                     ArrayPool<byte>.Shared.Return(input);
                     break;
                 }
-                hash?.Append(input.AsSpan(0, read));
-                size += read;
-                var firstBlock = map.Count;
+                hash?.Append(input.AsSpan(0, got));
+                size += got;
+                readEnd = first * BlockMap.BlockSize + got;
+                var firstBlock = options.Delta ? (int)first : map.Count;
                 byte[] output;
                 Task<int> compressed;
-                if (parentMap is null)
+                if (whole)
                 {
-                    map.Append(input.AsSpan(0, read));
-                    output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(read));
-                    compressed = compressor.CompressAsync(input.AsMemory(0, read), output);
+                    map.Append(input.AsSpan(0, got));
+                    output = ArrayPool<byte>.Shared.Rent(Lz4BlockFrame.MaxEncodedLength(got));
+                    compressed = compressor.CompressAsync(input.AsMemory(0, got), output);
                 }
                 else
                 {
-                    var changed = AppendOver(map, parentMap, input.AsSpan(0, read), firstBlock, options);
+                    var changed = options.Delta
+                        ? AppendRead(map, readBlocks, options.Plan!, input.AsSpan(0, got), firstBlock)
+                        : AppendOver(map, parentMap!, input.AsSpan(0, got), firstBlock, options);
                     if (changed.Length == 0)
                     {
                         ArrayPool<byte>.Shared.Return(input);
-                        if (read < wanted)
+                        if (got < wanted)
                         {
                             break;
                         }
                         continue;
                     }
                     output = ArrayPool<byte>.Shared.Rent(BlockPatch.MaxRecordsLength(changed.Length));
-                    var (piece, into) = (input.AsMemory(0, read), output.AsMemory());
+                    var (piece, into) = (input.AsMemory(0, got), output.AsMemory());
                     compressed = compressor.RunAsync(() => BlockPatch.EncodeRecords(piece.Span, firstBlock, changed, into.Span));
                 }
                 pending.Enqueue((compressed, input, output));
@@ -192,7 +198,7 @@ public static class FileSender
                 {
                     await SendOldestAsync(pending, writer, ct);
                 }
-                if (read < wanted)
+                if (got < wanted)
                 {
                     // The file ends here (or was cut short while read: the WAL replayed from the backup's start
                     // truncates it again).
@@ -203,7 +209,7 @@ public static class FileSender
             {
                 await SendOldestAsync(pending, writer, ct);
             }
-            if (parentMap is null)
+            if (whole)
             {
                 await writer.DataAsync(Lz4BlockFrame.EndMark, ct);
             }
@@ -219,7 +225,32 @@ public static class FileSender
             }
         }
         var built = map.Build();
-        return (size, hash?.ToManifestHex() ?? Crc32C.ToManifestHex(built.FileCrc()), built);
+        if (options.Delta)
+        {
+            // The blocks not read are the parent's up to where the plan reads all (or the file ended when opened).
+            var length = Math.Max((long)Math.Min(options.Plan!.ReadFrom, fileBlocks) * BlockMap.BlockSize, readEnd);
+            return (length, "", built, new BlockMapDelta(length, [.. readBlocks], built));
+        }
+        return (size, hash?.ToManifestHex() ?? Crc32C.ToManifestHex(built.FileCrc()), built, null);
+    }
+
+    /// <summary>Adds the blocks of <paramref name="piece"/> (the first is file block <paramref name="firstBlock"/>) that
+    /// <paramref name="plan"/> must read to <paramref name="map"/>, a map of those blocks alone, and their numbers to
+    /// <paramref name="blocks"/>; returns their offsets within the piece, all to send. Blocks read only because they lie
+    /// between two to read stay the parent's.</summary>
+    private static int[] AppendRead(BlockMapBuilder map, List<int> blocks, WalBlockPlan plan, ReadOnlySpan<byte> piece, int firstBlock)
+    {
+        var send = new List<int>();
+        for (var k = 0; k * BlockMap.BlockSize < piece.Length; k++)
+        {
+            if (plan.MustRead(firstBlock + k))
+            {
+                map.AppendBlock(piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize)));
+                blocks.Add(firstBlock + k);
+                send.Add(k);
+            }
+        }
+        return [.. send];
     }
 
     /// <summary>The whole file, in reads of <see cref="ChunkSize"/>, until a short one.</summary>
@@ -256,12 +287,6 @@ public static class FileSender
         {
             var index = firstBlock + k;
             var block = piece.Slice(k * BlockMap.BlockSize, Math.Min(BlockMap.BlockSize, piece.Length - k * BlockMap.BlockSize));
-            if (options.Plan is { } plan && !plan.MustRead(index) && block.Length == BlockMap.BlockSize)
-            {
-                // Read only because it lies between two blocks to read (WalBlockPlan.MaxGap): untouched by the WAL.
-                map.Carry(parentMap, index);
-                continue;
-            }
             if (options.UnchangedBelow is { } below && LsnDelta.Unchanged(block, index, parentMap, below))
             {
                 map.Carry(parentMap, index);

@@ -115,9 +115,13 @@ public sealed class FilesBackupCopier(BackupServer server)
                         && LsnDelta.Applies(file, listed, path => receiver.ParentOf(path)?.Entry)
                         ? lsn.ToString()
                         : null;
+                    // With the WAL's plan, no map crosses the network: the agent sends the entries of the blocks it read,
+                    // and the receiver lays them over the parent's map (BlockMapDelta).
                     var plan = below is not null ? PlanOf(file, parent!.Entry, changes) : null;
-                    fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: parentMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true,
-                        UnchangedBelowLsn: below, WalBlocks: plan is null ? null : [.. plan.Blocks], WalReadFrom: plan?.ReadFrom), file.Size));
+                    fetch.Add((plan is null
+                        ? new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: parentMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below)
+                        : new FetchItem(file.Path, WantsMap: wantsMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below,
+                            WalBlocks: [.. plan.Blocks], WalReadFrom: plan.ReadFrom, MapDelta: true), file.Size));
                     break;
             }
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
+using Pgward.Core.Checksums;
 using Pgward.Core.IO;
 
 namespace Pgward.Backup.Base;
@@ -46,6 +47,7 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         var target = StoredFiles.Of(root, item.Path);
         var mapPath = StoredFiles.MapOf(root, item.Path);
         byte[]? map = null;
+        BlockMapDelta? delta = null;
         FileStream? output = null;
         var writtenBack = 0L;
         var dropped = 0L;
@@ -70,14 +72,29 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                     case FrameTag.BlockMap:
                         map = frame.Data.ToArray();
                         break;
+                    case FrameTag.BlockMapDelta:
+                        delta = ParseDelta(item.Path, frame.Data.Span);
+                        break;
                     case FrameTag.Stored or FrameTag.Patched:
                         output ??= new FileStream(target, BackupFileModes.NewFile(FileMode.CreateNew));
                         var parent = ParentOf(item.Path);
-                        var entry = new ManifestFile(item.Path, frame.Size, FrameChecksums.AlgorithmOf(frame.Checksum), frame.Checksum, Modified(listed));
-                        int? changed = frame.Tag == FrameTag.Patched && map is not null && item.ParentMap is not null
-                            ? ChangedBlocks(BlockMap.Parse(item.ParentMap), BlockMap.Parse(map))
-                            : null;
-                        if (parent is not null && SameContent(parent.Entry, entry, changed))
+                        ManifestFile entry;
+                        int? changed, differing;
+                        if (delta is not null)
+                        {
+                            // The agent sent no checksum: the file's CRC-32C is that of the new map's blocks.
+                            var merged = Merge(item.Path, frame, parent, delta);
+                            entry = new ManifestFile(item.Path, frame.Size, FrameChecksums.Crc32C, Crc32C.ToManifestHex(merged.Map.FileCrc()), Modified(listed));
+                            (map, changed, differing) = (merged.Map.ToBytes(), delta.Indices.Length, merged.Differing);
+                        }
+                        else
+                        {
+                            entry = new ManifestFile(item.Path, frame.Size, FrameChecksums.AlgorithmOf(frame.Checksum), frame.Checksum, Modified(listed));
+                            changed = differing = frame.Tag == FrameTag.Patched && map is not null && item.ParentMap is not null
+                                ? ChangedBlocks(BlockMap.Parse(item.ParentMap), BlockMap.Parse(map))
+                                : null;
+                        }
+                        if (parent is not null && SameContent(parent.Entry, entry, differing))
                         {
                             // Rewritten with the same bytes: share the parent's copy rather than store a second one.
                             await output.DisposeAsync();
@@ -164,6 +181,39 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         var compressed = await Task.Run(() => StoreWhole(item.Path, entry), ct);
         File.Delete(patchPath);
         tally.AddStored(entry, compressed);
+    }
+
+    private static BlockMapDelta ParseDelta(string path, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            return BlockMapDelta.Parse(bytes);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new AgentSessionException($"{path}: the agent sent a damaged block map delta: {e.Message}");
+        }
+    }
+
+    /// <summary>The new map of a file the agent sent as the blocks the WAL named, with their entries
+    /// (<see cref="BlockMapDelta"/>): laid over the parent's map; and how many of the blocks sent differ from the
+    /// parent's copy.</summary>
+    private static (BlockMap Map, int Differing) Merge(string path, Frame end, ParentCopy? parent, BlockMapDelta delta)
+    {
+        if (end.Tag != FrameTag.Patched || parent?.Map is not { } mapPath || end.Size != delta.Length)
+        {
+            throw new AgentSessionException($"{path}: the agent sent a block map delta without a parent copy to lie over, or of another length than the file's");
+        }
+        try
+        {
+            var before = BlockMap.Parse(File.ReadAllBytes(mapPath));
+            var after = delta.Apply(before);
+            return (after, delta.Indices.Count(i => !before.Matches(i, BlockMap.BlockLength(after.Length, i), after.Hashes[i])));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new AgentSessionException($"{path}: the agent's block map delta does not fit the parent's map: {e.Message}");
+        }
     }
 
     /// <summary>The blocks of <paramref name="now"/> that <paramref name="parent"/> does not hold (as the agent decided

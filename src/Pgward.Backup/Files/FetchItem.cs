@@ -22,5 +22,10 @@ namespace Pgward.Backup.Files;
 /// <paramref name="WalReadFrom"/> on are read; the others are kept from the parent's copy unread. An agent that
 /// predates it reads every block.</param>
 /// <param name="WalReadFrom">See <paramref name="WalBlocks"/>.</param>
+/// <param name="MapDelta">With <paramref name="WalBlocks"/>, and no <paramref name="ParentMap"/>: send every block the
+/// plan must read as <see cref="BlockPatch"/> records, then their map entries alone (<see cref="BlockMapDelta"/>), and
+/// end with <see cref="FrameTag.Patched"/> and an empty checksum; the backup server lays the entries over the parent's
+/// map. An agent that predates it, given no parent map, sends the file whole.</param>
 public sealed record FetchItem(string Path, long? ParentSize = null, string? ParentChecksum = null, bool WantsMap = false, byte[]? ParentMap = null,
-    string? Algorithm = null, bool MapCrcs = false, string? UnchangedBelowLsn = null, int[]? WalBlocks = null, int? WalReadFrom = null);
+    string? Algorithm = null, bool MapCrcs = false, string? UnchangedBelowLsn = null, int[]? WalBlocks = null, int? WalReadFrom = null,
+    bool MapDelta = false);

@@ -16,7 +16,7 @@ public sealed class FrameReader(Stream input)
         var tag = (FrameTag)header[0];
         switch (tag)
         {
-            case FrameTag.Data or FrameTag.BlockMap:
+            case FrameTag.Data or FrameTag.BlockMap or FrameTag.BlockMapDelta:
                 await ReadExactlyAsync(header.AsMemory(0, 4), ct);
                 var length = (int)BinaryPrimitives.ReadUInt32BigEndian(header);
                 if (length < 0 || length > 64 << 20)

@@ -22,4 +22,8 @@ public enum FrameTag : byte
     BlockMap = 6,
     /// <summary>Only the blocks that differ from the parent's map were sent, as <see cref="BlockPatch"/> records.</summary>
     Patched = 7,
+    /// <summary>The entries of the blocks read (<see cref="Files.BlockMapDelta"/>, when asked:
+    /// <see cref="FetchItem.MapDelta"/>), before a <see cref="Patched"/> end whose checksum is empty: the backup server
+    /// makes the new map, and the file's CRC-32C, from the parent's.</summary>
+    BlockMapDelta = 8,
 }

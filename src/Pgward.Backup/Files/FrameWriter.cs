@@ -10,6 +10,8 @@ public sealed class FrameWriter(Stream output)
 
     public Task MapAsync(ReadOnlyMemory<byte> map, CancellationToken ct) => BytesAsync(FrameTag.BlockMap, map, ct);
 
+    public Task MapDeltaAsync(ReadOnlyMemory<byte> delta, CancellationToken ct) => BytesAsync(FrameTag.BlockMapDelta, delta, ct);
+
     private async Task BytesAsync(FrameTag tag, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         var header = new byte[5];
