@@ -15,7 +15,9 @@ namespace Pgward.Agent.Backups;
 /// is answered "unchanged" without its bytes: one read to checksum, a second only when it did change. Given the parent's
 /// <see cref="BlockMap"/>, a changed file is sent as the blocks that differ from it (<see cref="BlockPatch"/> records),
 /// with its new map; the checksum is then that of the copy the backup server rebuilds (the sent blocks' CRCs and the
-/// parent's for the blocks it keeps, combined), which is what its <c>verify</c> checks. PostgreSQL may write a file while
+/// parent's for the blocks it keeps, combined), which is what its <c>verify</c> checks. Given instead the blocks the WAL
+/// named (<see cref="FetchItem.MapDelta"/>), it reads and sends only those, with their map entries alone
+/// (<see cref="BlockMapDelta"/>), and the backup server works out the rest. PostgreSQL may write a file while
 /// it is read; the WAL replayed from the backup's start repairs that, as for pg_basebackup.
 /// </summary>
 public static class FileSender

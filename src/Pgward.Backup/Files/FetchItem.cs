@@ -17,10 +17,9 @@ namespace Pgward.Backup.Files;
 /// <param name="UnchangedBelowLsn">With a parent map with CRCs: a page whose LSN is not 0 and below this one (the parent
 /// backup's start, <see cref="LsnDelta"/>) and whose all-visible flag is the parent's copy's was not changed since the
 /// parent read it, and is kept from the parent's copy without being hashed. Null: every block is compared by hash.</param>
-/// <param name="WalBlocks">With <paramref name="WalReadFrom"/> and a parent map with CRCs: the blocks of the file that
-/// the WAL since the parent's start touched (<see cref="WalBlockPlan"/>), ascending. Only these and the blocks from
-/// <paramref name="WalReadFrom"/> on are read; the others are kept from the parent's copy unread. An agent that
-/// predates it reads every block.</param>
+/// <param name="WalBlocks">With <paramref name="WalReadFrom"/> and <paramref name="MapDelta"/>: the blocks of the file
+/// that the WAL since the parent's start touched (<see cref="WalBlockPlan"/>), ascending. Only these and the blocks from
+/// <paramref name="WalReadFrom"/> on are read; the others are kept from the parent's copy unread.</param>
 /// <param name="WalReadFrom">See <paramref name="WalBlocks"/>.</param>
 /// <param name="MapDelta">With <paramref name="WalBlocks"/>, and no <paramref name="ParentMap"/>: send every block the
 /// plan must read as <see cref="BlockPatch"/> records, then their map entries alone (<see cref="BlockMapDelta"/>), and
