@@ -72,6 +72,12 @@ public sealed partial record BackupOptions
     /// a backup while leaving the other cores of a larger node to the database.</summary>
     public int ParallelJobs { get; init; } = 2;
 
+    /// <summary><c>wal_summaries</c>: whether an incremental reads the archived WAL since its parent's start for the table
+    /// pages it names, and reads only those pages (PostgreSQL 17's <c>summarize_wal</c>). <c>auto</c> (the default):
+    /// when that WAL is at most an eighth of the changed table files it spares reading; <c>on</c>: whenever the archive
+    /// holds it; <c>off</c>: never (every page of a changed file is read).</summary>
+    public string WalSummaries { get; init; } = "auto";
+
     /// <summary>The configuration file the options came from.</summary>
     public string ConfigFile { get; init; } = "";
 
@@ -85,7 +91,7 @@ public sealed partial record BackupOptions
     public static IReadOnlyList<string> Keys { get; } =
         ["name", "backup_directory", "conninfo", "slot_name", "compression", "retention_policy", "minimum_redundancy",
             "backup_schedule", "backup_schedule_full", "backup_schedule_timezone",
-            "backup_method", "reuse_backup", "parallel_jobs"];
+            "backup_method", "reuse_backup", "parallel_jobs", "wal_summaries"];
 
     /// <summary>
     /// Binds the raw <c>[backup]</c> section (<see cref="ConfigLoadResult.Sections"/>). Pure: every problem is
@@ -236,6 +242,18 @@ public sealed partial record BackupOptions
             else
             {
                 options = options with { ParallelJobs = value };
+            }
+        }
+
+        if (section.TryGetValue("wal_summaries", out var summaries))
+        {
+            if (summaries is not ("auto" or "on" or "off"))
+            {
+                Fail("wal_summaries", $"expected \"auto\" (read the WAL for the changed pages when it costs less than the tables), \"on\" or \"off\", got \"{summaries}\"");
+            }
+            else
+            {
+                options = options with { WalSummaries = summaries };
             }
         }
 

@@ -42,8 +42,7 @@ public sealed class FilesBackupCopier(BackupServer server)
             var tally = new FilesCopyTally();
             var receiver = new StoredFileReceiver(data, parent?.Id, ParentFiles(parent), tally);
             var threshold = LsnDelta.Threshold(parent, source.Name, start);
-            var changes = threshold is not null ? await WalChangesAsync(parent!, start, ct) : null;
-            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), threshold, changes, ct);
+            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), threshold is null ? null : (parent!, threshold.Value), ct);
 
             var stop = await client.StopAsync(url, start.Session, ct);
             stopped = true;
@@ -90,10 +89,11 @@ public sealed class FilesBackupCopier(BackupServer server)
     }
 
     private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, StoredFileReceiver receiver,
-        DateTimeOffset? parentListTime, Lsn? unchangedBelow, WalBlockSummary? changes, CancellationToken ct)
+        DateTimeOffset? parentListTime, (BackupInfo Parent, Lsn Below)? lsnRule, CancellationToken ct)
     {
         var fetch = new List<(FetchItem Item, long Size)>();
         var links = new List<(ParentCopy Parent, ListedFile File)>();
+        var changed = new List<(ListedFile File, ParentCopy? Parent, byte[]? ParentMap, string? Below)>();
         var tally = receiver.Tally;
         var listed = start.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (var file in start.Files)
@@ -111,19 +111,25 @@ public sealed class FilesBackupCopier(BackupServer server)
                     break;
                 default:
                     var parentMap = StoredFileReceiver.ParentMapFor(parent, file);
-                    var below = unchangedBelow is { } lsn && parentMap is not null && BlockMap.HasCrcsHeader(parentMap)
+                    var below = lsnRule is { Below: var lsn } && parentMap is not null && BlockMap.HasCrcsHeader(parentMap)
                         && LsnDelta.Applies(file, listed, path => receiver.ParentOf(path)?.Entry)
                         ? lsn.ToString()
                         : null;
-                    // With the WAL's plan, no map crosses the network: the agent sends the entries of the blocks it read,
-                    // and the receiver lays them over the parent's map (BlockMapDelta).
-                    var plan = below is not null ? PlanOf(file, parent!.Entry, changes) : null;
-                    fetch.Add((plan is null
-                        ? new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: parentMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below)
-                        : new FetchItem(file.Path, WantsMap: wantsMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below,
-                            WalBlocks: [.. plan.Blocks], WalReadFrom: plan.ReadFrom, MapDelta: true), file.Size));
+                    changed.Add((file, parent, parentMap, below));
                     break;
             }
+        }
+        var changes = lsnRule is { Parent: var parentInfo } ? await WalChangesAsync(parentInfo, start, changed.Where(c => c.Below is not null).Sum(c => c.File.Size), ct) : null;
+        foreach (var (file, parent, parentMap, below) in changed)
+        {
+            // With the WAL's plan, no map crosses the network: the agent sends the entries of the blocks it read, and
+            // the receiver lays them over the parent's map (BlockMapDelta).
+            var plan = below is not null ? PlanOf(file, parent!.Entry, changes) : null;
+            fetch.Add((plan is null
+                ? new FetchItem(file.Path, WantsMap: file.Size >= BlockMap.Threshold, ParentMap: parentMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true,
+                    UnchangedBelowLsn: below)
+                : new FetchItem(file.Path, WantsMap: file.Size >= BlockMap.Threshold, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below,
+                    WalBlocks: [.. plan.Blocks], WalReadFrom: plan.ReadFrom, MapDelta: true), file.Size));
         }
         var batches = FileBatches.Split(fetch);
         var next = -1;
@@ -186,11 +192,25 @@ public sealed class FilesBackupCopier(BackupServer server)
     }
 
     /// <summary>What the WAL from the parent's start to this backup's says changed (<see cref="Wal.ArchivedWalSummary"/>);
-    /// null, and every block of a changed file is read, when the archive cannot tell (a receiver that is not running,
-    /// or damaged WAL).</summary>
-    private async Task<WalBlockSummary?> WalChangesAsync(BackupInfo parent, SessionStartReply start, CancellationToken ct)
+    /// null, and every block of a changed file is read, with <c>wal_summaries = off</c>, when that WAL costs more to read
+    /// than the <paramref name="tableBytes"/> of changed table files it would spare (<c>auto</c>,
+    /// <see cref="WalBlockPlan.WorthReading"/>), or when the archive cannot tell (a receiver that is not running, or
+    /// damaged WAL).</summary>
+    private async Task<WalBlockSummary?> WalChangesAsync(BackupInfo parent, SessionStartReply start, long tableBytes, CancellationToken ct)
     {
         var to = Lsn.Parse(start.StartLsn);
+        var walBytes = (long)(to.Value - Math.Min(to.Value, parent.BeginLsn.Value));
+        var use = server.Settings.WalSummaries;
+        if (tableBytes == 0 || use == WalSummaryUse.Off)
+        {
+            return null;
+        }
+        if (use == WalSummaryUse.Auto && !WalBlockPlan.WorthReading(walBytes, tableBytes))
+        {
+            server.Context.Reporter.Info($"the WAL since {parent.Id} ({ByteSize.Format(walBytes)}) costs more to read than the changed table files"
+                + $" it would spare ({ByteSize.Format(tableBytes)}): they are read whole (wal_summaries = on reads it anyway)");
+            return null;
+        }
         var result = await new Wal.ArchivedWalSummary(server.Layout, server.Context.Time).SummarizeAsync(parent.Timeline, parent.BeginLsn, to, ct);
         if (result.Summary is not { } summary)
         {

@@ -39,6 +39,7 @@ public sealed record BackupSettings(
             Method = options.BackupMethod == "files" ? BackupMethod.Files : BackupMethod.Tar,
             ReuseByLink = options.ReuseBackup == "link",
             ParallelJobs = options.ParallelJobs,
+            WalSummaries = options.WalSummaries switch { "on" => WalSummaryUse.On, "off" => WalSummaryUse.Off, _ => WalSummaryUse.Auto },
         };
     }
 
@@ -54,6 +55,9 @@ public sealed record BackupSettings(
 
     /// <summary><c>parallel_jobs</c>: files read, compressed and sent at once by a files backup (default 2).</summary>
     public int ParallelJobs { get; init; } = 2;
+
+    /// <summary><c>wal_summaries</c>: when an incremental reads the WAL for the pages it names (default auto).</summary>
+    public WalSummaryUse WalSummaries { get; init; } = WalSummaryUse.Auto;
 
     /// <summary>How long <c>backup create --wait</c> waits for the WAL the backup needs (default 60 s).</summary>
     public TimeSpan WalWaitTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -19,6 +19,11 @@ public sealed class WalBlockPlan
     /// more costs less than a second system call. Those blocks are still kept from the parent's copy.</summary>
     public const int MaxGap = 16;
 
+    /// <summary>Reading WAL for its block references costs about this many times as much as reading table files, byte
+    /// for byte: decompressing an archived segment and decoding it took 25-40 ms per 16 MiB where the agent reads a
+    /// table's pages and checks their LSN at 0.1-0.3 s per GiB (scale 100, BENCHMARKS.md, issue 16, WAL summaries).</summary>
+    public const int WalCostRatio = 8;
+
     private readonly int[] blocks;
 
     /// <param name="blocks">Blocks of the file below <paramref name="readFrom"/> to read, ascending.</param>
@@ -61,6 +66,11 @@ public sealed class WalBlockPlan
         }
         return new WalBlockPlan(touched, readFrom);
     }
+
+    /// <summary>Whether <paramref name="walBytes"/> of WAL are worth reading for the blocks they name rather than reading
+    /// <paramref name="tableBytes"/> of changed table files whole: after a small change, two segments against a table's
+    /// gigabytes; after heavy writing (full page images of a third of a table), the WAL outweighs the table.</summary>
+    public static bool WorthReading(long walBytes, long tableBytes) => walBytes <= tableBytes / WalCostRatio;
 
     /// <summary>Whether block <paramref name="index"/> is to be read (and compared with the parent's copy).</summary>
     public bool MustRead(int index) => index >= ReadFrom || Array.BinarySearch(blocks, index) >= 0;

@@ -170,7 +170,7 @@ public sealed class FilesBackupTests : PgIntegrationTest
     [Fact]
     public async Task Incrementals_that_read_only_the_blocks_the_wal_names_recover_the_rows_vacuum_truncation_and_updates_left()
     {
-        var (sandbox, agents, server) = await SetUpAsync(dataChecksums: false);
+        var (sandbox, agents, server) = await SetUpAsync(dataChecksums: false, walSummaries: "on");
         await using var _ = agents;
         var primary = sandbox.ConnectionString(1);
         // A receiver streams the WAL into the archive: an incremental finds the WAL up to its own start there.
@@ -250,7 +250,10 @@ public sealed class FilesBackupTests : PgIntegrationTest
 
     /// <param name="dataChecksums">false: the server's data checksums are disabled (pg_checksums) and wal_log_hints turned
     /// off before anything else, so that hint bits, and vacuum's all-visible flag, are not logged.</param>
-    private async Task<(Sandbox Sandbox, SandboxAgents Agents, BackupServerFixture Server)> SetUpAsync(bool dataChecksums = true)
+    /// <param name="walSummaries">The backup server's <c>wal_summaries</c>: <c>on</c> makes its incrementals read the WAL for
+    /// the changed pages even of tables as small as these (<c>auto</c> reads the tables when they are under eight times
+    /// the WAL).</param>
+    private async Task<(Sandbox Sandbox, SandboxAgents Agents, BackupServerFixture Server)> SetUpAsync(bool dataChecksums = true, string walSummaries = "auto")
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 1, Token);
         if (!dataChecksums)
@@ -272,7 +275,7 @@ public sealed class FilesBackupTests : PgIntegrationTest
         await Sql.ExecuteAsync(sandbox.ConnectionString(1), "VACUUM (FREEZE) big", Token);
         await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CHECKPOINT", Token);
         var server = await BackupServerFixture.CreateAsync(Directory, sandbox.Conninfo(1), sandbox.ConnectionString(1), sandbox.DataDirectory(1), Token,
-            ("backup_method", "files"), ("reuse_backup", "link"), ("slot_name", "pgward_backup"));
+            ("backup_method", "files"), ("reuse_backup", "link"), ("slot_name", "pgward_backup"), ("wal_summaries", walSummaries));
         // The backup server calls the agents with the cluster's token, trusting the sandbox's CA: root keys, before [backup].
         var config = await File.ReadAllTextAsync(server.ConfigFile, Token);
         await File.WriteAllTextAsync(server.ConfigFile, $"agent_token = '{SandboxAgents.Token}'\nagent_tls_ca_file = '{sandbox.CaFile}'\n" + config, Token);

@@ -22,13 +22,14 @@ public sealed class FilesSettingsTests
     {
         var (defaults, _, _) = BackupOptions.Bind(Section(), "pgward.conf");
         var settings = BackupSettings.From(defaults!);
-        Assert.Equal((BackupMethod.Tar, false, 2), (settings.Method, settings.ReuseByLink, settings.ParallelJobs));
+        Assert.Equal((BackupMethod.Tar, false, 2, WalSummaryUse.Auto), (settings.Method, settings.ReuseByLink, settings.ParallelJobs, settings.WalSummaries));
 
-        var (files, errors, warnings) = BackupOptions.Bind(Section(("backup_method", "files"), ("reuse_backup", "link"), ("parallel_jobs", "4")), "pgward.conf");
+        var (files, errors, warnings) = BackupOptions.Bind(
+            Section(("backup_method", "files"), ("reuse_backup", "link"), ("parallel_jobs", "4"), ("wal_summaries", "on")), "pgward.conf");
         Assert.Empty(errors);
         Assert.Empty(warnings);
         var chosen = BackupSettings.From(files!);
-        Assert.Equal((BackupMethod.Files, true, 4), (chosen.Method, chosen.ReuseByLink, chosen.ParallelJobs));
+        Assert.Equal((BackupMethod.Files, true, 4, WalSummaryUse.On), (chosen.Method, chosen.ReuseByLink, chosen.ParallelJobs, chosen.WalSummaries));
     }
 
     [Theory]
@@ -36,6 +37,7 @@ public sealed class FilesSettingsTests
     [InlineData("reuse_backup", "copy", "expected \"off\" or \"link\"")]
     [InlineData("reuse_backup", "link", "link needs backup_method = files")]
     [InlineData("parallel_jobs", "0", "expected an integer from 1 to 32")]
+    [InlineData("wal_summaries", "yes", "expected \"auto\" (read the WAL for the changed pages when it costs less than the tables), \"on\" or \"off\"")]
     public void Bind_refuses_a_bad_value_naming_the_key(string key, string value, string message)
     {
         var (options, errors, _) = BackupOptions.Bind(Section((key, value)), "pgward.conf");

@@ -78,6 +78,17 @@ public sealed class WalBlockPlanTests
     }
 
     [Fact]
+    public void The_wal_is_read_only_when_it_is_at_most_an_eighth_of_the_table_files_it_spares()
+    {
+        // After a small change: two segments against 1.5 GB of pgbench_accounts and its index.
+        Assert.True(WalBlockPlan.WorthReading(32L << 20, 1500L << 20));
+        // After 30 s of pgbench at full speed: 700 MB of full page images against the same.
+        Assert.False(WalBlockPlan.WorthReading(700L << 20, 1500L << 20));
+        Assert.True(WalBlockPlan.WorthReading(100, 800));
+        Assert.False(WalBlockPlan.WorthReading(101, 800));
+    }
+
+    [Fact]
     public void Blocks_must_be_ascending() =>
         Assert.Throws<ArgumentException>(() => new WalBlockPlan([4, 2], readFrom: 10));
 }
