@@ -44,7 +44,7 @@ public sealed class BackupSessions : IDisposable
             await using var start = new NpgsqlCommand("SELECT pg_backup_start($1, fast => true)::text", connection);
             start.Parameters.Add(new NpgsqlParameter { Value = label });
             var lsn = (string)(await start.ExecuteScalarAsync(ct))!;
-            var (timeline, checksums) = await ControlAsync(connection, ct);
+            var (timeline, checksums, blockSize, segmentBlocks) = await ControlAsync(connection, ct);
             var listedAt = ctx.Time.GetUtcNow();
             var listing = DataDirectoryListing.Of(ctx.Options.DataDirectory);
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -53,7 +53,7 @@ public sealed class BackupSessions : IDisposable
             sessions[id] = new BackupSession(id, label, connection, listing.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal), compressor, ctx.Time.GetUtcNow());
             BackupSessionLog.Started(logger, id, label, lsn, listing.Files.Count);
             return (new SessionStartReply(id, lsn, listedAt.ToUnixTimeMilliseconds(), listing.Files, listing.Directories, listing.Tablespaces,
-                timeline, checksums), null);
+                timeline, checksums, blockSize, segmentBlocks), null);
         }
         catch (Exception e) when (e is PostgresException or NpgsqlException or IOException or UnauthorizedAccessException)
         {
@@ -64,13 +64,18 @@ public sealed class BackupSessions : IDisposable
     }
 
     /// <summary>The timeline of the checkpoint pg_backup_start waited for, and whether the server computes data
-    /// checksums: what decides whether a later incremental may trust this backup's page LSNs (<see cref="LsnDelta"/>).</summary>
-    private static async Task<(uint Timeline, bool DataChecksums)> ControlAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// checksums: what decides whether a later incremental may trust this backup's page LSNs (<see cref="LsnDelta"/>);
+    /// the server's page size and the blocks in a relation segment file, which map the WAL's block numbers to files
+    /// (<see cref="RelationFile"/>).</summary>
+    private static async Task<(uint Timeline, bool DataChecksums, int BlockSize, int SegmentBlocks)> ControlAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var control = new NpgsqlCommand("SELECT timeline_id::bigint, current_setting('data_checksums') = 'on' FROM pg_control_checkpoint()", connection);
+        // pg_settings gives segment_size in blocks (its unit is the page size).
+        await using var control = new NpgsqlCommand(
+            "SELECT timeline_id::bigint, current_setting('data_checksums') = 'on', current_setting('block_size')::int,"
+            + " (SELECT setting::int FROM pg_settings WHERE name = 'segment_size') FROM pg_control_checkpoint()", connection);
         await using var row = await control.ExecuteReaderAsync(ct);
         await row.ReadAsync(ct);
-        return ((uint)row.GetInt64(0), row.GetBoolean(1));
+        return ((uint)row.GetInt64(0), row.GetBoolean(1), row.GetInt32(2), row.GetInt32(3));
     }
 
     /// <summary>The session, marked busy until <see cref="BackupSession.Leave"/>; null when there is none (ended or aborted).</summary>

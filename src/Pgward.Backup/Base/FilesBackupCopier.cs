@@ -1,5 +1,6 @@
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
+using System.Globalization;
 using System.Text;
 using Pgward.Backup.Catalog;
 using Pgward.Backup.Files;
@@ -203,6 +204,12 @@ public sealed class FilesBackupCopier(BackupServer server)
         var use = server.Settings.WalSummaries;
         if (tableBytes == 0 || use == WalSummaryUse.Off)
         {
+            return null;
+        }
+        if (!RelationFile.Fits(start))
+        {
+            server.Context.Reporter.Info($"the node's pages ({start.BlockSize?.ToString(CultureInfo.InvariantCulture) ?? "?"} bytes) or relation segments"
+                + $" ({start.SegmentBlocks?.ToString(CultureInfo.InvariantCulture) ?? "?"} pages) are not 8 KiB and 1 GiB: changed table files are read whole");
             return null;
         }
         if (use == WalSummaryUse.Auto && !WalBlockPlan.WorthReading(walBytes, tableBytes))

@@ -18,6 +18,11 @@ public static class RelationFile
 
     private const uint DefaultTablespace = 1663;
 
+    /// <summary>Whether the server's files are laid out as this class reads them: 8 KiB pages, 1 GiB segments. A server
+    /// built otherwise (<c>--with-blocksize</c>, <c>--with-segsize</c>), or an agent that does not say, gets no plan by
+    /// the WAL: its block numbers would name other files' pages.</summary>
+    public static bool Fits(SessionStartReply start) => start.BlockSize == BlockMap.BlockSize && start.SegmentBlocks == SegmentBlocks;
+
     private const uint GlobalTablespace = 1664;
 
     /// <summary>The relation and segment of a main fork's file; false for any other path (or numbers out of range).</summary>

@@ -9,6 +9,9 @@ namespace Pgward.Backup.Files;
 /// <param name="Timeline">The timeline of the checkpoint pg_backup_start waited for (<c>pg_control_checkpoint()</c>);
 /// null from an agent that predates it.</param>
 /// <param name="DataChecksums">Whether the server computes data checksums; null from an agent that predates it.</param>
+/// <param name="BlockSize">The server's page size in bytes (<c>block_size</c>); null from an agent that predates it.</param>
+/// <param name="SegmentBlocks">The blocks in a relation segment file (<c>segment_size</c>, in pages); null from an agent
+/// that predates it.</param>
 public sealed record SessionStartReply(
     string Session, string StartLsn, long ListedAtMs, IReadOnlyList<ListedFile> Files, IReadOnlyList<string> Directories, IReadOnlyList<ListedTablespace> Tablespaces,
-    uint? Timeline = null, bool? DataChecksums = null);
+    uint? Timeline = null, bool? DataChecksums = null, int? BlockSize = null, int? SegmentBlocks = null);

@@ -29,6 +29,14 @@ public sealed class WalBlockPlanTests
     public void Other_files_and_numbers_out_of_range_are_no_relation_file(string path) =>
         Assert.False(RelationFile.TryParse(path, out _, out _));
 
+    [Theory]
+    [InlineData(8192, 131072, true)]
+    [InlineData(16384, 65536, false)]
+    [InlineData(8192, 32768, false)]
+    [InlineData(null, null, false)]
+    public void Only_a_server_of_8_KiB_pages_and_1_GiB_segments_is_planned_by_the_wal(int? blockSize, int? segmentBlocks, bool fits) =>
+        Assert.Equal(fits, RelationFile.Fits(new SessionStartReply("s", "0/9000028", 0, [], [], [], 1, false, blockSize, segmentBlocks)));
+
     [Fact]
     public void A_plan_keeps_the_touched_blocks_of_its_segment_below_the_parents_end()
     {
