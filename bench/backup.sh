@@ -20,7 +20,8 @@
 # seconds of the node's agent and of `backup create`), then one
 # incremental (--incremental) after 30 s of pgbench (-c 2), with the bytes it stored against the full's, and the same
 # for pgBackRest --type=incr; then PGWARD_BENCH_BACKUP_SMALL_RUNS (3) incrementals of each after a small change (30 s of
-# pgbench at 50 transactions a second), their median against the full; the pgward incremental is block-level: its changed large files are stored as their changed
+# pgbench at 50 transactions a second), their median against the full, and for each pgward incremental whether the
+# archived WAL named its changed table pages (wal_summaries: "wal") or every page was read ("files"); the pgward incremental is block-level: its changed large files are stored as their changed
 # 8 KiB blocks (<name>.patch over the full's copies), counted apart. Then, PGWARD_BENCH_BACKUP_RUNS times: `pgward backup recover TAR_ID DEST --target-immediate
 # --target-action promote` (unpacking) and pg_ctl start until the server is promoted (replay through wal-restore).
 # Environment: PGWARD_BENCH_PORT_BACKUP (5795), PGWARD_BENCH_BACKUP_SCALE (50), PGWARD_BENCH_BACKUP_RUNS (3), PGWARD_BENCH_BACKUP_SMALL_RUNS (3),
@@ -206,12 +207,16 @@ if [[ -n "$pgbackrest_version" ]]; then
     echo "== pgbackrest backup --type=full (the parent of its incremental, after the same pgbench)"
     run_quiet pgbackrest_run backup --type=full --process-max=2 --compress-type=lz4
 fi
+# How an incremental found its changed table pages, from its INFO lines: "wal" (the archived WAL named them, only those
+# were read: wal_summaries) or "files" (every page of a changed table file was read).
+read_by() { if grep -q "names the changed blocks" "$1"; then echo wal; else echo files; fi; }
 echo "== pgbench -T 30 -c 2, then the incrementals"
 run_quiet "$bindir/pgbench" -n -T 30 -c 2 -h 127.0.0.1 -p "$port" -U pgward pgward
 run_quiet psql_primary "checkpoint"
 t0="$(now_us)"
-run_quiet "$pgward" -f "$work/files.conf" backup create --incremental
+run_quiet "$pgward" -f "$work/files.conf" backup create --incremental -v
 incr_s="$(seconds_since "$t0")"
+incr_read="$(read_by "$work/last.out")"
 incr_dir="$(ls -d "$work"/backup/base/*/ | sort | tail -1)"
 incr_bytes="$(grep -m1 '^size=' "$incr_dir/backup.info" | cut -d= -f2)"
 incr_linked="$(grep -m1 '^linked_size=' "$incr_dir/backup.info" | cut -d= -f2)"
@@ -229,6 +234,7 @@ fi
 # A small change, as a nightly incremental of a mostly idle database sees one: pgbench at 50 transactions a second for
 # 30 s (1,500 transactions, a few thousand pages of pgbench_accounts), then an incremental over the last one; repeated.
 : >"$work/small.s"
+: >"$work/small.read"
 : >"$work/small.bytes"
 : >"$work/small-pgbackrest.s"
 : >"$work/small-pgbackrest.bytes"
@@ -238,8 +244,9 @@ for ((r = 1; r <= small_runs; r++)); do
     run_quiet "$bindir/pgbench" -n -T 30 -c 1 -R 50 -h 127.0.0.1 -p "$port" -U pgward pgward
     run_quiet psql_primary "checkpoint"
     t0="$(now_us)"
-    run_quiet "$pgward" -f "$work/files.conf" backup create --incremental
+    run_quiet "$pgward" -f "$work/files.conf" backup create --incremental -v
     seconds_since "$t0" >>"$work/small.s"
+    read_by "$work/last.out" >>"$work/small.read"
     grep -m1 '^size=' "$(ls -d "$work"/backup/base/*/ | sort | tail -1)/backup.info" | cut -d= -f2 >>"$work/small.bytes"
     if [[ -n "$pgbackrest_version" ]]; then
         t0="$(now_us)"
@@ -324,7 +331,7 @@ if [[ -n "$pgbackrest_incr_s" ]]; then
     printf '| %-46s | %8s | %10s | %10s | %7s | %9s |\n' "pgBackRest --type=incr --process-max=2" "$pgbackrest_incr_s" "$(mb "$pgbackrest_incr_bytes")" "-" \
         "$(ratio "$pgbackrest_incr_s" "$files_med")" "$(ratio "$pgbackrest_incr_bytes" "$files_full_bytes")"
 fi
-echo "pgward's incremental: $incr_patches files stored as block patches, $(mb "$incr_patch_bytes") MB of changed blocks (lz4)"
+echo "pgward's incremental: $incr_patches files stored as block patches, $(mb "$incr_patch_bytes") MB of changed blocks (lz4); table pages found by: $incr_read"
 echo
 printf '| %-46s | %8s | %10s | %7s | %9s |\n' "incremental after 30 s at 50 tps (median of $small_runs)" "s" "stored MB" "s/full" "MB/full"
 printf '|%s|%s|%s|%s|%s|\n' "------------------------------------------------" "---------:" "-----------:" "--------:" "----------:"
@@ -338,6 +345,7 @@ if [[ -s "$work/small-pgbackrest.s" ]]; then
     printf '| %-46s | %8s | %10s | %7s | %9s |\n' "pgBackRest --type=incr --process-max=2" "$small_br_s" "$(mb "$small_br_bytes")" \
         "$(ratio "$small_br_s" "$files_med")" "$(ratio "$small_br_bytes" "$files_full_bytes")"
 fi
+echo "pgward's incrementals after a small change: table pages found by: $(tr '\n' ' ' <"$work/small.read")"
 
 echo
 awk -v a="$pgward_med" -v b="$pgbb_med" 'BEGIN { printf "pgward - pg_basebackup: %+.2f s (%+.0f %%); pgward / pg_basebackup: %.2f\n", a - b, (a - b) / b * 100, a / b }'
