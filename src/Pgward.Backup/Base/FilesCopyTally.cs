@@ -40,18 +40,19 @@ public sealed class FilesCopyTally
     /// <summary>Files read and checksummed by the agent and found equal to the parent's copy.</summary>
     public int Unchanged => unchanged;
 
-    public long AddStored(ManifestFile entry, long compressed)
+    /// <param name="read">The bytes the agent read of it: the file's size (null) unless the WAL named the pages to read.</param>
+    public long AddStored(ManifestFile entry, long compressed, long? read = null)
     {
         Entries.Add(entry);
         Interlocked.Increment(ref sent);
-        Interlocked.Add(ref readBytes, entry.Size);
+        Interlocked.Add(ref readBytes, read ?? entry.Size);
         return Interlocked.Add(ref storedBytes, compressed);
     }
 
     /// <summary>A file stored as a patch over <paramref name="baseBackupId"/>'s copy.</summary>
-    public void AddPatched(ManifestFile entry, long compressed, string baseBackupId)
+    public void AddPatched(ManifestFile entry, long compressed, string baseBackupId, long? read = null)
     {
-        AddStored(entry, compressed);
+        AddStored(entry, compressed, read);
         Interlocked.Increment(ref patched);
         patchBases[baseBackupId] = true;
     }

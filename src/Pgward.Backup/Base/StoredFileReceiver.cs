@@ -113,7 +113,8 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                             tally.AddStored(entry, output.Length);
                             return;
                         }
-                        await StorePatchAsync(output, item, parent, entry, changed, map, ct);
+                        // Read by the WAL's plan: the agent read the blocks it sent (and a few between), not the file.
+                        await StorePatchAsync(output, item, parent, entry, changed, map, delta is null ? null : delta.Indices.Length * (long)BlockMap.BlockSize, ct);
                         return;
                     case FrameTag.Unchanged:
                         var same = ParentOf(item.Path) ?? throw new AgentSessionException($"{item.Path}: the agent called it unchanged but the parent has no copy");
@@ -163,7 +164,8 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
 
     /// <summary>Ends the received records with the trailer and names the file a patch; stores it whole instead when the
     /// patch holds more than half of the file's blocks (<see cref="BlockPatch.WorthKeeping"/>).</summary>
-    private async Task StorePatchAsync(FileStream output, FetchItem item, ParentCopy? parent, ManifestFile entry, int? changed, byte[]? map, CancellationToken ct)
+    private async Task StorePatchAsync(FileStream output, FetchItem item, ParentCopy? parent, ManifestFile entry, int? changed, byte[]? map, long? read,
+        CancellationToken ct)
     {
         if (parent is null || parentId is null || changed is null || map is null)
         {
@@ -175,12 +177,12 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
         File.Move(StoredFiles.Of(root, item.Path), patchPath);
         if (BlockPatch.WorthKeeping(changed.Value, BlockMap.Parse(map).Count))
         {
-            tally.AddPatched(entry, new FileInfo(patchPath).Length, parentId);
+            tally.AddPatched(entry, new FileInfo(patchPath).Length, parentId, read);
             return;
         }
         var compressed = await Task.Run(() => StoreWhole(item.Path, entry), ct);
         File.Delete(patchPath);
-        tally.AddStored(entry, compressed);
+        tally.AddStored(entry, compressed, read);
     }
 
     private static BlockMapDelta ParseDelta(string path, ReadOnlySpan<byte> bytes)
