@@ -52,25 +52,25 @@ public sealed class AgentProcesses : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var log = new StreamWriter(LogFile(nodeId), append: true) { AutoFlush = true };
         var gate = new Lock();
+        // The log closes when both streams have ended (a null line), not when the process exits: the exit may come
+        // before their last lines, and a line written to the closed log then took the whole test run down.
+        var open = 2;
         void Write(string? line)
         {
-            if (line is not null)
+            lock (gate)
             {
-                lock (gate)
+                if (line is not null)
                 {
                     log.WriteLine(line);
+                }
+                else if (--open == 0)
+                {
+                    log.Dispose();
                 }
             }
         }
         process.OutputDataReceived += (_, e) => Write(e.Data);
         process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.Exited += (_, _) =>
-        {
-            lock (gate)
-            {
-                log.Dispose();
-            }
-        };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
