@@ -53,7 +53,6 @@ public static class FileSender
                         await writer.EndAsync(FrameTag.Unchanged, size, checksum, ct);
                         return;
                     }
-                    file.Position = 0;
                 }
                 var algorithm = item.Algorithm == FrameChecksums.Crc32C ? FrameChecksums.Crc32C : FrameChecksums.Sha256;
                 var parentMap = ParentMapOf(item, algorithm);

@@ -26,9 +26,20 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
     /// the parent's copy has a map, the file is large enough to have one, and the chain is not at
     /// <see cref="BlockPatch.MaxDepth"/> (then the file is sent whole and the chain starts again).</summary>
     public static byte[]? ParentMapFor(ParentCopy? parent, ListedFile file) =>
-        parent is { Map: { } map } && parent.Depth < BlockPatch.MaxDepth && file.Size >= BlockMap.Threshold && File.Exists(map)
-            ? File.ReadAllBytes(map)
-            : null;
+        PatchBaseMap(parent, file) is { } map ? File.ReadAllBytes(map) : null;
+
+    /// <summary>The path of the map <see cref="ParentMapFor"/> would read, null when it would give none.</summary>
+    public static string? PatchBaseMap(ParentCopy? parent, ListedFile file) =>
+        parent is { Map: { } map } && parent.Depth < BlockPatch.MaxDepth && file.Size >= BlockMap.Threshold && File.Exists(map) ? map : null;
+
+    /// <summary>Whether the map at <paramref name="path"/> has CRCs (<see cref="BlockMap.HasCrcsHeader"/>), from its
+    /// first bytes alone: an incremental planned by the WAL never reads the rest, which the receiver merges with.</summary>
+    public static bool MapHasCrcs(string path)
+    {
+        using var map = File.OpenHandle(path);
+        Span<byte> header = stackalloc byte[8];
+        return RandomAccess.Read(map, header, 0) == header.Length && BlockMap.HasCrcsHeader(header);
+    }
 
     /// <summary>Links the parent's copy (and its map) as this backup's copy of <paramref name="file"/>.</summary>
     public void LinkParent(ParentCopy parent, ListedFile file, bool read)

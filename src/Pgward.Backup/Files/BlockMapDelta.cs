@@ -78,16 +78,8 @@ public sealed record BlockMapDelta(long Length, int[] Indices, BlockMap Entries)
         var loose = Entries.Masked ? new ulong[count] : null;
         var crcs = new uint[count];
         var flags = new byte[count];
-        var next = 0;
-        for (var i = 0; i < count; i++)
+        void Take(int i, BlockMap from, int at)
         {
-            var length = BlockMap.BlockLength(Length, i);
-            var (from, at) = next < Indices.Length && Indices[next] == i ? (Entries, next++) : (parent, i);
-            if (ReferenceEquals(from, Entries) ? BlockMap.BlockLength(Entries.Length, at) != length
-                : at >= parent.Count || length != BlockMap.BlockSize || BlockMap.BlockLength(parent.Length, at) != BlockMap.BlockSize)
-            {
-                throw new InvalidDataException($"block {i} of a file of {Length} bytes was neither read nor a whole block of the parent's copy");
-            }
             hashes[i] = from.Hashes[at];
             if (loose is not null)
             {
@@ -95,6 +87,25 @@ public sealed record BlockMapDelta(long Length, int[] Indices, BlockMap Entries)
             }
             crcs[i] = from.Crcs![at];
             flags[i] = from.Flags![at];
+        }
+        var next = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var length = BlockMap.BlockLength(Length, i);
+            var read = next < Indices.Length && Indices[next] == i;
+            if (read ? BlockMap.BlockLength(Entries.Length, next) != length
+                : i >= parent.Count || length != BlockMap.BlockSize || BlockMap.BlockLength(parent.Length, i) != BlockMap.BlockSize)
+            {
+                throw new InvalidDataException($"block {i} of a file of {Length} bytes was neither read nor a whole block of the parent's copy");
+            }
+            if (read)
+            {
+                Take(i, Entries, next++);
+            }
+            else
+            {
+                Take(i, parent, i);
+            }
         }
         if (next != Indices.Length)
         {

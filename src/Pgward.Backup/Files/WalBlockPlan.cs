@@ -55,16 +55,24 @@ public sealed class WalBlockPlan
         var touched = new List<int>();
         if (changes is not null)
         {
-            foreach (var block in changes.Blocks)
+            // The blocks are sorted: this segment's start where the first at or past it stands.
+            for (var i = FirstAtOrPast(changes.Blocks, first); i < changes.Blocks.Count && changes.Blocks[i] - first < readFrom; i++)
             {
-                var local = block - first;
-                if (local >= 0 && local < readFrom)
-                {
-                    touched.Add((int)local);
-                }
+                touched.Add((int)(changes.Blocks[i] - first));
             }
         }
         return new WalBlockPlan(touched, readFrom);
+    }
+
+    private static int FirstAtOrPast(IReadOnlyList<uint> sorted, long value)
+    {
+        var (low, high) = (0, sorted.Count);
+        while (low < high)
+        {
+            var middle = low + (high - low) / 2;
+            (low, high) = sorted[middle] < value ? (middle + 1, high) : (low, middle);
+        }
+        return low;
     }
 
     /// <summary>Whether <paramref name="walBytes"/> of WAL are worth reading for the blocks they name rather than reading
