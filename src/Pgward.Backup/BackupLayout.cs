@@ -8,6 +8,8 @@ namespace Pgward.Backup;
 /// wals/&lt;timeline+log&gt;/&lt;segment&gt;  archived WAL, compressed (e.g. wals/0000000100000000/000000010000000000000003.zst)
 /// wals/&lt;timeline&gt;.history       timeline history files, archived before the old timeline's .partial
 /// streaming/                      the segment being received (&lt;segment&gt;.partial)
+/// summaries/&lt;timeline+log&gt;/&lt;segment&gt;.summary  the relation blocks that the records beginning in an archived
+///                                 segment touch, written by the receiver as segments arrive (Wal.WalSummaryStore)
 /// errors/                         files set aside instead of deleted (a conflicting segment, a partial dropped by --reset)
 /// identity.json                   the cluster's system identifier and WAL segment size, written on first contact
 /// receive-wal.pid                 PID of the running WAL receiver
@@ -67,6 +69,13 @@ public sealed class BackupLayout(string root)
 
     /// <summary>The archived last, unfinished segment of a timeline that ended (a promotion elsewhere).</summary>
     public string ArchivedPartial(string segmentName) => Path.Combine(WalFolder(segmentName), segmentName + ".partial.zst");
+
+    /// <summary>Where the receiver keeps the block summaries of archived segments (<see cref="Wal.WalSummaryStore"/>).</summary>
+    public string SummaryDirectory => Path.Combine(Root, "summaries");
+
+    /// <summary>The block summary of the records that begin in an archived segment, e.g.
+    /// <c>summaries/0000000100000000/000000010000000000000003.summary</c>.</summary>
+    public string WalSummary(string segmentName) => Path.Combine(SummaryDirectory, segmentName[..16], segmentName + ".summary");
 
     /// <summary>A timeline history file, e.g. <c>wals/00000002.history</c>, uncompressed.</summary>
     public string HistoryFile(uint timeline) => Path.Combine(WalDirectory, $"{timeline:X8}.history");

@@ -191,15 +191,15 @@ public sealed class FilesBackupCopier(BackupServer server)
         }
     }
 
-    /// <summary>What the WAL from the parent's start to this backup's says changed (<see cref="Wal.ArchivedWalSummary"/>);
-    /// null, and every block of a changed file is read, with <c>wal_summaries = off</c>, when that WAL costs more to read
-    /// than the <paramref name="tableBytes"/> of changed table files it would spare (<c>auto</c>,
-    /// <see cref="WalBlockPlan.WorthReading"/>), or when the archive cannot tell (a receiver that is not running, or
-    /// damaged WAL).</summary>
+    /// <summary>What the WAL from the parent's start to this backup's says changed: the receiver's summaries of the
+    /// segments it archived (<see cref="Wal.ArchivedWalSummary.Stored"/>), and the WAL they do not cover yet decoded
+    /// (<see cref="Wal.ArchivedWalSummary"/>). Null, and every block of a changed file is read, with
+    /// <c>wal_summaries = off</c>, when the WAL left to decode costs more than the <paramref name="tableBytes"/> of changed
+    /// table files it would spare (<c>auto</c>, <see cref="WalBlockPlan.WorthReading"/>), or when the archive cannot tell
+    /// (a receiver that is not running, or damaged WAL).</summary>
     private async Task<WalBlockSummary?> WalChangesAsync(BackupInfo parent, SessionStartReply start, long tableBytes, CancellationToken ct)
     {
         var to = Lsn.Parse(start.StartLsn);
-        var walBytes = (long)(to.Value - Math.Min(to.Value, parent.BeginLsn.Value));
         var use = server.Settings.WalSummaries;
         if (tableBytes == 0 || use == WalSummaryUse.Off)
         {
@@ -211,19 +211,29 @@ public sealed class FilesBackupCopier(BackupServer server)
                 + $" ({start.SegmentBlocks?.ToString(CultureInfo.InvariantCulture) ?? "?"} pages) are not 8 KiB and 1 GiB: changed table files are read whole");
             return null;
         }
-        if (use == WalSummaryUse.Auto && !WalBlockPlan.WorthReading(walBytes, tableBytes))
+        var archived = new Wal.ArchivedWalSummary(server.Layout, server.Context.Time);
+        var stored = archived.Stored(parent.Timeline, parent.BeginLsn, to);
+        if (stored.Problem is { } damaged)
         {
-            server.Context.Reporter.Info($"the WAL since {parent.Id} ({ByteSize.Format(walBytes)}) costs more to read than the changed table files"
-                + $" it would spare ({ByteSize.Format(tableBytes)}): they are read whole (wal_summaries = on reads it anyway)");
+            server.Context.Reporter.Info($"{damaged}: the WAL from {stored.LiveFrom} on is decoded instead");
+        }
+        var liveBytes = (long)(to.Value - Math.Min(to.Value, stored.LiveFrom.Value));
+        if (use == WalSummaryUse.Auto && !WalBlockPlan.WorthReading(liveBytes, tableBytes))
+        {
+            server.Context.Reporter.Info($"the WAL since {parent.Id}"
+                + (stored.Segments > 0 ? $" that the receiver has not summarised (from {stored.LiveFrom}, {ByteSize.Format(liveBytes)})" : $" ({ByteSize.Format(liveBytes)})")
+                + $" costs more to read than the changed table files it would spare ({ByteSize.Format(tableBytes)}): they are read whole (wal_summaries = on reads it anyway)");
             return null;
         }
-        var result = await new Wal.ArchivedWalSummary(server.Layout, server.Context.Time).SummarizeAsync(parent.Timeline, parent.BeginLsn, to, ct);
+        var result = await archived.SummarizeAsync(parent.Timeline, stored.LiveFrom, to, ct);
         if (result.Summary is not { } summary)
         {
             server.Context.Reporter.Info($"the WAL since {parent.Id} cannot say which blocks changed, so changed files are read whole: {result.Problem}");
             return null;
         }
-        server.Context.Reporter.Info($"the WAL from {parent.BeginLsn} to {to} names the changed blocks of {summary.FileCount} relation forks: only those are read");
+        summary.Add(stored.Summary);
+        server.Context.Reporter.Info($"the WAL from {parent.BeginLsn} to {to} names the changed blocks of {summary.FileCount} relation forks"
+            + $" ({stored.Segments} segments summarised as they arrived, {ByteSize.Format(liveBytes)} decoded now): only those are read");
         return summary;
     }
 

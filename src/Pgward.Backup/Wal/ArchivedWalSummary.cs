@@ -20,6 +20,33 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
 
     private const long SegmentSize = WalSegment.DefaultSize;
 
+    /// <summary>What the receiver's summaries (<see cref="WalSummaryStore"/>) say of [<paramref name="from"/>,
+    /// <paramref name="to"/>): the summaries of the segments from the one holding <paramref name="from"/> on, merged, as
+    /// far as they go without a gap; the WAL from <see cref="StoredWalSummary.LiveFrom"/> to <paramref name="to"/> is left
+    /// to decode (<see cref="SummarizeAsync"/>). A segment's summary covers every record that begins in it, some before
+    /// <paramref name="from"/> or at and after <paramref name="to"/> too: blocks read again for nothing, never one missed.</summary>
+    public StoredWalSummary Stored(uint timeline, Lsn from, Lsn to)
+    {
+        var store = new WalSummaryStore(layout, SegmentSize);
+        var merged = new WalBlockSummary();
+        var segments = 0;
+        string? problem = null;
+        var segment = WalSegment.Containing(timeline, from, SegmentSize);
+        for (; to.Value > from.Value && segment.Start(SegmentSize).Value < to.Value; segment = segment.Next)
+        {
+            var read = store.Read(segment);
+            if (read?.Summary is not { } summary)
+            {
+                problem = read?.Problem;
+                break;
+            }
+            merged.Add(summary);
+            segments++;
+        }
+        var liveFrom = segments == 0 ? from : segment.Start(SegmentSize);
+        return new StoredWalSummary(merged, segments, liveFrom.Value < to.Value ? liveFrom : to, problem);
+    }
+
     /// <summary>The blocks the records beginning in [<paramref name="from"/>, <paramref name="to"/>) touch.</summary>
     public async Task<WalSummaryResult> SummarizeAsync(uint timeline, Lsn from, Lsn to, CancellationToken ct)
     {
@@ -93,3 +120,8 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
         }
     }
 }
+
+/// <summary>The receiver's summaries of a range of WAL (<see cref="ArchivedWalSummary.Stored"/>): their merged
+/// <see cref="Summary"/>, how many segments they cover, where the WAL they do not cover begins (the range's end when
+/// they cover it all), and why the next segment's summary could not be used, when it has one that does not read back.</summary>
+public sealed record StoredWalSummary(WalBlockSummary Summary, int Segments, Lsn LiveFrom, string? Problem);

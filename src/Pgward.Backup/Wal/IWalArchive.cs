@@ -30,7 +30,7 @@ public interface IWalArchive
     IReadOnlyDictionary<uint, IReadOnlyList<TimelineHistoryEntry>> Histories();
 
     /// <summary>Deletes the archived segments (of any timeline) whose position is before
-    /// <paramref name="oldestNeeded"/>'s; returns how many were deleted. History files are kept.</summary>
+    /// <paramref name="oldestNeeded"/>'s, and their block summaries; returns how many segments were deleted. History files are kept.</summary>
     int DeleteSegmentsBefore(string oldestNeeded);
 
     /// <summary>Total bytes of the archived WAL on disk.</summary>

@@ -7,9 +7,10 @@ namespace Pgward.Backup.Wal;
 /// Writes streamed WAL of one timeline into <c>streaming/&lt;segment&gt;.partial</c> (and a copy in memory), and
 /// archives each segment once it is complete: fsync, compress, archive (temp file, fsync, rename), then delete the
 /// .partial. <see cref="Flushed"/> only ever names WAL that is on disk, so it is what may be reported to the server.
-/// Appends and flushes are serialized: the session's flusher runs beside the stream.
+/// Appends and flushes are serialized: the session's flusher runs beside the stream. Each segment archived whole is
+/// offered to <paramref name="summaries"/>, when given, to be summarised beside the stream.
 /// </summary>
-public sealed class SegmentWriter(WalArchive archive, uint timeline, Lsn start) : IAsyncDisposable
+public sealed class SegmentWriter(WalArchive archive, uint timeline, Lsn start, SegmentSummaries? summaries = null) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly long _segmentSize = archive.SegmentSize;
@@ -139,6 +140,7 @@ public sealed class SegmentWriter(WalArchive archive, uint timeline, Lsn start) 
                 $"two servers wrote different WAL under one name (a split brain, or another cluster); the new copy is in \"{kept}\"");
         }
         Archived.Add((name, result));
+        summaries?.Offer(_segment, _buffer);
         Close(delete: true);
         Interlocked.Exchange(ref _flushed, Interlocked.Read(ref _written));
         _segment = _segment.Next;

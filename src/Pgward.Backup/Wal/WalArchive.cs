@@ -119,6 +119,8 @@ public sealed class WalArchive(BackupLayout layout, long segmentSize = WalSegmen
                 Directory.Delete(folder);
             }
         }
+        // Their summaries go with them: nothing can ask for the WAL before the oldest backup's any more.
+        new WalSummaryStore(layout, segmentSize).DeleteBefore(oldest);
         return deleted;
     }
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -11,7 +13,7 @@ namespace Pgward.IntegrationTests.Backup;
 /// and recovers exactly; a damaged middle link of a patch chain is named by verify and check for every backup over it;
 /// a backup that patches lie over is not deleted.
 /// </summary>
-public sealed class FilesBackupTests : PgIntegrationTest
+public sealed partial class FilesBackupTests : PgIntegrationTest
 {
     protected override TimeSpan Deadline => TimeSpan.FromMinutes(5);
 
@@ -182,22 +184,23 @@ public sealed class FilesBackupTests : PgIntegrationTest
         foreach (var sql in new[]
         {
             "DELETE FROM big WHERE g > 190000", "VACUUM big", "INSERT INTO big SELECT g, 'grown back' FROM generate_series(190001, 191000) g",
-            "UPDATE big SET filler = 'first' WHERE g IN (5, 70000, 120000)", "CREATE TABLE fresh AS SELECT g FROM generate_series(1, 5000) g",
+            // The WAL so far ends its segment: the receiver summarises it as it arrives, and the incremental reads that.
+            "UPDATE big SET filler = 'first' WHERE g IN (5, 70000, 120000)", "SELECT pg_switch_wal()", "CREATE TABLE fresh AS SELECT g FROM generate_series(1, 5000) g",
             "CREATE DATABASE copied TEMPLATE template0 STRATEGY FILE_COPY", "CHECKPOINT",
         })
         {
             await Sql.ExecuteAsync(primary, sql, Token);
         }
         var (first, firstRun) = await CreateStreamedBackupAsync(server, "--incremental");
-        Assert.Contains("names the changed blocks of", firstRun, StringComparison.Ordinal);
+        AssertPlannedFromSummaries(firstRun);
         Assert.Equal(full.Id, Info(server, first)["parent_backup_id"]);
         // Vacuum marks the grown-back pages all-visible (a record naming each page, though no image of it is logged).
-        foreach (var sql in new[] { "VACUUM big", "UPDATE big SET filler = 'second' WHERE g IN (6, 150000, 190500)", "DELETE FROM fresh WHERE g % 2 = 0", "CHECKPOINT" })
+        foreach (var sql in new[] { "VACUUM big", "UPDATE big SET filler = 'second' WHERE g IN (6, 150000, 190500)", "SELECT pg_switch_wal()", "DELETE FROM fresh WHERE g % 2 = 0", "CHECKPOINT" })
         {
             await Sql.ExecuteAsync(primary, sql, Token);
         }
         var (newest, newestRun) = await CreateStreamedBackupAsync(server, "--incremental");
-        Assert.Contains("names the changed blocks of", newestRun, StringComparison.Ordinal);
+        AssertPlannedFromSummaries(newestRun);
         Assert.Equal(first, Info(server, newest)["parent_backup_id"]);
         var verify = await server.RunAsync(Token, "verify", newest);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -209,6 +212,18 @@ public sealed class FilesBackupTests : PgIntegrationTest
         var log = await File.ReadAllTextAsync(Path.Combine(Directory.Path, "restored-" + newest, "server.log"), Token);
         Assert.DoesNotContain("visibility map", log, StringComparison.Ordinal);
     }
+
+    /// <summary>The incremental's changed pages came from the WAL, at least one segment of it summarised by the receiver
+    /// as it arrived (the parent's first segment: a backup ends it with a WAL switch, so it is summarised at once).</summary>
+    private static void AssertPlannedFromSummaries(string run)
+    {
+        Assert.Contains("names the changed blocks of", run, StringComparison.Ordinal);
+        var stored = StoredSegments().Match(run);
+        Assert.True(stored.Success && int.Parse(stored.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, run);
+    }
+
+    [GeneratedRegex(@"\((\d+) segments summarised as they arrived")]
+    private static partial Regex StoredSegments();
 
     /// <summary>Takes a backup (<c>-v</c>: its INFO lines too) and waits until the streamed WAL has made it DONE;
     /// returns its id and what it printed.</summary>

@@ -31,6 +31,27 @@ public sealed class WalBlockSummary
 
     public bool DatabaseChanged(uint tablespace, uint database) => _databases.Contains((tablespace, database));
 
+    /// <summary>Takes in every change <paramref name="other"/> holds: afterwards this summary is what one summary of
+    /// both ranges would be (a fork's blocks past its limit are left out either way, and the smallest limit kept).</summary>
+    public void Add(WalBlockSummary other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (fork, changes) in other._forks)
+        {
+            var into = Fork(fork.File, fork.Fork);
+            var theirs = changes.ToChanges();
+            if (theirs.Limit is { } limit)
+            {
+                into.LowerLimit(limit);
+            }
+            foreach (var block in theirs.Blocks)
+            {
+                into.Add(block);
+            }
+        }
+        _databases.UnionWith(other._databases);
+    }
+
     /// <summary>The fork's changes, or null when nothing in the range touched it.</summary>
     public ForkChanges? Changes(RelFileId file, ForkNumber fork) =>
         _forks.TryGetValue(new RelationFork(file, fork), out var changes) ? changes.ToChanges() : null;

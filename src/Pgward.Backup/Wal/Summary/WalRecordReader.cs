@@ -25,6 +25,14 @@ internal sealed class WalRecordReader(WalSegmentCursor segments, int segmentSize
     /// <summary>Where a record that spans pages is put back together; reused from record to record.</summary>
     private byte[] _assembly = [];
 
+    /// <summary>The record that was not complete in the WAL given, when that is what <see cref="TryRead"/> failed on:
+    /// it begins before <c>to</c> and goes on past the bytes given. Null after any other problem.</summary>
+    public ulong? IncompleteAt { get; private set; }
+
+    /// <summary>Goes to <paramref name="record"/>, where a record is known to begin (one that was not complete in the
+    /// WAL given before); its <c>xl_prev</c> is not checked.</summary>
+    public void StartAt(ulong record) => _next = record;
+
     /// <summary>Goes to the first record that begins in the first segment: past the page header and past the rest of
     /// a record begun in the segment before. Returns a problem, or null.</summary>
     public string? Start(ulong firstSegmentStart)
@@ -251,8 +259,11 @@ internal sealed class WalRecordReader(WalSegmentCursor segments, int segmentSize
     private bool NothingBeginsBeforeTo(ulong pageBoundary) =>
         pageBoundary + (ulong)(pageBoundary % (ulong)segmentSize == 0 ? WalPageHeader.LongSize : WalPageHeader.ShortSize) >= to;
 
-    private string Incomplete(ulong record, ulong gap) =>
-        $"the record at {new Lsn(record)} is not complete in the WAL given: {segments.DescribeGap(gap)}";
+    private string Incomplete(ulong record, ulong gap)
+    {
+        IncompleteAt = record;
+        return $"the record at {new Lsn(record)} is not complete in the WAL given: {segments.DescribeGap(gap)}";
+    }
 
     private void Reserve(uint needed, uint total)
     {

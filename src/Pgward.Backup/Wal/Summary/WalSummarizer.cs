@@ -23,8 +23,29 @@ public static class WalSummarizer
     /// before <paramref name="to"/> cannot all be read: a missing or short segment, a page header whose magic or address
     /// does not fit, a record whose CRC-32C fails, a record that begins before <paramref name="to"/> but is not complete
     /// in the bytes given; or a record whose effect on relation files a summary cannot follow.</returns>
-    public static WalSummaryResult Summarize(IEnumerable<ReadOnlyMemory<byte>> segments, ulong firstSegmentStart, int segmentSize, ulong from, ulong to)
+    public static WalSummaryResult Summarize(IEnumerable<ReadOnlyMemory<byte>> segments, ulong firstSegmentStart, int segmentSize, ulong from, ulong to) =>
+        Summarize(segments, firstSegmentStart, segmentSize, from, to, fromIsRecord: false, partial: false, out _);
+
+    /// <summary>
+    /// As <see cref="Summarize(IEnumerable{ReadOnlyMemory{byte}}, ulong, int, ulong, ulong)"/>, for WAL that is still
+    /// arriving: when the last record that begins before <paramref name="to"/> goes on past the bytes given, the summary
+    /// of the records before it, and in <paramref name="incompleteAt"/> where that record begins. Summarising from there
+    /// (<paramref name="fromIsRecord"/>) once the bytes after it have come, and adding both summaries, gives the summary of
+    /// the whole range, without reading the rest of it again.
+    /// </summary>
+    /// <param name="fromIsRecord">Reading starts at <paramref name="from"/>, a record's beginning (an earlier call's
+    /// <paramref name="incompleteAt"/>), instead of at the first record of the first segment; that record's link to the one
+    /// before it is not checked.</param>
+    public static WalSummaryResult Summarize(IEnumerable<ReadOnlyMemory<byte>> segments, ulong firstSegmentStart, int segmentSize, ulong from, ulong to,
+        bool fromIsRecord, out ulong? incompleteAt) =>
+        Summarize(segments, firstSegmentStart, segmentSize, from, to, fromIsRecord, partial: true, out incompleteAt);
+
+    /// <param name="partial">Whether a last record that is not complete in the bytes given ends the summary
+    /// (<paramref name="incompleteAt"/>) rather than failing it.</param>
+    private static WalSummaryResult Summarize(IEnumerable<ReadOnlyMemory<byte>> segments, ulong firstSegmentStart, int segmentSize, ulong from, ulong to,
+        bool fromIsRecord, bool partial, out ulong? incompleteAt)
     {
+        incompleteAt = null;
         ArgumentNullException.ThrowIfNull(segments);
         if (!WalFormat.IsSegmentSize(segmentSize))
         {
@@ -48,13 +69,25 @@ public static class WalSummarizer
             return WalSummaryResult.Failed($"the records from {new Lsn(from)} on are to be summarised, but the first segment given starts at {new Lsn(firstSegmentStart)}");
         }
         using var cursor = new WalSegmentCursor(segments, firstSegmentStart, segmentSize);
-        var problem = SummarizeRecords(new WalRecordReader(cursor, segmentSize, to), firstSegmentStart, from, summary);
+        var reader = new WalRecordReader(cursor, segmentSize, to);
+        var problem = SummarizeRecords(reader, fromIsRecord ? null : firstSegmentStart, from, summary);
+        if (partial && problem is not null && reader.IncompleteAt is { } incomplete && incomplete >= from)
+        {
+            // What the bytes given hold: the caller asked for what they hold (the out parameter), and reads the rest later.
+            incompleteAt = incomplete;
+            return new WalSummaryResult(summary, null);
+        }
         return problem is null ? new WalSummaryResult(summary, null) : WalSummaryResult.Failed(problem);
     }
 
-    private static string? SummarizeRecords(WalRecordReader reader, ulong firstSegmentStart, ulong from, WalBlockSummary summary)
+    /// <param name="firstSegmentStart">Where to look for the first record; null: it begins at <paramref name="from"/>.</param>
+    private static string? SummarizeRecords(WalRecordReader reader, ulong? firstSegmentStart, ulong from, WalBlockSummary summary)
     {
-        if (reader.Start(firstSegmentStart) is { } startProblem)
+        if (firstSegmentStart is not { } segmentStart)
+        {
+            reader.StartAt(from);
+        }
+        else if (reader.Start(segmentStart) is { } startProblem)
         {
             return startProblem;
         }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Pgward.Backup;
+using Pgward.Backup.Wal;
 using Pgward.Backup.Wal.Summary;
+using Pgward.Core.Reporting;
 using Pgward.Core.Postgres;
 using Pgward.Testing;
 using Xunit;
@@ -97,6 +100,61 @@ public sealed partial class WalSummaryOracleTests : PgIntegrationTest
         expected.AssertCovers();
         AssertSameForks(expected, summary);
         Assert.Equal(expected.Databases.Order(), summary.Databases.Order());
+
+        await AssertSegmentSummariesAddUpAsync(segments, new WalSegment(timeline, firstSegment), segmentSize);
+    }
+
+    /// <summary>The receiver's summaries of the same segments, one per segment as each arrives (<see cref="SegmentSummaries"/>:
+    /// most of a segment at once, its last record when the next has come), add up to the summary of all the records that
+    /// begin in them, read in one go. The last segment was closed by a WAL switch, so it is summarised too.</summary>
+    private async Task AssertSegmentSummariesAddUpAsync(List<ReadOnlyMemory<byte>> segments, WalSegment first, int segmentSize)
+    {
+        var layout = new BackupLayout(await Directory.CreateSubdirectoryAsync("summaries", Token));
+        var lines = new List<string>();
+        await using (var summaries = new SegmentSummaries(new WalArchive(layout, segmentSize), new LineReporter(lines)))
+        {
+            for (var i = 0; i < segments.Count; i++)
+            {
+                summaries.Offer(first with { Number = first.Number + (ulong)i }, segments[i].Span);
+            }
+        }
+        Assert.Empty(lines);
+        var store = new WalSummaryStore(layout, segmentSize);
+        var added = new WalBlockSummary();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var read = store.Read(first with { Number = first.Number + (ulong)i });
+            Assert.True(read?.Summary is not null, read?.Problem ?? $"segment {i} of {segments.Count} has no summary");
+            added.Add(read!.Summary!);
+        }
+        var start = first.Start(segmentSize).Value;
+        var oneGo = WalSummarizer.Summarize(segments, start, segmentSize, start, start + (ulong)(segments.Count * segmentSize));
+        Assert.True(oneGo.Problem is null, oneGo.Problem);
+        Assert.Equal(Describe(oneGo.Summary!), Describe(added));
+    }
+
+    private static string Describe(WalBlockSummary summary) =>
+        string.Join('\n', summary.Forks.OrderBy(f => (f.File.Tablespace, f.File.Database, f.File.RelFile, f.Fork))
+            .Select(f => (Fork: f, Changes: summary.Changes(f.File, f.Fork)!))
+            .Select(x => $"{x.Fork.File} {x.Fork.Fork}: limit {x.Changes.Limit?.ToString(CultureInfo.InvariantCulture) ?? "-"} [{string.Join(' ', x.Changes.Blocks)}]")
+            .Concat(summary.Databases.Order().Select(d => $"database {d.Tablespace}/{d.Database}")));
+
+    private sealed class LineReporter(List<string> lines) : IReporter
+    {
+        public void Report(ReportLevel level, string message)
+        {
+            if (level is ReportLevel.Warning or ReportLevel.Error)
+            {
+                lock (lines)
+                {
+                    lines.Add($"{level}: {message}");
+                }
+            }
+        }
+
+        public void Progress(string message)
+        {
+        }
     }
 
     private async Task<Lsn> InsertLsnAsync(PgServer server) =>
