@@ -23,7 +23,7 @@ internal sealed class LegStreamer(
     public async Task<SessionEnd> StreamAsync(TimelineLeg leg, CancellationToken ct)
     {
         // Declared first, disposed last: what the writer archived is summarised before the leg ends.
-        await using var summaries = new SegmentSummaries(archive, reporter);
+        await using var summaries = SegmentSummaries.For(archive, reporter);
         await using var writer = new SegmentWriter(archive, leg.Timeline, leg.From, summaries);
         using var stopFlusher = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(ct);

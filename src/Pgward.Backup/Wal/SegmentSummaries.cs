@@ -19,6 +19,16 @@ public sealed class SegmentSummaries : IAsyncDisposable
     /// <summary>Segments that may wait to be summarised; more are skipped.</summary>
     public const int Backlog = 4;
 
+    /// <summary>The largest segment summarised from memory: 64 MiB. Up to <see cref="Backlog"/> + 2 copies of a segment
+    /// may be held at once; a cluster with larger segments (<c>initdb --wal-segsize</c> up to 1 GiB) gets no
+    /// summaries, and its incrementals decode the WAL they need (or read the files, under <c>auto</c>).</summary>
+    public const long MaxSegmentSize = 64 * 1024 * 1024;
+
+    /// <summary>The summaries of <paramref name="archive"/>'s segments, or null when they are larger than
+    /// <see cref="MaxSegmentSize"/>.</summary>
+    public static SegmentSummaries? For(WalArchive archive, IReporter reporter) =>
+        archive.SegmentSize <= MaxSegmentSize ? new SegmentSummaries(archive, reporter) : null;
+
     private readonly WalArchive _archive;
     private readonly WalSummaryStore _store;
     private readonly IReporter _reporter;
@@ -31,6 +41,7 @@ public sealed class SegmentSummaries : IAsyncDisposable
 
     public SegmentSummaries(WalArchive archive, IReporter reporter)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(archive.SegmentSize, MaxSegmentSize);
         _archive = archive;
         _store = new WalSummaryStore(archive.Layout, archive.SegmentSize);
         _reporter = reporter;

@@ -139,6 +139,14 @@ public sealed class SegmentSummariesTests : IDisposable
         Assert.NotNull(_store.Read(Segment(2)));
     }
 
+    [Fact]
+    public async Task Segments_larger_than_64_MiB_get_no_summaries()
+    {
+        Assert.Null(SegmentSummaries.For(new WalArchive(_archive.Layout, 128L << 20), _reporter));
+        await using var summaries = SegmentSummaries.For(new WalArchive(_archive.Layout, 64L << 20), _reporter);
+        Assert.NotNull(summaries);
+    }
+
     private static WalSegment Segment(int index) => new(1, (ulong)(new TestWal().Start / TestWal.SegmentSize) + (ulong)index);
 
     /// <summary>Appends a record that begins just before the end of segment <paramref name="index"/> - 1 (counted from
