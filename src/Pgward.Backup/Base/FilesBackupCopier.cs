@@ -94,7 +94,7 @@ public sealed class FilesBackupCopier(BackupServer server)
     {
         var fetch = new List<(FetchItem Item, long Size)>();
         var links = new List<(ParentCopy Parent, ListedFile File)>();
-        var changed = new List<(ListedFile File, ParentCopy? Parent, string? Below)>();
+        var changed = new List<(ListedFile File, ParentCopy? Parent, string? Map, string? Below)>();
         var tally = receiver.Tally;
         var listed = start.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (var file in start.Files)
@@ -111,24 +111,26 @@ public sealed class FilesBackupCopier(BackupServer server)
                         FrameChecksums.Crc32C, MapCrcs: true), file.Size));
                     break;
                 default:
-                    var below = lsnRule is { Below: var lsn } && StoredFileReceiver.PatchBaseMap(parent, file) is { } map
+                    var map = StoredFileReceiver.PatchBaseMap(parent, file);
+                    var below = lsnRule is { Below: var lsn } && map is not null
                         && StoredFileReceiver.MapHasCrcs(map) && LsnDelta.Applies(file, listed, path => receiver.ParentOf(path)?.Entry)
                         ? lsn.ToString()
                         : null;
-                    changed.Add((file, parent, below));
+                    changed.Add((file, parent, map, below));
                     break;
             }
         }
         var changes = lsnRule is { Parent: var parentInfo } ? await WalChangesAsync(parentInfo, start, changed.Where(c => c.Below is not null).Sum(c => c.File.Size), ct) : null;
-        foreach (var (file, parent, below) in changed)
+        foreach (var (file, parent, map, below) in changed)
         {
             // With the WAL's plan, no map crosses the network, nor is read here: the agent sends the entries of the
             // blocks it read, and the receiver lays them over the parent's map (BlockMapDelta).
             var plan = below is not null ? PlanOf(file, parent!.Entry, changes) : null;
+            var wantsMap = file.Size >= BlockMap.Threshold;
             fetch.Add((plan is null
-                ? new FetchItem(file.Path, WantsMap: file.Size >= BlockMap.Threshold, ParentMap: StoredFileReceiver.ParentMapFor(parent, file),
+                ? new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: map is null ? null : File.ReadAllBytes(map),
                     Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below)
-                : new FetchItem(file.Path, WantsMap: file.Size >= BlockMap.Threshold, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below,
+                : new FetchItem(file.Path, WantsMap: wantsMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below,
                     WalBlocks: [.. plan.Blocks], WalReadFrom: plan.ReadFrom, MapDelta: true), file.Size));
         }
         var batches = FileBatches.Split(fetch);

@@ -27,12 +27,16 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
     /// <paramref name="from"/> or at and after <paramref name="to"/> too: blocks read again for nothing, never one missed.</summary>
     public StoredWalSummary Stored(uint timeline, Lsn from, Lsn to)
     {
-        var store = new WalSummaryStore(layout, SegmentSize);
         var merged = new WalBlockSummary();
+        if (to.Value <= from.Value)
+        {
+            return new StoredWalSummary(merged, 0, to, null);
+        }
+        var store = new WalSummaryStore(layout, SegmentSize);
         var segments = 0;
         string? problem = null;
         var segment = WalSegment.Containing(timeline, from, SegmentSize);
-        for (; to.Value > from.Value && segment.Start(SegmentSize).Value < to.Value; segment = segment.Next)
+        for (; segment.Start(SegmentSize).Value < to.Value; segment = segment.Next)
         {
             var read = store.Read(segment);
             if (read?.Summary is not { } summary)
@@ -98,10 +102,10 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
         var name = segment.Name(SegmentSize);
         try
         {
-            var archived = layout.ArchivedSegment(name);
-            if (File.Exists(archived))
+            var archived = new WalArchive(layout, SegmentSize).ReadSegment(segment);
+            if (archived.Content is not null || archived.Problem is not null)
             {
-                return SegmentCodec.Decompress(File.ReadAllBytes(archived), SegmentSize, segment.Start(SegmentSize).Value);
+                return archived;
             }
             using var partial = File.OpenHandle(layout.StreamingPartial(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var bytes = new byte[Math.Min(RandomAccess.GetLength(partial), SegmentSize)];

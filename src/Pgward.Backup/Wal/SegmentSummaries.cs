@@ -49,9 +49,6 @@ public sealed class SegmentSummaries : IAsyncDisposable
         _worker = Task.Run(WorkAsync);
     }
 
-    /// <summary>Summaries written so far.</summary>
-    public int Written { get; private set; }
-
     /// <summary>A segment just archived whole; its bytes are copied, the caller's buffer is free again at return.</summary>
     public void Offer(WalSegment segment, ReadOnlySpan<byte> bytes)
     {
@@ -116,7 +113,7 @@ public sealed class SegmentSummaries : IAsyncDisposable
                 : rest, pending.Summary);
             return;
         }
-        if (_store.Contains(before) || ReadArchived(before) is not { } earlier)
+        if (_store.Contains(before) || _archive.ReadSegment(before).Content is not { } earlier)
         {
             return;
         }
@@ -153,19 +150,6 @@ public sealed class SegmentSummaries : IAsyncDisposable
             summary.Add(earlier);
         }
         await _store.WriteAsync(segment, summary, CancellationToken.None);
-        Written++;
-    }
-
-    /// <summary>An archived segment's bytes (decompressed and checked), null when it is not archived or damaged.</summary>
-    private byte[]? ReadArchived(WalSegment segment)
-    {
-        var path = _archive.Layout.ArchivedSegment(segment.Name(_segmentSize));
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-        var (content, _) = SegmentCodec.Decompress(File.ReadAllBytes(path), _segmentSize, segment.Start(_segmentSize).Value);
-        return content;
     }
 
     /// <summary>The first problem of a run is a warning; the rest are details, not to flood the log.</summary>

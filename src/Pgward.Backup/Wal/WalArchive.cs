@@ -205,6 +205,14 @@ public sealed class WalArchive(BackupLayout layout, long segmentSize = WalSegmen
         };
     }
 
+    /// <summary>An archived completed segment's bytes, decompressed and checked; the problem when it is damaged, neither
+    /// when it is not archived.</summary>
+    public (byte[]? Content, string? Problem) ReadSegment(WalSegment segment)
+    {
+        var path = layout.ArchivedSegment(segment.Name(segmentSize));
+        return File.Exists(path) ? SegmentCodec.Decompress(File.ReadAllBytes(path), segmentSize, segment.Start(segmentSize).Value) : (null, null);
+    }
+
     private async Task<(byte[]? Content, string? Problem)> ReadAsync(WalFileName name, string path, CancellationToken ct)
     {
         var bytes = await File.ReadAllBytesAsync(path, ct);
