@@ -215,29 +215,37 @@ public sealed class FilesBackupCopier(BackupServer server)
         }
         var archived = new Wal.ArchivedWalSummary(server.Layout, server.Context.Time);
         var stored = archived.Stored(parent.Timeline, parent.BeginLsn, to);
-        if (stored.Problem is { } damaged)
+        foreach (var damaged in stored.Problems)
         {
-            server.Context.Reporter.Info($"{damaged}: the WAL from {stored.LiveFrom} on is decoded instead");
+            server.Context.Reporter.Info($"{damaged}: that segment's WAL is decoded instead");
         }
-        var liveBytes = (long)(to.Value - Math.Min(to.Value, stored.LiveFrom.Value));
+        var liveBytes = stored.GapBytes;
         if (use == WalSummaryUse.Auto && !WalBlockPlan.WorthReading(liveBytes, tableBytes))
         {
             server.Context.Reporter.Info($"the WAL since {parent.Id}"
-                + (stored.Segments > 0 ? $" that the receiver has not summarised (from {stored.LiveFrom}, {ByteSize.Format(liveBytes)})" : $" ({ByteSize.Format(liveBytes)})")
+                + (stored.Segments > 0 ? $" that the receiver has not summarised ({Describe(stored.Gaps)}, {ByteSize.Format(liveBytes)})" : $" ({ByteSize.Format(liveBytes)})")
                 + $" costs more to read than the changed table files it would spare ({ByteSize.Format(tableBytes)}): they are read whole (wal_summaries = on reads it anyway)");
             return null;
         }
-        var result = await archived.SummarizeAsync(parent.Timeline, stored.LiveFrom, to, ct);
-        if (result.Summary is not { } summary)
+        var summary = stored.Summary;
+        foreach (var gap in stored.Gaps)
         {
-            server.Context.Reporter.Info($"the WAL since {parent.Id} cannot say which blocks changed, so changed files are read whole: {result.Problem}");
-            return null;
+            var result = await archived.SummarizeAsync(parent.Timeline, gap.From, gap.To, ct);
+            if (result.Summary is not { } decoded)
+            {
+                server.Context.Reporter.Info($"the WAL since {parent.Id} cannot say which blocks changed, so changed files are read whole: {result.Problem}");
+                return null;
+            }
+            summary.Add(decoded);
         }
-        summary.Add(stored.Summary);
         server.Context.Reporter.Info($"the WAL from {parent.BeginLsn} to {to} names the changed blocks of {summary.FileCount} relation forks"
             + $" ({stored.Segments} segments summarised as they arrived, {ByteSize.Format(liveBytes)} decoded now): only those are read");
         return summary;
     }
+
+    /// <summary>"A to B, C to D" for the INFO lines: where the WAL no summary covers lies.</summary>
+    private static string Describe(IReadOnlyList<Wal.WalRange> gaps) =>
+        string.Join(", ", gaps.Select(g => $"{g.From} to {g.To}"));
 
     /// <summary>The blocks to read of a relation file the parent holds whole pages of, by the WAL's
     /// <paramref name="changes"/>; null (read every block) without them, for a file that is no relation's main fork, or

@@ -10,7 +10,8 @@ namespace Pgward.Backup.Wal;
 /// segment that lacks it, it waits, up to <see cref="Patience"/>; then, or at once when a segment is neither archived
 /// nor being received, it answers with the reason it could not (the caller reads every block instead).
 /// </summary>
-public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
+/// <param name="segmentSize">The archive's segment size (PostgreSQL's default unless a test lays out smaller ones).</param>
+public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time, long segmentSize = WalSegment.DefaultSize)
 {
     /// <summary>How long to wait for the WAL before the incremental's start to reach the archive: the receiver streams
     /// it as the primary flushes it, within milliseconds; a receiver that is not running never delivers it.</summary>
@@ -18,37 +19,50 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    private const long SegmentSize = WalSegment.DefaultSize;
-
     /// <summary>What the receiver's summaries (<see cref="WalSummaryStore"/>) say of [<paramref name="from"/>,
-    /// <paramref name="to"/>): the summaries of the segments from the one holding <paramref name="from"/> on, merged, as
-    /// far as they go without a gap; the WAL from <see cref="StoredWalSummary.LiveFrom"/> to <paramref name="to"/> is left
-    /// to decode (<see cref="SummarizeAsync"/>). A segment's summary covers every record that begins in it, some before
-    /// <paramref name="from"/> or at and after <paramref name="to"/> too: blocks read again for nothing, never one missed.</summary>
+    /// <paramref name="to"/>): the summaries of the segments from the one holding <paramref name="from"/> on, merged, and
+    /// the ranges no summary covers (<see cref="StoredWalSummary.Gaps"/>: segments skipped or whose summary does not read
+    /// back), left to decode (<see cref="SummarizeAsync"/>). A segment's summary covers every record that begins in it, some
+    /// before <paramref name="from"/> or at and after <paramref name="to"/> too: blocks read again for nothing, never one
+    /// missed.</summary>
     public StoredWalSummary Stored(uint timeline, Lsn from, Lsn to)
     {
         var merged = new WalBlockSummary();
+        var gaps = new List<WalRange>();
+        var problems = new List<string>();
         if (to.Value <= from.Value)
         {
-            return new StoredWalSummary(merged, 0, to, null);
+            return new StoredWalSummary(merged, 0, gaps, problems);
         }
-        var store = new WalSummaryStore(layout, SegmentSize);
+        var store = new WalSummaryStore(layout, segmentSize);
         var segments = 0;
-        string? problem = null;
-        var segment = WalSegment.Containing(timeline, from, SegmentSize);
-        for (; segment.Start(SegmentSize).Value < to.Value; segment = segment.Next)
+        Lsn? gapFrom = null;
+        for (var segment = WalSegment.Containing(timeline, from, segmentSize); segment.Start(segmentSize).Value < to.Value; segment = segment.Next)
         {
+            var start = segment.Start(segmentSize);
             var read = store.Read(segment);
             if (read?.Summary is not { } summary)
             {
-                problem = read?.Problem;
-                break;
+                if (read?.Problem is { } problem)
+                {
+                    problems.Add(problem);
+                }
+                gapFrom ??= start.Value < from.Value ? from : start;
+                continue;
+            }
+            if (gapFrom is { } open)
+            {
+                gaps.Add(new WalRange(open, start));
+                gapFrom = null;
             }
             merged.Add(summary);
             segments++;
         }
-        var liveFrom = segments == 0 ? from : segment.Start(SegmentSize);
-        return new StoredWalSummary(merged, segments, liveFrom.Value < to.Value ? liveFrom : to, problem);
+        if (gapFrom is { } last)
+        {
+            gaps.Add(new WalRange(last, to));
+        }
+        return new StoredWalSummary(merged, segments, gaps, problems);
     }
 
     /// <summary>The blocks the records beginning in [<paramref name="from"/>, <paramref name="to"/>) touch.</summary>
@@ -76,8 +90,10 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
     /// <returns>The summary or its problem, and whether a segment was neither archived nor being received.</returns>
     private (WalSummaryResult Result, bool Missing) Summarize(uint timeline, Lsn from, Lsn to)
     {
-        var first = WalSegment.Containing(timeline, from, SegmentSize);
-        var last = WalSegment.ContainingLastByteBefore(timeline, to, SegmentSize);
+        var first = WalSegment.Containing(timeline, from, segmentSize);
+        // One segment past the one holding the range's last byte: where a record that begins before `to` ends when `to`
+        // is a segment's start (a gap between two summarised segments). Read only when that record is there.
+        var last = WalSegment.ContainingLastByteBefore(timeline, to, segmentSize).Next;
         string? missing = null;
         IEnumerable<ReadOnlyMemory<byte>> Segments()
         {
@@ -92,23 +108,23 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
                 yield return content;
             }
         }
-        var result = WalSummarizer.Summarize(Segments(), first.Start(SegmentSize).Value, (int)SegmentSize, from.Value, to.Value);
+        var result = WalSummarizer.Summarize(Segments(), first.Start(segmentSize).Value, (int)segmentSize, from.Value, to.Value);
         return result.Summary is null && missing is not null ? (result with { Problem = missing }, true) : (result, false);
     }
 
     /// <summary>A segment's bytes: archived (decompressed and checked), or as much as the receiver has written of it.</summary>
     private (byte[]? Content, string? Problem) Read(WalSegment segment)
     {
-        var name = segment.Name(SegmentSize);
+        var name = segment.Name(segmentSize);
         try
         {
-            var archived = new WalArchive(layout, SegmentSize).ReadSegment(segment);
+            var archived = new WalArchive(layout, segmentSize).ReadSegment(segment);
             if (archived.Content is not null || archived.Problem is not null)
             {
                 return archived;
             }
             using var partial = File.OpenHandle(layout.StreamingPartial(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var bytes = new byte[Math.Min(RandomAccess.GetLength(partial), SegmentSize)];
+            var bytes = new byte[Math.Min(RandomAccess.GetLength(partial), segmentSize)];
             var read = 0;
             int n;
             while (read < bytes.Length && (n = RandomAccess.Read(partial, bytes.AsSpan(read), read)) > 0)
@@ -126,6 +142,13 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time)
 }
 
 /// <summary>The receiver's summaries of a range of WAL (<see cref="ArchivedWalSummary.Stored"/>): their merged
-/// <see cref="Summary"/>, how many segments they cover, where the WAL they do not cover begins (the range's end when
-/// they cover it all), and why the next segment's summary could not be used, when it has one that does not read back.</summary>
-public sealed record StoredWalSummary(WalBlockSummary Summary, int Segments, Lsn LiveFrom, string? Problem);
+/// <see cref="Summary"/>, how many segments they cover, the ranges they do not cover, in order (none when they cover it
+/// all), and why summaries that exist could not be used.</summary>
+public sealed record StoredWalSummary(WalBlockSummary Summary, int Segments, IReadOnlyList<WalRange> Gaps, IReadOnlyList<string> Problems)
+{
+    /// <summary>The bytes of WAL in <see cref="Gaps"/>.</summary>
+    public long GapBytes => Gaps.Sum(g => (long)(g.To.Value - g.From.Value));
+}
+
+/// <summary>The WAL from <see cref="From"/> up to, not including, <see cref="To"/>.</summary>
+public readonly record struct WalRange(Lsn From, Lsn To);

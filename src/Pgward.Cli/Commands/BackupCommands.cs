@@ -137,10 +137,33 @@ public static class BackupCommands
             output.WriteLine($"\tRetention policy: {server.Settings.RetentionPolicy?.ToString() ?? "none (every backup is kept)"}");
             var min = server.Settings.MinimumRedundancy;
             output.WriteLine($"\tMinimum redundancy requirements: {(done >= min ? "satisfied" : "FAILED")} ({done}/{min})");
+            WriteSummaries(output, server, backups, segments);
             WriteSchedule(output, server.Settings.Schedule, server.Context.Time.GetUtcNow());
             return Outcome.Ok;
         }, ct));
         return status;
+    }
+
+    /// <summary><c>backup status</c>'s WAL summaries line: how much of the WAL the next incremental reads for its changed
+    /// pages the receiver has summarised (<see cref="WalSummaryCoverage"/>); what it has not, that incremental decodes.</summary>
+    private static void WriteSummaries(TextWriter output, BackupServer server, IReadOnlyList<BackupInfo> backups, IReadOnlyList<ArchivedSegment> segments)
+    {
+        var parent = backups.LastOrDefault(b => b.Status == BackupStatus.Done && b.Method == BackupMethod.Files);
+        var timeline = segments.Count > 0 ? segments[^1].Segment.Timeline : parent?.Timeline;
+        var line = server.Settings.WalSummaries == WalSummaryUse.Off ? "not used (wal_summaries = off: incrementals read changed table files whole)"
+            : parent is null ? "not used yet (no DONE files backup for an incremental to build on)"
+            : parent.Timeline != timeline ? $"not used by the next incremental (its parent, {parent.Id}, is on timeline {parent.Timeline}, the archive on {timeline})"
+            : Describe(WalSummaryCoverage.Of(new WalSummaryStore(server.Layout, WalSegment.DefaultSize), segments, parent.Timeline, parent.BeginLsn, WalSegment.DefaultSize),
+                $"since backup {parent.Id} began");
+        output.WriteLine($"\tWAL summaries: {line}");
+
+        static string Describe(WalSummaryCoverage coverage, string since) => coverage switch
+        {
+            { Segments: 0 } => $"no segment archived {since} yet",
+            { Missing: 0 } => $"all {coverage.Segments} segments archived {since}",
+            _ => $"{coverage.Segments - coverage.Missing} of the {coverage.Segments} segments archived {since}; the next incremental decodes the other"
+                + $" {coverage.Missing} (the first {coverage.FirstMissing!.Value.Name(WalSegment.DefaultSize)}; the receiver's log says why)",
+        };
     }
 
     /// <summary><c>backup status</c>'s schedule lines: what backup_schedule says and when the daemon takes the next backup.</summary>

@@ -195,12 +195,26 @@ public sealed partial class FilesBackupTests : PgIntegrationTest
         AssertPlannedFromSummaries(firstRun);
         Assert.Equal(full.Id, Info(server, first)["parent_backup_id"]);
         // Vacuum marks the grown-back pages all-visible (a record naming each page, though no image of it is logged).
-        foreach (var sql in new[] { "VACUUM big", "UPDATE big SET filler = 'second' WHERE g IN (6, 150000, 190500)", "SELECT pg_switch_wal()", "DELETE FROM fresh WHERE g % 2 = 0", "CHECKPOINT" })
+        await Sql.ExecuteAsync(primary, "VACUUM big", Token);
+        var updated = await Sql.ScalarAsync<string>(primary, "SELECT pg_walfile_name(pg_current_wal_insert_lsn())", Token);
+        foreach (var sql in new[] { "UPDATE big SET filler = 'second' WHERE g IN (6, 150000, 190500)", "SELECT pg_switch_wal()", "DELETE FROM fresh WHERE g % 2 = 0", "CHECKPOINT" })
         {
             await Sql.ExecuteAsync(primary, sql, Token);
         }
+        // The summary of the segment with those updates goes missing (a receiver that fell behind skips one) once the
+        // next segment is archived and summarised (the receiver summarises a segment before it that has none then):
+        // the incremental decodes that segment between the summaries before and after it.
+        var after = await Sql.ScalarAsync<string>(primary, "SELECT pg_walfile_name(pg_current_wal_insert_lsn())", Token);
+        var switched = await server.RunAsync(Token, "switch-wal", "--archive", "--archive-timeout", "60");
+        Assert.True(switched.ExitCode == 0, switched.ToString());
+        await WaitForSummaryAsync(server, after);
+        File.Delete(server.Layout.WalSummary(updated));
+        var status = await server.RunAsync(Token, "status");
+        Assert.True(status.Out.Contains($"segments archived since backup {first} began; the next incremental decodes the other 1 (the first {updated};", StringComparison.Ordinal),
+            status.ToString());
         var (newest, newestRun) = await CreateStreamedBackupAsync(server, "--incremental");
         AssertPlannedFromSummaries(newestRun);
+        Assert.Matches(@"segments summarised as they arrived, \d+(\.\d+)? MiB decoded now", newestRun);
         Assert.Equal(first, Info(server, newest)["parent_backup_id"]);
         var verify = await server.RunAsync(Token, "verify", newest);
         Assert.True(verify.ExitCode == 0, verify.ToString());
@@ -220,6 +234,18 @@ public sealed partial class FilesBackupTests : PgIntegrationTest
         Assert.Contains("names the changed blocks of", run, StringComparison.Ordinal);
         var stored = StoredSegments().Match(run);
         Assert.True(stored.Success && int.Parse(stored.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, run);
+    }
+
+    /// <summary>Waits until the receiver has written its summary of <paramref name="segment"/> (a segment a WAL switch
+    /// ended is summarised as soon as it is archived).</summary>
+    private async Task WaitForSummaryAsync(BackupServerFixture server, string segment)
+    {
+        var path = server.Layout.WalSummary(segment);
+        for (var i = 0; i < 200 && !File.Exists(path); i++)
+        {
+            await Task.Delay(50, Token);
+        }
+        Assert.True(File.Exists(path), $"the receiver wrote no summary of {segment}");
     }
 
     [GeneratedRegex(@"\((\d+) segments summarised as they arrived")]

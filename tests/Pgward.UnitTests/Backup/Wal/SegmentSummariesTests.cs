@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Pgward.Backup;
 using Pgward.Backup.Wal;
 using Pgward.Backup.Wal.Summary;
+using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 using Pgward.UnitTests.Backup.Wal.Summary;
 using Pgward.UnitTests.Cluster;
@@ -120,6 +121,49 @@ public sealed class SegmentSummariesTests : IDisposable
         Assert.Contains($"segment {Segment(0).Name(TestWal.SegmentSize)} cannot be summarised", warning, StringComparison.Ordinal);
         Assert.Contains("CRC", warning, StringComparison.Ordinal);
         Assert.Equal([3u, 4u], Blocks(Stored(1)));
+    }
+
+    [Fact]
+    public async Task Summaries_and_the_gaps_between_them_decoded_add_up_to_one_reading_of_the_range()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var wal = new TestWal();
+        wal.Append(Touch(1));
+        AppendAcross(wal, 1, 2);
+        wal.Append(Touch(3));
+        // Begins in the segment whose summary goes missing and ends in the next: its decode reads on into that one.
+        AppendAcross(wal, 2, 4);
+        wal.Append(Touch(5));
+        AppendAcross(wal, 3, 6);
+        wal.Append(Touch(7));
+        var segments = wal.Segments();
+        Assert.Equal(4, segments.Count);
+        await using (var summaries = new SegmentSummaries(_archive, _reporter))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Equal(WalArchiveResult.Archived, await _archive.ArchiveSegmentAsync(Segment(i), segments[i], partial: false, ct));
+                summaries.Offer(Segment(i), segments[i].Span);
+            }
+        }
+        File.Delete(_archive.Layout.WalSummary(Segment(1).Name(TestWal.SegmentSize)));
+        var archived = new ArchivedWalSummary(_archive.Layout, TimeProvider.System, TestWal.SegmentSize);
+        var to = new Lsn(wal.Position);
+
+        var stored = archived.Stored(1, new Lsn(wal.Start), to);
+        var summary = stored.Summary;
+        foreach (var gap in stored.Gaps)
+        {
+            var decoded = await archived.SummarizeAsync(1, gap.From, gap.To, ct);
+            Assert.True(decoded.Summary is not null, decoded.Problem);
+            summary.Add(decoded.Summary);
+        }
+
+        Assert.Equal(2, stored.Segments);
+        Assert.Equal([Segment(1).Start(TestWal.SegmentSize), Segment(3).Start(TestWal.SegmentSize)], stored.Gaps.Select(g => g.From));
+        var oneGo = WalSummarizer.Summarize(segments, wal.Start, TestWal.SegmentSize, wal.Start, wal.Position).Summary!;
+        Assert.Equal(WalSummaryFileTests.Describe(oneGo), WalSummaryFileTests.Describe(summary));
+        Assert.Equal([1u, 2u, 3u, 4u, 5u, 6u, 7u], Blocks(summary));
     }
 
     [Fact]

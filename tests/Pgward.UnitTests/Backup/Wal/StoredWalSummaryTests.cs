@@ -1,4 +1,5 @@
 using Pgward.Backup;
+using Pgward.Backup.Catalog;
 using Pgward.Backup.Wal;
 using Pgward.Backup.Wal.Summary;
 using Pgward.UnitTests.Cluster;
@@ -6,8 +7,8 @@ using Xunit;
 
 namespace Pgward.UnitTests.Backup.Wal;
 
-/// <summary>What an incremental takes from the receiver's summaries: those of the segments from the parent's start on,
-/// as far as they go without a gap; the rest of the range is left to decode.</summary>
+/// <summary>What an incremental takes from the receiver's summaries: those of the segments from the parent's start on;
+/// the ranges they leave out are decoded, and both together say what one reading of the whole range says.</summary>
 public sealed class StoredWalSummaryTests : IDisposable
 {
     private const long Size = WalSegment.DefaultSize;
@@ -28,18 +29,20 @@ public sealed class StoredWalSummaryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task Summaries_from_the_parents_segment_on_are_taken_up_to_the_first_gap()
+    public async Task Summaries_on_both_sides_of_a_gap_are_taken_and_the_gaps_left_to_decode()
     {
         await WriteAsync(3, 30);
         await WriteAsync(4, 40);
         await WriteAsync(6, 60);
 
-        var stored = _archived.Stored(1, Segment(3).Start(Size) + 100, Segment(7).Start(Size) + 50);
+        var to = Segment(7).Start(Size) + 50;
+        var stored = _archived.Stored(1, Segment(3).Start(Size) + 100, to);
 
-        Assert.Equal(2, stored.Segments);
-        Assert.Equal(Segment(5).Start(Size), stored.LiveFrom);
-        Assert.Null(stored.Problem);
-        Assert.Equal([30u, 40u], stored.Summary.Changes(Table, ForkNumber.Main)!.Blocks);
+        Assert.Equal(3, stored.Segments);
+        Assert.Equal([new WalRange(Segment(5).Start(Size), Segment(6).Start(Size)), new WalRange(Segment(7).Start(Size), to)], stored.Gaps);
+        Assert.Equal((long)Size + 50, stored.GapBytes);
+        Assert.Empty(stored.Problems);
+        Assert.Equal([30u, 40u, 60u], stored.Summary.Changes(Table, ForkNumber.Main)!.Blocks);
     }
 
     [Fact]
@@ -52,20 +55,20 @@ public sealed class StoredWalSummaryTests : IDisposable
         var stored = _archived.Stored(1, Segment(3).Start(Size) + 100, to);
 
         Assert.Equal(2, stored.Segments);
-        Assert.Equal(to, stored.LiveFrom);
+        Assert.Empty(stored.Gaps);
     }
 
     [Fact]
-    public async Task Without_a_summary_for_the_first_segment_the_whole_range_is_decoded()
+    public async Task Without_a_summary_for_the_first_segment_its_part_of_the_range_is_decoded()
     {
         await WriteAsync(4, 40);
         var from = Segment(3).Start(Size) + 100;
 
         var stored = _archived.Stored(1, from, Segment(5).Start(Size));
 
-        Assert.Equal(0, stored.Segments);
-        Assert.Equal(from, stored.LiveFrom);
-        Assert.Equal(0, stored.Summary.FileCount);
+        Assert.Equal(1, stored.Segments);
+        Assert.Equal([new WalRange(from, Segment(4).Start(Size))], stored.Gaps);
+        Assert.Equal([40u], stored.Summary.Changes(Table, ForkNumber.Main)!.Blocks);
     }
 
     [Fact]
@@ -81,9 +84,10 @@ public sealed class StoredWalSummaryTests : IDisposable
         var stored = _archived.Stored(1, Segment(3).Start(Size), Segment(6).Start(Size));
 
         Assert.Equal(1, stored.Segments);
-        Assert.Equal(Segment(4).Start(Size), stored.LiveFrom);
-        Assert.Contains("CRC-32C", stored.Problem, StringComparison.Ordinal);
-        Assert.Contains(path, stored.Problem, StringComparison.Ordinal);
+        Assert.Equal([new WalRange(Segment(4).Start(Size), Segment(6).Start(Size))], stored.Gaps);
+        var problem = Assert.Single(stored.Problems);
+        Assert.Contains("CRC-32C", problem, StringComparison.Ordinal);
+        Assert.Contains(path, problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,6 +98,26 @@ public sealed class StoredWalSummaryTests : IDisposable
         var stored = _archived.Stored(1, Segment(3).Start(Size), Segment(4).Start(Size));
 
         Assert.Equal(0, stored.Segments);
+        Assert.Equal([new WalRange(Segment(3).Start(Size), Segment(4).Start(Size))], stored.Gaps);
+    }
+
+    [Fact]
+    public async Task Coverage_counts_the_archived_segments_from_the_parents_on_without_the_newest_while_it_waits()
+    {
+        await WriteAsync(3, 30);
+        await WriteAsync(4, 40);
+        await WriteAsync(6, 60);
+        var archived = new[] { 2, 3, 4, 5, 6, 7 }.Select(n => new ArchivedSegment(Segment((ulong)n), 1, DateTimeOffset.UnixEpoch))
+            .Append(new ArchivedSegment(Segment(5, timeline: 2), 1, DateTimeOffset.UnixEpoch)).ToList();
+
+        var coverage = WalSummaryCoverage.Of(_store, archived, 1, Segment(3).Start(Size) + 100, Size);
+
+        // 3 to 6: 7, the newest, has no summary yet; 2 is before the parent's segment; timeline 2's 5 is another history.
+        Assert.Equal(new WalSummaryCoverage(4, 1, Segment(5)), coverage);
+        await WriteAsync(7, 70);
+        Assert.Equal(new WalSummaryCoverage(5, 1, Segment(5)), WalSummaryCoverage.Of(_store, archived, 1, Segment(3).Start(Size), Size));
+        await WriteAsync(5, 50);
+        Assert.Equal(new WalSummaryCoverage(5, 0, null), WalSummaryCoverage.Of(_store, archived, 1, Segment(3).Start(Size), Size));
     }
 
     private static WalSegment Segment(ulong number, uint timeline = 1) => new(timeline, number);
