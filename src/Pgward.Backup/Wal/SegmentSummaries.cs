@@ -9,8 +9,9 @@ namespace Pgward.Backup.Wal;
 /// <summary>
 /// Summarises the segments the receiver archives, beside the stream (<see cref="WalSummaryStore"/>), each from the bytes
 /// the segment writer archived. A segment whose last record ends in the next one (most do; one closed by a WAL switch
-/// does not) is summarised up to that record at once, and that record when the next segment arrives. After a restart,
-/// the segment before the first one received is read back from the archive and summarised whole. Summaries only spare
+/// does not) is summarised up to that record at once, and that record when the next segment arrives. A segment before
+/// one that arrives and without a summary (the first one received after a restart, or one whose summary was lost) is
+/// read back from the archive and summarised whole. Summaries only spare
 /// incrementals work, so nothing here may slow or stop the stream: a segment offered while <see cref="Backlog"/> wait is
 /// skipped (an incremental decodes it), and a fault is reported and the next segment summarised.
 /// </summary>

@@ -60,6 +60,7 @@ public sealed class BackupNemesis(NetworkCluster cluster)
     /// </summary>
     public async Task<string> StartCopyingAsync(PlannedFault fault, CancellationToken ct)
     {
+        var touched = Backup.Method == BackupMethods.Files ? await TouchBallastAsync(started.Count, ct) + "; " : "";
         var command = Backup.StartBaseBackup();
         started.Add((string.Create(CultureInfo.InvariantCulture, $"{fault.Kind.Id()} at {fault.Start.TotalSeconds:0.0} s"), command, false));
         var begin = TimeProvider.System.GetTimestamp();
@@ -67,16 +68,23 @@ public sealed class BackupNemesis(NetworkCluster cluster)
         {
             if (command.HasExited)
             {
-                return $"the base backup had already ended: exit {(await command.Completion).ExitCode}";
+                return $"{touched}the base backup had already ended: exit {(await command.Completion).ExitCode}";
             }
             if (BackupHost.BackupIdIn(command.Output) is { } id && Backup.CopiedBytes(id) is > 0 and var copied)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"base backup {id} copying, {copied >> 10} kB written");
+                return string.Create(CultureInfo.InvariantCulture, $"{touched}base backup {id} copying, {copied >> 10} kB written");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(10), TimeProvider.System, ct);
         }
-        return $"the base backup had not started copying after {CopyStartLimit.TotalSeconds:0} s";
+        return $"{touched}the base backup had not started copying after {CopyStartLimit.TotalSeconds:0} s";
     }
+
+    /// <summary>Before an incremental files backup: a few rows of the ballast changed on the primary, so that the
+    /// backup stores block patches (<see cref="BackupBallast"/>).</summary>
+    public async Task<string> TouchBallastAsync(int round, CancellationToken ct) =>
+        await cluster.PrimaryAsync(ct) is { } primary
+            ? await BackupBallast.TouchAsync(cluster.ConnectionString(primary), round, ct)
+            : "no primary to update the ballast on";
 
     /// <summary>Waits for the base backups still running (each within 90 s) and says how each ended.</summary>
     public async Task<IReadOnlyList<BaseBackupAttempt>> FinishAsync(CancellationToken ct)

@@ -38,7 +38,7 @@ public sealed class ChaosRunner(TestDirectory directory, Action<string> log)
         log($"--- {name}: {schedule}");
         var environment = unsafeFaults.Length > 0 ? new Dictionary<string, string> { ["PGWARD_UNSAFE"] = unsafeFaults } : [];
         await using var cluster = await NetworkCluster.StartAsync(directory, name, environment, DataNodes, witness: true,
-            backup: scenario.UsesBackupServer, ct, $"replication_mode = {mode}");
+            backup: scenario.UsesBackupServer ? scenario.BackupMethod : null, ct, $"replication_mode = {mode}");
         var nemesis = new Nemesis(cluster);
         var failovers = new List<TimeSpan>();
         var recoveries = new List<TimeSpan>();

@@ -11,6 +11,10 @@ public sealed record ChaosScenario(string Name, string Description, IReadOnlyLis
     /// synchronous standby nor the commit lease holds back.</summary>
     public IReadOnlyList<SynchronousCommit> WriterCommits { get; init; } = [SynchronousCommit.On];
 
+    /// <summary>How its backup server takes base backups (<see cref="Network.BackupMethods"/>): pg_basebackup by default;
+    /// <c>files</c>, through the source node's agent, incremental after the first.</summary>
+    public string BackupMethod { get; init; } = Network.BackupMethods.Tar;
+
     /// <summary>Whether its runs need a backup server beside the cluster, and judge its backups at the end.</summary>
     public bool UsesBackupServer => Faults.Any(f => f.Kind.UsesBackupServer());
 }

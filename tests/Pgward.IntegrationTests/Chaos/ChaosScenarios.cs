@@ -43,6 +43,16 @@ public static class ChaosScenarios
         ]),
         new("failover-during-backup", "the primary's host killed while the backup server takes a base backup of it",
             [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)]),
+        // Issue 16: the same with files backups read by the source node's agent, each after the first incremental (block
+        // patches over the one before, its changed pages found from the receiver's WAL summaries).
+        new("incremental-faults", "backup-faults with incremental files backups: the backup server killed while streaming WAL and during one, its archive disk full",
+        [
+            Spec(FaultKind.KillBackupServer, 2, 8, FaultTarget.Backup),
+            Spec(FaultKind.KillBaseBackup, 2, 6, FaultTarget.Backup),
+            Spec(FaultKind.FillArchiveDisk, 3, 10, FaultTarget.Backup),
+        ]) { BackupMethod = Network.BackupMethods.Files },
+        new("failover-during-incr", "the primary's host killed while its agent reads an incremental files backup of it",
+            [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)]) { BackupMethod = Network.BackupMethods.Files },
         // Issue 13: the primary's agent gone while its PostgreSQL runs, long enough for a standby to be promoted (about
         // 2-3 s), with writers that also commit with synchronous_commit local and off, which neither a synchronous
         // standby nor the commit lease holds back.

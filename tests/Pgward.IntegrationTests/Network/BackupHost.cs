@@ -26,8 +26,9 @@ public sealed partial class BackupHost : IAsyncDisposable
     private readonly int daemonId;
     private readonly List<BackgroundCommand> commands = [];
 
-    private BackupHost(TestHost host, string directory, AgentProcesses daemons, int daemonId, ArchiveDisk disk)
+    private BackupHost(TestHost host, string directory, AgentProcesses daemons, int daemonId, ArchiveDisk disk, string method)
     {
+        Method = method;
         Host = host;
         Directory = directory;
         this.daemons = daemons;
@@ -36,6 +37,9 @@ public sealed partial class BackupHost : IAsyncDisposable
     }
 
     public TestHost Host { get; }
+
+    /// <summary><c>backup_method</c>: <see cref="BackupMethods.Tar"/> or <see cref="BackupMethods.Files"/>.</summary>
+    public string Method { get; }
 
     /// <summary>Where its pgward.conf, the mount point and the restored servers are.</summary>
     public string Directory { get; }
@@ -56,20 +60,36 @@ public sealed partial class BackupHost : IAsyncDisposable
 
     /// <param name="daemons">Where the daemon runs, beside the cluster's agents (its log is <c>agent-ID.log</c>).</param>
     /// <param name="conninfo">Any node of the cluster: the primary is found from the metadata there.</param>
-    public static async Task<BackupHost> StartAsync(TestHost host, string directory, AgentProcesses daemons, int daemonId, string conninfo, CancellationToken ct)
+    /// <param name="method">How it takes base backups: <see cref="BackupMethods.Tar"/> (pg_basebackup), or
+    /// <see cref="BackupMethods.Files"/> through the source node's agent, every one after the first incremental
+    /// (<c>reuse_backup = link</c>) and its changed table pages read by the WAL whenever it can (<c>wal_summaries =
+    /// on</c>: the run's few segments of WAL would otherwise be found dearer than its small tables), with the agents'
+    /// token and CA.</param>
+    public static async Task<BackupHost> StartAsync(TestHost host, string directory, AgentProcesses daemons, int daemonId, string conninfo,
+        string method, string caFile, CancellationToken ct)
     {
         System.IO.Directory.CreateDirectory(directory);
         var disk = await ArchiveDisk.MountAsync(Path.Combine(directory, "archive"), ArchiveSize, ct);
-        var backup = new BackupHost(host, directory, daemons, daemonId, disk);
+        var backup = new BackupHost(host, directory, daemons, daemonId, disk, method);
         try
         {
+            var files = method == BackupMethods.Files
+                ? $"""
+                    agent_token = '{SandboxAgents.Token}'
+                    agent_tls_ca_file = '{caFile}'
+
+                    """
+                : "";
             await File.WriteAllTextAsync(backup.Config, $"""
                 # pgward.conf of the network cluster's backup server: it is not a node of the cluster
-                [backup]
+                {files}[backup]
                 name = '{HostName}'
                 backup_directory = '{disk.Path}'
                 conninfo = '{conninfo}'
                 slot_name = 'pgward_backup'
+                backup_method = '{method}'
+                reuse_backup = '{(method == BackupMethods.Files ? "link" : "off")}'
+                {(method == BackupMethods.Files ? "wal_summaries = 'on'" : "")}
 
                 """, ct);
             await backup.RequireAsync(ct, "backup", "receive-wal", "--create-slot");
@@ -127,11 +147,12 @@ public sealed partial class BackupHost : IAsyncDisposable
         return json.RootElement.EnumerateArray().ToDictionary(b => b.GetProperty("backup_id").GetString()!, b => b.GetProperty("status").GetString()!);
     }
 
-    /// <summary>Bytes pg_basebackup has written so far for backup <paramref name="backupId"/>.</summary>
+    /// <summary>Bytes written so far for backup <paramref name="backupId"/>: pg_basebackup's tar files, or the files
+    /// of a files backup, under its data directory.</summary>
     public long CopiedBytes(string backupId)
     {
         var data = Path.Combine(Disk.Path, "base", backupId, "data");
-        return System.IO.Directory.Exists(data) ? System.IO.Directory.EnumerateFiles(data).Sum(f => new FileInfo(f).Length) : 0;
+        return System.IO.Directory.Exists(data) ? System.IO.Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
     }
 
     /// <summary>Runs <c>pgward -f CONF ARGS</c> here (<see cref="TestPgward.Command"/>).</summary>
@@ -166,6 +187,14 @@ public sealed partial class BackupHost : IAsyncDisposable
         await Disk.DisposeAsync();
     }
 
-    [GeneratedRegex(@"starting backup ([0-9]{8}T[0-9]{6})")]
+    [GeneratedRegex(@"starting (?:incremental \(from [0-9T]+\) )?(?:files )?backup ([0-9]{8}T[0-9]{6})")]
     private static partial Regex StartedRegex();
+}
+
+/// <summary>The two ways <see cref="BackupHost"/> takes base backups: <c>backup_method</c>'s values.</summary>
+public static class BackupMethods
+{
+    public const string Tar = "tar";
+
+    public const string Files = "files";
 }

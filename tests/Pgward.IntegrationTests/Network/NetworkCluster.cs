@@ -81,17 +81,18 @@ public sealed partial class NetworkCluster : AgentCluster
 
     /// <param name="settings">Extra pgward.conf lines for every node, e.g. <c>replication_mode = sync</c>.</param>
     public static Task<NetworkCluster> StartAsync(TestDirectory testDirectory, int nodes, bool witness, CancellationToken ct, params string[] settings) =>
-        StartAsync(testDirectory, "", new Dictionary<string, string>(), nodes, witness, backup: false, ct, settings);
+        StartAsync(testDirectory, "", new Dictionary<string, string>(), nodes, witness, backup: null, ct, settings);
 
     /// <param name="subdirectory">Where in the test directory the nodes live, for several clusters in one test.</param>
     /// <param name="agentEnvironment">Environment variables of every agent, e.g. <c>PGWARD_UNSAFE</c>.</param>
-    /// <param name="backup">Whether to add a backup server on a host of its own (<see cref="BackupHost"/>), streaming WAL
-    /// and holding a first base backup before the cluster is handed over.</param>
+    /// <param name="backup">Null, or the <c>backup_method</c> (<see cref="BackupMethods"/>) of a backup server to add on a
+    /// host of its own (<see cref="BackupHost"/>), streaming WAL and holding a first base backup before the cluster is
+    /// handed over.</param>
     public static async Task<NetworkCluster> StartAsync(TestDirectory testDirectory, string subdirectory, IReadOnlyDictionary<string, string> agentEnvironment,
-        int nodes, bool witness, bool backup, CancellationToken ct, params string[] settings)
+        int nodes, bool witness, string? backup, CancellationToken ct, params string[] settings)
     {
         var names = Enumerable.Range(1, nodes).Select(SandboxLayout.NodeName).Concat(witness ? [SandboxLayout.WitnessName] : [])
-            .Concat(backup ? [BackupHost.HostName] : []).Append(ClientHost).ToList();
+            .Concat(backup is not null ? [BackupHost.HostName] : []).Append(ClientHost).ToList();
         var network = await TestNetwork.CreateAsync(names, ct);
         var cluster = new NetworkCluster(Path.Combine(testDirectory.Path, subdirectory), network, nodes, witness);
         foreach (var (name, value) in agentEnvironment)
@@ -111,10 +112,14 @@ public sealed partial class NetworkCluster : AgentCluster
             }
             await cluster.BuildAsync(ct);
             await cluster.StartAgentsAsync(settings, cluster.ConnectionString(1), ct);
-            if (backup)
+            if (backup is not null)
             {
+                if (backup == BackupMethods.Files)
+                {
+                    await BackupBallast.CreateAsync(cluster.ConnectionString(1), ct);
+                }
                 cluster.Backup = await BackupHost.StartAsync(network[BackupHost.HostName], Path.Combine(cluster.directory, BackupHost.HostName),
-                    cluster.Agents, cluster.BackupDaemonId, cluster.NodeConninfo(1), ct);
+                    cluster.Agents, cluster.BackupDaemonId, cluster.NodeConninfo(1), backup, cluster.CaFile, ct);
             }
             return cluster;
         }

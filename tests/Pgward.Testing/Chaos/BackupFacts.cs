@@ -22,4 +22,22 @@ public sealed record BackupFacts(
     string CheckOutput,
     string? FinalBackupProblem,
     IReadOnlyList<BaseBackupAttempt> Attempts,
-    IReadOnlyDictionary<string, string> Statuses);
+    IReadOnlyDictionary<string, string> Statuses)
+{
+    /// <summary>The rows of the server recovered from the backup taken after the faults (an incremental over the chain
+    /// the faults hit, with <c>backup_method = files</c>) to the end of the archive; null when it was not recovered.</summary>
+    public NodeRows? FinalRestored { get; init; }
+
+    /// <summary>Why the backup taken after the faults, which ended DONE, could not be recovered; null when it was, or
+    /// when it did not end DONE (<see cref="FinalBackupProblem"/>).</summary>
+    public string? FinalRecoveryProblem { get; init; }
+
+    /// <summary>With incremental files backups, a digest of the ballast table on the final primary (a table large enough
+    /// to be stored as block patches), and on the servers recovered from the first and the final backup; null
+    /// otherwise, or where that server was not recovered.</summary>
+    public string? PrimaryBallast { get; init; }
+
+    public string? RestoredBallast { get; init; }
+
+    public string? FinalBallast { get; init; }
+}

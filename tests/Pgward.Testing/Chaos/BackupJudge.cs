@@ -3,7 +3,8 @@ namespace Pgward.Testing.Chaos;
 /// <summary>
 /// Judges a run's backups: the server recovered from the first backup to the end of the archive must hold exactly the
 /// final primary's rows (an acknowledged write missing means a gap in the archive, an extra row WAL of a dead
-/// timeline replayed), <c>backup check</c> must pass, the backup taken after the faults must be DONE, and every base
+/// timeline replayed), <c>backup check</c> must pass, the backup taken after the faults must be DONE and, recovered the
+/// same way, hold those rows too (with files backups, an incremental over whatever the faults left), and every base
 /// backup a fault started must have ended DONE or FAILED, never left half-way. Pure: no server, no clock.
 /// </summary>
 public static class BackupJudge
@@ -21,19 +22,28 @@ public static class BackupJudge
         }
         else
         {
-            var onRestored = restored.Ids.ToHashSet();
-            var onPrimary = facts.Primary.Ids.ToHashSet();
-            missing = [.. onPrimary.Where(id => !onRestored.Contains(id)).Order()];
-            extra = [.. onRestored.Where(id => !onPrimary.Contains(id)).Order()];
-            if (missing.Count > 0 || extra.Count > 0)
+            (missing, extra) = Compare("the recovered backup", restored, facts.Primary, problems);
+        }
+        if (facts.FinalRecoveryProblem is { } finalRecovery)
+        {
+            problems.Add($"recovery from the backup taken after the faults failed: {finalRecovery}");
+        }
+        else if (facts.FinalRestored is { } finalRestored)
+        {
+            Compare("the backup taken after the faults, recovered,", finalRestored, facts.Primary, problems);
+        }
+        if (facts.PrimaryBallast is { } ballast)
+        {
+            foreach (var (which, restoredBallast, recovered) in new[]
             {
-                problems.Add($"the recovered backup differs from primary {facts.Primary.Node}: {missing.Count} rows missing ({Sample(missing)}), "
-                    + $"{extra.Count} extra ({Sample(extra)})");
-            }
-            var duplicated = restored.Ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
-            if (duplicated.Count > 0)
+                ("the first backup", facts.RestoredBallast, facts.Restored is not null),
+                ("the backup taken after the faults", facts.FinalBallast, facts.FinalRestored is not null),
+            })
             {
-                problems.Add($"{duplicated.Count} rows twice in the recovered backup: {Sample(duplicated)}");
+                if (recovered && restoredBallast != ballast)
+                {
+                    problems.Add($"the ballast table recovered from {which} is \"{restoredBallast}\", on primary {facts.Primary.Node} \"{ballast}\"");
+                }
             }
         }
         if (facts.ArchiveProblem is { } archive)
@@ -50,6 +60,27 @@ public static class BackupJudge
         }
         problems.AddRange(facts.Attempts.Select(a => AttemptProblem(a, facts.Statuses)).OfType<string>());
         return new BackupVerdict(facts.Restored?.Ids.Count, missing.Count, extra.Count, [.. missing.Take(Shown)], [.. extra.Take(Shown)], problems);
+    }
+
+    /// <summary>Adds to <paramref name="problems"/> how the rows of a recovered backup differ from the primary's: rows
+    /// missing, rows the primary does not have, rows twice; returns the first two.</summary>
+    private static (IReadOnlyList<long> Missing, IReadOnlyList<long> Extra) Compare(string which, NodeRows restored, NodeRows primary, List<string> problems)
+    {
+        var onRestored = restored.Ids.ToHashSet();
+        var onPrimary = primary.Ids.ToHashSet();
+        IReadOnlyList<long> missing = [.. onPrimary.Where(id => !onRestored.Contains(id)).Order()];
+        IReadOnlyList<long> extra = [.. onRestored.Where(id => !onPrimary.Contains(id)).Order()];
+        if (missing.Count > 0 || extra.Count > 0)
+        {
+            problems.Add($"{which} differs from primary {primary.Node}: {missing.Count} rows missing ({Sample(missing)}), "
+                + $"{extra.Count} extra ({Sample(extra)})");
+        }
+        var duplicated = restored.Ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
+        if (duplicated.Count > 0)
+        {
+            problems.Add($"{duplicated.Count} rows twice in {which.TrimEnd(',')}: {Sample(duplicated)}");
+        }
+        return (missing, extra);
     }
 
     /// <summary>A backup that ended must say how in the catalog: DONE when it succeeded, FAILED (data removed) when

@@ -34,6 +34,32 @@ public sealed class BackupJudgeTests
     }
 
     [Fact]
+    public void The_backup_taken_after_the_faults_must_recover_the_primarys_rows_too()
+    {
+        var facts = Facts(Rows("restored", 1, 2, 3, 4));
+
+        Assert.Empty(BackupJudge.Judge(facts with { FinalRestored = Rows("final", 1, 2, 3, 4) }).Problems);
+        Assert.Equal("the backup taken after the faults, recovered, differs from primary node2: 1 rows missing (4), 0 extra (none)",
+            Assert.Single(BackupJudge.Judge(facts with { FinalRestored = Rows("final", 1, 2, 3) }).Problems));
+        Assert.Equal("recovery from the backup taken after the faults failed: the recovered server did not start",
+            Assert.Single(BackupJudge.Judge(facts with { FinalRecoveryProblem = "the recovered server did not start" }).Problems));
+    }
+
+    [Fact]
+    public void A_ballast_table_recovered_unlike_the_primarys_is_a_problem_where_it_was_recovered()
+    {
+        var facts = Facts(Rows("restored", 1, 2, 3, 4)) with
+        {
+            FinalRestored = Rows("final", 1, 2, 3, 4), PrimaryBallast = "40000 ab", RestoredBallast = "40000 ab", FinalBallast = "40000 ab",
+        };
+
+        Assert.Empty(BackupJudge.Judge(facts).Problems);
+        Assert.Equal("the ballast table recovered from the backup taken after the faults is \"40000 cd\", on primary node2 \"40000 ab\"",
+            Assert.Single(BackupJudge.Judge(facts with { FinalBallast = "40000 cd" }).Problems));
+        Assert.Empty(BackupJudge.Judge(facts with { FinalRestored = null, FinalBallast = null }).Problems);
+    }
+
+    [Fact]
     public void A_row_replayed_twice_is_a_problem()
     {
         var verdict = BackupJudge.Judge(Facts(Rows("restored", 1, 2, 2, 3, 4)));
