@@ -127,6 +127,14 @@ public sealed class FilesBackupCopier(BackupServer server)
             // blocks it read, and the receiver lays them over the parent's map (BlockMapDelta).
             var plan = below is not null ? PlanOf(file, parent!.Entry, changes) : null;
             var wantsMap = file.Size >= BlockMap.Threshold;
+            var blocks = (int)Math.Min(int.MaxValue, file.Size / BlockMap.BlockSize);
+            if (plan is not null && !BlockPatch.WorthKeeping(plan.BlocksSent(blocks), blocks))
+            {
+                // More than half the file changed: its patch would be rebuilt into a whole copy here (the parent's
+                // decompressed, the patch laid over it, all compressed again), so the agent sends it whole at once.
+                fetch.Add((new FetchItem(file.Path, WantsMap: wantsMap, Algorithm: FrameChecksums.Crc32C, MapCrcs: true), file.Size));
+                continue;
+            }
             fetch.Add((plan is null
                 ? new FetchItem(file.Path, WantsMap: wantsMap, ParentMap: map is null ? null : File.ReadAllBytes(map),
                     Algorithm: FrameChecksums.Crc32C, MapCrcs: true, UnchangedBelowLsn: below)

@@ -80,6 +80,14 @@ public sealed class WalBlockPlan
     /// gigabytes; after heavy writing (full page images of a third of a table), the WAL outweighs the table.</summary>
     public static bool WorthReading(long walBytes, long tableBytes) => walBytes <= tableBytes / WalCostRatio;
 
+    /// <summary>How many blocks of a file of <paramref name="fileBlocks"/> blocks the plan sends: the listed ones within
+    /// it and every one from <see cref="ReadFrom"/> to its end.</summary>
+    public int BlocksSent(int fileBlocks)
+    {
+        var listed = Array.BinarySearch(blocks, fileBlocks);
+        return (listed >= 0 ? listed : ~listed) + Math.Max(0, fileBlocks - ReadFrom);
+    }
+
     /// <summary>Whether block <paramref name="index"/> is to be read (and compared with the parent's copy).</summary>
     public bool MustRead(int index) => index >= ReadFrom || Array.BinarySearch(blocks, index) >= 0;
 

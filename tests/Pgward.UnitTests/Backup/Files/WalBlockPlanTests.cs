@@ -99,4 +99,12 @@ public sealed class WalBlockPlanTests
     [Fact]
     public void Blocks_must_be_ascending() =>
         Assert.Throws<ArgumentException>(() => new WalBlockPlan([4, 2], readFrom: 10));
+
+    [Theory]
+    [InlineData(100, 2)]
+    [InlineData(9, 1)]
+    [InlineData(120, 22)]
+    [InlineData(3, 0)]
+    public void Blocks_sent_are_the_listed_ones_in_the_file_and_all_from_read_from_to_its_end(int fileBlocks, int sent) =>
+        Assert.Equal(sent, new WalBlockPlan([3, 9], readFrom: 100).BlocksSent(fileBlocks));
 }
