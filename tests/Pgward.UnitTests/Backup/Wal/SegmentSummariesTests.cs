@@ -32,13 +32,7 @@ public sealed class SegmentSummariesTests : IDisposable
     [Fact]
     public async Task Each_segment_is_summarised_with_the_record_that_goes_on_into_the_next()
     {
-        var wal = new TestWal();
-        wal.Append(Touch(1));
-        AppendAcross(wal, 1, 2);
-        wal.Append(Touch(3));
-        AppendAcross(wal, 2, 4);
-        wal.Append(Touch(5));
-        AppendAcross(wal, 3, 6);
+        var wal = CrossingWal();
         var segments = wal.Segments();
         Assert.Equal(4, segments.Count);
 
@@ -127,14 +121,9 @@ public sealed class SegmentSummariesTests : IDisposable
     public async Task Summaries_and_the_gaps_between_them_decoded_add_up_to_one_reading_of_the_range()
     {
         var ct = TestContext.Current.CancellationToken;
-        var wal = new TestWal();
-        wal.Append(Touch(1));
-        AppendAcross(wal, 1, 2);
-        wal.Append(Touch(3));
-        // Begins in the segment whose summary goes missing and ends in the next: its decode reads on into that one.
-        AppendAcross(wal, 2, 4);
-        wal.Append(Touch(5));
-        AppendAcross(wal, 3, 6);
+        // Block 4's record begins in the segment whose summary goes missing and ends in the next: its decode reads on
+        // into that one.
+        var wal = CrossingWal();
         wal.Append(Touch(7));
         var segments = wal.Segments();
         Assert.Equal(4, segments.Count);
@@ -192,6 +181,20 @@ public sealed class SegmentSummariesTests : IDisposable
     }
 
     private static WalSegment Segment(int index) => new(1, (ulong)(new TestWal().Start / TestWal.SegmentSize) + (ulong)index);
+
+    /// <summary>Blocks 1, 3 and 5 touched by records within the first three segments, and 2, 4 and 6 by records that
+    /// begin at the end of one and end in the next.</summary>
+    private static TestWal CrossingWal()
+    {
+        var wal = new TestWal();
+        wal.Append(Touch(1));
+        AppendAcross(wal, 1, 2);
+        wal.Append(Touch(3));
+        AppendAcross(wal, 2, 4);
+        wal.Append(Touch(5));
+        AppendAcross(wal, 3, 6);
+        return wal;
+    }
 
     /// <summary>Appends a record that begins just before the end of segment <paramref name="index"/> - 1 (counted from
     /// 1) and ends in the next, touching <paramref name="block"/>.</summary>
