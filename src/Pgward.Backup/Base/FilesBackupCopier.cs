@@ -1,8 +1,10 @@
+using System.Buffers;
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
 using System.Globalization;
 using System.Text;
 using Pgward.Backup.Catalog;
+using Pgward.Backup.Checks;
 using Pgward.Backup.Files;
 using Pgward.Backup.Wal.Summary;
 using Pgward.Core.Checksums;
@@ -43,7 +45,8 @@ public sealed class FilesBackupCopier(BackupServer server)
             var tally = new FilesCopyTally();
             var receiver = new StoredFileReceiver(data, parent?.Id, ParentFiles(parent), tally);
             var threshold = LsnDelta.Threshold(parent, source.Name, start);
-            await CopyFilesAsync(client, url, start, receiver, ParentListTime(parent, source), threshold is null ? null : (parent!, threshold.Value), ct);
+            await CopyFilesAsync(client, url, start, receiver, parent is null ? null : server.Catalog.DataDirectory(parent.Id), ParentListTime(parent, source),
+                threshold is null ? null : (parent!, threshold.Value), ct);
 
             var stop = await client.StopAsync(url, start.Session, ct);
             stopped = true;
@@ -89,7 +92,8 @@ public sealed class FilesBackupCopier(BackupServer server)
         }
     }
 
-    private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, StoredFileReceiver receiver,
+    /// <param name="parentData">The parent backup's data directory, where its stored copies are.</param>
+    private async Task CopyFilesAsync(AgentBackupClient client, string url, SessionStartReply start, StoredFileReceiver receiver, string? parentData,
         DateTimeOffset? parentListTime, (BackupInfo Parent, Lsn Below)? lsnRule, CancellationToken ct)
     {
         var fetch = new List<(FetchItem Item, long Size)>();
@@ -101,10 +105,19 @@ public sealed class FilesBackupCopier(BackupServer server)
         {
             var parent = receiver.ParentOf(file.Path);
             var wantsMap = file.Size >= BlockMap.Threshold;
-            switch (ReuseDecision.Decide(file, parent?.Entry, parentListTime))
+            var action = ReuseDecision.Decide(file, parent?.Entry, parentListTime);
+            string? contentHash = null;
+            if (action == ReuseAction.CompareByContent && (contentHash = ContentHash(parentData!, parent!)) is null)
+            {
+                action = ReuseAction.Send;
+            }
+            switch (action)
             {
                 case ReuseAction.Link:
                     links.Add((parent!, file));
+                    break;
+                case ReuseAction.CompareByContent:
+                    fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, contentHash, Algorithm: FrameChecksums.Crc32C, MapCrcs: true), file.Size));
                     break;
                 case ReuseAction.Compare:
                     fetch.Add((new FetchItem(file.Path, parent!.Entry.Size, parent.Entry.Checksum, wantsMap, StoredFileReceiver.ParentMapFor(parent, file),
@@ -263,6 +276,39 @@ public sealed class FilesBackupCopier(BackupServer server)
         && !changes.DatabaseChanged(relation.Tablespace, relation.Database)
             ? WalBlockPlan.For(changes.Changes(relation, ForkNumber.Main), segment, (int)Math.Min(int.MaxValue, parent.Size / BlockMap.BlockSize))
             : null;
+
+    /// <summary>The SHA-256 of the parent's stored copy of a file (<see cref="ReuseAction.CompareByContent"/>), read back
+    /// whole and checked against the parent's manifest on the way; null when it does not read back as the manifest says
+    /// (the file is then sent, never linked to a copy in doubt).</summary>
+    private static string? ContentHash(string parentData, ParentCopy parent)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            using var copy = StoredCopy.Open(parentData, parent.Entry.Path);
+            using var sha = new FileChecksum(FrameChecksums.Sha256);
+            using var check = new FileChecksum(parent.Entry.Algorithm);
+            var size = 0L;
+            int read;
+            while ((read = copy.Read(buffer)) > 0)
+            {
+                sha.Append(buffer.AsSpan(0, read));
+                check.Append(buffer.AsSpan(0, read));
+                size += read;
+            }
+            return size == parent.Entry.Size && string.Equals(check.ToManifestHex(), parent.Entry.Checksum, StringComparison.OrdinalIgnoreCase)
+                ? sha.ToManifestHex()
+                : null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>The parent's files whose stored copy is still there, by path.</summary>
     private Dictionary<string, ParentCopy> ParentFiles(BackupInfo? parent)

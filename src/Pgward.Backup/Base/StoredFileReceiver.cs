@@ -129,7 +129,9 @@ public sealed class StoredFileReceiver(string data, string? parentId, Dictionary
                         return;
                     case FrameTag.Unchanged:
                         var same = ParentOf(item.Path) ?? throw new AgentSessionException($"{item.Path}: the agent called it unchanged but the parent has no copy");
-                        if (frame.Size != same.Entry.Size || !string.Equals(frame.Checksum, same.Entry.Checksum, StringComparison.OrdinalIgnoreCase))
+                        // The checksum the agent was given: the parent manifest's, or a SHA-256 of the parent's copy
+                        // (ReuseAction.CompareByContent).
+                        if (frame.Size != same.Entry.Size || !string.Equals(frame.Checksum, item.ParentChecksum ?? same.Entry.Checksum, StringComparison.OrdinalIgnoreCase))
                         {
                             throw new AgentSessionException($"{item.Path}: the agent called it unchanged but its checksum differs from the parent's");
                         }

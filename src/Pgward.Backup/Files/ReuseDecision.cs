@@ -12,7 +12,9 @@ namespace Pgward.Backup.Files;
 /// <para><see cref="ReuseAction.Compare"/> (the agent answers "unchanged" when its checksum equals the parent's) only
 /// over a SHA-256: a 32-bit CRC-32C, what files backups record since December 2026, is a check against damage, not
 /// proof that two different contents are the same. Such a file is sent instead, over the parent's block map when it has
-/// one, so that an unchanged large file still comes as no blocks and is linked (<see cref="Base.StoredFileReceiver"/>).</para>
+/// one, so that an unchanged large file still comes as no blocks and is linked (<see cref="Base.StoredFileReceiver"/>).
+/// A file too small for a block map, over a parent taken on another node, is compared by a SHA-256 the backup server
+/// computes from the parent's copy (<see cref="ReuseAction.CompareByContent"/>).</para>
 /// </summary>
 public static class ReuseDecision
 {
@@ -37,6 +39,11 @@ public static class ReuseDecision
         if (parent is null || parent.Size != file.Size || parent.Algorithm is not (FrameChecksums.Sha256 or FrameChecksums.Crc32C))
         {
             return ReuseAction.Send;
+        }
+        if (parentListTime is null && parent.Algorithm == FrameChecksums.Crc32C && file.Size < BlockMap.Threshold)
+        {
+            // Another node's parent, and no block map to compare by: by a SHA-256 of the parent's copy.
+            return ReuseAction.CompareByContent;
         }
         var modified = DateTimeOffset.FromUnixTimeMilliseconds(file.MtimeMs);
         if (!SameSizeAndSecond(file, parent))

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Pgward.IntegrationTests.Cluster;
 using Pgward.Testing;
 using Xunit;
@@ -9,7 +11,7 @@ namespace Pgward.IntegrationTests.Backup;
 /// pg_backup_stop run on the standby, whose backup_label names the standby's restart point; the restored directory
 /// recovers to consistency with the rows the primary had written before the backup.
 /// </summary>
-public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
+public sealed partial class FilesBackupFromStandbyTests : PgIntegrationTest
 {
     protected override TimeSpan Deadline => TimeSpan.FromMinutes(6);
 
@@ -69,6 +71,10 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
                 "--name", "incremental-of-standby");
             Assert.True(incremental.ExitCode == 0, incremental.ToString());
             Assert.Contains("sent as changed blocks", incremental.Error, StringComparison.Ordinal);
+            // Over another node's backup, files under 1 MiB (no block map) are compared by a SHA-256 of the parent's copy,
+            // and those the standby holds byte for byte as the primary did are linked rather than stored again.
+            var unchanged = UnchangedByChecksum().Match(incremental.Error);
+            Assert.True(unchanged.Success && int.Parse(unchanged.Groups[1].Value, CultureInfo.InvariantCulture) >= 100, incremental.Error);
 
             await VerifyAndRecoverOntoNode2Async(sandbox, "incremental-of-standby");
             const string rows = "SELECT count(*) || ' ' || md5(string_agg(filler, ',' ORDER BY g)) FROM cid_rows";
@@ -95,4 +101,7 @@ public sealed class FilesBackupFromStandbyTests : PgIntegrationTest
         await sandbox.StartServerAsync(2, Token);
         await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(sandbox.ConnectionString(2), "SELECT pg_is_wal_replay_paused()", Token), Token);
     }
+
+    [GeneratedRegex(@"(\d+) found unchanged by checksum")]
+    private static partial Regex UnchangedByChecksum();
 }

@@ -50,6 +50,17 @@ public sealed class ReuseDecisionTests
         Assert.Equal(ReuseAction.Link, ReuseDecision.Decide(Listed(8192, LongBefore.AddMilliseconds(300)), Parent(8192, LongBefore, "CRC32C"), ParentListed));
         var recent = ParentListed - ReuseDecision.Margin + TimeSpan.FromMilliseconds(500);
         Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, recent), Parent(8192, recent, "CRC32C"), ParentListed));
-        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "CRC32C"), parentListTime: null));
+    }
+
+    [Fact]
+    public void Decide_compares_a_small_file_over_another_nodes_crc32c_parent_by_the_content_of_its_copy()
+    {
+        // Another node's mtimes prove nothing, and a file under 1 MiB has no block map: by a SHA-256 of the parent's copy.
+        Assert.Equal(ReuseAction.CompareByContent, ReuseDecision.Decide(Listed(8192, LongBefore), Parent(8192, LongBefore, "CRC32C"), parentListTime: null));
+        Assert.Equal(ReuseAction.CompareByContent, ReuseDecision.Decide(Listed(8192, ParentListed.AddHours(1)), Parent(8192, LongBefore, "CRC32C"), parentListTime: null));
+        // From 1 MiB the block map compares it; another size is a change; on the parent's node the mtime decides.
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(BlockMap.Threshold, LongBefore), Parent(BlockMap.Threshold, LongBefore, "CRC32C"), parentListTime: null));
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(16384, LongBefore), Parent(8192, LongBefore, "CRC32C"), parentListTime: null));
+        Assert.Equal(ReuseAction.Send, ReuseDecision.Decide(Listed(8192, ParentListed.AddHours(1)), Parent(8192, LongBefore, "CRC32C"), ParentListed));
     }
 }
