@@ -19,6 +19,8 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time, l
 
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
+    private readonly WalArchive _archive = new(layout, segmentSize);
+
     /// <summary>What the receiver's summaries (<see cref="WalSummaryStore"/>) say of [<paramref name="from"/>,
     /// <paramref name="to"/>): the summaries of the segments from the one holding <paramref name="from"/> on, merged, and
     /// the ranges no summary covers (<see cref="StoredWalSummary.Gaps"/>: segments skipped or whose summary does not read
@@ -118,7 +120,7 @@ public sealed class ArchivedWalSummary(BackupLayout layout, TimeProvider time, l
         var name = segment.Name(segmentSize);
         try
         {
-            var archived = new WalArchive(layout, segmentSize).ReadSegment(segment);
+            var archived = _archive.ReadSegment(segment);
             if (archived.Content is not null || archived.Problem is not null)
             {
                 return archived;

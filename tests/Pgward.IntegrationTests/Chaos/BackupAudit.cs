@@ -25,7 +25,7 @@ public sealed class BackupAudit(NetworkCluster cluster, Action<string> log)
             return new BackupVerdict(null, 0, 0, [], [], ["no primary to compare the backups with"]);
         }
         var files = backup.Method == BackupMethods.Files;
-        var touched = files ? await nemesis.TouchBallastAsync(int.MaxValue / 2, ct) : "";
+        var touched = files ? await nemesis.TouchBallastAsync(ct) : "";
         var final = await backup.PgwardAsync(ct, "backup", "create", "--wait", "-v");
         var switchWal = await backup.PgwardAsync(ct, "backup", "switch-wal", "--archive", "--archive-timeout", "60");
         var check = await backup.PgwardAsync(ct, "backup", "check", "--nagios");

@@ -21,6 +21,9 @@ public sealed class BackupNemesis(NetworkCluster cluster)
 
     private readonly List<(string Fault, BackgroundCommand Command, bool Killed)> started = [];
 
+    /// <summary>How many times the ballast was updated: which of its rows the next update takes.</summary>
+    private int touches;
+
     /// <summary>What the last fault did, for the run's log.</summary>
     public string LastTarget { get; private set; } = "";
 
@@ -60,7 +63,7 @@ public sealed class BackupNemesis(NetworkCluster cluster)
     /// </summary>
     public async Task<string> StartCopyingAsync(PlannedFault fault, CancellationToken ct)
     {
-        var touched = Backup.Method == BackupMethods.Files ? await TouchBallastAsync(started.Count, ct) + "; " : "";
+        var touched = Backup.Method == BackupMethods.Files ? await TouchBallastAsync(ct) + "; " : "";
         var command = Backup.StartBaseBackup();
         started.Add((string.Create(CultureInfo.InvariantCulture, $"{fault.Kind.Id()} at {fault.Start.TotalSeconds:0.0} s"), command, false));
         var begin = TimeProvider.System.GetTimestamp();
@@ -79,11 +82,11 @@ public sealed class BackupNemesis(NetworkCluster cluster)
         return $"{touched}the base backup had not started copying after {CopyStartLimit.TotalSeconds:0} s";
     }
 
-    /// <summary>Before an incremental files backup: a few rows of the ballast changed on the primary, so that the
-    /// backup stores block patches (<see cref="BackupBallast"/>).</summary>
-    public async Task<string> TouchBallastAsync(int round, CancellationToken ct) =>
+    /// <summary>Before an incremental files backup: a few rows of the ballast changed on the primary, other rows each
+    /// time, so that the backup stores block patches (<see cref="BackupBallast"/>).</summary>
+    public async Task<string> TouchBallastAsync(CancellationToken ct) =>
         await cluster.PrimaryAsync(ct) is { } primary
-            ? await BackupBallast.TouchAsync(cluster.ConnectionString(primary), round, ct)
+            ? await BackupBallast.TouchAsync(cluster.ConnectionString(primary), touches++, ct)
             : "no primary to update the ballast on";
 
     /// <summary>Waits for the base backups still running (each within 90 s) and says how each ended.</summary>

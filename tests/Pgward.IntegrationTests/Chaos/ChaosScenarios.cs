@@ -6,6 +6,18 @@ namespace Pgward.IntegrationTests.Chaos;
 /// <summary>The scenarios of the fault-injection suite; <see cref="Ci"/> is the subset every CI run goes through.</summary>
 public static class ChaosScenarios
 {
+    /// <summary>The faults of the backup server itself, under load: its death while streaming and during a base
+    /// backup, its archive disk full (backup-faults, and incremental-faults with files backups).</summary>
+    private static readonly IReadOnlyList<FaultSpec> BackupServerFaults =
+    [
+        Spec(FaultKind.KillBackupServer, 2, 8, FaultTarget.Backup),
+        Spec(FaultKind.KillBaseBackup, 2, 6, FaultTarget.Backup),
+        Spec(FaultKind.FillArchiveDisk, 3, 10, FaultTarget.Backup),
+    ];
+
+    /// <summary>The primary's host killed while a base backup reads it (failover-during-backup, failover-during-incr).</summary>
+    private static readonly IReadOnlyList<FaultSpec> FailoverDuringBackup = [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)];
+
     public static IReadOnlyList<ChaosScenario> All { get; } =
     [
         new("kill-primary", "host death of the primary (server and agent), back after a while",
@@ -36,23 +48,14 @@ public static class ChaosScenarios
             Spec(FaultKind.Switchover, 1, 1, AnyStandby, weight: 0.5),
         ]),
         new("backup-faults", "the backup server killed while streaming WAL and during a base backup, its archive disk full, under load",
-        [
-            Spec(FaultKind.KillBackupServer, 2, 8, FaultTarget.Backup),
-            Spec(FaultKind.KillBaseBackup, 2, 6, FaultTarget.Backup),
-            Spec(FaultKind.FillArchiveDisk, 3, 10, FaultTarget.Backup),
-        ]),
-        new("failover-during-backup", "the primary's host killed while the backup server takes a base backup of it",
-            [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)]),
+            BackupServerFaults),
+        new("failover-during-backup", "the primary's host killed while the backup server takes a base backup of it", FailoverDuringBackup),
         // Issue 16: the same with files backups read by the source node's agent, each after the first incremental (block
         // patches over the one before, its changed pages found from the receiver's WAL summaries).
         new("incremental-faults", "backup-faults with incremental files backups: the backup server killed while streaming WAL and during one, its archive disk full",
-        [
-            Spec(FaultKind.KillBackupServer, 2, 8, FaultTarget.Backup),
-            Spec(FaultKind.KillBaseBackup, 2, 6, FaultTarget.Backup),
-            Spec(FaultKind.FillArchiveDisk, 3, 10, FaultTarget.Backup),
-        ]) { BackupMethod = Network.BackupMethods.Files },
+            BackupServerFaults) { BackupMethod = Network.BackupMethods.Files },
         new("failover-during-incr", "the primary's host killed while its agent reads an incremental files backup of it",
-            [Spec(FaultKind.KillPrimaryDuringBackup, 3, 10, Primary)]) { BackupMethod = Network.BackupMethods.Files },
+            FailoverDuringBackup) { BackupMethod = Network.BackupMethods.Files },
         // Issue 13: the primary's agent gone while its PostgreSQL runs, long enough for a standby to be promoted (about
         // 2-3 s), with writers that also commit with synchronous_commit local and off, which neither a synchronous
         // standby nor the commit lease holds back.
