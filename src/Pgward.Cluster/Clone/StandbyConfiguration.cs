@@ -13,6 +13,9 @@ public static class StandbyConfiguration
 {
     public const string AutoConfFile = "postgresql.auto.conf";
 
+    /// <summary>The file that starts a server as a standby.</summary>
+    public const string SignalFile = "standby.signal";
+
     public static async Task WriteAsync(string dataDirectory, Conninfo primaryConninfo, string? slotName, CancellationToken ct)
     {
         var settings = new Dictionary<string, string?>
@@ -21,7 +24,7 @@ public static class StandbyConfiguration
             ["primary_slot_name"] = slotName,
         };
         await SetAsync(Path.Combine(dataDirectory, AutoConfFile), settings, ct);
-        DurableFile.WriteAllText(Path.Combine(dataDirectory, "standby.signal"), "", DurableFile.OwnerOnly, ownerLike: dataDirectory);
+        DurableFile.WriteAllText(Path.Combine(dataDirectory, SignalFile), "", DurableFile.OwnerOnly, ownerLike: dataDirectory);
     }
 
     /// <summary>Replaces the given settings in a PostgreSQL configuration file; a null value removes the setting.</summary>

@@ -2,6 +2,7 @@ using Npgsql;
 using Pgward.Cluster.Clone;
 using Pgward.Core;
 using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Rejoin;
@@ -88,6 +89,10 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
     {
         ctx.Reporter.Notice($"pg_rewind execution required for this node to attach to rejoin target {Target}");
         ctx.Reporter.Detail(plan.Verdict.Reason);
+        if (await FinishCrashRecoveryAsync(ct) is { } recoveryFailed)
+        {
+            return recoveryFailed;
+        }
         if (plan.SlotName is { } slot)
         {
             // Before the rewind, so the WAL the node will ask for after it is reserved.
@@ -108,6 +113,39 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         }
         ctx.Reporter.Notice($"pg_rewind copied the changed blocks from {primary.Node.Describe()} into \"{local.DataDirectory}\"");
         return null;
+    }
+
+    /// <summary>
+    /// pg_rewind finishes a crashed target's recovery itself, in single-user mode, which refuses a data directory that
+    /// holds <c>standby.signal</c> ("standby mode is not supported by single-user servers"): a primary its agent guarded
+    /// and then lost with its host, or a crashed standby. Such a server is started here read-only and stopped again. A
+    /// crashed primary's recovery in standby mode replays all of its <c>pg_wal</c> before it accepts a connection, and
+    /// the stop leaves it "shut down in recovery", which pg_rewind takes. The guard stays where it is throughout.
+    /// </summary>
+    private async Task<Outcome?> FinishCrashRecoveryAsync(CancellationToken ct)
+    {
+        if (!File.Exists(Path.Combine(local.DataDirectory, StandbyConfiguration.SignalFile)))
+        {
+            return null;
+        }
+        var (control, _) = await new RewindTool(local, ctx.Processes).ReadControlDataAsync(ct);
+        if (control is null || control.ShutDownCleanly)
+        {
+            return null;
+        }
+        var options = ctx.Options;
+        ctx.Reporter.Notice($"{ctx.LocalNode} was not shut down cleanly and holds {StandbyConfiguration.SignalFile}: starting it read-only "
+            + "to finish its crash recovery (pg_rewind's own, in single-user mode, cannot run in standby mode), then stopping it");
+        var started = await local.PgCtl.StartAsync(local.DataDirectory, local.LogFile, options.NodeRejoinTimeout, ct);
+        if (!started.Succeeded)
+        {
+            return await FailAsync(ExitCodes.RejoinFailed, "unable to start the server read-only to finish its crash recovery", "crash recovery",
+                $"{started.Describe()}\n(see {local.LogFile})");
+        }
+        var stopped = await local.PgCtl.StopAsync(local.DataDirectory, ShutdownMode.Fast, options.ShutdownCheckTimeout, ct);
+        return stopped.Succeeded
+            ? null
+            : await FailAsync(ExitCodes.RejoinFailed, "unable to stop the server after its crash recovery", "crash recovery", stopped.Describe());
     }
 
     private async Task<Outcome?> RecloneAsync(CancellationToken ct)
