@@ -5,18 +5,28 @@ namespace Pgward.Cluster;
 
 /// <summary>
 /// pg_ctl and friends for the local node's data directory, run as the OS user that owns PostgreSQL
-/// (<c>postgres</c> when pgward runs as root).
+/// (<c>postgres</c> when pgward runs as root). pg_ctl is given <c>config_directory</c> when pgward.conf sets one.
 /// </summary>
-public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCtl pgCtl, string dataDirectory)
+public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCtl pgCtl, ServerDirectories directories)
 {
     public PgBinaries Binaries => binaries;
     public ServerAccount Account => account;
-    public PgCtl PgCtl => pgCtl;
-    public string DataDirectory => dataDirectory;
+    public ServerDirectories Directories => directories;
+    public string DataDirectory => directories.Data;
 
     /// <summary>Where pg_ctl writes the server log when pgward starts the server: beside the data directory.</summary>
-    public string LogFile => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(dataDirectory)) ?? dataDirectory,
+    public string LogFile => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(DataDirectory)) ?? DataDirectory,
         "postgresql.log");
+
+    /// <summary><c>pg_ctl start</c>, its output in <see cref="LogFile"/>; see <see cref="PgCtl.StartAsync"/>.</summary>
+    public Task<PgCtlResult> StartAsync(TimeSpan timeout, CancellationToken ct) => pgCtl.StartAsync(directories, LogFile, timeout, ct);
+
+    public Task<PgCtlResult> StopAsync(ShutdownMode mode, TimeSpan timeout, CancellationToken ct) =>
+        pgCtl.StopAsync(directories, mode, timeout, ct);
+
+    public Task<PgCtlResult> ReloadAsync(CancellationToken ct) => pgCtl.ReloadAsync(directories, ct);
+
+    public Task<PgCtlResult> PromoteAsync(TimeSpan timeout, CancellationToken ct) => pgCtl.PromoteAsync(directories, timeout, ct);
 
     /// <summary>The binaries (from <c>pg_bindir</c>) and the server account, or why they cannot be used.</summary>
     public static (LocalServer? Server, Outcome Outcome) Create(OperationContext ctx)
@@ -31,10 +41,18 @@ public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCt
         {
             return (null, Outcome.Fail(ExitCodes.BadConfig, account.Problem));
         }
+        var options = ctx.Options;
+        var config = options.ConfigDirectory is { Length: > 0 } directory ? directory : null;
+        if (config is not null && !File.Exists(Path.Combine(config, "postgresql.conf")))
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"config_directory \"{config}\" holds no postgresql.conf",
+                hint: "config_directory names the directory of the server's postgresql.conf when it is outside the data directory "
+                    + "(Debian: /etc/postgresql/15/main); leave it unset when postgresql.conf is in data_directory"));
+        }
         var pgCtl = new PgCtl(lookup.Binaries, account.Account.UserName, ctx.Processes, ctx.Time);
-        return (new LocalServer(lookup.Binaries, account.Account, pgCtl, ctx.Options.DataDirectory), Outcome.Ok);
+        return (new LocalServer(lookup.Binaries, account.Account, pgCtl, new ServerDirectories(options.DataDirectory, config)), Outcome.Ok);
     }
 
     /// <summary>The postmaster PID serving the data directory, or null when no server runs in it.</summary>
-    public int? RunningPid() => PostmasterPid.RunningPid(dataDirectory);
+    public int? RunningPid() => PostmasterPid.RunningPid(DataDirectory);
 }

@@ -83,7 +83,7 @@ public sealed class PgServer
         ServerRegistry.Track(DataDirectory);
         for (var attempt = 1; ; attempt++)
         {
-            var start = await _env.PgCtl.StartAsync(DataDirectory, LogFile, StartTimeout, cancellationToken).ConfigureAwait(false);
+            var start = await _env.PgCtl.StartAsync(new(DataDirectory), LogFile, StartTimeout, cancellationToken).ConfigureAwait(false);
             if (start.Succeeded)
             {
                 return;

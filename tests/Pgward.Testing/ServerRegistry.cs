@@ -38,7 +38,7 @@ public static class ServerRegistry
         var fullPath = Path.GetFullPath(dataDirectory);
         var pid = PostmasterPid.Read(fullPath);
         var stop = await PgTestEnvironment.Require().PgCtl
-            .StopAsync(fullPath, mode, PgCtlStopTimeout, cancellationToken).ConfigureAwait(false);
+            .StopAsync(new(fullPath), mode, PgCtlStopTimeout, cancellationToken).ConfigureAwait(false);
         if (pid is null || await ExitedAsync(pid.Value, fullPath, cancellationToken).ConfigureAwait(false))
         {
             Tracked.TryRemove(fullPath, out _);

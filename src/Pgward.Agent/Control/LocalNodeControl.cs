@@ -157,7 +157,7 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         {
             return failed;
         }
-        var result = await server.PgCtl.StopAsync(server.DataDirectory, mode, ctx.Options.ShutdownCheckTimeout, ct);
+        var result = await server.StopAsync(mode, ctx.Options.ShutdownCheckTimeout, ct);
         return result.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, result.Describe());
     }
 
@@ -167,7 +167,7 @@ public sealed class LocalNodeControl(OperationContext ctx, ILogger logger) : INo
         {
             return Outcome.Ok;
         }
-        var result = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, StartTimeout, ct);
+        var result = await server.StartAsync(StartTimeout, ct);
         return result.Succeeded
             ? Outcome.Ok
             : Outcome.Fail(ExitCodes.LocalCommand, result.Describe(), hint: $"see the server log {server.LogFile}");

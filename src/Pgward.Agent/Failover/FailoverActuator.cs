@@ -45,7 +45,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             var guarded = ctx.Time.GetTimestamp();
             if (server.RunningPid() is not null)
             {
-                var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Immediate, ServerTimeout, ct);
+                var stopped = await server.StopAsync(ShutdownMode.Immediate, ServerTimeout, ct);
                 if (!stopped.Succeeded)
                 {
                     return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
@@ -58,7 +58,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
             {
                 await Task.Delay(separation, ctx.Time, ct);
             }
-            var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+            var started = await server.StartAsync(ServerTimeout, ct);
             return started.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, started.Describe());
         }, ct);
     }
@@ -72,13 +72,13 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     public Task<Outcome> UnfenceAsync(long term, CancellationToken ct) =>
         RunAsync("pgward_unfence", $"a majority acknowledges node {ctx.Options.NodeId} as the primary of term {term}", term, async server =>
         {
-            var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+            var stopped = await server.StopAsync(ShutdownMode.Fast, ServerTimeout, ct);
             if (!stopped.Succeeded)
             {
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
             guard.Clear();
-            var started = await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+            var started = await server.StartAsync(ServerTimeout, ct);
             if (!started.Succeeded)
             {
                 guard.Set();
@@ -168,7 +168,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         var wasRunning = server.RunningPid() is not null;
         if (wasRunning)
         {
-            var stopped = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+            var stopped = await server.StopAsync(ShutdownMode.Fast, ServerTimeout, ct);
             if (!stopped.Succeeded)
             {
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
@@ -187,14 +187,14 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         if (server.RunningPid() is not null)
         {
             // Started, but it never streamed (its primary lacks the WAL it needs): a re-clone needs it stopped.
-            await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, ServerTimeout, ct);
+            await server.StopAsync(ShutdownMode.Fast, ServerTimeout, ct);
         }
         var recloned = await new NodeRejoin(ctx).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: false, [], DryRun: false, Reclone: true), ct);
         if (!recloned.Succeeded && wasRunning && server.RunningPid() is null)
         {
             // Nothing was changed (no primary to rejoin yet, say): the server comes back as it was, still read-only
             // behind its standby.signal, rather than stay down until someone notices.
-            await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, ServerTimeout, ct);
+            await server.StartAsync(ServerTimeout, ct);
         }
         return recloned;
     }

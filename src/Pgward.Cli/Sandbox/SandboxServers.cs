@@ -36,7 +36,7 @@ public sealed class SandboxServers(PgCtl pgCtl)
         Daemon.DaemonFiles.For(node).ReadPid() is { } pid && PostmasterPid.ProcessAlive(pid) ? pid : null;
 
     public Task<PgCtlResult> StartAsync(NodeOptions node, CancellationToken ct) =>
-        pgCtl.StartAsync(node.DataDirectory, SandboxLayout.LogFile(node), StartTimeout, ct);
+        pgCtl.StartAsync(new(node.DataDirectory), SandboxLayout.LogFile(node), StartTimeout, ct);
 
     /// <summary>
     /// Stops a node: a fast shutdown, then an immediate one, then SIGKILL of the postmaster PID it had, so that
@@ -48,12 +48,12 @@ public sealed class SandboxServers(PgCtl pgCtl)
         {
             return "not running";
         }
-        var fast = await pgCtl.StopAsync(node.DataDirectory, ShutdownMode.Fast, StopTimeout, ct);
+        var fast = await pgCtl.StopAsync(new(node.DataDirectory), ShutdownMode.Fast, StopTimeout, ct);
         if (fast.Succeeded && !PostmasterPid.ProcessAlive(pid))
         {
             return $"stopped (PID {pid})";
         }
-        await pgCtl.StopAsync(node.DataDirectory, ShutdownMode.Immediate, StopTimeout, ct);
+        await pgCtl.StopAsync(new(node.DataDirectory), ShutdownMode.Immediate, StopTimeout, ct);
         if (!PostmasterPid.ProcessAlive(pid))
         {
             return $"stopped with an immediate shutdown (PID {pid})";

@@ -106,27 +106,26 @@ public sealed class NodeService(OperationContext ctx)
         }
         var pgCtl = server!.Binaries.Tool("pg_ctl");
         var seconds = ((int)Math.Ceiling(Timeout(action).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var directory = server.Directories.ForPgCtl;
         string[] arguments = action switch
         {
-            ServiceAction.Start => ["-w", "-t", seconds, "-D", server.DataDirectory, "-l", server.LogFile, "start"],
-            ServiceAction.Stop => ["-w", "-t", seconds, "-D", server.DataDirectory, "-m", "fast", "stop"],
-            ServiceAction.Reload => ["-D", server.DataDirectory, "reload"],
-            _ => ["-w", "-t", seconds, "-D", server.DataDirectory, "promote"],
+            ServiceAction.Start => ["-w", "-t", seconds, "-D", directory, "-l", server.LogFile, "start"],
+            ServiceAction.Stop => ["-w", "-t", seconds, "-D", directory, "-m", "fast", "stop"],
+            ServiceAction.Reload => ["-D", directory, "reload"],
+            _ => ["-w", "-t", seconds, "-D", directory, "promote"],
         };
         return CommandLine.Format(pgCtl, arguments);
     }
 
     private async Task<string?> PgCtlAsync(ServiceAction action, LocalServer server, CancellationToken ct)
     {
-        var pgCtl = server.PgCtl;
-        var directory = server.DataDirectory;
         var timeout = Timeout(action);
         var result = action switch
         {
-            ServiceAction.Start => await pgCtl.StartAsync(directory, server.LogFile, timeout, ct),
-            ServiceAction.Stop => await pgCtl.StopAsync(directory, ShutdownMode.Fast, timeout, ct),
-            ServiceAction.Reload => await pgCtl.ReloadAsync(directory, ct),
-            ServiceAction.Promote => await pgCtl.PromoteAsync(directory, timeout, ct),
+            ServiceAction.Start => await server.StartAsync(timeout, ct),
+            ServiceAction.Stop => await server.StopAsync(ShutdownMode.Fast, timeout, ct),
+            ServiceAction.Reload => await server.ReloadAsync(ct),
+            ServiceAction.Promote => await server.PromoteAsync(timeout, ct),
             _ => await RestartAsync(server, ct),
         };
         return result.Succeeded ? null : result.Describe();
@@ -136,13 +135,13 @@ public sealed class NodeService(OperationContext ctx)
     {
         if (server.RunningPid() is not null)
         {
-            var stop = await server.PgCtl.StopAsync(server.DataDirectory, ShutdownMode.Fast, Timeout(ServiceAction.Stop), ct);
+            var stop = await server.StopAsync(ShutdownMode.Fast, Timeout(ServiceAction.Stop), ct);
             if (!stop.Succeeded)
             {
                 return stop;
             }
         }
-        return await server.PgCtl.StartAsync(server.DataDirectory, server.LogFile, Timeout(ServiceAction.Start), ct);
+        return await server.StartAsync(Timeout(ServiceAction.Start), ct);
     }
 
     /// <summary>A CHECKPOINT now leaves little for the shutdown checkpoint; a failure only makes the stop slower.</summary>

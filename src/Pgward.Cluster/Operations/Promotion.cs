@@ -102,7 +102,7 @@ public sealed class Promotion(OperationContext ctx)
         {
             return outcome.Error;
         }
-        var result = await server.PgCtl.PromoteAsync(server.DataDirectory, timeout, ct);
+        var result = await server.PromoteAsync(timeout, ct);
         return result.Succeeded ? null : result.Describe();
     }
 }

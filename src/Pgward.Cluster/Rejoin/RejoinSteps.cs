@@ -64,7 +64,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
 
         reporter.Notice($"setting node {options.NodeId}'s upstream to node {primary.Node.NodeId}");
         reporter.Notice($"starting server (log: \"{local.LogFile}\")");
-        var started = await local.PgCtl.StartAsync(local.DataDirectory, local.LogFile, options.NodeRejoinTimeout, ct);
+        var started = await local.StartAsync(options.NodeRejoinTimeout, ct);
         if (!started.Succeeded)
         {
             return await FailAsync(ExitCodes.NoRestart, "unable to start server", "start", $"{started.Describe()}\n(see {local.LogFile})");
@@ -136,13 +136,13 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         var options = ctx.Options;
         ctx.Reporter.Notice($"{ctx.LocalNode} was not shut down cleanly and holds {StandbyConfiguration.SignalFile}: starting it read-only "
             + "to finish its crash recovery (pg_rewind's own, in single-user mode, cannot run in standby mode), then stopping it");
-        var started = await local.PgCtl.StartAsync(local.DataDirectory, local.LogFile, options.NodeRejoinTimeout, ct);
+        var started = await local.StartAsync(options.NodeRejoinTimeout, ct);
         if (!started.Succeeded)
         {
             return await FailAsync(ExitCodes.RejoinFailed, "unable to start the server read-only to finish its crash recovery", "crash recovery",
                 $"{started.Describe()}\n(see {local.LogFile})");
         }
-        var stopped = await local.PgCtl.StopAsync(local.DataDirectory, ShutdownMode.Fast, options.ShutdownCheckTimeout, ct);
+        var stopped = await local.StopAsync(ShutdownMode.Fast, options.ShutdownCheckTimeout, ct);
         return stopped.Succeeded
             ? null
             : await FailAsync(ExitCodes.RejoinFailed, "unable to stop the server after its crash recovery", "crash recovery", stopped.Describe());

@@ -36,6 +36,12 @@ public sealed class RewindTool(LocalServer local, IProcessRunner processes)
     private List<string> Arguments(string source, bool dryRun)
     {
         var args = new List<string> { $"--target-pgdata={local.DataDirectory}", $"--source-server={source}" };
+        if (local.Directories.Config is not null)
+        {
+            // pg_rewind runs the target in single-user mode to finish its crash recovery first: it needs the
+            // configuration, which is not in the data directory.
+            args.Add($"--config-file={local.Directories.ConfigFile}");
+        }
         if (dryRun)
         {
             args.Add("--dry-run");

@@ -34,15 +34,16 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
     /// starts the server and tells a postmaster that failed (it knows its PID); once the server is seen ready, it ends by
     /// itself at its next look, no longer tied to <paramref name="cancellationToken"/> (a cancelled wait kills its whole
     /// process tree, which holds the postmaster until pg_ctl exits).</remarks>
-    public async Task<PgCtlResult> StartAsync(string dataDirectory, string logFile, TimeSpan timeout,
+    public async Task<PgCtlResult> StartAsync(ServerDirectories server, string logFile, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
+        var dataDirectory = server.Data;
         var clock = time ?? TimeProvider.System;
         var logged = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
         var launched = clock.GetUtcNow();
         // A server that already ran is pg_ctl's to refuse ("another server might be running"), not ready for this start.
         var running = PostmasterPid.RunningPid(dataDirectory);
-        string[] arguments = ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "-l", logFile, "start"];
+        string[] arguments = ["-w", "-t", Seconds(timeout), "-D", server.ForPgCtl, "-l", logFile, "start"];
         // pg_ctl's own token, cancelled by the caller's only while this waits: a cancelled run kills pg_ctl's process
         // tree, and until pg_ctl exits that tree holds the postmaster (an agent stopped just after a fence's start
         // killed the read-only server it had started, FenceTests). A linked source would stay linked after the return.
@@ -90,13 +91,13 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
     /// when the postmaster died and left the file, or after <paramref name="timeout"/>. pg_ctl still checks that a server
     /// runs and signals it, with its own messages when it cannot.
     /// </summary>
-    public async Task<PgCtlResult> StopAsync(string dataDirectory, ShutdownMode mode, TimeSpan timeout,
+    public async Task<PgCtlResult> StopAsync(ServerDirectories server, ShutdownMode mode, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var signalled = await RunAsync("pg_ctl stop", "pg_ctl",
-            ["-W", "-D", dataDirectory, "-m", mode.ToString().ToLowerInvariant(), "stop"],
+            ["-W", "-D", server.ForPgCtl, "-m", mode.ToString().ToLowerInvariant(), "stop"],
             ShortCommandTimeout, cancellationToken).ConfigureAwait(false);
-        if (!signalled.Succeeded || await StoppedAsync(dataDirectory, timeout, cancellationToken).ConfigureAwait(false))
+        if (!signalled.Succeeded || await StoppedAsync(server.Data, timeout, cancellationToken).ConfigureAwait(false))
         {
             return signalled;
         }
@@ -133,21 +134,21 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
     }
 
     /// <summary><c>pg_ctl -D DIR reload</c>: the server rereads its configuration files.</summary>
-    public Task<PgCtlResult> ReloadAsync(string dataDirectory, CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl reload", "pg_ctl", ["-D", dataDirectory, "reload"], ShortCommandTimeout, cancellationToken);
+    public Task<PgCtlResult> ReloadAsync(ServerDirectories server, CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl reload", "pg_ctl", ["-D", server.ForPgCtl, "reload"], ShortCommandTimeout, cancellationToken);
 
     /// <summary><c>pg_ctl -w -t N -D DIR promote</c>: waits until the standby has left recovery.</summary>
-    public Task<PgCtlResult> PromoteAsync(string dataDirectory, TimeSpan timeout, CancellationToken cancellationToken) =>
-        RunAsync("pg_ctl promote", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", dataDirectory, "promote"],
+    public Task<PgCtlResult> PromoteAsync(ServerDirectories server, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync("pg_ctl promote", "pg_ctl", ["-w", "-t", Seconds(timeout), "-D", server.ForPgCtl, "promote"],
             timeout + Slack, cancellationToken);
 
     /// <summary><c>pg_ctl -D DIR status</c>. Exit 0 means running; 3 not running; 4 no usable data directory.</summary>
-    public async Task<PgCtlStatus> StatusAsync(string dataDirectory, CancellationToken cancellationToken)
+    public async Task<PgCtlStatus> StatusAsync(ServerDirectories server, CancellationToken cancellationToken)
     {
-        var result = await RunAsync("pg_ctl status", "pg_ctl", ["-D", dataDirectory, "status"], ShortCommandTimeout,
+        var result = await RunAsync("pg_ctl status", "pg_ctl", ["-D", server.ForPgCtl, "status"], ShortCommandTimeout,
             cancellationToken).ConfigureAwait(false);
         var running = result.Process.ExitCode == 0 && !result.Process.TimedOut;
-        var pid = running ? ParseStatusPid(result.Process.StandardOutput) ?? PostmasterPid.Read(dataDirectory) : null;
+        var pid = running ? ParseStatusPid(result.Process.StandardOutput) ?? PostmasterPid.Read(server.Data) : null;
         return new PgCtlStatus(running, pid, result);
     }
 

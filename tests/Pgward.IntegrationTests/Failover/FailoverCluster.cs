@@ -190,13 +190,26 @@ public sealed class FailoverCluster : AgentCluster
     /// <param name="backup">Also the sandbox's backup server (<see cref="Sandbox.BackupConfig"/>), its daemon stopped when the
     /// cluster is disposed.</param>
     /// <param name="nodeSettings">Extra pgward.conf lines for one node, by node ID, beside <paramref name="settings"/>.</param>
-    public static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, bool backup,
-        IReadOnlyDictionary<int, string[]> nodeSettings, CancellationToken ct, params string[] settings)
+    public static Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, bool backup,
+        IReadOnlyDictionary<int, string[]> nodeSettings, CancellationToken ct, params string[] settings) =>
+        StartAsync(directory, nodes, witness, primaryFirst, backup, nodeSettings, prepare: null, ct, settings);
+
+    /// <param name="prepare">Run on the sandbox before any agent starts, e.g. to lay its nodes out differently.</param>
+    public static Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, Func<Sandbox, CancellationToken, Task> prepare,
+        CancellationToken ct, params string[] settings) =>
+        StartAsync(directory, nodes, witness: false, primaryFirst: null, backup: false, new Dictionary<int, string[]>(), prepare, ct, settings);
+
+    private static async Task<FailoverCluster> StartAsync(TestDirectory directory, int nodes, bool witness, TimeSpan? primaryFirst, bool backup,
+        IReadOnlyDictionary<int, string[]> nodeSettings, Func<Sandbox, CancellationToken, Task>? prepare, CancellationToken ct, params string[] settings)
     {
         var sandbox = await Sandbox.UpAsync(directory, nodes, ct, witness, failover: true, backup: backup);
         var cluster = new FailoverCluster(sandbox, witness) { backup = backup };
         try
         {
+            if (prepare is not null)
+            {
+                await prepare(sandbox, ct);
+            }
             if (backup)
             {
                 await cluster.ShareTheAgentTokenAsync(ct);

@@ -37,10 +37,10 @@ public sealed class PgServerTests : PgIntegrationTest
         var server = await StartServerAsync("primary");
         var ctl = PgTestEnvironment.Require().PgCtl;
 
-        var running = await ctl.StatusAsync(server.DataDirectory, Token);
+        var running = await ctl.StatusAsync(new(server.DataDirectory), Token);
         var pidFromFile = PostmasterPid.Read(server.DataDirectory);
         await server.StopAsync(immediate: false, Token);
-        var stopped = await ctl.StatusAsync(server.DataDirectory, Token);
+        var stopped = await ctl.StatusAsync(new(server.DataDirectory), Token);
 
         Assert.True(running.Running, running.Command.Describe());
         Assert.NotNull(running.Pid);
@@ -60,7 +60,7 @@ public sealed class PgServerTests : PgIntegrationTest
         var ctl = PgTestEnvironment.Require().PgCtl;
 
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var started = await ctl.StartAsync(server.DataDirectory, server.LogFile, TimeSpan.FromSeconds(30), caller.Token);
+        var started = await ctl.StartAsync(new(server.DataDirectory), server.LogFile, TimeSpan.FromSeconds(30), caller.Token);
         await caller.CancelAsync();
         // pg_ctl ends at its next look (100 ms), by itself or killed with its tree: then the server has lived or died.
         await Sql.WaitUntilAsync(() => Task.FromResult(!PgCtlRunsFor(server.DataDirectory)), Token);

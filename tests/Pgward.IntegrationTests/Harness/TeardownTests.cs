@@ -29,7 +29,7 @@ public sealed class TeardownTests : PgIntegrationTest
         var env = PgTestEnvironment.Require();
         ServerRegistry.Track(template.DataDirectory);
 
-        var start = await env.PgCtl.StartAsync(template.DataDirectory, template.LogFile, TimeSpan.FromSeconds(60), Token);
+        var start = await env.PgCtl.StartAsync(new(template.DataDirectory), template.LogFile, TimeSpan.FromSeconds(60), Token);
         Assert.True(start.Succeeded, start.Describe());
         var problems = await ServerRegistry.StopAllAsync(Directory.Path, Token);
 

@@ -13,7 +13,7 @@ public sealed class PgCtlTests
     {
         var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
 
-        await new PgCtl(Binaries, "postgres", runner).StartAsync("/d", "/d.log", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        await new PgCtl(Binaries, "postgres", runner).StartAsync(new("/d"), "/d.log", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
         var request = Assert.Single(runner.Requests);
         Assert.Equal("/pg/bin/pg_ctl", request.FileName);
@@ -36,7 +36,7 @@ public sealed class PgCtlTests
                 $"{Environment.ProcessId}\n{data.FullName}\n{started}\n5432\n/tmp\n127.0.0.1\n  1234 5678\nready   \n"));
             using var caller = new CancellationTokenSource();
 
-            var result = await new PgCtl(Binaries, null, runner).StartAsync(data.FullName, Path.Combine(data.FullName, "log"),
+            var result = await new PgCtl(Binaries, null, runner).StartAsync(new(data.FullName), Path.Combine(data.FullName, "log"),
                 TimeSpan.FromSeconds(30), caller.Token);
             await caller.CancelAsync();
 
@@ -56,7 +56,7 @@ public sealed class PgCtlTests
         var runner = new PendingProcessRunner(() => { });
         using var caller = new CancellationTokenSource();
 
-        var start = new PgCtl(Binaries, null, runner).StartAsync("/nonexistent/pgward-data", "/nonexistent/log", TimeSpan.FromSeconds(30), caller.Token);
+        var start = new PgCtl(Binaries, null, runner).StartAsync(new("/nonexistent/pgward-data"), "/nonexistent/log", TimeSpan.FromSeconds(30), caller.Token);
         await caller.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => start);
@@ -68,9 +68,31 @@ public sealed class PgCtlTests
     {
         var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
 
-        await new PgCtl(Binaries, null, runner).StopAsync("/d", ShutdownMode.Immediate, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        await new PgCtl(Binaries, null, runner).StopAsync(new("/d"), ShutdownMode.Immediate, TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
 
         Assert.Equal(["-W", "-D", "/d", "-m", "immediate", "stop"], Assert.Single(runner.Requests).Arguments);
+    }
+
+    /// <summary>Debian's layout: pg_ctl is given the directory of postgresql.conf, as repmgr's config_directory; the
+    /// stop still waits on the data directory's postmaster.pid (gone here: stopped at once).</summary>
+    [Fact]
+    public async Task Every_action_gives_pg_ctl_the_configuration_directory_when_there_is_one()
+    {
+        var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
+        var pgCtl = new PgCtl(Binaries, null, runner);
+        var server = new ServerDirectories("/var/lib/postgresql/15/main", "/etc/postgresql/15/main");
+        var ct = TestContext.Current.CancellationToken;
+
+        await pgCtl.StopAsync(server, ShutdownMode.Fast, TimeSpan.FromSeconds(5), ct);
+        await pgCtl.StartAsync(server, "/l", TimeSpan.FromSeconds(5), ct);
+        await pgCtl.ReloadAsync(server, ct);
+        await pgCtl.PromoteAsync(server, TimeSpan.FromSeconds(5), ct);
+        await pgCtl.StatusAsync(server, ct);
+
+        Assert.Equal(5, runner.Requests.Count);
+        Assert.All(runner.Requests, request => Assert.Equal("/etc/postgresql/15/main", request.Arguments[request.Arguments.ToList().IndexOf("-D") + 1]));
+        Assert.Equal("/etc/postgresql/15/main/postgresql.conf", server.ConfigFile);
+        Assert.Equal("/var/lib/postgresql/15/main/postgresql.conf", new ServerDirectories("/var/lib/postgresql/15/main").ConfigFile);
     }
 
     [Fact]
@@ -78,7 +100,7 @@ public sealed class PgCtlTests
     {
         var runner = new FakeProcessRunner(new ProcessResult(0, "pg_ctl: server is running (PID: 777)\n/pg/bin/postgres \"-D\" \"/d\"\n", "", TimedOut: false));
 
-        var status = await new PgCtl(Binaries, null, runner).StatusAsync("/d", TestContext.Current.CancellationToken);
+        var status = await new PgCtl(Binaries, null, runner).StatusAsync(new("/d"), TestContext.Current.CancellationToken);
 
         Assert.True(status.Running);
         Assert.Equal(777, status.Pid);
@@ -89,7 +111,7 @@ public sealed class PgCtlTests
     {
         var runner = new FakeProcessRunner(new ProcessResult(3, "pg_ctl: no server running\n", "", TimedOut: false));
 
-        var status = await new PgCtl(Binaries, null, runner).StatusAsync("/d", TestContext.Current.CancellationToken);
+        var status = await new PgCtl(Binaries, null, runner).StatusAsync(new("/d"), TestContext.Current.CancellationToken);
 
         Assert.False(status.Running);
         Assert.Null(status.Pid);
