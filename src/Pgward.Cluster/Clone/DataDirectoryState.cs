@@ -36,8 +36,25 @@ public sealed class DataDirectoryState
     {
         (false, _) => $"\"{Path}\" does not exist; it will be created",
         (true, true) => $"\"{Path}\" exists and is empty",
-        _ => force ? $"\"{Path}\" is not empty; its contents will be deleted (-F/--force)" : $"\"{Path}\" is not empty",
+        _ => force ? $"\"{Path}\" is not empty; its contents will be deleted (-F/--force){Elsewhere()}" : $"\"{Path}\" is not empty",
     };
+
+    /// <summary>What <see cref="Empty"/> deletes outside the directory, for the message of a forced clone.</summary>
+    private string Elsewhere()
+    {
+        var parts = new List<string>();
+        if (LinkedDirectory(System.IO.Path.Combine(Path, "pg_wal")) is { } wal)
+        {
+            parts.Add($"the WAL in \"{wal.FullName}\"");
+        }
+        var tablespaces = new DirectoryInfo(System.IO.Path.Combine(Path, "pg_tblspc"));
+        var linked = tablespaces.Exists ? tablespaces.EnumerateFileSystemInfos().Count(l => LinkedDirectory(l.FullName) is not null) : 0;
+        if (linked > 0)
+        {
+            parts.Add($"this server's files in its {linked} tablespace{(linked == 1 ? "" : "s")}");
+        }
+        return parts.Count == 0 ? "" : ", and " + string.Join(" and ", parts);
+    }
 
     /// <summary>Why the clone may not write here, or null.</summary>
     public Outcome? Refusal(bool force)
@@ -71,14 +88,51 @@ public sealed class DataDirectoryState
         }
     }
 
-    /// <summary>Deletes everything inside the directory, keeping the directory itself.</summary>
+    /// <summary>
+    /// Deletes everything inside the directory, keeping the directory itself, and what belongs to it elsewhere: the
+    /// contents of the directory its <c>pg_wal</c> links to (<c>--waldir</c>), and this server's
+    /// <c>PG_VERSION_CATALOG</c> directory in each tablespace its <c>pg_tblspc</c> links to. pg_basebackup writes those
+    /// again and refuses them when they are not empty.
+    /// </summary>
     public void Empty()
     {
         if (!Directory.Exists(Path))
         {
             return;
         }
-        foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos())
+        if (LinkedDirectory(System.IO.Path.Combine(Path, "pg_wal")) is { } wal)
+        {
+            DeleteContents(wal);
+        }
+        var versionFile = System.IO.Path.Combine(Path, "PG_VERSION");
+        var tablespaces = new DirectoryInfo(System.IO.Path.Combine(Path, "pg_tblspc"));
+        if (File.Exists(versionFile) && tablespaces.Exists)
+        {
+            var prefix = $"PG_{File.ReadAllText(versionFile).Trim()}_";
+            foreach (var link in tablespaces.EnumerateFileSystemInfos())
+            {
+                if (LinkedDirectory(link.FullName) is { } location)
+                {
+                    foreach (var own in location.EnumerateDirectories(prefix + "*"))
+                    {
+                        own.Delete(recursive: true);
+                    }
+                }
+            }
+        }
+        DeleteContents(new DirectoryInfo(Path));
+    }
+
+    /// <summary>The directory a symbolic link points to, when <paramref name="path"/> is one and it exists.</summary>
+    private static DirectoryInfo? LinkedDirectory(string path) =>
+        new DirectoryInfo(path) is { LinkTarget: not null } link && link.ResolveLinkTarget(returnFinalTarget: true) is DirectoryInfo { Exists: true } target
+            ? target
+            : null;
+
+    /// <summary>Deletes what is inside <paramref name="directory"/>; links go, not what they point to.</summary>
+    private static void DeleteContents(DirectoryInfo directory)
+    {
+        foreach (var entry in directory.EnumerateFileSystemInfos())
         {
             if (entry is DirectoryInfo dir && !entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
             {

@@ -53,6 +53,13 @@ public sealed class StandbyClone(OperationContext ctx)
         checks.AddRange(UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
         checks.Add(portCheck);
+        var (extraArguments, optionsCheck) = BaseBackupOptions.Parse(options.PgBasebackupOptions);
+        if (options.PgBasebackupOptions.Trim().Length > 0)
+        {
+            checks.Add(request.FromBackup
+                ? CloneCheck.Pass(optionsCheck.Name, "not used: --from-backup restores a backup instead of running pg_basebackup")
+                : optionsCheck);
+        }
         var (backupUrl, backupCheck) = await CloneRestoreCommand.FindAsync(connection, request.BackupServer, ct);
         checks.Add(backupCheck);
         var failed = checks.Where(c => !c.Passed).ToList();
@@ -74,10 +81,11 @@ public sealed class StandbyClone(OperationContext ctx)
         var metadata = new MetadataStore(connection);
         var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
         var useSlot = options.UseReplicationSlots;
-        var args = BaseBackupArguments(options.DataDirectory, replication.ToString(), request.FastCheckpoint, useSlot ? slotName : null);
+        var args = BaseBackupArguments(options.DataDirectory, replication.ToString(), request.FastCheckpoint, useSlot ? slotName : null, extraArguments);
         if (request.DryRun)
         {
-            var shown = BaseBackupArguments(options.DataDirectory, replication.ToMaskedString(), request.FastCheckpoint, useSlot ? slotName : null);
+            var shown = BaseBackupArguments(options.DataDirectory, replication.ToMaskedString(), request.FastCheckpoint, useSlot ? slotName : null,
+                extraArguments);
             ctx.Reporter.Notice(upstreamRecord is null
                 ? "the standby will follow the upstream at -h/-p (no node record found for it)"
                 : $"the standby will follow {upstreamRecord.Describe()}");
@@ -185,7 +193,9 @@ public sealed class StandbyClone(OperationContext ctx)
     }
 
     /// <param name="replication">The replication conninfo as text; masked when the arguments are only shown.</param>
-    private static IReadOnlyList<string> BaseBackupArguments(string dataDirectory, string replication, bool fastCheckpoint, string? slot)
+    /// <param name="extra">pg_basebackup_options, checked (<see cref="BaseBackupOptions"/>).</param>
+    private static IReadOnlyList<string> BaseBackupArguments(string dataDirectory, string replication, bool fastCheckpoint, string? slot,
+        IReadOnlyList<string> extra)
     {
         var args = new List<string>
         {
@@ -201,6 +211,7 @@ public sealed class StandbyClone(OperationContext ctx)
         {
             args.AddRange(["--slot", slot, "--create-slot"]);
         }
+        args.AddRange(extra);
         return args;
     }
 

@@ -42,7 +42,7 @@ public sealed record NodeOptions
     /// <summary><c>replication_user</c>: user for replication connections. Default "" (the user in <see cref="Conninfo"/>).</summary>
     public string ReplicationUser { get; init; } = "";
 
-    /// <summary><c>pg_basebackup_options</c>: extra options for pg_basebackup during <c>standby clone</c>. Default "".</summary>
+    /// <summary><c>pg_basebackup_options</c>: extra pg_basebackup arguments for <c>standby clone</c>, split as a shell would; those pgward sets itself are refused (<c>BaseBackupOptions</c>). Default "".</summary>
     public string PgBasebackupOptions { get; init; } = "";
 
     // --- event notifications ---

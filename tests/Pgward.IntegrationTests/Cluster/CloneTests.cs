@@ -141,6 +141,55 @@ public sealed class CloneTests : PgIntegrationTest
         Assert.Contains(Path.Combine(target, "log"), start.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>pg_basebackup_options, repmgr's key, read and ignored before: WAL kept on another disk (--waldir), and a
+    /// tablespace moved (-T), which a standby beside its primary needs. An option pgward sets itself is refused before
+    /// anything is written. A clone again over the standby with -F empties what its pg_wal and tablespace links point to,
+    /// which pg_basebackup needs empty: the second clone failed ("exists but is not empty").</summary>
+    [Fact]
+    public async Task Clone_adds_pg_basebackup_options_refuses_those_pgward_sets_itself_and_clones_again_over_its_links()
+    {
+        var primary = await StartServerAsync("primary");
+        var primaryTablespace = await Directory.CreateSubdirectoryAsync("tablespace-primary", Token);
+        await primary.ExecuteAsync($"CREATE TABLESPACE extra LOCATION '{primaryTablespace}'", Token);
+        await primary.ExecuteAsync("CREATE TABLE moved TABLESPACE extra AS SELECT g AS id FROM generate_series(1, 1000) g", Token);
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var standbyTablespace = await Directory.CreateSubdirectoryAsync("tablespace-standby", Token);
+        var waldir = await Directory.CreateSubdirectoryAsync("standby-wal", Token);
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port);
+        string[] clone = ["-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "-c"];
+
+        await NodeConfig.SetAsync(config, Token, "pg_basebackup_options = '--max-rate=1000M --wal-method=fetch'");
+        var refused = await PgwardCli.RunAsync(Token, clone);
+        Assert.True(refused.ExitCode != 0, refused.ToString());
+        Assert.Contains("check \"pg_basebackup_options\" failed: pg_basebackup_options sets what pgward sets itself: --wal-method (set by pgward, "
+            + "which streams the WAL (stream))", refused.Error, StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target) && System.IO.Directory.EnumerateFileSystemEntries(target).Any(), "the refused clone wrote");
+
+        await NodeConfig.SetAsync(config, Token, $"pg_basebackup_options = '--max-rate=1000M --waldir={waldir} -T {primaryTablespace}={standbyTablespace}'");
+        var standby = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}";
+        ServerRegistry.Track(target);
+        foreach (var force in new[] { false, true })
+        {
+            if (force)
+            {
+                var dryRun = await PgwardCli.RunAsync(Token, [.. clone, "-F", "--dry-run"]);
+                Assert.Contains($"its contents will be deleted (-F/--force), and the WAL in \"{waldir}\" and this server's files in its 1 tablespace",
+                    dryRun.Error, StringComparison.Ordinal);
+            }
+            var cloned = await PgwardCli.RunAsync(Token, force ? [.. clone, "-F"] : clone);
+            Assert.True(cloned.ExitCode == 0, cloned.ToString());
+            Assert.Equal(waldir, new DirectoryInfo(Path.Combine(target, "pg_wal")).LinkTarget);
+            var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+            Assert.True(start.ExitCode == 0, start.ToString());
+            Assert.True(await Sql.ScalarAsync<bool>(standby, "select pg_is_in_recovery()", Token));
+            Assert.Equal(1000, await Sql.ScalarAsync<long>(standby, "select count(*) from moved", Token));
+            Assert.Equal(standbyTablespace, await Sql.ScalarAsync<string>(standby, "select pg_tablespace_location(oid) from pg_tablespace where spcname = 'extra'", Token));
+            var stop = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=stop");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+        }
+    }
+
     private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
             $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}", dataDirectory, Token,
