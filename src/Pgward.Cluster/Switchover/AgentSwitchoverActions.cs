@@ -116,10 +116,12 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
         }
     }
 
+    /// <summary>The old primary's agent rejoins it; waited for <c>standby_reconnect_timeout</c> (as repmgr's switchover
+    /// waits for the demoted primary), which is at least the rejoin's own <c>node_rejoin_timeout</c> on that node.</summary>
     public async Task<StepResult> RejoinOldPrimaryAsync(NodeRecord primary, Lsn? receivedCheckpoint, CancellationToken ct) =>
         Failure(await agents.PostControlAsync(plan.Primary.AgentUrl!, "rejoin",
             new RejoinBody(primary.Conninfo, forceRewind, receivedCheckpoint is null ? null : primary.NodeId, receivedCheckpoint?.ToString()),
-            AgentJson.Context.RejoinBody, ct, ctx.Options.NodeRejoinTimeout + Slack)) ?? StepResult.Ok;
+            AgentJson.Context.RejoinBody, ct, ctx.Options.StandbyReconnectTimeout + Slack)) ?? StepResult.Ok;
 
     public async Task<NodeRecord?> FindPrimaryAfterFailedPromotionAsync(CancellationToken ct)
     {

@@ -87,7 +87,7 @@ public sealed record NodeOptions
     /// <summary><c>shutdown_check_timeout</c>: how long a switchover waits for the old primary to shut down. Seconds (units allowed), default 60 s.</summary>
     public TimeSpan ShutdownCheckTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary><c>standby_reconnect_timeout</c>: how long to wait for a restarted standby to reconnect; at least <see cref="NodeRejoinTimeout"/>. Seconds (units allowed), default 60 s.</summary>
+    /// <summary><c>standby_reconnect_timeout</c>: how long a switchover waits for the old primary to rejoin as a standby; at least <see cref="NodeRejoinTimeout"/>. Seconds (units allowed), default 60 s.</summary>
     public TimeSpan StandbyReconnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary><c>wal_receive_check_timeout</c>: how long a switchover waits for the standby to receive the old primary's last WAL. Seconds (units allowed), default 30 s.</summary>
