@@ -15,7 +15,9 @@ public static class LegacyKeys
     /// read again: the <c>cluster</c> label of the metrics.)</summary>
     public static IReadOnlySet<string> IgnoredSilently { get; } = new HashSet<string>();
 
-    /// <summary>repmgr settings with no meaning in pgward (SSH, rsync, Barman, repmgrd-only knobs ...).</summary>
+    /// <summary>repmgr settings with no meaning in pgward (SSH, rsync, Barman, repmgrd-only knobs ...). Among them
+    /// <c>connection_check_type</c> (the agents hear each other over HTTPS and keep a connection to their own server)
+    /// and <c>degraded_monitoring_timeout</c> (an agent never leaves its node unguarded: it stays to report and fence).</summary>
     public static IReadOnlySet<string> Unused { get; } = new HashSet<string>
     {
         "replication_type", "restore_command", "archive_cleanup_command", "recovery_min_apply_delay",
@@ -31,6 +33,7 @@ public static class LegacyKeys
         "child_nodes_connected_min_count", "child_nodes_disconnect_min_count", "child_nodes_connected_include_witness",
         "child_nodes_disconnect_timeout", "child_nodes_disconnect_command", "connection_check_query",
         "reconnect_loop_sync", "promote_delay", "failover_delay", "log_facility", "logfacility",
-        "log_status_interval", "master_response_timeout", "retry_promote_interval_secs",
+        "log_status_interval", "master_response_timeout", "retry_promote_interval_secs", "connection_check_type",
+        "degraded_monitoring_timeout",
     };
 }

@@ -111,9 +111,6 @@ public sealed record NodeOptions
     /// <summary><c>reconnect_interval</c>: pause between reconnect attempts. Seconds (units allowed), above 0 and at most 3600 s, default 1 s.</summary>
     public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>connection_check_type</c>: <c>ping</c>, <c>connection</c> or <c>query</c>. Default ping.</summary>
-    public ConnectionCheckType ConnectionCheckType { get; init; } = ConnectionCheckType.Ping;
-
     /// <summary><c>promote_command</c>: command the daemon runs to promote this node. Default "" (pgward promotes by itself).</summary>
     public string PromoteCommand { get; init; } = "";
 
@@ -122,9 +119,6 @@ public sealed record NodeOptions
 
     /// <summary><c>monitoring_history</c>: write a monitoring-history row every <see cref="MonitorInterval"/>. Default false.</summary>
     public bool MonitoringHistory { get; init; }
-
-    /// <summary><c>degraded_monitoring_timeout</c>: seconds in degraded monitoring after which the daemon exits; -1 = never. Default -1.</summary>
-    public int DegradedMonitoringTimeout { get; init; } = -1;
 
     /// <summary><c>auto_rejoin</c>: a failed former primary rejoins as a standby by itself (pg_rewind). Default false.</summary>
     public bool AutoRejoin { get; init; }

@@ -56,10 +56,9 @@ public class ConfigBinderTests
             fence_timeout = '3s'
             maximum_lag_on_failover = 1GB
             event_notifications = 'standby_promote, standby_follow,'
-            connection_check_type = query
+            agent_dashboard = public
             replication_mode = sync
             log_level = debug
-            degraded_monitoring_timeout = -1
             agent_port = 0x1F90
             """).Options!;
 
@@ -70,7 +69,7 @@ public class ConfigBinderTests
         Assert.Equal(TimeSpan.FromSeconds(3), o.FenceTimeout);
         Assert.Equal(1L << 30, o.MaximumLagOnFailover);
         Assert.Equal(["standby_promote", "standby_follow"], o.EventNotifications);
-        Assert.Equal(ConnectionCheckType.Query, o.ConnectionCheckType);
+        Assert.Equal(AgentDashboardMode.Public, o.AgentDashboard);
         Assert.Equal(ReplicationMode.Sync, o.ReplicationMode);
         Assert.Equal(LogSeverity.Debug, o.LogLevel);
         Assert.Equal(8080, o.AgentPort);
