@@ -166,24 +166,37 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     private async Task<Outcome> RejoinServerAsync(LocalServer server, NodeRecord primary, CancellationToken ct)
     {
         var wasRunning = server.RunningPid() is not null;
+        string? unreplayed = null;
         if (wasRunning)
         {
+            // An old primary started read-only after a crash opens as soon as it is consistent, which after a recent
+            // promotion is at the promotion's own record, before it has replayed the WAL it wrote as the primary. Stopped
+            // then, pg_rewind would read its WAL only as far as replay got and miss blocks its data files already hold:
+            // it is rewound only once replay has reached the end of its WAL, and re-cloned otherwise.
+            unreplayed = await LocalReplay.WaitForEndOfWalAsync(ctx, AutomaticRejoinStreamTimeout, ct);
             var stopped = await server.StopAsync(ShutdownMode.Fast, ServerTimeout, ct);
             if (!stopped.Succeeded)
             {
                 return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
             }
         }
-        // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does. Its
-        // wait for streaming is short: a primary that no longer holds the WAL this node needs from it (one that was
-        // itself re-cloned since) is never streamed from, and the re-clone below is the way out.
-        var quick = ctx.With(ctx.Options with { NodeRejoinTimeout = Min(ctx.Options.NodeRejoinTimeout, AutomaticRejoinStreamTimeout) });
-        var rewound = await new NodeRejoin(quick).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
-        if (rewound.Succeeded)
+        if (unreplayed is null)
         {
-            return rewound;
+            // Rewound when its history forked (the usual case after a failover), as "node rejoin --force-rewind" does. Its
+            // wait for streaming is short: a primary that no longer holds the WAL this node needs from it (one that was
+            // itself re-cloned since) is never streamed from, and the re-clone below is the way out.
+            var quick = ctx.With(ctx.Options with { NodeRejoinTimeout = Min(ctx.Options.NodeRejoinTimeout, AutomaticRejoinStreamTimeout) });
+            var rewound = await new NodeRejoin(quick).RunAsync(new RejoinRequest(primary.Conninfo, ForceRewind: true, [], DryRun: false, Reclone: false), ct);
+            if (rewound.Succeeded)
+            {
+                return rewound;
+            }
+            FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
         }
-        FailoverLog.Failed(logger, "rejoin with pg_rewind", rewound.Error ?? "");
+        else
+        {
+            FailoverLog.Failed(logger, "rejoin with pg_rewind", $"not tried: {unreplayed}; cloning afresh instead");
+        }
         if (server.RunningPid() is not null)
         {
             // Started, but it never streamed (its primary lacks the WAL it needs): a re-clone needs it stopped.

@@ -4,13 +4,18 @@ using Pgward.Core.Postgres;
 namespace Pgward.Cluster.Rejoin;
 
 /// <summary>What <c>pg_controldata</c> says about a stopped data directory, as far as rejoining needs it.</summary>
+/// <param name="MinRecoveryPoint">"Minimum recovery ending location": how far a server shut down in recovery had
+/// replayed; 0/0 when unset.</param>
+/// <param name="MinRecoveryTimeline">Its timeline; 0 when unset.</param>
 public sealed record ControlData(
     ulong SystemIdentifier,
     string ClusterState,
     Lsn CheckpointLocation,
     int CheckpointTimeline,
     bool WalLogHints,
-    int DataChecksumVersion)
+    int DataChecksumVersion,
+    Lsn MinRecoveryPoint = default,
+    int MinRecoveryTimeline = 0)
 {
     /// <summary>
     /// A server shut down cleanly, as primary or standby. Anything else ("in production" after a crash or
@@ -59,7 +64,10 @@ public sealed record ControlData(
         {
             return Missing("Data page checksum version");
         }
-        return (new ControlData(systemId, state, checkpoint, timeline, hints == "on", checksums), null);
+        // Printed by every pg_controldata since 9.x; read leniently, since only a rewind after a crash needs them.
+        Lsn.TryParse(Field("Minimum recovery ending location"), out var minRecoveryPoint);
+        int.TryParse(Field("Min recovery ending loc's timeline"), NumberStyles.None, CultureInfo.InvariantCulture, out var minRecoveryTimeline);
+        return (new ControlData(systemId, state, checkpoint, timeline, hints == "on", checksums, minRecoveryPoint, minRecoveryTimeline), null);
     }
 
     private static (ControlData?, string?) Missing(string field) =>

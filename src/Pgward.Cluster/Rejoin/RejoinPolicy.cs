@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pgward.Cluster.Timelines;
 
 namespace Pgward.Cluster.Rejoin;
 
@@ -56,6 +57,34 @@ public static class RejoinPolicy
         }
         return new RejoinVerdict.NoRewind(Invariant(
             $"rejoin target node {targetNodeId} received this node's shutdown checkpoint {received.Checkpoint} before its promotion to timeline {targetTimeline}: this node can attach as it is"));
+    }
+
+    /// <summary>
+    /// A node that crashed holding <c>standby.signal</c> was started read-only to finish its crash recovery, and stopped
+    /// once it had replayed all of its WAL (<see cref="RejoinSteps"/>). When that WAL crossed a timeline switch after the
+    /// node's last checkpoint (a primary that died before the first checkpoint after its promotion), pg_control still
+    /// names the checkpoint's timeline, and PostgreSQL 15's pg_rewind reads the node's history from there: it looks for
+    /// the fork on the older timeline and fails ("could not find previous WAL record"). pgward then judges the node
+    /// itself, as <c>standby follow</c> does, from where its WAL ends and the primary's history: WAL that ends at or
+    /// before the point where the primary's timeline branched off needs no rewind; WAL beyond it needs one this pg_rewind
+    /// cannot make. Null when pg_rewind can judge (the node's WAL ends on its checkpoint's timeline).
+    /// </summary>
+    /// <param name="local">The node's control data after the recovery: shut down in recovery.</param>
+    /// <param name="primaryTimeline">The primary's current timeline.</param>
+    /// <param name="primaryHistory">Its history file (empty on timeline 1).</param>
+    public static RejoinVerdict? AfterCrashRecovery(ControlData local, int primaryTimeline, IReadOnlyList<TimelineHistoryEntry> primaryHistory)
+    {
+        if (local.MinRecoveryTimeline <= local.CheckpointTimeline)
+        {
+            return null;
+        }
+        var end = Invariant($"this node's WAL ends at {local.MinRecoveryPoint} on timeline {local.MinRecoveryTimeline}, after its last checkpoint {local.CheckpointLocation} on timeline {local.CheckpointTimeline}");
+        var follow = TimelineFork.CanFollow(local.MinRecoveryTimeline, local.MinRecoveryPoint, primaryTimeline, primaryHistory);
+        return follow.CanFollow
+            ? new RejoinVerdict.NoRewind(Invariant($"{end}, where the primary's history on timeline {primaryTimeline} goes on: nothing to rewind"))
+            : new RejoinVerdict.Refuse("pg_rewind cannot rewind this node: it crashed before its first checkpoint on the timeline its WAL ends on",
+                Invariant($"{end}; {follow.Reason}; PostgreSQL 15's pg_rewind reads this node's history from its last checkpoint's timeline"),
+                RecloneHint);
     }
 
     private static RejoinVerdict Diverged(RejoinFacts facts)

@@ -1,5 +1,6 @@
 using Npgsql;
 using Pgward.Cluster.Clone;
+using Pgward.Cluster.Timelines;
 using Pgward.Core;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
@@ -89,14 +90,31 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
     {
         ctx.Reporter.Notice($"pg_rewind execution required for this node to attach to rejoin target {Target}");
         ctx.Reporter.Detail(plan.Verdict.Reason);
-        if (await FinishCrashRecoveryAsync(ct) is { } recoveryFailed)
+        var (recovered, recoveryFailed) = await FinishCrashRecoveryAsync(ct);
+        if (recoveryFailed is not null)
         {
             return recoveryFailed;
+        }
+        RejoinVerdict? judged = null;
+        if (recovered is not null)
+        {
+            var timeline = await PrimaryTimelineAsync(ct);
+            var history = timeline > 1 ? TimelineHistory.Parse(await ReplicationProbe.ReadHistoryFileAsync(primary.Connection, timeline, ct)) : [];
+            judged = RejoinPolicy.AfterCrashRecovery(recovered, timeline, history);
+        }
+        if (judged is RejoinVerdict.Refuse refuse)
+        {
+            return await FailAsync(ExitCodes.RejoinFailed, refuse.Reason, "crash recovery", refuse.Detail ?? "", refuse.Hint);
         }
         if (plan.SlotName is { } slot)
         {
             // Before the rewind, so the WAL the node will ask for after it is reserved.
             await ReplicationSlots.RecreateAsync(primary.Connection, slot, ct);
+        }
+        if (judged is RejoinVerdict.NoRewind attach)
+        {
+            ctx.Reporter.Notice($"no pg_rewind after all: {attach.Reason}");
+            return null;
         }
         var tool = new RewindTool(local, ctx.Processes);
         ctx.Reporter.Notice("executing pg_rewind");
@@ -115,23 +133,27 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         return null;
     }
 
+    private async Task<int> PrimaryTimelineAsync(CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT {TimelineSql.Expression}", primary.Connection);
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
     /// pg_rewind finishes a crashed target's recovery itself, in single-user mode, which refuses a data directory that
     /// holds <c>standby.signal</c> ("standby mode is not supported by single-user servers"): a primary its agent guarded
-    /// and then lost with its host, or a crashed standby. Such a server is started here read-only and stopped again. A
-    /// crashed primary's recovery in standby mode replays all of its <c>pg_wal</c> before it accepts a connection, and
-    /// the stop leaves it "shut down in recovery", which pg_rewind takes. The guard stays where it is throughout.
+    /// and then lost with its host, or a crashed standby. Such a server is started here read-only, with the guard where
+    /// it is, and stopped once it has replayed all of its WAL (<see cref="LocalReplay"/>): it is then "shut down in
+    /// recovery", with pg_control naming how far its WAL goes, which pg_rewind takes. Returns that control data (null
+    /// when nothing had to be done), or the failure.
     /// </summary>
-    private async Task<Outcome?> FinishCrashRecoveryAsync(CancellationToken ct)
+    private async Task<(ControlData? Recovered, Outcome? Failed)> FinishCrashRecoveryAsync(CancellationToken ct)
     {
-        if (!File.Exists(Path.Combine(local.DataDirectory, StandbyConfiguration.SignalFile)))
+        var tool = new RewindTool(local, ctx.Processes);
+        if (!File.Exists(Path.Combine(local.DataDirectory, StandbyConfiguration.SignalFile))
+            || await tool.ReadControlDataAsync(ct) is not ({ ShutDownCleanly: false }, _))
         {
-            return null;
-        }
-        var (control, _) = await new RewindTool(local, ctx.Processes).ReadControlDataAsync(ct);
-        if (control is null || control.ShutDownCleanly)
-        {
-            return null;
+            return (null, null);
         }
         var options = ctx.Options;
         ctx.Reporter.Notice($"{ctx.LocalNode} was not shut down cleanly and holds {StandbyConfiguration.SignalFile}: starting it read-only "
@@ -139,13 +161,24 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         var started = await local.StartAsync(options.NodeRejoinTimeout, ct);
         if (!started.Succeeded)
         {
-            return await FailAsync(ExitCodes.RejoinFailed, "unable to start the server read-only to finish its crash recovery", "crash recovery",
-                $"{started.Describe()}\n(see {local.LogFile})");
+            return (null, await FailAsync(ExitCodes.RejoinFailed, "unable to start the server read-only to finish its crash recovery",
+                "crash recovery", $"{started.Describe()}\n(see {local.LogFile})"));
         }
+        var replayed = await LocalReplay.WaitForEndOfWalAsync(ctx, options.NodeRejoinTimeout, ct);
         var stopped = await local.StopAsync(ShutdownMode.Fast, options.ShutdownCheckTimeout, ct);
-        return stopped.Succeeded
-            ? null
-            : await FailAsync(ExitCodes.RejoinFailed, "unable to stop the server after its crash recovery", "crash recovery", stopped.Describe());
+        if (replayed is not null)
+        {
+            return (null, await FailAsync(ExitCodes.RejoinFailed, "the server's crash recovery could not be seen to replay all of its WAL",
+                "crash recovery", replayed, RejoinPolicy.RecloneHint));
+        }
+        if (!stopped.Succeeded)
+        {
+            return (null, await FailAsync(ExitCodes.RejoinFailed, "unable to stop the server after its crash recovery", "crash recovery", stopped.Describe()));
+        }
+        var (control, problem) = await tool.ReadControlDataAsync(ct);
+        return control is not null
+            ? (control, null)
+            : (null, await FailAsync(ExitCodes.RejoinFailed, "unable to read the control data after the crash recovery", "crash recovery", problem ?? ""));
     }
 
     private async Task<Outcome?> RecloneAsync(CancellationToken ct)
@@ -213,11 +246,11 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         }
     }
 
-    private async Task<Outcome> FailAsync(int exitCode, string error, string phase, string detail)
+    private async Task<Outcome> FailAsync(int exitCode, string error, string phase, string detail, string? hint = null)
     {
         var options = ctx.Options;
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "node_rejoin", false,
             $"NODE REJOIN failed in phase \"{phase}\": {error}", primary.Node), CancellationToken.None);
-        return Outcome.Fail(exitCode, $"NODE REJOIN failed: {error}", detail: detail);
+        return Outcome.Fail(exitCode, $"NODE REJOIN failed: {error}", hint: hint, detail: detail);
     }
 }

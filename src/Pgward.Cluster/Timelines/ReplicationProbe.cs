@@ -37,7 +37,7 @@ public static class ReplicationProbe
     // TIMELINE_HISTORY would be the replication-protocol way, but Npgsql 10's TimelineHistory() expects bytea where
     // PostgreSQL 15 sends the content as text, and throws InvalidCastException. pg_read_file needs superuser or
     // pg_read_server_files; the metadata user has it wherever pgward manages servers.
-    private static async Task<string> ReadHistoryFileAsync(NpgsqlConnection sql, int timeline, CancellationToken ct)
+    internal static async Task<string> ReadHistoryFileAsync(NpgsqlConnection sql, int timeline, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT pg_read_file($1)", sql);
         cmd.Parameters.Add(new NpgsqlParameter { Value = string.Create(CultureInfo.InvariantCulture, $"pg_wal/{timeline:X8}.history") });

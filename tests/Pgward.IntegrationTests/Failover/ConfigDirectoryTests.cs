@@ -30,8 +30,10 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
         await cluster.WaitForStandbyAsync(1, 2, TimeSpan.FromSeconds(30), Token);
         await cluster.WaitForStandbyAsync(3, 2, TimeSpan.FromSeconds(30), Token);
 
-        // Host death of node 2, rejoined by hand as the README says: pg_rewind finishes its crash recovery first, in
-        // single-user mode, which needs the configuration (--config-file).
+        // Host death of node 2, rejoined by hand as the README says: started read-only to finish its crash recovery, then
+        // rewound (pg_rewind is given the configuration, --config-file). A checkpoint first, so that pg_rewind judges it
+        // (ManualRejoinTests has the node that died before its first checkpoint on its new timeline).
+        await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(2), "CHECKPOINT", Token);
         await cluster.Agents.KillAsync(2);
         await cluster.Sandbox.KillPostmasterAsync(2, Token);
         var primary = await cluster.WaitForPrimaryAsync(except: 2, TimeSpan.FromSeconds(20), Token);
@@ -39,6 +41,7 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
             "--force-rewind");
         Assert.True(rejoin.ExitCode == 0, rejoin.ToString());
         Assert.Contains("--config-file=", rejoin.Error, StringComparison.Ordinal);
+        Assert.Contains("starting it read-only to finish its crash recovery", rejoin.Error, StringComparison.Ordinal);
         cluster.Agents.Start(2, cluster.Config(2));
         await cluster.WaitForStandbyAsync(2, primary, TimeSpan.FromSeconds(60), Token);
 

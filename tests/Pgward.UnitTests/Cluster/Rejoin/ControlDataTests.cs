@@ -15,6 +15,8 @@ public sealed class ControlDataTests
         Latest checkpoint location:           0/4000060
         Latest checkpoint's REDO location:    0/4000028
         Latest checkpoint's TimeLineID:       1
+        Minimum recovery ending location:     0/500ABB8
+        Min recovery ending loc's timeline:   2
         wal_log_hints setting:                on
         Data page checksum version:           1
         """;
@@ -25,7 +27,7 @@ public sealed class ControlDataTests
         var (data, problem) = ControlData.Parse(Output);
 
         Assert.Null(problem);
-        Assert.Equal(new ControlData(7311111111111111111, "in production", Lsn.Parse("0/4000060"), 1, true, 1), data);
+        Assert.Equal(new ControlData(7311111111111111111, "in production", Lsn.Parse("0/4000060"), 1, true, 1, Lsn.Parse("0/500ABB8"), 2), data);
         Assert.False(data!.ShutDownCleanly);
         Assert.True(data.RewindPossible);
     }

@@ -1,4 +1,5 @@
 using Pgward.Cluster.Rejoin;
+using Pgward.Cluster.Timelines;
 using Pgward.Core.Postgres;
 using Xunit;
 
@@ -102,4 +103,40 @@ public sealed class RejoinPolicyTests
         Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 3, received));
         Assert.Null(RejoinPolicy.ReceivedBeforePromotion(CleanPrimary, 2, 42, 1, received));
     }
+
+    /// <summary>The node of ConfigDirectoryTests (CI run at 69d0907): promoted at 0/50097E0 to timeline 2, killed before
+    /// its first checkpoint there; the new primary's timeline 3 branched off timeline 2 where the node's WAL ends.</summary>
+    private static readonly ControlData Recovered = new(1, "shut down in recovery", Lsn.Parse("0/5009768"), 1, true, 1,
+        Lsn.Parse("0/500ABB8"), 2);
+
+    private static readonly TimelineHistoryEntry[] PrimaryHistory =
+        [new(1, Lsn.Parse("0/50097E0"), "no recovery target specified"), new(2, Lsn.Parse("0/500ABB8"), "no recovery target specified")];
+
+    [Fact]
+    public void After_crash_recovery_a_node_whose_WAL_ends_where_the_primary_branched_attaches_without_pg_rewind()
+    {
+        var verdict = Assert.IsType<RejoinVerdict.NoRewind>(RejoinPolicy.AfterCrashRecovery(Recovered, 3, PrimaryHistory));
+
+        Assert.Equal("this node's WAL ends at 0/500ABB8 on timeline 2, after its last checkpoint 0/5009768 on timeline 1, "
+            + "where the primary's history on timeline 3 goes on: nothing to rewind", verdict.Reason);
+    }
+
+    [Fact]
+    public void After_crash_recovery_a_node_with_WAL_past_the_branch_on_a_timeline_newer_than_its_checkpoint_is_refused_with_the_reclone_hint()
+    {
+        var verdict = Assert.IsType<RejoinVerdict.Refuse>(
+            RejoinPolicy.AfterCrashRecovery(Recovered with { MinRecoveryPoint = Lsn.Parse("0/500AC30") }, 3, PrimaryHistory));
+
+        Assert.Equal("pg_rewind cannot rewind this node: it crashed before its first checkpoint on the timeline its WAL ends on", verdict.Reason);
+        Assert.Contains("before current recovery point 0/500AC30", verdict.Detail, StringComparison.Ordinal);
+        Assert.Equal(RejoinPolicy.RecloneHint, verdict.Hint);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(2, 0)]
+    public void After_crash_recovery_pg_rewind_judges_a_node_whose_WAL_ends_on_its_checkpoints_timeline(int checkpointTimeline, int minRecoveryTimeline) =>
+        Assert.Null(RejoinPolicy.AfterCrashRecovery(Recovered with { CheckpointTimeline = checkpointTimeline, MinRecoveryTimeline = minRecoveryTimeline },
+            3, PrimaryHistory));
 }
