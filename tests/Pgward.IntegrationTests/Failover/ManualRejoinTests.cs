@@ -26,25 +26,7 @@ public sealed class ManualRejoinTests : PgIntegrationTest
             await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(id),
                 "SELECT count(*) FROM pg_class WHERE relname = 'shared'", Token) == 1, Token);
         }
-        // Writes the standbys never receive: their WAL receivers are frozen until the primary is gone.
-        var receivers = new List<int>();
-        foreach (var id in new[] { 2, 3 })
-        {
-            receivers.Add(await Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(id), "SELECT pid FROM pg_stat_wal_receiver", Token));
-        }
-        AgentProcesses.Signal(receivers, "STOP");
-        try
-        {
-            await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(1) + ";Command Timeout=5",
-                "SET synchronous_commit = local; CREATE TABLE forked AS SELECT g AS id FROM generate_series(1, 10000) g", Token);
-            await cluster.Agents.KillAsync(1);
-            await cluster.Sandbox.KillPostmasterAsync(1, Token);
-        }
-        finally
-        {
-            AgentProcesses.Signal(receivers, "CONT");
-        }
-        var primary = await cluster.WaitForPrimaryAsync(except: 1, TimeSpan.FromSeconds(30), Token);
+        var primary = await KillWithWritesNobodyReceivedAsync(cluster, 1);
         Assert.StartsWith("pgward: primary guard", await File.ReadAllTextAsync(Path.Combine(cluster.Sandbox.DataDirectory(1), "standby.signal"), Token),
             StringComparison.Ordinal);
 
@@ -70,24 +52,7 @@ public sealed class ManualRejoinTests : PgIntegrationTest
     public async Task Primary_killed_before_its_first_checkpoint_with_writes_nobody_received_is_refused_and_recloned()
     {
         await using var cluster = await PromotedWithoutCheckpointAsync();
-        var receivers = new List<int>();
-        foreach (var id in new[] { 1, 3 })
-        {
-            receivers.Add(await Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(id), "SELECT pid FROM pg_stat_wal_receiver", Token));
-        }
-        AgentProcesses.Signal(receivers, "STOP");
-        try
-        {
-            await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(2) + ";Command Timeout=5",
-                "SET synchronous_commit = local; CREATE TABLE forked AS SELECT g AS id FROM generate_series(1, 10000) g", Token);
-            await cluster.Agents.KillAsync(2);
-            await cluster.Sandbox.KillPostmasterAsync(2, Token);
-        }
-        finally
-        {
-            AgentProcesses.Signal(receivers, "CONT");
-        }
-        var primary = await cluster.WaitForPrimaryAsync(except: 2, TimeSpan.FromSeconds(30), Token);
+        var primary = await KillWithWritesNobodyReceivedAsync(cluster, 2);
 
         var refused = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "node", "rejoin", "-d", cluster.Sandbox.Conninfo(primary), "--force-rewind");
 
@@ -149,6 +114,31 @@ public sealed class ManualRejoinTests : PgIntegrationTest
             "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node2' AND state = 'streaming'", Token) == 1, Token);
         await Sql.ExecuteAsync(node1, "INSERT INTO after_promotion VALUES (0, 'z')", Token);
         await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(node2, "SELECT count(*) FROM after_promotion", Token) == 100001, Token);
+    }
+
+    /// <summary>The host of primary <paramref name="nodeId"/> dies (its agent and its server, kill -9) just after writes
+    /// its standbys never receive (table <c>forked</c>): their WAL receivers are frozen until it is gone. Returns the
+    /// node the others elect.</summary>
+    private async Task<int> KillWithWritesNobodyReceivedAsync(FailoverCluster cluster, int nodeId)
+    {
+        var receivers = new List<int>();
+        foreach (var id in new[] { 1, 2, 3 }.Where(id => id != nodeId))
+        {
+            receivers.Add(await Sql.ScalarAsync<int>(cluster.Sandbox.ConnectionString(id), "SELECT pid FROM pg_stat_wal_receiver", Token));
+        }
+        AgentProcesses.Signal(receivers, "STOP");
+        try
+        {
+            await Sql.ExecuteAsync(cluster.Sandbox.ConnectionString(nodeId) + ";Command Timeout=5",
+                "SET synchronous_commit = local; CREATE TABLE forked AS SELECT g AS id FROM generate_series(1, 10000) g", Token);
+            await cluster.Agents.KillAsync(nodeId);
+            await cluster.Sandbox.KillPostmasterAsync(nodeId, Token);
+        }
+        finally
+        {
+            AgentProcesses.Signal(receivers, "CONT");
+        }
+        return await cluster.WaitForPrimaryAsync(except: nodeId, TimeSpan.FromSeconds(30), Token);
     }
 
     /// <summary>
