@@ -10,4 +10,9 @@ public sealed record BackupSource(
 {
     /// <summary>The URL of the node's agent as the metadata records it; null when the node has none (files backups need one).</summary>
     public string? AgentUrl { get; init; }
+
+    /// <summary>Where the server keeps its data directory and its configuration files (<c>data_directory</c>,
+    /// <c>config_file</c>, <c>hba_file</c>, <c>ident_file</c>), recorded with the backup as Barman does; null where the
+    /// connecting user may not see them.</summary>
+    public ServerFiles Files { get; init; } = new(null, null, null, null);
 }

@@ -96,13 +96,25 @@ public sealed class BackupSourceResolver(OperationContext ctx, BackupLayout layo
     private static async Task<(BackupSource? Source, Outcome Outcome)> DescribeAsync(NpgsqlConnection connection, string conninfo, string name,
         string? primaryConninfo, CancellationToken ct)
     {
+        // pg_settings, not current_setting(): it leaves out what the user may not see instead of failing.
         await using var cmd = new NpgsqlCommand(
-            "SELECT system_identifier::text, current_setting('server_version_num')::int, pg_is_in_recovery() FROM pg_control_system()",
+            """
+            SELECT system_identifier::text, current_setting('server_version_num')::int, pg_is_in_recovery(),
+                   (SELECT setting FROM pg_settings WHERE name = 'data_directory'),
+                   (SELECT setting FROM pg_settings WHERE name = 'config_file'),
+                   (SELECT setting FROM pg_settings WHERE name = 'hba_file'),
+                   (SELECT setting FROM pg_settings WHERE name = 'ident_file')
+            FROM pg_control_system()
+            """,
             connection);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var standby = reader.GetBoolean(2);
-        return (new BackupSource(conninfo, name, standby, reader.GetString(0), reader.GetInt32(1), standby ? primaryConninfo : null), Outcome.Ok);
+        string? Text(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+        return (new BackupSource(conninfo, name, standby, reader.GetString(0), reader.GetInt32(1), standby ? primaryConninfo : null)
+        {
+            Files = new ServerFiles(Text(3), Text(4), Text(5), Text(6)),
+        }, Outcome.Ok);
     }
 
     private static string HostName(string conninfo) =>

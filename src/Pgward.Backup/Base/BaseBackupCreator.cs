@@ -76,7 +76,7 @@ public sealed class BaseBackupCreator(BackupServer server)
         var info = new BackupInfo
         {
             Id = id, Name = request.Name, Status = BackupStatus.Started, SystemIdentifier = source.SystemIdentifier,
-            ServerVersion = source.ServerVersion, SourceNode = source.Name, BeginTime = begin, Pid = Environment.ProcessId,
+            ServerVersion = source.ServerVersion, SourceNode = source.Name, SourceFiles = source.Files, BeginTime = begin, Pid = Environment.ProcessId,
             Method = files ? BackupMethod.Files : BackupMethod.Tar, Parent = parent?.Id,
         };
         catalog.Save(info);

@@ -1,3 +1,4 @@
+using Pgward.Backup.Base;
 using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
@@ -28,6 +29,10 @@ public sealed record BackupInfo
 
     /// <summary>Name or conninfo host of the node the backup was taken from.</summary>
     public string? SourceNode { get; init; }
+
+    /// <summary>The source's data directory and configuration files when the backup began (Barman's <c>pgdata</c>,
+    /// <c>config_file</c>, <c>hba_file</c>, <c>ident_file</c>); unknown in older backups.</summary>
+    public ServerFiles SourceFiles { get; init; } = new(null, null, null, null);
 
     /// <summary>Timeline the backup started on (the manifest's WAL range).</summary>
     public uint Timeline { get; init; }

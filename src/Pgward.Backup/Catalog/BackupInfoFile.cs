@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pgward.Backup.Base;
 using Pgward.Backup.Wal;
 using Pgward.Core.Postgres;
 
@@ -32,6 +33,10 @@ public static class BackupInfoFile
         Line("systemid", info.SystemIdentifier);
         Line("version", info.ServerVersion.ToString(CultureInfo.InvariantCulture));
         Line("source_node", info.SourceNode);
+        Line("pgdata", info.SourceFiles.DataDirectory);
+        Line("config_file", info.SourceFiles.ConfigFile);
+        Line("hba_file", info.SourceFiles.HbaFile);
+        Line("ident_file", info.SourceFiles.IdentFile);
         Line("timeline", info.Timeline.ToString(CultureInfo.InvariantCulture));
         Line("begin_xlog", info.BeginLsn.ToString());
         Line("begin_wal", info.BeginWal?.Name(WalSegment.DefaultSize));
@@ -82,6 +87,7 @@ public static class BackupInfoFile
             SystemIdentifier = Required("systemid"),
             ServerVersion = (int)Long("version"),
             SourceNode = Optional("source_node"),
+            SourceFiles = new ServerFiles(Optional("pgdata"), Optional("config_file"), Optional("hba_file"), Optional("ident_file")),
             Timeline = (uint)Long("timeline"),
             BeginLsn = LsnOf("begin_xlog"),
             EndLsn = LsnOf("end_xlog"),

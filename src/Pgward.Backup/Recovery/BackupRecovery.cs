@@ -99,7 +99,14 @@ public sealed class BackupRecovery(BackupServer server)
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         Ctx.Reporter.Notice($"restored {ByteSize.Format(bytes)}; recovery will replay WAL to {request.Target}");
-        Ctx.Reporter.Hint($"start the server: pg_ctl -D {destination} start (as {owner.UserName ?? Environment.UserName})");
+        if (backup.SourceFiles.NotRestored(backup.SourceNode) is { } notRestored)
+        {
+            Ctx.Reporter.Warning(notRestored);
+        }
+        Ctx.Reporter.Hint(backup.SourceFiles.ConfigFile is { } config && backup.SourceFiles.Outside().Contains(config)
+            ? $"put a postgresql.conf in place first: in {destination}, or in a directory of its own with data_directory = '{destination}' "
+              + $"(then give pg_ctl -D that directory); start the server as {owner.UserName ?? Environment.UserName}"
+            : $"start the server: pg_ctl -D {destination} start (as {owner.UserName ?? Environment.UserName})");
         return (backup, Outcome.Ok);
     }
 

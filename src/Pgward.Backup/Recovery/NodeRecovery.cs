@@ -63,6 +63,10 @@ public sealed class NodeRecovery(BackupServer server)
                 + $"({ByteSize.Format(pulled.WireBytes)} sent), {pulled.FilesFetched} files fetched, {pulled.FilesKept} kept, {pulled.Removed} entries removed");
         }
         Ctx.Reporter.Notice($"node {nodeName} will recover to {target} when started, fetching WAL from {url}");
+        if (backup.SourceFiles.NotRestored(backup.SourceNode) is { } notRestored)
+        {
+            Ctx.Reporter.Warning($"{notRestored}: node {nodeName} needs its own (its config_directory in pgward.conf, as on Debian)");
+        }
         Ctx.Reporter.Hint($"start it (pgward node service --action start on {nodeName}); to make it a standby again once it has "
             + "recovered (with --target-immediate, recovery pauses there), stop it and run pgward node rejoin -d '<primary conninfo>' there");
         return Outcome.Ok;

@@ -101,6 +101,33 @@ public sealed class BackupCatalogTests : PgIntegrationTest
         Assert.Equal(elsewhere, await restored.QueryScalarAsync<string>("SELECT pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname = 'extra'", Token));
     }
 
+    /// <summary>A source whose pg_hba.conf is kept outside its data directory (Debian keeps all three in /etc): the backup
+    /// records where, under Barman's keys, and a recovery says that file is not restored, as Barman's does.</summary>
+    [Fact]
+    public async Task Recovery_names_the_configuration_file_the_source_kept_outside_its_data_directory()
+    {
+        var primary = await StartServerAsync("primary", BackupServerFixture.PrimarySettings);
+        var etc = await Directory.CreateSubdirectoryAsync("etc", Token);
+        var hba = Path.Combine(etc, "pg_hba.conf");
+        File.Copy(Path.Combine(primary.DataDirectory, "pg_hba.conf"), hba);
+        await PgTestEnvironment.Require().Account.ChownAsync(hba, Token);
+        await primary.ExecuteAsync($"ALTER SYSTEM SET hba_file = '{hba}'", Token);
+        await primary.StopAsync(immediate: false, Token);
+        await primary.StartAsync(Token);
+        var server = await BackupServerFixture.CreateAsync(Directory, primary, Token);
+        var id = await server.CreateDoneBackupAsync(Token);
+
+        var info = await File.ReadAllTextAsync(Path.Combine(server.Layout.Backup(id), "backup.info"), Token);
+        Assert.Contains($"hba_file={hba}\n", info, StringComparison.Ordinal);
+        Assert.Contains($"pgdata={primary.DataDirectory}\n", info, StringComparison.Ordinal);
+        var recover = await server.RunAsync(Token, "recover", id, Path.Combine(Directory.Path, "r"), "--target-immediate");
+
+        Assert.True(recover.ExitCode == 0, recover.ToString());
+        Assert.Contains($"WARNING: the backup holds the data directory of 127.0.0.1:{primary.Port} only: {hba} was outside it and is not restored",
+            recover.Error, StringComparison.Ordinal);
+        Assert.Contains("HINT: start the server: pg_ctl -D", recover.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Create_wait_gives_up_after_its_timeout_and_the_backup_becomes_done_when_the_wal_arrives()
     {

@@ -22,6 +22,36 @@ public sealed class CatalogFormatTests
         Assert.Equal(info with { Error = "line one line two" }, BackupInfoFile.Parse(text));
     }
 
+    /// <summary>Barman's keys, so that a Debian source's configuration files outside the data directory are known at recovery.</summary>
+    [Fact]
+    public void The_sources_data_directory_and_configuration_files_round_trip_under_barmans_keys()
+    {
+        var files = new ServerFiles("/var/lib/postgresql/15/main", "/etc/postgresql/15/main/postgresql.conf",
+            "/etc/postgresql/15/main/pg_hba.conf", "/var/lib/postgresql/15/main/pg_ident.conf");
+        var text = BackupInfoFile.Render(Done("a", Now) with { SourceFiles = files });
+
+        Assert.Contains("pgdata=/var/lib/postgresql/15/main\nconfig_file=/etc/postgresql/15/main/postgresql.conf\n", text, StringComparison.Ordinal);
+        Assert.Equal(files, BackupInfoFile.Parse(text).SourceFiles);
+        Assert.Equal(new ServerFiles(null, null, null, null), BackupInfoFile.Parse(BackupInfoFile.Render(Done("a", Now))).SourceFiles);
+    }
+
+    [Fact]
+    public void A_recovery_names_the_configuration_files_the_backup_does_not_hold()
+    {
+        var debian = new ServerFiles("/var/lib/postgresql/15/main", "/etc/postgresql/15/main/postgresql.conf",
+            "/etc/postgresql/15/main/pg_hba.conf", "/var/lib/postgresql/15/main/pg_ident.conf");
+
+        Assert.Equal(["/etc/postgresql/15/main/postgresql.conf", "/etc/postgresql/15/main/pg_hba.conf"], debian.Outside());
+        Assert.Equal("the backup holds the data directory of db1 only: /etc/postgresql/15/main/postgresql.conf, "
+            + "/etc/postgresql/15/main/pg_hba.conf were outside it and are not restored (as with pg_basebackup or Barman); "
+            + "the server starts only once its configuration is in place", debian.NotRestored("db1"));
+        // A sibling directory whose name starts like the data directory's is outside it.
+        Assert.Equal(["/var/lib/postgresql/15/main2/pg_hba.conf"],
+            (debian with { ConfigFile = null, HbaFile = "/var/lib/postgresql/15/main2/pg_hba.conf" }).Outside());
+        Assert.Null((debian with { ConfigFile = null, HbaFile = null }).NotRestored("db1"));
+        Assert.Empty((debian with { DataDirectory = null }).Outside());
+    }
+
     [Fact]
     public void The_end_wal_is_the_segment_of_the_last_byte_not_of_the_end_lsn()
     {
