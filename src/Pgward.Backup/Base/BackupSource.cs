@@ -14,5 +14,5 @@ public sealed record BackupSource(
     /// <summary>Where the server keeps its data directory and its configuration files (<c>data_directory</c>,
     /// <c>config_file</c>, <c>hba_file</c>, <c>ident_file</c>), recorded with the backup as Barman does; null where the
     /// connecting user may not see them.</summary>
-    public ServerFiles Files { get; init; } = new(null, null, null, null);
+    public ServerFiles Files { get; init; } = ServerFiles.Unknown;
 }

@@ -7,6 +7,9 @@ namespace Pgward.Backup.Base;
 /// </summary>
 public sealed record ServerFiles(string? DataDirectory, string? ConfigFile, string? HbaFile, string? IdentFile)
 {
+    /// <summary>Nothing known: a backup taken before pgward recorded these, or a user who may not see them.</summary>
+    public static readonly ServerFiles Unknown = new(null, null, null, null);
+
     /// <summary>The configuration files outside the data directory; none when the data directory is unknown.</summary>
     public IReadOnlyList<string> Outside()
     {
@@ -17,6 +20,9 @@ public sealed record ServerFiles(string? DataDirectory, string? ConfigFile, stri
         var root = Path.TrimEndingDirectorySeparator(data) + "/";
         return [.. new[] { ConfigFile, HbaFile, IdentFile }.OfType<string>().Where(f => f.Length > 0 && !f.StartsWith(root, StringComparison.Ordinal))];
     }
+
+    /// <summary>postgresql.conf itself was outside: a restored data directory does not start as it is.</summary>
+    public bool ConfigFileOutside => ConfigFile is { } config && Outside().Contains(config);
 
     /// <summary>What a recovery of such a backup must say: null when every configuration file was inside the data
     /// directory (or nothing is known).</summary>

@@ -32,7 +32,7 @@ public sealed record BackupInfo
 
     /// <summary>The source's data directory and configuration files when the backup began (Barman's <c>pgdata</c>,
     /// <c>config_file</c>, <c>hba_file</c>, <c>ident_file</c>); unknown in older backups.</summary>
-    public ServerFiles SourceFiles { get; init; } = new(null, null, null, null);
+    public ServerFiles SourceFiles { get; init; } = ServerFiles.Unknown;
 
     /// <summary>Timeline the backup started on (the manifest's WAL range).</summary>
     public uint Timeline { get; init; }

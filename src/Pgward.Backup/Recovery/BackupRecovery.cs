@@ -103,7 +103,7 @@ public sealed class BackupRecovery(BackupServer server)
         {
             Ctx.Reporter.Warning(notRestored);
         }
-        Ctx.Reporter.Hint(backup.SourceFiles.ConfigFile is { } config && backup.SourceFiles.Outside().Contains(config)
+        Ctx.Reporter.Hint(backup.SourceFiles.ConfigFileOutside
             ? $"put a postgresql.conf in place first: in {destination}, or in a directory of its own with data_directory = '{destination}' "
               + $"(then give pg_ctl -D that directory); start the server as {owner.UserName ?? Environment.UserName}"
             : $"start the server: pg_ctl -D {destination} start (as {owner.UserName ?? Environment.UserName})");

@@ -9,44 +9,48 @@ namespace Pgward.Cluster.Clone;
 /// </summary>
 public static class BaseBackupOptions
 {
-    /// <summary>pg_basebackup's (PostgreSQL 15) long options, to resolve the prefixes getopt_long accepts.</summary>
-    private static readonly string[] LongOptions =
-    [
-        "pgdata", "format", "tablespace-mapping", "waldir", "wal-method", "write-recovery-conf", "target", "max-rate", "label",
-        "no-clean", "no-sync", "no-slot", "checkpoint", "compress", "gzip", "create-slot", "slot", "no-estimate-size",
-        "manifest-checksums", "manifest-force-encode", "no-manifest", "no-verify-checksums", "progress", "verbose", "dbname",
-        "host", "port", "status-interval", "username", "no-password", "password", "help", "version",
-    ];
+    /// <summary>One of pg_basebackup's (PostgreSQL 15) options.</summary>
+    /// <param name="DecidedBy">What decides it when pgward sets it itself; null when the user may.</param>
+    private sealed record Option(string Long, char? Short, bool TakesValue, string? DecidedBy = null);
 
-    /// <summary>The long options that take a value, as "--waldir=DIR" or "--waldir DIR".</summary>
-    private static readonly string[] LongWithValue =
-    [
-        "pgdata", "format", "tablespace-mapping", "waldir", "wal-method", "target", "max-rate", "label", "checkpoint", "compress",
-        "slot", "manifest-checksums", "dbname", "host", "port", "status-interval", "username",
-    ];
+    private const string NoPrompt = "pgward, which never prompts (the password comes from the password file)";
 
-    /// <summary>pg_basebackup's short options that take a value (its getopt string "CD:F:r:RS:t:T:X:l:nNzZ:d:c:h:p:U:s:wWkvP").</summary>
-    private const string ShortWithValue = "DFrStTXlZdchpUs";
-
-    /// <summary>The options pgward sets, by long name, with their short letter and what decides them instead.</summary>
-    private static readonly (string Long, char? Short, string DecidedBy)[] Owned =
+    /// <summary>Every option, to resolve the prefixes getopt_long accepts and to skip values ("--waldir DIR", "-r 200M").</summary>
+    private static readonly Option[] Options =
     [
-        ("pgdata", 'D', "data_directory in pgward.conf"),
-        ("dbname", 'd', "standby clone's -h/-p/-U/-d"),
-        ("host", 'h', "standby clone's -h"),
-        ("port", 'p', "standby clone's -p"),
-        ("username", 'U', "standby clone's -U, or replication_user"),
-        ("wal-method", 'X', "pgward, which streams the WAL (stream)"),
-        ("slot", 'S', "use_replication_slots"),
-        ("create-slot", 'C', "use_replication_slots"),
-        ("no-slot", null, "use_replication_slots"),
-        ("format", 'F', "pgward: a standby is a plain data directory"),
-        ("target", 't', "pgward: a standby is written to data_directory"),
-        ("write-recovery-conf", 'R', "pgward, which writes primary_conninfo itself"),
-        ("checkpoint", 'c', "standby clone's --fast-checkpoint"),
-        ("label", 'l', "pgward"),
-        ("no-password", 'w', "pgward, which never prompts (the password comes from the password file)"),
-        ("password", 'W', "pgward, which never prompts (the password comes from the password file)"),
+        new("pgdata", 'D', true, "data_directory in pgward.conf"),
+        new("format", 'F', true, "pgward: a standby is a plain data directory"),
+        new("tablespace-mapping", 'T', true),
+        new("waldir", null, true),
+        new("wal-method", 'X', true, "pgward, which streams the WAL (stream)"),
+        new("write-recovery-conf", 'R', false, "pgward, which writes primary_conninfo itself"),
+        new("target", 't', true, "pgward: a standby is written to data_directory"),
+        new("max-rate", 'r', true),
+        new("label", 'l', true, "pgward"),
+        new("no-clean", 'n', false),
+        new("no-sync", 'N', false),
+        new("no-slot", null, false, "use_replication_slots"),
+        new("checkpoint", 'c', true, "standby clone's --fast-checkpoint"),
+        new("compress", 'Z', true),
+        new("gzip", 'z', false),
+        new("create-slot", 'C', false, "use_replication_slots"),
+        new("slot", 'S', true, "use_replication_slots"),
+        new("no-estimate-size", null, false),
+        new("manifest-checksums", null, true),
+        new("manifest-force-encode", null, false),
+        new("no-manifest", null, false),
+        new("no-verify-checksums", 'k', false),
+        new("progress", 'P', false),
+        new("verbose", 'v', false),
+        new("dbname", 'd', true, "standby clone's -h/-p/-U/-d"),
+        new("host", 'h', true, "standby clone's -h"),
+        new("port", 'p', true, "standby clone's -p"),
+        new("status-interval", 's', true),
+        new("username", 'U', true, "standby clone's -U, or replication_user"),
+        new("no-password", 'w', false, NoPrompt),
+        new("password", 'W', false, NoPrompt),
+        new("help", null, false),
+        new("version", 'V', false),
     ];
 
     /// <summary>The arguments to add, and the check that reports them (failed when an option is pgward's own or the
@@ -69,13 +73,13 @@ public static class BaseBackupOptions
             var word = words[i];
             if (word.StartsWith("--", StringComparison.Ordinal) && word.Length > 2)
             {
-                var given = word[2..].Split('=', 2)[0];
-                var option = Resolve(given);
-                if (Owned.FirstOrDefault(o => o.Long == option) is { Long: not null } owned)
+                var given = word[2..].Split('=', 2);
+                var option = Resolve(given[0]);
+                if (option?.DecidedBy is { } decidedBy)
                 {
-                    refused.Add($"{word.Split('=', 2)[0]} (set by {owned.DecidedBy})");
+                    refused.Add($"--{given[0]} (set by {decidedBy})");
                 }
-                if (!word.Contains('=', StringComparison.Ordinal) && LongWithValue.Contains(option, StringComparer.Ordinal))
+                if (given.Length == 1 && option is { TakesValue: true })
                 {
                     i++;
                 }
@@ -85,13 +89,13 @@ public static class BaseBackupOptions
                 // A cluster of short options ("-vP"); a letter that takes a value ends it ("-r200M", or "-r 200M").
                 for (var at = 1; at < word.Length; at++)
                 {
-                    var letter = word[at];
-                    if (Owned.FirstOrDefault(o => o.Short == letter) is { Long: not null } owned)
+                    var option = Options.FirstOrDefault(o => o.Short == word[at]);
+                    if (option?.DecidedBy is { } decidedBy)
                     {
-                        refused.Add($"-{letter} (set by {owned.DecidedBy})");
+                        refused.Add($"-{word[at]} (set by {decidedBy})");
                         break;
                     }
-                    if (ShortWithValue.Contains(letter, StringComparison.Ordinal))
+                    if (option is { TakesValue: true })
                     {
                         // "-r 200M": the value is the next word.
                         i += at == word.Length - 1 ? 1 : 0;
@@ -107,13 +111,13 @@ public static class BaseBackupOptions
 
     /// <summary>The long option a (possibly abbreviated) name stands for, as getopt_long reads it; null when it names none
     /// or several (pg_basebackup then refuses it itself).</summary>
-    private static string? Resolve(string given)
+    private static Option? Resolve(string given)
     {
-        if (LongOptions.Contains(given, StringComparer.Ordinal))
+        if (Options.FirstOrDefault(o => o.Long == given) is { } exact)
         {
-            return given;
+            return exact;
         }
-        var candidates = LongOptions.Where(o => o.StartsWith(given, StringComparison.Ordinal)).ToList();
+        var candidates = Options.Where(o => o.Long.StartsWith(given, StringComparison.Ordinal)).ToList();
         return candidates.Count == 1 ? candidates[0] : null;
     }
 }

@@ -42,16 +42,15 @@ public sealed class DataDirectoryState
     /// <summary>What <see cref="Empty"/> deletes outside the directory, for the message of a forced clone.</summary>
     private string Elsewhere()
     {
+        var (wal, tablespaces) = LinkedParts();
         var parts = new List<string>();
-        if (LinkedDirectory(System.IO.Path.Combine(Path, "pg_wal")) is { } wal)
+        if (wal is not null)
         {
             parts.Add($"the WAL in \"{wal.FullName}\"");
         }
-        var tablespaces = new DirectoryInfo(System.IO.Path.Combine(Path, "pg_tblspc"));
-        var linked = tablespaces.Exists ? tablespaces.EnumerateFileSystemInfos().Count(l => LinkedDirectory(l.FullName) is not null) : 0;
-        if (linked > 0)
+        if (tablespaces.Count > 0)
         {
-            parts.Add($"this server's files in its {linked} tablespace{(linked == 1 ? "" : "s")}");
+            parts.Add($"this server's files in its {tablespaces.Count} tablespace{(tablespaces.Count == 1 ? "" : "s")}");
         }
         return parts.Count == 0 ? "" : ", and " + string.Join(" and ", parts);
     }
@@ -100,27 +99,31 @@ public sealed class DataDirectoryState
         {
             return;
         }
-        if (LinkedDirectory(System.IO.Path.Combine(Path, "pg_wal")) is { } wal)
+        var (wal, tablespaces) = LinkedParts();
+        if (wal is not null)
         {
             DeleteContents(wal);
         }
         var versionFile = System.IO.Path.Combine(Path, "PG_VERSION");
-        var tablespaces = new DirectoryInfo(System.IO.Path.Combine(Path, "pg_tblspc"));
-        if (File.Exists(versionFile) && tablespaces.Exists)
+        if (File.Exists(versionFile))
         {
             var prefix = $"PG_{File.ReadAllText(versionFile).Trim()}_";
-            foreach (var link in tablespaces.EnumerateFileSystemInfos())
+            foreach (var own in tablespaces.SelectMany(location => location.GetDirectories(prefix + "*")))
             {
-                if (LinkedDirectory(link.FullName) is { } location)
-                {
-                    foreach (var own in location.EnumerateDirectories(prefix + "*"))
-                    {
-                        own.Delete(recursive: true);
-                    }
-                }
+                own.Delete(recursive: true);
             }
         }
         DeleteContents(new DirectoryInfo(Path));
+    }
+
+    /// <summary>The directory <c>pg_wal</c> links to (<c>--waldir</c>), and those the links in <c>pg_tblspc</c> point to.</summary>
+    private (DirectoryInfo? Wal, IReadOnlyList<DirectoryInfo> Tablespaces) LinkedParts()
+    {
+        var links = new DirectoryInfo(System.IO.Path.Combine(Path, "pg_tblspc"));
+        IReadOnlyList<DirectoryInfo> tablespaces = links.Exists
+            ? [.. links.EnumerateFileSystemInfos().Select(link => LinkedDirectory(link.FullName)).OfType<DirectoryInfo>()]
+            : [];
+        return (LinkedDirectory(System.IO.Path.Combine(Path, "pg_wal")), tablespaces);
     }
 
     /// <summary>The directory a symbolic link points to, when <paramref name="path"/> is one and it exists.</summary>

@@ -108,7 +108,7 @@ public sealed class NodeRejoin(OperationContext ctx)
         var replication = source
             .With("user", NodeRecords.ReplicationUser(options))
             .With("application_name", options.NodeName);
-        return (new RejoinPlan(verdict, source, replication, slotName, keep), null);
+        return (new RejoinPlan(verdict, source, replication, slotName, keep, control, facts.Timeline), null);
     }
 
     private static Outcome Refused(string error, string? detail, string? hint) =>

@@ -8,9 +8,13 @@ namespace Pgward.Cluster.Rejoin;
 /// <param name="Replication">primary_conninfo for the standby configuration.</param>
 /// <param name="SlotName">primary_slot_name, or null without <c>use_replication_slots</c>.</param>
 /// <param name="KeepFiles">Configuration files kept across pg_rewind or the re-clone.</param>
+/// <param name="Local">The node's control data when the checks read it.</param>
+/// <param name="PrimaryTimeline">The primary's timeline then.</param>
 public sealed record RejoinPlan(
     RejoinVerdict Verdict,
     Conninfo Source,
     Conninfo Replication,
     string? SlotName,
-    IReadOnlyList<string> KeepFiles);
+    IReadOnlyList<string> KeepFiles,
+    ControlData Local,
+    int PrimaryTimeline);

@@ -98,7 +98,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         RejoinVerdict? judged = null;
         if (recovered is not null)
         {
-            var timeline = await PrimaryTimelineAsync(ct);
+            var timeline = plan.PrimaryTimeline;
             var history = timeline > 1 ? TimelineHistory.Parse(await ReplicationProbe.ReadHistoryFileAsync(primary.Connection, timeline, ct)) : [];
             judged = RejoinPolicy.AfterCrashRecovery(recovered, timeline, history);
         }
@@ -133,12 +133,6 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         return null;
     }
 
-    private async Task<int> PrimaryTimelineAsync(CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand($"SELECT {TimelineSql.Expression}", primary.Connection);
-        return (int)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
     /// <summary>
     /// pg_rewind finishes a crashed target's recovery itself, in single-user mode, which refuses a data directory that
     /// holds <c>standby.signal</c> ("standby mode is not supported by single-user servers"): a primary its agent guarded
@@ -149,9 +143,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
     /// </summary>
     private async Task<(ControlData? Recovered, Outcome? Failed)> FinishCrashRecoveryAsync(CancellationToken ct)
     {
-        var tool = new RewindTool(local, ctx.Processes);
-        if (!File.Exists(Path.Combine(local.DataDirectory, StandbyConfiguration.SignalFile))
-            || await tool.ReadControlDataAsync(ct) is not ({ ShutDownCleanly: false }, _))
+        if (plan.Local.ShutDownCleanly || !File.Exists(Path.Combine(local.DataDirectory, StandbyConfiguration.SignalFile)))
         {
             return (null, null);
         }
@@ -175,7 +167,7 @@ public sealed class RejoinSteps(OperationContext ctx, LocalServer local, Primary
         {
             return (null, await FailAsync(ExitCodes.RejoinFailed, "unable to stop the server after its crash recovery", "crash recovery", stopped.Describe()));
         }
-        var (control, problem) = await tool.ReadControlDataAsync(ct);
+        var (control, problem) = await new RewindTool(local, ctx.Processes).ReadControlDataAsync(ct);
         return control is not null
             ? (control, null)
             : (null, await FailAsync(ExitCodes.RejoinFailed, "unable to read the control data after the crash recovery", "crash recovery", problem ?? ""));

@@ -80,7 +80,8 @@ public sealed class PgCtlTests
     {
         var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
         var pgCtl = new PgCtl(Binaries, null, runner);
-        var server = new ServerDirectories("/var/lib/postgresql/15/main", "/etc/postgresql/15/main");
+        // A data directory no server runs in, here or on any machine: the stop finds no postmaster.pid and is done.
+        var server = new ServerDirectories("/nonexistent/pgward-data", "/etc/postgresql/15/main");
         var ct = TestContext.Current.CancellationToken;
 
         await pgCtl.StopAsync(server, ShutdownMode.Fast, TimeSpan.FromSeconds(5), ct);
