@@ -9,7 +9,8 @@ using Xunit;
 
 namespace Pgward.IntegrationTests.Agent;
 
-/// <summary>The node agent against a real 2-node sandbox; the agents run in-process (<c>daemon run</c> with a token we cancel).</summary>
+/// <summary>The node agent against a real sandbox: agents as processes of their own (<see cref="SandboxAgents"/>), and in
+/// the test process where nothing is guarded (<c>daemon run</c> with a token the test cancels).</summary>
 public sealed class AgentTests : PgIntegrationTest
 {
     private const string AgentSecret = "it-s3cret";
@@ -18,69 +19,49 @@ public sealed class AgentTests : PgIntegrationTest
     public async Task Health_checks_answer_by_role_and_control_needs_the_token_and_records_events()
     {
         var sandbox = await Sandbox.UpAsync(Directory, 2, Token);
-        using var agents = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        var runs = new List<Task<CliRun>>();
-        try
-        {
-            for (var id = 1; id <= 2; id++)
-            {
-                await NodeConfig.SetAsync(sandbox.Config(id), Token, $"agent_token = {AgentSecret}");
-                runs.Add(PgwardCli.RunAsync(agents.Token, "-f", sandbox.Config(id), "daemon", "run"));
-            }
-            using var client = sandbox.Client(AgentSecret);
-            var primary = AgentUrl(sandbox, 1);
-            var standby = AgentUrl(sandbox, 2);
-            await WaitForAgentAsync(client, primary, runs[0]);
-            await WaitForAgentAsync(client, standby, runs[1]);
-            // The primary takes commits (and /primary answers 200) once its dead-man switch has registered: a JIT start
-            // of the switch on a loaded host may take seconds after the agent answers. This wait is the check: asked
-            // again at once, /primary may answer 503 for a moment on a loaded host, as it should while the commit lease
-            // has lapsed (a heartbeat late) and commits are held (CI, 2026-12-07: 503 right after the wait's 200).
-            await Sql.WaitUntilAsync(async () => await StatusAsync(client, primary, "primary") == 200, Token);
+        await using var agents = await SandboxAgents.StartAsync(sandbox, [1, 2], Token);
+        var client = agents.Client;
+        var primary = AgentUrl(sandbox, 1);
+        var standby = AgentUrl(sandbox, 2);
+        // The primary takes commits (and /primary answers 200) once its dead-man switch has registered: a JIT start
+        // of the switch on a loaded host may take seconds after the agent answers. This wait is the check: asked
+        // again at once, /primary may answer 503 for a moment on a loaded host, as it should while the commit lease
+        // has lapsed (a heartbeat late) and commits are held (CI, 2026-12-07: 503 right after the wait's 200).
+        await Sql.WaitUntilAsync(async () => await StatusAsync(client, primary, "primary") == 200, Token);
 
-            Assert.Equal(503, await StatusAsync(client, standby, "primary"));
-            Assert.Equal(503, await StatusAsync(client, primary, "replica"));
-            Assert.Equal(200, await StatusAsync(client, standby, "replica"));
-            Assert.Equal(200, await StatusAsync(client, standby, "replica?lag=16MB"));
-            Assert.Equal(400, await StatusAsync(client, standby, "replica?lag=plenty"));
-            Assert.Equal(200, await StatusAsync(client, primary, "health"));
-            Assert.Equal(200, await StatusAsync(client, standby, "read-only"));
-            var node = await client.GetNodeAsync(standby, Token);
-            Assert.Equal(("standby", "upstream"), (node.Body!.Role, node.Body.LagSource));
+        Assert.Equal(503, await StatusAsync(client, standby, "primary"));
+        Assert.Equal(503, await StatusAsync(client, primary, "replica"));
+        Assert.Equal(200, await StatusAsync(client, standby, "replica"));
+        Assert.Equal(200, await StatusAsync(client, standby, "replica?lag=16MB"));
+        Assert.Equal(400, await StatusAsync(client, standby, "replica?lag=plenty"));
+        Assert.Equal(200, await StatusAsync(client, primary, "health"));
+        Assert.Equal(200, await StatusAsync(client, standby, "read-only"));
+        var node = await client.GetNodeAsync(standby, Token);
+        Assert.Equal(("standby", "upstream"), (node.Body!.Role, node.Body.LagSource));
 
-            using var noToken = sandbox.Client("");
-            using var wrongToken = sandbox.Client("not-" + AgentSecret);
-            var stop = new StopRequest(Checkpoint: true, Mode: "fast");
-            var refused = await noToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
-            Assert.Equal((401, false), (refused.StatusCode, refused.Body!.Ok));
-            refused = await wrongToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
-            Assert.Equal(401, refused.StatusCode);
-            Assert.NotNull(PostmasterPid.Read(sandbox.DataDirectory(2)));
-            Assert.Equal(200, await StatusAsync(client, standby, "health"));
+        using var noToken = sandbox.Client("");
+        using var wrongToken = sandbox.Client("not-" + SandboxAgents.Token);
+        var stop = new StopRequest(Checkpoint: true, Mode: "fast");
+        var refused = await noToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
+        Assert.Equal((401, false), (refused.StatusCode, refused.Body!.Ok));
+        refused = await wrongToken.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token);
+        Assert.Equal(401, refused.StatusCode);
+        Assert.NotNull(PostmasterPid.Read(sandbox.DataDirectory(2)));
+        Assert.Equal(200, await StatusAsync(client, standby, "health"));
 
-            var stopped = await client.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token, TimeSpan.FromSeconds(60));
-            Assert.True(stopped.Succeeded, stopped.ToString());
-            Assert.Null(PostmasterPid.Read(sandbox.DataDirectory(2)));
-            await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "health") == 503, Token);
+        var stopped = await client.PostControlAsync(standby, "stop", stop, AgentJson.Context.StopRequest, Token, TimeSpan.FromSeconds(60));
+        Assert.True(stopped.Succeeded, stopped.ToString());
+        Assert.Null(PostmasterPid.Read(sandbox.DataDirectory(2)));
+        await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "health") == 503, Token);
 
-            var events = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "event", "--event", "agent_stop", "--json");
-            using var log = JsonDocument.Parse(events.Out);
-            var recorded = Assert.Single(log.RootElement.EnumerateArray());
-            Assert.Equal((2, true), (recorded.GetProperty("node_id").GetInt32(), recorded.GetProperty("successful").GetBoolean()));
+        var events = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "cluster", "event", "--event", "agent_stop", "--json");
+        using var log = JsonDocument.Parse(events.Out);
+        var recorded = Assert.Single(log.RootElement.EnumerateArray());
+        Assert.Equal((2, true), (recorded.GetProperty("node_id").GetInt32(), recorded.GetProperty("successful").GetBoolean()));
 
-            var started = await client.PostControlAsync(standby, "start", Token, TimeSpan.FromSeconds(90));
-            Assert.True(started.Succeeded, started.ToString());
-            await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "replica") == 200, Token);
-        }
-        finally
-        {
-            await agents.CancelAsync();
-            foreach (var run in runs)
-            {
-                var result = await run;
-                Assert.True(result.ExitCode == 0, result.ToString());
-            }
-        }
+        var started = await client.PostControlAsync(standby, "start", Token, TimeSpan.FromSeconds(90));
+        Assert.True(started.Succeeded, started.ToString());
+        await Sql.WaitUntilAsync(async () => await StatusAsync(client, standby, "replica") == 200, Token);
     }
 
     [Fact]

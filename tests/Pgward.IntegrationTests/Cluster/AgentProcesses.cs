@@ -26,6 +26,9 @@ public sealed class AgentProcesses : IAsyncDisposable
 
     public bool IsRunning(int nodeId) => running.ContainsKey(nodeId);
 
+    /// <summary>Whether node <paramref name="nodeId"/>'s agent was started and has ended by itself since.</summary>
+    public bool HasExited(int nodeId) => running.TryGetValue(nodeId, out var process) && process.HasExited;
+
     /// <summary>Environment variables every agent started from now on gets, e.g. <c>PGWARD_UNSAFE</c>.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 

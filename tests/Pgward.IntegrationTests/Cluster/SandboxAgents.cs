@@ -4,19 +4,29 @@ using Xunit;
 namespace Pgward.IntegrationTests.Cluster;
 
 /// <summary>
-/// Runs <c>pgward daemon run</c> in-process for chosen nodes of a sandbox, with a shared agent token, and stops
-/// them all when disposed.
+/// Runs <c>pgward daemon run</c> for chosen nodes of a sandbox, with a shared agent token, each as a process of its own
+/// (<see cref="AgentProcesses"/>, logs in <c>agent-N.log</c> of the sandbox directory), and stops them all cleanly when
+/// disposed. Not in the test process: there an agent shared the thread pool and the garbage collector with the test's
+/// own in-process commands and with the test running beside it, and once missed its lease by a stall of the test host
+/// (its dead-man switch stopped the primary under a backup, CI of 86e7da4); an agent is a process of its own on a server.
 /// </summary>
 public sealed class SandboxAgents : IAsyncDisposable
 {
     public const string Token = "sandbox-agent-token";
 
-    private readonly CancellationTokenSource stop;
-    private readonly List<Task<CliRun>> runs = [];
+    /// <summary>How long a clean stop may take before the agent is killed: an agent that hands its primary over first
+    /// takes a few seconds.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
-    private SandboxAgents(Sandbox sandbox, CancellationToken testToken)
+    private readonly AgentProcesses processes;
+    private readonly List<int> nodes = [];
+
+    private SandboxAgents(Sandbox sandbox)
     {
-        stop = CancellationTokenSource.CreateLinkedTokenSource(testToken);
+        processes = new AgentProcesses(sandbox);
+        // What an agent writes down for PostgreSQL to run (a restore_command after recover --node) names the executable
+        // the tests run, as a packaged agent names /usr/bin/pgward.
+        processes.Environment[Pgward.Core.Processes.PgwardExecutable.Variable] = TestPgward.Executable;
         Client = sandbox.Client(Token);
     }
 
@@ -26,41 +36,50 @@ public sealed class SandboxAgents : IAsyncDisposable
     /// <param name="writeToken">False when an earlier call already gave the nodes the token.</param>
     public static async Task<SandboxAgents> StartAsync(Sandbox sandbox, IEnumerable<int> running, CancellationToken ct, bool writeToken = true)
     {
-        // The agents run in the test process, whose executable is the test host: what they write down for PostgreSQL to
-        // run (a restore_command after recover --node) must name the CLI's apphost, as a packaged agent names /usr/bin/pgward.
-        Environment.SetEnvironmentVariable(Pgward.Core.Processes.PgwardExecutable.Variable, Sandbox.Executable(Pgward.Core.Processes.PgwardExecutable.Variable));
-        var agents = new SandboxAgents(sandbox, ct);
+        var agents = new SandboxAgents(sandbox);
         for (var id = 1; id <= sandbox.Nodes && writeToken; id++)
         {
             await NodeConfig.SetAsync(sandbox.Config(id), ct, $"agent_token = {Token}");
         }
-        foreach (var id in running)
+        try
         {
-            var run = PgwardCli.RunAsync(agents.stop.Token, "-f", sandbox.Config(id), "daemon", "run");
-            agents.runs.Add(run);
-            await Sql.WaitUntilAsync(async () =>
+            foreach (var id in running)
             {
-                Assert.False(run.IsCompleted, run.IsCompleted ? (await run).ToString() : null);
-                return (await agents.Client.GetHealthAsync(sandbox.AgentUrl(id), "liveness", ct, TimeSpan.FromSeconds(1))).Succeeded;
-            }, ct);
+                agents.processes.Start(id, sandbox.Config(id));
+                agents.nodes.Add(id);
+                await Sql.WaitUntilAsync(async () =>
+                {
+                    Assert.False(agents.processes.HasExited(id), $"agent {id} ended as it started:\n{agents.processes.Logs()}");
+                    return (await agents.Client.GetHealthAsync(sandbox.AgentUrl(id), "liveness", ct, TimeSpan.FromSeconds(1))).Succeeded;
+                }, ct);
+            }
+        }
+        catch
+        {
+            await agents.DisposeAsync();
+            throw;
         }
         return agents;
     }
 
+    /// <summary>Stops every agent as systemd does (SIGTERM; kill -9 after 20 s). An agent that ended before it was stopped,
+    /// or did not stop, is what a failed test most needs to show: its log goes to the test's output.</summary>
     public async ValueTask DisposeAsync()
     {
-        // An agent that ended before it was stopped is what a failed test most needs to show.
-        var endedEarly = runs.Where(run => run.IsCompleted).ToList();
-        await stop.CancelAsync();
-        foreach (var run in runs)
+        var troubled = new List<int>();
+        foreach (var id in nodes)
         {
-            var result = await run;
-            if (endedEarly.Contains(run))
+            if (processes.HasExited(id) || !await processes.StopAsync(id, StopTimeout))
             {
-                TestContext.Current.TestOutputHelper?.WriteLine($"an agent ended before the test stopped it: {result}");
+                troubled.Add(id);
             }
         }
+        if (troubled.Count > 0)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"agent(s) {string.Join(", ", troubled)} ended before the test stopped them, or did not stop:\n{processes.Logs()}");
+        }
+        await processes.DisposeAsync();
         Client.Dispose();
-        stop.Dispose();
     }
 }
