@@ -5,21 +5,30 @@ namespace Pgward.Cluster;
 
 /// <summary>
 /// pg_ctl and friends for the local node's data directory, run as the OS user that owns PostgreSQL
-/// (<c>postgres</c> when pgward runs as root). pg_ctl is given <c>config_directory</c> when pgward.conf sets one.
+/// (<c>postgres</c> when pgward runs as root). pg_ctl is given <c>config_directory</c> when pgward.conf sets one, and
+/// every start <c>pg_ctl_options</c>.
 /// </summary>
-public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCtl pgCtl, ServerDirectories directories)
+public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCtl pgCtl, ServerDirectories directories,
+    PgCtlOptions? startOptions = null)
 {
+    private readonly PgCtlOptions startOptions = startOptions ?? PgCtlOptions.None;
+
     public PgBinaries Binaries => binaries;
     public ServerAccount Account => account;
     public ServerDirectories Directories => directories;
     public string DataDirectory => directories.Data;
 
-    /// <summary>Where pg_ctl writes the server log when pgward starts the server: beside the data directory.</summary>
-    public string LogFile => Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(DataDirectory)) ?? DataDirectory,
-        "postgresql.log");
+    /// <summary>Where pg_ctl writes the server log when pgward starts the server: <c>pg_ctl_options</c>' <c>-l</c>, else
+    /// <c>postgresql.log</c> beside the data directory.</summary>
+    public string LogFile => startOptions.LogFile
+        ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(DataDirectory)) ?? DataDirectory, "postgresql.log");
+
+    /// <summary>What <c>pg_ctl_options</c> adds to <c>pg_ctl start</c> besides the log file.</summary>
+    public IReadOnlyList<string> StartArguments => startOptions.StartArguments;
 
     /// <summary><c>pg_ctl start</c>, its output in <see cref="LogFile"/>; see <see cref="PgCtl.StartAsync"/>.</summary>
-    public Task<PgCtlResult> StartAsync(TimeSpan timeout, CancellationToken ct) => pgCtl.StartAsync(directories, LogFile, timeout, ct);
+    public Task<PgCtlResult> StartAsync(TimeSpan timeout, CancellationToken ct) =>
+        pgCtl.StartAsync(directories, LogFile, timeout, ct, startOptions.StartArguments);
 
     public Task<PgCtlResult> StopAsync(ShutdownMode mode, TimeSpan timeout, CancellationToken ct) =>
         pgCtl.StopAsync(directories, mode, timeout, ct);
@@ -49,8 +58,15 @@ public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCt
                 hint: "config_directory names the directory of the server's postgresql.conf when it is outside the data directory "
                     + "(Debian: /etc/postgresql/15/main); leave it unset when postgresql.conf is in data_directory"));
         }
+        // Read when pgward.conf was loaded, which refuses what cannot be used.
+        var (startOptions, problem) = PgCtlOptions.Parse(options.PgCtlOptions);
+        if (problem is not null)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"pg_ctl_options {problem}"));
+        }
         var pgCtl = new PgCtl(lookup.Binaries, account.Account.UserName, ctx.Processes, ctx.Time);
-        return (new LocalServer(lookup.Binaries, account.Account, pgCtl, new ServerDirectories(options.DataDirectory, config)), Outcome.Ok);
+        return (new LocalServer(lookup.Binaries, account.Account, pgCtl, new ServerDirectories(options.DataDirectory, config), startOptions),
+            Outcome.Ok);
     }
 
     /// <summary>The postmaster PID serving the data directory, or null when no server runs in it.</summary>

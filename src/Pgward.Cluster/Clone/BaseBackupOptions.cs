@@ -9,14 +9,11 @@ namespace Pgward.Cluster.Clone;
 /// </summary>
 public static class BaseBackupOptions
 {
-    /// <summary>One of pg_basebackup's (PostgreSQL 15) options.</summary>
-    /// <param name="DecidedBy">What decides it when pgward sets it itself; null when the user may.</param>
-    private sealed record Option(string Long, char? Short, bool TakesValue, string? DecidedBy = null);
-
     private const string NoPrompt = "pgward, which never prompts (the password comes from the password file)";
 
-    /// <summary>Every option, to resolve the prefixes getopt_long accepts and to skip values ("--waldir DIR", "-r 200M").</summary>
-    private static readonly Option[] Options =
+    /// <summary>pg_basebackup's options (PostgreSQL 15), to resolve the prefixes getopt_long accepts and to skip values
+    /// ("--waldir DIR", "-r 200M").</summary>
+    private static readonly ToolOption[] Options =
     [
         new("pgdata", 'D', true, "data_directory in pgward.conf"),
         new("format", 'F', true, "pgward: a standby is a plain data directory"),
@@ -67,57 +64,12 @@ public static class BaseBackupOptions
         {
             return ([], CloneCheck.Pass(name, "none"));
         }
-        var refused = new List<string>();
-        for (var i = 0; i < words.Count; i++)
-        {
-            var word = words[i];
-            if (word.StartsWith("--", StringComparison.Ordinal) && word.Length > 2)
-            {
-                var given = word[2..].Split('=', 2);
-                var option = Resolve(given[0]);
-                if (option?.DecidedBy is { } decidedBy)
-                {
-                    refused.Add($"--{given[0]} (set by {decidedBy})");
-                }
-                if (given.Length == 1 && option is { TakesValue: true })
-                {
-                    i++;
-                }
-            }
-            else if (word.StartsWith('-') && word.Length > 1)
-            {
-                // A cluster of short options ("-vP"); a letter that takes a value ends it ("-r200M", or "-r 200M").
-                for (var at = 1; at < word.Length; at++)
-                {
-                    var option = Options.FirstOrDefault(o => o.Short == word[at]);
-                    if (option?.DecidedBy is { } decidedBy)
-                    {
-                        refused.Add($"-{word[at]} (set by {decidedBy})");
-                        break;
-                    }
-                    if (option is { TakesValue: true })
-                    {
-                        // "-r 200M": the value is the next word.
-                        i += at == word.Length - 1 ? 1 : 0;
-                        break;
-                    }
-                }
-            }
-        }
+        var refused = ToolOptions.Read(words, Options)
+            .Where(given => given.Option?.DecidedBy is not null)
+            .Select(given => $"{given.Spelled} (set by {given.Option!.DecidedBy})")
+            .ToList();
         return refused.Count > 0
             ? ([], CloneCheck.Fail(name, $"pg_basebackup_options sets what pgward sets itself: {string.Join(", ", refused)}; remove it from pgward.conf"))
             : (words, CloneCheck.Pass(name, $"added to pg_basebackup: {CommandLine.Format("", words).TrimStart()}"));
-    }
-
-    /// <summary>The long option a (possibly abbreviated) name stands for, as getopt_long reads it; null when it names none
-    /// or several (pg_basebackup then refuses it itself).</summary>
-    private static Option? Resolve(string given)
-    {
-        if (Options.FirstOrDefault(o => o.Long == given) is { } exact)
-        {
-            return exact;
-        }
-        var candidates = Options.Where(o => o.Long.StartsWith(given, StringComparison.Ordinal)).ToList();
-        return candidates.Count == 1 ? candidates[0] : null;
     }
 }

@@ -109,7 +109,7 @@ public sealed class NodeService(OperationContext ctx)
         var directory = server.Directories.ForPgCtl;
         string[] arguments = action switch
         {
-            ServiceAction.Start => ["-w", "-t", seconds, "-D", directory, "-l", server.LogFile, "start"],
+            ServiceAction.Start => ["-w", "-t", seconds, "-D", directory, "-l", server.LogFile, .. server.StartArguments, "start"],
             ServiceAction.Stop => ["-w", "-t", seconds, "-D", directory, "-m", "fast", "stop"],
             ServiceAction.Reload => ["-D", directory, "reload"],
             _ => ["-w", "-t", seconds, "-D", directory, "promote"],

@@ -34,6 +34,7 @@ public static class ConfigKeys
         Key("use_replication_slots", Bool, o => o.UseReplicationSlots, (o, v) => o with { UseReplicationSlots = v }),
         Key("replication_user", Text, o => o.ReplicationUser, (o, v) => o with { ReplicationUser = v }),
         Key("pg_basebackup_options", Text, o => o.PgBasebackupOptions, (o, v) => o with { PgBasebackupOptions = v }),
+        Key("pg_ctl_options", PgCtlOptionsText, o => o.PgCtlOptions, (o, v) => o with { PgCtlOptions = v }),
         Key("event_notification_command", Text, o => o.EventNotificationCommand, (o, v) => o with { EventNotificationCommand = v }),
         Key("event_notifications", List, o => o.EventNotifications, (o, v) => o with { EventNotifications = v }),
         Key("event_notification_timeout", Seconds(1, 3600), o => o.EventNotificationTimeout, (o, v) => o with { EventNotificationTimeout = v }),

@@ -42,6 +42,16 @@ public static partial class ConfigTypes
         Problem = RelativePathProblem,
     };
 
+    /// <summary>Arguments for <c>pg_ctl start</c> (<see cref="PgCtlOptions"/>): split as a shell would, none of those pgward
+    /// decides itself.</summary>
+    public static ConfigType<string> PgCtlOptionsText { get; } = new(
+        "pg_ctl options (-l, -o, -c, -p, -s)",
+        (string t, out string v) => Accept(t, out v) && PgCtlOptions.Parse(v).Problem is null,
+        s => s)
+    {
+        Problem = text => PgCtlOptions.Parse(text).Problem ?? "",
+    };
+
     /// <summary>1 to 63 printable ASCII characters: PostgreSQL truncates <c>application_name</c> at 63.</summary>
     public static ConfigType<string> NodeName { get; } = new(
         "1 to 63 printable ASCII characters",

@@ -22,7 +22,7 @@ public static class LegacyKeys
     {
         "replication_type", "restore_command", "archive_cleanup_command", "recovery_min_apply_delay",
         "tablespace_mapping", "use_primary_conninfo_password", "passfile", "witness_sync_interval",
-        "repmgr_bindir", "pg_ctl_options", "rsync_options", "ssh_options",
+        "repmgr_bindir", "rsync_options", "ssh_options",
         "barman_host", "barman_server", "barman_config",
         "pg_backupapi_host", "pg_backupapi_node_name", "pg_backupapi_backup_id", "pg_backupapi_remote_ssh_command",
         "repmgrd_service_start_command", "repmgrd_service_stop_command", "repmgrd_pid_file",

@@ -45,6 +45,10 @@ public sealed record NodeOptions
     /// <summary><c>pg_basebackup_options</c>: extra pg_basebackup arguments for <c>standby clone</c>, split as a shell would; those pgward sets itself are refused (<c>BaseBackupOptions</c>). Default "".</summary>
     public string PgBasebackupOptions { get; init; } = "";
 
+    /// <summary><c>pg_ctl_options</c>: extra arguments for every <c>pg_ctl start</c> pgward runs, split as a shell would;
+    /// <c>-l FILE</c> names the server log (<see cref="Postgres.PgCtlOptions"/>). Default "".</summary>
+    public string PgCtlOptions { get; init; } = "";
+
     // --- event notifications ---
 
     /// <summary><c>event_notification_command</c>: run on every event with repmgr's placeholders (%n %e %s %t %d %p %c %a). Default "" (none).</summary>

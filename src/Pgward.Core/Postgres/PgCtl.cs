@@ -24,7 +24,7 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
             TimeSpan.FromMinutes(5), cancellationToken);
 
     /// <summary>
-    /// <c>pg_ctl -w -t N -D DIR -l LOG start</c>: waits until the server accepts connections. When it does not, the
+    /// <c>pg_ctl -w -t N -D DIR -l LOG [options] start</c>: waits until the server accepts connections. When it does not, the
     /// result carries the last lines the server logged (<see cref="PgCtlResult.ServerLog"/>), since pg_ctl itself only
     /// says "Examine the log output."
     /// </summary>
@@ -34,8 +34,9 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
     /// starts the server and tells a postmaster that failed (it knows its PID); once the server is seen ready, it ends by
     /// itself at its next look, no longer tied to <paramref name="cancellationToken"/> (a cancelled wait kills its whole
     /// process tree, which holds the postmaster until pg_ctl exits).</remarks>
+    /// <param name="options">More of pg_ctl's options (<c>pg_ctl_options</c>, <see cref="PgCtlOptions"/>).</param>
     public async Task<PgCtlResult> StartAsync(ServerDirectories server, string logFile, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<string>? options = null)
     {
         var dataDirectory = server.Data;
         var clock = time ?? TimeProvider.System;
@@ -43,7 +44,7 @@ public sealed partial class PgCtl(PgBinaries binaries, string? runAs, IProcessRu
         var launched = clock.GetUtcNow();
         // A server that already ran is pg_ctl's to refuse ("another server might be running"), not ready for this start.
         var running = PostmasterPid.RunningPid(dataDirectory);
-        string[] arguments = ["-w", "-t", Seconds(timeout), "-D", server.ForPgCtl, "-l", logFile, "start"];
+        string[] arguments = ["-w", "-t", Seconds(timeout), "-D", server.ForPgCtl, "-l", logFile, .. options ?? [], "start"];
         // pg_ctl's own token, cancelled by the caller's only while this waits: a cancelled run kills pg_ctl's process
         // tree, and until pg_ctl exits that tree holds the postmaster (an agent stopped just after a fence's start
         // killed the read-only server it had started, FenceTests). A linked source would stay linked after the return.

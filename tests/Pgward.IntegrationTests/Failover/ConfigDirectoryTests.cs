@@ -9,7 +9,9 @@ namespace Pgward.IntegrationTests.Failover;
 /// Nodes laid out as Debian's clusters are: postgresql.conf, pg_hba.conf and pg_ident.conf in a directory of their own
 /// (<c>/etc/postgresql/15/main</c> there), which <c>config_directory</c> in pgward.conf names, and none of them in the
 /// data directory. Every start and stop pgward makes gives pg_ctl that directory, as repmgr does; before, pgward read the
-/// key and gave pg_ctl the data directory, where the server found no configuration and did not start.
+/// key and gave pg_ctl the data directory, where the server found no configuration and did not start. Each node's
+/// <c>pg_ctl_options</c> (repmgr's key, read and ignored before) names a server log elsewhere, as Debian's is in
+/// /var/log/postgresql, and a server option: every start pgward makes gives them to pg_ctl.
 /// </summary>
 public sealed class ConfigDirectoryTests : PgIntegrationTest
 {
@@ -29,6 +31,10 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
         Assert.True(switchover.ExitCode == 0, switchover.ToString());
         await cluster.WaitForStandbyAsync(1, 2, TimeSpan.FromSeconds(30), Token);
         await cluster.WaitForStandbyAsync(3, 2, TimeSpan.FromSeconds(30), Token);
+        // Started by its agent with pg_ctl_options: the server option, and the log where it says.
+        Assert.Equal("8MB", await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(1), "SHOW work_mem", Token));
+        Assert.Contains("database system is ready to accept read-only connections", await ReadSharedAsync(StartupLog(cluster.Sandbox, 1)),
+            StringComparison.Ordinal);
 
         // Host death of node 2, rejoined by hand as the README says: started read-only to finish its crash recovery, then
         // rewound (pg_rewind is given the configuration, --config-file). A checkpoint first, so that pg_rewind judges it
@@ -42,8 +48,10 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
         Assert.True(rejoin.ExitCode == 0, rejoin.ToString());
         Assert.Contains("--config-file=", rejoin.Error, StringComparison.Ordinal);
         Assert.Contains("starting it read-only to finish its crash recovery", rejoin.Error, StringComparison.Ordinal);
+        Assert.Contains($"log: \"{StartupLog(cluster.Sandbox, 2)}\"", rejoin.Error, StringComparison.Ordinal);
         cluster.Agents.Start(2, cluster.Config(2));
         await cluster.WaitForStandbyAsync(2, primary, TimeSpan.FromSeconds(60), Token);
+        Assert.Equal("8MB", await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(2), "SHOW work_mem", Token));
 
         // The new primary loses both voters while paused: it fences itself, stopped and started again read-only.
         var pause = await PgwardCli.RunAsync(Token, "-f", cluster.Config(primary), "daemon", "pause");
@@ -57,6 +65,7 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
 
         var log = await File.ReadAllTextAsync(cluster.Agents.LogFile(primary), Token);
         Assert.Contains("fenced", log, StringComparison.Ordinal);
+        Assert.Equal("8MB", await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(primary), "SHOW work_mem", Token));
         foreach (var id in new[] { 1, 2, 3 })
         {
             Assert.All(ConfigurationFiles, name => Assert.False(File.Exists(Path.Combine(cluster.Sandbox.DataDirectory(id), name)),
@@ -78,8 +87,19 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
         Assert.True(await Sql.IsWritableAsync(sandbox.ConnectionString(1), Token), "the server was stopped");
     }
 
+    /// <summary>Where node <paramref name="id"/>'s pg_ctl_options sends the server log.</summary>
+    private static string StartupLog(Sandbox sandbox, int id) => Path.Combine(Path.GetDirectoryName(sandbox.DataDirectory(id))!, "log", "startup.log");
+
+    private async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(Token);
+    }
+
     /// <summary>Each node in turn: stopped, its configuration files moved to DIR/nodeN/etc with the paths Debian's
-    /// postgresql.conf has (<c>data_directory</c>, <c>hba_file</c>, <c>ident_file</c>), started by pgward again.</summary>
+    /// postgresql.conf has (<c>data_directory</c>, <c>hba_file</c>, <c>ident_file</c>), <c>pg_ctl_options</c> with a log
+    /// directory of its own and <c>work_mem</c>, started by pgward again.</summary>
     private static async Task MoveConfigurationOutAsync(Sandbox sandbox, CancellationToken ct)
     {
         for (var id = 1; id <= sandbox.Nodes; id++)
@@ -96,7 +116,11 @@ public sealed class ConfigDirectoryTests : PgIntegrationTest
             }
             await File.AppendAllTextAsync(Path.Combine(etc, "postgresql.conf"),
                 $"data_directory = '{data}'\nhba_file = '{etc}/pg_hba.conf'\nident_file = '{etc}/pg_ident.conf'\n", ct);
-            await NodeConfig.SetAsync(sandbox.Config(id), ct, $"config_directory = '{etc}'");
+            var log = Path.GetDirectoryName(StartupLog(sandbox, id))!;
+            System.IO.Directory.CreateDirectory(log);
+            FileOwner.Match(log, data);
+            await NodeConfig.SetAsync(sandbox.Config(id), ct, $"config_directory = '{etc}'",
+                $"pg_ctl_options = '-l {StartupLog(sandbox, id)} -o \"-c work_mem=8MB\"'");
             await sandbox.StartServerAsync(id, ct);
         }
     }

@@ -214,6 +214,17 @@ public class ConfigBinderTests
         Assert.True(result.Succeeded, string.Join("\n", result.Errors));
     }
 
+    [Fact]
+    public void Bind_refuses_pg_ctl_options_that_pgward_decides_naming_the_option()
+    {
+        var result = Bind(Required + "pg_ctl_options = '-l /var/log/postgresql/startup.log -m smart'\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("pg_ctl_options", 5), (error.Key, error.Line));
+        Assert.Equal("gives what pg_ctl cannot take from it: -m (set by pgward, which chooses how each stop shuts the server down)", error.Message);
+        Assert.True(Bind(Required + "pg_ctl_options = '-l /var/log/postgresql/startup.log'\n").Succeeded);
+    }
+
     [Theory]
     [InlineData("reconnect_attempts = 0", "reconnect_attempts")]
     [InlineData("reconnect_interval = 0", "reconnect_interval")]

@@ -22,6 +22,17 @@ public sealed class PgCtlTests
         Assert.True(request.Timeout > TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task StartAsync_gives_pg_ctl_the_options_of_pg_ctl_options_before_the_action()
+    {
+        var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
+
+        await new PgCtl(Binaries, null, runner).StartAsync(new("/d"), "/d.log", TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken,
+            ["--options", "-c work_mem=8MB"]);
+
+        Assert.Equal(["-w", "-t", "30", "-D", "/d", "-l", "/d.log", "--options", "-c work_mem=8MB", "start"], Assert.Single(runner.Requests).Arguments);
+    }
+
     /// <summary>Once the server is seen ready, StartAsync returns while pg_ctl still runs: a later cancellation of the
     /// caller's token must not reach pg_ctl, whose cancelled run would kill its process tree, the new postmaster in it.</summary>
     [Fact]
