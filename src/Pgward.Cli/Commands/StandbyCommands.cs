@@ -75,9 +75,14 @@ public static class StandbyCommands
             Description = "the registered backup server the standby's restore_command fetches WAL from, and --from-backup restores from "
                 + "(default: the only one registered)",
         };
+        var confOnly = new Option<bool>("--replication-conf-only")
+        {
+            Description = "only write the standby configuration (primary_conninfo, slot, standby.signal) into a data directory copied "
+                + "from the upstream by other means",
+        };
         var clone = new Command("clone", "copy the upstream with pg_basebackup (or restore a backup) and configure this node as its standby")
         {
-            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer,
+            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly,
         };
         clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
@@ -85,6 +90,7 @@ public static class StandbyCommands
             {
                 FromBackup = parse.GetValue(fromBackup),
                 BackupServer = parse.GetValue(backupServer),
+                ReplicationConfOnly = parse.GetValue(confOnly),
                 Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
             }, token), ct));
         return clone;

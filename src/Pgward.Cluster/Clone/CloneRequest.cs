@@ -18,6 +18,10 @@ public sealed record CloneRequest(
     /// <c>--from-backup</c> restores from); null: the only one registered (<see cref="CloneRestoreCommand"/>).</summary>
     public string? BackupServer { get; init; }
 
+    /// <summary><c>--replication-conf-only</c>: write only the standby configuration, into a data directory already
+    /// copied from the upstream by other means (a pg_basebackup of one's own, a restore of another tool's backup).</summary>
+    public bool ReplicationConfOnly { get; init; }
+
     /// <summary>How PostgreSQL runs pgward in that restore_command (<see cref="Core.Processes.PgwardExecutable"/>); null:
     /// as this process was run.</summary>
     public IReadOnlyList<string>? Executable { get; init; }

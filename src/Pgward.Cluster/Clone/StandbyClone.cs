@@ -10,12 +10,17 @@ namespace Pgward.Cluster.Clone;
 
 /// <summary>
 /// <c>pgward standby clone -h HOST ...</c>: checks the upstream and the local data directory, then runs
-/// pg_basebackup with streamed WAL and writes the standby configuration. It does not start the standby.
+/// pg_basebackup with streamed WAL and writes the standby configuration. It does not start the standby. With
+/// <c>--replication-conf-only</c> it writes the configuration alone, into a data directory copied by other means.
 /// </summary>
-public sealed class StandbyClone(OperationContext ctx)
+public sealed partial class StandbyClone(OperationContext ctx)
 {
     public async Task<Outcome> RunAsync(CloneRequest request, CancellationToken ct)
     {
+        if (request.ReplicationConfOnly)
+        {
+            return await WriteConfigurationOnlyAsync(request, ct);
+        }
         var options = ctx.Options;
         var (local, problem) = LocalServer.Create(ctx);
         if (local is null)
@@ -62,20 +67,9 @@ public sealed class StandbyClone(OperationContext ctx)
         }
         var (backupUrl, backupCheck) = await CloneRestoreCommand.FindAsync(connection, request.BackupServer, ct);
         checks.Add(backupCheck);
-        var failed = checks.Where(c => !c.Passed).ToList();
-        foreach (var check in checks.Where(c => c.Passed))
+        if (Report(checks, checkLevel, "the upstream is not ready to be cloned from") is { } failed)
         {
-            ctx.Reporter.Report(checkLevel, $"check \"{check.Name}\" passed: {check.Message}");
-        }
-        foreach (var check in failed)
-        {
-            ctx.Reporter.Error($"check \"{check.Name}\" failed: {check.Message}");
-        }
-        if (failed.Count > 0)
-        {
-            return Outcome.Fail(ExitCodes.BadBaseBackup,
-                $"the upstream is not ready to be cloned from ({failed.Count} failed check{(failed.Count == 1 ? "" : "s")}: {string.Join(", ", failed.Select(c => c.Name))})",
-                detail: "nothing was written");
+            return failed;
         }
 
         var metadata = new MetadataStore(connection);

@@ -13,7 +13,10 @@ public static class UpstreamChecks
     /// <summary><c>-X stream</c> uses one WAL sender for the base backup and one for the WAL stream.</summary>
     public const int WalSendersNeeded = 2;
 
-    public static IReadOnlyList<CloneCheck> Evaluate(ServerFacts facts, int localMajorVersion, bool useSlots, string slotName, bool force)
+    /// <param name="configurationOnly">The data directory is there already (<c>--replication-conf-only</c>): the standby
+    /// needs one WAL sender, and a slot of its name that nothing uses is the one it streams through.</param>
+    public static IReadOnlyList<CloneCheck> Evaluate(ServerFacts facts, int localMajorVersion, bool useSlots, string slotName, bool force,
+        bool configurationOnly = false)
     {
         var checks = new List<CloneCheck>();
         var upstreamMajor = facts.ServerVersionNum / 10000;
@@ -27,17 +30,19 @@ public static class UpstreamChecks
             : CloneCheck.Fail("wal_level", $"wal_level is \"{facts.WalLevel}\" on the upstream; set it to \"replica\" and restart it"));
 
         var free = facts.MaxWalSenders - facts.WalSendersInUse;
-        checks.Add(facts.MaxWalSenders < WalSendersNeeded
+        var needed = configurationOnly ? 1 : WalSendersNeeded;
+        var who = configurationOnly ? "the standby" : "a clone";
+        checks.Add(facts.MaxWalSenders < needed
             ? CloneCheck.Fail("max_wal_senders",
-                $"max_wal_senders is {facts.MaxWalSenders} on the upstream; a clone needs {WalSendersNeeded}, plus one per standby: raise it and restart the upstream")
-            : free < WalSendersNeeded
+                $"max_wal_senders is {facts.MaxWalSenders} on the upstream; {who} needs {needed}, plus one per standby: raise it and restart the upstream")
+            : free < needed
                 ? CloneCheck.Fail("max_wal_senders",
-                    $"{free} of {facts.MaxWalSenders} WAL senders are free on the upstream; a clone needs {WalSendersNeeded}: raise max_wal_senders")
-                : CloneCheck.Pass("max_wal_senders", $"{WalSendersNeeded} WAL senders required, {free} available"));
+                    $"{free} of {facts.MaxWalSenders} WAL senders are free on the upstream; {who} needs {needed}: raise max_wal_senders")
+                : CloneCheck.Pass("max_wal_senders", $"{needed} WAL sender{(needed == 1 ? "" : "s")} required, {free} available"));
 
         if (useSlots)
         {
-            checks.Add(SlotCheck(facts, slotName, force));
+            checks.Add(configurationOnly ? KeptSlotCheck(facts, slotName) : SlotCheck(facts, slotName, force));
         }
         if (!facts.HotStandby)
         {
@@ -62,6 +67,18 @@ public static class UpstreamChecks
                 $"all {facts.MaxReplicationSlots} replication slots are in use on the upstream; raise max_replication_slots")
             : CloneCheck.Pass("replication slots", $"{facts.MaxReplicationSlots - facts.Slots.Count} free replication slots on the upstream");
     }
+
+    /// <summary>A standby whose data directory is there already keeps the slot of its name, which may hold the WAL it needs
+    /// since its copy was made, or has one created.</summary>
+    private static CloneCheck KeptSlotCheck(ServerFacts facts, string slotName) =>
+        facts.Slots.FirstOrDefault(s => s.SlotName == slotName) is { } slot
+            ? slot.Active
+                ? CloneCheck.Fail("replication slots", $"replication slot \"{slotName}\" exists on the upstream and is in use")
+                : CloneCheck.Pass("replication slots", $"replication slot \"{slotName}\" exists on the upstream and will be used")
+            : facts.Slots.Count >= facts.MaxReplicationSlots
+                ? CloneCheck.Fail("replication slots",
+                    $"all {facts.MaxReplicationSlots} replication slots are in use on the upstream; raise max_replication_slots")
+                : CloneCheck.Pass("replication slots", $"replication slot \"{slotName}\" will be created on the upstream");
 
     /// <summary>Opens a replication connection as pg_basebackup will (pg_hba's <c>replication</c> entries decide it).</summary>
     public static async Task<CloneCheck> ReplicationConnectionAsync(Conninfo replication, ulong systemIdentifier, CancellationToken ct)

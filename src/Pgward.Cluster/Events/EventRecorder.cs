@@ -37,6 +37,11 @@ public sealed class EventRecorder(EventNotifier notifier, IReporter reporter, Ti
             {
                 timestamp = await store.InsertEventAsync(e.NodeId, e.Event, e.Success, e.Details, ct);
             }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // Before the primary is registered (a clone first, as the README's order allows): no metadata yet.
+                reporter.Warning($"event \"{e.Event}\" not recorded: the cluster has no pgward metadata yet (\"pgward primary register\" installs it)");
+            }
             catch (NpgsqlException ex)
             {
                 reporter.Warning($"unable to record event \"{e.Event}\": {ex.Message}");

@@ -190,6 +190,73 @@ public sealed class CloneTests : PgIntegrationTest
         }
     }
 
+    /// <summary>repmgr's <c>--replication-conf-only</c>: a data directory the DBA copied with a pg_basebackup of their own gets
+    /// the standby configuration only, and streams once started; no directory, a running server and another cluster's
+    /// copy are refused with nothing written.</summary>
+    [Fact]
+    public async Task Replication_conf_only_configures_a_copy_made_by_other_means_and_refuses_what_is_no_copy()
+    {
+        var primary = await StartServerAsync("primary");
+        await primary.ExecuteAsync("create table t as select generate_series(1, 100) as id", Token);
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port);
+        string[] confOnly = ["-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "--replication-conf-only"];
+
+        var nothing = await PgwardCli.RunAsync(Token, confOnly);
+        Assert.Equal(1, nothing.ExitCode);
+        Assert.Contains($"data directory \"{target}\" holds no PostgreSQL cluster (no PG_VERSION)", nothing.Error, StringComparison.Ordinal);
+
+        // The DBA's own copy, with no standby configuration in it.
+        var env = PgTestEnvironment.Require();
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        Pgward.Core.IO.FileOwner.Match(Path.GetDirectoryName(target)!, primary.DataDirectory);
+        var copy = await env.Runner.RunAsync(env.ToolRequest("pg_basebackup",
+            ["-D", target, "-d", primary.Conninfo, "-X", "stream", "-c", "fast"], TimeSpan.FromMinutes(2)), Token);
+        Assert.True(copy.Succeeded, copy.Describe());
+        ServerRegistry.Track(target);
+        await primary.ExecuteAsync("insert into t select generate_series(101, 200)", Token);
+
+        var dryRun = await PgwardCli.RunAsync(Token, [.. confOnly, "--dry-run"]);
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.Contains("is a copy of the upstream's cluster", dryRun.Error, StringComparison.Ordinal);
+        Assert.Contains("would write primary_conninfo, primary_slot_name, port in postgresql.auto.conf, and standby.signal", dryRun.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(target, "standby.signal")));
+
+        var written = await PgwardCli.RunAsync(Token, confOnly);
+        Assert.True(written.ExitCode == 0, written.ToString());
+        // A bare primary, not registered yet: the event is not recorded, and the warning says why in a line.
+        Assert.Contains("event \"standby_clone\" not recorded: the cluster has no pgward metadata yet", written.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "standby.signal")));
+        var autoConf = await File.ReadAllTextAsync(Path.Combine(target, "postgresql.auto.conf"), Token);
+        Assert.Contains("application_name=node2", autoConf, StringComparison.Ordinal);
+        Assert.Contains($"port = '{port}'", autoConf, StringComparison.Ordinal);
+        Assert.Equal(1L, await primary.QueryScalarAsync<long>("select count(*) from pg_replication_slots where slot_name = 'pgward_slot_2'", Token));
+
+        var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var standby = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}";
+        Assert.True(await Sql.ScalarAsync<bool>(standby, "select pg_is_in_recovery()", Token));
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(standby, "select count(*) from t", Token) == 200, Token);
+        Assert.Equal(1L, await primary.QueryScalarAsync<long>("select count(*) from pg_stat_replication where application_name = 'node2'", Token));
+
+        var running = await PgwardCli.RunAsync(Token, confOnly);
+        Assert.Equal(1, running.ExitCode);
+        Assert.Contains("is running in data directory", running.Error, StringComparison.Ordinal);
+        var stop = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+
+        // Another cluster's data directory (stopped) is no copy of this upstream.
+        var other = await StartServerAsync("other");
+        await other.StopAsync(immediate: false, Token);
+        var otherConfig = await StandbyConfigAsync(primary, other.DataDirectory);
+        var foreign = await PgwardCli.RunAsync(Token, "-f", otherConfig, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres",
+            "--replication-conf-only");
+        Assert.NotEqual(0, foreign.ExitCode);
+        Assert.Contains("belongs to another cluster", foreign.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(other.DataDirectory, "standby.signal")));
+    }
+
     private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
             $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}", dataDirectory, Token,

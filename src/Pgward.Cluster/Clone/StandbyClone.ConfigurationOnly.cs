@@ -1,0 +1,152 @@
+using Pgward.Cluster.Rejoin;
+using Pgward.Core;
+using Pgward.Core.Metadata;
+using Pgward.Core.Postgres;
+using Pgward.Core.Reporting;
+
+namespace Pgward.Cluster.Clone;
+
+/// <summary>
+/// <c>standby clone --replication-conf-only</c>, as repmgr's: the data directory was copied from the upstream by other
+/// means (a pg_basebackup of one's own, another tool's restore); pgward checks that it is a copy of the upstream's
+/// cluster and that the upstream can feed it, then writes what a clone writes besides the data: <c>primary_conninfo</c>,
+/// the slot, <c>port</c> and <c>restore_command</c> in <c>postgresql.auto.conf</c>, and <c>standby.signal</c>.
+/// </summary>
+public sealed partial class StandbyClone
+{
+    private async Task<Outcome> WriteConfigurationOnlyAsync(CloneRequest request, CancellationToken ct)
+    {
+        var options = ctx.Options;
+        if (request.FromBackup)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, "--replication-conf-only and --from-backup cannot be given together",
+                hint: "--replication-conf-only writes the configuration of a data directory that is already there; --from-backup makes one");
+        }
+        var (local, problem) = LocalServer.Create(ctx);
+        if (local is null)
+        {
+            return problem;
+        }
+        if (Refusal(local) is { } refusal)
+        {
+            return refusal;
+        }
+        var (control, controlProblem) = await new RewindTool(local, ctx.Processes).ReadControlDataAsync(ct);
+        if (control is null)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"unable to read the control data of \"{options.DataDirectory}\" (pg_controldata)",
+                detail: controlProblem);
+        }
+
+        var source = SourceConninfo(request);
+        var replication = source
+            .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
+            .With("application_name", options.NodeName);
+        var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the upstream at {source.ToMaskedString()}: {attempt.Error}",
+                hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host");
+        }
+        await using var _ = connection;
+        var checkLevel = request.DryRun ? ReportLevel.Notice : ReportLevel.Info;
+        ctx.Reporter.Report(checkLevel, $"connected to the upstream at {source.ToMaskedString()}");
+        var facts = await ServerProbe.ReadAsync(connection, ct);
+        var slotName = NodeRecords.SlotName(options.NodeId);
+        var useSlot = options.UseReplicationSlots;
+        var upstreamPort = await UpstreamPortAsync(connection, ct);
+        var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
+        var checks = new List<CloneCheck> { CopyCheck(control, facts.SystemIdentifier) };
+        checks.AddRange(UpstreamChecks.Evaluate(facts, local.Binaries.MajorVersion, useSlot, slotName, request.Force, configurationOnly: true));
+        checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
+        checks.Add(portCheck);
+        var (backupUrl, backupCheck) = await CloneRestoreCommand.FindAsync(connection, request.BackupServer, ct);
+        checks.Add(backupCheck);
+        if (Report(checks, checkLevel, "the replication configuration cannot be written") is { } failed)
+        {
+            return failed;
+        }
+
+        var metadata = new MetadataStore(connection);
+        var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
+        var written = $"primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")}"
+            + $"{(backupUrl is null ? "" : ", restore_command")} in postgresql.auto.conf, and standby.signal";
+        if (request.DryRun)
+        {
+            ctx.Reporter.Notice(upstreamRecord is null
+                ? "the standby will follow the upstream at -h/-p (no node record found for it)"
+                : $"the standby will follow {upstreamRecord.Describe()}");
+            ctx.Reporter.Notice($"would write {written}{(useSlot ? $", and create replication slot \"{slotName}\" on the upstream if it is missing" : "")}");
+            ctx.Reporter.Notice("prerequisites for writing the replication configuration are met");
+            return Outcome.Ok;
+        }
+
+        if (useSlot)
+        {
+            await ReplicationSlots.EnsureAsync(connection, slotName, ct);
+        }
+        await StandbyConfiguration.WriteAsync(options.DataDirectory, replication, useSlot ? slotName : null, ct);
+        if (portToSet is { } port)
+        {
+            await StandbyConfiguration.SetAsync(Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile),
+                new Dictionary<string, string?> { ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
+        }
+        if (backupUrl is not null)
+        {
+            await WriteRestoreCommandAsync(request, backupUrl, ct);
+        }
+        await local.Account.ChownAsync(options.DataDirectory, ct);
+        var details = $"replication configuration written for the copy of host \"{source.Host}\", port {source.Port}";
+        await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
+            new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
+        ctx.Reporter.Notice($"wrote {written} in \"{options.DataDirectory}\"");
+        ctx.Reporter.Hint("start the standby (pgward node service --action=start), then register it with \"pgward standby register\"");
+        return Outcome.Ok;
+    }
+
+    /// <summary>Why the data directory cannot take the configuration: none there, or a server runs in it.</summary>
+    private Outcome? Refusal(LocalServer local)
+    {
+        var directory = ctx.Options.DataDirectory;
+        if (!File.Exists(Path.Combine(directory, "PG_VERSION")))
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"data directory \"{directory}\" holds no PostgreSQL cluster (no PG_VERSION)",
+                detail: "nothing was changed",
+                hint: "--replication-conf-only configures a copy of the upstream made by other means; without it, standby clone makes the copy");
+        }
+        if (local.RunningPid() is { } pid)
+        {
+            return Outcome.Fail(ExitCodes.BadConfig, $"a PostgreSQL server (PID {pid}) is running in data directory \"{directory}\"",
+                detail: "nothing was changed",
+                hint: "stop it first; a standby that runs is pointed at another upstream with \"pgward standby follow\"");
+        }
+        return null;
+    }
+
+    /// <summary>The data directory must be a copy of the upstream's cluster: a standby of another one never streams.</summary>
+    private CloneCheck CopyCheck(ControlData control, ulong upstreamSystemIdentifier) =>
+        control.SystemIdentifier == upstreamSystemIdentifier
+            ? CloneCheck.Pass("data directory", $"\"{ctx.Options.DataDirectory}\" is a copy of the upstream's cluster "
+                + $"(system identifier {control.SystemIdentifier})")
+            : CloneCheck.Fail("data directory", $"\"{ctx.Options.DataDirectory}\" belongs to another cluster (system identifier "
+                + $"{control.SystemIdentifier}, the upstream's is {upstreamSystemIdentifier}): clone it again, with -F and without --replication-conf-only");
+
+    /// <summary>Reports every check; the failure to return when one failed (<paramref name="failure"/>, with the checks
+    /// that failed), else null.</summary>
+    private Outcome? Report(List<CloneCheck> checks, ReportLevel passedLevel, string failure)
+    {
+        var failed = checks.Where(c => !c.Passed).ToList();
+        foreach (var check in checks.Where(c => c.Passed))
+        {
+            ctx.Reporter.Report(passedLevel, $"check \"{check.Name}\" passed: {check.Message}");
+        }
+        foreach (var check in failed)
+        {
+            ctx.Reporter.Error($"check \"{check.Name}\" failed: {check.Message}");
+        }
+        return failed.Count == 0 ? null
+            : Outcome.Fail(ExitCodes.BadBaseBackup,
+                $"{failure} ({failed.Count} failed check{(failed.Count == 1 ? "" : "s")}: {string.Join(", ", failed.Select(c => c.Name))})",
+                detail: "nothing was written");
+    }
+}
