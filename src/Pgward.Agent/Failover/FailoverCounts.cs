@@ -16,13 +16,17 @@ public sealed class FailoverCounts
     private double? lastFailoverSeconds;
     private double? lastSwitchoverSeconds;
     private DateTimeOffset? lastHeartbeat;
+    private long lateRenewals;
 
     /// <summary>A copy of the counts as they are now.</summary>
     public FailoverCountsSnapshot Snapshot()
     {
         lock (gate)
         {
-            return new(elections, failoverPromotions, switchoverPromotions, lastFailoverSeconds, lastSwitchoverSeconds, lastHeartbeat);
+            return new(elections, failoverPromotions, switchoverPromotions, lastFailoverSeconds, lastSwitchoverSeconds, lastHeartbeat)
+            {
+                LateRenewals = lateRenewals,
+            };
         }
     }
 
@@ -63,6 +67,15 @@ public sealed class FailoverCounts
             }
             // A leader hears no primary's heartbeat: the next promotion of this node is measured from a later one.
             lastHeartbeat = null;
+        }
+    }
+
+    /// <summary>The leader renewed its lease with little of it left (<see cref="Fencing.LeaseMargins"/>).</summary>
+    public void LateRenewal()
+    {
+        lock (gate)
+        {
+            lateRenewals++;
         }
     }
 

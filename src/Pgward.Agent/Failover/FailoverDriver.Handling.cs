@@ -99,7 +99,10 @@ public sealed partial class FailoverDriver
         // its PID) is stopped, not one the agent has since started again read-only.
         if (Status is { IsLeader: true, Fenced: false } && decider.CommitsAllowedUntil > now)
         {
-            deadMan.Publish(armed: true, decider.CommitsAllowedUntil, now);
+            if (deadMan.Publish(armed: true, decider.CommitsAllowedUntil, now))
+            {
+                Counts.LateRenewal();
+            }
             return;
         }
         var writable = current.Writable && !fencing && current.At > new DateTimeOffset(Interlocked.Read(ref restartedAt), TimeSpan.Zero);

@@ -57,6 +57,7 @@ public sealed class DeadManLink : IDisposable
     private bool missingReported;
     // The last reason a switch could not be started, logged once until a start succeeds.
     private string? lastSpawnError;
+    private readonly LeaseMargins margins = new();
 
     private DeadManLink(OperationContext ctx, DeadManState state, ILogger logger)
     {
@@ -84,21 +85,49 @@ public sealed class DeadManLink : IDisposable
     /// <summary>
     /// Tells the switch what to watch: armed while the local server may be a writable primary, with the instant its
     /// lease lapses on this host's monotonic clock. A past (or unknown) instant while armed stops the server at once.
+    /// A renewal that came with little of the lease left is said in the log (<see cref="LeaseMargins"/>).
     /// </summary>
     /// <param name="postmasterPid">The postmaster seen writable that the deadline applies to; 0 for whichever runs.</param>
-    public void Publish(bool armed, DateTimeOffset allowedUntil, DateTimeOffset now, int postmasterPid = 0)
+    /// <returns>Whether this renewed the lease late (<see cref="LeaseMargins.Low"/>), for the agent's metrics.</returns>
+    public bool Publish(bool armed, DateTimeOffset allowedUntil, DateTimeOffset now, int postmasterPid = 0)
     {
         if (!armed)
         {
             state.Mode = DeadManMode.Disarmed;
-            return;
+            return false;
         }
         var wasArmed = state.Mode == DeadManMode.Armed;
-        state.Arm(Deadline(allowedUntil, now, ctx.Time.GetTimestamp(), ctx.Time.TimestampFrequency), postmasterPid);
+        var previous = state.Deadline;
+        var stamp = ctx.Time.GetTimestamp();
+        var deadline = Deadline(allowedUntil, now, stamp, ctx.Time.TimestampFrequency);
+        state.Arm(deadline, postmasterPid);
         if (!wasArmed)
         {
             wake.Set(); // the supervision, in its slow round, checks the switch now
+            return false;
         }
+        return RenewalMargin(previous, deadline, stamp, ctx.Time.TimestampFrequency) is { } margin && Renewed(margin, stamp);
+    }
+
+    /// <summary>How much of the lease that lapsed at <paramref name="previous"/> was left when <paramref name="deadline"/>
+    /// replaced it at <paramref name="stamp"/> (negative once it had lapsed); null when that was no renewal (the same
+    /// deadline again, an earlier one, or none before: 0, or <see cref="long.MaxValue"/> for an unguarded primary).</summary>
+    public static TimeSpan? RenewalMargin(long previous, long deadline, long stamp, long frequency) =>
+        deadline > previous && previous is > 0 and < long.MaxValue
+            ? TimeSpan.FromSeconds((double)(previous - stamp) / frequency)
+            : null;
+
+    /// <summary>Notes a renewal with <paramref name="margin"/> left, and says late ones (<see cref="LeaseMargins"/>):
+    /// whether this one was late.</summary>
+    private bool Renewed(TimeSpan margin, long stamp)
+    {
+        var late = margins.LateRenewals;
+        if (margins.Renewed(margin, TimeSpan.FromSeconds((double)stamp / ctx.Time.TimestampFrequency)) is var (count, smallest))
+        {
+            DeadManLog.RenewedLate(logger, smallest >= TimeSpan.Zero ? $"with only {smallest.TotalMilliseconds:0} ms left"
+                : $"{-smallest.TotalMilliseconds:0} ms after it had lapsed", count);
+        }
+        return margins.LateRenewals > late;
     }
 
     /// <summary>The monotonic timestamp that corresponds to <paramref name="allowedUntil"/> on the wall clock.</summary>

@@ -32,6 +32,9 @@ internal static partial class DeadManLog
     [LoggerMessage(3215, LogLevel.Information, "dead-man switch (PID {Pid}) runs again: this node may lead and stand again")]
     public static partial void Registered(ILogger logger, int pid);
 
+    [LoggerMessage(3216, LogLevel.Warning, "the lease was renewed {Margin} ({Count} late renewal(s) since the last such warning): this agent or a majority's acknowledgements ran late (an overloaded, swapping or paused host, a slow network); a lease that lapses on a writable primary makes the dead-man switch stop PostgreSQL")]
+    public static partial void RenewedLate(ILogger logger, string margin, int count);
+
     [LoggerMessage(3213, LogLevel.Warning, "dead-man switch stopped the server {AgoMs:0} ms ago, while this agent did not renew the lease")]
     public static partial void FoundFired(ILogger logger, double agoMs);
 }

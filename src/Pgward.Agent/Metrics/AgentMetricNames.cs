@@ -37,6 +37,8 @@ public static class AgentMetricNames
         "Promotions of this node since the agent started, by cause: failover (it won an election it began) or switchover (on request).", "cause");
     public static readonly MetricDefinition LastPromotionDuration = new("pgward_last_promotion_duration_seconds", Gauge,
         "Of this node's last promotion of each cause: seconds from the last heartbeat it heard from the former primary to the end of its promotion.", "cause");
+    public static readonly MetricDefinition LateRenewals = new("pgward_lease_late_renewals_total", Counter,
+        "Renewals of this primary's lease with less than 500 ms of it left, since the agent started: at 0 the dead-man switch stops PostgreSQL.");
     public static readonly MetricDefinition Paused = new("pgward_paused", Gauge,
         "1 while the daemon is paused (pgward daemon pause): no automatic failover.");
     public static readonly MetricDefinition Events = new("pgward_events_total", Counter,
@@ -45,6 +47,6 @@ public static class AgentMetricNames
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
         Role, PostgresUp, InRecovery, Timeline, LagBytes, LagSeconds, WalReceiver, Term, FailoverRole, Fenced, CommitLeaseOpen,
-        HeartbeatAge, Elections, Promotions, LastPromotionDuration, Paused, Events,
+        HeartbeatAge, Elections, Promotions, LastPromotionDuration, LateRenewals, Paused, Events,
     ];
 }

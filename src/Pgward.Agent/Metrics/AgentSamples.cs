@@ -70,6 +70,7 @@ public static class AgentSamples
         {
             samples.Add(M.LastPromotionDuration.Sample(switchoverSeconds, SwitchoverCause));
         }
+        samples.Add(M.LateRenewals.Sample(failover.LateRenewals));
         samples.Add(M.Paused.Sample(report.Paused));
         samples.AddRange(facts.Events.Select(e => M.Events.Sample(e.Count, e.Event, e.Success ? "true" : "false")));
         return samples;

@@ -88,6 +88,18 @@ public sealed class DeadManRulesTests
     }
 
     [Fact]
+    public void A_renewal_has_the_time_its_old_deadline_still_had_left_and_anything_else_is_no_renewal()
+    {
+        const long second = 1_000_000_000;
+        Assert.Equal(TimeSpan.FromMilliseconds(300), DeadManLink.RenewalMargin(10 * second, 11 * second, 9_700_000_000, second));
+        Assert.Equal(TimeSpan.FromMilliseconds(-200), DeadManLink.RenewalMargin(10 * second, 11 * second, 10_200_000_000, second));
+        Assert.Null(DeadManLink.RenewalMargin(10 * second, 10 * second, 9 * second, second));
+        Assert.Null(DeadManLink.RenewalMargin(10 * second, 9 * second, 8 * second, second));
+        Assert.Null(DeadManLink.RenewalMargin(0, 11 * second, 9 * second, second));
+        Assert.Null(DeadManLink.RenewalMargin(long.MaxValue, 11 * second, 9 * second, second));
+    }
+
+    [Fact]
     public void Postmaster_is_read_only_when_the_decision_can_depend_on_it()
     {
         Assert.False(DeadManRules.NeedsPostmaster(DeadManMode.Armed, Deadline, 999, agentAlive: true));

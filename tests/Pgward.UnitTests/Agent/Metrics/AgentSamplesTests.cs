@@ -95,7 +95,7 @@ public sealed class AgentSamplesTests
     public void Counters_promotion_durations_and_events_are_reported_by_label()
     {
         var counts = new FailoverCountsSnapshot(Elections: 2, FailoverPromotions: 1, SwitchoverPromotions: 3, LastFailoverSeconds: 2.3,
-            LastSwitchoverSeconds: 0.4, LastHeartbeat: null);
+            LastSwitchoverSeconds: 0.4, LastHeartbeat: null) { LateRenewals = 4 };
         var samples = Samples(Primary, counts: counts, events: [("repmgrd_failover_promote", true, 1), ("pgward_fence", false, 2)]);
 
         Assert.Equal(2, Value(samples, M.Elections));
@@ -103,6 +103,7 @@ public sealed class AgentSamplesTests
         Assert.Equal(3, Value(samples, M.Promotions, "switchover"));
         Assert.Equal(2.3, Value(samples, M.LastPromotionDuration, "failover"));
         Assert.Equal(0.4, Value(samples, M.LastPromotionDuration, "switchover"));
+        Assert.Equal(4, Value(samples, M.LateRenewals));
         Assert.Equal(1, Value(samples, M.Events, "repmgrd_failover_promote", "true"));
         Assert.Equal(2, Value(samples, M.Events, "pgward_fence", "false"));
     }
