@@ -26,7 +26,11 @@ public static class StandbyCommands
         var dryRun = CommonOptions.DryRun();
         var force = CommonOptions.Force();
         force.Description = "promote even though the recorded primary still runs (two primaries would then take writes)";
-        var promote = new Command("promote", "promote the local standby to primary once the primary has failed") { dryRun, force };
+        var siblingsFollow = new Option<bool>("--siblings-follow")
+        {
+            Description = "re-point the other standbys of the former primary to this node, through their agents",
+        };
+        var promote = new Command("promote", "promote the local standby to primary once the primary has failed") { dryRun, force, siblingsFollow };
         promote.SetAction((parse, ct) => runner.RunAsync(parse,
             async (ctx, token) =>
             {
@@ -34,9 +38,20 @@ public static class StandbyCommands
                 {
                     return await new StandbyPromote(ctx).RunElectedAsync(token);
                 }
-                return !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent
+                var siblings = new PromotedSiblings(ctx);
+                var found = await siblings.FindAsync(token);
+                var outcome = !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent
                     ? viaAgent
                     : await new StandbyPromote(ctx).RunAsync(parse.GetValue(force), parse.GetValue(dryRun), token);
+                if (outcome.Succeeded && parse.GetValue(dryRun))
+                {
+                    await siblings.DryRunAsync(found, parse.GetValue(siblingsFollow), token);
+                }
+                else if (outcome.Succeeded)
+                {
+                    await siblings.FollowAsync(found, parse.GetValue(siblingsFollow), token);
+                }
+                return outcome;
             }, ct));
         return promote;
     }

@@ -53,6 +53,40 @@ public sealed class PromoteFollowTests : PgIntegrationTest
             "SELECT details FROM pgward.events WHERE event = 'standby_follow'", Token));
     }
 
+    /// <summary>repmgr's <c>standby promote --siblings-follow</c>: the other standby of the failed primary is re-pointed
+    /// through its agent in the same command; without the option the promotion names it.</summary>
+    [Fact]
+    public async Task Promote_with_siblings_follow_re_points_the_other_standby_through_its_agent()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 3, Token);
+        await using var agents = await SandboxAgents.StartAsync(sandbox, [2, 3], Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "CREATE TABLE t (id int); INSERT INTO t VALUES (1)", Token);
+        await sandbox.KillPostmasterAsync(1, Token);
+
+        var named = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote", "--dry-run");
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Contains("1 other standby of the former primary: node \"node3\" (ID: 3); re-point it with \"pgward standby follow\" on each, or promote with --siblings-follow",
+            named.Error, StringComparison.Ordinal);
+        var dryRun = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote", "--dry-run", "--siblings-follow");
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.Contains($"would re-point node \"node3\" (ID: 3) to node \"node2\" (ID: 2) through its agent at {sandbox.AgentUrl(3)}", dryRun.Error, StringComparison.Ordinal);
+
+        // The agents promote through an election, which the voters refuse until the primary's lease they hold has run out.
+        CliRun? promote = null;
+        await Sql.WaitUntilAsync(async () =>
+        {
+            promote = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote", "--siblings-follow");
+            Assert.True(promote.ExitCode == 0 || promote.Error.Contains("heard the primary recently", StringComparison.Ordinal), promote.ToString());
+            return promote.ExitCode == 0;
+        }, Token);
+        Assert.Contains("node \"node3\" (ID: 3) now follows node \"node2\" (ID: 2)", promote!.Error, StringComparison.Ordinal);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<string>(sandbox.ConnectionString(3),
+            "SELECT coalesce((SELECT status || ':' || sender_port || ':' || received_tli FROM pg_stat_wal_receiver), '')", Token)
+            == $"streaming:{sandbox.BasePort + 1}:2", Token);
+        await Sql.ExecuteAsync(sandbox.ConnectionString(2), "INSERT INTO t VALUES (2)", Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<long>(sandbox.ConnectionString(3), "SELECT count(*) FROM t", Token) == 2, Token);
+    }
+
     [Fact]
     public async Task Node_service_stops_a_standby_with_checkpoint_and_starts_it_again()
     {
