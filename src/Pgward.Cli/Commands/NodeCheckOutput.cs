@@ -8,12 +8,24 @@ namespace Pgward.Cli.Commands;
 
 /// <summary>
 /// <c>node check</c> output: the full list (<c>\tServer role: OK (node is primary)</c>), a single check
-/// (<c>OK (node is standby)</c>), Nagios (<c>PGWARD_SERVER_ROLE OK: node is standby | perf</c>) or JSON.
+/// (<c>OK (node is standby)</c>), Nagios (<c>PGWARD_SERVER_ROLE OK: node is standby | perf</c>), JSON, or repmgr's CSV
+/// (<c>"Server role","OK","node is primary"</c>).
 /// </summary>
 public static class NodeCheckOutput
 {
-    public static void Write(TextWriter output, NodeOptions options, IReadOnlyList<CheckResult> results, bool single, bool nagios, bool json)
+    public static void Write(TextWriter output, NodeOptions options, IReadOnlyList<CheckResult> results, bool single, bool nagios, bool json,
+        bool csv = false)
     {
+        if (csv)
+        {
+            output.WriteLine($"{Csv("Node name")},{Csv(options.NodeName)}");
+            output.WriteLine($"{Csv("Node ID")},{Csv(options.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            foreach (var r in results)
+            {
+                output.WriteLine($"{Csv(r.Label)},{Csv(Word(r.Status))},{Csv(r.Details)}");
+            }
+            return;
+        }
         if (json)
         {
             var worst = results.Max(r => r.Status);
@@ -39,6 +51,9 @@ public static class NodeCheckOutput
             output.WriteLine($"\t{r.Label}: {Word(r.Status)} ({r.Details})");
         }
     }
+
+    /// <summary>A CSV field: quoted, with quotes doubled.</summary>
+    private static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string Word(CheckStatus status) => status switch
     {

@@ -128,11 +128,15 @@ public static class NodeCommands
             (CheckKind.Downstream, new("--downstream") { Description = "registered standbys of this node are attached" }),
             (CheckKind.Upstream, new("--upstream") { Description = "this standby streams from its registered upstream" }),
             (CheckKind.Slots, new("--slots") { Description = "no inactive physical replication slots" }),
+            (CheckKind.MissingSlots, new("--missing-slots") { Description = "the slots of the standbys registered to stream from this node exist" }),
             (CheckKind.DataDirectoryConfig, new("--data-directory-config") { Description = "data_directory in pgward.conf is the server's" }),
+            (CheckKind.Agent, new("--agent", "--repmgrd") { Description = "the local agent runs (CRITICAL) and is not paused (WARNING); not in the full check" }),
         };
         var nagios = CommonOptions.Nagios();
         var json = CommonOptions.Json();
-        var check = new Command("check", "health checks: all of them, or one with Nagios exit codes 0/1/2/3") { nagios, json };
+        var csv = CommonOptions.Csv();
+        csv.Description = "output as CSV (the full check only)";
+        var check = new Command("check", "health checks: all of them, or one with Nagios exit codes 0/1/2/3") { nagios, json, csv };
         foreach (var (_, option) in single)
         {
             check.Add(option);
@@ -148,14 +152,20 @@ public static class NodeCommands
             {
                 result.AddError("--nagios can only be used with one individual check, e.g. --replication-lag --nagios");
             }
+            if (result.GetValue(csv) && (chosen > 0 || result.GetValue(json) || result.GetValue(nagios)))
+            {
+                result.AddError("--csv is the full check's output: give it without an individual check, --json or --nagios");
+            }
         });
         check.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
         {
-            var input = await NodeInspection.InspectAsync(ctx, token);
             var chosen = single.Where(s => parse.GetValue(s.Option)).Select(s => (CheckKind?)s.Kind).FirstOrDefault();
+            var input = chosen == CheckKind.Agent
+                ? new NodeCheckInput(ctx.Options, null, null, [], false) { Agent = await NodeInspection.SightAgentAsync(ctx, token) }
+                : await NodeInspection.InspectAsync(ctx, token);
             var results = chosen is { } kind ? [NodeCheckEvaluator.Evaluate(kind, input)] : NodeCheckEvaluator.EvaluateAll(input);
             NodeCheckOutput.Write(runner.Environment.Out, ctx.Options, results,
-                single: chosen is not null, nagios: parse.GetValue(nagios), json: parse.GetValue(json));
+                single: chosen is not null, nagios: parse.GetValue(nagios), json: parse.GetValue(json), csv: parse.GetValue(csv));
             return new Outcome((int)results.Max(r => r.Status));
         }, ct));
         return check;

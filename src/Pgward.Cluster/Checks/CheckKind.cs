@@ -1,6 +1,7 @@
 namespace Pgward.Cluster.Checks;
 
-/// <summary>The items of <c>node check</c>, in the order the full check prints them.</summary>
+/// <summary>The items of <c>node check</c>, in the order the full check prints them; <see cref="Agent"/> only when asked
+/// for, as repmgr's <c>--repmgrd</c>.</summary>
 public enum CheckKind
 {
     Role,
@@ -9,5 +10,7 @@ public enum CheckKind
     Upstream,
     Downstream,
     Slots,
+    MissingSlots,
     DataDirectoryConfig,
+    Agent,
 }

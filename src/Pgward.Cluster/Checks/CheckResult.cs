@@ -14,7 +14,9 @@ public sealed record CheckResult(CheckKind Kind, CheckStatus Status, string Deta
         CheckKind.Upstream => "Upstream connection",
         CheckKind.Downstream => "Downstream servers",
         CheckKind.Slots => "Replication slots",
+        CheckKind.MissingSlots => "Missing physical replication slots",
         CheckKind.DataDirectoryConfig => "Configured data directory",
+        CheckKind.Agent => "pgward agent",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 
@@ -27,7 +29,9 @@ public sealed record CheckResult(CheckKind Kind, CheckStatus Status, string Deta
         CheckKind.Upstream => "PGWARD_UPSTREAM_SERVER",
         CheckKind.Downstream => "PGWARD_DOWNSTREAM_SERVERS",
         CheckKind.Slots => "PGWARD_INACTIVE_SLOTS",
+        CheckKind.MissingSlots => "PGWARD_MISSING_SLOTS",
         CheckKind.DataDirectoryConfig => "PGWARD_DATA_DIRECTORY",
+        CheckKind.Agent => "PGWARD_AGENT",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 }

@@ -8,11 +8,16 @@ namespace Pgward.Cluster.Checks;
 /// <summary>The <c>node check</c> items as pure functions of <see cref="NodeCheckInput"/>.</summary>
 public static class NodeCheckEvaluator
 {
+    /// <summary>The full check: every item but <see cref="CheckKind.Agent"/>, which is asked for by itself.</summary>
     public static IReadOnlyList<CheckResult> EvaluateAll(NodeCheckInput input) =>
-        Enum.GetValues<CheckKind>().Select(kind => Evaluate(kind, input)).ToList();
+        Enum.GetValues<CheckKind>().Where(kind => kind != CheckKind.Agent).Select(kind => Evaluate(kind, input)).ToList();
 
     public static CheckResult Evaluate(CheckKind kind, NodeCheckInput input)
     {
+        if (kind == CheckKind.Agent)
+        {
+            return Agent(input.Agent);
+        }
         if (input.Facts is null && kind != CheckKind.DataDirectoryConfig)
         {
             return new CheckResult(kind, CheckStatus.Critical, $"unable to connect to node: {input.ConnectError}");
@@ -25,6 +30,7 @@ public static class NodeCheckEvaluator
             CheckKind.Upstream => Upstream(input, input.Facts!),
             CheckKind.Downstream => Downstream(input, input.Facts!),
             CheckKind.Slots => Slots(input.Facts!),
+            CheckKind.MissingSlots => MissingSlots(input, input.Facts!),
             CheckKind.DataDirectoryConfig => DataDirectory(input),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
@@ -152,6 +158,35 @@ public static class NodeCheckEvaluator
             : new CheckResult(CheckKind.Slots, CheckStatus.Critical,
                 $"{inactive.Count} of {physical.Count} physical replication slots are inactive: {string.Join(", ", inactive.Select(s => s.SlotName))}", perf);
     }
+
+    /// <summary>The slots this node's registered standbys stream through (their records' <c>slot_name</c>: they use
+    /// replication slots) that it does not have: such a standby keeps no WAL back here, and falls behind for good once
+    /// its upstream recycles what it still needs.</summary>
+    private static CheckResult MissingSlots(NodeCheckInput input, ServerFacts facts)
+    {
+        var expected = input.Nodes
+            .Where(n => n.UpstreamNodeId == input.Options.NodeId && n.Active && n.Type == NodeType.Standby && n.SlotName is { Length: > 0 })
+            .ToList();
+        var present = facts.Slots.Where(s => s.SlotType == "physical").Select(s => s.SlotName).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(n => !present.Contains(n.SlotName!)).ToList();
+        var perf = Invariant($"missing_slots={missing.Count}") + string.Concat(missing.Select(n => ";" + n.SlotName));
+        return missing.Count == 0
+            ? new CheckResult(CheckKind.MissingSlots, CheckStatus.Ok, "node has no missing physical replication slots", perf)
+            : new CheckResult(CheckKind.MissingSlots, CheckStatus.Critical,
+                $"{missing.Count} of {expected.Count} physical replication slots are missing: "
+                + string.Join(", ", missing.Select(n => $"{n.SlotName} (for {n.Describe()})")), perf);
+    }
+
+    /// <summary>The local agent, as repmgr's <c>--repmgrd</c>: CRITICAL when it does not answer, WARNING while paused.</summary>
+    private static CheckResult Agent(AgentSighting? agent) => agent switch
+    {
+        null => new CheckResult(CheckKind.Agent, CheckStatus.Unknown, "the agent was not asked"),
+        { Answered: false } => new CheckResult(CheckKind.Agent, CheckStatus.Critical, $"pgward agent not running: {agent.Problem}"),
+        { Problem: { } problem } => new CheckResult(CheckKind.Agent, CheckStatus.Unknown, $"pgward agent running, but {problem}"),
+        { Paused: true } => new CheckResult(CheckKind.Agent, CheckStatus.Warning,
+            $"pgward agent running (PID {agent.Pid}) but paused (pgward daemon unpause)"),
+        _ => new CheckResult(CheckKind.Agent, CheckStatus.Ok, $"pgward agent running (PID {agent.Pid})"),
+    };
 
     private static CheckResult DataDirectory(NodeCheckInput input)
     {

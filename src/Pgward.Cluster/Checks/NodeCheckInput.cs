@@ -16,4 +16,10 @@ public sealed record NodeCheckInput(
     bool DataDirectoryHasPgVersion)
 {
     public NodeRecord? Self => Nodes.FirstOrDefault(n => n.NodeId == Options.NodeId);
+
+    /// <summary>What the local agent answered; null unless <see cref="CheckKind.Agent"/> was asked for.</summary>
+    public AgentSighting? Agent { get; init; }
 }
+
+/// <summary>The local agent as <c>node check --agent</c> found it: where it was asked, and its report, or why there is none.</summary>
+public sealed record AgentSighting(string Url, bool Answered, bool Paused, int? Pid, string? Problem);

@@ -110,6 +110,40 @@ public sealed class SandboxTests : PgIntegrationTest
         Assert.Contains("| lag=", lagging.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>repmgr's <c>--missing-slots</c>, <c>--repmgrd</c> (pgward's <c>--agent</c>) and the full check's <c>--csv</c>.</summary>
+    [Fact]
+    public async Task Node_check_names_a_missing_slot_the_agent_down_or_paused_and_writes_csv()
+    {
+        var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        var whole = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--missing-slots", "--nagios");
+        Assert.True(whole.ExitCode == 0, whole.ToString());
+        Assert.Equal("PGWARD_MISSING_SLOTS OK: node has no missing physical replication slots | missing_slots=0", whole.Out.Trim());
+
+        var stop = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "service", "--action=stop");
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        await Sql.ExecuteAsync(sandbox.ConnectionString(1), "SELECT pg_drop_replication_slot('pgward_slot_2')", Token);
+        var missing = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--missing-slots", "--nagios");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("PGWARD_MISSING_SLOTS CRITICAL: 1 of 1 physical replication slots are missing: pgward_slot_2 (for node \"node2\" (ID: 2))"
+            + " | missing_slots=1;pgward_slot_2", missing.Out.Trim());
+        var csv = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--csv");
+        Assert.Equal(2, csv.ExitCode);
+        Assert.StartsWith("\"Node name\",\"node1\"\n\"Node ID\",\"1\"\n\"Server role\",\"OK\",\"node is primary\"\n", csv.Out, StringComparison.Ordinal);
+        Assert.Contains("\"Missing physical replication slots\",\"CRITICAL\",\"1 of 1 physical", csv.Out, StringComparison.Ordinal);
+
+        var down = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--agent");
+        Assert.Equal(2, down.ExitCode);
+        Assert.StartsWith($"CRITICAL (pgward agent not running: no answer from {sandbox.AgentUrl(1)}", down.Out, StringComparison.Ordinal);
+        await using var agents = await SandboxAgents.StartAsync(sandbox, [1], Token);
+        var up = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--repmgrd", "--nagios");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        Assert.StartsWith("PGWARD_AGENT OK: pgward agent running (PID ", up.Out, StringComparison.Ordinal);
+        await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "daemon", "pause");
+        var paused = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--agent");
+        Assert.Equal(1, paused.ExitCode);
+        Assert.Contains("but paused (pgward daemon unpause)", paused.Out, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Cluster_show_works_from_a_standby_when_the_primary_is_down()
     {

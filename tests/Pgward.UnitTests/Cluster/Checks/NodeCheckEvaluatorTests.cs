@@ -38,7 +38,7 @@ public class NodeCheckEvaluatorTests
 
         var results = NodeCheckEvaluator.EvaluateAll(On(1, facts));
 
-        Assert.Equal(Enum.GetValues<CheckKind>(), results.Select(r => r.Kind));
+        Assert.Equal(Enum.GetValues<CheckKind>().Where(k => k != CheckKind.Agent), results.Select(r => r.Kind));
         Assert.All(results, r => Assert.Equal(CheckStatus.Ok, r.Status));
     }
 
@@ -335,10 +335,42 @@ public class NodeCheckEvaluatorTests
     [InlineData(CheckKind.Upstream)]
     [InlineData(CheckKind.Downstream)]
     [InlineData(CheckKind.Slots)]
+    [InlineData(CheckKind.MissingSlots)]
     public void Evaluate_is_critical_with_connect_error_when_node_is_not_reachable(CheckKind kind)
     {
         var result = Check(kind, On(1, facts: null));
 
         Assert.Equal((CheckStatus.Critical, "unable to connect to node: connection refused"), (result.Status, result.Details));
+    }
+
+    [Fact]
+    public void MissingSlots_names_the_slot_of_a_registered_standby_that_the_node_does_not_have()
+    {
+        NodeRecord[] nodes = [Primary(1), Standby(2, upstream: 1) with { SlotName = "pgward_slot_2" }, Standby(3, upstream: 1) with { SlotName = "pgward_slot_3" },
+            Standby(4, upstream: 1) with { SlotName = "pgward_slot_4", Active = false }, Standby(5, upstream: 1)];
+        var facts = Primary() with { Slots = [new("pgward_slot_2", "physical", true), new("pgward_slot_3", "logical", true)] };
+
+        var result = Check(CheckKind.MissingSlots, On(1, facts, nodes));
+
+        // Node 3's slot is a logical one of that name, node 4 is inactive, node 5 uses no slot.
+        Assert.Equal((CheckStatus.Critical, "1 of 2 physical replication slots are missing: pgward_slot_3 (for node \"node3\" (ID: 3))",
+            "missing_slots=1;pgward_slot_3"), (result.Status, result.Details, result.Perfdata));
+        var whole = Check(CheckKind.MissingSlots, On(1, facts with { Slots = [.. facts.Slots, new("pgward_slot_3", "physical", false)] }, nodes));
+        Assert.Equal((CheckStatus.Ok, "node has no missing physical replication slots", "missing_slots=0"), (whole.Status, whole.Details, whole.Perfdata));
+    }
+
+    [Theory]
+    [InlineData(false, false, null, CheckStatus.Critical, "pgward agent not running: no answer from https://127.0.0.1:6601: Connection refused")]
+    [InlineData(true, true, null, CheckStatus.Warning, "pgward agent running (PID 42) but paused (pgward daemon unpause)")]
+    [InlineData(true, false, null, CheckStatus.Ok, "pgward agent running (PID 42)")]
+    [InlineData(true, false, "its report was refused", CheckStatus.Unknown, "pgward agent running, but its report was refused")]
+    public void Agent_is_critical_when_it_does_not_answer_and_a_warning_while_paused(bool answered, bool paused, string? problem, CheckStatus status, string details)
+    {
+        var sighting = new AgentSighting("https://127.0.0.1:6601", answered, paused, answered && problem is null ? 42 : null,
+            answered ? problem : "no answer from https://127.0.0.1:6601: Connection refused");
+
+        var result = Check(CheckKind.Agent, On(1, facts: null) with { Agent = sighting });
+
+        Assert.Equal((status, details), (result.Status, result.Details));
     }
 }
