@@ -13,10 +13,12 @@ public static class ConfigLoader
     }
 
     /// <summary>Loads the file at <paramref name="path"/> (made absolute), following includes.</summary>
-    public static ConfigLoadResult LoadFile(string path) => LoadFile(path, ReadIfExists);
+    public static ConfigLoadResult LoadFile(string path) => LoadFile(path, ReadIfExists, SecretFileModes.OnDisk);
 
     /// <summary>Loads through <paramref name="readFile"/> (text, or null when missing), so tests need no disk.</summary>
-    public static ConfigLoadResult LoadFile(string path, Func<string, string?> readFile)
+    /// <param name="modeOf">The mode of a file, for the warning of a secret others may read (<see cref="SecretFileModes"/>);
+    /// none looked at when null.</param>
+    public static ConfigLoadResult LoadFile(string path, Func<string, string?> readFile, Func<string, UnixFileMode?>? modeOf = null)
     {
         var fullPath = Path.GetFullPath(path);
         string? text;
@@ -36,6 +38,10 @@ public static class ConfigLoader
 
         var parsed = ConfigIncludeExpander.Expand(fullPath, text, readFile);
         var bound = ConfigBinder.Bind(parsed.Entries, fullPath);
+        if (modeOf is not null && SecretFileModes.Check(parsed.Entries, modeOf) is { Count: > 0 } exposed)
+        {
+            bound = bound with { Warnings = [.. bound.Warnings, .. exposed] };
+        }
         if (parsed.Errors.Count == 0)
         {
             return bound;

@@ -16,6 +16,35 @@ public class ConfigLoaderTests
     private static ConfigLoadResult Load(string path, Dictionary<string, string> files) =>
         ConfigLoader.LoadFile(path, p => files.GetValueOrDefault(p));
 
+    /// <summary>The token in an include of mode 0600 is safe, whatever the mode of the file that includes it; once the
+    /// include is 0644 it is not. A warning only: the agent runs, as libpq reads on past a .pgpass it will not use.</summary>
+    [Fact]
+    public void LoadFile_warns_of_a_token_in_a_file_other_users_may_read()
+    {
+        var files = new Dictionary<string, string>
+        {
+            ["/etc/pgward/pgward.conf"] = Required + "include 'token.conf'\n",
+            ["/etc/pgward/token.conf"] = "agent_token = 's3cret'\n",
+        };
+        var modes = new Dictionary<string, UnixFileMode>
+        {
+            ["/etc/pgward/pgward.conf"] = (UnixFileMode)0b110_100_100,
+            ["/etc/pgward/token.conf"] = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        UnixFileMode? ModeOf(string path) => modes.TryGetValue(path, out var mode) ? mode : null;
+
+        var safe = ConfigLoader.LoadFile("/etc/pgward/pgward.conf", p => files.GetValueOrDefault(p), ModeOf);
+        modes["/etc/pgward/token.conf"] = (UnixFileMode)0b110_100_000;
+        var exposed = ConfigLoader.LoadFile("/etc/pgward/pgward.conf", p => files.GetValueOrDefault(p), ModeOf);
+
+        Assert.True(safe.Succeeded && exposed.Succeeded, string.Join("\n", exposed.Errors));
+        Assert.Empty(safe.Warnings);
+        var warning = Assert.Single(exposed.Warnings).ToString();
+        Assert.Equal("/etc/pgward/token.conf:1: \"agent_token\": \"/etc/pgward/token.conf\" holds agent_token but other users of this host "
+            + "may read it (mode 0640): chmod 600 \"/etc/pgward/token.conf\"", warning);
+        Assert.DoesNotContain("s3cret", warning, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LoadFile_follows_include_relative_to_the_including_file()
     {
