@@ -99,6 +99,24 @@ public sealed class SocketLeaseStreamTests : PgIntegrationTest
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => streaming.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System, Token));
     }
 
+    /// <summary>A server that shuts down (a DBA's restart of a guarded primary) ends the stream: said as such in the
+    /// agent's log, not as "an unexpected message 'C'".</summary>
+    [Fact]
+    public async Task Server_shutting_down_ends_the_stream_in_those_words()
+    {
+        var server = await StartAsync("trust");
+        await using var stream = new SocketLeaseStream(Options(server, () => null));
+        await stream.OpenAsync(Token);
+        var (timeline, end) = await stream.IdentifySystemAsync(Token);
+        var streaming = stream.StreamAsync(end / 8192 * 8192, timeline, () => true, () => { }, Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System, Token);
+
+        await server.StopAsync(immediate: false, Token);
+
+        var ended = await Assert.ThrowsAsync<IOException>(() => streaming.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System, Token));
+        Assert.Equal("the server ended the replication stream", ended.Message);
+    }
+
     /// <summary>The test servers run with synchronous_commit off: a commit that waits for the lease sets it on.</summary>
     private Task Commit(PgServer server, string sql) => server.ExecuteAsync($"SET synchronous_commit = on; {sql}", Token);
 

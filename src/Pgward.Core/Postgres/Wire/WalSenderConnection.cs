@@ -131,7 +131,9 @@ public sealed class WalSenderConnection : IDisposable
                     return new WalSenderMessage(WalSenderMessageKind.Keepalive, BinaryPrimitives.ReadUInt64BigEndian(body[1..]), body[17] == 1);
                 case (byte)'d':
                     throw new IOException($"the server sent an unknown replication message '{(body.Length > 0 ? (char)body[0] : ' ')}'");
-                case (byte)'c':
+                // A walsender that shuts down once its standby has everything ends the COPY with CommandComplete alone
+                // (WalSndDone: "COPY 0", no CopyDone first).
+                case (byte)'c' or (byte)'C':
                     throw new IOException("the server ended the replication stream");
                 case (byte)'E':
                     throw ServerError.Parse(body);
