@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pgward.Cli.Json;
+using Pgward.Cli.Output;
 using Pgward.Cluster.Checks;
 using Pgward.Core;
 using Pgward.Core.Config;
@@ -18,11 +19,11 @@ public static class NodeCheckOutput
     {
         if (csv)
         {
-            output.WriteLine($"{Csv("Node name")},{Csv(options.NodeName)}");
-            output.WriteLine($"{Csv("Node ID")},{Csv(options.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            output.WriteLine(Csv.QuotedLine("Node name", options.NodeName));
+            output.WriteLine(Csv.QuotedLine("Node ID", options.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             foreach (var r in results)
             {
-                output.WriteLine($"{Csv(r.Label)},{Csv(Word(r.Status))},{Csv(r.Details)}");
+                output.WriteLine(Csv.QuotedLine(r.Label, Word(r.Status), r.Details));
             }
             return;
         }
@@ -51,9 +52,6 @@ public static class NodeCheckOutput
             output.WriteLine($"\t{r.Label}: {Word(r.Status)} ({r.Details})");
         }
     }
-
-    /// <summary>A CSV field: quoted, with quotes doubled.</summary>
-    private static string Csv(string field) => "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public static string Word(CheckStatus status) => status switch
     {

@@ -100,7 +100,15 @@ public static class NodeCommands
     private static Command BuildStatus(CommandRunner runner)
     {
         var json = CommonOptions.Json();
-        var status = new Command("status", "overview of the local node: version, role, replication, lag") { json };
+        var csv = CommonOptions.Csv();
+        var status = new Command("status", "overview of the local node: version, role, replication, lag") { json, csv };
+        status.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && result.GetValue(csv))
+            {
+                result.AddError("give --json or --csv, not both");
+            }
+        });
         status.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
         {
             var input = await NodeInspection.InspectAsync(ctx, token);
@@ -108,6 +116,10 @@ public static class NodeCommands
             if (parse.GetValue(json))
             {
                 runner.Environment.Out.WriteLine(JsonSerializer.Serialize(view, PgwardJson.Context.NodeStatusJson));
+            }
+            else if (parse.GetValue(csv))
+            {
+                NodeStatusView.WriteCsv(runner.Environment.Out, view);
             }
             else
             {

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Pgward.Cli.Json;
+using Pgward.Cli.Output;
 using Pgward.Cluster.Checks;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 
 namespace Pgward.Cli.Commands;
 
-/// <summary><c>node status</c>: repmgr's overview of the local node, as text or JSON.</summary>
+/// <summary><c>node status</c>: repmgr's overview of the local node, as text, CSV or JSON.</summary>
 internal static class NodeStatusView
 {
     public static NodeStatusJson From(NodeCheckInput input)
@@ -41,33 +42,56 @@ internal static class NodeStatusView
     public static void WriteText(TextWriter output, NodeStatusJson s)
     {
         output.WriteLine($"Node \"{s.NodeName}\":");
+        foreach (var (key, value) in Rows(s))
+        {
+            output.WriteLine($"\t{key}: {value}");
+        }
+    }
+
+    /// <summary>repmgr's <c>node status --csv</c>: the node's name and ID, then a quoted row per line of the text.</summary>
+    public static void WriteCsv(TextWriter output, NodeStatusJson s)
+    {
+        output.WriteLine(Csv.QuotedLine("Node name", s.NodeName));
+        output.WriteLine(Csv.QuotedLine("Node ID", s.NodeId.ToString(CultureInfo.InvariantCulture)));
+        foreach (var (key, value) in Rows(s))
+        {
+            output.WriteLine(Csv.QuotedLine(key, value));
+        }
+    }
+
+    private static List<(string Key, string Value)> Rows(NodeStatusJson s)
+    {
         if (!s.Running)
         {
-            output.WriteLine($"\tServer: not running ({s.Error})");
-            output.WriteLine($"\tConninfo: {s.Conninfo}");
-            return;
+            return [("Server", $"not running ({s.Error})"), ("Conninfo", s.Conninfo)];
         }
-        output.WriteLine($"\tPostgreSQL version: {s.PostgresqlVersion}");
-        output.WriteLine($"\tTotal data size: {Size(s.TotalDataSizeBytes ?? 0)}");
-        output.WriteLine($"\tConninfo: {s.Conninfo}");
-        output.WriteLine($"\tRole: {s.Role}" + (s.RegisteredAs is { } r && r != s.Role ? $" (registered as {r})" : ""));
-        output.WriteLine($"\tTimeline: {s.Timeline}");
-        output.WriteLine($"\tWAL archiving: {s.WalArchiving}");
-        output.WriteLine($"\tWALs pending archiving: {(s.WalsPendingArchiving is { } n ? $"{n} pending files" : "unknown")}");
-        output.WriteLine($"\tReplication connections: {s.ReplicationConnections} (of maximal {s.MaxWalSenders})");
-        output.WriteLine($"\tReplication slots: {s.PhysicalSlots} physical (of maximal {s.MaxReplicationSlots})");
+        var rows = new List<(string, string)>
+        {
+            ("PostgreSQL version", s.PostgresqlVersion ?? ""),
+            ("Total data size", Size(s.TotalDataSizeBytes ?? 0)),
+            ("Conninfo", s.Conninfo),
+            ("Role", s.Role + (s.RegisteredAs is { } r && r != s.Role ? $" (registered as {r})" : "")),
+            ("Timeline", Invariant($"{s.Timeline}")),
+            ("WAL archiving", s.WalArchiving ?? ""),
+            ("WALs pending archiving", s.WalsPendingArchiving is { } n ? Invariant($"{n} pending files") : "unknown"),
+            ("Replication connections", Invariant($"{s.ReplicationConnections} (of maximal {s.MaxWalSenders})")),
+            ("Replication slots", Invariant($"{s.PhysicalSlots} physical (of maximal {s.MaxReplicationSlots})")),
+        };
         if (s.Role == "standby")
         {
-            output.WriteLine($"\tUpstream node: {s.UpstreamNode ?? "(none registered)"}");
-            output.WriteLine($"\tReplication lag: {s.ReplicationLagSeconds} seconds");
-            output.WriteLine($"\tLast received LSN: {s.LastReceivedLsn}");
-            output.WriteLine($"\tLast replayed LSN: {s.LastReplayedLsn}");
+            rows.Add(("Upstream node", s.UpstreamNode ?? "(none registered)"));
+            rows.Add(("Replication lag", Invariant($"{s.ReplicationLagSeconds} seconds")));
+            rows.Add(("Last received LSN", s.LastReceivedLsn ?? ""));
+            rows.Add(("Last replayed LSN", s.LastReplayedLsn ?? ""));
         }
         else
         {
-            output.WriteLine("\tReplication lag: n/a");
+            rows.Add(("Replication lag", "n/a"));
         }
+        return rows;
     }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static string Archiving(ServerFacts f) => f.ArchiveMode switch
     {

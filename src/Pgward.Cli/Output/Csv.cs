@@ -5,6 +5,10 @@ public static class Csv
 {
     public static string Line(params IEnumerable<string> fields) => string.Join(',', fields.Select(Field));
 
+    /// <summary>Every field quoted, as repmgr writes <c>node status --csv</c> and <c>node check --csv</c>.</summary>
+    public static string QuotedLine(params IEnumerable<string> fields) =>
+        string.Join(',', fields.Select(f => '"' + f.Replace("\"", "\"\"", StringComparison.Ordinal) + '"'));
+
     public static string Field(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"' : value;
 }

@@ -110,11 +110,17 @@ public sealed class SandboxTests : PgIntegrationTest
         Assert.Contains("| lag=", lagging.Out, StringComparison.Ordinal);
     }
 
-    /// <summary>repmgr's <c>--missing-slots</c>, <c>--repmgrd</c> (pgward's <c>--agent</c>) and the full check's <c>--csv</c>.</summary>
+    /// <summary>repmgr's <c>--missing-slots</c>, <c>--repmgrd</c> (pgward's <c>--agent</c>), the full check's <c>--csv</c>, and
+    /// <c>node status --csv</c>.</summary>
     [Fact]
     public async Task Node_check_names_a_missing_slot_the_agent_down_or_paused_and_writes_csv()
     {
         var sandbox = await Sandbox.UpAsync(Directory, nodes: 2, Token);
+        var status = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "node", "status", "--csv");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.StartsWith("\"Node name\",\"node2\"\n\"Node ID\",\"2\"\n\"PostgreSQL version\",\"15.", status.Out, StringComparison.Ordinal);
+        Assert.Contains("\n\"Role\",\"standby\"\n", status.Out, StringComparison.Ordinal);
+        Assert.Contains("\n\"Upstream node\",\"node1 (ID: 1)\"\n", status.Out, StringComparison.Ordinal);
         var whole = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "node", "check", "--missing-slots", "--nagios");
         Assert.True(whole.ExitCode == 0, whole.ToString());
         Assert.Equal("PGWARD_MISSING_SLOTS OK: node has no missing physical replication slots | missing_slots=0", whole.Out.Trim());
