@@ -1,7 +1,6 @@
 using Pgward.Cluster.Rejoin;
 using Pgward.Core;
 using Pgward.Core.Metadata;
-using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Clone;
@@ -38,24 +37,15 @@ public sealed partial class StandbyClone
                 detail: controlProblem);
         }
 
-        var source = SourceConninfo(request);
-        var replication = source
-            .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
-            .With("application_name", options.NodeName);
-        var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
-        if (attempt.Connection is not { } connection)
+        var (upstream, refused) = await OpenUpstreamAsync(request, ct);
+        if (upstream is null)
         {
-            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the upstream at {source.ToMaskedString()}: {attempt.Error}",
-                hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host");
+            return refused!;
         }
-        await using var _ = connection;
-        var checkLevel = request.DryRun ? ReportLevel.Notice : ReportLevel.Info;
-        ctx.Reporter.Report(checkLevel, $"connected to the upstream at {source.ToMaskedString()}");
-        var facts = await ServerProbe.ReadAsync(connection, ct);
+        await using var _ = upstream;
+        var (source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
         var slotName = NodeRecords.SlotName(options.NodeId);
         var useSlot = options.UseReplicationSlots;
-        var upstreamPort = await UpstreamPortAsync(connection, ct);
-        var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
         var checks = new List<CloneCheck> { CopyCheck(control, facts.SystemIdentifier) };
         checks.AddRange(UpstreamChecks.Evaluate(facts, local.Binaries.MajorVersion, useSlot, slotName, request.Force, configurationOnly: true));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));

@@ -35,25 +35,14 @@ public sealed partial class StandbyClone(OperationContext ctx)
             return refusal;
         }
 
-        var source = SourceConninfo(request);
-        // application_name is always node_name: the upstream's pg_stat_replication names its standbys by it.
-        var replication = source
-            .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
-            .With("application_name", options.NodeName);
-        var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
-        if (attempt.Connection is not { } connection)
+        var (upstream, refused) = await OpenUpstreamAsync(request, ct);
+        if (upstream is null)
         {
-            return Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the upstream at {source.ToMaskedString()}: {attempt.Error}",
-                hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host");
+            return refused!;
         }
-        await using var _ = connection;
-        // A dry run exists to show the checks: at the default level too, as repmgr's does.
-        var checkLevel = request.DryRun ? ReportLevel.Notice : ReportLevel.Info;
-        ctx.Reporter.Report(checkLevel, $"connected to the upstream at {source.ToMaskedString()}");
-        var facts = await ServerProbe.ReadAsync(connection, ct);
+        await using var _ = upstream;
+        var (source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
         var slotName = NodeRecords.SlotName(options.NodeId);
-        var upstreamPort = await UpstreamPortAsync(connection, ct);
-        var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
         var checks = new List<CloneCheck> { CloneCheck.Pass("data directory", dataDirectory.Describe(request.Force)) };
         checks.AddRange(UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
@@ -136,6 +125,46 @@ public sealed partial class StandbyClone(OperationContext ctx)
         ctx.Reporter.Notice($"standby clone (using {(!request.FromBackup ? "pg_basebackup" : "a backup and the WAL archive")}) complete in \"{options.DataDirectory}\"");
         ctx.Reporter.Hint("start the standby, then register it with \"pgward standby register\"");
         return Outcome.Ok;
+    }
+
+    /// <summary>The upstream as both kinds of clone see it: connected (the failure to return when it cannot be), read,
+    /// and the port the standby is to listen on.</summary>
+    /// <param name="Replication">primary_conninfo: application_name is always node_name, for the upstream's
+    /// pg_stat_replication names its standbys by it.</param>
+    /// <param name="CheckLevel">A dry run exists to show the checks: at the default level too, as repmgr's does.</param>
+    private sealed record Upstream(Conninfo Source, Conninfo Replication, NpgsqlConnection Connection, ServerFacts Facts,
+        ReportLevel CheckLevel, CloneCheck PortCheck, int? PortToSet, int UpstreamPort) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    private async Task<(Upstream? Upstream, Outcome? Refused)> OpenUpstreamAsync(CloneRequest request, CancellationToken ct)
+    {
+        var options = ctx.Options;
+        var source = SourceConninfo(request);
+        var replication = source
+            .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
+            .With("application_name", options.NodeName);
+        var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
+        if (attempt.Connection is not { } connection)
+        {
+            return (null, Outcome.Fail(ExitCodes.DbConnection, $"unable to connect to the upstream at {source.ToMaskedString()}: {attempt.Error}",
+                hint: "check -h/-p/-U/-d and that the upstream accepts connections from this host"));
+        }
+        try
+        {
+            var checkLevel = request.DryRun ? ReportLevel.Notice : ReportLevel.Info;
+            ctx.Reporter.Report(checkLevel, $"connected to the upstream at {source.ToMaskedString()}");
+            var facts = await ServerProbe.ReadAsync(connection, ct);
+            var upstreamPort = await UpstreamPortAsync(connection, ct);
+            var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
+            return (new Upstream(source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort), null);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     // postgresql.auto.conf, beside primary_conninfo: standby follow and node rejoin rewrite only their own settings there,
