@@ -95,9 +95,13 @@ public static class StandbyCommands
             Description = "only write the standby configuration (primary_conninfo, slot, standby.signal) into a data directory copied "
                 + "from the upstream by other means",
         };
+        var upstreamConninfo = new Option<string?>("--upstream-conninfo")
+        {
+            Description = "the primary_conninfo to write, instead of one made from -h/-p/-U (another network for replication; no password in it)",
+        };
         var clone = new Command("clone", "copy the upstream with pg_basebackup (or restore a backup) and configure this node as its standby")
         {
-            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly,
+            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly, upstreamConninfo,
         };
         clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
@@ -106,6 +110,7 @@ public static class StandbyCommands
                 FromBackup = parse.GetValue(fromBackup),
                 BackupServer = parse.GetValue(backupServer),
                 ReplicationConfOnly = parse.GetValue(confOnly),
+                UpstreamConninfo = parse.GetValue(upstreamConninfo),
                 Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
             }, token), ct));
         return clone;

@@ -22,6 +22,10 @@ public sealed record CloneRequest(
     /// copied from the upstream by other means (a pg_basebackup of one's own, a restore of another tool's backup).</summary>
     public bool ReplicationConfOnly { get; init; }
 
+    /// <summary><c>--upstream-conninfo</c>, as repmgr's: the <c>primary_conninfo</c> to write instead of one made from
+    /// -h/-p/-U (another network for replication, an upstream that is not there yet); the copy is still made from -h.</summary>
+    public string? UpstreamConninfo { get; init; }
+
     /// <summary>How PostgreSQL runs pgward in that restore_command (<see cref="Core.Processes.PgwardExecutable"/>); null:
     /// as this process was run.</summary>
     public IReadOnlyList<string>? Executable { get; init; }

@@ -43,12 +43,16 @@ public sealed partial class StandbyClone
             return refused!;
         }
         await using var _ = upstream;
-        var (source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
+        var (source, replication, primaryConninfo, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
         var slotName = NodeRecords.SlotName(options.NodeId);
         var useSlot = options.UseReplicationSlots;
         var checks = new List<CloneCheck> { CopyCheck(control, facts.SystemIdentifier) };
         checks.AddRange(UpstreamChecks.Evaluate(facts, local.Binaries.MajorVersion, useSlot, slotName, request.Force, configurationOnly: true));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
+        if (request.UpstreamConninfo is not null)
+        {
+            checks.Add(await UpstreamChecks.UpstreamConninfoAsync(primaryConninfo, facts.SystemIdentifier, ct));
+        }
         checks.Add(portCheck);
         var (backupUrl, backupCheck) = await CloneRestoreCommand.FindAsync(connection, request.BackupServer, ct);
         checks.Add(backupCheck);
@@ -75,7 +79,7 @@ public sealed partial class StandbyClone
         {
             await ReplicationSlots.EnsureAsync(connection, slotName, ct);
         }
-        await StandbyConfiguration.WriteAsync(options.DataDirectory, replication, useSlot ? slotName : null, ct);
+        await StandbyConfiguration.WriteAsync(options.DataDirectory, primaryConninfo, useSlot ? slotName : null, ct);
         if (portToSet is { } port)
         {
             await StandbyConfiguration.SetAsync(Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile),

@@ -41,11 +41,15 @@ public sealed partial class StandbyClone(OperationContext ctx)
             return refused!;
         }
         await using var _ = upstream;
-        var (source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
+        var (source, replication, primaryConninfo, connection, facts, checkLevel, portCheck, portToSet, upstreamPort) = upstream;
         var slotName = NodeRecords.SlotName(options.NodeId);
         var checks = new List<CloneCheck> { CloneCheck.Pass("data directory", dataDirectory.Describe(request.Force)) };
         checks.AddRange(UpstreamChecks.Evaluate(facts, binaries.MajorVersion, options.UseReplicationSlots, slotName, request.Force));
         checks.Add(await UpstreamChecks.ReplicationConnectionAsync(replication, facts.SystemIdentifier, ct));
+        if (request.UpstreamConninfo is not null)
+        {
+            checks.Add(await UpstreamChecks.UpstreamConninfoAsync(primaryConninfo, facts.SystemIdentifier, ct));
+        }
         checks.Add(portCheck);
         var (extraArguments, optionsCheck) = BaseBackupOptions.Parse(options.PgBasebackupOptions);
         if (options.PgBasebackupOptions.Trim().Length > 0)
@@ -105,7 +109,7 @@ public sealed partial class StandbyClone(OperationContext ctx)
                 detail: result.StandardError.Trim());
         }
 
-        await StandbyConfiguration.WriteAsync(options.DataDirectory, replication, useSlot ? slotName : null, ct);
+        await StandbyConfiguration.WriteAsync(options.DataDirectory, primaryConninfo, useSlot ? slotName : null, ct);
         if (portToSet is { } port)
         {
             // postgresql.auto.conf, beside primary_conninfo: it is read after postgresql.conf, so the copied port line
@@ -129,11 +133,12 @@ public sealed partial class StandbyClone(OperationContext ctx)
 
     /// <summary>The upstream as both kinds of clone see it: connected (the failure to return when it cannot be), read,
     /// and the port the standby is to listen on.</summary>
-    /// <param name="Replication">primary_conninfo: application_name is always node_name, for the upstream's
-    /// pg_stat_replication names its standbys by it.</param>
+    /// <param name="Replication">How pg_basebackup connects, and primary_conninfo unless <paramref name="PrimaryConninfo"/>
+    /// differs: application_name is always node_name, for the upstream's pg_stat_replication names its standbys by it.</param>
+    /// <param name="PrimaryConninfo">primary_conninfo: <c>--upstream-conninfo</c> when given, else <paramref name="Replication"/>.</param>
     /// <param name="CheckLevel">A dry run exists to show the checks: at the default level too, as repmgr's does.</param>
-    private sealed record Upstream(Conninfo Source, Conninfo Replication, NpgsqlConnection Connection, ServerFacts Facts,
-        ReportLevel CheckLevel, CloneCheck PortCheck, int? PortToSet, int UpstreamPort) : IAsyncDisposable
+    private sealed record Upstream(Conninfo Source, Conninfo Replication, Conninfo PrimaryConninfo, NpgsqlConnection Connection,
+        ServerFacts Facts, ReportLevel CheckLevel, CloneCheck PortCheck, int? PortToSet, int UpstreamPort) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Connection.DisposeAsync();
     }
@@ -145,6 +150,11 @@ public sealed partial class StandbyClone(OperationContext ctx)
         var replication = source
             .With("user", options.ReplicationUser is { Length: > 0 } replicationUser ? replicationUser : source.User)
             .With("application_name", options.NodeName);
+        var (primaryConninfo, refused) = PrimaryConninfo(request, replication);
+        if (primaryConninfo is null)
+        {
+            return (null, refused);
+        }
         var attempt = await ctx.Db.TryOpenAsync(source.ToString(), ct);
         if (attempt.Connection is not { } connection)
         {
@@ -158,13 +168,34 @@ public sealed partial class StandbyClone(OperationContext ctx)
             var facts = await ServerProbe.ReadAsync(connection, ct);
             var upstreamPort = await UpstreamPortAsync(connection, ct);
             var (portCheck, portToSet) = ClonePort.Decide(Conninfo.Parse(options.Conninfo), upstreamPort);
-            return (new Upstream(source, replication, connection, facts, checkLevel, portCheck, portToSet, upstreamPort), null);
+            return (new Upstream(source, replication, primaryConninfo, connection, facts, checkLevel, portCheck, portToSet, upstreamPort), null);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>primary_conninfo: <c>--upstream-conninfo</c> (with node_name as application_name, and the replication user
+    /// when it names none), else the replication conninfo. A text that does not parse, or holds a password, is refused:
+    /// the password belongs in the password file, not in postgresql.auto.conf, which every clone and backup copies.</summary>
+    private (Conninfo? Conninfo, Outcome? Refused) PrimaryConninfo(CloneRequest request, Conninfo replication)
+    {
+        if (request.UpstreamConninfo is not { } text)
+        {
+            return (replication, null);
+        }
+        if (!Conninfo.TryParse(text, out var given, out var error))
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, $"--upstream-conninfo is not a connection string: {error}"));
+        }
+        if (given!["password"] is not null)
+        {
+            return (null, Outcome.Fail(ExitCodes.BadConfig, "--upstream-conninfo holds a password",
+                hint: "leave it out: the standby reads it from the password file (~postgres/.pgpass, or passfile= in the connection string)"));
+        }
+        return (given.With("user", given.User ?? replication.User).With("application_name", ctx.Options.NodeName), null);
     }
 
     // postgresql.auto.conf, beside primary_conninfo: standby follow and node rejoin rewrite only their own settings there,

@@ -102,4 +102,31 @@ public static class UpstreamChecks
             return CloneCheck.Fail("replication connection", $"replication connection failed: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// The <c>primary_conninfo</c> given with <c>--upstream-conninfo</c>, as repmgr's: tried with a replication connection.
+    /// Reaching another cluster, or being refused, fails (the standby would never stream); not reaching anything passes,
+    /// for it may name an upstream that is not there yet, or one on a network this host reaches later.
+    /// </summary>
+    public static async Task<CloneCheck> UpstreamConninfoAsync(Conninfo primary, ulong systemIdentifier, CancellationToken ct)
+    {
+        const string name = "upstream conninfo";
+        try
+        {
+            await using var connection = new PhysicalReplicationConnection(primary.ToNpgsqlConnectionString());
+            await connection.Open(ct);
+            var system = await connection.IdentifySystem(ct);
+            return system.SystemId == systemIdentifier.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ? CloneCheck.Pass(name, $"--upstream-conninfo reaches the upstream's cluster as \"{primary.User}\": {primary.ToMaskedString()}")
+                : CloneCheck.Fail(name, "--upstream-conninfo reaches a different cluster (system identifier differs)");
+        }
+        catch (PostgresException e)
+        {
+            return CloneCheck.Fail(name, $"--upstream-conninfo: replication connection as \"{primary.User}\" refused: {e.MessageText}");
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return CloneCheck.Pass(name, $"--upstream-conninfo does not answer now ({e.Message}): written as given, the standby streams once it does");
+        }
+    }
 }

@@ -257,6 +257,44 @@ public sealed class CloneTests : PgIntegrationTest
         Assert.False(File.Exists(Path.Combine(other.DataDirectory, "standby.signal")));
     }
 
+    /// <summary>repmgr's <c>--upstream-conninfo</c>: primary_conninfo as given (the copy still from -h), tried first; one
+    /// with a password is refused, one that answers nothing yet passes with a word.</summary>
+    [Fact]
+    public async Task Upstream_conninfo_is_written_as_primary_conninfo_without_a_password()
+    {
+        var primary = await StartServerAsync("primary");
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port);
+        string[] clone = ["-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "-c"];
+
+        var secret = await PgwardCli.RunAsync(Token, [.. clone, "--upstream-conninfo", $"host=127.0.0.1 port={primary.Port} password=hunter2"]);
+        Assert.Equal(1, secret.ExitCode);
+        Assert.Contains("--upstream-conninfo holds a password", secret.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", secret.ToString(), StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target) && System.IO.Directory.EnumerateFileSystemEntries(target).Any());
+
+        var later = await PgwardCli.RunAsync(Token, [.. clone, "--dry-run", "--upstream-conninfo", "host=127.0.0.1 port=1 connect_timeout=2"]);
+        Assert.True(later.ExitCode == 0, later.ToString());
+        Assert.Contains("--upstream-conninfo does not answer now", later.Error, StringComparison.Ordinal);
+
+        var given = $"host=127.0.0.1 port={primary.Port} connect_timeout=7 {TestAuthentication.Current.ConninfoSecurity}";
+        var checkedFirst = await PgwardCli.RunAsync(Token, [.. clone, "--dry-run", "--upstream-conninfo", given]);
+        Assert.Contains("--upstream-conninfo reaches the upstream's cluster as \"postgres\"", checkedFirst.Error, StringComparison.Ordinal);
+        var cloned = await PgwardCli.RunAsync(Token, [.. clone, "--upstream-conninfo", given]);
+        Assert.True(cloned.ExitCode == 0, cloned.ToString());
+        var autoConf = await File.ReadAllTextAsync(Path.Combine(target, "postgresql.auto.conf"), Token);
+        Assert.Contains($"primary_conninfo = 'host=127.0.0.1 port={primary.Port} connect_timeout=7 ", autoConf, StringComparison.Ordinal);
+        Assert.Contains("user=postgres", autoConf, StringComparison.Ordinal);
+        Assert.Contains("application_name=node2", autoConf, StringComparison.Ordinal);
+
+        ServerRegistry.Track(target);
+        var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        await Sql.WaitUntilAsync(async () => await primary.QueryScalarAsync<long>(
+            "select count(*) from pg_stat_replication where application_name = 'node2' and state = 'streaming'", Token) == 1, Token);
+    }
+
     private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
             $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}", dataDirectory, Token,
