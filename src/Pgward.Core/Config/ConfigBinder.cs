@@ -106,6 +106,7 @@ public static class ConfigBinder
         entry.Key,
         LegacyKeys.Unused.Contains(entry.Key)
             ? "repmgr setting that pgward does not use; ignored"
+                + (LegacyKeys.Instead.TryGetValue(entry.Key, out var instead) ? $" (instead: {instead})" : "")
             : "unknown setting; ignored");
 
     private static ConfigProblem CrossCheckProblem(

@@ -36,4 +36,25 @@ public static class LegacyKeys
         "log_status_interval", "master_response_timeout", "retry_promote_interval_secs", "connection_check_type",
         "degraded_monitoring_timeout",
     };
+
+    /// <summary>For some of <see cref="Unused"/>: what does that job in pgward, for the warning of a repmgr.conf brought over.</summary>
+    public static IReadOnlyDictionary<string, string> Instead { get; } = new Dictionary<string, string>
+    {
+        ["tablespace_mapping"] = "give pg_basebackup's -T in pg_basebackup_options = '-T /old=/new'",
+        ["restore_command"] = "standby clone writes restore_command itself once a backup server is registered (pgward backup register)",
+        ["recovery_min_apply_delay"] = "set recovery_min_apply_delay in the standby's own postgresql.conf",
+        ["passfile"] = "name the password file in conninfo (passfile=...): primary_conninfo and the agents take it from there",
+        ["use_primary_conninfo_password"] = "pgward writes no password into primary_conninfo: the standby reads the password file",
+        ["ssh_options"] = "pgward uses no SSH: the agents carry switchover, follow and rejoin between hosts",
+        ["rsync_options"] = "pgward uses no rsync: standby clone runs pg_basebackup, node rejoin pg_rewind",
+        ["repmgrd_service_start_command"] = "the agent is a systemd service: systemctl start pgward",
+        ["repmgrd_service_stop_command"] = "the agent is a systemd service: systemctl stop pgward (or pgward daemon stop)",
+        ["repmgrd_pid_file"] = "pid_file",
+        ["log_facility"] = "the agent logs to stderr (the journal under systemd), or to log_file",
+        ["logfacility"] = "the agent logs to stderr (the journal under systemd), or to log_file",
+        ["barman_host"] = "pgward's own backup server: standby clone --from-backup",
+        ["barman_server"] = "pgward's own backup server: standby clone --from-backup",
+        ["primary_visibility_consensus"] = "the agents always decide by a majority of voters",
+        ["standby_disconnect_on_failover"] = "the agents always decide by a majority of voters",
+    };
 }

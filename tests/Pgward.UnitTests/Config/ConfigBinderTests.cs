@@ -134,10 +134,15 @@ public class ConfigBinderTests
 
         Assert.True(result.Succeeded);
         Assert.Equal(["ssh_options", "made_up_key"], result.Warnings.Select(w => w.Key));
-        Assert.Contains("repmgr", result.Warnings[0].Message);
+        Assert.Equal("repmgr setting that pgward does not use; ignored (instead: pgward uses no SSH: the agents carry switchover, follow and "
+            + "rejoin between hosts)", result.Warnings[0].Message);
         Assert.Contains("unknown", result.Warnings[1].Message);
         Assert.Equal(6, result.Warnings[1].Line);
     }
+
+    [Fact]
+    public void Every_unused_repmgr_key_with_a_word_on_what_does_its_job_is_an_unused_one() =>
+        Assert.All(LegacyKeys.Instead.Keys, key => Assert.Contains(key, LegacyKeys.Unused));
 
     [Fact]
     public void Bind_maps_deprecated_repmgr_names_and_ignores_cluster()
