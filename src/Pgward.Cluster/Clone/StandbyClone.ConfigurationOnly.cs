@@ -65,6 +65,13 @@ public sealed partial class StandbyClone
         var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
         var written = $"primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")}"
             + $"{(backupUrl is null ? "" : ", restore_command")} in postgresql.auto.conf, and standby.signal";
+        var autoConf = Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile);
+        var targets = RecoveryTargets(autoConf);
+        if (targets.Count > 0)
+        {
+            ctx.Reporter.Notice($"{(request.DryRun ? "would remove" : "removing")} {string.Join(", ", targets)} from postgresql.auto.conf "
+                + "(left by the restore that made this copy): a standby with a recovery target stops replaying there");
+        }
         if (request.DryRun)
         {
             ctx.Reporter.Notice(upstreamRecord is null
@@ -80,10 +87,14 @@ public sealed partial class StandbyClone
             await ReplicationSlots.EnsureAsync(connection, slotName, ct);
         }
         await StandbyConfiguration.WriteAsync(options.DataDirectory, primaryConninfo, useSlot ? slotName : null, ct);
+        var settings = targets.ToDictionary(name => name, string? (_) => null);
         if (portToSet is { } port)
         {
-            await StandbyConfiguration.SetAsync(Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile),
-                new Dictionary<string, string?> { ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct);
+            settings["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (settings.Count > 0)
+        {
+            await StandbyConfiguration.SetAsync(autoConf, settings, ct);
         }
         if (backupUrl is not null)
         {
@@ -97,6 +108,17 @@ public sealed partial class StandbyClone
         ctx.Reporter.Hint("start the standby (pgward node service --action=start), then register it with \"pgward standby register\"");
         return Outcome.Ok;
     }
+
+    /// <summary>The recovery targets a point-in-time restore by another tool left in postgresql.auto.conf
+    /// (<c>recovery_target_time</c>, <c>_action</c> ...; not <c>recovery_target_timeline</c>, which a standby follows).</summary>
+    private static List<string> RecoveryTargets(string autoConf) =>
+        !File.Exists(autoConf) ? []
+            : [.. File.ReadAllLines(autoConf)
+                .Select(line => line.TrimStart())
+                .Where(line => line.StartsWith("recovery_target", StringComparison.Ordinal))
+                .Select(line => line.Split([' ', '\t', '='], 2)[0])
+                .Where(name => name != "recovery_target_timeline")
+                .Distinct(StringComparer.Ordinal)];
 
     /// <summary>Why the data directory cannot take the configuration: none there, or a server runs in it.</summary>
     private Outcome? Refusal(LocalServer local)

@@ -216,6 +216,9 @@ public sealed class CloneTests : PgIntegrationTest
         Assert.True(copy.Succeeded, copy.Describe());
         ServerRegistry.Track(target);
         await primary.ExecuteAsync("insert into t select generate_series(101, 200)", Token);
+        // As a point-in-time restore by another tool leaves them: a standby that kept them would stop replaying there.
+        await File.AppendAllTextAsync(Path.Combine(target, "postgresql.auto.conf"),
+            "recovery_target_time = '2020-01-01 00:00:00+00'\nrecovery_target_action = 'pause'\nrecovery_target_timeline = 'latest'\n", Token);
 
         var dryRun = await PgwardCli.RunAsync(Token, [.. confOnly, "--dry-run"]);
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
@@ -225,12 +228,15 @@ public sealed class CloneTests : PgIntegrationTest
 
         var written = await PgwardCli.RunAsync(Token, confOnly);
         Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains("removing recovery_target_time, recovery_target_action from postgresql.auto.conf", written.Error, StringComparison.Ordinal);
         // A bare primary, not registered yet: the event is not recorded, and the warning says why in a line.
         Assert.Contains("event \"standby_clone\" not recorded: the cluster has no pgward metadata yet", written.Error, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(target, "standby.signal")));
         var autoConf = await File.ReadAllTextAsync(Path.Combine(target, "postgresql.auto.conf"), Token);
         Assert.Contains("application_name=node2", autoConf, StringComparison.Ordinal);
         Assert.Contains($"port = '{port}'", autoConf, StringComparison.Ordinal);
+        Assert.DoesNotContain("recovery_target_time =", autoConf, StringComparison.Ordinal);
+        Assert.Contains("recovery_target_timeline = 'latest'", autoConf, StringComparison.Ordinal);
         Assert.Equal(1L, await primary.QueryScalarAsync<long>("select count(*) from pg_replication_slots where slot_name = 'pgward_slot_2'", Token));
 
         var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
