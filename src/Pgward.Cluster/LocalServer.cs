@@ -26,9 +26,38 @@ public sealed class LocalServer(PgBinaries binaries, ServerAccount account, PgCt
     /// <summary>What <c>pg_ctl_options</c> adds to <c>pg_ctl start</c> besides the log file.</summary>
     public IReadOnlyList<string> StartArguments => startOptions.StartArguments;
 
-    /// <summary><c>pg_ctl start</c>, its output in <see cref="LogFile"/>; see <see cref="PgCtl.StartAsync"/>.</summary>
-    public Task<PgCtlResult> StartAsync(TimeSpan timeout, CancellationToken ct) =>
-        pgCtl.StartAsync(directories, LogFile, timeout, ct, startOptions.StartArguments);
+    /// <summary>How long after <c>standby.signal</c> was written a start of the server comes at the earliest: 50 ms, longer
+    /// than the file system's clock tick (the mtime may read up to 10 ms early) and one of the process's start time on
+    /// each side. The dead-man switch leaves a postmaster that started after the file alone (it is in recovery) and
+    /// cannot tell a start within 10 ms of the write: a switch left armed by a killed agent stopped the standby that
+    /// <c>node rejoin</c> had just started (CI, ManualRejoinTests).</summary>
+    public static readonly TimeSpan StandbySignalSeparation = TimeSpan.FromMilliseconds(50);
+
+    /// <summary><c>pg_ctl start</c>, its output in <see cref="LogFile"/>, no sooner than <see cref="StandbySignalSeparation"/>
+    /// after <c>standby.signal</c> was written; see <see cref="PgCtl.StartAsync"/>.</summary>
+    public async Task<PgCtlResult> StartAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (SinceStandbySignal() is { } since && since < StandbySignalSeparation)
+        {
+            // The file's mtime is on the wall clock, the system's: no injected clock stands for it.
+            await Task.Delay(StandbySignalSeparation - (since < TimeSpan.Zero ? TimeSpan.Zero : since), TimeProvider.System, ct);
+        }
+        return await pgCtl.StartAsync(directories, LogFile, timeout, ct, startOptions.StartArguments);
+    }
+
+    /// <summary>How long ago <c>standby.signal</c> was last written; null when there is none.</summary>
+    private TimeSpan? SinceStandbySignal()
+    {
+        var signal = Path.Combine(DataDirectory, "standby.signal");
+        try
+        {
+            return File.Exists(signal) ? TimeProvider.System.GetUtcNow() - new DateTimeOffset(File.GetLastWriteTimeUtc(signal), TimeSpan.Zero) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public Task<PgCtlResult> StopAsync(ShutdownMode mode, TimeSpan timeout, CancellationToken ct) =>
         pgCtl.StopAsync(directories, mode, timeout, ct);

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Pgward.Agent.Control;
-using Pgward.Agent.Fencing;
 using Pgward.Cluster;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Rejoin;
@@ -42,7 +41,6 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
         return RunAsync("pgward_fence", $"fenced: {reason}", async server =>
         {
             guard.Set();
-            var guarded = ctx.Time.GetTimestamp();
             if (server.RunningPid() is not null)
             {
                 var stopped = await server.StopAsync(ShutdownMode.Immediate, ServerTimeout, ct);
@@ -51,13 +49,8 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                     return Outcome.Fail(ExitCodes.LocalCommand, stopped.Describe());
                 }
             }
-            // Clearly after the guard's write, so that the dead-man switch, whose deadline may have lapsed meanwhile,
-            // can tell this server started read-only and leaves it running (StandbyStart).
-            var separation = StandbyStart.StartSeparation - ctx.Time.GetElapsedTime(guarded);
-            if (separation > TimeSpan.Zero)
-            {
-                await Task.Delay(separation, ctx.Time, ct);
-            }
+            // Clearly after the guard's write (LocalServer.StandbySignalSeparation), so that the dead-man switch, whose
+            // deadline may have lapsed meanwhile, can tell this server started read-only and leaves it running (StandbyStart).
             var started = await server.StartAsync(ServerTimeout, ct);
             return started.Succeeded ? Outcome.Ok : Outcome.Fail(ExitCodes.LocalCommand, started.Describe());
         }, ct);

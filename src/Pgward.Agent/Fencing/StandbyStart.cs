@@ -14,14 +14,10 @@ namespace Pgward.Agent.Fencing;
 public static class StandbyStart
 {
     /// <summary>How much earlier than the write a file's mtime can read: the kernel stamps files from a clock that
-    /// advances once a scheduler tick (at most 10 ms). The guard sets its mtime itself after the rename (see
+    /// advances once a scheduler tick (at most 10 ms). Every start pgward makes comes later than this after the file
+    /// (<see cref="Cluster.LocalServer.StandbySignalSeparation"/>). The guard sets its mtime itself after the rename (see
     /// <see cref="Failover.PrimaryGuard"/>); other writers (a clone, an operator's <c>touch</c>) do not.</summary>
     public static readonly TimeSpan WriteStampSlack = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>How long after writing the guard its agent waits before starting the server: longer than
-    /// <see cref="WriteStampSlack"/> and a clock tick of the process's start time on each side, so that the switch can
-    /// always tell the start came after the write.</summary>
-    public static readonly TimeSpan StartSeparation = TimeSpan.FromMilliseconds(50);
 
     /// <param name="signalWritten">When <c>standby.signal</c> was last written; null when there is none.</param>
     /// <param name="earliestStart">The earliest the postmaster can have started; null when unknown. A write within

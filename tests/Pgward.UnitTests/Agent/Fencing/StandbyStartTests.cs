@@ -1,4 +1,7 @@
 using Pgward.Agent.Fencing;
+using Pgward.Core.Postgres;
+using Pgward.Core.Processes;
+using Pgward.UnitTests.Postgres;
 using Xunit;
 
 namespace Pgward.UnitTests.Agent.Fencing;
@@ -21,10 +24,36 @@ public sealed class StandbyStartTests
     }
 
     [Fact]
-    public void The_fence_waits_long_enough_for_its_start_to_be_told_from_its_write()
+    public void Every_start_waits_long_enough_after_standby_signal_for_the_switch_to_tell_them_apart()
     {
         // The write's stamp slack, plus a tick (10 ms) of the process's start time and of the uptime on each side.
-        Assert.True(StandbyStart.StartSeparation > StandbyStart.WriteStampSlack + TimeSpan.FromMilliseconds(20));
+        Assert.True(Pgward.Cluster.LocalServer.StandbySignalSeparation > StandbyStart.WriteStampSlack + TimeSpan.FromMilliseconds(20));
+    }
+
+    /// <summary>node rejoin wrote standby.signal and started the server within a millisecond; a switch a killed agent had
+    /// left armed then stopped that standby (CI, ManualRejoinTests). Every start through LocalServer now waits.</summary>
+    [Fact]
+    public async Task A_start_right_after_standby_signal_is_written_waits_out_the_separation()
+    {
+        var data = Directory.CreateTempSubdirectory("pgward-signal-");
+        try
+        {
+            var runner = new FakeProcessRunner(new ProcessResult(0, "", "", TimedOut: false));
+            var binaries = new PgBinaries("/pg/bin", 15);
+            var server = new Pgward.Cluster.LocalServer(binaries, new ServerAccount(null, runner), new PgCtl(binaries, null, runner),
+                new ServerDirectories(data.FullName));
+            await File.WriteAllTextAsync(Path.Combine(data.FullName, "standby.signal"), "", TestContext.Current.CancellationToken);
+            var written = File.GetLastWriteTimeUtc(Path.Combine(data.FullName, "standby.signal"));
+
+            await server.StartAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+            Assert.Single(runner.Requests);
+            Assert.True(TimeProvider.System.GetUtcNow().UtcDateTime - written >= Pgward.Cluster.LocalServer.StandbySignalSeparation - TimeSpan.FromMilliseconds(1));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     [Fact]
