@@ -121,13 +121,12 @@ public sealed class DeadManLink : IDisposable
     /// whether this one was late.</summary>
     private bool Renewed(TimeSpan margin, long stamp)
     {
-        var late = margins.LateRenewals;
         if (margins.Renewed(margin, TimeSpan.FromSeconds((double)stamp / ctx.Time.TimestampFrequency)) is var (count, smallest))
         {
             DeadManLog.RenewedLate(logger, smallest >= TimeSpan.Zero ? $"with only {smallest.TotalMilliseconds:0} ms left"
                 : $"{-smallest.TotalMilliseconds:0} ms after it had lapsed", count);
         }
-        return margins.LateRenewals > late;
+        return margin < LeaseMargins.Low;
     }
 
     /// <summary>The monotonic timestamp that corresponds to <paramref name="allowedUntil"/> on the wall clock.</summary>

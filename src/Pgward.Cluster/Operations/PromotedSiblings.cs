@@ -52,22 +52,20 @@ public sealed class PromotedSiblings(OperationContext ctx)
         }
     }
 
-    /// <summary>After the promotion: re-points each sibling (<paramref name="follow"/>), or names them. True when every
-    /// sibling asked to follow did.</summary>
-    public async Task<bool> FollowAsync(IReadOnlyList<NodeRecord> siblings, bool follow, CancellationToken ct)
+    /// <summary>After the promotion: re-points each sibling (<paramref name="follow"/>), or names them; one that could not
+    /// be re-pointed is a warning, for the promotion stands.</summary>
+    public async Task FollowAsync(IReadOnlyList<NodeRecord> siblings, bool follow, CancellationToken ct)
     {
         if (!follow)
         {
             Hint(siblings);
-            return true;
+            return;
         }
         using var agents = new AgentClient(ctx.Options, ctx.Time);
-        var failed = 0;
         foreach (var sibling in siblings)
         {
             if (sibling.AgentUrl is not { } url || ctx.Options.AgentToken.Length == 0)
             {
-                failed++;
                 ctx.Reporter.Warning($"{sibling.Describe()} was not re-pointed: {NoAgent(sibling)}; run \"pgward standby follow\" on it");
                 continue;
             }
@@ -79,11 +77,9 @@ public sealed class PromotedSiblings(OperationContext ctx)
                 ctx.Reporter.Notice($"{sibling.Describe()} now follows {ctx.LocalNode}");
                 continue;
             }
-            failed++;
             ctx.Reporter.Warning($"{sibling.Describe()} was not re-pointed: {reply.Body?.Error ?? reply.Error ?? $"its agent answered {reply.StatusCode}"}; "
                 + "run \"pgward standby follow\" on it");
         }
-        return failed == 0;
     }
 
     private void Hint(IReadOnlyList<NodeRecord> siblings)
