@@ -30,6 +30,8 @@ public sealed class ControlRoutes(string token, INodeControl control, ILogger lo
         Map(group, "follow", AgentJson.Context.FollowRequest, new FollowRequest(), (c, body, ct) => c.FollowAsync(body, ct));
         Map(group, "rejoin", AgentJson.Context.RejoinBody, new RejoinBody(), (c, body, ct) => c.RejoinAsync(body, ct));
         Map(group, "recover", AgentJson.Context.RecoverBody, new RecoverBody(), (c, body, ct) => c.RecoverAsync(body, ct));
+        // Does nothing but authenticate: what a dry run asks of an agent it would act through.
+        Map(group, "check", (_, _) => Task.FromResult(new ControlResponse(true, ExitCodes.Success)));
     }
 
     /// <summary>An action without a body.</summary>

@@ -40,14 +40,13 @@ public sealed class PromotedSiblings(OperationContext ctx)
         using var agents = new AgentClient(ctx.Options, ctx.Time);
         foreach (var sibling in siblings)
         {
-            var answers = sibling.AgentUrl is { } url && (await agents.GetHealthAsync(url, "liveness", ct, LivenessTimeout)).Succeeded;
-            if (answers)
+            if (await AgentAccess.ProblemAsync(agents, sibling.AgentUrl, ctx.Options.AgentToken, ct, LivenessTimeout) is { } why)
             {
-                ctx.Reporter.Notice($"would re-point {sibling.Describe()} to {ctx.LocalNode} through its agent at {sibling.AgentUrl}");
+                ctx.Reporter.Warning($"{sibling.Describe()} could not be re-pointed: {why}; run \"pgward standby follow\" on it after the promotion");
             }
             else
             {
-                ctx.Reporter.Warning($"{sibling.Describe()} could not be re-pointed: {NoAgent(sibling)}; run \"pgward standby follow\" on it after the promotion");
+                ctx.Reporter.Notice($"would re-point {sibling.Describe()} to {ctx.LocalNode} through its agent at {sibling.AgentUrl}");
             }
         }
     }

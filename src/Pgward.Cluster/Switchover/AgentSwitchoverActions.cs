@@ -242,6 +242,8 @@ public sealed class AgentSwitchoverActions(OperationContext ctx, AgentClient age
     {
         { Reachable: false } => StepResult.Fail($"the agent did not answer: {reply.Error}"),
         { Body: { Ok: true } } => null,
+        { StatusCode: 401 or 403 } => new StepResult(false, $"the agent refused the request ({reply.Body?.Error ?? reply.StatusCode.ToString()}): "
+            + "every node's pgward.conf needs the cluster's agent_token", Refused: true),
         { Body: { } body } => StepResult.Fail(body.Error ?? $"the agent answered {reply.StatusCode}"),
         _ => StepResult.Fail($"the agent answered {reply.StatusCode}: {reply.Error}"),
     };

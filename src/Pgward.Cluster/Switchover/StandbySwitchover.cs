@@ -106,10 +106,12 @@ public sealed class StandbySwitchover(OperationContext ctx)
         var answers = Task.WhenAll(involved.Select(async n =>
             (n.NodeId, Up: n.AgentUrl is { } url && (await agents.GetHealthAsync(url, "liveness", ct)).Succeeded)));
         var siblings = Task.WhenAll(SwitchoverPrecheck.FollowingSiblings(plan).Select(async n => (n.NodeId, Up: await AcceptsConnectionsAsync(n, ct))));
+        var access = Task.WhenAll(involved.Select(async n => (n.NodeId, Problem: await AgentAccess.ProblemAsync(agents, n.AgentUrl, ctx.Options.AgentToken, ct))));
         return new SwitchoverFacts(plan, await primary, await candidate,
             (await answers).Where(a => a.Up).Select(a => a.NodeId).ToHashSet(),
             (await siblings).Where(s => s.Up).Select(s => s.NodeId).ToHashSet(),
-            ctx.Options.MaximumLagOnFailover);
+            ctx.Options.MaximumLagOnFailover,
+            (await access).Where(a => a.Problem is not null).ToDictionary(a => a.NodeId, a => a.Problem!));
     }
 
     private async Task<bool> AcceptsConnectionsAsync(NodeRecord node, CancellationToken ct)

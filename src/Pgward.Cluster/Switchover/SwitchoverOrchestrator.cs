@@ -20,6 +20,11 @@ public sealed class SwitchoverOrchestrator(ISwitchoverActions actions, IReporter
 
         reporter.Notice($"stopping current primary {primary}");
         var (stopped, checkpoint) = await actions.StopPrimaryAsync(ct);
+        if (stopped is { Succeeded: false, Refused: true })
+        {
+            return await FailAsync(SwitchoverPhase.StoppingPrimary, ExitCodes.SwitchoverFailed, $"stopping the primary failed: {stopped.Error}",
+                "nothing was changed: the primary's agent refused before acting, and the primary runs as it did", ct);
+        }
         if (!stopped.Succeeded)
         {
             return await RollBackAsync(plan, SwitchoverPhase.StoppingPrimary, $"stopping the primary failed: {stopped.Error}", ct);

@@ -49,6 +49,13 @@ public static class SwitchoverPrecheck
         {
             problems.Add($"the agent of {node.Describe()} does not answer at {node.AgentUrl ?? "(no agent_url registered)"}; start it with \"pgward daemon start\" on that node");
         }
+        // A problem of this node's own (no agent_token) is the same for every agent: said once.
+        foreach (var refusing in InvolvedNodes(plan)
+                     .Where(n => facts.ReachableAgents.Contains(n.NodeId) && facts.AgentProblems?.ContainsKey(n.NodeId) == true)
+                     .GroupBy(n => facts.AgentProblems![n.NodeId]))
+        {
+            problems.Add($"{string.Join(", ", refusing.Select(n => n.Describe()))} cannot be asked to act: {refusing.Key}");
+        }
         // Only a running standby can be re-pointed: a stopped sibling would fail the last step, after the promotion,
         // and leave the switchover half done (exit 22). Refuse while nothing has changed yet.
         foreach (var sibling in FollowingSiblings(plan).Where(s => !facts.RunningSiblings.Contains(s.NodeId)))

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pgward.Core.Postgres;
 using Pgward.Testing;
 using Xunit;
@@ -70,6 +71,16 @@ public sealed class PromoteFollowTests : PgIntegrationTest
         var dryRun = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "standby", "promote", "--dry-run", "--siblings-follow");
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
         Assert.Contains($"would re-point node \"node3\" (ID: 3) to node \"node2\" (ID: 2) through its agent at {sandbox.AgentUrl(3)}", dryRun.Error, StringComparison.Ordinal);
+        // What the real run needs, not only an agent that answers: a token it takes.
+        var wrongToken = Path.Combine(Directory.Path, "node2-wrong-token.conf");
+        await File.WriteAllTextAsync(wrongToken, Regex.Replace(await File.ReadAllTextAsync(sandbox.Config(2), Token),
+            "(?m)^agent_token = .*$", "agent_token = 'not-the-token-of-this-cluster-0123456789'"), Token);
+        File.SetUnixFileMode(wrongToken, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var refused = await PgwardCli.RunAsync(Token, "-f", wrongToken, "standby", "promote", "--dry-run", "--siblings-follow");
+        Assert.True(refused.ExitCode == 0, refused.ToString());
+        Assert.True(refused.Error.Contains($"node \"node3\" (ID: 3) could not be re-pointed: its agent at {sandbox.AgentUrl(3)} refuses this "
+            + "node's agent_token (401: wrong token); every node's pgward.conf needs the cluster's agent_token", StringComparison.Ordinal)
+            && !refused.Error.Contains("would re-point", StringComparison.Ordinal), refused.ToString());
 
         // The agents promote through an election, which the voters refuse until the primary's lease they hold has run out.
         CliRun? promote = null;

@@ -11,8 +11,11 @@ internal sealed class FakeSwitchoverActions : ISwitchoverActions
     public List<string> Steps { get; } = [];
     public List<(string Event, bool Success, string Details)> Events { get; } = [];
 
+    /// <summary>The primary's agent refuses the stop before acting (a wrong agent_token).</summary>
+    public bool StopRefused { get; set; }
+
     public Task<(StepResult Result, Lsn ShutdownCheckpoint)> StopPrimaryAsync(CancellationToken ct) =>
-        Task.FromResult((Step("stop"), new Lsn(0x6000028)));
+        Task.FromResult((StopRefused ? new StepResult(false, "wrong token", Refused: true) : Step("stop"), new Lsn(0x6000028)));
 
     public Task<StepResult> WaitUntilCandidateReceivedAsync(Lsn lsn, CancellationToken ct) => Task.FromResult(Step($"wait {lsn}"));
 

@@ -53,6 +53,20 @@ public sealed class SwitchoverOrchestratorTests
     }
 
     [Fact]
+    public async Task Switchover_whose_stop_the_agent_refused_changes_nothing_and_restarts_nothing()
+    {
+        _actions.StopRefused = true;
+
+        var result = await RunAsync();
+
+        Assert.Equal(ExitCodes.SwitchoverFailed, result.Outcome.ExitCode);
+        Assert.Equal(SwitchoverPhase.StoppingPrimary, result.Phase);
+        Assert.Empty(_actions.Steps);
+        Assert.Equal("nothing was changed: the primary's agent refused before acting, and the primary runs as it did", result.Outcome.Detail);
+        Assert.False(Assert.Single(_actions.Events).Success);
+    }
+
+    [Fact]
     public async Task Switchover_whose_stop_outlasted_an_election_rejoins_the_old_primary_instead_of_restarting_it()
     {
         // The stop failed after the agents had seen the primary gone and elected node 3.

@@ -59,6 +59,22 @@ public sealed class SwitchoverPrecheckTests
     }
 
     [Fact]
+    public void Precheck_names_an_agent_that_answers_but_refuses_the_token_and_a_missing_token_once()
+    {
+        var refused = Healthy() with { AgentProblems = new Dictionary<int, string> { [1] = "its agent at https://db1:8008 refuses this node's agent_token" } };
+        Assert.Equal("node \"node1\" (ID: 1) cannot be asked to act: its agent at https://db1:8008 refuses this node's agent_token",
+            Assert.Single(SwitchoverPrecheck.Evaluate(refused)));
+
+        var noToken = Healthy() with { AgentProblems = new Dictionary<int, string> { [1] = "agent_token is not set", [2] = "agent_token is not set", [3] = "agent_token is not set" } };
+        Assert.Equal("node \"node1\" (ID: 1), node \"node2\" (ID: 2), node \"node3\" (ID: 3) cannot be asked to act: agent_token is not set",
+            Assert.Single(SwitchoverPrecheck.Evaluate(noToken)));
+
+        // An agent that does not answer is named once, as not answering.
+        var down = refused with { ReachableAgents = new HashSet<int> { 2, 3 } };
+        Assert.StartsWith("the agent of node \"node1\" (ID: 1) does not answer", Assert.Single(SwitchoverPrecheck.Evaluate(down)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Precheck_does_not_need_sibling_agents_without_siblings_follow()
     {
         var facts = Healthy() with { Plan = Plan with { SiblingsFollow = false }, ReachableAgents = new HashSet<int> { 1, 2 } };
