@@ -59,6 +59,13 @@ public sealed partial class FailoverNode
             return;
         }
 
+        if (local.ApplyDelayed)
+        {
+            Report($"node {self.Id} does not stand: it applies WAL late on purpose (recovery_min_apply_delay), so promoting it would replay "
+                + "the whole delay first; promote it by hand (pgward standby promote) if it must be the primary", actions);
+            return;
+        }
+
         if (!heardSinceStart && local.Streaming)
         {
             // Why: agents start one by one; a standby whose server still streams from its upstream while that

@@ -93,7 +93,7 @@ public sealed partial class FailoverNode
 
         var reply = new VoteReply(request.Term, request.PreVote, request.Round, refusal is null, refusal, voter.CurrentTerm);
         actions.Add(refusal is null && !request.PreVote && !self.IsWitness && !cascade
-            ? new DetachThenSend(from, reply, request.Candidate, VotePolicy.JudgesData(self, options))
+            ? new DetachThenSend(from, reply, request.Candidate, VotePolicy.JudgesData(self, local, options))
             : new Send(from, reply));
     }
 }

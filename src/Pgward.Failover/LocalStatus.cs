@@ -20,6 +20,11 @@ namespace Pgward.Failover;
 /// <param name="Restoring">The server runs a recovery an operator asked for (<c>recovery.signal</c> without
 /// <c>standby.signal</c>: <c>backup recover --node</c>, to a target): not a standby. It is not pointed at the primary
 /// (that would replay past the target), and it does not stand: its data is a backup's, not the cluster's newest.</param>
+/// <param name="ApplyDelayed">A standby that applies its WAL late on purpose (<c>recovery_min_apply_delay</c> above
+/// zero): a copy an operator keeps to go back to before a mistake. Promoted, it would first replay the whole delay
+/// (hours of WAL, perhaps), and it would carry the mistake forward anyway; so it does not stand for automatic election,
+/// as a node of priority 0 does not (Patroni's advice for a delayed replica is its <c>nofailover</c> tag). An operator
+/// may still promote it.</param>
 /// <param name="Guarded">A primary that its agent keeps read-only (in recovery under pgward's guard, after a restart or a
 /// fence): it writes no WAL until its agent lifts the guard, which only a primary that leads a term does.</param>
 public sealed record LocalStatus(
@@ -33,7 +38,8 @@ public sealed record LocalStatus(
     bool Known = true,
     bool Fenceable = true,
     bool Restoring = false,
-    bool Guarded = false)
+    bool Guarded = false,
+    bool ApplyDelayed = false)
 {
     public static readonly LocalStatus None = new(IsRunning: false, IsPrimary: false, Timeline: 0, Lsn: 0);
 

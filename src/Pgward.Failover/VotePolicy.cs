@@ -102,12 +102,12 @@ internal static class VotePolicy
             return $"node {candidate.Id} is {me.KnownPrimaryLsn - candidate.Lsn} bytes behind the primary (maximum_lag_on_failover {maxLag})";
         }
 
-        // In async mode a standby that may never stand (priority 0, manual, other location) does not hold back a
+        // In async mode a standby that may never stand (priority 0, manual, other location, delayed) does not hold back a
         // candidate for being behind it, as in Patroni: else a most-advanced priority-0 standby would block every
         // failover. In sync mode it must: it may be the standby that flushed the last acknowledged commits.
         // A primary that is down writes no more WAL: it judges like a standby, by the position it last reported (a
         // primary stopped for a switchover then lets its successor win; one that crashed refuses a candidate behind it).
-        if (holdsData && !runsPrimary && JudgesData(me.Self, options) && me.Self.Id != candidate.Id)
+        if (holdsData && !runsPrimary && JudgesData(me.Self, me.Local, options) && me.Self.Id != candidate.Id)
         {
             return Compare(candidate, me, manual);
         }
@@ -116,8 +116,8 @@ internal static class VotePolicy
     }
 
     /// <summary>Whether this voter holds a candidate back for being behind it (see <see cref="DataRefusal"/>).</summary>
-    public static bool JudgesData(NodeProfile self, FailoverOptions options) =>
-        self.CanStand || options.ReplicationMode == ReplicationMode.Sync;
+    public static bool JudgesData(NodeProfile self, LocalStatus local, FailoverOptions options) =>
+        self.CanStand && !local.ApplyDelayed || options.ReplicationMode == ReplicationMode.Sync;
 
     private static string? Compare(Candidacy candidate, VoterKnowledge me, bool manual)
     {
@@ -128,9 +128,10 @@ internal static class VotePolicy
             return $"node {candidate.Id} ({theirs.Timeline}, {Format(theirs.Lsn)}) is behind node {me.Self.Id} ({mine.Timeline}, {Format(mine.Lsn)})";
         }
 
-        // Only a voter that could stand itself takes precedence: one whose server is down, or a deposed primary, would make
-        // the candidate give way to nobody.
-        var precedes = me.Local is { IsRunning: true, IsPrimary: false }
+        // Only a voter that could stand itself takes precedence: one whose server is down, that never stands (failover =
+        // manual, another location, a delayed standby; priority 0 never outranks), or a deposed primary, would make the
+        // candidate give way to nobody.
+        var precedes = me.Local is { IsRunning: true, IsPrimary: false, ApplyDelayed: false } && me.Self.CanStand
             && (me.Self.Priority > candidate.Priority || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id));
         if (theirs == mine && precedes && !manual)
         {

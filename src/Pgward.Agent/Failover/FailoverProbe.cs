@@ -23,7 +23,8 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                current_setting('synchronous_standby_names'),
                CASE WHEN NOT pg_is_in_recovery()
                     THEN (SELECT string_agg(application_name || '=' || flush_lsn::text, E'\n')
-                          FROM pg_stat_replication WHERE flush_lsn IS NOT NULL) END
+                          FROM pg_stat_replication WHERE flush_lsn IS NOT NULL) END,
+               pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
         """;
 
     private readonly LocalServerConnector connector = new(db, guard.DataDirectory, Shorten(conninfo),
@@ -74,7 +75,8 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                 PrimaryConninfo: r.GetString(3),
                 Streaming: !r.IsDBNull(4) && r.GetString(4) == "streaming",
                 SynchronousStandbyNames: r.GetString(5),
-                Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)))
+                Flushed: r.IsDBNull(6) ? [] : ParseFlushed(r.GetString(6)),
+                ApplyDelayed: r.GetBoolean(7))
             {
                 // Only a writable server's: what the dead-man switch is armed for. Read once the connection was open, it is
                 // the PID of the postmaster this connection's backend belongs to: a postmaster that died takes its

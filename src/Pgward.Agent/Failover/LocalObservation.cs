@@ -7,6 +7,7 @@ namespace Pgward.Agent.Failover;
 /// <param name="Lsn">A primary's WAL end; a standby's furthest received or replayed position.</param>
 /// <param name="PrimaryConninfo">The standby's <c>primary_conninfo</c>, "" when none.</param>
 /// <param name="Flushed">On a primary, each connected standby's <c>application_name</c> and flush position.</param>
+/// <param name="ApplyDelayed">In recovery with <c>recovery_min_apply_delay</c> above zero (a delayed standby).</param>
 public sealed record LocalObservation(
     bool Running,
     bool InRecovery,
@@ -17,7 +18,8 @@ public sealed record LocalObservation(
     bool Streaming,
     string SynchronousStandbyNames,
     IReadOnlyList<(string Name, Lsn Flushed)> Flushed,
-    string? Error = null)
+    string? Error = null,
+    bool ApplyDelayed = false)
 {
     public static LocalObservation Down(string? error) =>
         new(false, false, false, 0, Lsn.Invalid, "", false, "", [], error);
@@ -35,8 +37,8 @@ public sealed record LocalObservation(
     /// <summary>Whether <paramref name="other"/> saw the same as this one, whenever it was read (<see cref="At"/> aside):
     /// for the <see cref="TickCadence"/>.</summary>
     public bool SameAs(LocalObservation other) =>
-        (Running, InRecovery, Guarded, Timeline, Lsn, PrimaryConninfo, Streaming, SynchronousStandbyNames, Error, PostmasterPid)
+        (Running, InRecovery, Guarded, Timeline, Lsn, PrimaryConninfo, Streaming, SynchronousStandbyNames, Error, PostmasterPid, ApplyDelayed)
             == (other.Running, other.InRecovery, other.Guarded, other.Timeline, other.Lsn, other.PrimaryConninfo, other.Streaming,
-                other.SynchronousStandbyNames, other.Error, other.PostmasterPid)
+                other.SynchronousStandbyNames, other.Error, other.PostmasterPid, other.ApplyDelayed)
         && Flushed.SequenceEqual(other.Flushed);
 }

@@ -18,7 +18,7 @@ public static class LocalStatusMapper
         var acked = !seen.InRecovery && syncNames is { } sync ? SyncAcknowledged(seen, sync.Names, sync.K) : seen.Lsn;
         return new LocalStatus(true, isPrimary, seen.Timeline, seen.Lsn.Value, acked.Value,
             isPrimary ? null : UpstreamOf(seen.PrimaryConninfo, nodes), Streaming: !isPrimary && seen.Streaming,
-            Guarded: seen.InRecovery && seen.Guarded);
+            Guarded: seen.InRecovery && seen.Guarded, ApplyDelayed: !isPrimary && seen.ApplyDelayed);
     }
 
     /// <summary>What <c>ANY k</c> of the named standbys flushed: the k-th highest position, or nothing.</summary>

@@ -38,6 +38,7 @@ public static class StandbyCommands
                 {
                     return await new StandbyPromote(ctx).RunElectedAsync(token);
                 }
+                await DelayedStandby.WarnAsync(ctx, token);
                 var siblings = new PromotedSiblings(ctx);
                 var found = await siblings.FindAsync(token);
                 var outcome = !parse.GetValue(force) && !parse.GetValue(dryRun) && await new AgentPromote(ctx).TryAsync(token) is { } viaAgent

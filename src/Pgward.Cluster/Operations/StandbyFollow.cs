@@ -173,7 +173,20 @@ public sealed class StandbyFollow(OperationContext ctx)
             return slotProblem;
         }
         await UpstreamSettings.ApplyAsync(local, replication, slotName, ct);
-        if (!await StreamsFromAsync(local, replication, timeline, ct))
+        if (await DelayedStandby.DelayAsync(local, ct) is { } delay)
+        {
+            // Waiting for it to stream would wait out the delay, and the agent would take the failure for a fork and
+            // rewind or re-clone the delayed copy: the check above settled that it can follow; the setting is what is left.
+            var wanted = replication.ToString();
+            if (!await Waiting.UntilAsync(async token => await ReadPrimaryConninfoAsync(local, token) == wanted,
+                    ctx.Options.StandbyFollowTimeout, PollInterval, ctx.Time, ct))
+            {
+                return Fail($"the local {ctx.LocalNode} did not take the new primary_conninfo", hint: "check the server's log for the reload");
+            }
+            ctx.Reporter.Notice($"{ctx.LocalNode} applies WAL late on purpose (recovery_min_apply_delay = {delay}): it streams timeline "
+                + $"{timeline} from {target.Describe()} once it has replayed the WAL it holds back, at most {delay} from now");
+        }
+        else if (!await StreamsFromAsync(local, replication, timeline, ct))
         {
             return Fail($"the local {ctx.LocalNode} is not streaming timeline {timeline} from {target.Describe()} "
                 + $"after {ctx.Options.StandbyFollowTimeout.TotalSeconds:0} seconds (standby_follow_timeout)",
@@ -220,6 +233,12 @@ public sealed class StandbyFollow(OperationContext ctx)
     /// history forked from the upstream's (WAL from the old primary arrived after the check) is seen "streaming" from it
     /// too, over and over for a moment: it fetches the old timeline up to the switch point, which it is already past,
     /// then cannot switch; its received timeline stays the old one.</summary>
+    private static async Task<string?> ReadPrimaryConninfoAsync(NpgsqlConnection local, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT current_setting('primary_conninfo')", local);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
     private Task<bool> StreamsFromAsync(NpgsqlConnection local, Conninfo replication, int timeline, CancellationToken ct) =>
         Waiting.UntilAsync(async token => await UpstreamSettings.ReadReceiverAsync(local, token) is { Status: "streaming" } receiver
                 && receiver.ReceivedTimeline >= timeline

@@ -42,7 +42,7 @@ public static class LegacyKeys
     {
         ["tablespace_mapping"] = "give pg_basebackup's -T in pg_basebackup_options = '-T /old=/new'",
         ["restore_command"] = "standby clone writes restore_command itself once a backup server is registered (pgward backup register)",
-        ["recovery_min_apply_delay"] = "set recovery_min_apply_delay in the standby's own postgresql.conf",
+        ["recovery_min_apply_delay"] = "set recovery_min_apply_delay in the standby's own postgresql.conf (a delayed standby never stands for automatic failover)",
         ["passfile"] = "name the password file in conninfo (passfile=...): primary_conninfo and the agents take it from there",
         ["use_primary_conninfo_password"] = "pgward writes no password into primary_conninfo: the standby reads the password file",
         ["ssh_options"] = "pgward uses no SSH: the agents carry switchover, follow and rejoin between hosts",

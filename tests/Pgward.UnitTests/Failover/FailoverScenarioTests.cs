@@ -242,6 +242,57 @@ public sealed class FailoverScenarioTests
     }
 
     [Theory]
+    [InlineData(ReplicationMode.Async)]
+    [InlineData(ReplicationMode.Sync)]
+    public void A_delayed_standby_never_stands_and_never_holds_back_the_standby_that_does(ReplicationMode mode)
+    {
+        // Node 2 would win on node id: as advanced as node 3, the same priority.
+        var cluster = new SimCluster(new SimSettings { Options = new FailoverOptions { ReplicationMode = mode } }, seed: 14);
+        cluster.Node(2).Postgres.ApplyDelayed = true;
+        cluster.RunFor(Settle);
+        cluster.Crash(1);
+
+        Assert.True(cluster.RunUntil(() => cluster.WritablePrimary is not null, TimeSpan.FromSeconds(4)), Dump(cluster));
+        Assert.Equal(3, cluster.WritablePrimary);
+        Assert.Contains(cluster.Log, line => line.Contains("node 2 does not stand: it applies WAL late on purpose", StringComparison.Ordinal));
+        cluster.RunFor(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, cluster.Node(2).Postgres.UpstreamId);
+        AssertSafe(cluster);
+    }
+
+    [Fact]
+    public void A_delayed_standby_alone_is_not_promoted()
+    {
+        var cluster = new SimCluster(new SimSettings { DataNodes = 2, Witness = true }, seed: 15);
+        cluster.Node(2).Postgres.ApplyDelayed = true;
+        cluster.RunFor(Settle);
+        cluster.Crash(1);
+        cluster.RunFor(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(cluster.Promotions);
+        AssertSafe(cluster);
+    }
+
+    [Fact]
+    public void In_sync_mode_a_voter_that_never_stands_does_not_take_precedence_over_the_candidate()
+    {
+        // Node 2 is as advanced as node 3 and has the lower id, but failover = manual: it never stands, so node 3 must not
+        // give way to it.
+        var settings = new SimSettings
+        {
+            Options = new FailoverOptions { ReplicationMode = ReplicationMode.Sync },
+            Profiles = new Dictionary<int, NodeProfile> { [2] = new NodeProfile(2, Failover: FailoverMode.Manual) },
+        };
+        var cluster = new SimCluster(settings, seed: 16);
+        cluster.RunFor(Settle);
+        cluster.Crash(1);
+
+        Assert.True(cluster.RunUntil(() => cluster.WritablePrimary is not null, TimeSpan.FromSeconds(4)), Dump(cluster));
+        Assert.Equal(3, cluster.WritablePrimary);
+        AssertSafe(cluster);
+    }
+
+    [Theory]
     [InlineData(0.92, 1.08)]
     [InlineData(1.08, 0.92)]
     public void Primary_cut_off_is_fenced_in_time_when_clock_rates_differ_by_up_to_eight_percent(double primaryRate, double othersRate)

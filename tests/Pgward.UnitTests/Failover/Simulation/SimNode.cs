@@ -55,5 +55,5 @@ public sealed class SimNode(NodeProfile profile, InMemoryAgreementStore store)
     public LocalStatus Local => Profile.IsWitness || Crashed
         ? LocalStatus.None
         : new LocalStatus(Postgres.Running, Postgres.IsPrimary, Postgres.Timeline, Postgres.Lsn, Postgres.AckedLsn, Postgres.UpstreamId,
-            Guarded: Postgres is { Running: true, IsPrimary: true, Fenced: true });
+            Guarded: Postgres is { Running: true, IsPrimary: true, Fenced: true }, ApplyDelayed: Postgres is { ApplyDelayed: true, IsPrimary: false });
 }

@@ -16,6 +16,9 @@ public sealed class SimPostgres
 
     public int? UpstreamId { get; set; }
 
+    /// <summary>A standby with <c>recovery_min_apply_delay</c> above zero (see <see cref="Pgward.Failover.LocalStatus.ApplyDelayed"/>).</summary>
+    public bool ApplyDelayed { get; set; }
+
     /// <summary>On a primary, what each standby reported as flushed on this timeline.</summary>
     public Dictionary<int, ulong> Flushed { get; } = [];
 
