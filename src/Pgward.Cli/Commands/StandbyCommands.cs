@@ -1,7 +1,10 @@
 using System.CommandLine;
+using Pgward.Cluster;
 using Pgward.Cluster.Clone;
 using Pgward.Cluster.Operations;
 using Pgward.Cluster.Switchover;
+using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Processes;
 
 namespace Pgward.Cli.Commands;
@@ -100,11 +103,19 @@ public static class StandbyCommands
         {
             Description = "the primary_conninfo to write, instead of one made from -h/-p/-U (another network for replication; no password in it)",
         };
+        var applyDelay = new Option<string?>("--recovery-min-apply-delay")
+        {
+            Description = "make a delayed standby: recovery_min_apply_delay to write (bare numbers are milliseconds; units ms, s, min, h, d), "
+                + "instead of pgward.conf's",
+        };
         var clone = new Command("clone", "copy the upstream with pg_basebackup (or restore a backup) and configure this node as its standby")
         {
-            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly, upstreamConninfo,
+            host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly, upstreamConninfo, applyDelay,
         };
-        clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => new StandbyClone(ctx).RunAsync(
+        clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => parse.GetValue(applyDelay) is { } delayText
+            && !ApplyDelays.TryParse(delayText, out _)
+            ? Task.FromResult(Outcome.Fail(ExitCodes.BadConfig, $"--recovery-min-apply-delay: \"{delayText}\" is not {ConfigTypes.ApplyDelay.Expected}"))
+            : new StandbyClone(ctx).RunAsync(
             new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
                 parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force))
             {
@@ -112,6 +123,7 @@ public static class StandbyCommands
                 BackupServer = parse.GetValue(backupServer),
                 ReplicationConfOnly = parse.GetValue(confOnly),
                 UpstreamConninfo = parse.GetValue(upstreamConninfo),
+                RecoveryMinApplyDelay = parse.GetValue(applyDelay) is { } text && ApplyDelays.TryParse(text, out var delay) ? delay : null,
                 Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
             }, token), ct));
         return clone;

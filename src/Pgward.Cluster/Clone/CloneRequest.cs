@@ -26,6 +26,9 @@ public sealed record CloneRequest(
     /// -h/-p/-U (another network for replication, an upstream that is not there yet); the copy is still made from -h.</summary>
     public string? UpstreamConninfo { get; init; }
 
+    /// <summary><c>--recovery-min-apply-delay</c>, repmgr's: overrides <c>recovery_min_apply_delay</c> of pgward.conf.</summary>
+    public TimeSpan? RecoveryMinApplyDelay { get; init; }
+
     /// <summary>How PostgreSQL runs pgward in that restore_command (<see cref="Core.Processes.PgwardExecutable"/>); null:
     /// as this process was run.</summary>
     public IReadOnlyList<string>? Executable { get; init; }

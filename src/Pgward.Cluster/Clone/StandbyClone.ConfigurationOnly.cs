@@ -64,7 +64,8 @@ public sealed partial class StandbyClone
         var metadata = new MetadataStore(connection);
         var upstreamRecord = await FindUpstreamRecordAsync(metadata, request, ct);
         var written = $"primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")}"
-            + $"{(backupUrl is null ? "" : ", restore_command")} in postgresql.auto.conf, and standby.signal";
+            + $"{(backupUrl is null ? "" : ", restore_command")}{(ApplyDelaySetting(request) is { } d ? $", recovery_min_apply_delay = '{d}'" : "")} "
+            + "in postgresql.auto.conf, and standby.signal";
         var autoConf = Path.Combine(options.DataDirectory, StandbyConfiguration.AutoConfFile);
         var targets = RecoveryTargets(autoConf);
         if (targets.Count > 0)
@@ -100,6 +101,7 @@ public sealed partial class StandbyClone
         {
             await WriteRestoreCommandAsync(request, backupUrl, ct);
         }
+        await WriteApplyDelayAsync(request, ct);
         await local.Account.ChownAsync(options.DataDirectory, ct);
         var details = $"replication configuration written for the copy of host \"{source.Host}\", port {source.Port}";
         await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,

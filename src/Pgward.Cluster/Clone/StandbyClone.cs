@@ -1,6 +1,7 @@
 using Npgsql;
 using Pgward.Cluster.Backups;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 using Pgward.Core.Processes;
@@ -78,7 +79,7 @@ public sealed partial class StandbyClone(OperationContext ctx)
                 : $"the standby will follow {upstreamRecord.Describe()}");
             ctx.Reporter.Notice($"would run: {CommandLine.Format(binaries.Tool("pg_basebackup"), shown)}");
             ctx.Reporter.Notice($"would write primary_conninfo{(useSlot ? ", primary_slot_name" : "")}{(portToSet is null ? "" : ", port")}"
-                + $"{(backupUrl is null ? "" : ", restore_command")} "
+                + $"{(backupUrl is null ? "" : ", restore_command")}{(ApplyDelaySetting(request) is { } d ? $", recovery_min_apply_delay = '{d}'" : "")} "
                 + $"to postgresql.auto.conf and create standby.signal");
             ctx.Reporter.Notice("prerequisites for cloning are met");
             if (!request.FastCheckpoint)
@@ -123,6 +124,7 @@ public sealed partial class StandbyClone(OperationContext ctx)
         {
             await WriteRestoreCommandAsync(request, backupUrl, ct);
         }
+        await WriteApplyDelayAsync(request, ct);
         await account.ChownAsync(options.DataDirectory, ct);
         await ctx.Events.RecordAsync(facts.InRecovery ? null : metadata,
             new ClusterEvent(options.NodeId, options.NodeName, "standby_clone", true, details, upstreamRecord), ct);
@@ -207,6 +209,23 @@ public sealed partial class StandbyClone(OperationContext ctx)
         await StandbyConfiguration.SetAsync(Path.Combine(ctx.Options.DataDirectory, StandbyConfiguration.AutoConfFile),
             new Dictionary<string, string?> { ["restore_command"] = command }, ct);
         ctx.Reporter.Notice($"restore_command fetches WAL from the backup server at {backupUrl} (pgward backup wal-fetch)");
+    }
+
+    /// <summary>recovery_min_apply_delay to write, as PostgreSQL reads it ("1h"): <c>--recovery-min-apply-delay</c>, else
+    /// pgward.conf's; null for none (zero). A clone copies the upstream's own postgresql.auto.conf otherwise untouched.</summary>
+    private string? ApplyDelaySetting(CloneRequest request) =>
+        (request.RecoveryMinApplyDelay ?? ctx.Options.RecoveryMinApplyDelay) is var delay && delay > TimeSpan.Zero ? ApplyDelays.Format(delay) : null;
+
+    private async Task WriteApplyDelayAsync(CloneRequest request, CancellationToken ct)
+    {
+        if (ApplyDelaySetting(request) is not { } delay)
+        {
+            return;
+        }
+        await StandbyConfiguration.SetAsync(Path.Combine(ctx.Options.DataDirectory, StandbyConfiguration.AutoConfFile),
+            new Dictionary<string, string?> { ["recovery_min_apply_delay"] = delay }, ct);
+        ctx.Reporter.Notice($"recovery_min_apply_delay = '{delay}' written to postgresql.auto.conf: a delayed standby, which the agents "
+            + "never promote by themselves");
     }
 
     private static IReadOnlyList<string> Executable(CloneRequest request) =>

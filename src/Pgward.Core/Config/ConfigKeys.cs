@@ -45,6 +45,7 @@ public static class ConfigKeys
         Key("promote_check_timeout", Timeout, o => o.PromoteCheckTimeout, (o, v) => o with { PromoteCheckTimeout = v }),
         Key("promote_check_interval", Seconds(1, 3600), o => o.PromoteCheckInterval, (o, v) => o with { PromoteCheckInterval = v }),
         Key("primary_follow_timeout", Timeout, o => o.PrimaryFollowTimeout, (o, v) => o with { PrimaryFollowTimeout = v }),
+        Key("recovery_min_apply_delay", ApplyDelay, o => o.RecoveryMinApplyDelay, (o, v) => o with { RecoveryMinApplyDelay = v }),
         Key("standby_follow_timeout", Timeout, o => o.StandbyFollowTimeout, (o, v) => o with { StandbyFollowTimeout = v }),
         Key("shutdown_check_timeout", Timeout, o => o.ShutdownCheckTimeout, (o, v) => o with { ShutdownCheckTimeout = v }),
         Key("standby_reconnect_timeout", Timeout, o => o.StandbyReconnectTimeout, (o, v) => o with { StandbyReconnectTimeout = v }),

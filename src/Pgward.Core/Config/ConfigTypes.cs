@@ -101,6 +101,13 @@ public static partial class ConfigTypes
             && v > TimeSpan.Zero && v <= TimeSpan.FromSeconds(maxSeconds),
         ConfigValues.FormatDuration);
 
+    /// <summary>PostgreSQL's <c>recovery_min_apply_delay</c>: a bare number is milliseconds, as PostgreSQL reads it; at most
+    /// what its integer of milliseconds holds (24 days).</summary>
+    public static ConfigType<TimeSpan> ApplyDelay { get; } = new(
+        "a delay from 0 to 24 days (milliseconds, as PostgreSQL reads a bare number, or a number with unit ms, s, min, h, d)",
+        ApplyDelays.TryParse,
+        ApplyDelays.Format);
+
     /// <summary>One of a fixed set of words, any case.</summary>
     public static ConfigType<T> Enum<T>(params (string Name, T Value)[] choices) => new(
         "one of " + string.Join(", ", choices.Select(c => c.Name)),

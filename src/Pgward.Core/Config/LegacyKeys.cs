@@ -20,7 +20,7 @@ public static class LegacyKeys
     /// and <c>degraded_monitoring_timeout</c> (an agent never leaves its node unguarded: it stays to report and fence).</summary>
     public static IReadOnlySet<string> Unused { get; } = new HashSet<string>
     {
-        "replication_type", "restore_command", "archive_cleanup_command", "recovery_min_apply_delay",
+        "replication_type", "restore_command", "archive_cleanup_command",
         "tablespace_mapping", "use_primary_conninfo_password", "passfile", "witness_sync_interval",
         "repmgr_bindir", "rsync_options", "ssh_options",
         "barman_host", "barman_server", "barman_config",
@@ -42,7 +42,6 @@ public static class LegacyKeys
     {
         ["tablespace_mapping"] = "give pg_basebackup's -T in pg_basebackup_options = '-T /old=/new'",
         ["restore_command"] = "standby clone writes restore_command itself once a backup server is registered (pgward backup register)",
-        ["recovery_min_apply_delay"] = "set recovery_min_apply_delay in the standby's own postgresql.conf (a delayed standby never stands for automatic failover)",
         ["passfile"] = "name the password file in conninfo (passfile=...): primary_conninfo and the agents take it from there",
         ["use_primary_conninfo_password"] = "pgward writes no password into primary_conninfo: the standby reads the password file",
         ["ssh_options"] = "pgward uses no SSH: the agents carry switchover, follow and rejoin between hosts",

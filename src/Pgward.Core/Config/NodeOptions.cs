@@ -88,6 +88,11 @@ public sealed record NodeOptions
     /// <summary><c>standby_follow_timeout</c>: how long <c>standby follow</c> waits for the standby to connect to its new upstream. Seconds (units allowed), default 30 s.</summary>
     public TimeSpan StandbyFollowTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>recovery_min_apply_delay</c>, repmgr's: written by <c>standby clone</c> (and a re-clone) into the
+    /// standby's <c>postgresql.auto.conf</c>, making it a delayed standby, which never stands for automatic failover.
+    /// Zero (the default) writes nothing.</summary>
+    public TimeSpan RecoveryMinApplyDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary><c>shutdown_check_timeout</c>: how long a switchover waits for the old primary to shut down. Seconds (units allowed), default 60 s.</summary>
     public TimeSpan ShutdownCheckTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

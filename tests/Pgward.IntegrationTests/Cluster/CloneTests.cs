@@ -301,8 +301,45 @@ public sealed class CloneTests : PgIntegrationTest
             "select count(*) from pg_stat_replication where application_name = 'node2' and state = 'streaming'", Token) == 1, Token);
     }
 
-    private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null) =>
+    /// <summary>repmgr's <c>--recovery-min-apply-delay</c> and key: a delayed standby, its delay written where the
+    /// server reads it; a delay PostgreSQL would not take is refused with nothing written.</summary>
+    [Fact]
+    public async Task Recovery_min_apply_delay_makes_a_delayed_standby_the_option_over_the_config_key()
+    {
+        var primary = await StartServerAsync("primary");
+        await primary.ExecuteAsync("CREATE TABLE t (id int)", Token);
+        var target = Path.Combine(await Directory.CreateSubdirectoryAsync("standby", Token), "data");
+        var port = FreePort.Next();
+        var config = await StandbyConfigAsync(primary, target, port, ("recovery_min_apply_delay", "90000"));
+        string[] clone = ["-f", config, "standby", "clone", "-h", "127.0.0.1", "-p", $"{primary.Port}", "-U", "postgres", "-c"];
+
+        var bad = await PgwardCli.RunAsync(Token, [.. clone, "--recovery-min-apply-delay", "soon"]);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--recovery-min-apply-delay: \"soon\" is not a delay from 0 to 24 days", bad.Error, StringComparison.Ordinal);
+        Assert.False(System.IO.Directory.Exists(target) && System.IO.Directory.EnumerateFileSystemEntries(target).Any());
+
+        var fromConfig = await PgwardCli.RunAsync(Token, [.. clone, "--dry-run"]);
+        Assert.True(fromConfig.ExitCode == 0, fromConfig.ToString());
+        Assert.Contains("recovery_min_apply_delay = '90s'", fromConfig.Error, StringComparison.Ordinal);
+
+        var cloned = await PgwardCli.RunAsync(Token, [.. clone, "--recovery-min-apply-delay", "5min"]);
+        Assert.True(cloned.ExitCode == 0, cloned.ToString());
+        Assert.Contains("recovery_min_apply_delay = '5min' written to postgresql.auto.conf", cloned.Error, StringComparison.Ordinal);
+        ServerRegistry.Track(target);
+        var start = await PgwardCli.RunAsync(Token, "-f", config, "node", "service", "--action=start");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var standby = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5;{TestAuthentication.Current.NpgsqlSecurity}";
+        Assert.Equal("5min", await Sql.ScalarAsync<string>(standby, "SHOW recovery_min_apply_delay", Token));
+
+        // It receives at once and applies five minutes later.
+        await primary.ExecuteAsync("INSERT INTO t VALUES (1)", Token);
+        var written = await primary.QueryScalarAsync<string>("SELECT pg_current_wal_lsn()::text", Token);
+        await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(standby, $"SELECT pg_last_wal_receive_lsn() >= '{written}'", Token), Token);
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(standby, "SELECT count(*) FROM t", Token));
+    }
+
+    private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null, params (string, string)[] settings) =>
         NodeConfig.WriteAsync(Path.Combine(Directory.Path, "standby.conf"), 2, "node2",
             $"host=127.0.0.1 port={port ?? FreePort.Next()} user=postgres dbname=postgres connect_timeout=2 {TestAuthentication.Current.ConninfoSecurity}", dataDirectory, Token,
-            ("use_replication_slots", "true"));
+            [("use_replication_slots", "true"), .. settings]);
 }

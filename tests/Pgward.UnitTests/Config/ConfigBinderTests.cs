@@ -75,6 +75,19 @@ public class ConfigBinderTests
         Assert.Equal(8080, o.AgentPort);
     }
 
+    [Theory]
+    [InlineData("recovery_min_apply_delay = 90000", "90s")] // a bare number is milliseconds, as PostgreSQL reads it
+    [InlineData("recovery_min_apply_delay = '1h'", "1h")]
+    [InlineData("recovery_min_apply_delay = 120min", "2h")]
+    [InlineData("recovery_min_apply_delay = 1500", "1500ms")]
+    [InlineData("recovery_min_apply_delay = 0", "0ms")]
+    public void Bind_reads_recovery_min_apply_delay_as_postgresql_does_and_formats_it_in_its_largest_exact_unit(string line, string written)
+    {
+        var o = Bind(Required + line + "\n").Options!;
+
+        Assert.Equal(written, ApplyDelays.Format(o.RecoveryMinApplyDelay));
+    }
+
     [Fact]
     public void Bind_names_key_expected_and_found_when_type_is_wrong()
     {
@@ -98,6 +111,8 @@ public class ConfigBinderTests
     [InlineData("use_replication_slots = maybe", "use_replication_slots")]
     [InlineData("failover = sometimes", "failover")]
     [InlineData("maximum_lag_on_failover = 16XB", "maximum_lag_on_failover")]
+    [InlineData("recovery_min_apply_delay = 25d", "recovery_min_apply_delay")]
+    [InlineData("recovery_min_apply_delay = -1", "recovery_min_apply_delay")]
     [InlineData("node_name = 'a name that is far too long for postgresql application_name, over 63'", "node_name")]
     public void Bind_reports_key_and_range_when_value_is_out_of_range(string line, string key)
     {
