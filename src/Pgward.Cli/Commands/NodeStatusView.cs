@@ -36,7 +36,8 @@ internal static class NodeStatusView
             f.InRecovery ? NodeCheckEvaluator.LagSeconds(f) : null,
             f.InRecovery ? f.ReceiveLsn?.ToString() : null,
             f.InRecovery ? f.ReplayLsn?.ToString() : null,
-            f.Timeline);
+            f.Timeline,
+            f.ApplyDelay > TimeSpan.Zero ? Core.Config.ApplyDelays.Format(f.ApplyDelay) : null);
     }
 
     public static void WriteText(TextWriter output, NodeStatusJson s)
@@ -83,6 +84,10 @@ internal static class NodeStatusView
             rows.Add(("Replication lag", Invariant($"{s.ReplicationLagSeconds} seconds")));
             rows.Add(("Last received LSN", s.LastReceivedLsn ?? ""));
             rows.Add(("Last replayed LSN", s.LastReplayedLsn ?? ""));
+            if (s.ApplyDelay is { } delay)
+            {
+                rows.Add(("Apply delay", $"{delay} (recovery_min_apply_delay: a delayed standby, never promoted automatically)"));
+            }
         }
         else
         {

@@ -20,4 +20,5 @@ internal sealed record NodeStatusJson(
     long? ReplicationLagSeconds,
     string? LastReceivedLsn,
     string? LastReplayedLsn,
-    int? Timeline);
+    int? Timeline,
+    string? ApplyDelay = null);

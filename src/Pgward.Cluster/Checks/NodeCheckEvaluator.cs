@@ -71,12 +71,14 @@ public static class NodeCheckEvaluator
         }
         var warning = (long)input.Options.ReplicationLagWarning.TotalSeconds;
         var critical = (long)input.Options.ReplicationLagCritical.TotalSeconds;
+        // A delayed standby is behind by its delay on purpose: the limits apply to what it lags beyond it.
+        var delay = (long)facts.ApplyDelay.TotalSeconds;
         var lag = LagSeconds(facts);
-        var status = lag >= critical ? CheckStatus.Critical : lag >= warning ? CheckStatus.Warning : CheckStatus.Ok;
-        var details = status == CheckStatus.Ok
-            ? $"{lag} seconds"
-            : $"{lag} seconds (limit {(status == CheckStatus.Critical ? critical : warning)} seconds)";
-        return new CheckResult(CheckKind.ReplicationLag, status, details, Invariant($"lag={lag};{warning};{critical}"));
+        var beyond = Math.Max(0, lag - delay);
+        var status = beyond >= critical ? CheckStatus.Critical : beyond >= warning ? CheckStatus.Warning : CheckStatus.Ok;
+        var details = (delay > 0 ? Invariant($"{beyond} seconds beyond recovery_min_apply_delay ({delay} seconds; {lag} in all)") : $"{lag} seconds")
+            + (status == CheckStatus.Ok ? "" : $" (limit {(status == CheckStatus.Critical ? critical : warning)} seconds)");
+        return new CheckResult(CheckKind.ReplicationLag, status, details, Invariant($"lag={beyond};{warning};{critical}"));
     }
 
     private static CheckResult ArchiveReady(NodeCheckInput input, ServerFacts facts)

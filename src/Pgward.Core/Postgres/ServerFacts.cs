@@ -29,4 +29,7 @@ public sealed record ServerFacts
 
     /// <summary>Files waiting in pg_wal/archive_status; null when the role may not list them.</summary>
     public int? ArchiveReadyCount { get; init; }
+
+    /// <summary>A standby's <c>recovery_min_apply_delay</c>: zero unless it is a delayed standby (a primary ignores it).</summary>
+    public TimeSpan ApplyDelay { get; init; }
 }

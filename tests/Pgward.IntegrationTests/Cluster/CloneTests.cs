@@ -336,6 +336,8 @@ public sealed class CloneTests : PgIntegrationTest
         var written = await primary.QueryScalarAsync<string>("SELECT pg_current_wal_lsn()::text", Token);
         await Sql.WaitUntilAsync(async () => await Sql.ScalarAsync<bool>(standby, $"SELECT pg_last_wal_receive_lsn() >= '{written}'", Token), Token);
         Assert.Equal(0L, await Sql.ScalarAsync<long>(standby, "SELECT count(*) FROM t", Token));
+        var status = await PgwardCli.RunAsync(Token, "-f", config, "node", "status");
+        Assert.Contains("Apply delay: 5min (recovery_min_apply_delay: a delayed standby, never promoted automatically)", status.Out, StringComparison.Ordinal);
     }
 
     private Task<string> StandbyConfigAsync(PgServer primary, string dataDirectory, int? port = null, params (string, string)[] settings) =>

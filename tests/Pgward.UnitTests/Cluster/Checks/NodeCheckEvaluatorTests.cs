@@ -107,6 +107,17 @@ public class NodeCheckEvaluatorTests
         Assert.Equal((status, details, perfdata), (result.Status, result.Details, result.Perfdata));
     }
 
+    [Theory]
+    [InlineData(3612, CheckStatus.Ok, "12 seconds beyond recovery_min_apply_delay (3600 seconds; 3612 in all)", "lag=12;300;600")]
+    [InlineData(3000, CheckStatus.Ok, "0 seconds beyond recovery_min_apply_delay (3600 seconds; 3000 in all)", "lag=0;300;600")]
+    [InlineData(4300, CheckStatus.Critical, "700 seconds beyond recovery_min_apply_delay (3600 seconds; 4300 in all) (limit 600 seconds)", "lag=700;300;600")]
+    public void ReplicationLag_of_a_delayed_standby_counts_beyond_its_delay(int seconds, CheckStatus status, string details, string perfdata)
+    {
+        var result = Check(CheckKind.ReplicationLag, On(2, StandbyLagging(seconds) with { ApplyDelay = TimeSpan.FromHours(1) }));
+
+        Assert.Equal((status, details, perfdata), (result.Status, result.Details, result.Perfdata));
+    }
+
     [Fact]
     public void ReplicationLag_uses_configured_thresholds_when_options_set_them()
     {
