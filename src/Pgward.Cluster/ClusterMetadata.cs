@@ -11,7 +11,9 @@ public static class ClusterMetadata
 {
     /// <summary>
     /// Reads the node records from the local node, or, when it is down or has no metadata, from the first
-    /// reachable node this host has seen before (<see cref="KnownNodesCache"/>).
+    /// reachable node this host has seen before (<see cref="KnownNodesCache"/>). A delayed standby's own copy is as old
+    /// as its <c>recovery_min_apply_delay</c> (a node registered, a failover within the hour are not in it): its
+    /// metadata is read from the primary, and from its own copy only when no primary answers.
     /// </summary>
     public static async Task<(MetadataSource? Source, Outcome Outcome)> ReadAsync(OperationContext ctx, CancellationToken ct)
     {
@@ -29,6 +31,12 @@ public static class ClusterMetadata
                     if (await store.SchemaExistsAsync(ct))
                     {
                         var nodes = await store.GetNodesAsync(ct);
+                        if (await Operations.DelayedStandby.DelayAsync(connection, ct) is not null
+                            && await FromPrimaryAsync(ctx, nodes, ct) is { } current)
+                        {
+                            KnownNodesCache.Save(ctx.Options, current.Nodes);
+                            return (current, Outcome.Ok);
+                        }
                         KnownNodesCache.Save(ctx.Options, nodes);
                         return (new MetadataSource(nodes, ctx.LocalNode, FromLocalNode: true, ctx.Options.NodeId), Outcome.Ok);
                     }
@@ -102,6 +110,24 @@ public static class ClusterMetadata
     /// Where else the metadata may be read when the local node cannot serve it: the nodes this host saw last time,
     /// then the upstream this node streams from (a standby's primary_conninfo, readable while the server is down).
     /// </summary>
+    /// <summary>The metadata as the node running as primary holds it (<paramref name="nodes"/>: where to look), null when none answers.</summary>
+    private static async Task<MetadataSource?> FromPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
+    {
+        await using var primary = await ConnectPrimaryAsync(ctx, [.. nodes.Where(n => n.NodeId != ctx.Options.NodeId)], ct);
+        if (primary is null)
+        {
+            return null;
+        }
+        try
+        {
+            return new MetadataSource(await primary.Store.GetNodesAsync(ct), primary.Node.Describe(), FromLocalNode: false, primary.Node.NodeId);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     private static IEnumerable<(int? NodeId, string Conninfo)> FallbackSources(OperationContext ctx)
     {
         foreach (var (nodeId, conninfo) in KnownNodesCache.Load(ctx.Options.ConfigFile).Where(n => n.NodeId != ctx.Options.NodeId))

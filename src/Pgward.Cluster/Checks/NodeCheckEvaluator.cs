@@ -1,5 +1,6 @@
 using System.Globalization;
 using Pgward.Core;
+using Pgward.Core.Config;
 using Pgward.Core.Metadata;
 using Pgward.Core.Postgres;
 
@@ -114,7 +115,11 @@ public static class NodeCheckEvaluator
         if (receiver is null || receiver.Status != "streaming")
         {
             return new CheckResult(CheckKind.Upstream, CheckStatus.Critical,
-                $"{self.Describe()} is not streaming from its upstream {upstream.Describe()}");
+                $"{self.Describe()} is not streaming from its upstream {upstream.Describe()}"
+                + (facts.ApplyDelay > TimeSpan.Zero
+                    ? $" (a delayed standby, recovery_min_apply_delay = {ApplyDelays.Format(facts.ApplyDelay)}: after a failover it streams again "
+                        + "once it has replayed what it holds back)"
+                    : ""));
         }
         if (!SameEndpoint(upstream.Conninfo, receiver.SenderHost, receiver.SenderPort))
         {

@@ -47,6 +47,11 @@ public static class NodeInspection
                 var facts = await ServerProbe.ReadAsync(connection, ct);
                 var store = new MetadataStore(connection);
                 var nodes = await store.SchemaExistsAsync(ct) ? await store.GetNodesAsync(ct) : [];
+                if (facts.ApplyDelay > TimeSpan.Zero && nodes.Count > 0)
+                {
+                    // A delayed standby's own records are as old as its delay: the primary's (ClusterMetadata) are the truth.
+                    nodes = (await ClusterMetadata.ReadAsync(ctx, ct)).Source?.Nodes ?? nodes;
+                }
                 return new NodeCheckInput(ctx.Options, facts, null, nodes, hasPgVersion);
             }
             catch (NpgsqlException e)

@@ -10,7 +10,9 @@ public static class ClusterObserver
     private static readonly string Sql = $"""
         SELECT pg_is_in_recovery(),
                {TimelineSql.Expression},
-               (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup' AND {CommitLeaseStandby.NotLeaseSql})
+               (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup' AND {CommitLeaseStandby.NotLeaseSql}),
+               CASE WHEN pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
+                    THEN current_setting('recovery_min_apply_delay') END
         """;
 
     public static async Task<IReadOnlyList<NodeObservation>> ObserveAsync(
@@ -33,7 +35,10 @@ public static class ClusterObserver
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 await r.ReadAsync(ct);
                 var attached = r.IsDBNull(2) ? [] : r.GetString(2).Split('\n');
-                return new NodeObservation(node, Reachability.Reachable, r.GetBoolean(0), r.GetInt32(1), attached, null);
+                return new NodeObservation(node, Reachability.Reachable, r.GetBoolean(0), r.GetInt32(1), attached, null)
+                {
+                    ApplyDelay = r.IsDBNull(3) ? null : r.GetString(3),
+                };
             }
             catch (NpgsqlException e)
             {

@@ -130,6 +130,9 @@ public static class ClusterStatusEvaluator
                     && other.AttachedStandbys.Contains(node.NodeName, StringComparer.Ordinal));
                 warnings.Add(actual is null
                     ? $"{described} is not attached to its upstream {upstream.Node.Describe()}"
+                        + (o.ApplyDelay is { } delay
+                            ? $" (a delayed standby, recovery_min_apply_delay = {delay}: after a failover it attaches once it has replayed what it holds back)"
+                            : "")
                     : $"{described} follows {actual.Node.Describe()}, not its registered upstream {upstream.Node.Describe()}");
             }
         }

@@ -43,6 +43,10 @@ public sealed class DelayedStandbyTests : PgIntegrationTest
             StringComparison.Ordinal);
         Assert.Equal("1h", await Sql.ScalarAsync<string>(cluster.Sandbox.ConnectionString(2), "SHOW recovery_min_apply_delay", Token));
         Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2), "SELECT count(*) FROM pg_class WHERE relname = 't'", Token));
+        // Its own metadata is an hour old: node check reads the primary's, which says node 3 is its upstream.
+        var check = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "node", "check", "--upstream");
+        Assert.Contains("is not streaming from its upstream node \"node3\" (ID: 3) (a delayed standby, recovery_min_apply_delay = 1h", check.Out,
+            StringComparison.Ordinal);
         var log = await File.ReadAllTextAsync(cluster.Agents.LogFile(2), Token);
         Assert.True(!log.Contains("rejoin", StringComparison.Ordinal) && !log.Contains("cloning", StringComparison.Ordinal), log);
 

@@ -222,6 +222,17 @@ public class NodeCheckEvaluatorTests
     }
 
     [Fact]
+    public void Upstream_of_a_delayed_standby_that_is_not_streaming_says_why_it_may_not()
+    {
+        var result = Check(CheckKind.Upstream, On(2, Standby() with { WalReceiver = null, ApplyDelay = TimeSpan.FromMinutes(10) }));
+
+        Assert.Equal(
+            (CheckStatus.Critical, "node \"node2\" (ID: 2) is not streaming from its upstream node \"node1\" (ID: 1) (a delayed standby, "
+                + "recovery_min_apply_delay = 10min: after a failover it streams again once it has replayed what it holds back)"),
+            (result.Status, result.Details));
+    }
+
+    [Fact]
     public void Upstream_is_na_when_node_is_primary_or_witness()
     {
         var primary = Check(CheckKind.Upstream, On(1, Primary()));

@@ -298,6 +298,21 @@ public class ClusterStatusEvaluatorTests
     }
 
     [Fact]
+    public void Warnings_say_why_a_delayed_standby_is_not_attached()
+    {
+        List<NodeObservation> observations =
+        [
+            Running(Primary(1), inRecovery: false),
+            Running(Standby(2, upstream: 1), inRecovery: true) with { ApplyDelay = "1h" },
+        ];
+
+        var warnings = ClusterStatusEvaluator.Evaluate(observations, "node1").Warnings;
+
+        Assert.Equal(["node \"node2\" (ID: 2) is not attached to its upstream node \"node1\" (ID: 1) (a delayed standby, recovery_min_apply_delay = 1h: "
+            + "after a failover it attaches once it has replayed what it holds back)"], warnings);
+    }
+
+    [Fact]
     public void Warnings_say_record_is_inactive_when_node_is_running()
     {
         var observations = Healthy();
