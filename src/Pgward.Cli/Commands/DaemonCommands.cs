@@ -97,7 +97,9 @@ public static class DaemonCommands
     private static Command BuildStatus(CommandRunner runner)
     {
         var json = CommonOptions.Json();
-        var status = new Command("status", "every registered node's agent: reachable, PID, URL") { json };
+        var csv = CommonOptions.Csv();
+        var detail = new Option<bool>("--detail") { Description = "add each node's location and priority, as repmgr's service status does" };
+        var status = new Command("status", "every registered node's agent: reachable, PID, URL") { json, csv, detail };
         status.SetAction((parse, ct) => runner.RunAsync(parse, async (ctx, token) =>
         {
             var (source, outcome) = await ClusterMetadata.ReadAsync(ctx, token);
@@ -107,7 +109,14 @@ public static class DaemonCommands
             }
             using var client = new AgentClient(ctx.Options, ctx.Time);
             var rows = await Task.WhenAll(source.Nodes.Select(node => StatusOfAsync(client, node, token)));
-            Write(runner.Environment.Out, rows, parse.GetValue(json));
+            if (parse.GetValue(csv))
+            {
+                WriteCsv(runner.Environment.Out, rows);
+            }
+            else
+            {
+                Write(runner.Environment.Out, rows, parse.GetValue(json), parse.GetValue(detail));
+            }
             return Outcome.Ok;
         }, ct));
         return status;
@@ -128,32 +137,58 @@ public static class DaemonCommands
     {
         if (node.AgentUrl is not { Length: > 0 } url)
         {
-            return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), false, null, null, "no agent URL registered");
+            return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), false, null, null, "no agent URL registered",
+                Priority: node.Priority, Location: node.Location);
         }
         var reply = await client.GetNodeAsync(url, ct);
         return new DaemonStatusJson(node.NodeId, node.NodeName, node.Type.ToName(), reply.Succeeded, reply.Body?.AgentPid, url,
             reply.Succeeded ? null : reply.Error, reply.Succeeded ? reply.Body?.Paused : null, reply.Body?.UpstreamLastSeenSecondsAgo,
-            reply.Body?.FailoverTerm, reply.Body?.FailoverState, reply.Body?.FailoverNote);
+            reply.Body?.FailoverTerm, reply.Body?.FailoverState, reply.Body?.FailoverNote,
+            reply.Succeeded ? reply.Body?.PgRunning : null, node.Priority, node.Location);
     }
 
-    private static void Write(TextWriter output, IReadOnlyList<DaemonStatusJson> rows, bool json)
+    private static void Write(TextWriter output, IReadOnlyList<DaemonStatusJson> rows, bool json, bool detail)
     {
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(rows, PgwardJson.Context.IReadOnlyListDaemonStatusJson));
             return;
         }
-        TableWriter.Write(output, ["ID", "Name", "Role", "Agent", "PID", "Paused?", "Upstream last seen", "Term", "Failover", "URL"], rows.Select(r => new[]
-        {
-            r.NodeId.ToString(CultureInfo.InvariantCulture), r.NodeName, r.Role, r.AgentReachable ? "running" : "not reachable",
+        string[] headers = detail
+            ? ["ID", "Name", "Role", "Location", "Priority", "Agent", "PID", "Paused?", "Upstream last seen", "Term", "Failover", "URL"]
+            : ["ID", "Name", "Role", "Agent", "PID", "Paused?", "Upstream last seen", "Term", "Failover", "URL"];
+        TableWriter.Write(output, headers, rows.Select(r => (string[])
+        [
+            r.NodeId.ToString(CultureInfo.InvariantCulture), r.NodeName, r.Role,
+            .. detail ? (string[])[r.Location, r.Priority.ToString(CultureInfo.InvariantCulture)] : [],
+            r.AgentReachable ? "running" : "not reachable",
             r.Pid?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Paused switch { true => "yes", false => "no", null => "n/a" },
             r.UpstreamLastSeenSecondsAgo is { } ago ? string.Create(CultureInfo.InvariantCulture, $"{ago:0.0} s ago") : "n/a",
             r.Term?.ToString(CultureInfo.InvariantCulture) ?? "n/a", r.Failover ?? "n/a",
             r.Url ?? "",
-        }));
+        ]));
         foreach (var note in rows.Where(r => r.FailoverNote is not null))
         {
             output.WriteLine($"node {note.NodeId} ({note.NodeName}): {note.FailoverNote}");
+        }
+    }
+
+    /// <summary>repmgr's <c>service status --csv</c> fields: id, name, type, server running (1/0, -1 when its agent does not
+    /// answer), agent running (1/0), agent PID (-1), paused (1/0/-1), priority, upstream last seen in whole seconds
+    /// (-1), location.</summary>
+    private static void WriteCsv(TextWriter output, IReadOnlyList<DaemonStatusJson> rows)
+    {
+        foreach (var r in rows)
+        {
+            output.WriteLine(string.Join(',',
+                r.NodeId.ToString(CultureInfo.InvariantCulture), Csv.Field(r.NodeName), r.Role,
+                r.ServerRunning switch { true => "1", false => "0", null => "-1" },
+                r.AgentReachable ? "1" : "0",
+                (r.Pid ?? -1).ToString(CultureInfo.InvariantCulture),
+                r.Paused switch { true => "1", false => "0", null => "-1" },
+                r.Priority.ToString(CultureInfo.InvariantCulture),
+                r.UpstreamLastSeenSecondsAgo is { } ago ? ((long)ago).ToString(CultureInfo.InvariantCulture) : "-1",
+                Csv.Field(r.Location)));
         }
     }
 

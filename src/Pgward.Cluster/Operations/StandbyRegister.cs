@@ -69,10 +69,15 @@ public sealed class StandbyRegister(OperationContext ctx)
         await ctx.Events.RecordAsync(primary.Store, new ClusterEvent(options.NodeId, options.NodeName, "standby_register", true,
             $"standby registration succeeded; upstream node ID is {upstreamId}", Related: upstream), ct);
 
-        // The record reaches this standby through replication; wait so that commands run next on this node see it.
-        var replicated = await Waiting.UntilAsync(async token => await localStore.GetNodeAsync(options.NodeId, token) == record,
-            TimeSpan.FromSeconds(10), PollInterval, ctx.Time, ct);
-        if (!replicated)
+        // The record reaches this standby through replication; wait so that commands run next on this node see it. A
+        // delayed standby applies it only after its delay: its commands read the primary's metadata meanwhile.
+        if (await DelayedStandby.DelayAsync(local, ct) is { } delay)
+        {
+            ctx.Reporter.Notice($"{ctx.LocalNode} applies WAL late on purpose (recovery_min_apply_delay = {delay}): the record reaches it "
+                + "that much later, and pgward reads the primary's metadata on it meanwhile");
+        }
+        else if (!await Waiting.UntilAsync(async token => await localStore.GetNodeAsync(options.NodeId, token) == record,
+            TimeSpan.FromSeconds(10), PollInterval, ctx.Time, ct))
         {
             ctx.Reporter.Warning("the new record has not reached this standby yet; check that it replays WAL");
         }

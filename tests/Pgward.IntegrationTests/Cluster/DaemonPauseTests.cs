@@ -25,6 +25,16 @@ public sealed class DaemonPauseTests : PgIntegrationTest
             var node1 = rows.RootElement.EnumerateArray().Single(r => r.GetProperty("node_id").GetInt32() == 1);
             Assert.True(node1.GetProperty("paused").GetBoolean(), status.ToString());
 
+            // repmgr's service status --csv: id, name, type, server running, agent running, PID, paused, priority,
+            // upstream last seen, location; -1 where the agent does not answer.
+            var csv = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "daemon", "status", "--csv");
+            Assert.True(csv.ExitCode == 0, csv.ToString());
+            var lines = csv.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Matches(@"^1,node1,primary,1,1,[1-9][0-9]*,1,100,-1,default$", lines[0]);
+            Assert.Equal("2,node2,standby,-1,0,-1,-1,100,-1,default", lines[1]);
+            var detail = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(2), "daemon", "status", "--detail");
+            Assert.Contains("| Location | Priority |", detail.Out, StringComparison.Ordinal);
+
             var unpause = await PgwardCli.RunAsync(Token, "-f", sandbox.Config(1), "daemon", "unpause");
             Assert.Equal(26, unpause.ExitCode);
             Assert.Contains("node 1 (node1) unpaused", unpause.Error, StringComparison.Ordinal);

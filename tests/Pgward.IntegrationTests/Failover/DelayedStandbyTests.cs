@@ -47,6 +47,11 @@ public sealed class DelayedStandbyTests : PgIntegrationTest
         var check = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "node", "check", "--upstream");
         Assert.Contains("is not streaming from its upstream node \"node3\" (ID: 3) (a delayed standby, recovery_min_apply_delay = 1h", check.Out,
             StringComparison.Ordinal);
+        // Registered again, it does not wait for its own record to replicate, which takes the delay.
+        var register = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "standby", "register", "-F", "--upstream-node-id", "3");
+        Assert.True(register.ExitCode == 0, register.ToString());
+        Assert.Contains("applies WAL late on purpose (recovery_min_apply_delay = 1h): the record reaches it that much later", register.Error,
+            StringComparison.Ordinal);
         var log = await File.ReadAllTextAsync(cluster.Agents.LogFile(2), Token);
         Assert.True(!log.Contains("rejoin", StringComparison.Ordinal) && !log.Contains("cloning", StringComparison.Ordinal), log);
 
