@@ -31,7 +31,9 @@ public static class HealthDecision
     private static bool IsWritablePrimary(ServerState state) => state.Running && !state.InRecovery && !state.Fenced && !state.Witness;
 
     // With a lag limit and no known lag (no LSNs yet) the standby cannot show it is within the limit: unavailable.
+    // A delayed standby is no replica to read from: its data is as old as its recovery_min_apply_delay on purpose, and
+    // a read pool behind /replica would serve it (/read-only still answers 200: it serves reads).
     private static bool IsStreamingStandbyWithinLag(ServerState state, HealthQuery query) =>
-        state.Running && state.InRecovery && state.Streaming
+        state.Running && state.InRecovery && state.Streaming && !state.Delayed
         && (query.MaxLagBytes is not { } max || state.LagBytes is { } lag && lag <= max);
 }

@@ -31,7 +31,8 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db, ILogger? log
                CASE WHEN pg_is_in_recovery() AND to_regclass('pgward.nodes') IS NOT NULL
                     THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END,
                CASE WHEN to_regclass('pgward.nodes') IS NOT NULL THEN (SELECT type FROM pgward.nodes WHERE node_id = $1) END,
-               CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END
+               CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END,
+               pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
         """;
 
     // A cascading upstream is itself in recovery: its position is what it has received.
@@ -127,6 +128,7 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db, ILogger? log
             ReplayLsn = replay,
             WalReceiverStatus = receiver,
             ReplayAgeSeconds = r.IsDBNull(8) ? null : r.GetDouble(8),
+            Delayed = r.GetBoolean(9),
         };
         await r.DisposeAsync();
         if (!inRecovery || replay is not { } replayed)

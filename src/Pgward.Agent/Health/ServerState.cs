@@ -25,6 +25,8 @@ public sealed record ServerState(bool Running, bool InRecovery, bool Streaming, 
     /// <summary>A standby's seconds since the last transaction it replayed was committed on the primary
     /// (<c>now() - pg_last_xact_replay_timestamp()</c>); null on a primary or before any replay.</summary>
     public double? ReplayAgeSeconds { get; init; }
+    /// <summary>A standby with <c>recovery_min_apply_delay</c> above zero: its data is that old on purpose.</summary>
+    public bool Delayed { get; init; }
 
     /// <summary>A word for logs: stopped, witness, primary, standby (streaming), standby (not streaming).</summary>
     public string Describe() => (Running, InRecovery, Streaming) switch

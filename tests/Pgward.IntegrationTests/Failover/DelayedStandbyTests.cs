@@ -26,6 +26,13 @@ public sealed class DelayedStandbyTests : PgIntegrationTest
         }
         Assert.Equal(0L, await Sql.ScalarAsync<long>(cluster.Sandbox.ConnectionString(2), "SELECT count(*) FROM pg_class WHERE relname = 't'", Token));
 
+        // No read replica: a read pool behind /replica would serve hour-old data.
+        using var client = cluster.Sandbox.Client(SandboxAgents.Token);
+        await cluster.WaitAsync(async () => (await client.GetHealthAsync(cluster.AgentUrl(2), "replica", Token)).StatusCode == 503,
+            TimeSpan.FromSeconds(10), "node 2's /replica answering 503", Token);
+        Assert.Equal(200, (await client.GetHealthAsync(cluster.AgentUrl(3), "replica", Token)).StatusCode);
+        Assert.Equal(200, (await client.GetHealthAsync(cluster.AgentUrl(2), "read-only", Token)).StatusCode);
+
         var dryRun = await PgwardCli.RunAsync(Token, "-f", cluster.Config(2), "standby", "promote", "--dry-run");
         Assert.Contains("node \"node2\" (ID: 2) applies WAL late on purpose (recovery_min_apply_delay = 1h): promoted, it first replays the ",
             dryRun.Error, StringComparison.Ordinal);

@@ -10,6 +10,7 @@ public sealed class HealthDecisionTests
     private static readonly ServerState StreamingStandby = new(Running: true, InRecovery: true, Streaming: true, LagBytes: 1000, Fenced: false);
     private static readonly ServerState DisconnectedStandby = StreamingStandby with { Streaming = false };
     private static readonly ServerState StandbyWithoutLag = StreamingStandby with { LagBytes = null };
+    private static readonly ServerState DelayedStandby = StreamingStandby with { Delayed = true };
     private static readonly ServerState Stopped = ServerState.Stopped;
     // A witness's server runs read-write, as a primary's does.
     private static readonly ServerState Witness = Primary with { Witness = true };
@@ -38,6 +39,10 @@ public sealed class HealthDecisionTests
         { "standby", HealthEndpoint.Readiness, 200 },
         { "disconnected", HealthEndpoint.Readiness, 503 },
         { "stopped", HealthEndpoint.Readiness, 503 },
+        { "delayed", HealthEndpoint.Replica, 503 },
+        { "delayed", HealthEndpoint.Readiness, 503 },
+        { "delayed", HealthEndpoint.ReadOnly, 200 },
+        { "delayed", HealthEndpoint.Health, 200 },
         { "witness", HealthEndpoint.Primary, 503 },
         { "witness", HealthEndpoint.Replica, 503 },
         { "witness", HealthEndpoint.ReadOnly, 503 },
@@ -105,6 +110,7 @@ public sealed class HealthDecisionTests
         "disconnected" => DisconnectedStandby,
         "stopped" => Stopped,
         "witness" => Witness,
+        "delayed" => DelayedStandby,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }
