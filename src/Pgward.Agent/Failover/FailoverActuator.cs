@@ -145,7 +145,7 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
                 return followed;
             }
             FailoverLog.Failed(logger, "follow", (followed.Error ?? "") + "; rejoining instead");
-            return await RejoinServerAsync(server, primary, ct);
+            return await RejoinOrRestartAsync(server, primary, ct);
         }, ct, syncWitnessesFrom: primaryId);
 
     /// <summary>
@@ -154,11 +154,33 @@ public sealed class FailoverActuator(OperationContext ctx, LocalNodeControl cont
     /// </summary>
     public Task<Outcome> RejoinAsync(NodeRecord primary, CancellationToken ct) =>
         RunAsync("pgward_auto_rejoin", $"node {ctx.Options.NodeId} rejoined as a standby of {primary.Describe()}",
-            server => RejoinServerAsync(server, primary, ct), ct, syncWitnessesFrom: primary.NodeId);
+            server => RejoinOrRestartAsync(server, primary, ct), ct, syncWitnessesFrom: primary.NodeId);
 
-    private async Task<Outcome> RejoinServerAsync(LocalServer server, NodeRecord primary, CancellationToken ct)
+    /// <summary>
+    /// A rejoin whose target went away in the middle (a connection reset: the node it was told to rejoin was itself being
+    /// rewound after losing a newer election, or died) ends as a failure, not an exception, and a server it had stopped
+    /// comes back read-only: the agent asks for a rejoin only of a running server, so one left stopped stayed down for
+    /// good (chaos old-primary-returns:sync, seed 1093). Started only behind <c>standby.signal</c>, which keeps it in
+    /// recovery whatever the rejoin got to.
+    /// </summary>
+    private async Task<Outcome> RejoinOrRestartAsync(LocalServer server, NodeRecord primary, CancellationToken ct)
     {
         var wasRunning = server.RunningPid() is not null;
+        try
+        {
+            return await RejoinServerAsync(server, primary, wasRunning, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            var restarted = wasRunning && server.RunningPid() is null && guard.SignalPresent
+                && (await server.StartAsync(ServerTimeout, ct)).Succeeded;
+            return Outcome.Fail(ExitCodes.RejoinFailed, $"the rejoin of {primary.Describe()} broke off: {e.Message}",
+                detail: restarted ? "the server was started again read-only; the next heartbeat of the primary asks for a rejoin again" : null);
+        }
+    }
+
+    private async Task<Outcome> RejoinServerAsync(LocalServer server, NodeRecord primary, bool wasRunning, CancellationToken ct)
+    {
         string? unreplayed = null;
         if (wasRunning)
         {
