@@ -45,6 +45,14 @@ public static class SwitchoverPrecheck
         {
             CheckStreaming(facts, running, c, problems);
         }
+        if (facts.Candidate is { InRecovery: true, ApplyDelay: var delay } && delay > TimeSpan.Zero)
+        {
+            // Promoted, it first replays all it holds back, with the old primary already stopped: a write outage as long as
+            // that replay, where a switchover's is a fraction of a second, and the delayed copy is gone anyway.
+            problems.Add($"{candidate} is a delayed standby (recovery_min_apply_delay = {Core.Config.ApplyDelays.Format(delay)}): "
+                + "promoted, it would first replay the WAL it holds back while no primary takes writes; reset the delay on it "
+                + "(ALTER SYSTEM RESET recovery_min_apply_delay; SELECT pg_reload_conf()) and let it catch up, or choose another --candidate");
+        }
         foreach (var node in InvolvedNodes(plan).Where(n => !facts.ReachableAgents.Contains(n.NodeId)))
         {
             problems.Add($"the agent of {node.Describe()} does not answer at {node.AgentUrl ?? "(no agent_url registered)"}; start it with \"pgward daemon start\" on that node");

@@ -48,6 +48,17 @@ public sealed class SwitchoverPrecheckTests
     }
 
     [Fact]
+    public void Precheck_refuses_a_delayed_candidate_and_says_how_to_undo_the_delay()
+    {
+        var facts = Healthy() with { Candidate = Healthy().Candidate! with { ApplyDelay = TimeSpan.FromHours(1) } };
+
+        var problem = Assert.Single(SwitchoverPrecheck.Evaluate(facts));
+        Assert.StartsWith("node \"node2\" (ID: 2) is a delayed standby (recovery_min_apply_delay = 1h): promoted, it would first replay", problem,
+            StringComparison.Ordinal);
+        Assert.Contains("ALTER SYSTEM RESET recovery_min_apply_delay", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Precheck_names_every_agent_that_does_not_answer()
     {
         var facts = Healthy() with { ReachableAgents = new HashSet<int> { 2 } };
