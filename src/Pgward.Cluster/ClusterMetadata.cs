@@ -106,10 +106,6 @@ public static class ClusterMetadata
         return (source, target, Outcome.Ok);
     }
 
-    /// <summary>
-    /// Where else the metadata may be read when the local node cannot serve it: the nodes this host saw last time,
-    /// then the upstream this node streams from (a standby's primary_conninfo, readable while the server is down).
-    /// </summary>
     /// <summary>The metadata as the node running as primary holds it (<paramref name="nodes"/>: where to look), null when none answers.</summary>
     private static async Task<MetadataSource?> FromPrimaryAsync(OperationContext ctx, IReadOnlyList<NodeRecord> nodes, CancellationToken ct)
     {
@@ -128,6 +124,10 @@ public static class ClusterMetadata
         }
     }
 
+    /// <summary>
+    /// Where else the metadata may be read when the local node cannot serve it: the nodes this host saw last time,
+    /// then the upstream this node streams from (a standby's primary_conninfo, readable while the server is down).
+    /// </summary>
     private static IEnumerable<(int? NodeId, string Conninfo)> FallbackSources(OperationContext ctx)
     {
         foreach (var (nodeId, conninfo) in KnownNodesCache.Load(ctx.Options.ConfigFile).Where(n => n.NodeId != ctx.Options.NodeId))

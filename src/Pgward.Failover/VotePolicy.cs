@@ -117,7 +117,10 @@ internal static class VotePolicy
 
     /// <summary>Whether this voter holds a candidate back for being behind it (see <see cref="DataRefusal"/>).</summary>
     public static bool JudgesData(NodeProfile self, LocalStatus local, FailoverOptions options) =>
-        self.CanStand && !local.ApplyDelayed || options.ReplicationMode == ReplicationMode.Sync;
+        MayStand(self, local) || options.ReplicationMode == ReplicationMode.Sync;
+
+    /// <summary>Whether this node may stand now: its profile allows it and its server is no delayed standby.</summary>
+    private static bool MayStand(NodeProfile self, LocalStatus local) => self.CanStand && !local.ApplyDelayed;
 
     private static string? Compare(Candidacy candidate, VoterKnowledge me, bool manual)
     {
@@ -131,7 +134,7 @@ internal static class VotePolicy
         // Only a voter that could stand itself takes precedence: one whose server is down, that never stands (failover =
         // manual, another location, a delayed standby; priority 0 never outranks), or a deposed primary, would make the
         // candidate give way to nobody.
-        var precedes = me.Local is { IsRunning: true, IsPrimary: false, ApplyDelayed: false } && me.Self.CanStand
+        var precedes = me.Local is { IsRunning: true, IsPrimary: false } && MayStand(me.Self, me.Local)
             && (me.Self.Priority > candidate.Priority || (me.Self.Priority == candidate.Priority && me.Self.Id < candidate.Id));
         if (theirs == mine && precedes && !manual)
         {

@@ -24,7 +24,7 @@ public sealed class FailoverProbe(DbConnector db, string conninfo, PrimaryGuard 
                CASE WHEN NOT pg_is_in_recovery()
                     THEN (SELECT string_agg(application_name || '=' || flush_lsn::text, E'\n')
                           FROM pg_stat_replication WHERE flush_lsn IS NOT NULL) END,
-               pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
+               {ApplyDelaySql.IsDelayed}
         """;
 
     private readonly LocalServerConnector connector = new(db, guard.DataDirectory, Shorten(conninfo),

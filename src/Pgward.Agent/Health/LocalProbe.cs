@@ -32,7 +32,7 @@ public sealed class LocalProbe(NodeOptions options, DbConnector db, ILogger? log
                     THEN (SELECT u.conninfo FROM pgward.nodes n JOIN pgward.nodes u ON u.node_id = n.upstream_node_id WHERE n.node_id = $1) END,
                CASE WHEN to_regclass('pgward.nodes') IS NOT NULL THEN (SELECT type FROM pgward.nodes WHERE node_id = $1) END,
                CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END,
-               pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
+               {ApplyDelaySql.IsDelayed}
         """;
 
     // A cascading upstream is itself in recovery: its position is what it has received.

@@ -112,20 +112,29 @@ public static class StandbyCommands
         {
             host, port, user, dbname, upstream, fast, dryRun, force, fromBackup, backupServer, confOnly, upstreamConninfo, applyDelay,
         };
-        clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) => parse.GetValue(applyDelay) is { } delayText
-            && !ApplyDelays.TryParse(delayText, out _)
-            ? Task.FromResult(Outcome.Fail(ExitCodes.BadConfig, $"--recovery-min-apply-delay: \"{delayText}\" is not {ConfigTypes.ApplyDelay.Expected}"))
-            : new StandbyClone(ctx).RunAsync(
-            new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
-                parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force))
+        clone.SetAction((parse, ct) => runner.RunAsync(parse, (ctx, token) =>
+        {
+            TimeSpan? delay = null;
+            if (parse.GetValue(applyDelay) is { } delayText)
             {
-                FromBackup = parse.GetValue(fromBackup),
-                BackupServer = parse.GetValue(backupServer),
-                ReplicationConfOnly = parse.GetValue(confOnly),
-                UpstreamConninfo = parse.GetValue(upstreamConninfo),
-                RecoveryMinApplyDelay = parse.GetValue(applyDelay) is { } text && ApplyDelays.TryParse(text, out var delay) ? delay : null,
-                Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
-            }, token), ct));
+                if (!ApplyDelays.TryParse(delayText, out var given))
+                {
+                    return Task.FromResult(Outcome.Fail(ExitCodes.BadConfig, $"--recovery-min-apply-delay: \"{delayText}\" is not {ConfigTypes.ApplyDelay.Expected}"));
+                }
+                delay = given;
+            }
+            return new StandbyClone(ctx).RunAsync(
+                new CloneRequest(parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(user), parse.GetValue(dbname),
+                    parse.GetValue(upstream), parse.GetValue(fast), parse.GetValue(dryRun), parse.GetValue(force))
+                {
+                    FromBackup = parse.GetValue(fromBackup),
+                    BackupServer = parse.GetValue(backupServer),
+                    ReplicationConfOnly = parse.GetValue(confOnly),
+                    UpstreamConninfo = parse.GetValue(upstreamConninfo),
+                    RecoveryMinApplyDelay = delay,
+                    Executable = PgwardExecutable.Resolve(runner.Environment.GetEnvironmentVariable),
+                }, token);
+        }, ct));
         return clone;
     }
 

@@ -6,9 +6,9 @@ public static class Csv
     public static string Line(params IEnumerable<string> fields) => string.Join(',', fields.Select(Field));
 
     /// <summary>Every field quoted, as repmgr writes <c>node status --csv</c> and <c>node check --csv</c>.</summary>
-    public static string QuotedLine(params IEnumerable<string> fields) =>
-        string.Join(',', fields.Select(f => '"' + f.Replace("\"", "\"\"", StringComparison.Ordinal) + '"'));
+    public static string QuotedLine(params IEnumerable<string> fields) => string.Join(',', fields.Select(Quoted));
 
-    public static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"' : value;
+    public static string Field(string value) => value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? Quoted(value) : value;
+
+    private static string Quoted(string value) => '"' + value.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
 }

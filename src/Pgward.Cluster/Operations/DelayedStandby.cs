@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Pgward.Core.Postgres;
 using Pgward.Core.Reporting;
 
 namespace Pgward.Cluster.Operations;
@@ -15,8 +16,7 @@ public static class DelayedStandby
     /// <summary>The server's <c>recovery_min_apply_delay</c> ("1h") when it is a standby with one above zero, else null.</summary>
     public static async Task<string?> DelayAsync(NpgsqlConnection local, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            "SELECT current_setting('recovery_min_apply_delay') WHERE pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'", local);
+        await using var cmd = new NpgsqlCommand($"SELECT {ApplyDelaySql.Setting}", local);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
@@ -31,10 +31,9 @@ public static class DelayedStandby
         }
         await using (local)
         {
-            await using var cmd = new NpgsqlCommand("""
-                SELECT current_setting('recovery_min_apply_delay'),
-                       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint
-                WHERE pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT {ApplyDelaySql.Setting}, pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint
+                WHERE {ApplyDelaySql.IsDelayed}
                 """, local);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct))

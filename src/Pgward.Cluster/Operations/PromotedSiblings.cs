@@ -15,7 +15,7 @@ public sealed class PromotedSiblings(OperationContext ctx)
     /// <summary>How long a sibling's follow may take beyond standby_follow_timeout: the HTTP round trip and a restart.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(30);
 
-    private static readonly TimeSpan LivenessTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan AgentTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Read before the promotion, from the metadata: the active standbys that follow the same upstream as this
     /// node (the primary it replaces), this node excluded. Empty when the metadata cannot be read (the promotion says why).</summary>
@@ -40,7 +40,7 @@ public sealed class PromotedSiblings(OperationContext ctx)
         using var agents = new AgentClient(ctx.Options, ctx.Time);
         foreach (var sibling in siblings)
         {
-            if (await AgentAccess.ProblemAsync(agents, sibling.AgentUrl, ctx.Options.AgentToken, ct, LivenessTimeout) is { } why)
+            if (await AgentAccess.ProblemAsync(agents, sibling.AgentUrl, ctx.Options.AgentToken, ct, AgentTimeout) is { } why)
             {
                 ctx.Reporter.Warning($"{sibling.Describe()} could not be re-pointed: {why}; run \"pgward standby follow\" on it after the promotion");
             }
@@ -63,13 +63,13 @@ public sealed class PromotedSiblings(OperationContext ctx)
         using var agents = new AgentClient(ctx.Options, ctx.Time);
         foreach (var sibling in siblings)
         {
-            if (sibling.AgentUrl is not { } url || ctx.Options.AgentToken.Length == 0)
+            if (AgentAccess.Unaskable(sibling.AgentUrl, ctx.Options.AgentToken) is { } why)
             {
-                ctx.Reporter.Warning($"{sibling.Describe()} was not re-pointed: {NoAgent(sibling)}; run \"pgward standby follow\" on it");
+                ctx.Reporter.Warning($"{sibling.Describe()} was not re-pointed: {why}; run \"pgward standby follow\" on it");
                 continue;
             }
             ctx.Reporter.Notice($"re-pointing {sibling.Describe()} to {ctx.LocalNode}");
-            var reply = await agents.PostControlAsync(url, "follow", new FollowRequest(ctx.Options.NodeId), AgentJson.Context.FollowRequest, ct,
+            var reply = await agents.PostControlAsync(sibling.AgentUrl!, "follow", new FollowRequest(ctx.Options.NodeId), AgentJson.Context.FollowRequest, ct,
                 ctx.Options.StandbyFollowTimeout + Slack);
             if (reply is { Body.Ok: true })
             {
@@ -90,9 +90,4 @@ public sealed class PromotedSiblings(OperationContext ctx)
                 + "\"pgward standby follow\" on each, or promote with --siblings-follow");
         }
     }
-
-    private string NoAgent(NodeRecord sibling) =>
-        ctx.Options.AgentToken.Length == 0 ? "agent_token is not set in pgward.conf, so its agent cannot be asked"
-        : sibling.AgentUrl is null ? "its agent has not registered an address"
-        : $"its agent at {sibling.AgentUrl} does not answer";
 }

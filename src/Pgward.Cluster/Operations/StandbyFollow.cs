@@ -229,16 +229,17 @@ public sealed class StandbyFollow(OperationContext ctx)
         return (attempt.Connection, attempt.Connection, attempt.Error);
     }
 
-    /// <summary>Whether the WAL receiver streams from the new upstream on its timeline (or a later one). A standby whose
-    /// history forked from the upstream's (WAL from the old primary arrived after the check) is seen "streaming" from it
-    /// too, over and over for a moment: it fetches the old timeline up to the switch point, which it is already past,
-    /// then cannot switch; its received timeline stays the old one.</summary>
+    /// <summary>The <c>primary_conninfo</c> the server runs with now (a reload takes effect a moment after it is asked for).</summary>
     private static async Task<string?> ReadPrimaryConninfoAsync(NpgsqlConnection local, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT current_setting('primary_conninfo')", local);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>Whether the WAL receiver streams from the new upstream on its timeline (or a later one). A standby whose
+    /// history forked from the upstream's (WAL from the old primary arrived after the check) is seen "streaming" from it
+    /// too, over and over for a moment: it fetches the old timeline up to the switch point, which it is already past,
+    /// then cannot switch; its received timeline stays the old one.</summary>
     private Task<bool> StreamsFromAsync(NpgsqlConnection local, Conninfo replication, int timeline, CancellationToken ct) =>
         Waiting.UntilAsync(async token => await UpstreamSettings.ReadReceiverAsync(local, token) is { Status: "streaming" } receiver
                 && receiver.ReceivedTimeline >= timeline

@@ -11,8 +11,7 @@ public static class ClusterObserver
         SELECT pg_is_in_recovery(),
                {TimelineSql.Expression},
                (SELECT string_agg(application_name, E'\n') FROM pg_stat_replication WHERE state <> 'backup' AND {CommitLeaseStandby.NotLeaseSql}),
-               CASE WHEN pg_is_in_recovery() AND current_setting('recovery_min_apply_delay') <> '0'
-                    THEN current_setting('recovery_min_apply_delay') END
+               {ApplyDelaySql.Setting}
         """;
 
     public static async Task<IReadOnlyList<NodeObservation>> ObserveAsync(

@@ -28,7 +28,7 @@ public static class ServerProbe
                now(),
                CASE WHEN pg_has_role('pg_monitor', 'MEMBER') OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
                     THEN (SELECT count(*)::int FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready') END,
-               current_setting('recovery_min_apply_delay')
+               {ApplyDelaySql.Setting}
         """;
 
     private const string SlotsSql = "SELECT slot_name, slot_type, active FROM pg_replication_slots ORDER BY slot_name";
@@ -83,7 +83,7 @@ public static class ServerProbe
             LastReplayTimestamp = r.IsDBNull(16) ? null : AsUtc(r.GetDateTime(16)),
             ServerTime = AsUtc(r.GetDateTime(17)),
             ArchiveReadyCount = r.IsDBNull(18) ? null : r.GetInt32(18),
-            ApplyDelay = r.GetBoolean(2) && Config.ApplyDelays.TryParse(r.GetString(19), out var delay) ? delay : TimeSpan.Zero,
+            ApplyDelay = !r.IsDBNull(19) && Config.ApplyDelays.TryParse(r.GetString(19), out var delay) ? delay : TimeSpan.Zero,
             Slots = [],
             Downstream = [],
         };
